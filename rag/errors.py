@@ -1,0 +1,45 @@
+"""One error hierarchy for the library: every message says what went wrong and how to fix it.
+
+The CLI prints these as a single line and exits non-zero; the UI shows them in the chat.
+"""
+
+from __future__ import annotations
+
+
+class RagError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+
+class SourceNotFoundError(RagError):
+    """A source path given to ingestion or indexing does not exist."""
+
+
+class IndexNotFoundError(RagError):
+    """No index exists at the given folder."""
+
+
+class IndexMismatchError(RagError):
+    """The index was built with other settings (embedder, dimension, format) than the ones in use."""
+
+
+class ModelUnavailableError(RagError):
+    """A model (embedder or LLM) cannot be loaded: not installed, not cached, or not found."""
+
+
+class EncodingUnavailableError(RagError):
+    """tiktoken's encoding file cannot be had offline."""
+
+
+class InvalidQuestionError(RagError, ValueError):
+    """The question is empty or unusable."""
+
+
+class UnknownGeneratorError(RagError, KeyError):
+    """No answer generator is registered under that name; the message lists the known ones."""
+
+    def __str__(self) -> str:  # KeyError would repr() the message, quotes and all
+        return str(self.args[0]) if self.args else ""
+
+
+class GeneratorError(RagError):
+    """An answer generator failed (server down, timeout, bad reply) and no fallback was allowed."""

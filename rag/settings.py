@@ -1,0 +1,79 @@
+"""All configuration in one frozen dataclass.
+
+Precedence: an explicit argument > a CLI option > a ``RAG_*`` environment variable > the default here.
+Secrets (API keys) are never stored in settings: generators read them from the environment when used.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INDEX_DIR = PROJECT_ROOT / "vectors"
+DEFAULT_SOURCES = (PROJECT_ROOT / "seeds",)
+DEFAULT_EMBEDDER = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How documents are chunked, embedded, retrieved and answered.
+
+    The embedder and chunker fields are recorded in the index manifest: an index built with other values is
+    rebuilt (``rag index``) or refused (``ask``) rather than silently mixed.
+    """
+
+    # embedding
+    embedder: str = DEFAULT_EMBEDDER  # a sentence-transformers name or a local folder
+    embedder_backend: str = "torch"
+    device: str | None = None  # None: sentence-transformers picks (GPU when present)
+    batch_size: int = 32
+    # chunking (tokens counted with tiktoken's cl100k_base); defaults measured, see README "Chunking"
+    chunk_tokens: int = 200
+    chunk_overlap: int = 40
+    # retrieval; fusion and weights measured on SciFact train, see README "Retrieval"
+    top_k: int = 5
+    candidates: int = 100  # how many each retriever returns before fusion
+    fusion: str = "convex"  # "convex" (min-max normalised scores) or "rrf" (reciprocal rank)
+    dense_weight: float = 0.5  # convex: weight of the dense score; rrf: weight of the dense ranking
+    rrf_k: int = 60
+    mmr: bool = False
+    mmr_lambda: float = 0.7
+    # answering
+    generator: str = "extractive"
+    abstain_threshold: float = 0.5  # calibrated on tests/data/seeds_qa.jsonl, see README "Abstention"
+    max_question_chars: int = 2000  # longer questions are truncated (with a note), not refused
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        """A copy with the given fields replaced; ``None`` values are ignored so CLI defaults can pass through."""
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        """Defaults overridden by ``RAG_<FIELD>`` environment variables (``RAG_CHUNK_TOKENS=256``)."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(f"RAG_{f.name.upper()}")
+            if raw is None or raw == "":
+                continue
+            default = getattr(cls, f.name)
+            if isinstance(default, bool):
+                values[f.name] = raw.strip().lower() in {"1", "true", "yes", "on"}
+            elif isinstance(default, int):
+                values[f.name] = int(raw)
+            elif isinstance(default, float):
+                values[f.name] = float(raw)
+            else:
+                values[f.name] = raw
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def default_index_dir() -> Path:
+    """``RAG_INDEX_DIR`` if set, else the project's ``vectors/``."""
+    return Path(os.environ.get("RAG_INDEX_DIR") or DEFAULT_INDEX_DIR)
