@@ -1,0 +1,122 @@
+"""``ask()``: question in, verified and cited answer out."""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+
+from . import generators
+from .conversation import normalise_history, standalone_question
+from .errors import InvalidQuestionError
+from .generators import Generator
+from .pipeline import get_pipeline
+from .quotes import verify_answer
+from .settings import Settings, default_index_dir
+from .types import Answer
+
+History = Sequence[Mapping[str, str]] | Sequence[Sequence[str]] | None
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+
+
+def clean_question(question: object, max_chars: int) -> tuple[str, list[str]]:
+    """The question made safe to search with, and notes for the user about what was changed.
+
+    Control characters are removed and white space collapsed; a question longer than ``max_chars`` is cut at
+    a word boundary (and the note says so) rather than refused, so a pasted paragraph still gets an answer.
+
+    Raises:
+        InvalidQuestionError: not a string, or nothing left to ask.
+    """
+    if not isinstance(question, str):
+        raise InvalidQuestionError(f"The question must be text, not {type(question).__name__}.")
+    text = unicodedata.normalize("NFC", _CONTROL.sub(" ", question))
+    text = " ".join(text.split())
+    if not text:
+        raise InvalidQuestionError("The question is empty: type a question about the documents.")
+    notes: list[str] = []
+    if len(text) > max_chars:
+        cut = text.rfind(" ", 0, max_chars)
+        text = text[: cut if cut > max_chars // 2 else max_chars]
+        notes.append(f"The question was {len(question):,} characters long; only its first {len(text):,} "
+                     "characters were used.")
+    if not any(ch.isalnum() for ch in text):
+        raise InvalidQuestionError("The question has no words in it: type a question about the documents.")
+    return text, notes
+
+
+def _resolve(generator: str | Generator | None, settings: Settings, embedder) -> Generator:
+    if generator is None or isinstance(generator, str):
+        return generators.create(generator or settings.generator, settings=settings, embedder=embedder)
+    return generator
+
+
+def ask_stream(question: str, *, k: int | None = None, generator: str | Generator | None = None,
+               history: History = None, index_dir: str | Path | None = None,
+               settings: Settings | None = None) -> Iterator[str | Answer]:
+    """Like ``ask``, but yields the answer text in pieces as it is generated, then the verified ``Answer``.
+
+    The pieces are the generator's raw text; only the final ``Answer`` carries checked quotes.
+    """
+    started = time.perf_counter()
+    settings = settings or Settings.from_env()
+    text, notes = clean_question(question, settings.max_question_chars)
+    k = settings.top_k if k is None else k
+    if not 1 <= k <= 50:
+        raise InvalidQuestionError(f"k must be between 1 and 50, got {k}.")
+    turns = normalise_history(history)
+    pipeline = get_pipeline(Path(index_dir) if index_dir is not None else default_index_dir(), settings)
+    retriever = pipeline.retriever
+    writer = _resolve(generator, settings, pipeline.embedder)
+    timings: dict[str, float] = {}
+
+    t = time.perf_counter()
+    passages = retriever.passages(retriever.search(standalone_question(text, turns), k))
+    timings["retrieve"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    pieces: list[str] = []
+    for piece in writer.stream(text, passages, turns):
+        pieces.append(piece)
+        yield piece
+    timings["generate"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    verified = verify_answer("".join(pieces), passages, retriever.index.documents)
+    timings["verify"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - started
+    yield Answer(
+        question=text, text=verified.text, citations=verified.citations, passages=tuple(passages),
+        abstained=not any(c.verified for c in verified.citations), generator=writer.name, timings=timings,
+        notes=tuple(notes),
+    )
+
+
+def ask(question: str, *, k: int | None = None, generator: str | Generator | None = None,
+        history: History = None, index_dir: str | Path | None = None, settings: Settings | None = None) -> Answer:
+    """Answer ``question`` from the indexed documents with verbatim, cited quotes.
+
+    Args:
+        question: what to ask; control characters are dropped, very long questions are truncated (noted).
+        k: how many passages to retrieve (default from settings, 5).
+        generator: a generator name ("extractive", ...) or object; default from settings / ``RAG_GENERATOR``.
+        history: earlier turns, ``[{"role": "user"|"assistant", "content": ...}]`` or ``[(user, bot)]``.
+        index_dir: the index folder (default ``vectors/``, or ``RAG_INDEX_DIR``).
+        settings: all other configuration (default: ``Settings.from_env()``).
+
+    Returns:
+        An ``Answer`` whose quotes are each the cited document's exact words at the recorded span.
+
+    Raises:
+        InvalidQuestionError: an empty question. IndexNotFoundError / IndexMismatchError: no usable index.
+        UnknownGeneratorError: no such generator.
+    """
+    result: Answer | None = None
+    for item in ask_stream(question, k=k, generator=generator, history=history, index_dir=index_dir,
+                           settings=settings):
+        if isinstance(item, Answer):
+            result = item
+    assert result is not None
+    return result

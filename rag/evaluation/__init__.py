@@ -1,0 +1,1 @@
+"""Offline evaluation: metrics, BEIR benchmarks, question sets."""

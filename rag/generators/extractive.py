@@ -1,0 +1,123 @@
+"""The offline answer generator: quotes the retrieved sentences that answer the question, or abstains.
+
+No language model is needed beyond the embedder. Every sentence of the retrieved passages is scored by its
+cosine similarity to the question plus the share of the question's content words it contains; the best
+sentences are quoted verbatim with the number of their passage. When even the best sentence scores under the
+abstention threshold the generator says the documents do not answer, and cites nothing. The threshold and the
+weight of the word overlap were calibrated on ``tests/data/seeds_qa.jsonl`` (README, "Abstention").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import lexical
+from ..embedding import Embedder
+from ..sentences import split_sentences
+from ..settings import Settings
+from ..types import Passage
+from .base import Turn, register
+
+ABSTENTION = (
+    "The documents do not answer this question. The closest passages found are listed below, "
+    "but none of them says it."
+)
+# Words that say what kind of question it is, not what it is about.
+_QUESTION_WORDS = frozenset(lexical.tokenize(
+    ["what who whom whose which when where why how did does do say said according article articles author "
+     "tell explain describe mention exactly"]
+)[0])
+MIN_WORDS = 6  # shorter "sentences" are headings, bylines and dates, not answers
+OVERLAP_WEIGHT = 0.5  # calibrated, see module docstring
+
+
+@dataclass(frozen=True)
+class ScoredSentence:
+    passage_n: int
+    doc_id: str
+    start: int  # in the passage's text
+    end: int
+    text: str
+    similarity: float
+    overlap: float
+    score: float
+
+
+class ExtractiveGenerator:
+    """Quotes up to ``max_quotes`` sentences; abstains below ``threshold``."""
+
+    name = "extractive"
+
+    def __init__(self, embedder: Embedder, *, threshold: float, overlap_weight: float = OVERLAP_WEIGHT,
+                 max_quotes: int = 3, margin: float = 0.08) -> None:
+        self.embedder = embedder
+        self.threshold = threshold
+        self.overlap_weight = overlap_weight
+        self.max_quotes = max_quotes
+        self.margin = margin
+        self._sentence_vectors: dict[str, np.ndarray] = {}
+
+    def score_sentences(self, question: str, passages: Sequence[Passage]) -> list[ScoredSentence]:
+        """Every candidate sentence of ``passages``, best first; a sentence in two passages counts once."""
+        seen: set[tuple[str, int, int]] = set()
+        candidates: list[tuple[Passage, int, int, str]] = []
+        for passage in passages:
+            for start, end in split_sentences(passage.text):
+                text = passage.text[start:end]
+                key = (passage.doc_id, passage.start + start, passage.start + end)
+                if key in seen or len(text.split()) < MIN_WORDS:
+                    continue
+                seen.add(key)
+                candidates.append((passage, start, end, text))
+        if not candidates:
+            return []
+        query_terms = set(lexical.tokenize([question])[0]) - _QUESTION_WORDS
+        similarities = self._vectors([c[3] for c in candidates]) @ self.embedder.embed_query(question)
+        term_lists = lexical.tokenize([c[3] for c in candidates])
+        scored = []
+        for (passage, start, end, text), similarity, terms in zip(candidates, similarities, term_lists,
+                                                                  strict=True):
+            overlap = len(query_terms & set(terms)) / len(query_terms) if query_terms else 0.0
+            scored.append(ScoredSentence(passage.n, passage.doc_id, start, end, text, float(similarity),
+                                         overlap, float(similarity) + self.overlap_weight * overlap))
+        return sorted(scored, key=lambda s: s.score, reverse=True)
+
+    def _vectors(self, texts: list[str]) -> np.ndarray:
+        """Sentence vectors, cached: the same passages come back for related questions."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._sentence_vectors]
+        if missing:
+            for text, vector in zip(missing, self.embedder.embed_documents(missing), strict=True):
+                self._sentence_vectors[text] = vector
+            if len(self._sentence_vectors) > 20_000:
+                self._sentence_vectors.clear()
+        return np.stack([self._sentence_vectors[t] for t in texts])
+
+    def select(self, question: str, passages: Sequence[Passage]) -> list[ScoredSentence]:
+        """The sentences to quote, best first; empty when the best is below the threshold (abstain)."""
+        scored = self.score_sentences(question, passages)
+        if not scored or scored[0].score < self.threshold:
+            return []
+        floor = max(self.threshold, scored[0].score - self.margin)
+        return [s for s in scored if s.score >= floor][: self.max_quotes]
+
+    def stream(self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()) -> Iterator[str]:
+        chosen = self.select(question, passages)
+        if not chosen:
+            yield ABSTENTION
+            return
+        for i, sentence in enumerate(chosen):
+            one_line = " ".join(sentence.text.split())  # a blockquote is one line; the check ignores white space
+            yield ("\n\n" if i else "") + f"> {one_line} [{sentence.passage_n}]"
+
+    def generate(self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()) -> str:
+        return "".join(self.stream(question, passages, history))
+
+
+def _factory(*, settings: Settings, embedder: Embedder, **_: object) -> ExtractiveGenerator:
+    return ExtractiveGenerator(embedder, threshold=settings.abstain_threshold)
+
+
+register("extractive", _factory)

@@ -1,0 +1,266 @@
+"""Web-page clutter removal: which blocks of a page are article, which are page furniture.
+
+Pages converted to text keep the site around the article: a language bar, an "about the authors" box, a
+"recommended" list of other articles, topic and region tags, an author bio box. The rules below recognise
+those by their section headings and shapes, never by site, and keep the title, byline, date and body. The
+kept blocks are then joined with paragraph breaks, except where the conversion broke one sentence across a
+blank line: that break becomes a single space.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rag.ingest.dates import parse_date
+from rag.ingest.inline import clean_inline, is_bold_only, is_link_only
+from rag.ingest.textmap import Block, Piece, TextBuilder, copied, trim
+from rag.types import SourceSegment
+
+KEPT_ROLES = frozenset({"title", "byline", "date", "body"})
+_BLANK_LINES = re.compile(r"\n[ \t\r]*\n(?:[ \t\r]*\n)*")
+_HEADING_MARK = re.compile(r"[ \t]{0,3}(#{1,6})[ \t]")
+# Section headings of page furniture, matched against a whole (short) block.
+_SECTIONS = {
+    "rest": re.compile(
+        r"recommended(?: (?:reading|for you|articles|stories))?|you (?:may|might) also like"
+        r"|related(?: (?:articles|content|stories|posts|reading|analysis|coverage|links))?"
+        r"|more (?:from .{1,40}|stories|articles)|read (?:more|next)|most (?:read|popular|viewed)|comments?"
+    ),
+    "list": re.compile(
+        r"topics?|tags?|categories|keywords|filed under|countries|regions?(?: (?:&|and) countries)?"
+        r"|share(?: this(?: \w+)?)?|follow us"
+    ),
+    "authors": re.compile(
+        r"(?:about )?(?:the )?authors?|author bio(?:graphy)?|about the writers?|contributors?"
+    ),
+    "languages": re.compile(r"(?:also )?available in|read (?:this|it) in|other languages|languages?"),
+}
+_NAV_WORDS = re.compile(
+    r"skip to (?:main )?content|menu|search|subscribe|sign in|log in|share|print|e-?mail|close"
+)
+_ATTRIBUTION = re.compile(
+    r"(?:also published in|originally (?:published|appeared) (?:in|at|on|by)|original publication|source\s*:"
+    r"|read the (?:full|original|complete) (?:article|story|piece|post|report)"
+    r"|this (?:article|piece|story) (?:was )?(?:originally|first) (?:appeared|published))",
+    re.I,
+)
+_BYLINE = re.compile(r"(?:by|written by)\s+\S.{0,150}", re.I | re.S)
+_FIELD_LINE = re.compile(r"\s*(\*\*|__)[^*_\n]{1,40}(?::\1|\1\s*:)")
+_SENTENCE_END = ".?!:;…\"'”’)]»"
+# Words a sentence cannot end on: a blank line after one of them is a conversion break, not a paragraph end.
+_CONNECTOR_WORDS = (
+    "a an the and or but nor of to in on at by for with from as that than which who whom whose is are was "
+    "were be been its their his her our your this these those into onto about over under between against"
+)
+_CONNECTORS = frozenset(_CONNECTOR_WORDS.split())
+
+
+@dataclass
+class Page:
+    """A page's blocks, the role each plays (``KEPT_ROLES`` are the article), and names from author boxes."""
+
+    blocks: list[Block]
+    roles: list[str]
+    author_names: list[str] = field(default_factory=list)
+
+    def first(self, role: str) -> Block | None:
+        return next((b for b, r in zip(self.blocks, self.roles, strict=True) if r == role), None)
+
+    def having(self, role: str) -> list[Block]:
+        return [b for b, r in zip(self.blocks, self.roles, strict=True) if r == role]
+
+
+def split_blocks(original: str, start: int = 0, *, markdown: bool = True) -> list[Block]:
+    """The blank-line separated blocks of ``original[start:]``, each with its markup-free pieces."""
+    blocks: list[Block] = []
+    pos = start
+    for m in [*_BLANK_LINES.finditer(original, start), None]:
+        end = m.start() if m else len(original)
+        raw = original[pos:end]
+        if raw.strip():
+            heading = _HEADING_MARK.match(raw) if markdown else None
+            kind = f"h{len(heading.group(1))}" if heading else "p"
+            blocks.append(Block(raw, pos, trim(clean_inline(raw, pos, markdown=markdown)), kind))
+        pos = m.end() if m else end
+    return blocks
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).strip(" :#").lower()
+
+
+def _section(block: Block) -> str | None:
+    text = _norm(block.text)
+    if len(text) > 50:
+        return None
+    return next((kind for kind, pattern in _SECTIONS.items() if pattern.fullmatch(text)), None)
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+def _is_label(text: str, max_words: int = 5) -> bool:
+    """A short line that is not a sentence: a name, a role, a category, a tag."""
+    return 0 < len(_words(text)) <= max_words and len(text) <= 60 and text.rstrip()[-1] not in ".?!"
+
+
+def _is_name(text: str) -> bool:
+    words = _words(text)
+    return 1 < len(words) <= 5 and all(w[0].isupper() for w in words) and not any(c.isdigit() for c in text)
+
+
+def _is_nav(block: Block, *, in_header: bool) -> bool:
+    if _NAV_WORDS.fullmatch(_norm(block.text)):
+        return True
+    if not is_link_only(block.raw):
+        return False
+    return in_header or block.raw.count("](") >= 2
+
+
+def _consume_author_box(page: Page, i: int) -> int:
+    """Mark the box headed by block ``i`` (names, roles, bios, "**Field:** value" lines); return its end."""
+    blocks, n = page.blocks, len(page.blocks)
+    page.roles[i] = "author-box"
+    names: list[str] = []
+    j = i + 1
+    while j < n:
+        block, text = blocks[j], blocks[j].text
+        if _section(block):
+            break
+        if is_link_only(block.raw) or is_bold_only(block.raw) or (j == i + 1 and _is_name(text)):
+            names.append(text)
+        elif not (
+            any(text.startswith(name) for name in names)  # the bio that follows a name
+            or _FIELD_LINE.match(block.raw)
+            or _is_label(text)
+        ):
+            break
+        page.roles[j] = "author-box"
+        j += 1
+    page.author_names.extend(n for n in names if _is_name(n) and n not in page.author_names)
+    return j
+
+
+def _consume_run(page: Page, i: int, role: str, max_words: int) -> int:
+    """Mark block ``i`` and the short items (or link bars) after it with ``role``; return where they end."""
+    page.roles[i] = role
+    j = i + 1
+    while j < len(page.blocks):
+        block = page.blocks[j]
+        section = _section(block)
+        if section and not (role == "tags" and section == "list"):
+            break  # another section begins
+        if not (section or is_link_only(block.raw) or _is_label(block.text, max_words)):
+            break
+        page.roles[j] = role
+        j += 1
+    return j
+
+
+def _consume_section(page: Page, i: int, kind: str) -> int:
+    if kind == "rest":
+        page.roles[i:] = ["clutter"] * (len(page.blocks) - i)
+        return len(page.blocks)
+    if kind == "authors":
+        return _consume_author_box(page, i)
+    if kind == "languages":
+        return _consume_run(page, i, "languages", 3)
+    return _consume_run(page, i, "tags", 10)
+
+
+def _header(page: Page) -> int:
+    """Mark the header blocks (title, byline, date, furniture between them); return where the body starts."""
+    blocks, roles = page.blocks, page.roles
+    title_at: int | None = None
+    repeated = False
+    i = 0
+    while i < len(blocks):
+        block, text = blocks[i], blocks[i].text
+        if not text:
+            roles[i] = "empty"
+        elif title_at is not None and not repeated and _norm(text) == _norm(blocks[title_at].text):
+            # The page repeats its header (title, byline, ...): drop the first copy.
+            roles[:i] = ["duplicate" if r in KEPT_ROLES else r for r in roles[:i]]
+            roles[i], title_at, repeated = "title", i, True
+        elif kind := _section(block):
+            if kind in ("rest", "list"):
+                break
+            i = _consume_section(page, i, kind)
+            continue
+        elif parse_date(text):
+            roles[i] = "date"
+        elif _ATTRIBUTION.match(text) and len(text) <= 300:
+            roles[i] = "attribution"
+        elif _BYLINE.fullmatch(text) and "\n" not in text.strip():
+            roles[i] = "byline"
+        elif _is_nav(block, in_header=True):
+            roles[i] = "nav"
+        elif title_at is None and (block.is_heading or ("\n" not in text and len(text) <= 200)):
+            roles[i], title_at = "title", i
+        else:
+            break
+        i += 1
+    return i
+
+
+def classify(blocks: list[Block]) -> Page:
+    """Give every block a role: header parts, ``body``, or the kind of furniture it is (dropped)."""
+    page = Page(blocks, ["body"] * len(blocks))
+    i = _header(page)
+    seen_body = False
+    while i < len(blocks):
+        block, text = blocks[i], blocks[i].text
+        kind = _section(block)
+        if kind == "rest" and not seen_body:
+            kind = None  # "Related" before any article text is the article's own word, not a teaser list
+        if kind:
+            i = _consume_section(page, i, kind)
+            continue
+        if not text:
+            page.roles[i] = "empty"
+        elif _ATTRIBUTION.match(text) and len(text) <= 300:
+            page.roles[i] = "attribution"
+        elif _is_nav(block, in_header=False):
+            page.roles[i] = "nav"
+        else:
+            seen_body = True
+        i += 1
+    return page
+
+
+def _breaks_sentence(before: Block, after: Block) -> bool:
+    """True when a blank line between two body blocks cut a sentence in two (the first has no ending)."""
+    if before.is_heading or after.is_heading or after.kind == "li":
+        return False
+    head, tail = before.text.rstrip(), after.text.lstrip()
+    if not head or not tail or head[-1] in _SENTENCE_END or re.match(r"[-*+>|#]|\d+[.)]\s", tail):
+        return False
+    last_word = head.split()[-1].lower()
+    return tail[0].islower() or (last_word in _CONNECTORS and tail[0].isalnum())
+
+
+def _paragraph_break(before: Block, original: str) -> Piece:
+    end = before.source_end
+    if end is not None and original.startswith("\n\n", end):
+        return copied(original, end, end + 2)
+    return Piece("\n\n")
+
+
+def assemble(page: Page, original: str) -> tuple[str, tuple[SourceSegment, ...]]:
+    """The kept blocks as one text (paragraphs separated by blank lines) and its map back to ``original``."""
+    builder = TextBuilder()
+    before: Block | None = None
+    before_role = ""
+    for block, role in zip(page.blocks, page.roles, strict=True):
+        if role not in KEPT_ROLES or not block.pieces:
+            continue
+        if before is not None:
+            if before_role == role == "body" and _breaks_sentence(before, block):
+                builder.add(Piece(" "))
+            else:
+                builder.add(_paragraph_break(before, original))
+        builder.extend(block.pieces)
+        before, before_role = block, role
+    return builder.build()

@@ -1,0 +1,77 @@
+"""Dates as written on web pages and in metadata, turned into ISO ``YYYY-MM-DD``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_MONTHS = {
+    name: i
+    for i, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_PREFIX = r"(?:(?:published|posted|updated|date|dated)(?:\s+on)?\s*:?\s*)?"
+_TIME = r"(?:[T ,]+\d{1,2}:\d{2}.*)?"
+_ORD = r"(?:st|nd|rd|th)?"
+_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(_PREFIX + r"(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME, re.I), "ymd"),
+    (re.compile(_PREFIX + r"(\d{4})/(\d{1,2})/(\d{1,2})" + _TIME, re.I), "ymd"),
+    # Dotted dates are day-first wherever they are used ("23.05.19").
+    (re.compile(_PREFIX + r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})" + _TIME, re.I), "dmy"),
+    (re.compile(_PREFIX + r"([a-z]{3,9})\.?\s+(\d{1,2})" + _ORD + r",?\s+(\d{4})" + _TIME, re.I), "mdy"),
+    (re.compile(_PREFIX + r"(\d{1,2})" + _ORD + r"\s+([a-z]{3,9})\.?,?\s+(\d{4})" + _TIME, re.I), "dmy"),
+)
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    if len(text) == 2:  # two-digit years on news sites are this century's unless that is in the future
+        year += 2000 if year <= dt.date.today().year % 100 + 1 else 1900
+    return year
+
+
+def _month(text: str) -> int:
+    return int(text) if text.isdigit() else _MONTHS.get(text.lower(), 0)
+
+
+def parse_date(text: str) -> str | None:
+    """The ISO date a short text spells in full ("Jan 11, 2022", "23.05.19", "2022-01-11T09:00Z"), else None.
+
+    Only a text that *is* a date (optionally "Published ..." and a time) counts: a sentence that mentions one
+    does not.
+    """
+    text = text.strip()
+    if len(text) > 60:
+        return None
+    for pattern, order in _FORMS:
+        m = pattern.fullmatch(text)
+        if not m:
+            continue
+        a, b, c = m.groups()
+        try:
+            if order == "ymd":
+                day = dt.date(_year(a), _month(b), int(c))
+            elif order == "mdy":
+                day = dt.date(_year(c), _month(a), int(b))
+            else:
+                day = dt.date(_year(c), _month(b), int(a))
+        except ValueError:  # month 0 (not a month name), day 31 of a short month, ...
+            continue
+        return day.isoformat()
+    return None

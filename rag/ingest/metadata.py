@@ -1,0 +1,108 @@
+"""Title, authors, date, address and publication of a page, read from its header and attribution lines."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, fields, replace
+from urllib.parse import urlsplit
+
+from rag.ingest.clean import Page
+from rag.ingest.dates import parse_date
+from rag.ingest.inline import links
+
+_PUBLISHED_IN = re.compile(
+    r"(?:also published in|originally (?:published|appeared) (?:in|at|on|by)|original publication)"
+    r"\s*:?\s*(.+)",
+    re.I | re.S,
+)
+_AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\|)\s*", re.I)
+_RELATIVE_LINK = re.compile(r"\]\((/[\w%~.-][^\s()]*)\)|\\?\((/[\w%~.-][^\s()\\]*)\\?\)")
+_ABSOLUTE_LINK = re.compile(r"https?://[^\s()<>\[\]\\\"']+")
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What a file says about its article; a field is None (or empty) when the file does not say."""
+
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    date: str | None = None
+    url: str | None = None
+    publication: str | None = None
+
+    def over(self, fallback: Metadata) -> Metadata:
+        """These values, with the gaps filled from ``fallback``."""
+        return replace(
+            self, **{f.name: getattr(fallback, f.name) for f in fields(self) if not getattr(self, f.name)}
+        )
+
+
+def split_authors(text: str) -> tuple[str, ...]:
+    """Names in a byline ("by A, B and C") as a tuple, in order, without duplicates."""
+    text = re.sub(r"^\s*(?:written\s+)?by\s+", "", text.strip(), flags=re.I)
+    names = [" ".join(n.split()) for n in _AUTHOR_SPLIT.split(text)]
+    return tuple(dict.fromkeys(n.strip(" .") for n in names if n.strip(" .")))
+
+
+def proper_case(title: str, original: str) -> str:
+    """An all-capitals title replaced by the same words cased properly elsewhere in the file, if any."""
+    if not title or title != title.upper() or title == title.lower():
+        return title
+    words = [re.escape(w) for w in title.split()]
+    pattern = re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.I)
+    for m in pattern.finditer(original):
+        found = m.group()
+        if found != found.upper():
+            return " ".join(found.split())
+    return title
+
+
+def site_address(original: str) -> str | None:
+    """The site a page came from: the scheme and host of absolute links whose paths match its relative links.
+
+    A converted page keeps its own links relative ("/policy-analysis/...") and a few absolute ones
+    ("https://www.example.org/policy-analysis/..."): the host those share a first path segment with is the
+    site.
+    """
+    sections = {(m.group(1) or m.group(2)).split("/")[1] for m in _RELATIVE_LINK.finditer(original)} - {""}
+    if not sections:
+        return None
+    hosts: Counter[str] = Counter()
+    for m in _ABSOLUTE_LINK.finditer(original):
+        parts = urlsplit(m.group())
+        segment = parts.path.split("/")[1] if parts.path.count("/") >= 1 else ""
+        if parts.netloc and segment in sections:
+            hosts[f"{parts.scheme}://{parts.netloc}"] += 1
+    return hosts.most_common(1)[0][0] if hosts else None
+
+
+def _attribution(page: Page) -> tuple[str | None, str | None]:
+    """``(url, publication)`` from lines like "Read the full article on X (url)", "Original publication X"."""
+    url: str | None = None
+    publication: str | None = None
+    for block in page.having("attribution"):
+        for _text, target in links(block.raw):
+            if url is None and re.match(r"https?://", target):
+                url = target
+        m = _PUBLISHED_IN.match(block.text)
+        if publication is None and m:
+            publication = " ".join(m.group(1).split()).strip(" .:") or None
+    return url, publication
+
+
+def page_metadata(page: Page, original: str) -> Metadata:
+    """Metadata from a classified page: title block, byline or author box, header date, attribution lines."""
+    title_block = page.first("title")
+    title = proper_case(title_block.text.strip(), original) if title_block else None
+    byline = page.first("byline")
+    authors = split_authors(byline.text) if byline else tuple(page.author_names)
+    dates = (parse_date(b.text) for b in page.having("date"))
+    url, publication = _attribution(page)
+    return Metadata(
+        title=title or None,
+        authors=authors,
+        date=next((d for d in dates if d), None),
+        url=url or site_address(original),
+        publication=publication,
+    )

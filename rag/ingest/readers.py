@@ -1,0 +1,160 @@
+"""One source file -> documents: the checks every file passes, then a reader chosen by suffix."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from rag.ingest.clean import KEPT_ROLES, assemble, classify, split_blocks
+from rag.ingest.dates import parse_date
+from rag.ingest.errors import UnreadableFileError, UnsupportedFileTypeError
+from rag.ingest.htmlpage import read_html
+from rag.ingest.jsonl import read_jsonl
+from rag.ingest.metadata import Metadata, page_metadata, split_authors
+from rag.ingest.pdf import read_pdf
+from rag.ingest.result import SkippedFile
+from rag.types import Document, SourceSegment
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".jsonl")
+MAX_FILE_BYTES = 50 * 1024 * 1024
+_FRONT_MATTER = re.compile(r"\ufeff?---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)", re.S)
+_MARKDOWN_HINTS = re.compile(r"\]\([^)\s]*\)|\*\*\S|^#{1,6}[ \t]|\(<https?://|^\s*\[[^\]]+\]\(", re.M)
+_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
+
+def doc_id_for(path: Path, root: Path) -> str:
+    """The file's path under ``root``, POSIX, without suffix: stable whatever the file contains."""
+    try:
+        return path.relative_to(root).with_suffix("").as_posix()
+    except ValueError:
+        return path.stem
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes; UnreadableFileError when it is too big or cannot be opened."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise UnreadableFileError(
+                f"the file is {size / 2**20:.0f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit; split it"
+            )
+        return path.read_bytes()
+    except PermissionError as e:
+        raise UnreadableFileError("permission denied; make the file readable (chmod +r)") from e
+    except OSError as e:
+        raise UnreadableFileError(f"cannot read it ({e.strerror or e})") from e
+
+
+def check_text_bytes(data: bytes) -> None:
+    """Raise UnreadableFileError when ``data`` is empty (or only whitespace) or looks binary."""
+    if not data.strip():
+        raise UnreadableFileError("the file is empty")
+    head = data[:8192]
+    if b"\x00" in head or len(_CONTROL.findall(head)) > len(head) // 10:
+        raise UnreadableFileError(
+            "it looks binary (NUL or control bytes), not text; if it is UTF-16 text, re-save it as UTF-8"
+        )
+
+
+def decode_text(data: bytes) -> str:
+    """The file's text decoded as UTF-8 (a byte-order mark stays as the first character; cleaning drops it).
+
+    Raises UnreadableFileError for an empty file, a binary one, or one that is not UTF-8: encodings are never
+    guessed, because a wrong guess silently corrupts every quote taken from the file.
+    """
+    check_text_bytes(data)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise UnreadableFileError(
+            f"the file is not UTF-8 (invalid byte at offset {e.start}); re-save it as UTF-8"
+        ) from e
+
+
+def _front_matter(original: str) -> tuple[int, Metadata]:
+    """Where the text after a ``---`` YAML front matter block starts, and the title, author, date it gives."""
+    m = _FRONT_MATTER.match(original)
+    if not m:
+        return 0, Metadata()
+    values: dict[str, str] = {}
+    authors: list[str] = []
+    key = ""
+    for line in m.group(1).splitlines():
+        item = re.match(r"\s+-\s+(.+)", line)
+        pair = re.match(r"([A-Za-z_][\w-]*)\s*:\s*(.*)", line)
+        if item and key in ("author", "authors"):
+            authors.append(item.group(1).strip().strip("\"'"))
+        elif pair:
+            key, value = pair.group(1).lower(), pair.group(2).strip().strip("\"'")
+            values[key] = value
+            if key in ("author", "authors") and value:
+                authors.extend(split_authors(value.strip("[]").replace('"', "").replace("'", "")))
+    metadata = Metadata(
+        title=values.get("title") or None,
+        authors=tuple(dict.fromkeys(authors)),
+        date=parse_date(values.get("date", "")),
+        url=values.get("url") or values.get("canonical_url") or values.get("link") or None,
+        publication=values.get("publication") or None,
+    )
+    return m.end(), metadata
+
+
+def read_text_page(original: str, *, markdown_file: bool) -> tuple[str, tuple[SourceSegment, ...], Metadata]:
+    """Cleaned text of a text or markdown file, its map back to ``original``, and what it says of itself."""
+    start, front = _front_matter(original) if markdown_file else (0, Metadata())
+    if start == 0 and original.startswith("\ufeff"):
+        start = 1  # a byte-order mark is not text; skipping it keeps "# Title" on the first line a heading
+    markdown = markdown_file or _MARKDOWN_HINTS.search(original) is not None
+    page = classify(split_blocks(original, start, markdown=markdown))
+    text, segments = assemble(page, original)
+    metadata = page_metadata(page, original)
+    kept_h1 = (
+        b.text
+        for b, role in zip(page.blocks, page.roles, strict=True)
+        if b.kind == "h1" and role in KEPT_ROLES
+    )
+    first_h1 = next(kept_h1, None) if markdown_file else None
+    if first_h1:
+        metadata = Metadata(title=first_h1).over(metadata)
+    return text, segments, front.over(metadata)
+
+
+def load_path(path: Path, root: Path) -> tuple[list[Document], list[SkippedFile]]:
+    """Documents from one file and, for JSONL, the lines skipped; UnreadableFileError for a broken file."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise UnsupportedFileTypeError(
+            f"unsupported file type {suffix or '(no suffix)'!r}; supported: {', '.join(SUPPORTED_SUFFIXES)}"
+        )
+    data = read_bytes(path)
+    if suffix == ".jsonl":
+        check_text_bytes(data)  # each line is then decoded on its own, so one bad line does not cost the file
+        return read_jsonl(data, path)
+    segments: tuple[SourceSegment, ...] = ()
+    page_starts: tuple[int, ...] = ()
+    if suffix == ".pdf":
+        if not data.strip():
+            raise UnreadableFileError("the file is empty")
+        pdf = read_pdf(data)
+        text, metadata, page_starts = pdf.text, pdf.metadata, pdf.page_starts
+    elif suffix in (".html", ".htm"):
+        text, segments, metadata = read_html(decode_text(data))
+    else:
+        text, segments, metadata = read_text_page(decode_text(data), markdown_file=suffix != ".txt")
+    if not text.strip():
+        raise UnreadableFileError("no article text is left after removing page furniture")
+    document = Document(
+        doc_id=doc_id_for(path, root),
+        text=text,
+        title=metadata.title or path.stem,
+        authors=metadata.authors,
+        date=metadata.date,
+        url=metadata.url,
+        publication=metadata.publication,
+        source_path=str(path),
+        content_hash=hashlib.sha256(data).hexdigest(),
+        segments=segments,
+        page_starts=page_starts,
+    )
+    return [document], []

@@ -1,0 +1,55 @@
+"""BM25 over chunk texts with bm25s: English stop words removed, Snowball-stemmed, sparse scoring."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import Stemmer
+
+# bm25s sets its own logger to DEBUG, which floods any application that configures logging.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+TOKENIZER_ID = "bm25s:stopwords=en:stemmer=snowball-english"  # recorded in the manifest
+
+
+@functools.lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def tokenize(texts: Sequence[str]) -> list[list[str]]:
+    """The BM25 terms of each text, the same way for documents and queries."""
+    return bm25s.tokenize(list(texts), stopwords="en", stemmer=_stemmer(), return_ids=False,
+                          show_progress=False)
+
+
+def build_bm25(texts: Sequence[str]) -> bm25s.BM25:
+    """A BM25 index over ``texts`` (row i of the index is text i)."""
+    model = bm25s.BM25()
+    model.index(tokenize(texts), show_progress=False)
+    return model
+
+
+def save_bm25(model: bm25s.BM25, folder: Path) -> None:
+    model.save(str(folder), show_progress=False)
+
+
+def load_bm25(folder: Path, *, mmap: bool = True) -> bm25s.BM25:
+    """Load a saved index; memory-mapped so a large index costs little RAM until it is read."""
+    return bm25s.BM25.load(str(folder), mmap=mmap, show_progress=False)
+
+
+def bm25_search(model: bm25s.BM25, query: str, n: int, corpus_size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row ids and scores of the best ``n`` rows with a positive score, best first."""
+    terms = tokenize([query])
+    if not terms[0] or corpus_size == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    ids, scores = model.retrieve(terms, k=min(n, corpus_size), show_progress=False, n_threads=1)
+    ids, scores = np.asarray(ids[0], dtype=np.int64), np.asarray(scores[0], dtype=np.float32)
+    keep = scores > 0
+    return ids[keep], scores[keep]

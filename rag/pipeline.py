@@ -1,0 +1,100 @@
+"""A loaded index with its embedder and retriever, cached per process and kept fresh.
+
+Loading an index and its embedder takes seconds; answering takes milliseconds. So each (index folder,
+settings) pair is loaded once and shared, and reloaded only when another process (or an upload) has made a
+new generation live. The bundled index follows its sources: when the seed files or the embedder/chunker
+settings change, it is brought up to date before the first answer. Any other index built with another
+embedder is refused with the command that rebuilds it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from . import store
+from .embedding import Embedder, get_embedder
+from .errors import IndexMismatchError, IndexNotFoundError
+from .indexing import build_index, build_settings_record, source_fingerprints
+from .retrieval import Retriever
+from .settings import DEFAULT_INDEX_DIR, Settings
+
+log = logging.getLogger(__name__)
+
+
+class Pipeline:
+    """Retrieval over one index folder with one set of settings."""
+
+    def __init__(self, index_dir: Path, settings: Settings) -> None:
+        self.index_dir = index_dir
+        self.settings = settings
+        self.embedder: Embedder = get_embedder(settings.embedder, backend=settings.embedder_backend,
+                                               device=settings.device, batch_size=settings.batch_size)
+        self._lock = threading.Lock()
+        self._retriever: Retriever | None = None
+
+    @property
+    def retriever(self) -> Retriever:
+        """The retriever over the live generation, (re)loaded when the generation changed."""
+        live = store.current_generation(self.index_dir)
+        current = self._retriever
+        if current is None or live is None or current.index.path != live:
+            with self._lock:
+                if self._retriever is None or self._retriever.index.path != store.current_generation(self.index_dir):
+                    self._retriever = self._load()
+        return self._retriever  # type: ignore[return-value]
+
+    def _load(self) -> Retriever:
+        manifest = store.read_manifest(self.index_dir)
+        if self._is_bundled():
+            manifest = self._refresh_bundled(manifest)
+        if manifest is None:
+            raise IndexNotFoundError(
+                f"No index at {self.index_dir}. Build one with: rag index SOURCES --index-dir {self.index_dir}"
+            )
+        store.check_compatible(manifest, self.settings.embedder, self.settings.embedder_backend, self.index_dir)
+        if not self._is_bundled() and self._sources_changed(manifest):
+            log.warning("The documents behind %s changed since it was built; run `rag index` to update it.",
+                        self.index_dir)
+        return Retriever(store.load_index(self.index_dir), self.embedder, self.settings)
+
+    def _is_bundled(self) -> bool:
+        return self.index_dir.resolve() == DEFAULT_INDEX_DIR.resolve()
+
+    def _sources_changed(self, manifest: dict) -> bool:
+        sources = [(self.index_dir / s) for s in manifest.get("sources", [])]
+        if not sources or not all(s.exists() for s in sources):
+            return False
+        return source_fingerprints(sources, self.index_dir) != manifest.get("files")
+
+    def _refresh_bundled(self, manifest: dict | None) -> dict | None:
+        """Rebuild the bundled index when its seeds or the settings changed (incremental when only seeds did)."""
+        settings_changed = manifest is not None and any(
+            manifest.get(key) != value
+            for key, value in build_settings_record(self.settings, self.embedder).items()
+        )
+        if manifest is None or settings_changed or manifest.get("format_version") != store.FORMAT_VERSION \
+                or self._sources_changed(manifest):
+            sources = [self.index_dir / s for s in (manifest or {}).get("sources", [])] or None
+            report = build_index(sources, index_dir=self.index_dir, settings=self.settings)
+            if report.changed:
+                log.info("Updated the bundled index: %s", report.summary())
+            manifest = store.read_manifest(self.index_dir)
+        return manifest
+
+
+_PIPELINES: dict[tuple[Path, Settings], Pipeline] = {}
+_PIPELINES_LOCK = threading.Lock()
+
+
+def get_pipeline(index_dir: Path, settings: Settings) -> Pipeline:
+    """The shared pipeline for this index folder and settings."""
+    key = (index_dir.resolve(), settings)
+    with _PIPELINES_LOCK:
+        if key not in _PIPELINES:
+            _PIPELINES[key] = Pipeline(index_dir, settings)
+        return _PIPELINES[key]
+
+
+__all__ = ["IndexMismatchError", "Pipeline", "get_pipeline"]

@@ -1,0 +1,79 @@
+"""Hybrid retrieval over a stored index: dense (FAISS) and BM25 (bm25s), fused, optionally diversified."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import dense, fusion, lexical
+from .embedding import Embedder
+from .settings import Settings
+from .store import StoredIndex
+from .types import Passage
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk (its row in the index) with its fused and per-retriever scores."""
+
+    row: int
+    score: float
+    dense_score: float | None
+    bm25_score: float | None
+
+
+class Retriever:
+    """Searches one loaded index; cheap to create, safe to share between threads (read-only)."""
+
+    def __init__(self, index: StoredIndex, embedder: Embedder, settings: Settings) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.settings = settings
+
+    def dense(self, query: str, n: int) -> fusion.Ranking:
+        return dense.dense_search(self.index.faiss_index, self.embedder.embed_query(query), n)
+
+    def bm25(self, query: str, n: int) -> fusion.Ranking:
+        return lexical.bm25_search(self.index.bm25, query, n, len(self.index.chunks))
+
+    def search(self, query: str, k: int, *, method: str | None = None, dense_weight: float | None = None,
+               use_mmr: bool | None = None) -> list[Hit]:
+        """The ``k`` best chunks for ``query``, best first.
+
+        ``method`` is "convex", "rrf", "dense" or "bm25"; the defaults come from the settings.
+        """
+        s = self.settings
+        method = method or s.fusion
+        weight = s.dense_weight if dense_weight is None else dense_weight
+        n = max(s.candidates, k)
+        dense_ranking = self.dense(query, n) if method != "bm25" else (np.zeros(0, np.int64), np.zeros(0))
+        bm25_ranking = self.bm25(query, n) if method != "dense" else (np.zeros(0, np.int64), np.zeros(0))
+        dense_scores = dict(zip(dense_ranking[0].tolist(), dense_ranking[1].tolist(), strict=True))
+        bm25_scores = dict(zip(bm25_ranking[0].tolist(), bm25_ranking[1].tolist(), strict=True))
+        if method == "dense":
+            fused = dense_scores
+        elif method == "bm25":
+            fused = bm25_scores
+        else:
+            fused = fusion.fuse([dense_ranking, bm25_ranking], [weight, 1.0 - weight], method, s.rrf_k)
+        ranked = sorted(fused, key=fused.__getitem__, reverse=True)
+        if use_mmr if use_mmr is not None else s.mmr:
+            pool = ranked[: max(4 * k, 20)]
+            vectors = np.asarray(self.index.embeddings[pool], dtype=np.float32)
+            ranked = fusion.mmr(pool, [fused[r] for r in pool], vectors, k, s.mmr_lambda)
+        return [
+            Hit(row=r, score=float(fused[r]), dense_score=dense_scores.get(r), bm25_score=bm25_scores.get(r))
+            for r in ranked[:k]
+        ]
+
+    def passages(self, hits: list[Hit]) -> list[Passage]:
+        """Hits as numbered passages (1-based, in rank order)."""
+        out = []
+        for n, hit in enumerate(hits, start=1):
+            chunk = self.index.chunks[hit.row]
+            document = self.index.documents[chunk.doc_id]
+            out.append(Passage(n=n, chunk_id=chunk.chunk_id, doc_id=chunk.doc_id, title=document.title,
+                               text=chunk.text, start=chunk.start, end=chunk.end, score=hit.score,
+                               dense_score=hit.dense_score, bm25_score=hit.bm25_score))
+        return out

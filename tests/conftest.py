@@ -1,0 +1,38 @@
+"""Shared fixtures: the real embedder, loaded once per session, and a seeds index built once per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+SHARED = ROOT.parent / "shared"
+SCIFACT = SHARED / "data" / "scifact"
+SEED_IDS = ("000_ef786f168e0479b6", "002_aa0b2b830c5057bb", "004_95f31d63a59dd7b7")
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from rag.embedding import get_embedder
+    from rag.settings import Settings
+
+    s = Settings()
+    return get_embedder(s.embedder, backend=s.embedder_backend, device=s.device)
+
+
+@pytest.fixture(scope="session")
+def seeds_index(tmp_path_factory, embedder) -> Path:
+    """A fresh index of a copy of the seeds (tests never write into the repository's vectors/)."""
+    from rag.indexing import build_index
+
+    base = tmp_path_factory.mktemp("seeds_index")
+    shutil.copytree(SEEDS, base / "seeds")
+    build_index([base / "seeds"], index_dir=base / "vectors")
+    return base / "vectors"
