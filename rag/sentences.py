@@ -16,6 +16,7 @@ _ABBREVIATIONS = frozenset(
 # End of a sentence: terminal punctuation, optional closing quotes/brackets, then white space.
 _BOUNDARY = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s)""")
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
+_MAX_QUOTED = 800  # characters: an unclosed quotation longer than this is a typo, not one sentence
 _OPENERS = "\"'“‘([" 
 
 
@@ -51,6 +52,10 @@ def _split_paragraph(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if text[m.start()] == "." and m.end() - m.start() == 1 and _is_abbreviation(text, m.start()):
             continue
         if not _starts_sentence(text, stop):
+            continue
+        # Inside an open quotation (“Would there be a deal? I think...”) the sentence goes on to its close.
+        opened = text.count("“", cursor, stop) - text.count("”", cursor, stop)
+        if opened > 0 and stop - cursor < _MAX_QUOTED and "”" in text[stop:end]:
             continue
         spans.append((cursor, stop))
         cursor = stop
