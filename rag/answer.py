@@ -8,7 +8,6 @@ import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
-from . import generators
 from .conversation import normalise_history, standalone_question
 from .errors import InvalidQuestionError
 from .generators import Generator
@@ -47,12 +46,6 @@ def clean_question(question: object, max_chars: int) -> tuple[str, list[str]]:
     return text, notes
 
 
-def _resolve(generator: str | Generator | None, settings: Settings, embedder) -> Generator:
-    if generator is None or isinstance(generator, str):
-        return generators.create(generator or settings.generator, settings=settings, embedder=embedder)
-    return generator
-
-
 def ask_stream(question: str, *, k: int | None = None, generator: str | Generator | None = None,
                history: History = None, index_dir: str | Path | None = None,
                settings: Settings | None = None) -> Iterator[str | Answer]:
@@ -69,7 +62,7 @@ def ask_stream(question: str, *, k: int | None = None, generator: str | Generato
     turns = normalise_history(history)
     pipeline = get_pipeline(Path(index_dir) if index_dir is not None else default_index_dir(), settings)
     retriever = pipeline.retriever
-    writer = _resolve(generator, settings, pipeline.embedder)
+    writer = generator if generator is not None and not isinstance(generator, str) else pipeline.generator(generator)
     timings: dict[str, float] = {}
 
     t = time.perf_counter()

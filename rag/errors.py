@@ -43,3 +43,7 @@ class UnknownGeneratorError(RagError, KeyError):
 
 class GeneratorError(RagError):
     """An answer generator failed (server down, timeout, bad reply) and no fallback was allowed."""
+
+
+class QuestionSetError(RagError, ValueError):
+    """An evaluation question file (or BEIR folder) is missing or malformed; the message names file and line."""

@@ -53,3 +53,11 @@ def bm25_search(model: bm25s.BM25, query: str, n: int, corpus_size: int) -> tupl
     ids, scores = np.asarray(ids[0], dtype=np.int64), np.asarray(scores[0], dtype=np.float32)
     keep = scores > 0
     return ids[keep], scores[keep]
+
+
+def idf_table(model: bm25s.BM25) -> dict[str, float]:
+    """Inverse document frequency of every indexed term (BM25's idf), from the index's sparse columns."""
+    n = int(model.scores["num_docs"])
+    df = np.diff(np.asarray(model.scores["indptr"]))
+    idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
+    return {term: float(idf[column]) for term, column in model.vocab_dict.items() if column < len(idf)}

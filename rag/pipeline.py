@@ -13,9 +13,10 @@ import logging
 import threading
 from pathlib import Path
 
-from . import store
+from . import generators, store
 from .embedding import Embedder, get_embedder
 from .errors import IndexMismatchError, IndexNotFoundError
+from .generators import Generator
 from .indexing import build_index, build_settings_record, source_fingerprints
 from .retrieval import Retriever
 from .settings import DEFAULT_INDEX_DIR, Settings
@@ -33,6 +34,16 @@ class Pipeline:
                                                device=settings.device, batch_size=settings.batch_size)
         self._lock = threading.Lock()
         self._retriever: Retriever | None = None
+        self._generators: dict[str, Generator] = {}
+
+    def generator(self, name: str | None = None) -> Generator:
+        """The shared generator ``name`` (default from settings): created once, its model loaded on first use."""
+        name = name or self.settings.generator
+        with self._lock:
+            if name not in self._generators:
+                self._generators[name] = generators.create(name, settings=self.settings, embedder=self.embedder,
+                                                           pipeline=self)
+            return self._generators[name]
 
     @property
     def retriever(self) -> Retriever:

@@ -43,7 +43,7 @@ class Settings:
     mmr_lambda: float = 0.7
     # answering
     generator: str = "extractive"
-    abstain_threshold: float = 0.5  # calibrated on tests/data/seeds_qa.jsonl, see README "Abstention"
+    abstain_threshold: float = 0.572  # calibrated on tests/data/seeds_qa.jsonl, see README "Abstention"
     max_question_chars: int = 2000  # longer questions are truncated (with a note), not refused
 
     def with_overrides(self, **overrides: Any) -> Settings:

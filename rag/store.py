@@ -11,6 +11,7 @@ map back to the source file), ``chunks.jsonl`` (spans), ``embeddings.npy``, ``de
 from __future__ import annotations
 
 import contextlib
+import functools
 import fcntl
 import json
 import os
@@ -44,6 +45,21 @@ class StoredIndex:
     embeddings: np.ndarray
     faiss_index: faiss.Index
     bm25: bm25s.BM25
+
+    @functools.cached_property
+    def term_weights(self) -> dict[str, float]:
+        """BM25 idf of every indexed term: how telling a word is in this collection.
+
+        Words of the documents' metadata (authors, publication) count as known too, at the highest weight,
+        so a question about "the National Interest piece" is not taken for one about something absent.
+        """
+        weights = lexical.idf_table(self.bm25)
+        top = max(weights.values(), default=1.0)
+        metadata = [" ".join([*d.authors, d.publication or ""]) for d in self.documents.values()]
+        for terms in lexical.tokenize(metadata):
+            for term in terms:
+                weights.setdefault(term, top)
+        return weights
 
 
 def current_generation(index_dir: Path) -> Path | None:

@@ -9,16 +9,22 @@ weight of the word overlap were calibrated on ``tests/data/seeds_qa.jsonl`` (REA
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .. import lexical
+from ..conversation import standalone_question
 from ..embedding import Embedder
 from ..sentences import split_sentences
 from ..settings import Settings
 from ..types import Passage
+
+if TYPE_CHECKING:
+    from ..pipeline import Pipeline
+from . import answer_checks
 from .base import Turn, register
 
 ABSTENTION = (
@@ -31,7 +37,7 @@ _QUESTION_WORDS = frozenset(lexical.tokenize(
      "tell explain describe mention exactly"]
 )[0])
 MIN_WORDS = 6  # shorter "sentences" are headings, bylines and dates, not answers
-OVERLAP_WEIGHT = 0.5  # calibrated, see module docstring
+OVERLAP_WEIGHT = 0.25  # calibrated with the threshold (Settings.abstain_threshold), see module docstring
 
 
 @dataclass(frozen=True)
@@ -52,8 +58,12 @@ class ExtractiveGenerator:
     name = "extractive"
 
     def __init__(self, embedder: Embedder, *, threshold: float, overlap_weight: float = OVERLAP_WEIGHT,
-                 max_quotes: int = 3, margin: float = 0.08) -> None:
+                 max_quotes: int = 3, margin: float = 0.08,
+                 term_weights: Callable[[], Mapping[str, float]] | None = None) -> None:
+        """``term_weights`` returns the index's BM25 terms and their idf: rare words weigh more in the word
+        overlap, and a name the question asks about must be among the terms."""
         self.embedder = embedder
+        self.term_weights = term_weights
         self.threshold = threshold
         self.overlap_weight = overlap_weight
         self.max_quotes = max_quotes
@@ -68,19 +78,24 @@ class ExtractiveGenerator:
             for start, end in split_sentences(passage.text):
                 text = passage.text[start:end]
                 key = (passage.doc_id, passage.start + start, passage.start + end)
-                if key in seen or len(text.split()) < MIN_WORDS:
+                # Short lines are headings or bylines; a question in the text is rhetorical, never an answer.
+                if key in seen or len(text.split()) < MIN_WORDS or text.rstrip("”’\"' )").endswith("?"):
                     continue
                 seen.add(key)
                 candidates.append((passage, start, end, text))
         if not candidates:
             return []
         query_terms = set(lexical.tokenize([question])[0]) - _QUESTION_WORDS
+        weights = self.term_weights() if self.term_weights is not None else {}
+        unseen = max(weights.values(), default=1.0)  # a word the index never saw is as telling as the rarest
+        query_weight = {t: weights.get(t, unseen) for t in query_terms}
+        total = sum(query_weight.values())
         similarities = self._vectors([c[3] for c in candidates]) @ self.embedder.embed_query(question)
         term_lists = lexical.tokenize([c[3] for c in candidates])
         scored = []
         for (passage, start, end, text), similarity, terms in zip(candidates, similarities, term_lists,
                                                                   strict=True):
-            overlap = len(query_terms & set(terms)) / len(query_terms) if query_terms else 0.0
+            overlap = sum(query_weight[t] for t in query_terms & set(terms)) / total if total else 0.0
             scored.append(ScoredSentence(passage.n, passage.doc_id, start, end, text, float(similarity),
                                          overlap, float(similarity) + self.overlap_weight * overlap))
         return sorted(scored, key=lambda s: s.score, reverse=True)
@@ -95,16 +110,30 @@ class ExtractiveGenerator:
                 self._sentence_vectors.clear()
         return np.stack([self._sentence_vectors[t] for t in texts])
 
-    def select(self, question: str, passages: Sequence[Passage]) -> list[ScoredSentence]:
-        """The sentences to quote, best first; empty when the best is below the threshold (abstain)."""
-        scored = self.score_sentences(question, passages)
+    def eligible(self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()
+                 ) -> list[ScoredSentence]:
+        """Sentences that could answer, best first, before the threshold is applied.
+
+        A follow-up is scored together with the question before it; the answer-type and name checks look at
+        the question itself. Empty when the question names something the documents never mention.
+        """
+        if self.term_weights is not None and answer_checks.missing_names(question, self.term_weights()):
+            return []
+        kind, years = answer_checks.expected_type(question), answer_checks.required_years(question)
+        return [s for s in self.score_sentences(standalone_question(question, history), passages)
+                if answer_checks.fits_type(s.text, kind) and all(year in s.text for year in years)]
+
+    def select(self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()
+               ) -> list[ScoredSentence]:
+        """The sentences to quote, best first; empty when the evidence is too weak (abstain)."""
+        scored = self.eligible(question, passages, history)
         if not scored or scored[0].score < self.threshold:
             return []
         floor = max(self.threshold, scored[0].score - self.margin)
         return [s for s in scored if s.score >= floor][: self.max_quotes]
 
     def stream(self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()) -> Iterator[str]:
-        chosen = self.select(question, passages)
+        chosen = self.select(question, passages, history)
         if not chosen:
             yield ABSTENTION
             return
@@ -116,8 +145,10 @@ class ExtractiveGenerator:
         return "".join(self.stream(question, passages, history))
 
 
-def _factory(*, settings: Settings, embedder: Embedder, **_: object) -> ExtractiveGenerator:
-    return ExtractiveGenerator(embedder, threshold=settings.abstain_threshold)
+def _factory(*, settings: Settings, embedder: Embedder, pipeline: Pipeline | None = None,
+             **_: object) -> ExtractiveGenerator:
+    weights = (lambda: pipeline.retriever.index.term_weights) if pipeline is not None else None
+    return ExtractiveGenerator(embedder, threshold=settings.abstain_threshold, term_weights=weights)
 
 
 register("extractive", _factory)

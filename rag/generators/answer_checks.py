@@ -1,0 +1,91 @@
+"""Cheap checks that a sentence can answer a question at all, used by the extractive generator.
+
+Similarity alone cannot tell "Moscow is poised to sell thirty-two Su-35 jets" from an answer to "How much
+would the jets cost?": both are about the jets. Classic question answering adds two checks, kept here:
+- the expected answer type: a "when" question needs a date, a "how many" question a number, a "how much
+  does it cost" question an amount of money; a question that names a year needs that year;
+- the question's names: a name the question asks about (Germany, the Taliban) that no retrieved passage
+  mentions means the passages are about something else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container
+
+from .. import lexical
+
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
+           "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+_YEAR = re.compile(r"\b(1[6-9]\d\d|20\d\d)s?\b")
+_DATE = re.compile(rf"\b(1[6-9]\d\d|20\d\d)s?\b|\b({_MONTHS})\b\.?|\b\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}\b",
+                   re.IGNORECASE)
+_NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+                 "sixty|seventy|eighty|ninety|hundred|thousand|million|billion|trillion|dozen|dozens|percent|half")
+_QUANTITY = re.compile(rf"\d|\b({_NUMBER_WORDS})\b|%", re.IGNORECASE)
+_MONEY = re.compile(r"[$€£¥₽]\s?\d|\b\d[\d,.]*\s?(dollars?|euros?|rubles?|roubles?|rials?|pounds?|yuan)\b|"
+                    r"\b(million|billion|trillion)\b", re.IGNORECASE)
+
+_ASKS_DATE = re.compile(r"^\s*(when\b|(in|by|since|until)\s+what\s+(year|month|date)\b|what\s+(year|date|month)\b|"
+                        r"which\s+(year|month)\b)", re.IGNORECASE)
+_ASKS_MONEY = re.compile(r"\b(cost|costs|price|priced|worth|paid|pay|value|how\s+much\s+money)\b", re.IGNORECASE)
+_ASKS_QUANTITY = re.compile(r"\bhow\s+(many|much)\b|\b(number|amount|capacity|percentage|share)\s+of\b|"
+                            r"\bwhat\s+(percentage|share|proportion)\b", re.IGNORECASE)
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w’'-]*[\w])")
+_NOT_NAMES = frozenset({"I", "What", "Who", "When", "Where", "Why", "How", "Which", "Did", "Does", "Do", "Is",
+                        "Was", "Were", "Are", "According", "The", "A", "An", "In", "On", "Of"})
+
+
+def expected_type(question: str) -> str | None:
+    """"date", "money", "quantity" or None (anything goes)."""
+    if _ASKS_DATE.search(question):
+        return "date"
+    if _ASKS_MONEY.search(question) and (_ASKS_QUANTITY.search(question) or re.search(r"\b(what|how)\b",
+                                                                                       question, re.I)):
+        return "money"
+    if _ASKS_QUANTITY.search(question):
+        return "quantity"
+    return None
+
+
+def fits_type(sentence: str, kind: str | None) -> bool:
+    """Whether ``sentence`` contains the kind of thing the question asks for."""
+    if kind == "date":
+        return bool(_DATE.search(sentence))
+    if kind == "money":
+        return bool(_MONEY.search(sentence))
+    if kind == "quantity":
+        return bool(_QUANTITY.search(_YEAR.sub(" ", sentence)))  # a year is not a quantity
+    return True
+
+
+def required_years(question: str) -> set[str]:
+    """Years the question names: an answer about another year does not answer it."""
+    return {m.group(1) for m in _YEAR.finditer(question)}
+
+
+def names(question: str) -> list[str]:
+    """Capitalised words inside the question (not its first word): the names it asks about."""
+    return [m.group(1) for m in _NAME.finditer(question.strip()) if m.group(1) not in _NOT_NAMES]
+
+
+def missing_names(question: str, vocabulary: Container[str]) -> list[str]:
+    """The question's names that the documents never mention.
+
+    ``vocabulary`` holds the BM25 terms (stems) of the whole index. A name matches a term it extends by a
+    few letters too, so "Syrian" is found through "Syria" and "Iranians" through "Iran".
+    """
+    wanted = names(question)
+    if not wanted:
+        return []
+    missing = []
+    for name, terms in zip(wanted, lexical.tokenize(wanted), strict=True):
+        if terms and not any(_known(term, vocabulary) for term in terms):
+            missing.append(name)
+    return missing
+
+
+def _known(term: str, vocabulary: Container[str]) -> bool:
+    if term in vocabulary:
+        return True
+    return any(term[:cut] in vocabulary for cut in range(max(4, len(term) - 3), len(term)))
