@@ -29,7 +29,7 @@ def _cmd_index(args: argparse.Namespace) -> int:
 
     report = build_index(args.sources or None, index_dir=args.index_dir, settings=_settings(args),
                          progress=None if not args.quiet else False)
-    print(report.summary() if report.changed or report.skipped else f"Up to date: {report.summary()}")
+    print(report.summary() if report.changed else f"Up to date: {report.summary()}")
     return 0
 
 
@@ -71,6 +71,26 @@ def _cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    import ui.app  # lazily: gradio is an optional dependency (pip install -e '.[ui]')
+
+    auth = None
+    if args.auth:
+        user, sep, password = args.auth.partition(":")
+        if not sep or not user or not password:
+            raise RagError("--auth takes USER:PASS, for example --auth alice:s3cret.")
+        auth = (user, password)
+    ui.app.serve(host=args.host, port=args.port, index_dir=args.index_dir, share=args.share, auth=auth,
+                 settings=_settings(args))
+    return 0
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluation.command import run_eval  # lazily: matplotlib and the evaluation load only for `rag eval`
+
+    return run_eval(args, _settings(args))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rag", description="Answers from your articles, quoted and cited.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
@@ -89,6 +109,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--generator", default=None, help="answer generator (default: extractive)")
     p.add_argument("--index-dir", default=None, help="the index folder (default: vectors/)")
     p.set_defaults(func=_cmd_ask)
+
+    p = sub.add_parser("serve", help="start the chat in the browser (Gradio)")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: local only)")
+    p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    p.add_argument("--index-dir", default=None, help="the index folder (default: vectors/)")
+    p.add_argument("--share", action="store_true", help="open a public gradio.live link (off by default)")
+    p.add_argument("--auth", default=None, metavar="USER:PASS", help="require this user name and password")
+    p.add_argument("--generator", default=None, help="the generator selected at start (default: extractive)")
+    p.set_defaults(func=_cmd_serve)
+
+    p = sub.add_parser("eval", help="score answers on a question set, or retrieval on a BEIR corpus")
+    p.add_argument("questions", nargs="?", default=None, help="question file (JSONL, one question per line)")
+    p.add_argument("--generator", default=None, help="answer generator (default: extractive)")
+    p.add_argument("--k", type=int, default=None, help="passages to retrieve per question (default 5)")
+    p.add_argument("--out", default="eval-out", help="folder for the report files (default: eval-out/)")
+    p.add_argument("--index-dir", default=None, help="the index the questions are about (default: vectors/)")
+    p.add_argument("--beir", default=None, metavar="DIR", help="evaluate retrieval on a BEIR-format folder")
+    p.add_argument("--split", default="test", choices=("test", "train", "dev"), help="BEIR split")
+    p.add_argument("--cache-dir", default=None, help="where BEIR indexes are cached (default: .cache/beir/)")
+    p.add_argument("--limit", type=int, default=None, help="only the first N questions or queries")
+    p.add_argument("--floors", default=None, metavar="FILE", help="exit 1 when a figure is below its floor")
+    p.add_argument("--write-floors", default=None, metavar="FILE", help="record floors from this run in FILE")
+    p.add_argument("--margin", type=float, default=0.02, help="floor = measured - margin (default 0.02)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_eval)
     return parser
 
 

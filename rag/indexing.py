@@ -180,7 +180,8 @@ def build_index(sources: Sequence[str | Path] | None = None, *, index_dir: str |
                 "sources": manifest_sources,
                 "files": fingerprints,
                 "documents": {d.doc_id: {"content_hash": d.content_hash, "text_hash": _text_hash(d),
-                                         "source_path": d.source_path, "title": d.title} for d in documents},
+                                         "source_path": _relative(Path(d.source_path), index_dir), "title": d.title}
+                              for d in documents},
                 "chunk_count": len(chunks),
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             }

@@ -126,8 +126,14 @@ def load_index(index_dir: Path) -> StoredIndex:
 
 def _load_generation(path: Path) -> StoredIndex:
     manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    documents: dict[str, Document] = {}
     with open(path / "documents.jsonl", encoding="utf-8") as f:
-        documents = {d.doc_id: d for d in (Document.from_dict(json.loads(line)) for line in f)}
+        for line in f:
+            record = json.loads(line)
+            # Stored relative to the index folder, so a cloned repository's index points at its own files.
+            record["source_path"] = os.path.normpath(path.parent / record["source_path"])
+            document = Document.from_dict(record)
+            documents[document.doc_id] = document
     chunks: list[Chunk] = []
     with open(path / "chunks.jsonl", encoding="utf-8") as f:
         for line in f:
@@ -185,7 +191,9 @@ def _write_files(folder: Path, manifest: dict[str, Any], documents: list[Documen
                  embeddings: np.ndarray, bm25_texts: list[str]) -> None:
     with open(folder / "documents.jsonl", "w", encoding="utf-8") as f:
         for document in documents:
-            f.write(json.dumps(document.to_dict(), ensure_ascii=False) + "\n")
+            record = document.to_dict()
+            record["source_path"] = os.path.relpath(os.path.abspath(document.source_path), folder.parent)
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
     with open(folder / "chunks.jsonl", "w", encoding="utf-8") as f:
         for chunk in chunks:
             f.write(json.dumps([chunk.chunk_id, chunk.doc_id, chunk.start, chunk.end]) + "\n")
