@@ -83,8 +83,9 @@ def chunk_text(text: str, settings: ChunkerSettings, fits: Callable[[str], bool]
     return _chunk_spans(text, split_sentences(text), settings.chunk_tokens, settings.overlap_tokens, fits)
 
 
-def _chunk_spans(text: str, sentences: list[Span], budget: int, overlap: int,
-                 fits: Callable[[str], bool] | None) -> list[Span]:
+def _chunk_spans(
+    text: str, sentences: list[Span], budget: int, overlap: int, fits: Callable[[str], bool] | None
+) -> list[Span]:
     enc = get_encoding()
     pieces: list[Span] = []
     for s, e in sentences:
@@ -92,13 +93,16 @@ def _chunk_spans(text: str, sentences: list[Span], budget: int, overlap: int,
         pieces.extend([(s, e)] if n <= budget else _token_pieces(text, s, e, budget))
     # Count each piece with the white space before it, so the sum is the chunk's real length.
     lengths = [
-        len(enc.encode(text[pieces[i - 1][1] if i else s:e], disallowed_special=())) for i, (s, e) in enumerate(pieces)
+        len(enc.encode(text[pieces[i - 1][1] if i else s : e], disallowed_special=()))
+        for i, (s, e) in enumerate(pieces)
     ]
     spans: list[Span] = []
     for first, last in _pack(pieces, lengths, budget, overlap):
         span = (pieces[first][0], pieces[last - 1][1])
-        body = text[span[0]:span[1]]
-        too_long = len(enc.encode(body, disallowed_special=())) > budget or (fits is not None and not fits(body))
+        body = text[span[0] : span[1]]
+        too_long = len(enc.encode(body, disallowed_special=())) > budget or (
+            fits is not None and not fits(body)
+        )
         if not too_long or last - first == 1 and budget <= 8:
             spans.append(span)
         else:
@@ -107,10 +111,13 @@ def _chunk_spans(text: str, sentences: list[Span], budget: int, overlap: int,
     return spans
 
 
-def chunk_document(document: Document, settings: ChunkerSettings,
-                   fits: Callable[[str], bool] | None = None) -> list[Chunk]:
+def chunk_document(
+    document: Document, settings: ChunkerSettings, fits: Callable[[str], bool] | None = None
+) -> list[Chunk]:
     """The document's chunks, ids ``{doc_id}#{i}`` in reading order, each ``text == document.text[start:end]``."""
     return [
-        Chunk(chunk_id=f"{document.doc_id}#{i}", doc_id=document.doc_id, start=s, end=e, text=document.text[s:e])
+        Chunk(
+            chunk_id=f"{document.doc_id}#{i}", doc_id=document.doc_id, start=s, end=e, text=document.text[s:e]
+        )
         for i, (s, e) in enumerate(chunk_text(document.text, settings, fits))
     ]

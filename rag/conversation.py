@@ -16,7 +16,9 @@ _ANAPHORA = re.compile(
 )
 
 
-def normalise_history(history: Sequence[Mapping[str, str]] | Sequence[Sequence[str]] | None) -> list[dict[str, str]]:
+def normalise_history(
+    history: Sequence[Mapping[str, str]] | Sequence[Sequence[str]] | None,
+) -> list[dict[str, str]]:
     """History as ``[{"role", "content"}]``; also accepts ``[(user, assistant), ...]`` pairs."""
     turns: list[dict[str, str]] = []
     for item in history or ():

@@ -53,8 +53,14 @@ def _install_hint(name: str) -> str:
 class Embedder:
     """Turns texts into unit-length float32 vectors; the model loads on first use, not at construction."""
 
-    def __init__(self, name: str = DEFAULT_EMBEDDER, *, backend: str = "torch", device: str | None = None,
-                 batch_size: int = 32) -> None:
+    def __init__(
+        self,
+        name: str = DEFAULT_EMBEDDER,
+        *,
+        backend: str = "torch",
+        device: str | None = None,
+        batch_size: int = 32,
+    ) -> None:
         self.name = name
         self.backend = backend
         self.device = device
@@ -105,15 +111,22 @@ class Embedder:
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Word pieces each text takes in the model's window, special tokens included."""
-        encoded = self.model.tokenizer(list(texts), add_special_tokens=True, truncation=False, verbose=False)["input_ids"]
+        encoded = self.model.tokenizer(list(texts), add_special_tokens=True, truncation=False, verbose=False)[
+            "input_ids"
+        ]
         return [len(ids) for ids in encoded]
 
     def embed_documents(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         """Unit vectors, one row per text, float32."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        vectors = self.model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
-                                    show_progress_bar=progress, convert_to_numpy=True)
+        vectors = self.model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            show_progress_bar=progress,
+            convert_to_numpy=True,
+        )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
@@ -133,8 +146,9 @@ _EMBEDDERS: dict[tuple[str, str, str | None], Embedder] = {}
 _EMBEDDERS_LOCK = threading.Lock()
 
 
-def get_embedder(name: str = DEFAULT_EMBEDDER, *, backend: str = "torch", device: str | None = None,
-                 batch_size: int = 32) -> Embedder:
+def get_embedder(
+    name: str = DEFAULT_EMBEDDER, *, backend: str = "torch", device: str | None = None, batch_size: int = 32
+) -> Embedder:
     """The process-wide embedder for these settings: the model is loaded once and shared by every caller."""
     key = (name, backend, device)
     with _EMBEDDERS_LOCK:

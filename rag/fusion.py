@@ -37,7 +37,9 @@ def convex(rankings: Sequence[Ranking], weights: Sequence[float]) -> dict[int, f
     return fused
 
 
-def fuse(rankings: Sequence[Ranking], weights: Sequence[float], method: str, rrf_k: int = 60) -> dict[int, float]:
+def fuse(
+    rankings: Sequence[Ranking], weights: Sequence[float], method: str, rrf_k: int = 60
+) -> dict[int, float]:
     """Dispatch on ``method`` ("convex" or "rrf")."""
     if method == "rrf":
         return reciprocal_rank(rankings, weights, rrf_k)
@@ -46,7 +48,9 @@ def fuse(rankings: Sequence[Ranking], weights: Sequence[float], method: str, rrf
     raise ValueError(f"Unknown fusion '{method}': use 'convex' or 'rrf'.")
 
 
-def mmr(rows: Sequence[int], relevance: Sequence[float], vectors: np.ndarray, k: int, lam: float) -> list[int]:
+def mmr(
+    rows: Sequence[int], relevance: Sequence[float], vectors: np.ndarray, k: int, lam: float
+) -> list[int]:
     """Maximal marginal relevance: pick ``k`` of ``rows`` trading relevance against similarity to those picked.
 
     ``vectors[i]`` is the unit vector of ``rows[i]``; ``lam`` = 1 is plain relevance order.

@@ -60,8 +60,10 @@ class IndexReport:
             f"{self.unchanged} unchanged; {self.embedded_chunks} chunks embedded in {self.seconds:.1f} s"
         )
         if self.skipped:
-            parts.append(f"{len(self.skipped)} files skipped: " + "; ".join(f"{s.path} ({s.reason})"
-                                                                          for s in self.skipped))
+            parts.append(
+                f"{len(self.skipped)} files skipped: "
+                + "; ".join(f"{s.path} ({s.reason})" for s in self.skipped)
+            )
         return "\n".join(parts)
 
 
@@ -75,10 +77,18 @@ def index_text(document: Document, chunk: Chunk) -> str:
 def build_settings_record(settings: Settings, embedder: Embedder) -> dict[str, Any]:
     """The part of the manifest that, when it changes, invalidates every vector."""
     return {
-        "embedder": {"name": settings.embedder, "backend": settings.embedder_backend,
-                     "dimension": embedder.dimension, "max_tokens": embedder.max_tokens},
-        "chunker": {"chunk_tokens": settings.chunk_tokens, "overlap_tokens": settings.chunk_overlap,
-                    "encoding": "cl100k_base", "title_prefix": True},
+        "embedder": {
+            "name": settings.embedder,
+            "backend": settings.embedder_backend,
+            "dimension": embedder.dimension,
+            "max_tokens": embedder.max_tokens,
+        },
+        "chunker": {
+            "chunk_tokens": settings.chunk_tokens,
+            "overlap_tokens": settings.chunk_overlap,
+            "encoding": "cl100k_base",
+            "title_prefix": True,
+        },
         "bm25": {"tokenizer": lexical.TOKENIZER_ID},
     }
 
@@ -110,8 +120,13 @@ def source_fingerprints(sources: Sequence[Path], index_dir: Path) -> dict[str, s
     return prints
 
 
-def build_index(sources: Sequence[str | Path] | None = None, *, index_dir: str | Path | None = None,
-                settings: Settings | None = None, progress: bool | None = None) -> IndexReport:
+def build_index(
+    sources: Sequence[str | Path] | None = None,
+    *,
+    index_dir: str | Path | None = None,
+    settings: Settings | None = None,
+    progress: bool | None = None,
+) -> IndexReport:
     """Index ``sources`` (files or folders; default ``seeds/``) into ``index_dir`` (default ``vectors/``).
 
     Raises:
@@ -122,13 +137,18 @@ def build_index(sources: Sequence[str | Path] | None = None, *, index_dir: str |
     settings = settings or Settings.from_env()
     index_dir = Path(index_dir) if index_dir is not None else default_index_dir()
     source_paths = [Path(s) for s in (sources or DEFAULT_SOURCES)]
-    embedder = get_embedder(settings.embedder, backend=settings.embedder_backend, device=settings.device,
-                            batch_size=settings.batch_size)
+    embedder = get_embedder(
+        settings.embedder,
+        backend=settings.embedder_backend,
+        device=settings.device,
+        batch_size=settings.batch_size,
+    )
     with store.write_lock(index_dir):
         loaded = load_documents(source_paths)
         if not loaded.documents:
             raise RagError(
-                "No document could be read from " + ", ".join(map(str, source_paths))
+                "No document could be read from "
+                + ", ".join(map(str, source_paths))
                 + " (supported: .txt .md .html .htm .pdf .jsonl); the index was left as it was."
             )
         record = build_settings_record(settings, embedder)
@@ -161,9 +181,14 @@ def build_index(sources: Sequence[str | Path] | None = None, *, index_dir: str |
 
         manifest_sources = [_relative(p, index_dir) for p in source_paths]
         fingerprints = source_fingerprints(source_paths, index_dir)
-        unchanged_all = (old_manifest is not None and not reason and not to_embed and not removed
-                         and old_manifest.get("files") == fingerprints
-                         and old_manifest.get("sources") == manifest_sources)
+        unchanged_all = (
+            old_manifest is not None
+            and not reason
+            and not to_embed
+            and not removed
+            and old_manifest.get("files") == fingerprints
+            and old_manifest.get("sources") == manifest_sources
+        )
         embedded = sum(len(c) for _, _, c in to_embed)
         if not unchanged_all:
             texts = [index_text(d, c) for _, d, cs in to_embed for c in cs]
@@ -171,7 +196,7 @@ def build_index(sources: Sequence[str | Path] | None = None, *, index_dir: str |
             new_vectors = embedder.embed_documents(texts, progress=show)
             offset = 0
             for position, _document, doc_chunks in to_embed:
-                vectors[position] = new_vectors[offset:offset + len(doc_chunks)]
+                vectors[position] = new_vectors[offset : offset + len(doc_chunks)]
                 offset += len(doc_chunks)
             by_id = {d.doc_id: d for d in documents}
             manifest = {
@@ -179,20 +204,38 @@ def build_index(sources: Sequence[str | Path] | None = None, *, index_dir: str |
                 **record,
                 "sources": manifest_sources,
                 "files": fingerprints,
-                "documents": {d.doc_id: {"content_hash": d.content_hash, "text_hash": _text_hash(d),
-                                         "source_path": _relative(Path(d.source_path), index_dir), "title": d.title}
-                              for d in documents},
+                "documents": {
+                    d.doc_id: {
+                        "content_hash": d.content_hash,
+                        "text_hash": _text_hash(d),
+                        "source_path": _relative(Path(d.source_path), index_dir),
+                        "title": d.title,
+                    }
+                    for d in documents
+                },
                 "chunk_count": len(chunks),
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             }
             store.write_generation(
-                index_dir, manifest, documents, chunks, np.concatenate(vectors) if vectors else
-                np.zeros((0, embedder.dimension), np.float32), [index_text(by_id[c.doc_id], c) for c in chunks],
+                index_dir,
+                manifest,
+                documents,
+                chunks,
+                np.concatenate(vectors) if vectors else np.zeros((0, embedder.dimension), np.float32),
+                [index_text(by_id[c.doc_id], c) for c in chunks],
             )
     return IndexReport(
-        index_dir=str(index_dir), documents=len(documents), chunks=len(chunks), added=added, updated=updated,
-        removed=removed, unchanged=unchanged, skipped=loaded.skipped, rebuilt_because=reason,
-        embedded_chunks=embedded, seconds=time.perf_counter() - started,
+        index_dir=str(index_dir),
+        documents=len(documents),
+        chunks=len(chunks),
+        added=added,
+        updated=updated,
+        removed=removed,
+        unchanged=unchanged,
+        skipped=loaded.skipped,
+        rebuilt_because=reason,
+        embedded_chunks=embedded,
+        seconds=time.perf_counter() - started,
     )
 
 
@@ -202,9 +245,11 @@ def _chunker(settings: Settings) -> ChunkerSettings:
 
 def _fits(embedder: Embedder, document: Document):
     """The embedder's window test for a chunk of this document, title prefix included."""
+
     def fits(text: str) -> bool:
         body = f"{document.title}\n{text}" if document.title else text
         return embedder.count_tokens([body])[0] <= embedder.max_tokens
+
     return fits
 
 
@@ -212,8 +257,9 @@ def _text_hash(document: Document) -> str:
     return hashlib.sha256(document.text.encode("utf-8")).hexdigest()
 
 
-def _reusable(index_dir: Path, manifest: dict[str, Any]
-              ) -> dict[str, tuple[tuple[str, str], list[Chunk], np.ndarray]]:
+def _reusable(
+    index_dir: Path, manifest: dict[str, Any]
+) -> dict[str, tuple[tuple[str, str], list[Chunk], np.ndarray]]:
     """content hash, chunks and vectors of each document in the live index, to skip re-embedding them."""
     try:
         current = store.load_index(index_dir)

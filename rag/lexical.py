@@ -24,8 +24,9 @@ def _stemmer() -> Stemmer.Stemmer:
 
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
     """The BM25 terms of each text, the same way for documents and queries."""
-    return bm25s.tokenize(list(texts), stopwords="en", stemmer=_stemmer(), return_ids=False,
-                          show_progress=False)
+    return bm25s.tokenize(
+        list(texts), stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False
+    )
 
 
 def build_bm25(texts: Sequence[str]) -> bm25s.BM25:

@@ -30,8 +30,12 @@ class Pipeline:
     def __init__(self, index_dir: Path, settings: Settings) -> None:
         self.index_dir = index_dir
         self.settings = settings
-        self.embedder: Embedder = get_embedder(settings.embedder, backend=settings.embedder_backend,
-                                               device=settings.device, batch_size=settings.batch_size)
+        self.embedder: Embedder = get_embedder(
+            settings.embedder,
+            backend=settings.embedder_backend,
+            device=settings.device,
+            batch_size=settings.batch_size,
+        )
         self._lock = threading.Lock()
         self._retriever: Retriever | None = None
         self._generators: dict[str, Generator] = {}
@@ -41,8 +45,9 @@ class Pipeline:
         name = name or self.settings.generator
         with self._lock:
             if name not in self._generators:
-                self._generators[name] = generators.create(name, settings=self.settings, embedder=self.embedder,
-                                                           pipeline=self)
+                self._generators[name] = generators.create(
+                    name, settings=self.settings, embedder=self.embedder, pipeline=self
+                )
             return self._generators[name]
 
     @property
@@ -52,7 +57,9 @@ class Pipeline:
         current = self._retriever
         if current is None or live is None or current.index.path != live:
             with self._lock:
-                if self._retriever is None or self._retriever.index.path != store.current_generation(self.index_dir):
+                if self._retriever is None or self._retriever.index.path != store.current_generation(
+                    self.index_dir
+                ):
                     self._retriever = self._load()
         return self._retriever  # type: ignore[return-value]
 
@@ -64,10 +71,14 @@ class Pipeline:
             raise IndexNotFoundError(
                 f"No index at {self.index_dir}. Build one with: rag index SOURCES --index-dir {self.index_dir}"
             )
-        store.check_compatible(manifest, self.settings.embedder, self.settings.embedder_backend, self.index_dir)
+        store.check_compatible(
+            manifest, self.settings.embedder, self.settings.embedder_backend, self.index_dir
+        )
         if not self._is_bundled() and self._sources_changed(manifest):
-            log.warning("The documents behind %s changed since it was built; run `rag index` to update it.",
-                        self.index_dir)
+            log.warning(
+                "The documents behind %s changed since it was built; run `rag index` to update it.",
+                self.index_dir,
+            )
         return Retriever(store.load_index(self.index_dir), self.embedder, self.settings)
 
     def _is_bundled(self) -> bool:
@@ -85,8 +96,12 @@ class Pipeline:
             manifest.get(key) != value
             for key, value in build_settings_record(self.settings, self.embedder).items()
         )
-        if manifest is None or settings_changed or manifest.get("format_version") != store.FORMAT_VERSION \
-                or self._sources_changed(manifest):
+        if (
+            manifest is None
+            or settings_changed
+            or manifest.get("format_version") != store.FORMAT_VERSION
+            or self._sources_changed(manifest)
+        ):
             sources = [self.index_dir / s for s in (manifest or {}).get("sources", [])] or None
             report = build_index(sources, index_dir=self.index_dir, settings=self.settings)
             if report.changed:

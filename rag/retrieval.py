@@ -37,8 +37,15 @@ class Retriever:
     def bm25(self, query: str, n: int) -> fusion.Ranking:
         return lexical.bm25_search(self.index.bm25, query, n, len(self.index.chunks))
 
-    def search(self, query: str, k: int, *, method: str | None = None, dense_weight: float | None = None,
-               use_mmr: bool | None = None) -> list[Hit]:
+    def search(
+        self,
+        query: str,
+        k: int,
+        *,
+        method: str | None = None,
+        dense_weight: float | None = None,
+        use_mmr: bool | None = None,
+    ) -> list[Hit]:
         """The ``k`` best chunks for ``query``, best first.
 
         ``method`` is "convex", "rrf", "dense" or "bm25"; the defaults come from the settings.
@@ -73,7 +80,18 @@ class Retriever:
         for n, hit in enumerate(hits, start=1):
             chunk = self.index.chunks[hit.row]
             document = self.index.documents[chunk.doc_id]
-            out.append(Passage(n=n, chunk_id=chunk.chunk_id, doc_id=chunk.doc_id, title=document.title,
-                               text=chunk.text, start=chunk.start, end=chunk.end, score=hit.score,
-                               dense_score=hit.dense_score, bm25_score=hit.bm25_score))
+            out.append(
+                Passage(
+                    n=n,
+                    chunk_id=chunk.chunk_id,
+                    doc_id=chunk.doc_id,
+                    title=document.title,
+                    text=chunk.text,
+                    start=chunk.start,
+                    end=chunk.end,
+                    score=hit.score,
+                    dense_score=hit.dense_score,
+                    bm25_score=hit.bm25_score,
+                )
+            )
         return out

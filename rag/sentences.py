@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 # Words that end in a period without ending a sentence.
-_ABBREVIATIONS = frozenset(
+_ABBREVIATIONS = frozenset(  # noqa: SIM905 (a word list reads better as words)
     """mr mrs ms dr prof sr jr st vs etc e.g i.e al fig no nos vol pp approx est gen col lt sgt gov sen rep
     jan feb mar apr jun jul aug sep sept oct nov dec inc ltd co corp dept univ ca cf""".split()
 )
@@ -17,7 +17,7 @@ _ABBREVIATIONS = frozenset(
 _BOUNDARY = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s)""")
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
 _MAX_QUOTED = 800  # characters: an unclosed quotation longer than this is a typo, not one sentence
-_OPENERS = "\"'“‘([" 
+_OPENERS = "\"'“‘(["
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:

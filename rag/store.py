@@ -11,8 +11,8 @@ map back to the source file), ``chunks.jsonl`` (spans), ``embeddings.npy``, ``de
 from __future__ import annotations
 
 import contextlib
-import functools
 import fcntl
+import functools
 import json
 import os
 import shutil
@@ -141,8 +141,13 @@ def _load_generation(path: Path) -> StoredIndex:
             chunks.append(Chunk(chunk_id, doc_id, start, end, documents[doc_id].text[start:end]))
     embeddings = np.load(path / "embeddings.npy", mmap_mode="r")
     return StoredIndex(
-        path=path, manifest=manifest, documents=documents, chunks=chunks, embeddings=embeddings,
-        faiss_index=dense.load_faiss(path / "dense.faiss"), bm25=lexical.load_bm25(path / "bm25"),
+        path=path,
+        manifest=manifest,
+        documents=documents,
+        chunks=chunks,
+        embeddings=embeddings,
+        faiss_index=dense.load_faiss(path / "dense.faiss"),
+        bm25=lexical.load_bm25(path / "bm25"),
     )
 
 
@@ -158,8 +163,14 @@ def write_lock(index_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def write_generation(index_dir: Path, manifest: dict[str, Any], documents: list[Document], chunks: list[Chunk],
-                     embeddings: np.ndarray, bm25_texts: list[str]) -> Path:
+def write_generation(
+    index_dir: Path,
+    manifest: dict[str, Any],
+    documents: list[Document],
+    chunks: list[Chunk],
+    embeddings: np.ndarray,
+    bm25_texts: list[str],
+) -> Path:
     """Write a complete new generation, then make it live atomically; older generations are removed.
 
     The generation before the new one is kept, so a reader that opened it a moment ago can finish.
@@ -187,8 +198,14 @@ def write_generation(index_dir: Path, manifest: dict[str, Any], documents: list[
     return index_dir / name
 
 
-def _write_files(folder: Path, manifest: dict[str, Any], documents: list[Document], chunks: list[Chunk],
-                 embeddings: np.ndarray, bm25_texts: list[str]) -> None:
+def _write_files(
+    folder: Path,
+    manifest: dict[str, Any],
+    documents: list[Document],
+    chunks: list[Chunk],
+    embeddings: np.ndarray,
+    bm25_texts: list[str],
+) -> None:
     with open(folder / "documents.jsonl", "w", encoding="utf-8") as f:
         for document in documents:
             record = document.to_dict()
@@ -201,7 +218,9 @@ def _write_files(folder: Path, manifest: dict[str, Any], documents: list[Documen
     dense.save_faiss(dense.build_faiss(embeddings), folder / "dense.faiss")
     lexical.save_bm25(lexical.build_bm25(bm25_texts), folder / "bm25")
     # The manifest goes last: a generation without one is never made live.
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
+    (folder / "manifest.json").write_text(
+        json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8"
+    )
     for path in folder.rglob("*"):
         if path.is_file():
             with open(path, "rb") as f:

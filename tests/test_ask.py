@@ -5,19 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import SEED_IDS
 
 import rag
 from rag import Answer, InvalidQuestionError, ask, ask_stream
 from rag.store import load_index
-
-from conftest import SEED_IDS
 
 
 def _assert_verbatim(answer: Answer, index_dir: Path) -> None:
     documents = load_index(index_dir).documents
     for c in answer.citations:
         if c.verified:
-            assert documents[c.doc_id].text[c.start:c.end] == c.quote
+            assert documents[c.doc_id].text[c.start : c.end] == c.quote
 
 
 def test_answer_quotes_the_source_and_cites_it(seeds_index: Path):
@@ -28,13 +27,15 @@ def test_answer_quotes_the_source_and_cites_it(seeds_index: Path):
     assert first.n == 1 and "[1]" in answer.text
     assert first.verified and first.status == "verified" and "Atomstroyexport" in first.quote
     assert first.doc_id in (SEED_IDS[0], SEED_IDS[1])
-    assert first.title and first.author == "Anna Borshchevskaya" and first.date in ("2022-01-11", "2021-02-16")
+    assert (
+        first.title and first.author == "Anna Borshchevskaya" and first.date in ("2022-01-11", "2021-02-16")
+    )
     assert first.url and first.url.startswith("http")
     _assert_verbatim(answer, seeds_index)
     # The span also points into the original file.
     source = Path(first.source_path).read_text(encoding="utf-8")
     assert first.source_start is not None and first.source_end is not None
-    assert "Atomstroyexport" in source[first.source_start:first.source_end]
+    assert "Atomstroyexport" in source[first.source_start : first.source_end]
     assert len(answer.passages) == 5 and [p.n for p in answer.passages] == [1, 2, 3, 4, 5]
     assert set(answer.timings) >= {"retrieve", "generate", "verify", "total"}
 
@@ -44,14 +45,19 @@ def test_answer_to_dict_is_json_ready(seeds_index: Path):
 
     data = ask("What did Ryabkov say about the deal?", index_dir=seeds_index).to_dict()
     assert json.loads(json.dumps(data))["citations"][0]["quote"].startswith("As Deputy Foreign Minister")
-    assert "far worse for the Russian Federation" in data["citations"][0]["quote"], "the quotation stays whole"
+    assert "far worse for the Russian Federation" in data["citations"][0]["quote"], (
+        "the quotation stays whole"
+    )
 
 
-@pytest.mark.parametrize("question", [
-    "What are the challenges to Taliban rule in Afghanistan?",
-    "Which countries competed at the Olympics?",
-    "How many centrifuges does Iran operate at Natanz?",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What are the challenges to Taliban rule in Afghanistan?",
+        "Which countries competed at the Olympics?",
+        "How many centrifuges does Iran operate at Natanz?",
+    ],
+)
 def test_questions_the_articles_do_not_answer_are_abstained(seeds_index: Path, question: str):
     answer = ask(question, index_dir=seeds_index)
     assert answer.abstained
@@ -61,8 +67,10 @@ def test_questions_the_articles_do_not_answer_are_abstained(seeds_index: Path, q
 
 
 def test_follow_up_uses_the_conversation(seeds_index: Path):
-    history = [{"role": "user", "content": "Who built the Bushehr nuclear power plant?"},
-               {"role": "assistant", "content": "Atomstroyexport built it."}]
+    history = [
+        {"role": "user", "content": "Who built the Bushehr nuclear power plant?"},
+        {"role": "assistant", "content": "Atomstroyexport built it."},
+    ]
     answer = ask("When did they hand it over to Iran?", history=history, index_dir=seeds_index)
     assert not answer.abstained and "September 2013" in answer.text
 

@@ -13,12 +13,15 @@ from conftest import ROOT
 
 def _rag(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    return subprocess.run([sys.executable, "-m", "rag", *args], capture_output=True, text=True, cwd=cwd, env=env,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "rag", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=300
+    )
 
 
 def test_ask_json_prints_the_answer_dict(seeds_index: Path):
-    result = _rag("ask", "Who built the Bushehr nuclear power plant?", "--json", "--index-dir", str(seeds_index))
+    result = _rag(
+        "ask", "Who built the Bushehr nuclear power plant?", "--json", "--index-dir", str(seeds_index)
+    )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["citations"][0]["verified"] and "Atomstroyexport" in data["citations"][0]["quote"]
@@ -34,15 +37,20 @@ def test_ask_prints_the_answer_and_its_sources(seeds_index: Path):
 def test_index_then_ask_a_new_folder(tmp_path: Path):
     docs = tmp_path / "docs"
     docs.mkdir()
-    (docs / "note.md").write_text("# Caspian accord\n\nRussia and Iran signed a Caspian Sea fishing accord in "
-                                  "March 2021 in Astrakhan.\n", encoding="utf-8")
+    (docs / "note.md").write_text(
+        "# Caspian accord\n\nRussia and Iran signed a Caspian Sea fishing accord in "
+        "March 2021 in Astrakhan.\n",
+        encoding="utf-8",
+    )
     (docs / "broken.txt").write_bytes(b"\xff\xfe\x00\x00garbage\x00")
     result = _rag("index", str(docs), "--index-dir", str(tmp_path / "v"))
     assert result.returncode == 0, result.stderr
     assert "1 added" in result.stdout and "broken.txt" in result.stdout + result.stderr
     again = _rag("index", str(docs), "--index-dir", str(tmp_path / "v"))
     assert "Up to date" in again.stdout
-    answer = _rag("ask", "Where was the Caspian Sea fishing accord signed?", "--index-dir", str(tmp_path / "v"))
+    answer = _rag(
+        "ask", "Where was the Caspian Sea fishing accord signed?", "--index-dir", str(tmp_path / "v")
+    )
     assert answer.returncode == 0 and "Astrakhan" in answer.stdout
 
 

@@ -13,14 +13,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import ROOT, SEED_IDS, SEEDS
 
 from rag import store
 from rag.errors import IndexMismatchError, IndexNotFoundError, RagError, SourceNotFoundError
 from rag.indexing import build_index
 from rag.pipeline import Pipeline
 from rag.settings import Settings
-
-from conftest import ROOT, SEED_IDS, SEEDS
 
 
 @pytest.fixture()
@@ -46,8 +45,10 @@ def test_incremental_index_embeds_only_what_changed(corpus: Path, tmp_path: Path
 
     kept_vectors = _rows_of(index_dir, SEED_IDS[0])
     path = corpus / f"{SEED_IDS[2]}.txt"
-    path.write_text(path.read_text(encoding="utf-8") + "\n\nA new closing paragraph about the Caspian Sea.\n",
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "\n\nA new closing paragraph about the Caspian Sea.\n",
+        encoding="utf-8",
+    )
     changed = build_index([corpus], index_dir=index_dir)
     assert changed.updated == [SEED_IDS[2]] and changed.unchanged == 2
     doc_chunks = [c for c in store.load_index(index_dir).chunks if c.doc_id == SEED_IDS[2]]
@@ -68,8 +69,12 @@ def test_manifest_records_what_built_the_index(corpus: Path, tmp_path: Path, emb
     build_index([corpus], index_dir=tmp_path / "v")
     manifest = store.read_manifest(tmp_path / "v")
     assert manifest["format_version"] == store.FORMAT_VERSION
-    assert manifest["embedder"] == {"name": "sentence-transformers/all-MiniLM-L6-v2", "backend": "torch",
-                                    "dimension": 384, "max_tokens": 256}
+    assert manifest["embedder"] == {
+        "name": "sentence-transformers/all-MiniLM-L6-v2",
+        "backend": "torch",
+        "dimension": 384,
+        "max_tokens": 256,
+    }
     assert manifest["chunker"]["chunk_tokens"] == Settings().chunk_tokens
     assert set(manifest["documents"]) == set(SEED_IDS)
     assert all(len(d["content_hash"]) == 64 for d in manifest["documents"].values())
@@ -79,8 +84,9 @@ def test_manifest_records_what_built_the_index(corpus: Path, tmp_path: Path, emb
 def test_changed_chunker_settings_rebuild_with_a_message(corpus: Path, tmp_path: Path, caplog, embedder):
     build_index([corpus], index_dir=tmp_path / "v")
     with caplog.at_level(logging.WARNING):
-        report = build_index([corpus], index_dir=tmp_path / "v", settings=Settings(chunk_tokens=128,
-                                                                                    chunk_overlap=24))
+        report = build_index(
+            [corpus], index_dir=tmp_path / "v", settings=Settings(chunk_tokens=128, chunk_overlap=24)
+        )
     assert report.rebuilt_because and "chunker" in report.rebuilt_because
     assert report.embedded_chunks == report.chunks
     assert "Rebuilding the index" in caplog.text
@@ -121,14 +127,17 @@ def test_broken_files_are_skipped_and_the_rest_indexed(corpus: Path, tmp_path: P
 
 
 @pytest.mark.parametrize("crash_in", ["dense.save_faiss", "store._fsync_dir"])
-def test_a_crash_during_indexing_leaves_the_previous_index_intact(corpus: Path, tmp_path: Path, crash_in, embedder):
+def test_a_crash_during_indexing_leaves_the_previous_index_intact(
+    corpus: Path, tmp_path: Path, crash_in, embedder
+):
     """Kill a real indexing process (SIGKILL, no clean-up) in the middle of writing the new generation."""
     index_dir = tmp_path / "v"
     build_index([corpus], index_dir=index_dir)
     before = store.current_generation(index_dir)
     before_chunks = len(store.load_index(index_dir).chunks)
-    (corpus / "extra.txt").write_text("Extra document.\n\n" + "The Caspian Sea borders Russia and Iran. " * 50,
-                                      encoding="utf-8")
+    (corpus / "extra.txt").write_text(
+        "Extra document.\n\n" + "The Caspian Sea borders Russia and Iran. " * 50, encoding="utf-8"
+    )
     module, function = crash_in.split(".")
     script = textwrap.dedent(f"""
         import os, signal, sys
@@ -160,7 +169,9 @@ def test_the_bundled_index_follows_its_seeds(tmp_path: Path, monkeypatch, embedd
     build_index([project / "seeds"], index_dir=project / "vectors")
     monkeypatch.setattr("rag.pipeline.DEFAULT_INDEX_DIR", project / "vectors")
     (project / "seeds" / "new.txt").write_text(
-        "Caspian cooperation\n\nRussia and Iran signed a Caspian Sea fishing accord in 2021.\n", encoding="utf-8")
+        "Caspian cooperation\n\nRussia and Iran signed a Caspian Sea fishing accord in 2021.\n",
+        encoding="utf-8",
+    )
     pipeline = Pipeline(project / "vectors", Settings())
     assert "new" in pipeline.retriever.index.documents
     manifest = json.loads((store.current_generation(project / "vectors") / "manifest.json").read_text())

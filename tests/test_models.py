@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import SEEDS
 
 from rag.embedding import Embedder
 from rag.errors import EncodingUnavailableError, IndexMismatchError, ModelUnavailableError
@@ -13,8 +14,6 @@ from rag.indexing import build_index
 from rag.pipeline import Pipeline
 from rag.settings import Settings
 from rag.store import load_index, read_manifest
-
-from conftest import SEEDS
 
 
 @pytest.fixture(scope="module")
@@ -25,13 +24,25 @@ def tiny_embedder(tmp_path_factory) -> Path:
     from transformers import BertConfig, BertModel, BertTokenizerFast
 
     folder = tmp_path_factory.mktemp("tiny")
-    words = sorted({w.strip(".,;:“”\"'()").lower() for f in SEEDS.glob("*.txt")
-                    for w in f.read_text(encoding="utf-8").split()} - {""})[:2000]
+    words = sorted(
+        {
+            w.strip(".,;:“”\"'()").lower()
+            for f in SEEDS.glob("*.txt")
+            for w in f.read_text(encoding="utf-8").split()
+        }
+        - {""}
+    )[:2000]
     vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *words]
     (folder / "vocab.txt").write_text("\n".join(vocab), encoding="utf-8")
     tokenizer = BertTokenizerFast(vocab_file=str(folder / "vocab.txt"))
-    config = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
-                        intermediate_size=64, max_position_embeddings=64)
+    config = BertConfig(
+        vocab_size=len(vocab),
+        hidden_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=64,
+    )
     hf_dir = folder / "hf"
     BertModel(config).save_pretrained(hf_dir)
     tokenizer.save_pretrained(hf_dir)

@@ -18,8 +18,10 @@ def test_tiktoken_encoding_loads_offline():
 
 
 def test_sentences_respect_abbreviations_quotes_and_paragraphs():
-    text = ("The U.S. State Department disputed it in great detail. Mr. Smith said “no.” Then he left!\n\n"
-            "A heading\n\nAccording to the Tehran Times, trade rose to $2 billion in 2019. Was it 40 percent?")
+    text = (
+        "The U.S. State Department disputed it in great detail. Mr. Smith said “no.” Then he left!\n\n"
+        "A heading\n\nAccording to the Tehran Times, trade rose to $2 billion in 2019. Was it 40 percent?"
+    )
     sentences = [text[s:e] for s, e in split_sentences(text)]
     assert sentences == [
         "The U.S. State Department disputed it in great detail.",
@@ -69,7 +71,7 @@ def test_no_chunk_exceeds_the_embedders_window(embedder):
     assert any(not fits(text[s:e]) for s, e in unchecked), "the test text must overflow without the check"
     chunks = chunk_document(document, settings, fits)
     assert chunks and all(fits(c.text) for c in chunks)
-    assert all(c.text == text[c.start:c.end] for c in chunks)
+    assert all(c.text == text[c.start : c.end] for c in chunks)
 
 
 @pytest.mark.parametrize("chunk_tokens,overlap", [(8, 0), (100, 60)])

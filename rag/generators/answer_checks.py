@@ -15,33 +15,74 @@ from collections.abc import Container
 
 from .. import lexical
 
-_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
-           "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
 _YEAR = re.compile(r"\b(1[6-9]\d\d|20\d\d)s?\b")
-_DATE = re.compile(rf"\b(1[6-9]\d\d|20\d\d)s?\b|\b({_MONTHS})\b\.?|\b\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}\b",
-                   re.IGNORECASE)
-_NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
-                 "sixty|seventy|eighty|ninety|hundred|thousand|million|billion|trillion|dozen|dozens|percent|half")
+_DATE = re.compile(
+    rf"\b(1[6-9]\d\d|20\d\d)s?\b|\b({_MONTHS})\b\.?|\b\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}\b", re.IGNORECASE
+)
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+    "sixty|seventy|eighty|ninety|hundred|thousand|million|billion|trillion|dozen|dozens|percent|half"
+)
 _QUANTITY = re.compile(rf"\d|\b({_NUMBER_WORDS})\b|%", re.IGNORECASE)
-_MONEY = re.compile(r"[$€£¥₽]\s?\d|\b\d[\d,.]*\s?(dollars?|euros?|rubles?|roubles?|rials?|pounds?|yuan)\b|"
-                    r"\b(million|billion|trillion)\b", re.IGNORECASE)
+_MONEY = re.compile(
+    r"[$€£¥₽]\s?\d|\b\d[\d,.]*\s?(dollars?|euros?|rubles?|roubles?|rials?|pounds?|yuan)\b|"
+    r"\b(million|billion|trillion)\b",
+    re.IGNORECASE,
+)
 
-_ASKS_DATE = re.compile(r"^\s*(when\b|(in|by|since|until)\s+what\s+(year|month|date)\b|what\s+(year|date|month)\b|"
-                        r"which\s+(year|month)\b)", re.IGNORECASE)
-_ASKS_MONEY = re.compile(r"\b(cost|costs|price|priced|worth|paid|pay|value|how\s+much\s+money)\b", re.IGNORECASE)
-_ASKS_QUANTITY = re.compile(r"\bhow\s+(many|much)\b|\b(number|amount|capacity|percentage|share)\s+of\b|"
-                            r"\bwhat\s+(percentage|share|proportion)\b", re.IGNORECASE)
+_ASKS_DATE = re.compile(
+    r"^\s*(when\b|(in|by|since|until)\s+what\s+(year|month|date)\b|what\s+(year|date|month)\b|"
+    r"which\s+(year|month)\b)",
+    re.IGNORECASE,
+)
+_ASKS_MONEY = re.compile(
+    r"\b(cost|costs|price|priced|worth|paid|pay|value|how\s+much\s+money)\b", re.IGNORECASE
+)
+_ASKS_QUANTITY = re.compile(
+    r"\bhow\s+(many|much)\b|\b(number|amount|capacity|percentage|share)\s+of\b|"
+    r"\bwhat\s+(percentage|share|proportion)\b",
+    re.IGNORECASE,
+)
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w’'-]*[\w])")
-_NOT_NAMES = frozenset({"I", "What", "Who", "When", "Where", "Why", "How", "Which", "Did", "Does", "Do", "Is",
-                        "Was", "Were", "Are", "According", "The", "A", "An", "In", "On", "Of"})
+_NOT_NAMES = frozenset(
+    {
+        "I",
+        "What",
+        "Who",
+        "When",
+        "Where",
+        "Why",
+        "How",
+        "Which",
+        "Did",
+        "Does",
+        "Do",
+        "Is",
+        "Was",
+        "Were",
+        "Are",
+        "According",
+        "The",
+        "A",
+        "An",
+        "In",
+        "On",
+        "Of",
+    }
+)
 
 
 def expected_type(question: str) -> str | None:
-    """"date", "money", "quantity" or None (anything goes)."""
+    """ "date", "money", "quantity" or None (anything goes)."""
     if _ASKS_DATE.search(question):
         return "date"
-    if _ASKS_MONEY.search(question) and (_ASKS_QUANTITY.search(question) or re.search(r"\b(what|how)\b",
-                                                                                       question, re.I)):
+    if _ASKS_MONEY.search(question) and (
+        _ASKS_QUANTITY.search(question) or re.search(r"\b(what|how)\b", question, re.I)
+    ):
         return "money"
     if _ASKS_QUANTITY.search(question):
         return "quantity"

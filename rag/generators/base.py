@@ -33,7 +33,9 @@ class Generator(Protocol):
         """The whole answer text, quotes followed by ``[n]`` passage numbers."""
         ...
 
-    def stream(self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()) -> Iterator[str]:
+    def stream(
+        self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()
+    ) -> Iterator[str]:
         """The same text in pieces, as they are produced; the pieces joined equal ``generate``'s text."""
         ...
 

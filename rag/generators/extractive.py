@@ -32,10 +32,14 @@ ABSTENTION = (
     "but none of them says it."
 )
 # Words that say what kind of question it is, not what it is about.
-_QUESTION_WORDS = frozenset(lexical.tokenize(
-    ["what who whom whose which when where why how did does do say said according article articles author "
-     "tell explain describe mention exactly"]
-)[0])
+_QUESTION_WORDS = frozenset(
+    lexical.tokenize(
+        [
+            "what who whom whose which when where why how did does do say said according article articles author "
+            "tell explain describe mention exactly"
+        ]
+    )[0]
+)
 MIN_WORDS = 6  # shorter "sentences" are headings, bylines and dates, not answers
 OVERLAP_WEIGHT = 0.25  # calibrated with the threshold (Settings.abstain_threshold), see module docstring
 
@@ -57,9 +61,16 @@ class ExtractiveGenerator:
 
     name = "extractive"
 
-    def __init__(self, embedder: Embedder, *, threshold: float, overlap_weight: float = OVERLAP_WEIGHT,
-                 max_quotes: int = 3, margin: float = 0.08,
-                 term_weights: Callable[[], Mapping[str, float]] | None = None) -> None:
+    def __init__(
+        self,
+        embedder: Embedder,
+        *,
+        threshold: float,
+        overlap_weight: float = OVERLAP_WEIGHT,
+        max_quotes: int = 3,
+        margin: float = 0.08,
+        term_weights: Callable[[], Mapping[str, float]] | None = None,
+    ) -> None:
         """``term_weights`` returns the index's BM25 terms and their idf: rare words weigh more in the word
         overlap, and a name the question asks about must be among the terms."""
         self.embedder = embedder
@@ -93,11 +104,22 @@ class ExtractiveGenerator:
         similarities = self._vectors([c[3] for c in candidates]) @ self.embedder.embed_query(question)
         term_lists = lexical.tokenize([c[3] for c in candidates])
         scored = []
-        for (passage, start, end, text), similarity, terms in zip(candidates, similarities, term_lists,
-                                                                  strict=True):
+        for (passage, start, end, text), similarity, terms in zip(
+            candidates, similarities, term_lists, strict=True
+        ):
             overlap = sum(query_weight[t] for t in query_terms & set(terms)) / total if total else 0.0
-            scored.append(ScoredSentence(passage.n, passage.doc_id, start, end, text, float(similarity),
-                                         overlap, float(similarity) + self.overlap_weight * overlap))
+            scored.append(
+                ScoredSentence(
+                    passage.n,
+                    passage.doc_id,
+                    start,
+                    end,
+                    text,
+                    float(similarity),
+                    overlap,
+                    float(similarity) + self.overlap_weight * overlap,
+                )
+            )
         return sorted(scored, key=lambda s: s.score, reverse=True)
 
     def _vectors(self, texts: list[str]) -> np.ndarray:
@@ -110,8 +132,9 @@ class ExtractiveGenerator:
                 self._sentence_vectors.clear()
         return np.stack([self._sentence_vectors[t] for t in texts])
 
-    def eligible(self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()
-                 ) -> list[ScoredSentence]:
+    def eligible(
+        self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()
+    ) -> list[ScoredSentence]:
         """Sentences that could answer, best first, before the threshold is applied.
 
         A follow-up is scored together with the question before it; the answer-type and name checks look at
@@ -120,11 +143,15 @@ class ExtractiveGenerator:
         if self.term_weights is not None and answer_checks.missing_names(question, self.term_weights()):
             return []
         kind, years = answer_checks.expected_type(question), answer_checks.required_years(question)
-        return [s for s in self.score_sentences(standalone_question(question, history), passages)
-                if answer_checks.fits_type(s.text, kind) and all(year in s.text for year in years)]
+        return [
+            s
+            for s in self.score_sentences(standalone_question(question, history), passages)
+            if answer_checks.fits_type(s.text, kind) and all(year in s.text for year in years)
+        ]
 
-    def select(self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()
-               ) -> list[ScoredSentence]:
+    def select(
+        self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()
+    ) -> list[ScoredSentence]:
         """The sentences to quote, best first; empty when the evidence is too weak (abstain)."""
         scored = self.eligible(question, passages, history)
         if not scored or scored[0].score < self.threshold:
@@ -132,21 +159,26 @@ class ExtractiveGenerator:
         floor = max(self.threshold, scored[0].score - self.margin)
         return [s for s in scored if s.score >= floor][: self.max_quotes]
 
-    def stream(self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()) -> Iterator[str]:
+    def stream(
+        self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()
+    ) -> Iterator[str]:
         chosen = self.select(question, passages, history)
         if not chosen:
             yield ABSTENTION
             return
         for i, sentence in enumerate(chosen):
-            one_line = " ".join(sentence.text.split())  # a blockquote is one line; the check ignores white space
+            one_line = " ".join(
+                sentence.text.split()
+            )  # a blockquote is one line; the check ignores white space
             yield ("\n\n" if i else "") + f"> {one_line} [{sentence.passage_n}]"
 
     def generate(self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()) -> str:
         return "".join(self.stream(question, passages, history))
 
 
-def _factory(*, settings: Settings, embedder: Embedder, pipeline: Pipeline | None = None,
-             **_: object) -> ExtractiveGenerator:
+def _factory(
+    *, settings: Settings, embedder: Embedder, pipeline: Pipeline | None = None, **_: object
+) -> ExtractiveGenerator:
     weights = (lambda: pipeline.retriever.index.term_weights) if pipeline is not None else None
     return ExtractiveGenerator(embedder, threshold=settings.abstain_threshold, term_weights=weights)
 

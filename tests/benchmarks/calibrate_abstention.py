@@ -35,18 +35,26 @@ from rag.settings import Settings  # noqa: E402
 def features(questions: list[dict], index_dir: Path, settings: Settings) -> list[dict]:
     pipeline = get_pipeline(index_dir, settings)
     retriever = pipeline.retriever
-    scorer = ExtractiveGenerator(pipeline.embedder, threshold=0.0, overlap_weight=0.0,
-                                 term_weights=lambda: retriever.index.term_weights)
+    scorer = ExtractiveGenerator(
+        pipeline.embedder,
+        threshold=0.0,
+        overlap_weight=0.0,
+        term_weights=lambda: retriever.index.term_weights,
+    )
     rows = []
     for q in questions:
         query = standalone_question(q["question"], normalise_history(q.get("history")))
         passages = retriever.passages(retriever.search(query, settings.top_k))
         scored = scorer.eligible(q["question"], passages, normalise_history(q.get("history")))
-        rows.append({
-            "id": q["id"], "answerable": q.get("answerable", True), "doc_ids": q.get("doc_ids", []),
-            "answers": q.get("answers", []),
-            "sentences": [(s.similarity, s.overlap, s.doc_id, s.text) for s in scored],
-        })
+        rows.append(
+            {
+                "id": q["id"],
+                "answerable": q.get("answerable", True),
+                "doc_ids": q.get("doc_ids", []),
+                "answers": q.get("answers", []),
+                "sentences": [(s.similarity, s.overlap, s.doc_id, s.text) for s in scored],
+            }
+        )
     return rows
 
 
@@ -70,8 +78,10 @@ def outcome(rows: list[dict], weight: float, threshold: float) -> tuple[float, f
 def best_setting(rows: list[dict], weights: list[float]) -> tuple[float, float, float, float]:
     best = None
     for w in weights:
-        scores = sorted({s[0] + w * s[1] for r in rows for s in r["sentences"][:1] or [(0, 0)]}
-                        | {max((s[0] + w * s[1] for s in r["sentences"]), default=0) for r in rows})
+        scores = sorted(
+            {s[0] + w * s[1] for r in rows for s in r["sentences"][:1] or [(0, 0)]}
+            | {max((s[0] + w * s[1] for s in r["sentences"]), default=0) for r in rows}
+        )
         cuts = [(a + b) / 2 for a, b in zip(scores, scores[1:], strict=False)]
         for t in cuts:
             answered, abstained = outcome(rows, w, t)
@@ -86,7 +96,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--questions", default=str(ROOT / "tests" / "data" / "seeds_qa.jsonl"))
     args = ap.parse_args()
-    questions = [json.loads(line) for line in open(args.questions, encoding="utf-8") if line.strip()]
+    questions = [json.loads(line) for line in Path(args.questions).read_text(encoding="utf-8").splitlines() if line.strip()]
     tmp = Path(tempfile.mkdtemp())
     shutil.copytree(ROOT / "seeds", tmp / "seeds")
     settings = Settings()
@@ -99,21 +109,27 @@ def main() -> None:
         w_best = best_setting(rows, [w])
         print(f"{w:>6} {w_best[1]:>9.3f} {w_best[2]:>8.3f} {w_best[3]:>9.3f}")
     weight, threshold, answered, abstained = best_setting(rows, weights)
-    print(f"\nchosen: overlap weight {weight}, threshold {threshold:.3f}: answered with a right document "
-          f"{answered:.1%}, abstained {abstained:.1%}")
+    print(
+        f"\nchosen: overlap weight {weight}, threshold {threshold:.3f}: answered with a right document "
+        f"{answered:.1%}, abstained {abstained:.1%}"
+    )
     # Leave-one-out: choose on n-1 questions, judge the one left out.
     hits = 0
     for i, held in enumerate(rows):
-        w, t, _, _ = best_setting(rows[:i] + rows[i + 1:], weights)
+        w, t, _, _ = best_setting(rows[:i] + rows[i + 1 :], weights)
         answered, abstained = outcome([held], w, t)
         hits += answered if held["answerable"] else abstained
     print(f"leave-one-out accuracy: {hits / len(rows):.1%}")
     for r in rows:
         best = max(r["sentences"], key=lambda s: s[0] + weight * s[1]) if r["sentences"] else None
         score = best[0] + weight * best[1] if best else float("nan")
-        wrong = (score >= threshold) != r["answerable"] or (r["answerable"] and best and best[2] not in r["doc_ids"])
+        wrong = (score >= threshold) != r["answerable"] or (
+            r["answerable"] and best and best[2] not in r["doc_ids"]
+        )
         if wrong:
-            print(f"  miss {r['id']} answerable={r['answerable']} score={score:.3f}: {best[3][:90] if best else ''}")
+            print(
+                f"  miss {r['id']} answerable={r['answerable']} score={score:.3f}: {best[3][:90] if best else ''}"
+            )
 
 
 if __name__ == "__main__":

@@ -74,8 +74,10 @@ def main() -> None:
         corpus.write_text("\n".join(keep) + "\n", encoding="utf-8")
     started = time.perf_counter()
     report = build_index([corpus], index_dir=index_dir, settings=settings)
-    print(f"index: {report.documents} docs, {report.chunks} chunks, {report.embedded_chunks} embedded "
-          f"in {time.perf_counter() - started:.1f} s ({index_dir})")
+    print(
+        f"index: {report.documents} docs, {report.chunks} chunks, {report.embedded_chunks} embedded "
+        f"in {time.perf_counter() - started:.1f} s ({index_dir})"
+    )
 
     embedder = get_embedder(settings.embedder)
     retriever = Retriever(load_index(index_dir), embedder, settings)
@@ -103,7 +105,9 @@ def main() -> None:
         results[f"convex w={w}"] = score(lambda d, b, w=w: fusion.convex([d, b], [w, 1 - w]))
     for k in (10, 60):
         for w in (0.3, 0.4, 0.5, 0.6, 0.7):
-            results[f"rrf k={k} w={w}"] = score(lambda d, b, w=w, k=k: fusion.reciprocal_rank([d, b], [w, 1 - w], k))
+            results[f"rrf k={k} w={w}"] = score(
+                lambda d, b, w=w, k=k: fusion.reciprocal_rank([d, b], [w, 1 - w], k)
+            )
     print(f"\n{'method':<22} nDCG@10  Recall@100   ({args.split}, {tag})")
     for name, (ndcg, recall) in results.items():
         print(f"{name:<22} {ndcg:.4f}   {recall:.4f}")

@@ -1,0 +1,97 @@
+"""Warm ``ask()`` latency with the extractive generator, and the time to index the corpus.
+
+    .venv/bin/python tests/benchmarks/bench_ask.py                       # the seeds and their question set
+    .venv/bin/python tests/benchmarks/bench_ask.py --index-dir .cache/beir/scifact-c200o40 \\
+        --questions ../shared/data/scifact/queries_test.jsonl            # an existing index, BEIR queries
+
+Prints per-stage medians and the 95th percentile over every question, after one warm-up pass, and writes
+the figures as JSON (``--json PATH``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from rag import ask  # noqa: E402
+from rag.embedding import get_embedder  # noqa: E402
+from rag.indexing import build_index  # noqa: E402
+from rag.pipeline import get_pipeline  # noqa: E402
+from rag.settings import Settings  # noqa: E402
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--index-dir", default=None, help="an existing index (default: index a copy of seeds/)")
+    ap.add_argument("--questions", default=str(ROOT / "tests" / "data" / "seeds_qa.jsonl"))
+    ap.add_argument("--limit", type=int, default=200)
+    ap.add_argument("--json", default=None)
+    ap.add_argument(
+        "--keep-caches",
+        action="store_true",
+        help="time repeated questions (query and sentence vectors cached by the warm-up pass)",
+    )
+    args = ap.parse_args()
+    figures: dict[str, float] = {}
+    settings = Settings()
+    t = time.perf_counter()
+    _ = get_embedder(settings.embedder).dimension  # load the model outside the indexing figure
+    figures["model_load_s"] = time.perf_counter() - t
+    if args.index_dir is None:
+        tmp = Path(tempfile.mkdtemp())
+        shutil.copytree(ROOT / "seeds", tmp / "seeds")
+        t = time.perf_counter()
+        report = build_index([tmp / "seeds"], index_dir=tmp / "vectors", settings=settings)
+        figures["index_s"] = time.perf_counter() - t
+        print(f"indexed {report.documents} documents, {report.chunks} chunks in {figures['index_s']:.2f} s")
+        index_dir = tmp / "vectors"
+    else:
+        index_dir = Path(args.index_dir)
+    questions = []
+    for line in Path(args.questions).read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            record = json.loads(line)
+            questions.append((record.get("question") or record.get("text"), record.get("history")))
+    questions = questions[: args.limit]
+    for q, history in questions:  # warm-up: loads the index, fills the caches a long-running server has
+        ask(q, history=history, index_dir=index_dir, settings=settings)
+    if not args.keep_caches:  # warm = model and index loaded; the questions themselves are new to it
+        pipeline = get_pipeline(index_dir, settings)
+        pipeline.embedder._query_cache.clear()
+        pipeline.generator()._sentence_vectors.clear()
+    stages: dict[str, list[float]] = {}
+    for q, history in questions:
+        answer = ask(q, history=history, index_dir=index_dir, settings=settings)
+        for stage, seconds in answer.timings.items():
+            stages.setdefault(stage, []).append(seconds * 1000)
+    print(
+        f"{len(questions)} questions, warm{' (repeated, cached)' if args.keep_caches else ''}, "
+        "extractive generator (ms):"
+    )
+    print(f"{'stage':<10} {'median':>8} {'p95':>8}")
+    for stage, values in stages.items():
+        figures[f"{stage}_median_ms"] = statistics.median(values)
+        figures[f"{stage}_p95_ms"] = percentile(values, 0.95)
+        print(f"{stage:<10} {statistics.median(values):>8.1f} {percentile(values, 0.95):>8.1f}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=1))
+
+
+if __name__ == "__main__":
+    main()
