@@ -6,6 +6,7 @@
 """
 
 from .answer import ask, ask_stream, clean_question
+from .collection import DocumentInfo, add_documents, get_document, list_documents
 from .errors import (
     EncodingUnavailableError,
     GeneratorError,
@@ -27,4 +28,5 @@ __all__ = [
     "IndexNotFoundError", "IndexReport", "InvalidQuestionError", "ModelUnavailableError", "Passage", "RagError",
     "Settings", "SourceNotFoundError", "UnknownGeneratorError", "ask", "ask_stream", "build_index",
     "clean_question", "load_index",
+    "DocumentInfo", "add_documents", "get_document", "list_documents",
 ]

@@ -1,0 +1,88 @@
+"""``rag serve``: its defaults, its errors, and the real command in a subprocess on a loopback port."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from rag.cli import build_parser, main
+
+STARTUP_TIMEOUT_S = 120
+
+
+def test_serve_binds_to_loopback_without_a_public_link_by_default():
+    args = build_parser().parse_args(["serve"])
+    assert (args.host, args.port, args.share, args.auth) == ("127.0.0.1", 7860, False, None)
+
+
+def test_bad_auth_and_missing_index_are_clean_errors(tmp_path, capsys):
+    assert main(["serve", "--auth", "alice", "--index-dir", str(tmp_path)]) == 1
+    assert "--auth takes USER:PASS" in capsys.readouterr().err
+    assert main(["serve", "--index-dir", str(tmp_path / "none")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: No index at") and "rag index" in err and "Traceback" not in err
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(url: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"rag serve exited with {process.returncode}: {process.stdout.read()}")
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except urllib.error.HTTPError:
+            return  # it answers (401 and friends count)
+        except OSError:
+            time.sleep(0.25)
+    raise AssertionError(f"rag serve did not answer at {url} within {STARTUP_TIMEOUT_S} s")
+
+
+@pytest.mark.integration
+def test_rag_serve_subprocess_answers_on_loopback_behind_auth(seeds_index, tmp_path):
+    from gradio_client import Client
+
+    shutil.copytree(seeds_index.parent, tmp_path / "copy")
+    port = _free_port()
+    rag = Path(sys.executable).with_name("rag")
+    command = [str(rag), "serve", "--index-dir", str(tmp_path / "copy" / "vectors"), "--port", str(port),
+               "--auth", "alice:s3cret"]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})  # fmt: skip
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_for(url, process)
+        with pytest.raises(Exception):  # noqa: B017 - gradio_client raises a bare ValueError/HTTP error here
+            Client(url, verbose=False)
+        client = Client(url, auth=("alice", "s3cret"), verbose=False)
+        answer = client.predict(question="Who built the Bushehr nuclear power plant?", api_name="/ask")
+        assert "Atomstroyexport" in answer["citations"][0]["quote"]
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:  # nothing listens beyond loopback
+            s.settimeout(1)
+            addresses = {
+                info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+            }
+            outside = next((a for a in addresses if not a.startswith("127.")), None)
+            if outside:
+                assert s.connect_ex((outside, port)) != 0
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()

@@ -1,0 +1,225 @@
+"""The Gradio app: a chat that answers with quoted, cited passages, a document list, and uploads.
+
+``build_app`` lays out the page and wires its events to ``ui.chat.ChatApp``; ``serve`` loads the index and the
+embedder once, then starts the server with Gradio's queue so many users share one model.
+
+The app's API (for ``gradio_client``):
+
+    from gradio_client import Client
+    client = Client("http://127.0.0.1:7860/")
+    answer = client.predict("Who built the Bushehr nuclear power plant?", 5, "extractive", [],
+                            api_name="/ask")
+    documents = client.predict(api_name="/documents")
+"""
+
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+import rag
+from rag import generators
+from rag.collection import MAX_UPLOAD_BYTES, UPLOAD_SUFFIXES
+from rag.settings import default_index_dir
+
+from .chat import ChatApp, Conversation
+from .style import CSS, theme
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CONCURRENCY = 4  # answers are CPU-bound: more at once only makes each one slower
+EXAMPLES = [
+    "Who built the Bushehr nuclear power plant?",
+    "When did Russia annex Crimea?",
+    "What did Putin's aide Yury Ushakov tell TASS?",
+    "Why should Biden not expect help from Moscow on the Iran deal?",
+]
+HEADER = """<div id="app-header"><h1>Ask the articles</h1>
+<p>Answers quote the documents word for word. Every quote is checked against its source; open a citation to
+read the passage it comes from.</p></div>"""
+LEGEND = """<div class="legend"><div class="section-h">How quotes are marked</div>
+<span class="badge b-verified">✓ exact quote</span>found word for word<br>
+<span class="badge b-repaired">≈ corrected</span>replaced by the source's exact words<br>
+<span class="badge b-unverified">✗ not found</span>not in the source: not a quote</div>"""
+PLACEHOLDER = (
+    "**Ask a question about the articles.**<br>The answer quotes them word for word, "
+    "with a numbered source for every quote."
+)
+
+
+def build_app(index_dir: str | Path | None = None, settings: rag.Settings | None = None) -> gr.Blocks:
+    """The app over ``index_dir`` (default ``vectors/``); not started: see ``serve``."""
+    settings = settings or rag.Settings.from_env()
+    chat = ChatApp(Path(index_dir) if index_dir is not None else default_index_dir(), settings)
+    names = generators.available()
+    default_generator = settings.generator if settings.generator in names else (names[0] if names else None)
+
+    with gr.Blocks(title="Ask the articles", analytics_enabled=False) as app:
+        conversation = gr.State(Conversation())
+        gr.HTML(HEADER)
+        with gr.Tabs():
+            with gr.Tab("Chat", id="chat-tab"), gr.Row(equal_height=False):
+                with gr.Column(scale=4):
+                    chatbot = gr.Chatbot(
+                        elem_id="chat",
+                        height=620,
+                        render_markdown=False,
+                        sanitize_html=True,
+                        latex_delimiters=[],
+                        show_label=False,
+                        layout="bubble",
+                        buttons=[],
+                        feedback_options=None,
+                        placeholder=PLACEHOLDER,
+                        group_consecutive_messages=False,
+                    )
+                    with gr.Row():
+                        question = gr.Textbox(
+                            elem_id="question",
+                            placeholder="Ask a question about the articles…",
+                            show_label=False,
+                            scale=8,
+                            lines=1,
+                            max_lines=6,
+                            autofocus=True,
+                            submit_btn=False,
+                        )
+                        ask = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="ask")
+                    gr.Examples(EXAMPLES, inputs=[question], label="Try one of these")
+                with gr.Column(scale=1, min_width=250):
+                    generator = gr.Dropdown(
+                        names,
+                        value=default_generator,
+                        label="Generator",
+                        info="What writes the answer",
+                        elem_id="generator",
+                    )
+                    k = gr.Slider(
+                        1, 20, value=settings.top_k, step=1, label="Passages to retrieve", elem_id="k"
+                    )
+                    show_passages = gr.Checkbox(
+                        False, label="Show the retrieved passages", elem_id="show-passages"
+                    )
+                    clear = gr.Button("Clear the chat", variant="secondary", elem_id="clear")
+                    gr.HTML(LEGEND)
+            with gr.Tab("Documents", id="documents-tab"):
+                gr.Markdown(
+                    f"Add **{', '.join(UPLOAD_SUFFIXES)}** files of up to "
+                    f"{MAX_UPLOAD_BYTES // 2**20} MB each. They are indexed at once and can be asked about "
+                    "as soon as they are listed below."
+                )
+                files = gr.File(
+                    file_count="multiple",
+                    file_types=list(UPLOAD_SUFFIXES),
+                    type="filepath",
+                    label="Add documents",
+                    elem_id="upload",
+                    height=140,
+                )
+                upload_report = gr.HTML(elem_id="upload-report")
+                documents = gr.HTML(elem_id="documents")
+                refresh = gr.Button("Refresh the list", size="sm", variant="secondary")
+
+        inputs = [question, conversation, generator, k, show_passages]
+        outputs = [chatbot, conversation, question]
+        for trigger in (ask.click, question.submit):
+            trigger(chat.respond, inputs, outputs, api_visibility="private", show_progress="hidden")
+        clear.click(chat.clear, None, outputs, api_visibility="private", queue=False)
+        chatbot.clear(chat.clear, None, outputs, api_visibility="private", queue=False)
+
+        def upload(paths: list[str] | None, progress=gr.Progress()) -> tuple[str, str, None]:  # noqa: B008
+            return chat.upload(paths, progress)
+
+        files.upload(
+            upload,
+            [files],
+            [upload_report, documents, files],
+            api_visibility="private",
+            concurrency_limit=1,
+            show_progress="full",
+        )
+        refresh.click(chat.documents_html, None, documents, api_visibility="private")
+        app.load(chat.documents_html, None, documents, api_visibility="private")
+
+        def ask_api(
+            question: str, k: int = 5, generator: str = "", history: list[dict[str, str]] | None = None
+        ) -> dict[str, Any]:
+            """Answer a question from the indexed documents: Answer.to_dict() (text, citations, passages)."""
+            try:
+                return chat.api_ask(question, k, generator, history)
+            except rag.RagError as e:  # the caller's mistake or a missing index: a message, no traceback
+                raise gr.Error(str(e), print_exception=False) from e
+
+        def documents_api() -> list[dict[str, Any]]:
+            """Every indexed document: doc_id, title, author, date, url, chunks, source_path."""
+            try:
+                return chat.api_documents()
+            except rag.RagError as e:
+                raise gr.Error(str(e), print_exception=False) from e
+
+        gr.api(ask_api, api_name="ask")
+        gr.api(documents_api, api_name="documents")
+    return app
+
+
+def _warm_up(index_dir: Path, settings: rag.Settings) -> None:
+    """Answer one question offline so the embedder is loaded before the first user asks (seconds on a CPU).
+
+    Only the offline extractive generator is used: warming up must never call a paid or remote model.
+    """
+    if "extractive" not in generators.available():
+        return
+    try:
+        rag.ask(
+            "What are these documents about?", generator="extractive", index_dir=index_dir, settings=settings
+        )
+    except Exception:  # a failed warm-up only means the first answer is slower
+        log.warning("Warm-up failed; the first answer may be slow.", exc_info=True)
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    index_dir: str | Path | None = None,
+    share: bool = False,
+    auth: tuple[str, str] | None = None,
+    settings: rag.Settings | None = None,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    block: bool = True,
+) -> gr.Blocks:
+    """Load the index, then serve the chat at ``http://host:port`` while the models warm up.
+
+    Binds to this machine only unless ``host`` says otherwise; ``share`` opens a public gradio.live link.
+    With ``block=False`` it returns the running app at once (tests; stop it with ``app.close()``).
+
+    Raises:
+        IndexNotFoundError / IndexMismatchError: no usable index at ``index_dir`` (checked before starting).
+    """
+    settings = settings or rag.Settings.from_env()
+    folder = Path(index_dir) if index_dir is not None else default_index_dir()
+    # Fails here, before a server starts, when there is no usable index; builds the bundled one if needed.
+    documents = rag.list_documents(folder, settings=settings)
+    log.info("Serving %d documents from %s", len(documents), folder)
+    threading.Thread(target=_warm_up, args=(folder, settings), name="warm-up", daemon=True).start()
+    app = build_app(folder, settings)
+    app.queue(default_concurrency_limit=concurrency)
+    app.launch(
+        server_name=host,
+        server_port=port,
+        share=share,
+        auth=auth,
+        max_file_size=MAX_UPLOAD_BYTES,
+        theme=theme(),
+        css=CSS,
+        ssr_mode=False,
+        show_error=False,
+        prevent_thread_lock=not block,
+        inbrowser=False,
+        quiet=not block,
+    )
+    return app
+
+
+__all__ = ["build_app", "serve"]
