@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import unicodedata
@@ -9,15 +10,16 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from .conversation import normalise_history, standalone_question
-from .errors import InvalidQuestionError
+from .errors import GeneratorError, InvalidQuestionError, ModelUnavailableError
 from .generators import Generator
-from .pipeline import get_pipeline
+from .pipeline import Pipeline, get_pipeline
 from .quotes import verify_answer
 from .settings import Settings, default_index_dir
 from .types import Answer
 
 History = Sequence[Mapping[str, str]] | Sequence[Sequence[str]] | None
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+log = logging.getLogger(__name__)
 
 
 def clean_question(question: object, max_chars: int) -> tuple[str, list[str]]:
@@ -51,7 +53,9 @@ def ask_stream(question: str, *, k: int | None = None, generator: str | Generato
                settings: Settings | None = None) -> Iterator[str | Answer]:
     """Like ``ask``, but yields the answer text in pieces as it is generated, then the verified ``Answer``.
 
-    The pieces are the generator's raw text; only the final ``Answer`` carries checked quotes.
+    The pieces are the generator's raw text; only the final ``Answer`` carries checked quotes. When the
+    generator fails and ``settings.fallback_generator`` is set, the fallback's pieces follow (after a blank
+    line if the failed one had begun) and the ``Answer`` is the fallback's, with a note saying why.
     """
     started = time.perf_counter()
     settings = settings or Settings.from_env()
@@ -71,9 +75,14 @@ def ask_stream(question: str, *, k: int | None = None, generator: str | Generato
 
     t = time.perf_counter()
     pieces: list[str] = []
-    for piece in writer.stream(text, passages, turns):
-        pieces.append(piece)
-        yield piece
+    try:
+        yield from _generate(writer, text, passages, turns, pieces, notes)
+    except (GeneratorError, ModelUnavailableError) as e:
+        writer = _fallback(writer, e, settings, pipeline, notes)
+        if pieces:  # part of the failed answer was streamed: set the fallback's answer apart from it
+            yield "\n\n"
+        pieces.clear()
+        yield from _generate(writer, text, passages, turns, pieces, notes)
     timings["generate"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -85,6 +94,29 @@ def ask_stream(question: str, *, k: int | None = None, generator: str | Generato
         abstained=not any(c.verified for c in verified.citations), generator=writer.name, timings=timings,
         notes=tuple(notes),
     )
+
+
+def _generate(writer: Generator, question: str, passages, turns, pieces: list[str], notes: list[str]
+              ) -> Iterator[str]:
+    """The writer's pieces, also collected in ``pieces``; its notes (passages that did not fit) added to
+    ``notes`` once it has finished."""
+    stream = writer.stream(question, passages, turns)
+    for piece in stream:
+        pieces.append(piece)
+        yield piece
+    notes.extend(getattr(stream, "notes", ()))
+
+
+def _fallback(failed: Generator, error: Exception, settings: Settings, pipeline: Pipeline,
+              notes: list[str]) -> Generator:
+    """The generator that answers instead of ``failed`` (``settings.fallback_generator``), with a note saying
+    why; re-raises ``error`` when no fallback is configured."""
+    name = settings.fallback_generator.strip()
+    if name.lower() in ("", "none") or name == failed.name:
+        raise error
+    log.warning("The %s generator failed; the %s generator answers instead. %s", failed.name, name, error)
+    notes.append(f"The {failed.name} generator failed, so the {name} generator wrote this answer: {error}")
+    return pipeline.generator(name)
 
 
 def ask(question: str, *, k: int | None = None, generator: str | Generator | None = None,
@@ -104,7 +136,8 @@ def ask(question: str, *, k: int | None = None, generator: str | Generator | Non
 
     Raises:
         InvalidQuestionError: an empty question. IndexNotFoundError / IndexMismatchError: no usable index.
-        UnknownGeneratorError: no such generator.
+        UnknownGeneratorError: no such generator. GeneratorError / ModelUnavailableError: the generator failed
+        and no fallback is configured (``fallback_generator="none"``); otherwise the fallback answers, noted.
     """
     result: Answer | None = None
     for item in ask_stream(question, k=k, generator=generator, history=history, index_dir=index_dir,

@@ -21,7 +21,9 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return Settings.from_env().with_overrides(generator=getattr(args, "generator", None))
+    return Settings.from_env().with_overrides(
+        generator=getattr(args, "generator", None), llm_model=getattr(args, "model", None),
+        fallback_generator="none" if getattr(args, "no_fallback", False) else None)
 
 
 def _cmd_index(args: argparse.Namespace) -> int:
@@ -106,7 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print Answer.to_dict() as JSON")
     p.add_argument("--k", type=int, default=None, help="passages to retrieve (default 5)")
-    p.add_argument("--generator", default=None, help="answer generator (default: extractive)")
+    p.add_argument("--generator", default=None,
+                   help="answer generator: extractive (default), openai, transformers, or a plugin's name")
+    p.add_argument("--model", default=None, help="LLM: the served model's name (openai), or a local model "
+                   "folder (transformers); default RAG_LLM_MODEL")
+    p.add_argument("--no-fallback", action="store_true",
+                   help="fail when the generator fails, instead of answering with extractive")
     p.add_argument("--index-dir", default=None, help="the index folder (default: vectors/)")
     p.set_defaults(func=_cmd_ask)
 

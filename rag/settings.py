@@ -45,6 +45,13 @@ class Settings:
     generator: str = "extractive"
     abstain_threshold: float = 0.572  # calibrated on tests/data/seeds_qa.jsonl, see README "Abstention"
     max_question_chars: int = 2000  # longer questions are truncated (with a note), not refused
+    fallback_generator: str = "extractive"  # used when the chosen generator fails; "none": fail instead
+    # LLM generators ("openai", "transformers"); the API key is read from OPENAI_API_KEY, never stored here
+    llm_model: str | None = None  # openai: the served model's name; transformers: a folder or cached name
+    llm_timeout: float = 60.0  # seconds to wait for a reply (openai) or for the next token (transformers)
+    llm_max_retries: int = 2  # openai: retries, with backoff, on rate limits, server errors and timeouts
+    llm_context_tokens: int = 0  # the context window; 0: the model's own (transformers) or 8192 (openai)
+    max_answer_tokens: int = 512  # room kept in the context window for the answer
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with the given fields replaced; ``None`` values are ignored so CLI defaults can pass through."""
