@@ -36,7 +36,6 @@ _PATTERN = re.compile(
 )
 # An unmarked quotation shorter than this is a term or a scare quote (the “so-called” deal), not a citation.
 _MIN_FREE_QUOTE_WORDS = 3
-_WRAPPING = "\"'“”‘’«» \t\n"
 _ELLIPSIS = re.compile(r"^(?:\.\.\.|…)\s*|\s*(?:\.\.\.|…)$")
 UNVERIFIED = "*(unverified: not found in the cited passage)*"
 UNVERIFIED_UNCITED = "*(unverified: not found in the documents)*"
@@ -92,11 +91,26 @@ def find_verbatim(quote: str, text: str) -> tuple[int, int] | None:
     return offsets[at], offsets[at + len(needle) - 1] + 1
 
 
+_OPENING, _CLOSING = "“\"‘'«", "”\"’'»"
+_DOUBLE = re.compile('[“”"«»]')  # a quotation mark inside means the end marks belong to inner quotations
+
+
 def _trim(quote: str) -> str:
-    """The quoted words without wrapping quotation marks, leading/trailing ellipses or a trailing comma."""
-    words = quote.strip().strip(_WRAPPING)
-    words = _ELLIPSIS.sub("", words).strip(_WRAPPING)
-    return words.rstrip(",;:").rstrip()
+    """The quoted words without wrapping quotation marks, leading/trailing ellipses or a trailing comma.
+
+    Only marks that wrap the quote are removed: a pair at both ends, or a lone mark whose partner is not
+    inside. A sentence that opens a quotation and goes on after it (“...,” he said.) keeps its mark.
+    """
+    words = _ELLIPSIS.sub("", quote.strip()).strip()
+    while (
+        len(words) > 1 and words[0] in _OPENING and words[-1] in _CLOSING and not _DOUBLE.search(words[1:-1])
+    ):
+        words = words[1:-1].strip()
+    if words[:1] and words[0] in _OPENING and not any(c in words[1:] for c in _CLOSING):
+        words = words[1:]
+    if words[-1:] and words[-1] in _CLOSING and not any(c in words[:-1] for c in _OPENING):
+        words = words[:-1]
+    return words.strip().rstrip(",;:").rstrip()
 
 
 def _find_exact(quote: str, text: str) -> tuple[int, int] | None:
