@@ -95,11 +95,13 @@ def best_setting(rows: list[dict], weights: list[float]) -> tuple[float, float, 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--questions", default=str(ROOT / "tests" / "data" / "seeds_qa.jsonl"))
+    ap.add_argument("--chunk-tokens", type=int, default=Settings().chunk_tokens)
+    ap.add_argument("--overlap", type=int, default=Settings().chunk_overlap)
     args = ap.parse_args()
     questions = [json.loads(line) for line in Path(args.questions).read_text(encoding="utf-8").splitlines() if line.strip()]
     tmp = Path(tempfile.mkdtemp())
     shutil.copytree(ROOT / "seeds", tmp / "seeds")
-    settings = Settings()
+    settings = Settings(chunk_tokens=args.chunk_tokens, chunk_overlap=args.overlap)
     build_index([tmp / "seeds"], index_dir=tmp / "vectors", settings=settings)
     rows = features(questions, tmp / "vectors", settings)
     weights = [0.0, 0.25, 0.5, 0.75, 1.0, 1.5]
