@@ -41,16 +41,24 @@ def clean_question(question: object, max_chars: int) -> tuple[str, list[str]]:
     if len(text) > max_chars:
         cut = text.rfind(" ", 0, max_chars)
         text = text[: cut if cut > max_chars // 2 else max_chars]
-        notes.append(f"The question was {len(question):,} characters long; only its first {len(text):,} "
-                     "characters were used.")
+        notes.append(
+            f"The question was {len(question):,} characters long; only its first {len(text):,} "
+            "characters were used."
+        )
     if not any(ch.isalnum() for ch in text):
         raise InvalidQuestionError("The question has no words in it: type a question about the documents.")
     return text, notes
 
 
-def ask_stream(question: str, *, k: int | None = None, generator: str | Generator | None = None,
-               history: History = None, index_dir: str | Path | None = None,
-               settings: Settings | None = None) -> Iterator[str | Answer]:
+def ask_stream(
+    question: str,
+    *,
+    k: int | None = None,
+    generator: str | Generator | None = None,
+    history: History = None,
+    index_dir: str | Path | None = None,
+    settings: Settings | None = None,
+) -> Iterator[str | Answer]:
     """Like ``ask``, but yields the answer text in pieces as it is generated, then the verified ``Answer``.
 
     The pieces are the generator's raw text; only the final ``Answer`` carries checked quotes. When the
@@ -66,7 +74,11 @@ def ask_stream(question: str, *, k: int | None = None, generator: str | Generato
     turns = normalise_history(history)
     pipeline = get_pipeline(Path(index_dir) if index_dir is not None else default_index_dir(), settings)
     retriever = pipeline.retriever
-    writer = generator if generator is not None and not isinstance(generator, str) else pipeline.generator(generator)
+    writer = (
+        generator
+        if generator is not None and not isinstance(generator, str)
+        else pipeline.generator(generator)
+    )
     timings: dict[str, float] = {}
 
     t = time.perf_counter()
@@ -90,14 +102,20 @@ def ask_stream(question: str, *, k: int | None = None, generator: str | Generato
     timings["verify"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - started
     yield Answer(
-        question=text, text=verified.text, citations=verified.citations, passages=tuple(passages),
-        abstained=not any(c.verified for c in verified.citations), generator=writer.name, timings=timings,
+        question=text,
+        text=verified.text,
+        citations=verified.citations,
+        passages=tuple(passages),
+        abstained=not any(c.verified for c in verified.citations),
+        generator=writer.name,
+        timings=timings,
         notes=tuple(notes),
     )
 
 
-def _generate(writer: Generator, question: str, passages, turns, pieces: list[str], notes: list[str]
-              ) -> Iterator[str]:
+def _generate(
+    writer: Generator, question: str, passages, turns, pieces: list[str], notes: list[str]
+) -> Iterator[str]:
     """The writer's pieces, also collected in ``pieces``; its notes (passages that did not fit) added to
     ``notes`` once it has finished."""
     stream = writer.stream(question, passages, turns)
@@ -107,8 +125,9 @@ def _generate(writer: Generator, question: str, passages, turns, pieces: list[st
     notes.extend(getattr(stream, "notes", ()))
 
 
-def _fallback(failed: Generator, error: Exception, settings: Settings, pipeline: Pipeline,
-              notes: list[str]) -> Generator:
+def _fallback(
+    failed: Generator, error: Exception, settings: Settings, pipeline: Pipeline, notes: list[str]
+) -> Generator:
     """The generator that answers instead of ``failed`` (``settings.fallback_generator``), with a note saying
     why; re-raises ``error`` when no fallback is configured."""
     name = settings.fallback_generator.strip()
@@ -119,8 +138,15 @@ def _fallback(failed: Generator, error: Exception, settings: Settings, pipeline:
     return pipeline.generator(name)
 
 
-def ask(question: str, *, k: int | None = None, generator: str | Generator | None = None,
-        history: History = None, index_dir: str | Path | None = None, settings: Settings | None = None) -> Answer:
+def ask(
+    question: str,
+    *,
+    k: int | None = None,
+    generator: str | Generator | None = None,
+    history: History = None,
+    index_dir: str | Path | None = None,
+    settings: Settings | None = None,
+) -> Answer:
     """Answer ``question`` from the indexed documents with verbatim, cited quotes.
 
     Args:
@@ -140,8 +166,9 @@ def ask(question: str, *, k: int | None = None, generator: str | Generator | Non
         and no fallback is configured (``fallback_generator="none"``); otherwise the fallback answers, noted.
     """
     result: Answer | None = None
-    for item in ask_stream(question, k=k, generator=generator, history=history, index_dir=index_dir,
-                           settings=settings):
+    for item in ask_stream(
+        question, k=k, generator=generator, history=history, index_dir=index_dir, settings=settings
+    ):
         if isinstance(item, Answer):
             result = item
     assert result is not None

@@ -22,15 +22,21 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_env().with_overrides(
-        generator=getattr(args, "generator", None), llm_model=getattr(args, "model", None),
-        fallback_generator="none" if getattr(args, "no_fallback", False) else None)
+        generator=getattr(args, "generator", None),
+        llm_model=getattr(args, "model", None),
+        fallback_generator="none" if getattr(args, "no_fallback", False) else None,
+    )
 
 
 def _cmd_index(args: argparse.Namespace) -> int:
     from .indexing import build_index
 
-    report = build_index(args.sources or None, index_dir=args.index_dir, settings=_settings(args),
-                         progress=None if not args.quiet else False)
+    report = build_index(
+        args.sources or None,
+        index_dir=args.index_dir,
+        settings=_settings(args),
+        progress=None if not args.quiet else False,
+    )
     print(report.summary() if report.changed else f"Up to date: {report.summary()}")
     return 0
 
@@ -43,8 +49,14 @@ def _print_sources(answer) -> None:
         for c in answer.citations:
             who = ", ".join(x for x in (c.author, c.date) if x)
             where = f" <{c.url}>" if c.url else ""
-            print(f"  [{c.n}] {c.title}" + (f" ({who})" if who else "") + where
-                  + f" — {c.doc_id}, characters {c.start}-{c.end} [{c.status}]")
+            print(
+                f"  [{c.n}] {c.title}"
+                + (f" ({who})" if who else "")
+                + where
+                + f" — {c.doc_id}"
+                + (f", characters {c.start}-{c.end}" if c.verified else "")
+                + f" [{c.status}]"
+            )
     elif answer.passages:
         print("\nClosest passages (not an answer):")
         for p in answer.passages[:3]:
@@ -64,7 +76,9 @@ def _cmd_ask(args: argparse.Namespace) -> int:
     for item in ask_stream(args.question, k=args.k, index_dir=args.index_dir, settings=settings):
         if isinstance(item, Answer):
             print()
-            if item.text.split() != "".join(streamed).split():  # checking changed words: show the checked answer
+            if (
+                item.text.split() != "".join(streamed).split()
+            ):  # checking changed words: show the checked answer
                 print("\nChecked answer (quotes verified against the documents):\n" + item.text)
             _print_sources(item)
         else:
@@ -82,8 +96,14 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         if not sep or not user or not password:
             raise RagError("--auth takes USER:PASS, for example --auth alice:s3cret.")
         auth = (user, password)
-    ui.app.serve(host=args.host, port=args.port, index_dir=args.index_dir, share=args.share, auth=auth,
-                 settings=_settings(args))
+    ui.app.serve(
+        host=args.host,
+        port=args.port,
+        index_dir=args.index_dir,
+        share=args.share,
+        auth=auth,
+        settings=_settings(args),
+    )
     return 0
 
 
@@ -108,12 +128,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print Answer.to_dict() as JSON")
     p.add_argument("--k", type=int, default=None, help="passages to retrieve (default 5)")
-    p.add_argument("--generator", default=None,
-                   help="answer generator: extractive (default), openai, transformers, or a plugin's name")
-    p.add_argument("--model", default=None, help="LLM: the served model's name (openai), or a local model "
-                   "folder (transformers); default RAG_LLM_MODEL")
-    p.add_argument("--no-fallback", action="store_true",
-                   help="fail when the generator fails, instead of answering with extractive")
+    p.add_argument(
+        "--generator",
+        default=None,
+        help="answer generator: extractive (default), openai, transformers, or a plugin's name",
+    )
+    p.add_argument(
+        "--model",
+        default=None,
+        help="LLM: the served model's name (openai), or a local model "
+        "folder (transformers); default RAG_LLM_MODEL",
+    )
+    p.add_argument(
+        "--no-fallback",
+        action="store_true",
+        help="fail when the generator fails, instead of answering with extractive",
+    )
     p.add_argument("--index-dir", default=None, help="the index folder (default: vectors/)")
     p.set_defaults(func=_cmd_ask)
 
@@ -146,8 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s: %(message)s"
+    )
     try:
         return args.func(args)
     except RagError as e:

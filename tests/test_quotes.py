@@ -5,22 +5,34 @@ from __future__ import annotations
 from rag.quotes import find_verbatim, verify_answer
 from rag.types import Document, Passage
 
-TEXT = ("Intro line.\n\nRussia’s handling of the S-300 missile sale to Iran further illuminates how Putin often "
-        "works against U.S. goals.\nAs Deputy Foreign Minister Sergey Ryabkov put it, “Would there have been a "
-        "deal if Russia had not participated?”")
-DOC = Document(doc_id="d1", text=TEXT, title="Title", authors=("Anna B",), date="2022-01-11", url="https://x.org")
+TEXT = (
+    "Intro line.\n\nRussia’s handling of the S-300 missile sale to Iran further illuminates how Putin often "
+    "works against U.S. goals.\nAs Deputy Foreign Minister Sergey Ryabkov put it, “Would there have been a "
+    "deal if Russia had not participated?”"
+)
+DOC = Document(
+    doc_id="d1", text=TEXT, title="Title", authors=("Anna B",), date="2022-01-11", url="https://x.org"
+)
 
 
 def _passage(n: int = 1, start: int = 0, end: int | None = None) -> Passage:
     end = len(TEXT) if end is None else end
-    return Passage(n=n, chunk_id=f"d1#{n}", doc_id="d1", title="Title", text=TEXT[start:end], start=start,
-                   end=end, score=0.5)
+    return Passage(
+        n=n,
+        chunk_id=f"d1#{n}",
+        doc_id="d1",
+        title="Title",
+        text=TEXT[start:end],
+        start=start,
+        end=end,
+        score=0.5,
+    )
 
 
 def test_find_verbatim_ignores_white_space_and_quote_style_but_returns_the_exact_span():
-    span = find_verbatim('Russia\'s handling of the S-300   missile sale', TEXT)
+    span = find_verbatim("Russia's handling of the S-300   missile sale", TEXT)
     assert span is not None
-    assert TEXT[span[0]:span[1]] == "Russia’s handling of the S-300 missile sale"
+    assert TEXT[span[0] : span[1]] == "Russia’s handling of the S-300 missile sale"
     assert find_verbatim("Russia sold missiles", TEXT) is None
 
 
@@ -32,8 +44,13 @@ def test_blockquote_quotes_are_verified_and_renumbered_in_reading_order():
     assert [c.passage_n for c in result.citations] == [2, 1]
     for c in result.citations:
         assert c.verified and c.status == "verified"
-        assert TEXT[c.start:c.end] == c.quote
-        assert c.title == "Title" and c.author == "Anna B" and c.date == "2022-01-11" and c.url == "https://x.org"
+        assert TEXT[c.start : c.end] == c.quote
+        assert (
+            c.title == "Title"
+            and c.author == "Anna B"
+            and c.date == "2022-01-11"
+            and c.url == "https://x.org"
+        )
     assert "[1]" in result.text and "[2]" in result.text
 
 
@@ -42,7 +59,7 @@ def test_inline_quote_with_different_quote_marks_is_shown_with_the_documents_cha
     result = verify_answer(raw, [_passage()], {"d1": DOC})
     (c,) = result.citations
     assert c.verified and c.quote == "Would there have been a deal if Russia had not participated?"
-    assert TEXT[c.start:c.end] == c.quote
+    assert TEXT[c.start : c.end] == c.quote
 
 
 def test_fabricated_quote_is_marked_unverified_not_shown_as_a_quote():

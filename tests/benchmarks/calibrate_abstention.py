@@ -98,7 +98,11 @@ def main() -> None:
     ap.add_argument("--chunk-tokens", type=int, default=Settings().chunk_tokens)
     ap.add_argument("--overlap", type=int, default=Settings().chunk_overlap)
     args = ap.parse_args()
-    questions = [json.loads(line) for line in Path(args.questions).read_text(encoding="utf-8").splitlines() if line.strip()]
+    questions = [
+        json.loads(line)
+        for line in Path(args.questions).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     tmp = Path(tempfile.mkdtemp())
     shutil.copytree(ROOT / "seeds", tmp / "seeds")
     settings = Settings(chunk_tokens=args.chunk_tokens, chunk_overlap=args.overlap)
