@@ -72,18 +72,23 @@ def _cmd_ask(args: argparse.Namespace) -> int:
         answer = ask(args.question, k=args.k, index_dir=args.index_dir, settings=settings)
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return 0
+    # An LLM's answer is printed as it streams, then checked; the extractive answer arrives at once, so only
+    # the checked answer is printed (its draft would differ only in the numbering of the markers).
+    live = settings.generator != "extractive"
     streamed: list[str] = []
     for item in ask_stream(args.question, k=args.k, index_dir=args.index_dir, settings=settings):
-        if isinstance(item, Answer):
-            print()
-            if (
-                item.text.split() != "".join(streamed).split()
-            ):  # checking changed words: show the checked answer
-                print("\nChecked answer (quotes verified against the documents):\n" + item.text)
-            _print_sources(item)
-        else:
+        if not isinstance(item, Answer):
             streamed.append(item)
-            print(item, end="", flush=True)
+            if live:
+                print(item, end="", flush=True)
+            continue
+        if not live:
+            print(item.text)
+        elif item.text.split() != "".join(streamed).split():
+            print("\n\nChecked answer (quotes verified against the documents):\n" + item.text)
+        else:
+            print()
+        _print_sources(item)
     return 0
 
 

@@ -41,6 +41,20 @@ _QUESTION_WORDS = frozenset(
     )[0]
 )
 MIN_WORDS = 6  # shorter "sentences" are headings, bylines and dates, not answers
+
+
+def _quotable(sentence: str) -> bool:
+    """Whether a sentence can be an answer: a whole statement, not a heading, byline or rhetorical question.
+
+    A line without closing punctuation is a heading or a title; a question in the text asks, never answers.
+    """
+    end = sentence.rstrip("”’\"' )]")
+    return (
+        len(sentence.split()) >= MIN_WORDS and end[-1:] in (".", "!", "…", ";", ":") and not end.endswith("?")
+    )
+
+
+PASSAGE_WEIGHT = 0.0  # calibrated: weight of the passage's retrieval score
 OVERLAP_WEIGHT = 0.25  # calibrated with the threshold (Settings.abstain_threshold), see module docstring
 
 
@@ -53,6 +67,7 @@ class ScoredSentence:
     text: str
     similarity: float
     overlap: float
+    relevance: float  # its passage's retrieval score relative to the best passage's (0..1)
     score: float
 
 
@@ -67,6 +82,7 @@ class ExtractiveGenerator:
         *,
         threshold: float,
         overlap_weight: float = OVERLAP_WEIGHT,
+        passage_weight: float = PASSAGE_WEIGHT,
         max_quotes: int = 3,
         margin: float = 0.08,
         term_weights: Callable[[], Mapping[str, float]] | None = None,
@@ -77,6 +93,7 @@ class ExtractiveGenerator:
         self.term_weights = term_weights
         self.threshold = threshold
         self.overlap_weight = overlap_weight
+        self.passage_weight = passage_weight
         self.max_quotes = max_quotes
         self.margin = margin
         self._sentence_vectors: dict[str, np.ndarray] = {}
@@ -90,7 +107,7 @@ class ExtractiveGenerator:
                 text = passage.text[start:end]
                 key = (passage.doc_id, passage.start + start, passage.start + end)
                 # Short lines are headings or bylines; a question in the text is rhetorical, never an answer.
-                if key in seen or len(text.split()) < MIN_WORDS or text.rstrip("”’\"' )").endswith("?"):
+                if key in seen or not _quotable(text):
                     continue
                 seen.add(key)
                 candidates.append((passage, start, end, text))
@@ -103,21 +120,17 @@ class ExtractiveGenerator:
         total = sum(query_weight.values())
         similarities = self._vectors([c[3] for c in candidates]) @ self.embedder.embed_query(question)
         term_lists = lexical.tokenize([c[3] for c in candidates])
+        top = max((p.score for p in passages), default=0.0)
         scored = []
         for (passage, start, end, text), similarity, terms in zip(
             candidates, similarities, term_lists, strict=True
         ):
             overlap = sum(query_weight[t] for t in query_terms & set(terms)) / total if total else 0.0
+            relevance = passage.score / top if top > 0 else 0.0
+            score = float(similarity) + self.overlap_weight * overlap + self.passage_weight * relevance
             scored.append(
                 ScoredSentence(
-                    passage.n,
-                    passage.doc_id,
-                    start,
-                    end,
-                    text,
-                    float(similarity),
-                    overlap,
-                    float(similarity) + self.overlap_weight * overlap,
+                    passage.n, passage.doc_id, start, end, text, float(similarity), overlap, relevance, score
                 )
             )
         return sorted(scored, key=lambda s: s.score, reverse=True)

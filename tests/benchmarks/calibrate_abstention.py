@@ -31,6 +31,8 @@ from rag.indexing import build_index  # noqa: E402
 from rag.pipeline import get_pipeline  # noqa: E402
 from rag.settings import Settings  # noqa: E402
 
+Weights = tuple[float, float]  # (word-overlap weight, passage-relevance weight)
+
 
 def features(questions: list[dict], index_dir: Path, settings: Settings) -> list[dict]:
     pipeline = get_pipeline(index_dir, settings)
@@ -39,33 +41,40 @@ def features(questions: list[dict], index_dir: Path, settings: Settings) -> list
         pipeline.embedder,
         threshold=0.0,
         overlap_weight=0.0,
+        passage_weight=0.0,
         term_weights=lambda: retriever.index.term_weights,
     )
     rows = []
     for q in questions:
-        query = standalone_question(q["question"], normalise_history(q.get("history")))
-        passages = retriever.passages(retriever.search(query, settings.top_k))
-        scored = scorer.eligible(q["question"], passages, normalise_history(q.get("history")))
+        history = normalise_history(q.get("history"))
+        passages = retriever.passages(
+            retriever.search(standalone_question(q["question"], history), settings.top_k)
+        )
+        scored = scorer.eligible(q["question"], passages, history)
         rows.append(
             {
                 "id": q["id"],
                 "answerable": q.get("answerable", True),
                 "doc_ids": q.get("doc_ids", []),
-                "answers": q.get("answers", []),
-                "sentences": [(s.similarity, s.overlap, s.doc_id, s.text) for s in scored],
+                "sentences": [(s.similarity, s.overlap, s.relevance, s.doc_id, s.text) for s in scored],
             }
         )
     return rows
 
 
-def outcome(rows: list[dict], weight: float, threshold: float) -> tuple[float, float]:
+def score(sentence: tuple, weights: Weights) -> float:
+    return sentence[0] + weights[0] * sentence[1] + weights[1] * sentence[2]
+
+
+def best_of(row: dict, weights: Weights) -> tuple | None:
+    return max(row["sentences"], key=lambda s: score(s, weights)) if row["sentences"] else None
+
+
+def outcome(rows: list[dict], weights: Weights, threshold: float) -> tuple[float, float]:
     answered = abstained = n_ans = n_un = 0
     for r in rows:
-        if not r["sentences"]:
-            best_score, best_doc = float("-inf"), None
-        else:
-            best = max(r["sentences"], key=lambda s: s[0] + weight * s[1])
-            best_score, best_doc = best[0] + weight * best[1], best[2]
+        best = best_of(r, weights)
+        best_score, best_doc = (score(best, weights), best[3]) if best else (float("-inf"), None)
         if r["answerable"]:
             n_ans += 1
             answered += best_score >= threshold and best_doc in r["doc_ids"]
@@ -75,19 +84,15 @@ def outcome(rows: list[dict], weight: float, threshold: float) -> tuple[float, f
     return answered / max(n_ans, 1), abstained / max(n_un, 1)
 
 
-def best_setting(rows: list[dict], weights: list[float]) -> tuple[float, float, float, float]:
+def best_setting(rows: list[dict], grid: list[Weights]) -> tuple[Weights, float, float, float]:
     best = None
-    for w in weights:
-        scores = sorted(
-            {s[0] + w * s[1] for r in rows for s in r["sentences"][:1] or [(0, 0)]}
-            | {max((s[0] + w * s[1] for s in r["sentences"]), default=0) for r in rows}
-        )
-        cuts = [(a + b) / 2 for a, b in zip(scores, scores[1:], strict=False)]
-        for t in cuts:
-            answered, abstained = outcome(rows, w, t)
+    for weights in grid:
+        scores = sorted({score(b, weights) for r in rows if (b := best_of(r, weights))})
+        for t in [(a + b) / 2 for a, b in zip(scores, scores[1:], strict=False)]:
+            answered, abstained = outcome(rows, weights, t)
             key = (min(answered, abstained), answered + abstained)
             if best is None or key > best[0]:
-                best = (key, w, t, answered, abstained)
+                best = (key, weights, t, answered, abstained)
     assert best is not None
     return best[1], best[2], best[3], best[4]
 
@@ -108,33 +113,33 @@ def main() -> None:
     settings = Settings(chunk_tokens=args.chunk_tokens, chunk_overlap=args.overlap)
     build_index([tmp / "seeds"], index_dir=tmp / "vectors", settings=settings)
     rows = features(questions, tmp / "vectors", settings)
-    weights = [0.0, 0.25, 0.5, 0.75, 1.0, 1.5]
+    grid = [(w, p) for w in (0.0, 0.25, 0.5, 0.75, 1.0) for p in (0.0, 0.1, 0.2, 0.3)]
     print(f"{len(rows)} questions ({sum(r['answerable'] for r in rows)} answerable)")
-    print(f"{'weight':>6} {'threshold':>9} {'answered':>8} {'abstained':>9}")
-    for w in weights:
-        w_best = best_setting(rows, [w])
-        print(f"{w:>6} {w_best[1]:>9.3f} {w_best[2]:>8.3f} {w_best[3]:>9.3f}")
-    weight, threshold, answered, abstained = best_setting(rows, weights)
+    print(f"{'overlap':>7} {'passage':>7} {'threshold':>9} {'answered':>8} {'abstained':>9}")
+    for weights in grid:
+        _, t, answered, abstained = best_setting(rows, [weights])
+        print(f"{weights[0]:>7} {weights[1]:>7} {t:>9.3f} {answered:>8.3f} {abstained:>9.3f}")
+    weights, threshold, answered, abstained = best_setting(rows, grid)
     print(
-        f"\nchosen: overlap weight {weight}, threshold {threshold:.3f}: answered with a right document "
-        f"{answered:.1%}, abstained {abstained:.1%}"
+        f"\nchosen: overlap weight {weights[0]}, passage weight {weights[1]}, threshold {threshold:.3f}: "
+        f"answered with a right document {answered:.1%}, abstained {abstained:.1%}"
     )
     # Leave-one-out: choose on n-1 questions, judge the one left out.
     hits = 0
     for i, held in enumerate(rows):
-        w, t, _, _ = best_setting(rows[:i] + rows[i + 1 :], weights)
+        w, t, _, _ = best_setting(rows[:i] + rows[i + 1 :], grid)
         answered, abstained = outcome([held], w, t)
         hits += answered if held["answerable"] else abstained
     print(f"leave-one-out accuracy: {hits / len(rows):.1%}")
     for r in rows:
-        best = max(r["sentences"], key=lambda s: s[0] + weight * s[1]) if r["sentences"] else None
-        score = best[0] + weight * best[1] if best else float("nan")
-        wrong = (score >= threshold) != r["answerable"] or (
-            r["answerable"] and best and best[2] not in r["doc_ids"]
+        best = best_of(r, weights)
+        value = score(best, weights) if best else float("nan")
+        wrong = (value >= threshold) != r["answerable"] or (
+            r["answerable"] and best and best[3] not in r["doc_ids"]
         )
         if wrong:
             print(
-                f"  miss {r['id']} answerable={r['answerable']} score={score:.3f}: {best[3][:90] if best else ''}"
+                f"  miss {r['id']} answerable={r['answerable']} score={value:.3f}: {best[4][:90] if best else ''}"
             )
 
 
