@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from . import lexical, store
+from . import dense, lexical, store
 from .chunking import ChunkerSettings, chunk_document
 from .embedding import Embedder, get_embedder
 from .errors import RagError
@@ -188,6 +188,7 @@ def build_index(
             and not removed
             and old_manifest.get("files") == fingerprints
             and old_manifest.get("sources") == manifest_sources
+            and _dense_kind_unchanged(old_manifest, settings, len(chunks))
         )
         embedded = sum(len(c) for _, _, c in to_embed)
         if not unchanged_all:
@@ -223,6 +224,8 @@ def build_index(
                 chunks,
                 np.concatenate(vectors) if vectors else np.zeros((0, embedder.dimension), np.float32),
                 [index_text(by_id[c.doc_id], c) for c in chunks],
+                dense_index=settings.dense_index,
+                exact_max_chunks=settings.exact_max_chunks,
             )
     return IndexReport(
         index_dir=str(index_dir),
@@ -237,6 +240,12 @@ def build_index(
         embedded_chunks=embedded,
         seconds=time.perf_counter() - started,
     )
+
+
+def _dense_kind_unchanged(manifest: dict[str, Any], settings: Settings, chunks: int) -> bool:
+    """Whether the live FAISS index is of the type these settings ask for (else it is rebuilt, not re-embedded)."""
+    built = (manifest.get("dense_index") or {}).get("type", dense.EXACT)
+    return built == dense.choose_kind(chunks, settings.dense_index, settings.exact_max_chunks)
 
 
 def _chunker(settings: Settings) -> ChunkerSettings:

@@ -32,7 +32,9 @@ class Retriever:
         self.settings = settings
 
     def dense(self, query: str, n: int) -> fusion.Ranking:
-        return dense.dense_search(self.index.faiss_index, self.embedder.embed_query(query), n)
+        # An approximate index's candidates are re-scored from the stored vectors: exact cosines, always.
+        rerank = None if dense.is_exact(self.index.dense_record) else self.index.embeddings
+        return dense.dense_search(self.index.faiss_index, self.embedder.embed_query(query), n, rerank=rerank)
 
     def bm25(self, query: str, n: int) -> fusion.Ranking:
         return lexical.bm25_search(self.index.bm25, query, n, len(self.index.chunks))

@@ -6,6 +6,8 @@ generation, so the previous index stays usable; readers never see a half-written
 
 Layout of a generation: ``manifest.json`` (what built it), ``documents.jsonl`` (cleaned text, metadata and the
 map back to the source file), ``chunks.jsonl`` (spans), ``embeddings.npy``, ``dense.faiss``, ``bm25/``.
+The large files are memory-mapped when loaded (embeddings, BM25 matrices, the FAISS index where its type
+allows), so a million-chunk index costs RAM only for what searches touch.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,7 @@ import bm25s
 import faiss
 import numpy as np
 
-from . import dense, lexical
+from . import dense, lexical, tables
 from .errors import IndexMismatchError, IndexNotFoundError, RagError
 from .types import Chunk, Document
 
@@ -40,11 +42,16 @@ class StoredIndex:
 
     path: Path
     manifest: dict[str, Any]
-    documents: dict[str, Document]
-    chunks: list[Chunk]
+    documents: Mapping[str, Document]  # a dict, or for large indexes a view that reads documents on demand
+    chunks: Sequence[Chunk]  # a list, or for large indexes a table that makes each Chunk on demand
     embeddings: np.ndarray
     faiss_index: faiss.Index
     bm25: bm25s.BM25
+
+    @property
+    def dense_record(self) -> dict[str, Any]:
+        """The dense index's type and tuned parameters (``{"type": "flat"}`` for indexes that predate them)."""
+        return self.manifest.get("dense_index") or {"type": dense.EXACT}
 
     @functools.cached_property
     def term_weights(self) -> dict[str, float]:
@@ -96,12 +103,17 @@ def check_compatible(manifest: dict[str, Any], embedder: str, backend: str, inde
             f"{FORMAT_VERSION}. {rebuild}"
         )
     built = manifest.get("embedder", {})
-    if built.get("name") != embedder or built.get("backend", "torch") != backend:
+    built_backend = built.get("backend", "torch")
+    if built.get("name") != embedder or built_backend != backend:
+        switch = (
+            f"RAG_EMBEDDER={built.get('name')}"
+            if built.get("name") != embedder
+            else f"RAG_EMBEDDER_BACKEND={built_backend}"
+        )
         raise IndexMismatchError(
             f"The index at {index_dir} was built with embedder '{built.get('name')}' "
-            f"(backend {built.get('backend', 'torch')}), but '{embedder}' (backend {backend}) is configured. "
-            f"Vectors from different embedders cannot be compared. {rebuild}, or set "
-            f"RAG_EMBEDDER={built.get('name')}."
+            f"(backend {built_backend}), but '{embedder}' (backend {backend}) is configured. "
+            f"Vectors from different embedders or backends are not compared. {rebuild}, or set {switch}."
         )
 
 
@@ -126,6 +138,11 @@ def load_index(index_dir: Path) -> StoredIndex:
 
 def _load_generation(path: Path) -> StoredIndex:
     manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    if int(manifest.get("chunk_count") or 0) >= tables.LAZY_MIN_CHUNKS:
+        documents_view = tables.DocumentFile(path / "documents.jsonl", path.parent)
+        return _stored(
+            path, manifest, documents_view, tables.ChunkTable(path / "chunks.jsonl", documents_view)
+        )
     documents: dict[str, Document] = {}
     with open(path / "documents.jsonl", encoding="utf-8") as f:
         for line in f:
@@ -139,14 +156,19 @@ def _load_generation(path: Path) -> StoredIndex:
         for line in f:
             chunk_id, doc_id, start, end = json.loads(line)
             chunks.append(Chunk(chunk_id, doc_id, start, end, documents[doc_id].text[start:end]))
-    embeddings = np.load(path / "embeddings.npy", mmap_mode="r")
+    return _stored(path, manifest, documents, chunks)
+
+
+def _stored(
+    path: Path, manifest: dict[str, Any], documents: Mapping[str, Document], chunks: Sequence[Chunk]
+) -> StoredIndex:
     return StoredIndex(
         path=path,
         manifest=manifest,
         documents=documents,
         chunks=chunks,
-        embeddings=embeddings,
-        faiss_index=dense.load_faiss(path / "dense.faiss"),
+        embeddings=np.load(path / "embeddings.npy", mmap_mode="r"),
+        faiss_index=dense.load_faiss(path / "dense.faiss", manifest.get("dense_index")),
         bm25=lexical.load_bm25(path / "bm25"),
     )
 
@@ -170,10 +192,15 @@ def write_generation(
     chunks: list[Chunk],
     embeddings: np.ndarray,
     bm25_texts: list[str],
+    *,
+    dense_index: str = dense.AUTO,
+    exact_max_chunks: int = 100_000,
 ) -> Path:
     """Write a complete new generation, then make it live atomically; older generations are removed.
 
     The generation before the new one is kept, so a reader that opened it a moment ago can finish.
+    ``dense_index`` and ``exact_max_chunks`` choose the FAISS index (see ``dense.choose_kind``); the choice
+    and its tuned parameters are added to the manifest as ``dense_index``.
     """
     if len(chunks) != len(embeddings) or len(chunks) != len(bm25_texts):
         raise RagError(f"Internal error: {len(chunks)} chunks but {len(embeddings)} vectors.")
@@ -182,7 +209,11 @@ def write_generation(
     tmp = index_dir / f".{name}.tmp"
     tmp.mkdir(parents=True)
     try:
-        _write_files(tmp, manifest, documents, chunks, embeddings, bm25_texts)
+        index, record = dense.build_dense_index(
+            embeddings, kind=dense_index, exact_max_chunks=exact_max_chunks
+        )
+        manifest = {**manifest, "dense_index": record}
+        _write_files(tmp, manifest, documents, chunks, embeddings, index, bm25_texts)
         os.replace(tmp, index_dir / name)  # the folder appears whole under its final name
         _fsync_dir(index_dir)
         pointer_tmp = index_dir / f".{CURRENT}.{os.getpid()}.tmp"
@@ -204,6 +235,7 @@ def _write_files(
     documents: list[Document],
     chunks: list[Chunk],
     embeddings: np.ndarray,
+    faiss_index: faiss.Index,
     bm25_texts: list[str],
 ) -> None:
     with open(folder / "documents.jsonl", "w", encoding="utf-8") as f:
@@ -215,7 +247,7 @@ def _write_files(
         for chunk in chunks:
             f.write(json.dumps([chunk.chunk_id, chunk.doc_id, chunk.start, chunk.end]) + "\n")
     np.save(folder / "embeddings.npy", np.ascontiguousarray(embeddings, dtype=np.float32))
-    dense.save_faiss(dense.build_faiss(embeddings), folder / "dense.faiss")
+    dense.save_faiss(faiss_index, folder / "dense.faiss")
     lexical.save_bm25(lexical.build_bm25(bm25_texts), folder / "bm25")
     # The manifest goes last: a generation without one is never made live.
     (folder / "manifest.json").write_text(

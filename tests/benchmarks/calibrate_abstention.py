@@ -102,6 +102,7 @@ def main() -> None:
     ap.add_argument("--questions", default=str(ROOT / "tests" / "data" / "seeds_qa.jsonl"))
     ap.add_argument("--chunk-tokens", type=int, default=Settings().chunk_tokens)
     ap.add_argument("--overlap", type=int, default=Settings().chunk_overlap)
+    ap.add_argument("--backend", default=Settings().embedder_backend, help="embedder backend")
     args = ap.parse_args()
     questions = [
         json.loads(line)
@@ -110,7 +111,9 @@ def main() -> None:
     ]
     tmp = Path(tempfile.mkdtemp())
     shutil.copytree(ROOT / "seeds", tmp / "seeds")
-    settings = Settings(chunk_tokens=args.chunk_tokens, chunk_overlap=args.overlap)
+    settings = Settings(
+        chunk_tokens=args.chunk_tokens, chunk_overlap=args.overlap, embedder_backend=args.backend
+    )
     build_index([tmp / "seeds"], index_dir=tmp / "vectors", settings=settings)
     rows = features(questions, tmp / "vectors", settings)
     grid = [(w, p) for w in (0.0, 0.25, 0.5, 0.75, 1.0) for p in (0.0, 0.1, 0.2, 0.3)]
