@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Callable
 from typing import Any
 
 import faiss
@@ -90,13 +91,18 @@ def configure(index: faiss.Index, record: dict[str, Any]) -> None:
 
 
 def search(
-    index: faiss.Index, embeddings: np.ndarray, queries: np.ndarray, n: int
+    index: faiss.Index,
+    embeddings: np.ndarray | Callable[[np.ndarray], np.ndarray],
+    queries: np.ndarray,
+    n: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Rows and exact cosines of (about) the ``n`` nearest rows of each query, best first.
 
-    Fetches at least ``RERANK_POOL`` candidates and re-scores them from ``embeddings`` (memory-mapped: only
-    the candidate rows are read). Rows not found are -1 with score -inf.
+    Fetches at least ``RERANK_POOL`` candidates and re-scores them with their stored vectors: ``embeddings``
+    is the array of them, or a function from sorted row ids to their vectors (``StoredIndex.vectors``).
+    Rows not found are -1 with score -inf.
     """
+    lookup = embeddings if callable(embeddings) else (lambda rows: np.asarray(embeddings[rows], np.float32))
     fetch = min(index.ntotal, max(n, RERANK_POOL))
     _, candidates = index.search(np.ascontiguousarray(queries, dtype=np.float32), fetch)
     ids = np.full((len(queries), n), -1, dtype=np.int64)
@@ -106,7 +112,7 @@ def search(
         if not len(found):
             continue
         ordered = np.sort(found)  # sorted reads are kinder to a memory-mapped file
-        exact = np.asarray(embeddings[ordered], dtype=np.float32) @ queries[q]
+        exact = np.asarray(lookup(ordered), dtype=np.float32) @ queries[q]
         best = np.argsort(-exact, kind="stable")[:n]
         ids[q, : len(best)] = ordered[best]
         scores[q, : len(best)] = exact[best]

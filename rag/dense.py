@@ -8,6 +8,7 @@ tuned parameters are recorded in the manifest (``dense_index``) and applied when
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -91,11 +92,16 @@ def is_exact(record: dict[str, Any] | None) -> bool:
 
 
 def dense_search(
-    index: faiss.Index, query: np.ndarray, n: int, *, rerank: np.ndarray | None = None
+    index: faiss.Index,
+    query: np.ndarray,
+    n: int,
+    *,
+    rerank: np.ndarray | Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Row ids and cosine scores of the ``n`` nearest rows, best first.
 
-    ``rerank``: the stored vectors, for an approximate index (its candidates are re-scored exactly).
+    ``rerank``: for an approximate index, the stored vectors (an array, or a function from row ids to
+    vectors such as ``StoredIndex.vectors``); its candidates are re-scored exactly with them.
     """
     n = min(n, index.ntotal)
     if n <= 0:

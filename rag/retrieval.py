@@ -33,7 +33,7 @@ class Retriever:
 
     def dense(self, query: str, n: int) -> fusion.Ranking:
         # An approximate index's candidates are re-scored from the stored vectors: exact cosines, always.
-        rerank = None if dense.is_exact(self.index.dense_record) else self.index.embeddings
+        rerank = None if dense.is_exact(self.index.dense_record) else self.index.vectors
         return dense.dense_search(self.index.faiss_index, self.embedder.embed_query(query), n, rerank=rerank)
 
     def bm25(self, query: str, n: int) -> fusion.Ranking:

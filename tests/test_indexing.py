@@ -71,7 +71,7 @@ def test_manifest_records_what_built_the_index(corpus: Path, tmp_path: Path, emb
     assert manifest["format_version"] == store.FORMAT_VERSION
     assert manifest["embedder"] == {
         "name": "sentence-transformers/all-MiniLM-L6-v2",
-        "backend": "torch",
+        "backend": Settings().embedder_backend,
         "dimension": 384,
         "max_tokens": 256,
     }

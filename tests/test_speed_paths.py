@@ -210,6 +210,8 @@ def test_the_manifest_records_the_approximate_index_and_loading_applies_it(tmp_p
     assert loaded.dense_record == record
     assert isinstance(loaded.faiss_index, faiss.IndexIVFScalarQuantizer)
     assert loaded.faiss_index.nprobe == record["nprobe"]
+    rows = np.array([3, 17, 4999])
+    np.testing.assert_array_equal(loaded.vectors(rows), loaded.embeddings[rows])  # read, not mapped
 
     class Vectors:  # the query half of an embedder, for vectors that no text produced
         def embed_query(self, text: str) -> np.ndarray:

@@ -1,6 +1,6 @@
 """Indexing throughput of each embedder backend on SciFact's corpus, side by side, and what it costs in quality.
 
-    nice .venv/bin/python tests/benchmarks/bench_embedding.py                    # full corpus (~10 min here)
+    nice .venv/bin/python tests/benchmarks/bench_embedding.py                    # full corpus (~5 min here)
     nice .venv/bin/python tests/benchmarks/bench_embedding.py --limit-docs 500   # throughput only, ~1 min
 
 The corpus is read and chunked by the product's own code (the texts ``rag index`` embeds). Every backend then

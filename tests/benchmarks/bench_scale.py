@@ -1,7 +1,7 @@
 """Retrieval at 10k, 100k and 1M chunks: latency, recall@10 against exact search, memory, size and build time.
 
-    nice .venv/bin/python tests/benchmarks/bench_scale.py                          # 10k, 100k, 1M (~15 min)
-    nice .venv/bin/python tests/benchmarks/bench_scale.py --sizes 10000,100000     # ~2 min
+    nice .venv/bin/python tests/benchmarks/bench_scale.py                          # 10k, 100k, 1M (~8 min)
+    nice .venv/bin/python tests/benchmarks/bench_scale.py --sizes 10000,100000     # ~1.5 min
 
 Embedding a million chunks takes hours here, so the collections are synthetic, built to behave like real ones:
 - vectors: a cloud around each of SciFact's real chunk vectors (``--centers``, an index built by

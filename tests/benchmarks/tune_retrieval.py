@@ -79,7 +79,7 @@ def main() -> None:
         f"in {time.perf_counter() - started:.1f} s ({index_dir})"
     )
 
-    embedder = get_embedder(settings.embedder)
+    embedder = get_embedder(settings.embedder, backend=settings.embedder_backend)
     retriever = Retriever(load_index(index_dir), embedder, settings)
     chunk_doc = [c.doc_id for c in retriever.index.chunks]
     runs = []
