@@ -5,8 +5,17 @@
 >>> print(answer.text)
 """
 
-from .answer import ask, ask_stream, clean_question
-from .collection import DocumentInfo, add_documents, get_document, list_documents
+from .answer.answering import ask, ask_stream, clean_question
+from .answer.generators import available as available_generators
+from .collection import (
+    MAX_UPLOAD_BYTES,
+    UPLOAD_SUFFIXES,
+    DocumentInfo,
+    add_documents,
+    get_document,
+    list_documents,
+    safe_upload_name,
+)
 from .errors import (
     EncodingUnavailableError,
     GeneratorError,
@@ -18,9 +27,9 @@ from .errors import (
     SourceNotFoundError,
     UnknownGeneratorError,
 )
-from .indexing import IndexReport, build_index
-from .settings import Settings
-from .store import load_index
+from .index.build import IndexReport, build_index
+from .index.store import load_index
+from .settings import Settings, default_index_dir
 from .types import Answer, Chunk, Citation, Document, Passage
 
 __all__ = [
@@ -49,4 +58,9 @@ __all__ = [
     "add_documents",
     "get_document",
     "list_documents",
+    "MAX_UPLOAD_BYTES",
+    "UPLOAD_SUFFIXES",
+    "available_generators",
+    "default_index_dir",
+    "safe_upload_name",
 ]

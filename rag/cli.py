@@ -29,7 +29,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _cmd_index(args: argparse.Namespace) -> int:
-    from .indexing import build_index
+    from .index.build import build_index
 
     report = build_index(
         args.sources or None,
@@ -64,7 +64,7 @@ def _print_sources(answer) -> None:
 
 
 def _cmd_ask(args: argparse.Namespace) -> int:
-    from .answer import ask, ask_stream
+    from .answer.answering import ask, ask_stream
     from .types import Answer
 
     settings = _settings(args)

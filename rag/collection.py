@@ -20,12 +20,12 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from .answer.pipeline import get_pipeline
 from .errors import RagError
-from .indexing import IndexReport, build_index
+from .index.build import IndexReport, build_index
+from .index.store import read_manifest
 from .ingest import SkippedFile, UnreadableFileError, load_file
-from .pipeline import get_pipeline
 from .settings import DEFAULT_INDEX_DIR, DEFAULT_SOURCES, Settings, default_index_dir
-from .store import read_manifest
 from .types import Document
 
 log = logging.getLogger(__name__)

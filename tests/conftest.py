@@ -20,7 +20,7 @@ SEED_IDS = ("000_ef786f168e0479b6", "002_aa0b2b830c5057bb", "004_95f31d63a59dd7b
 
 @pytest.fixture(scope="session")
 def embedder():
-    from rag.embedding import get_embedder
+    from rag.index.embedding import get_embedder
     from rag.settings import Settings
 
     s = Settings()
@@ -30,7 +30,7 @@ def embedder():
 @pytest.fixture(scope="session")
 def seeds_index(tmp_path_factory, embedder) -> Path:
     """A fresh index of a copy of the seeds (tests never write into the repository's vectors/)."""
-    from rag.indexing import build_index
+    from rag.index.build import build_index
 
     base = tmp_path_factory.mktemp("seeds_index")
     shutil.copytree(SEEDS, base / "seeds")

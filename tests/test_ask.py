@@ -9,7 +9,7 @@ from conftest import SEED_IDS
 
 import rag
 from rag import Answer, InvalidQuestionError, ask, ask_stream
-from rag.store import load_index
+from rag.index.store import load_index
 
 
 def _assert_verbatim(answer: Answer, index_dir: Path) -> None:

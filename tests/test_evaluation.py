@@ -483,7 +483,7 @@ def test_beir_mode_run_file_figures_quotes_and_cache(tmp_path, embedder, capsys)
 
 def test_beir_reuses_an_index_of_the_same_corpus_built_elsewhere(tmp_path, embedder):
     from rag.evaluation.benchmark import prepare_index
-    from rag.indexing import build_index
+    from rag.index.build import build_index
     from rag.settings import Settings
 
     data, cache = _mini_beir(tmp_path / "mini"), tmp_path / "cache"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rag.fusion import convex, mmr, reciprocal_rank
+from rag.retrieve.fusion import convex, mmr, reciprocal_rank
 
 
 def test_reciprocal_rank_rewards_agreement():

@@ -24,9 +24,9 @@ import pytest
 from conftest import SEEDS
 
 from rag import Answer, GeneratorError, Settings, ask, ask_stream
-from rag.generators import create
-from rag.generators.prompt import INSTRUCTIONS
-from rag.store import load_index
+from rag.answer.generators import create
+from rag.answer.generators.prompt import INSTRUCTIONS
+from rag.index.store import load_index
 
 pytestmark = pytest.mark.integration
 
@@ -403,7 +403,7 @@ def test_the_key_never_reaches_the_logs(
 
 
 def test_planted_instructions_reach_the_model_only_inside_the_passages(server: ChatServer, tmp_path: Path):
-    from rag.indexing import build_index
+    from rag.index.build import build_index
 
     docs = tmp_path / "docs"
     docs.mkdir()

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from rag import Answer, GeneratorError, ModelUnavailableError, Settings, ask, ask_stream
-from rag.generators import create
-from rag.generators.hf_local import _MODELS, load_local_model, render
+from rag.answer.generators import create
+from rag.answer.generators.hf_local import _MODELS, load_local_model, render
 
 QUESTION = "Who built the Bushehr nuclear power plant?"
 SPECIAL = ["<unk>", "<s>", "</s>", "<|system|>", "<|user|>", "<|assistant|>", "<|end|>"]

@@ -15,10 +15,10 @@ import numpy as np
 import pytest
 from conftest import ROOT, SEED_IDS, SEEDS
 
-from rag import store
+from rag.index import store
+from rag.answer.pipeline import Pipeline
 from rag.errors import IndexMismatchError, IndexNotFoundError, RagError, SourceNotFoundError
-from rag.indexing import build_index
-from rag.pipeline import Pipeline
+from rag.index.build import build_index
 from rag.settings import Settings
 
 
@@ -142,11 +142,11 @@ def test_a_crash_during_indexing_leaves_the_previous_index_intact(
     script = textwrap.dedent(f"""
         import os, signal, sys
         sys.path.insert(0, {str(ROOT)!r})
-        from rag import {module} as target
+        from rag.index import {module} as target
         def die(*args, **kwargs):
             os.kill(os.getpid(), signal.SIGKILL)
         target.{function} = die
-        from rag.indexing import build_index
+        from rag.index.build import build_index
         build_index([{str(corpus)!r}], index_dir={str(index_dir)!r})
     """)
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
@@ -167,7 +167,7 @@ def test_the_bundled_index_follows_its_seeds(tmp_path: Path, monkeypatch, embedd
     project = tmp_path / "project"
     shutil.copytree(SEEDS, project / "seeds")
     build_index([project / "seeds"], index_dir=project / "vectors")
-    monkeypatch.setattr("rag.pipeline.DEFAULT_INDEX_DIR", project / "vectors")
+    monkeypatch.setattr("rag.answer.pipeline.DEFAULT_INDEX_DIR", project / "vectors")
     (project / "seeds" / "new.txt").write_text(
         "Caspian cooperation\n\nRussia and Iran signed a Caspian Sea fishing accord in 2021.\n",
         encoding="utf-8",

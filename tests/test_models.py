@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS
 
-from rag.embedding import Embedder
+from rag.answer.pipeline import Pipeline
 from rag.errors import EncodingUnavailableError, IndexMismatchError, ModelUnavailableError
-from rag.indexing import build_index
-from rag.pipeline import Pipeline
+from rag.index.build import build_index
+from rag.index.embedding import Embedder
+from rag.index.store import load_index, read_manifest
 from rag.settings import Settings
-from rag.store import load_index, read_manifest
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +82,7 @@ def test_a_model_that_is_not_installed_says_what_to_do(tmp_path: Path):
 def test_missing_tiktoken_file_offline_says_what_to_install(tmp_path: Path, monkeypatch):
     import tiktoken.registry
 
-    import rag.tokens as tokens
+    import rag.index.tokens as tokens
 
     monkeypatch.setattr(tokens, "_local_rank_files", lambda: [])
     monkeypatch.setattr(tiktoken.registry, "ENCODINGS", {})  # tiktoken keeps loaded encodings per process

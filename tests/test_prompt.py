@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from rag import GeneratorError, Settings
-from rag.generators.openai_chat import OpenAIChatGenerator
-from rag.generators.prompt import INSTRUCTIONS, NotedStream, build_messages, fit_prompt
-from rag.tokens import get_encoding
+from rag.answer.generators.openai_chat import OpenAIChatGenerator
+from rag.answer.generators.prompt import INSTRUCTIONS, NotedStream, build_messages, fit_prompt
+from rag.index.tokens import get_encoding
 from rag.types import Passage
 
 INJECTION = (

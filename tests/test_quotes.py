@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.quotes import find_verbatim, verify_answer
+from rag.answer.quotes import find_verbatim, verify_answer
 from rag.types import Document, Passage
 
 TEXT = (

@@ -18,8 +18,8 @@ import pytest
 from rag.evaluation.floors import below_floors, read_floors
 from rag.evaluation.questions import load_questions
 from rag.evaluation.runner import Evaluation, evaluate
+from rag.index.store import load_index
 from rag.settings import Settings
-from rag.store import load_index
 
 DATA = Path(__file__).resolve().parent / "data"
 QUESTIONS = DATA / "seeds_qa.jsonl"

@@ -16,12 +16,12 @@ import numpy as np
 import pytest
 from conftest import ROOT, SEEDS
 
-from rag import ann, dense, store
-from rag.embedding import Embedder
+from rag.index import ann, dense, store
+from rag.answer.pipeline import Pipeline
 from rag.errors import IndexMismatchError, ModelUnavailableError
-from rag.indexing import build_index, index_text
-from rag.pipeline import Pipeline
-from rag.retrieval import Retriever
+from rag.index.build import build_index, index_text
+from rag.index.embedding import Embedder
+from rag.retrieve.retrieval import Retriever
 from rag.settings import Settings
 from rag.types import Chunk, Document
 
@@ -72,7 +72,7 @@ def _questions() -> list[str]:
 
 
 def test_the_export_is_cached_once_per_model_and_cpu(onnx_cache: Path, onnx_embedder: Embedder):
-    from rag.onnx_backend import cpu_key, export_dir
+    from rag.index.onnx_backend import cpu_key, export_dir
 
     folders = [p for p in (onnx_cache / "onnx").iterdir() if not p.name.startswith(".")]
     assert len(folders) == 1 and folders[0].name.endswith(cpu_key())
@@ -237,7 +237,7 @@ def test_an_index_from_before_index_types_loads_as_exact(tmp_path: Path):
 
 
 def test_a_large_index_loads_as_views_equal_to_the_objects(seeds_index: Path, monkeypatch):
-    from rag import tables
+    from rag.index import tables
 
     eager = store.load_index(seeds_index)
     monkeypatch.setattr(tables, "LAZY_MIN_CHUNKS", 1)  # this small index is loaded the way 1M chunks are
@@ -252,7 +252,7 @@ def test_a_large_index_loads_as_views_equal_to_the_objects(seeds_index: Path, mo
 
 
 def test_bm25_scores_are_those_of_bm25s(seeds_index: Path):
-    from rag import lexical
+    from rag.index import lexical
 
     loaded = store.load_index(seeds_index)
     for question in _questions():

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from rag.chunking import ChunkerSettings, chunk_document, chunk_text
-from rag.sentences import split_sentences
-from rag.tokens import count_tokens, get_encoding
+from rag.index.chunking import ChunkerSettings, chunk_document, chunk_text
+from rag.index.sentences import split_sentences
+from rag.index.tokens import count_tokens, get_encoding
 from rag.types import Document
 
 

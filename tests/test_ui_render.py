@@ -9,7 +9,7 @@ import pytest
 
 import rag
 from rag import Answer, Citation, Passage
-from rag.generators import base as generator_registry
+from rag.answer.generators import base as generator_registry
 from ui.chat import ChatApp, Conversation
 from ui.documents import render_documents, render_upload_report
 from ui.render import render_answer, render_draft, render_error, render_text, render_user

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from rag.quotes import REPAIR_MIN_RATIO, closest_span, verify_answer
-from rag.store import load_index
+from rag.answer.quotes import REPAIR_MIN_RATIO, closest_span, verify_answer
+from rag.index.store import load_index
 from rag.types import Document, Passage
 
 TEXT = (

@@ -20,9 +20,7 @@ from typing import Any
 import gradio as gr
 
 import rag
-from rag import generators
-from rag.collection import MAX_UPLOAD_BYTES, UPLOAD_SUFFIXES
-from rag.settings import default_index_dir
+from rag import MAX_UPLOAD_BYTES, UPLOAD_SUFFIXES, default_index_dir
 
 from .chat import ChatApp, Conversation
 from .style import CSS, theme
@@ -53,7 +51,7 @@ def build_app(index_dir: str | Path | None = None, settings: rag.Settings | None
     """The app over ``index_dir`` (default ``vectors/``); not started: see ``serve``."""
     settings = settings or rag.Settings.from_env()
     chat = ChatApp(Path(index_dir) if index_dir is not None else default_index_dir(), settings)
-    names = generators.available()
+    names = rag.available_generators()
     default_generator = settings.generator if settings.generator in names else (names[0] if names else None)
 
     with gr.Blocks(title="Ask the articles", analytics_enabled=False) as app:
@@ -169,7 +167,7 @@ def _warm_up(index_dir: Path, settings: rag.Settings) -> None:
 
     Only the offline extractive generator is used: warming up must never call a paid or remote model.
     """
-    if "extractive" not in generators.available():
+    if "extractive" not in rag.available_generators():
         return
     try:
         rag.ask(

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import rag
-from rag.collection import safe_upload_name
 
 from .documents import render_documents, render_upload_error, render_upload_report
 from .render import render_answer, render_draft, render_error, render_user
@@ -139,7 +138,7 @@ class ChatApp:
         names = []
         for p in paths:
             try:
-                names.append(safe_upload_name(p.name))
+                names.append(rag.safe_upload_name(p.name))
             except rag.RagError:
                 continue
         return render_upload_report(report, names), self.documents_html(), None

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import QuestionSetError
-from ..retrieval import Retriever
+from ..retrieve.retrieval import Retriever
 
 
 @dataclass(frozen=True)

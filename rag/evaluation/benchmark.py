@@ -20,13 +20,13 @@ from typing import Any
 
 from tqdm import tqdm
 
-from .. import store
-from ..embedding import get_embedder
-from ..generators.extractive import ExtractiveGenerator
-from ..indexing import build_index, build_settings_record
-from ..pipeline import get_pipeline
-from ..quotes import find_verbatim, verify_answer
-from ..retrieval import Retriever
+from ..answer.generators.extractive import ExtractiveGenerator
+from ..answer.pipeline import get_pipeline
+from ..answer.quotes import find_verbatim, verify_answer
+from ..index import store
+from ..index.build import build_index, build_settings_record
+from ..index.embedding import get_embedder
+from ..retrieve.retrieval import Retriever
 from ..settings import PROJECT_ROOT, Settings
 from ..types import Document, Passage
 from .answer_metrics import percentile, spans_overlap

@@ -11,12 +11,12 @@ from typing import Any
 
 from tqdm import tqdm
 
-from ..answer import ask
+from ..answer.answering import ask
+from ..answer.generators import Generator
+from ..answer.pipeline import get_pipeline
 from ..errors import QuestionSetError
-from ..generators import Generator
-from ..pipeline import get_pipeline
+from ..index.store import load_index
 from ..settings import Settings, default_index_dir
-from ..store import load_index
 from ..types import Answer
 from .answer_metrics import abstention_precision_recall, key_phrase_containment, mean, percentile
 from .questions import Question

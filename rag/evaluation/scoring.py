@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ..quotes import find_verbatim
+from ..answer.quotes import find_verbatim
 from ..types import Answer, Document
 from .answer_metrics import answer_body, exact_match, key_phrase_containment, normalize_answer, spans_overlap
 from .answer_metrics import token_f1 as squad_f1

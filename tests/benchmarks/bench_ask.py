@@ -28,9 +28,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from rag import ask  # noqa: E402
-from rag.embedding import get_embedder  # noqa: E402
-from rag.indexing import build_index  # noqa: E402
-from rag.pipeline import get_pipeline  # noqa: E402
+from rag.answer.pipeline import get_pipeline  # noqa: E402
+from rag.index.build import build_index  # noqa: E402
+from rag.index.embedding import get_embedder  # noqa: E402
 from rag.settings import Settings  # noqa: E402
 
 

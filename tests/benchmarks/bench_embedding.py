@@ -29,11 +29,11 @@ sys.path.insert(0, str(ROOT))
 import faiss  # noqa: E402
 import numpy as np  # noqa: E402
 
-from rag.chunking import ChunkerSettings, chunk_document  # noqa: E402
-from rag.embedding import BACKENDS, Embedder  # noqa: E402
 from rag.evaluation.beir import load_qrels, load_queries  # noqa: E402
 from rag.evaluation.metrics import ndcg_at_k, recall_at_k  # noqa: E402
-from rag.indexing import index_text  # noqa: E402
+from rag.index.build import index_text  # noqa: E402
+from rag.index.chunking import ChunkerSettings, chunk_document  # noqa: E402
+from rag.index.embedding import BACKENDS, Embedder  # noqa: E402
 from rag.ingest import load_documents  # noqa: E402
 from rag.settings import Settings  # noqa: E402
 

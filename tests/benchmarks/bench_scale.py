@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from rag import ann, dense, store  # noqa: E402
+from rag.index import ann, dense, store  # noqa: E402
 from rag.settings import Settings  # noqa: E402
 from rag.types import Chunk, Document, SourceSegment  # noqa: E402
 
@@ -150,7 +150,7 @@ def faiss_kinds(
 
 def serve(index_dir: Path, queries_file: Path) -> None:
     """Part 2, in a fresh process: load the index as ``rag`` does and time ``Retriever.search``."""
-    from rag.retrieval import Retriever
+    from rag.retrieve.retrieval import Retriever
 
     payload = json.loads(queries_file.read_text())
     texts, vectors = payload["texts"], np.array(payload["vectors"], dtype=np.float32)
@@ -224,8 +224,8 @@ def main() -> None:
     if args.serve:
         serve(Path(args.serve), Path(args.serve_queries))
         return
-    from rag.embedding import get_embedder
     from rag.evaluation.beir import load_queries
+    from rag.index.embedding import get_embedder
 
     settings = Settings()
     rng = np.random.default_rng(0)

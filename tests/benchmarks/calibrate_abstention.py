@@ -25,10 +25,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from rag.conversation import normalise_history, standalone_question  # noqa: E402
-from rag.generators.extractive import ExtractiveGenerator  # noqa: E402
-from rag.indexing import build_index  # noqa: E402
-from rag.pipeline import get_pipeline  # noqa: E402
+from rag.answer.generators.extractive import ExtractiveGenerator  # noqa: E402
+from rag.answer.pipeline import get_pipeline  # noqa: E402
+from rag.index.build import build_index  # noqa: E402
+from rag.retrieve.conversation import normalise_history, standalone_question  # noqa: E402
 from rag.settings import Settings  # noqa: E402
 
 Weights = tuple[float, float]  # (word-overlap weight, passage-relevance weight)

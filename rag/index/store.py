@@ -28,9 +28,9 @@ import bm25s
 import faiss
 import numpy as np
 
+from ..errors import IndexMismatchError, IndexNotFoundError, RagError
+from ..types import Chunk, Document
 from . import dense, lexical, tables
-from .errors import IndexMismatchError, IndexNotFoundError, RagError
-from .types import Chunk, Document
 
 FORMAT_VERSION = 1
 CURRENT = "CURRENT"

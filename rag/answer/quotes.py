@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .types import Citation, Document, Passage
+from ..types import Citation, Document, Passage
 
 _QUOTE_CHARS = str.maketrans(dict.fromkeys("“”„‟″«»", '"') | dict.fromkeys("‘’‚‛′", "'"))
 _NUMBERS = r"\d+(?:[ \t]*,[ \t]*\d+)*"  # [2] or [2, 3]

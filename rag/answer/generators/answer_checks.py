@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 
-from .. import lexical
+from ...index import lexical
 
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"

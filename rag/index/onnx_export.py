@@ -17,14 +17,16 @@ import os
 import shutil
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .errors import ModelUnavailableError
-from .onnx_backend import EXPORT_VERSION, OnnxEncoder, cpu_key
+from ..errors import ModelUnavailableError
+from .onnx_backend import EXPORT_VERSION, OnnxEncoder, cpu_key, export_dir, require_onnxruntime
+
+log = logging.getLogger(__name__)
 
 MIN_PROBE_COSINE = 0.98  # an export whose vectors stray further from the torch model's is refused
 PROBES = (  # short and long, plain and technical: the export must match torch on all of them
@@ -222,3 +224,20 @@ def _prune(root: Path) -> None:
             continue
         if os.path.isabs(path) and not os.path.exists(path):
             shutil.rmtree(entry, ignore_errors=True)
+
+
+def load_onnx_int8(name: str, model_path: str, load_torch: Callable[[], Any]) -> OnnxEncoder:
+    """The cached int8 export of ``name`` for this CPU, exported first when there is none.
+
+    ``load_torch`` returns the sentence-transformers model; it is called only to export.
+
+    Raises:
+        ModelUnavailableError: onnxruntime is missing, or the export cannot reproduce the torch model.
+    """
+    require_onnxruntime()
+    folder = export_dir(name, model_path)
+    if not (folder / "export.json").is_file():
+        started = time.perf_counter()
+        export(load_torch(), name, model_path, folder)
+        log.info("Exported %s to ONNX int8 in %.1f s (%s).", name, time.perf_counter() - started, folder)
+    return OnnxEncoder(folder)

@@ -11,19 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .. import lexical
-from ..conversation import standalone_question
-from ..embedding import Embedder
-from ..sentences import split_sentences
-from ..settings import Settings
-from ..types import Passage
-
-if TYPE_CHECKING:
-    from ..pipeline import Pipeline
+from ...index import lexical
+from ...index.embedding import Embedder
+from ...index.sentences import split_sentences
+from ...retrieve.conversation import standalone_question
+from ...settings import Settings
+from ...types import Passage
 from . import answer_checks
 from .base import Turn, register
 
@@ -190,10 +186,15 @@ class ExtractiveGenerator:
 
 
 def _factory(
-    *, settings: Settings, embedder: Embedder, pipeline: Pipeline | None = None, **_: object
+    *,
+    settings: Settings,
+    embedder: Embedder,
+    term_weights: Callable[[], Mapping[str, float]] | None = None,
+    **_: object,
 ) -> ExtractiveGenerator:
-    weights = (lambda: pipeline.retriever.index.term_weights) if pipeline is not None else None
-    return ExtractiveGenerator(embedder, threshold=settings.abstain_threshold, term_weights=weights)
+    # term_weights is a callable rather than the pipeline itself so that generators never import the pipeline
+    # (the pipeline creates generators: it sits above them).
+    return ExtractiveGenerator(embedder, threshold=settings.abstain_threshold, term_weights=term_weights)
 
 
 register("extractive", _factory)

@@ -20,7 +20,7 @@ from typing import overload
 
 import numpy as np
 
-from .types import Chunk, Document
+from ..types import Chunk, Document
 
 LAZY_MIN_CHUNKS = 50_000  # below this, plain objects: a few MB, and no file reads while answering
 _DOC_ID = re.compile(rb'^\{"doc_id": ("(?:[^"\\]|\\.)*")')  # Document.to_dict() writes doc_id first

@@ -9,13 +9,13 @@ import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
-from .conversation import normalise_history, standalone_question
-from .errors import GeneratorError, InvalidQuestionError, ModelUnavailableError
+from ..errors import GeneratorError, InvalidQuestionError, ModelUnavailableError
+from ..retrieve.conversation import normalise_history, standalone_question
+from ..settings import Settings, default_index_dir
+from ..types import Answer
 from .generators import Generator
 from .pipeline import Pipeline, get_pipeline
 from .quotes import verify_answer
-from .settings import Settings, default_index_dir
-from .types import Answer
 
 History = Sequence[Mapping[str, str]] | Sequence[Sequence[str]] | None
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")

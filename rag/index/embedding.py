@@ -5,7 +5,7 @@ local folder works too. Loading never reaches for the network unless the user al
 unset) and the model is neither a folder nor in the local cache.
 
 Two backends run the same model: ``torch`` (sentence-transformers as is, fp32) and ``onnx-int8`` (the model
-exported to ONNX and int8-quantised here, see ``rag/onnx_backend.py``; about twice the throughput on CPU).
+exported to ONNX and int8-quantised here, see ``onnx_backend.py`` and ``onnx_export.py``; about twice the throughput on CPU).
 Vectors of one backend are only ever compared with vectors of the same backend: the index manifest records it.
 """
 
@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import ModelUnavailableError
-from .settings import DEFAULT_EMBEDDER, DEFAULT_EMBEDDER_BACKEND
+from ..errors import ModelUnavailableError
+from ..settings import DEFAULT_EMBEDDER, DEFAULT_EMBEDDER_BACKEND
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -90,7 +90,7 @@ class Embedder:
 
     def _load(self) -> SentenceTransformer | Any:
         if self.backend == "onnx-int8":
-            from .onnx_backend import load_onnx_int8
+            from .onnx_export import load_onnx_int8
 
             if self.device not in (None, "cpu"):
                 log.warning(

@@ -17,10 +17,10 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from ..errors import GeneratorError
-from ..settings import Settings
-from ..tokens import get_encoding
-from ..types import Passage
+from ...errors import GeneratorError
+from ...index.tokens import get_encoding
+from ...settings import Settings
+from ...types import Passage
 from .base import Turn, register
 from .prompt import Messages, NotedStream, Prompt, fit_prompt
 

@@ -13,13 +13,14 @@ import logging
 import threading
 from pathlib import Path
 
-from . import generators, store
-from .embedding import Embedder, get_embedder
-from .errors import IndexMismatchError, IndexNotFoundError
+from ..errors import IndexMismatchError, IndexNotFoundError
+from ..index import store
+from ..index.build import build_index, build_settings_record, source_fingerprints
+from ..index.embedding import Embedder, get_embedder
+from ..retrieve.retrieval import Retriever
+from ..settings import DEFAULT_INDEX_DIR, Settings
+from . import generators
 from .generators import Generator
-from .indexing import build_index, build_settings_record, source_fingerprints
-from .retrieval import Retriever
-from .settings import DEFAULT_INDEX_DIR, Settings
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,11 @@ class Pipeline:
         with self._lock:
             if name not in self._generators:
                 self._generators[name] = generators.create(
-                    name, settings=self.settings, embedder=self.embedder, pipeline=self
+                    name,
+                    settings=self.settings,
+                    embedder=self.embedder,
+                    term_weights=lambda: self.retriever.index.term_weights,
+                    pipeline=self,
                 )
             return self._generators[name]
 

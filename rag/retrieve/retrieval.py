@@ -6,11 +6,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import dense, fusion, lexical
-from .embedding import Embedder
-from .settings import Settings
-from .store import StoredIndex
-from .types import Passage
+from ..index import dense, lexical
+from ..index.embedding import Embedder
+from ..index.store import StoredIndex
+from ..settings import Settings
+from ..types import Passage
+from . import fusion
 
 
 @dataclass(frozen=True)

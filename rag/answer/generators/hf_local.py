@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import GeneratorError, ModelUnavailableError
-from ..settings import Settings
-from ..types import Passage
+from ...errors import GeneratorError, ModelUnavailableError
+from ...settings import Settings
+from ...types import Passage
 from .base import Turn, register
 from .prompt import Messages, NotedStream, Prompt, fit_prompt
 

@@ -1,6 +1,6 @@
 """The ``onnx-int8`` embedder backend: the sentence-transformers model exported to ONNX, int8-quantised.
 
-The export is built here from the installed weights, no download (``rag/onnx_export.py``), and cached once
+The export is built here from the installed weights, no download (``onnx_export.py``, which also holds ``load_onnx_int8``: export when missing, then load), and cached once
 per model and CPU under ``$RAG_CACHE_DIR/onnx/`` (default ``.cache/onnx/``), so later processes load it in a
 fraction of a second without importing torch. Here: the cache's layout and the runtime that encodes texts.
 """
@@ -14,21 +14,20 @@ import os
 import platform
 import re
 import threading
-import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .errors import ModelUnavailableError
-from .settings import PROJECT_ROOT
+from ..errors import ModelUnavailableError
+from ..settings import PROJECT_ROOT
 
 log = logging.getLogger(__name__)
 
-EXPORT_VERSION = 1  # bump when the export recipe (rag/onnx_export.py) changes: older exports are rebuilt
+EXPORT_VERSION = 1  # bump when the export recipe (onnx_export.py) changes: older exports are rebuilt
 INSTALL = "pip install onnxruntime onnx"
 
 
@@ -74,7 +73,7 @@ def export_dir(name: str, model_path: str) -> Path:
     return cache_root() / "onnx" / f"{slug}-{model_fingerprint(name, model_path)}-{cpu_key()}"
 
 
-def _require_onnxruntime() -> Any:
+def require_onnxruntime() -> Any:
     try:
         import onnxruntime
     except ImportError as e:
@@ -135,7 +134,7 @@ class OnnxEncoder:
     """An exported model: the slice of ``SentenceTransformer``'s interface the ``Embedder`` uses."""
 
     def __init__(self, folder: Path, config: dict[str, Any] | None = None, *, threads: int = 0) -> None:
-        ort = _require_onnxruntime()
+        ort = require_onnxruntime()
         self.folder = folder
         self.config = config or json.loads((folder / "export.json").read_text(encoding="utf-8"))
         self.max_seq_length = int(self.config["max_seq_length"])
@@ -231,22 +230,3 @@ def _cores() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # macOS, Windows
         return max(1, os.cpu_count() or 1)
-
-
-def load_onnx_int8(name: str, model_path: str, load_torch: Callable[[], Any]) -> OnnxEncoder:
-    """The cached int8 export of ``name`` for this CPU, exported first when there is none.
-
-    ``load_torch`` returns the sentence-transformers model; it is called only to export.
-
-    Raises:
-        ModelUnavailableError: onnxruntime is missing, or the export cannot reproduce the torch model.
-    """
-    _require_onnxruntime()
-    folder = export_dir(name, model_path)
-    if not (folder / "export.json").is_file():
-        started = time.perf_counter()
-        from .onnx_export import export
-
-        export(load_torch(), name, model_path, folder)
-        log.info("Exported %s to ONNX int8 in %.1f s (%s).", name, time.perf_counter() - started, folder)
-    return OnnxEncoder(folder)

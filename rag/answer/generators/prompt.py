@@ -16,8 +16,8 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from ..errors import GeneratorError
-from ..types import Passage
+from ...errors import GeneratorError
+from ...types import Passage
 
 INSTRUCTIONS = """\
 You answer questions about a collection of documents. You are given numbered passages from them, between \

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..types import Chunk, Document
 from .sentences import split_sentences
 from .tokens import get_encoding
-from .types import Chunk, Document
 
 
 @dataclass(frozen=True)

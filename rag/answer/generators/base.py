@@ -2,7 +2,7 @@
 
 A generator turns a question, the conversation so far and numbered passages into answer text in which every
 quote is followed by the number of the passage it comes from: ``> quoted words [2]`` (a blockquote line) or
-``“quoted words” [2]`` inline. ``rag.quotes`` then checks every quote against the passages; a generator never
+``“quoted words” [2]`` inline. ``rag.answer.quotes`` then checks every quote against the passages; a generator never
 has to be trusted.
 
 Built-ins register themselves by name; third-party packages register a factory under the entry-point group
@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from importlib.metadata import entry_points
 from typing import Any, Protocol, runtime_checkable
 
-from ..errors import UnknownGeneratorError
-from ..types import Passage
+from ...errors import UnknownGeneratorError
+from ...types import Passage
 
 Turn = Mapping[str, str]  # {"role": "user" | "assistant", "content": "..."}, as chat APIs and Gradio use
 ENTRY_POINT_GROUP = "rag.generators"

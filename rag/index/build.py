@@ -18,13 +18,13 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import RagError
+from ..ingest import SkippedFile, find_source_files, load_documents
+from ..settings import DEFAULT_SOURCES, Settings, default_index_dir
+from ..types import Chunk, Document
 from . import dense, lexical, store
 from .chunking import ChunkerSettings, chunk_document
 from .embedding import Embedder, get_embedder
-from .errors import RagError
-from .ingest import SkippedFile, find_source_files, load_documents
-from .settings import DEFAULT_SOURCES, Settings, default_index_dir
-from .types import Chunk, Document
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import tiktoken
 
-from .errors import EncodingUnavailableError
-from .settings import PROJECT_ROOT
+from ..errors import EncodingUnavailableError
+from ..settings import PROJECT_ROOT
 
 ENCODING_NAME = "cl100k_base"
 # The sha256 tiktoken itself checks for cl100k_base, and the cache file name it uses (sha1 of the download URL).
