@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 from conftest import ROOT, SEED_IDS, SEEDS
 
-from rag.index import store
 from rag.answer.pipeline import Pipeline
 from rag.errors import IndexMismatchError, IndexNotFoundError, RagError, SourceNotFoundError
+from rag.index import store
 from rag.index.build import build_index
 from rag.settings import Settings
 

@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 from conftest import ROOT, SEEDS
 
-from rag.index import ann, dense, store
 from rag.answer.pipeline import Pipeline
 from rag.errors import IndexMismatchError, ModelUnavailableError
+from rag.index import ann, dense, store
 from rag.index.build import build_index, index_text
 from rag.index.embedding import Embedder
 from rag.retrieve.retrieval import Retriever

@@ -27,12 +27,12 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from rag.retrieve import fusion  # noqa: E402
 from rag.evaluation.beir import load_qrels, load_queries  # noqa: E402
 from rag.evaluation.metrics import ndcg_at_k, recall_at_k  # noqa: E402
 from rag.index.build import build_index  # noqa: E402
 from rag.index.embedding import get_embedder  # noqa: E402
 from rag.index.store import load_index  # noqa: E402
+from rag.retrieve import fusion  # noqa: E402
 from rag.retrieve.retrieval import Retriever  # noqa: E402
 from rag.settings import Settings  # noqa: E402
 
