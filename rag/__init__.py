@@ -29,6 +29,8 @@ from .errors import (
 )
 from .index.build import IndexReport, build_index
 from .index.store import load_index
+from .index.tokens import count_tokens
+from .passages import search
 from .settings import Settings, default_index_dir
 from .types import Answer, Chunk, Citation, Document, Passage
 
@@ -53,6 +55,7 @@ __all__ = [
     "ask_stream",
     "build_index",
     "clean_question",
+    "count_tokens",
     "load_index",
     "DocumentInfo",
     "add_documents",
@@ -63,4 +66,5 @@ __all__ = [
     "available_generators",
     "default_index_dir",
     "safe_upload_name",
+    "search",
 ]

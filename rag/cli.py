@@ -108,7 +108,15 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         share=args.share,
         auth=auth,
         settings=_settings(args),
+        api_key=args.api_key or os.environ.get("RAG_API_KEY") or None,
     )
+    return 0
+
+
+def _cmd_mcp(args: argparse.Namespace) -> int:
+    from .serve.mcp_server import run_stdio  # lazily: only `rag mcp` needs the MCP SDK loaded
+
+    run_stdio(args.index_dir, _settings(args))
     return 0
 
 
@@ -159,7 +167,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--share", action="store_true", help="open a public gradio.live link (off by default)")
     p.add_argument("--auth", default=None, metavar="USER:PASS", help="require this user name and password")
     p.add_argument("--generator", default=None, help="the generator selected at start (default: extractive)")
+    p.add_argument(
+        "--api-key",
+        default=None,
+        metavar="KEY",
+        help="require 'Authorization: Bearer KEY' on /v1 and /mcp (default: RAG_API_KEY; none: open)",
+    )
     p.set_defaults(func=_cmd_serve)
+
+    p = sub.add_parser("mcp", help="serve the Model Context Protocol over stdio (for Claude Desktop, IDEs)")
+    p.add_argument("--index-dir", default=None, help="the index folder (default: vectors/)")
+    p.add_argument(
+        "--generator", default=None, help="the default generator of the ask tool (default: extractive)"
+    )
+    p.set_defaults(func=_cmd_mcp)
 
     p = sub.add_parser("eval", help="score answers on a question set, or retrieval on a BEIR corpus")
     p.add_argument("questions", nargs="?", default=None, help="question file (JSONL, one question per line)")

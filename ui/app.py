@@ -21,6 +21,7 @@ import gradio as gr
 
 import rag
 from rag import MAX_UPLOAD_BYTES, UPLOAD_SUFFIXES, default_index_dir
+from rag.serve import apis_lifespan
 
 from .chat import ChatApp, Conversation
 from .style import CSS, theme
@@ -186,11 +187,14 @@ def serve(
     settings: rag.Settings | None = None,
     concurrency: int = DEFAULT_CONCURRENCY,
     block: bool = True,
+    api_key: str | None = None,
 ) -> gr.Blocks:
     """Load the index, then serve the chat at ``http://host:port`` while the models warm up.
 
     Binds to this machine only unless ``host`` says otherwise; ``share`` opens a public gradio.live link.
     With ``block=False`` it returns the running app at once (tests; stop it with ``app.close()``).
+    The same server answers the OpenAI chat API at ``/v1`` and MCP at ``/mcp`` (``rag.serve``); with
+    ``api_key`` those two require ``Authorization: Bearer <api_key>``.
 
     Raises:
         IndexNotFoundError / IndexMismatchError: no usable index at ``index_dir`` (checked before starting).
@@ -216,6 +220,7 @@ def serve(
         prevent_thread_lock=not block,
         inbrowser=False,
         quiet=not block,
+        app_kwargs={"lifespan": apis_lifespan(folder, settings, api_key=api_key, host=host)},
     )
     return app
 
