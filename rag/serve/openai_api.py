@@ -148,7 +148,9 @@ def build_router(index_dir: Path, settings: rag.Settings, api_key: str | None = 
 
     def check(request: Request) -> None:
         problem = key_problem(request.headers.get("authorization"), api_key)
-        if problem:
+        if problem:  # logged without the key sent: a wrong key is often someone's right key for elsewhere
+            client = request.client.host if request.client else "?"
+            log.warning("Refused %s %s from %s: %s", request.method, request.url.path, client, problem)
             raise fmt.ApiError(401, problem, code="invalid_api_key")
 
     @router.get("/v1/models")
