@@ -356,3 +356,50 @@ def test_gradio_client_calls_the_named_api(app_url):
     }
     with pytest.raises(Exception, match="empty"):
         client.predict(question="   ", api_name="/ask")
+
+
+def test_export_the_conversation_and_the_connect_panel(page, app_url, seeds_index):
+    """Export gives Markdown with the quotes and sources and JSON with every citation; Connect shows the URLs
+    the same server answers the OpenAI API and MCP at."""
+    import httpx
+    from playwright.sync_api import expect
+
+    import rag
+
+    page.click("#export")  # nothing asked yet: nothing to export
+    expect(page.locator("#exported")).to_be_hidden()
+    ask(page, "Who built the Bushehr nuclear power plant?")
+    ask(page, "When did Russia annex Crimea?")
+    page.click("#export")
+    links = page.locator("#exported a[href]")
+    expect(links).to_have_count(2, timeout=ANSWER_TIMEOUT_MS)
+    files = {}
+    for i in range(2):
+        href = links.nth(i).get_attribute("href")
+        url = href if href.startswith("http") else app_url.rstrip("/") + href
+        files[url.split("?")[0].rsplit("/", 1)[-1]] = httpx.get(url, timeout=30).text
+    markdown, exported = files["conversation.md"], json.loads(files["conversation.json"])
+    assert (
+        "## Who built the Bushehr nuclear power plant?" in markdown
+        and "## When did Russia annex Crimea?" in markdown
+    )
+    assert "Atomstroyexport" in markdown and "March 2014" in markdown and "**Sources**" in markdown
+    turns = exported["turns"]
+    assert [t["question"] for t in turns] == [
+        "Who built the Bushehr nuclear power plant?",
+        "When did Russia annex Crimea?",
+    ]
+    for turn in turns:
+        assert turn["citations"]
+        for c in turn["citations"]:
+            text = rag.get_document(c["doc_id"], index_dir=seeds_index).text
+            assert text[c["start"] : c["end"]] == c["quote"] and c["quote"] in markdown
+
+    page.get_by_role("tab", name="Connect").click()
+    connect = page.locator("#connect")
+    base = app_url.rstrip("/")
+    expect(connect).to_contain_text(f"{base}/v1")
+    expect(connect).to_contain_text(f"{base}/mcp")
+    expect(connect).to_contain_text("rag mcp --index-dir")
+    models = httpx.get(f"{base}/v1/models", timeout=30).json()  # the same process serves the API
+    assert models["data"][0]["id"] == "rag/extractive"

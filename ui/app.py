@@ -24,6 +24,7 @@ from rag import MAX_UPLOAD_BYTES, UPLOAD_SUFFIXES, default_index_dir
 from rag.serve import apis_lifespan
 
 from .chat import ChatApp, Conversation
+from .export import connect_markdown, export_files
 from .style import CSS, theme
 
 log = logging.getLogger(__name__)
@@ -48,8 +49,13 @@ PLACEHOLDER = (
 )
 
 
-def build_app(index_dir: str | Path | None = None, settings: rag.Settings | None = None) -> gr.Blocks:
-    """The app over ``index_dir`` (default ``vectors/``); not started: see ``serve``."""
+def build_app(
+    index_dir: str | Path | None = None, settings: rag.Settings | None = None, key_required: bool = False
+) -> gr.Blocks:
+    """The app over ``index_dir`` (default ``vectors/``); not started: see ``serve``.
+
+    ``key_required``: the connect panel says that ``/v1`` and ``/mcp`` need ``serve``'s API key.
+    """
     settings = settings or rag.Settings.from_env()
     chat = ChatApp(Path(index_dir) if index_dir is not None else default_index_dir(), settings)
     names = rag.available_generators()
@@ -102,6 +108,14 @@ def build_app(index_dir: str | Path | None = None, settings: rag.Settings | None
                         False, label="Show the retrieved passages", elem_id="show-passages"
                     )
                     clear = gr.Button("Clear the chat", variant="secondary", elem_id="clear")
+                    export = gr.Button("Export the conversation", variant="secondary", elem_id="export")
+                    exported = gr.File(
+                        label="Markdown and JSON (every citation)",
+                        file_count="multiple",
+                        interactive=False,
+                        visible=False,
+                        elem_id="exported",
+                    )
                     gr.HTML(LEGEND)
             with gr.Tab("Documents", id="documents-tab"):
                 gr.Markdown(
@@ -120,6 +134,8 @@ def build_app(index_dir: str | Path | None = None, settings: rag.Settings | None
                 upload_report = gr.HTML(elem_id="upload-report")
                 documents = gr.HTML(elem_id="documents")
                 refresh = gr.Button("Refresh the list", size="sm", variant="secondary")
+            with gr.Tab("Connect", id="connect-tab"):
+                connect = gr.Markdown(elem_id="connect")
 
         inputs = [question, conversation, generator, k, show_passages]
         outputs = [chatbot, conversation, question]
@@ -140,6 +156,20 @@ def build_app(index_dir: str | Path | None = None, settings: rag.Settings | None
             show_progress="full",
         )
         refresh.click(chat.documents_html, None, documents, api_visibility="private")
+
+        def export_conversation(conversation: Conversation | None) -> Any:
+            if conversation is None or not conversation.answers:
+                gr.Info("Nothing to export yet: ask a question first.")
+                return gr.update(value=None, visible=False)
+            return gr.update(value=export_files(conversation.answers), visible=True)
+
+        def connect_text(request: gr.Request) -> str:
+            host = request.headers.get("host", "127.0.0.1:7860")
+            scheme = request.headers.get("x-forwarded-proto", "http")
+            return connect_markdown(f"{scheme}://{host}", chat.index_dir, key_required)
+
+        export.click(export_conversation, [conversation], [exported], api_visibility="private", queue=False)
+        app.load(connect_text, None, connect, api_visibility="private", queue=False)
         app.load(chat.documents_html, None, documents, api_visibility="private")
 
         def ask_api(
@@ -205,7 +235,7 @@ def serve(
     documents = rag.list_documents(folder, settings=settings)
     log.info("Serving %d documents from %s", len(documents), folder)
     threading.Thread(target=_warm_up, args=(folder, settings), name="warm-up", daemon=True).start()
-    app = build_app(folder, settings)
+    app = build_app(folder, settings, key_required=bool(api_key))
     app.queue(default_concurrency_limit=concurrency)
     app.launch(
         server_name=host,

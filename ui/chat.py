@@ -29,6 +29,7 @@ class Conversation:
 
     shown: list[dict[str, str]] = field(default_factory=list)
     turns: list[dict[str, str]] = field(default_factory=list)
+    answers: list[dict[str, Any]] = field(default_factory=list)  # Answer.to_dict() of each reply, for export
 
 
 def _failure(error: Exception, generator: str) -> str:
@@ -94,14 +95,15 @@ class ChatApp:
                         {"role": "user", "content": item.question},
                         {"role": "assistant", "content": item.text},
                     ]
-                    conversation = Conversation(shown=shown, turns=turns)
+                    answers = [*conversation.answers, item.to_dict()]
+                    conversation = Conversation(shown=shown, turns=turns, answers=answers)
                 else:
                     pieces.append(item)
                     shown[-1] = {"role": "assistant", "content": render_draft("".join(pieces))}
                 yield list(shown), conversation, ""
         except Exception as e:  # any failure becomes a message in the chat
             shown[-1] = {"role": "assistant", "content": render_error(_failure(e, generator))}
-            yield shown, Conversation(shown=shown, turns=conversation.turns), ""
+            yield shown, Conversation(shown=shown, turns=conversation.turns, answers=conversation.answers), ""
 
     def clear(self) -> tuple[list[dict[str, str]], Conversation, str]:
         return [], Conversation(), ""
