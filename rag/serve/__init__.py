@@ -12,10 +12,23 @@ What comes in / what goes out:
   streamable HTTP at ``/mcp`` of ``rag serve``.
 - ``http.apis_lifespan`` mounts both on the chat's FastAPI app; ``auth`` checks the optional bearer key.
 
-Imports FastAPI and the MCP SDK: import it only where those are installed (``rag serve``, ``rag mcp``).
+FastAPI (with the ``ui`` extra) is imported only when ``apis_lifespan`` is first used, so ``rag mcp`` runs
+without it.
 """
 
-from .http import MCP_PATH, apis_lifespan
+from typing import Any
+
 from .markdown import answer_markdown, sources_markdown
+
+MCP_PATH = "/mcp"
+
+
+def __getattr__(name: str) -> Any:
+    if name == "apis_lifespan":  # lazily: it needs FastAPI
+        from .http import apis_lifespan
+
+        return apis_lifespan
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["MCP_PATH", "answer_markdown", "apis_lifespan", "sources_markdown"]

@@ -17,11 +17,10 @@ from starlette.routing import Route
 
 import rag
 
+from . import MCP_PATH
 from .auth import RequireKey
 from .mcp_server import build_mcp_server
 from .openai_api import build_router
-
-MCP_PATH = "/mcp"
 
 
 def apis_lifespan(

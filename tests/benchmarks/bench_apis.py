@@ -8,7 +8,8 @@ Works on a temporary copy of the seeds (the repository's vectors/ is never touch
 time and interleaved so that machine noise falls on every path alike, through:
 
 - ``rag.ask()`` in this process (the baseline: retrieval + extractive answer + quote check);
-- ``/v1/chat/completions`` with the ``openai`` client, plain, and streamed (time to the last chunk);
+- ``/v1/chat/completions`` as a bare HTTP POST (the server's own cost), and with the ``openai`` client,
+  plain and streamed (time to the first text and to the last chunk);
 - the MCP ``ask`` tool with the ``mcp`` client, over streamable HTTP (``/mcp`` of ``rag serve``) and stdio.
 
 Prints median and p95 per path in milliseconds, and each door's added cost over ``ask()`` (median
@@ -86,6 +87,11 @@ async def run(rounds: int) -> None:
                     t = time.perf_counter()
                     answer = rag.ask(question, index_dir=index)
                     record("rag.ask() in process", time.perf_counter() - t, round_)
+
+                    t = time.perf_counter()
+                    raw = await http.post(served.url + "/v1/chat/completions", json={"messages": messages})
+                    record("/v1/chat/completions, bare HTTP (httpx2)", time.perf_counter() - t, round_)
+                    assert raw.status_code == 200
 
                     t = time.perf_counter()
                     reply = await client.chat.completions.create(model="rag/extractive", messages=messages)
