@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -26,10 +30,59 @@ def index_copy(seeds_index: Path, tmp_path_factory) -> Path:
     return base / "copy" / "vectors"
 
 
+class _Upstream(BaseHTTPRequestHandler):
+    """An OpenAI-compatible model on loopback (what a hosted LLM would be) for the ``openai`` generator: it
+    streams, a word at a time, one exact quote of the passages it was sent and one invented quote."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+        prompt = body["messages"][-1]["content"]
+        passages = re.findall(r'<passage n="(\d+)"[^>]*>\n(.*?)\n</passage>', prompt, re.S)
+        n, sentence = next(
+            (n, s) for n, text in passages for s in re.split(r"(?<=[.!?])\s+", text) if "Atomstroyexport" in s
+        )
+        words = f"Russia built it: “{sentence}” [{n}] It was “finished by Iranian engineers in a hurry” [{n}]".split(
+            " "
+        )
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        deltas = [{"role": "assistant", "content": ""}, *({"content": w + " "} for w in words), {}]
+        for delta in deltas:
+            chunk = {"id": "up", "object": "chat.completion.chunk", "created": 0, "model": body["model"],
+                     "choices": [{"index": 0, "delta": delta, "finish_reason": None if delta else "stop"}]}  # fmt: skip
+            self._event(json.dumps(chunk))
+        self._event("[DONE]")
+        self.wfile.write(b"0\r\n\r\n")
+
+    def _event(self, data: str) -> None:
+        payload = f"data: {data}\n\n".encode()
+        self.wfile.write(f"{len(payload):X}\r\n".encode() + payload + b"\r\n")
+        self.wfile.flush()
+
+
 @pytest.fixture(scope="module")
-def server(index_copy: Path, tmp_path_factory):
+def upstream():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Upstream)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def server(index_copy: Path, tmp_path_factory, upstream):
     log = tmp_path_factory.mktemp("openai_log") / "serve.log"
-    with rag_serve(index_copy, log, "--api-key", KEY) as served:
+    env = {"OPENAI_BASE_URL": upstream, "OPENAI_API_KEY": "", "RAG_LLM_MODEL": "test-model",
+           "RAG_LLM_MAX_RETRIES": "0", "RAG_FALLBACK_GENERATOR": "none"}  # fmt: skip
+    with rag_serve(index_copy, log, "--api-key", KEY, env=env) as served:
         yield served
 
 
@@ -84,6 +137,22 @@ def test_streamed_answer_ends_with_the_citations_and_matches_the_plain_one(clien
     assert last["finish_reason"] == "stop"
     verbatim(last["delta"]["citations"], documents)
     assert last["delta"]["citations"] == plain.model_extra["citations"]
+
+
+def test_an_llm_answer_streams_as_written_then_the_checked_answer(client, documents):
+    content, last, chunks = _stream(client, [{"role": "user", "content": BUSHEHR}], model="rag/openai")
+    pieces = [c.choices[0].delta.content for c in chunks if c.choices and c.choices[0].delta.content]
+    assert len(pieces) > 10  # word by word, as the model wrote it
+    draft, checked = content.split("**Checked answer** (quotes verified against the documents):")
+    assert "finished by Iranian engineers" in draft and "Atomstroyexport" in draft
+    citations = last["delta"]["citations"]
+    assert [c["status"] for c in citations] == ["verified", "unverified"]  # the invented quote is not one
+    verbatim(citations[:1], documents)
+    assert "not found" in checked and "**Sources**" in checked
+    plain = client.chat.completions.create(
+        model="rag/openai", messages=[{"role": "user", "content": BUSHEHR}]
+    )
+    assert plain.choices[0].message.model_extra["citations"] == citations
 
 
 def test_stream_reports_usage_when_asked(client):
