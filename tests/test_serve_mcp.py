@@ -83,7 +83,8 @@ def _checks(documents: dict[str, str]) -> Callable[[ClientSession], Awaitable[No
         assert document["text"] == documents[listed[0]["doc_id"]] and document["title"] == listed[0]["title"]
 
         for name, arguments, says in [
-            ("search", {"query": "Crimea", "k": 99}, "less than or equal to 50"),
+            ("search", {"query": "Crimea", "k": 99}, "between 1 and 50"),
+            ("ask", {"question": BUSHEHR, "k": 0}, "between 1 and 50"),
             ("ask", {"question": "   "}, "question is empty"),
             ("ask", {"question": BUSHEHR, "generator": "nope"}, "nope"),
             ("get_document", {"doc_id": "no-such-doc"}, "list_documents"),
@@ -122,7 +123,9 @@ def test_rag_mcp_without_an_index_is_a_one_line_error(tmp_path):
 def test_mcp_over_http_on_rag_serve_behind_the_key(index_copy, documents, tmp_path):
     import httpx2
 
-    with rag_serve(index_copy, tmp_path / "serve.log", "--api-key", KEY) as served:
+    with rag_serve(
+        index_copy, tmp_path / "serve.log", env={"RAG_API_KEY": KEY}
+    ) as served:  # the key from env
         url = served.url + "/mcp"
 
         def session(key: str):

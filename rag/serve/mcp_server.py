@@ -27,7 +27,14 @@ INSTRUCTIONS = (
     "says so instead of guessing."
 )
 
-K = Annotated[int, Field(ge=1, le=50, description="How many passages to retrieve (1-50, default 5).")]
+# The bounds are in the schema for clients, and checked by rag itself, whose message is one line saying what to do.
+K = Annotated[
+    int,
+    Field(
+        description="How many passages to retrieve (1-50, default 5).",
+        json_schema_extra={"minimum": 1, "maximum": 50},
+    ),
+]
 
 
 def build_mcp_server(index_dir: str | Path | None = None, settings: rag.Settings | None = None) -> MCPServer:
