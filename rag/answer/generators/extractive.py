@@ -19,8 +19,10 @@ from ...index.embedding import Embedder
 from ...index.sentences import split_sentences
 from ...retrieve.conversation import standalone_question
 from ...settings import Settings
-from ...types import Passage
+from ...types import Document, Passage
+from .. import planning
 from . import answer_checks
+from . import extractive_kinds as kinds
 from .base import Turn, register
 
 ABSTENTION = (
@@ -82,11 +84,13 @@ class ExtractiveGenerator:
         max_quotes: int = 3,
         margin: float = 0.08,
         term_weights: Callable[[], Mapping[str, float]] | None = None,
+        documents: Callable[[], Mapping[str, Document]] | None = None,
     ) -> None:
         """``term_weights`` returns the index's BM25 terms and their idf: rare words weigh more in the word
         overlap, and a name the question asks about must be among the terms."""
         self.embedder = embedder
         self.term_weights = term_weights
+        self.documents = documents  # the index's documents: their metadata, and the titles questions name
         self.threshold = threshold
         self.overlap_weight = overlap_weight
         self.passage_weight = passage_weight
@@ -171,15 +175,35 @@ class ExtractiveGenerator:
     def stream(
         self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()
     ) -> Iterator[str]:
-        chosen = self.select(question, passages, history)
-        if not chosen:
+        lines = self.answer_lines(question, passages, history)
+        if not lines:
             yield ABSTENTION
             return
-        for i, sentence in enumerate(chosen):
-            one_line = " ".join(
-                sentence.text.split()
-            )  # a blockquote is one line; the check ignores white space
-            yield ("\n\n" if i else "") + f"> {one_line} [{sentence.passage_n}]"
+        for i, line in enumerate(lines):  # a blockquote is one line; the quote check ignores white space
+            yield ("\n\n" if i else "") + line
+
+    def answer_lines(
+        self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()
+    ) -> list[str]:
+        """The answer as lines (answer lines, titles, ``> quote [n]``); empty to abstain."""
+        documents = self.documents() if self.documents is not None else {}
+        plan = planning.plan(question, documents, standalone_question(question, history))
+        kind = plan.kind.kind
+        if plan.scope.unresolved and kind in ("metadata", "summary", "argument"):
+            return []  # it asks about a document that is not indexed: describing another would mislead
+        if kind == "metadata" and documents:
+            return kinds.metadata(plan, passages, documents)
+        if kind == "summary":
+            return kinds.summary(self, question, passages, argue=False)
+        if kind == "argument":
+            return kinds.argument(self, question, plan, passages, history)
+        if kind == "comparison":
+            return kinds.comparison(self, question, passages, history)
+        if kind == "list":
+            return kinds.listing(self, question, passages, history)
+        if kind == "multi_part":
+            return kinds.multi_part(self, plan, passages, history)
+        return kinds.fact(self, question, passages, history)
 
     def generate(self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()) -> str:
         return "".join(self.stream(question, passages, history))
@@ -190,11 +214,14 @@ def _factory(
     settings: Settings,
     embedder: Embedder,
     term_weights: Callable[[], Mapping[str, float]] | None = None,
+    documents: Callable[[], Mapping[str, Document]] | None = None,
     **_: object,
 ) -> ExtractiveGenerator:
     # term_weights is a callable rather than the pipeline itself so that generators never import the pipeline
     # (the pipeline creates generators: it sits above them).
-    return ExtractiveGenerator(embedder, threshold=settings.abstain_threshold, term_weights=term_weights)
+    return ExtractiveGenerator(
+        embedder, threshold=settings.abstain_threshold, term_weights=term_weights, documents=documents
+    )
 
 
 register("extractive", _factory)

@@ -1,0 +1,188 @@
+"""How the extractive generator answers each kind of question, from the scored sentences of the passages.
+
+- a fact (and a definition, yes/no, why/how, quote request): the best sentences, with a short answer line
+  copied from the first, and the sentence before when the best one needs it (a pronoun, "he said");
+- metadata: the document's metadata with the line that states it (``metadata_answers``);
+- a summary: 3-5 central, varied sentences per document in document order (``summaries``);
+- an argument: the sentences on the question that argue;
+- a comparison: one or two sentences per document, under each document's title;
+- a list: every sentence that holds a matching item, grouped by document;
+- several questions in one: each part answered, or said to be unanswered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ...index.sentences import split_sentences
+from ...types import Document, Passage
+from .. import direct_answers, metadata_answers, summaries
+from ..planning import Plan
+from . import answer_checks
+
+if TYPE_CHECKING:
+    from .extractive import ExtractiveGenerator, ScoredSentence
+
+SUMMARY_SENTENCES = 4  # of one document; 3 each when several documents are summarised
+ARGUMENT_SENTENCES = 3
+LIST_ITEMS = 5
+LIST_MARGIN = 0.15  # a list item may score this far under the best one: items differ from each other
+COMPARISON_SLACK = 0.1  # a document's best sentence may be this far under the threshold to be compared
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _quote(text: str, n: int) -> str:
+    return f"> {_one_line(text)} [{n}]"
+
+
+def abstain(reason: str | None = None) -> str:
+    from .extractive import ABSTENTION
+
+    return ABSTENTION if not reason else f"{ABSTENTION} {reason}"
+
+
+def quoted_span(s: ScoredSentence, passages: Mapping[int, Passage], question: str) -> str:
+    """The sentence, with the sentence before it when it needs it to answer (pronoun, "he said", a name)."""
+    passage = passages[s.passage_n]
+    before = [(a, b) for a, b in split_sentences(passage.text) if b <= s.start]
+    previous = passage.text[before[-1][0] : before[-1][1]] if before else None
+    if (
+        previous
+        and "\n\n" not in passage.text[before[-1][1] : s.start]
+        and direct_answers.needs_previous(s.text, previous, answer_checks.names(question))
+    ):
+        return passage.text[before[-1][0] : s.end]
+    return s.text
+
+
+def fact(gen: ExtractiveGenerator, question: str, passages: Sequence[Passage], history) -> list[str]:
+    """Lines for a single-answer question: an answer line when one can be copied, then the quotes."""
+    chosen = gen.select(question, passages, history)
+    if not chosen:
+        return []
+    by_n = {p.n: p for p in passages}
+    spans = [quoted_span(s, by_n, question) for s in chosen]
+    lines = []
+    head = direct_answers.answer_line(question, spans[0])
+    if head:
+        lines.append(f"**{head}**")
+    lines += [_quote(text, s.passage_n) for s, text in zip(chosen, spans, strict=True)]
+    return lines
+
+
+def multi_part(gen: ExtractiveGenerator, plan: Plan, passages: Sequence[Passage], history) -> list[str]:
+    """Each part answered in turn; a part the documents do not answer is named as such."""
+    parts = plan.kind.parts
+    lines, answered = [], 0
+    for i, part in enumerate(parts):
+        # A later part leans on the first ("... and when was it resumed?"): score it with the first's words.
+        asked = part if i == 0 else f"{part} {parts[0]}"
+        found = fact(gen, part if i == 0 else asked, passages, history)
+        if found:
+            answered += 1
+            lines += [f"*{part}*", *found]
+        else:
+            lines.append(f"*{part}* The documents do not answer this part.")
+    return lines if answered else []
+
+
+def _by_document(sentences: Sequence[ScoredSentence]) -> dict[str, list[ScoredSentence]]:
+    groups: dict[str, list[ScoredSentence]] = {}
+    for s in sentences:
+        groups.setdefault(s.doc_id, []).append(s)
+    return groups
+
+
+def _grouped(chosen: dict[str, list[ScoredSentence]], passages: Sequence[Passage], titled: bool) -> list[str]:
+    """Quotes in document order under each document's title (when there are several documents)."""
+    starts = {p.n: p.start for p in passages}
+    titles = {p.doc_id: p.title for p in passages}
+    lines = []
+    for doc_id, group in chosen.items():
+        if not group:
+            continue
+        if titled:
+            lines.append(f"**{titles[doc_id]}**")
+        for s in sorted(group, key=lambda s: starts[s.passage_n] + s.start):
+            lines.append(_quote(s.text, s.passage_n))
+    return lines
+
+
+def summary(gen: ExtractiveGenerator, question: str, passages: Sequence[Passage], argue: bool) -> list[str]:
+    """Central, varied sentences of each document (arguing ones for an argument), in document order."""
+    scored = gen.score_sentences(question, passages)
+    if not scored:
+        return []
+    groups = _by_document(scored)
+    starts = {p.n: p.start for p in passages}
+    weights = summaries.ARGUMENT if argue else summaries.SUMMARY
+    per_doc = (ARGUMENT_SENTENCES if argue else SUMMARY_SENTENCES) - (1 if len(groups) > 1 else 0)
+    chosen: dict[str, list[ScoredSentence]] = {}
+    for doc_id, group in groups.items():
+        vectors = gen._vectors([s.text for s in group])
+        similarity = np.array([s.similarity for s in group])
+        offsets = [starts[s.passage_n] + s.start for s in group]
+        worth = summaries.worth([s.text for s in group], offsets, vectors, similarity, weights)
+        chosen[doc_id] = [group[i] for i in summaries.mmr(worth, vectors, per_doc)]
+    return _grouped(chosen, passages, titled=True)
+
+
+def argument(
+    gen: ExtractiveGenerator, question: str, plan: Plan, passages: Sequence[Passage], history
+) -> list[str]:
+    """For a named document, its arguing sentences; otherwise the arguing sentences that answer the question."""
+    if plan.scope.doc_ids:
+        return summary(gen, question, passages, argue=True)
+    scored = gen.eligible(question, passages, history)
+    if not scored or scored[0].score < gen.threshold:
+        return []
+    floor = max(gen.threshold, scored[0].score - gen.margin)
+    ranked = sorted(
+        (s for s in scored if s.score >= floor),
+        key=lambda s: s.score + (0.1 if summaries.ARGUING.search(s.text) else 0.0),
+        reverse=True,
+    )
+    return _grouped(_by_document(ranked[:ARGUMENT_SENTENCES]), passages, titled=False)
+
+
+def comparison(gen: ExtractiveGenerator, question: str, passages: Sequence[Passage], history) -> list[str]:
+    """One or two sentences per document on the asked topic, under each document's title."""
+    scored = gen.eligible(question, passages, history)
+    if not scored or scored[0].score < gen.threshold:
+        return []
+    chosen = {}
+    for doc_id, group in _by_document(scored).items():
+        best = group[0].score
+        if best < gen.threshold - COMPARISON_SLACK:
+            continue
+        chosen[doc_id] = [s for s in group[:2] if s.score >= best - gen.margin / 2]
+    return _grouped(chosen, passages, titled=True)
+
+
+def listing(gen: ExtractiveGenerator, question: str, passages: Sequence[Passage], history) -> list[str]:
+    """Every sentence that holds an item of the list, varied, grouped by document."""
+    scored = gen.eligible(question, passages, history)
+    if not scored or scored[0].score < gen.threshold:
+        return []
+    pool = [s for s in scored if s.score >= max(gen.threshold, scored[0].score - LIST_MARGIN)]
+    vectors = gen._vectors([s.text for s in pool])
+    picked = [pool[i] for i in summaries.mmr(np.array([s.score for s in pool]), vectors, LIST_ITEMS)]
+    picked = [s for s in picked if s.score >= scored[0].score - LIST_MARGIN]
+    groups = _by_document(picked)
+    return _grouped(groups, passages, titled=len(groups) > 1)
+
+
+def metadata(plan: Plan, passages: Sequence[Passage], documents: Mapping[str, Document]) -> list[str]:
+    """The asked metadata of the named document(s), or of the best passage's document."""
+    doc_ids = plan.scope.doc_ids or tuple(dict.fromkeys(p.doc_id for p in passages))[:1]
+    if not doc_ids or plan.kind.field is None:
+        return []
+    return metadata_answers.answer(
+        plan.kind.field, [d for d in doc_ids if d in documents], passages, documents
+    )
