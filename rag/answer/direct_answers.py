@@ -73,7 +73,7 @@ def needs_previous(sentence: str, previous: str | None, question_names: list[str
     "he said", or a name the question asks about is only in ``previous``."""
     if not previous:
         return False
-    if _PRONOUN_START.search(sentence) or (_SAID.search(sentence) and not _NAME_RUN.search(sentence[1:])):
+    if _PRONOUN_START.search(sentence) or _SAID.search(sentence):  # "..., he said": the speaker is before
         return True
     folded, before = sentence.casefold(), previous.casefold()
     return any(n.casefold() not in folded and n.casefold() in before for n in question_names)

@@ -151,6 +151,11 @@ class QuestionKind:
     all_documents: bool = False
 
 
+def asks_argument(question: str) -> bool:
+    """Whether the question asks what someone argues, recommends or advises."""
+    return bool(_ARGUMENT.search(question))
+
+
 def split_parts(question: str) -> tuple[str, ...]:
     """The questions joined in ``question`` ("Who built it and when ...?"), each as its own question."""
     pieces = [p.strip(" ,;") for p in _PART_BREAK.split(question.strip()) if p and p.strip(" ,;?")]
@@ -178,7 +183,7 @@ def classify(question: str) -> QuestionKind:
     if _SUMMARY.search(text):
         return QuestionKind("summary", parts=(text,), all_documents=all_documents)
     if _COMPARISON.search(text):
-        return QuestionKind("comparison", parts=(text,), all_documents=True)
+        return QuestionKind("comparison", parts=(text,), all_documents=all_documents)
     parts = split_parts(text)
     if len(parts) > 1:
         return QuestionKind("multi_part", parts=parts, all_documents=all_documents)

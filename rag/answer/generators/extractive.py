@@ -156,10 +156,23 @@ class ExtractiveGenerator:
         if self.term_weights is not None and answer_checks.missing_names(question, self.term_weights()):
             return []
         kind, years = answer_checks.expected_type(question), answer_checks.required_years(question)
+        who = answer_checks.speaker(question)
+        verb = answer_checks.yes_no_verb(question)
+        verb_terms = set(lexical.tokenize([verb])[0]) if verb else set()
+        by_n = {p.n: p for p in passages}
+        docs = self.documents() if self.documents is not None and who is not None else {}
         return [
             s
             for s in self.score_sentences(standalone_question(question, history), passages)
-            if answer_checks.fits_type(s.text, kind) and all(year in s.text for year in years)
+            if answer_checks.fits_type(s.text, kind)
+            and all(year in s.text for year in years)
+            # "What did X say": the quote must give X's words, not a sentence that merely names X.
+            and (
+                who is None
+                or answer_checks.quotes_speaker(kinds.with_context(s, by_n, docs, question), who, question)
+            )
+            # "Did X deliver ...": a sentence about X that never says it delivered (or did not) cannot answer.
+            and verb_terms <= set(lexical.tokenize([kinds.quoted_span(s, by_n, question)])[0])
         ]
 
     def select(
@@ -189,7 +202,7 @@ class ExtractiveGenerator:
         documents = self.documents() if self.documents is not None else {}
         plan = planning.plan(question, documents, standalone_question(question, history))
         kind = plan.kind.kind
-        if plan.scope.unresolved and kind in ("metadata", "summary", "argument"):
+        if plan.scope.unresolved and kind in ("metadata", "summary"):
             return []  # it asks about a document that is not indexed: describing another would mislead
         if kind == "metadata" and documents:
             return kinds.metadata(plan, passages, documents)
@@ -198,7 +211,7 @@ class ExtractiveGenerator:
         if kind == "argument":
             return kinds.argument(self, question, plan, passages, history)
         if kind == "comparison":
-            return kinds.comparison(self, question, passages, history)
+            return kinds.comparison(self, question, plan, passages, history)
         if kind == "list":
             return kinds.listing(self, question, passages, history)
         if kind == "multi_part":

@@ -21,6 +21,7 @@ from ...index.sentences import split_sentences
 from ...types import Document, Passage
 from .. import direct_answers, metadata_answers, summaries
 from ..planning import Plan
+from ..question_kinds import asks_argument
 from . import answer_checks
 
 if TYPE_CHECKING:
@@ -59,6 +60,26 @@ def quoted_span(s: ScoredSentence, passages: Mapping[int, Passage], question: st
     ):
         return passage.text[before[-1][0] : s.end]
     return s.text
+
+
+def with_context(
+    s: ScoredSentence, passages: Mapping[int, Passage], documents: Mapping[str, Document], question: str
+) -> str:
+    """The quoted span with the document's sentence before it, for checks (who is speaking in "..., he
+    said"), even when that sentence is outside the passage and so cannot be quoted with it."""
+    span = quoted_span(s, passages, question)
+    document = documents.get(s.doc_id) if documents else None
+    if document is None:
+        return span
+    at = passages[s.passage_n].start + s.start
+    window = max(0, at - 600)
+    before = [(a, b) for a, b in split_sentences(document.text, window, at) if b <= at]
+    return (document.text[before[-1][0] : before[-1][1]] + " " + span) if before else span
+
+
+def _is_sentence(text: str) -> bool:
+    """A whole sentence (not a heading or byline) that can be quoted as the lead-in of another."""
+    return len(text.split()) >= 6 and text.rstrip("”’\"' )]")[-1:] in ".!…:;"
 
 
 def fact(gen: ExtractiveGenerator, question: str, passages: Sequence[Passage], history) -> list[str]:
@@ -151,17 +172,29 @@ def argument(
     return _grouped(_by_document(ranked[:ARGUMENT_SENTENCES]), passages, titled=False)
 
 
-def comparison(gen: ExtractiveGenerator, question: str, passages: Sequence[Passage], history) -> list[str]:
-    """One or two sentences per document on the asked topic, under each document's title."""
+def comparison(
+    gen: ExtractiveGenerator, question: str, plan: Plan, passages: Sequence[Passage], history
+) -> list[str]:
+    """One or two sentences per document on the asked topic, under each document's title.
+
+    Documents the question names are each quoted; otherwise a document is compared only when its best
+    sentence comes close to the threshold (it says something on the topic).
+    """
     scored = gen.eligible(question, passages, history)
     if not scored or scored[0].score < gen.threshold:
         return []
+    arguing = 0.1 if asks_argument(question) else 0.0  # "their advice": prefer the sentences that advise
     chosen = {}
     for doc_id, group in _by_document(scored).items():
-        best = group[0].score
-        if best < gen.threshold - COMPARISON_SLACK:
+        group = sorted(
+            group,
+            key=lambda s: s.score + (arguing if summaries.ARGUING.search(s.text) else 0.0),
+            reverse=True,
+        )
+        best = max(s.score for s in group)
+        if not plan.scope.doc_ids and best < gen.threshold - COMPARISON_SLACK:
             continue
-        chosen[doc_id] = [s for s in group[:2] if s.score >= best - gen.margin / 2]
+        chosen[doc_id] = group[:1] + [s for s in group[1:2] if s.score >= best - gen.margin / 2]
     return _grouped(chosen, passages, titled=True)
 
 
