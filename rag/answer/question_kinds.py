@@ -127,6 +127,8 @@ _DEFINITION = re.compile(
     r"|^\s*(?:define|what\s+does\s+.{1,40}\s+(?:mean|stand\s+for))\b",
     _I,
 )
+# "What was revenue in 2020?" asks for a value at a time, not what something is.
+_NOT_DEFINITION = re.compile(r"\d|\b(?:in|during|after|before|since|by)\b", _I)
 # A second question joined to the first: "..., and when ...", "...? What ...".
 _PART_BREAK = re.compile(rf"(?:,?\s+and\s+(?={_WH}\b)|\?\s+(?=[A-Z]))", _I)
 _ALL_DOCUMENTS = re.compile(
@@ -149,6 +151,19 @@ class QuestionKind:
     field: str | None = None
     parts: tuple[str, ...] = ()
     all_documents: bool = False
+
+
+# The framing comes first ("Compare what the documents say about X"); a later "said about" is part of X.
+_TOPIC = re.compile(
+    r"^\s*(?:\S+\s+){0,5}?(?:say|says|said|write|agree|disagree|differ|compare)\s+(?:about|on|regarding|over)\s+(.+)$",
+    _I,
+)
+
+
+def topic(question: str) -> str:
+    """What a comparison is about, without its framing ("what do the documents say about X" -> "X")."""
+    m = _TOPIC.search(question)
+    return m.group(1).strip(" ?.") if m and len(m.group(1).split()) >= 2 else question
 
 
 def asks_argument(question: str) -> bool:
@@ -195,7 +210,7 @@ def classify(question: str) -> QuestionKind:
         kind = "list"
     elif _YES_NO.search(text):
         kind = "yes_no"
-    elif _DEFINITION.search(text):
+    elif _DEFINITION.search(text) and not _NOT_DEFINITION.search(text):
         kind = "definition"
     elif _WHY_HOW.search(text):
         kind = "why_how"

@@ -153,9 +153,13 @@ def resolve(question: str, documents: Mapping[str, Document], *, document_kind: 
     by_title: list[_Entry] = []
     if refers or document_kind:
         rare = max(1, len(cat.entries) // 100)
+        modifier = {t for t in _modifier_terms(question) if cat.title_df[t] == 1}
         best = 0
         for entry in cat.entries:
             shared = sum(1 for t in entry.title_terms & q_terms if cat.title_df[t] <= rare)
+            # "the tomato article": one distinctive title word right before the document word is enough.
+            if shared < _MIN_TITLE_WORDS and entry.title_terms & modifier:
+                shared = _MIN_TITLE_WORDS
             if shared >= _MIN_TITLE_WORDS and shared >= best:
                 by_title = [*by_title, entry] if shared == best else [entry]
                 best = shared
@@ -180,6 +184,15 @@ def resolve(question: str, documents: Mapping[str, Document], *, document_kind: 
         and bool(topic or by_person or by_outlet or _named_reference(question))
     )
     return Scope(unresolved=unresolved)
+
+
+def _modifier_terms(question: str) -> set[str]:
+    """The terms of the two words right before the document word ("the *Ukraine standoff* analysis")."""
+    m = _DOCUMENT_WORD.search(question)
+    if m is None:
+        return set()
+    words = question[: m.start()].split()[-2:]
+    return set(lexical.tokenize([" ".join(words)])[0]) if words else set()
 
 
 def _named_reference(question: str) -> bool:

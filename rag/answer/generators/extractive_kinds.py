@@ -21,7 +21,7 @@ from ...index.sentences import split_sentences
 from ...types import Document, Passage
 from .. import direct_answers, metadata_answers, summaries
 from ..planning import Plan
-from ..question_kinds import asks_argument
+from ..question_kinds import asks_argument, topic
 from . import answer_checks
 
 if TYPE_CHECKING:
@@ -180,7 +180,7 @@ def comparison(
     Documents the question names are each quoted; otherwise a document is compared only when its best
     sentence comes close to the threshold (it says something on the topic).
     """
-    scored = gen.eligible(question, passages, history)
+    scored = gen.eligible(topic(question), passages, history)
     if not scored or scored[0].score < gen.threshold:
         return []
     arguing = 0.1 if asks_argument(question) else 0.0  # "their advice": prefer the sentences that advise
