@@ -171,9 +171,17 @@ def quotes_speaker(span: str, name: str, question: str) -> bool:
     return all(w.casefold() in folded for w in wanted)
 
 
+_PERFECT_VERB = re.compile(
+    r"^\s*(?i:how\s+(?:many|much))\b.*?\b(?i:has|have|had)\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s+)+"
+    r"(?:(?:already|so\s+far|ever|now)\s+)?([a-z]\w+(?:ed|en|t))\b"
+)
+
+
 def yes_no_verb(question: str) -> str | None:
-    """The verb a yes/no question asks about ("Did Russia *deliver* the jets?"); None for "X or Y" ones."""
+    """The verb a question asks about, which a sentence must state to answer it: "Did Russia *deliver* the
+    jets?", "How many jets has Iran *received*?" (a sentence about selling them does not say how many were
+    received). None for "X or Y" questions and other shapes."""
     if " or " in question:
         return None
-    m = _YES_NO_VERB.search(question)
+    m = _YES_NO_VERB.search(question) or _PERFECT_VERB.search(question)
     return m.group(1) if m else None
