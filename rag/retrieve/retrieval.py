@@ -131,6 +131,9 @@ class Retriever:
                     score=hit.score,
                     dense_score=hit.dense_score,
                     bm25_score=hit.bm25_score,
+                    author=document.author,
+                    date=document.date,
+                    publication=document.publication,
                 )
             )
         return out
