@@ -63,3 +63,16 @@ def kinds_table(questions: Sequence[Question], scores: Sequence[QuestionScore]) 
             cells.append(f"{row['right']}/{row['questions']} ({row['share']:.0%})" if row else "")
         lines.append(f"| {kind} | " + " | ".join(cells) + " |")
     return lines
+
+
+def part_figures(
+    questions: Sequence[Question], scores: Sequence[QuestionScore], part: str, k: int
+) -> dict[str, Any]:
+    """The summary figures (as ``runner.summarise``, with ``kinds``) of one part of an evaluated set."""
+    from .runner import summarise  # runner imports this module
+
+    chosen = [(q, s) for q, s in zip(questions, scores, strict=True) if q.split == part]
+    figures = summarise([s for _, s in chosen], k)
+    figures["kinds"] = {kind: row["share"] for kind, row in by_kind(*zip(*chosen, strict=True)).items()}
+    return figures
+

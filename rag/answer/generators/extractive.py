@@ -216,7 +216,13 @@ class ExtractiveGenerator:
             return kinds.listing(self, question, passages, history)
         if kind == "multi_part":
             return kinds.multi_part(self, plan, passages, history)
-        return kinds.fact(self, question, passages, history)
+        return kinds.fact(
+            self,
+            question,
+            passages,
+            history,
+            speech=kind == "quote" or answer_checks.speaker(question) is not None,
+        )
 
     def generate(self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()) -> str:
         return "".join(self.stream(question, passages, history))

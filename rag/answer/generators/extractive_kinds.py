@@ -82,13 +82,34 @@ def _is_sentence(text: str) -> bool:
     return len(text.split()) >= 6 and text.rstrip("”’\"' )]")[-1:] in ".!…:;"
 
 
-def fact(gen: ExtractiveGenerator, question: str, passages: Sequence[Passage], history) -> list[str]:
-    """Lines for a single-answer question: an answer line when one can be copied, then the quotes."""
+def continued_speech(s: ScoredSentence, passage: Passage, span: str) -> str:
+    """``span`` with the speaker's next words: a following sentence of the same paragraph that opens a
+    quotation, after a sentence that reports speech ("'...,' X told TASS. 'We laid out ...'")."""
+    if "”" not in s.text and '"' not in s.text:
+        return span
+    after = [(a, b) for a, b in split_sentences(passage.text) if a >= s.end]
+    if not after or "\n\n" in passage.text[s.end : after[0][0]]:
+        return span
+    following = passage.text[after[0][0] : after[0][1]]
+    if not following.startswith(("“", '"')):
+        return span
+    return span + passage.text[s.end : after[0][1]]
+
+
+def fact(
+    gen: ExtractiveGenerator, question: str, passages: Sequence[Passage], history, *, speech: bool = False
+) -> list[str]:
+    """Lines for a single-answer question: an answer line when one can be copied, then the quotes.
+
+    ``speech``: a request for someone's words, which go on into the next quoted sentence.
+    """
     chosen = gen.select(question, passages, history)
     if not chosen:
         return []
     by_n = {p.n: p for p in passages}
     spans = [quoted_span(s, by_n, question) for s in chosen]
+    if speech:
+        spans = [continued_speech(s, by_n[s.passage_n], span) for s, span in zip(chosen, spans, strict=True)]
     lines = []
     head = direct_answers.answer_line(question, spans[0])
     if head:
