@@ -133,7 +133,7 @@ _NOT_DEFINITION = re.compile(r"\d|\b(?:in|during|after|before|since|by)\b", _I)
 _PART_BREAK = re.compile(rf"(?:,?\s+and\s+(?={_WH}\b)|\?\s+(?=[A-Z]))", _I)
 _ALL_DOCUMENTS = re.compile(
     r"\b(?:the|all|both|each|every|these|those)\s+(?:the\s+)?(?:two\s+|three\s+)?(?:articles|documents|pieces|"
-    r"papers|reports|sources|texts|analyses)\b|\b(?:each|every)\s+(?:article|document|piece)\b",
+    r"papers|reports|sources|texts|analyses|analysts|authors|writers)\b|\b(?:each|every)\s+(?:article|document|piece)\b",
     _I,
 )
 

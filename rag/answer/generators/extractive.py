@@ -210,7 +210,8 @@ class ExtractiveGenerator:
             return kinds.summary(self, question, passages, argue=False)
         if kind == "argument":
             return kinds.argument(self, question, plan, passages, history)
-        if kind == "comparison":
+        if kind == "comparison" or (plan.kind.all_documents and kind in ("fact", "why_how", "quote")):
+            # "What do the articles say about X": each document's own words on X, under its title.
             return kinds.comparison(self, question, plan, passages, history)
         if kind == "list":
             return kinds.listing(self, question, passages, history)
