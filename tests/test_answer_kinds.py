@@ -61,6 +61,35 @@ with stones gives the bees somewhere safe to drink on hot days.</p>
 </article></body></html>
 """
 
+MANUAL = """# Rivet: a command-line tool for rivet tables
+
+## Installing Rivet
+
+Install the package and create its cache folder before the first run:
+
+```bash
+pip install rivet-tables
+rivet init --cache ~/.rivet
+```
+
+## Running the tests
+
+The test suite needs the development extras. Run the whole suite with:
+
+```bash
+pip install "rivet-tables[dev]"
+pytest -q tests/
+```
+
+## Settings
+
+| setting | default | meaning |
+| --- | --- | --- |
+| `RIVET_WIDTH` | 80 | widest table in characters |
+| `RIVET_CACHE` | ~/.rivet | where downloaded schemas are kept |
+| `RIVET_RETRIES` | 3 | attempts before a download fails |
+"""
+
 BEIR = [
     {
         "_id": "g1",
@@ -94,6 +123,7 @@ def shapes_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
         "<< /Title (Compost and Soil Health) /Author (Jane Roe) /CreationDate (D:20190102030405Z) >>",
     )
     (src / "compost.pdf").write_bytes(pdf)
+    (src / "manual.md").write_text(MANUAL, encoding="utf-8")
     (src / "corpus.jsonl").write_text("\n".join(json.dumps(r) for r in BEIR) + "\n", encoding="utf-8")
     build_index([src], index_dir=base / "vectors")
     return base / "vectors"
@@ -189,3 +219,24 @@ def test_retrieval_restricted_to_named_documents(shapes_index: Path) -> None:
     hits = retriever.search("honey bees and parasitic mites", 5, doc_ids=[target])
     assert hits and {retriever.index.chunks[h.row].doc_id for h in hits} == {target}
     assert retriever.search("honey bees", 5, doc_ids=["no-such-document"]) == []
+
+
+def test_how_to_question_quotes_the_code_block_under_the_right_heading(shapes_index: Path) -> None:
+    answer = _ask("How do I run the tests of Rivet?", shapes_index)
+    assert len(answer.citations) == 1
+    quote = answer.citations[0].quote
+    assert quote.startswith("```bash") and quote.endswith("```") and "pytest -q tests/" in quote
+    assert "rivet init" not in quote  # the install block is another section's
+    # Shown as code: every line of the block inside the blockquote, the marker after the closing fence.
+    assert '> ```bash\n> pip install "rivet-tables[dev]"\n> pytest -q tests/\n> ```\n> [1]' in answer.text
+    _verbatim(answer, shapes_index)
+
+
+def test_table_value_is_answered_with_its_row_under_the_header(shapes_index: Path) -> None:
+    answer = _ask("How many retries does Rivet make before a download fails by default?", shapes_index)
+    quotes = [c.quote for c in answer.citations]
+    assert quotes == [
+        "| setting | default | meaning |",
+        "| `RIVET_RETRIES` | 3 | attempts before a download fails |",
+    ]
+    _verbatim(answer, shapes_index)

@@ -135,6 +135,22 @@ class ExtractiveGenerator:
             )
         return sorted(scored, key=lambda s: s.score, reverse=True)
 
+    def score_texts(self, question: str, texts: Sequence[str]) -> list[float]:
+        """The sentence score (similarity plus weighted word overlap) of arbitrary texts: code blocks, rows."""
+        if not texts:
+            return []
+        query_terms = set(lexical.tokenize([question])[0]) - _QUESTION_WORDS
+        weights = self.term_weights() if self.term_weights is not None else {}
+        unseen = max(weights.values(), default=1.0)
+        query_weight = {t: weights.get(t, unseen) for t in query_terms}
+        total = sum(query_weight.values())
+        similarities = self._vectors(list(texts)) @ self.embedder.embed_query(question)
+        scores = []
+        for similarity, terms in zip(similarities, lexical.tokenize(list(texts)), strict=True):
+            overlap = sum(query_weight[t] for t in query_terms & set(terms)) / total if total else 0.0
+            scores.append(float(similarity) + self.overlap_weight * overlap)
+        return scores
+
     def _vectors(self, texts: list[str]) -> np.ndarray:
         """Sentence vectors, cached: the same passages come back for related questions."""
         missing = [t for t in dict.fromkeys(texts) if t not in self._sentence_vectors]
@@ -204,6 +220,10 @@ class ExtractiveGenerator:
         kind = plan.kind.kind
         if plan.scope.unresolved and kind in ("metadata", "summary"):
             return []  # it asks about a document that is not indexed: describing another would mislead
+        if kind in ("fact", "why_how", "definition", "list") and (
+            found := kinds.structured(self, question, passages)
+        ):
+            return found  # a code block (how-to) or a table row answers better than any sentence
         if kind == "metadata" and documents:
             return kinds.metadata(plan, passages, documents)
         if kind == "summary":

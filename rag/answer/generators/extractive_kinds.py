@@ -20,6 +20,7 @@ import numpy as np
 from ...index.sentences import split_sentences
 from ...types import Document, Passage
 from .. import direct_answers, metadata_answers, summaries
+from .. import structured as units
 from ..planning import Plan
 from ..question_kinds import asks_argument, topic
 from . import answer_checks
@@ -240,3 +241,29 @@ def metadata(plan: Plan, passages: Sequence[Passage], documents: Mapping[str, Do
     return metadata_answers.answer(
         plan.kind.field, [d for d in doc_ids if d in documents], passages, documents
     )
+
+
+def structured(gen: ExtractiveGenerator, question: str, passages: Sequence[Passage]) -> list[str]:
+    """A code block (for a how-to question) or a table row under its header, when one answers better than
+    every sentence; empty otherwise. The block is quoted whole, so the verified quote keeps its lines."""
+    how_to = bool(units.HOW_TO.search(question))
+    found: dict[tuple[str, int], units.Unit] = {}
+    for p in passages:
+        for unit in (units.code_blocks(p.n, p.text) if how_to else []) + units.table_rows(p.n, p.text):
+            found.setdefault((p.doc_id, p.start + unit.start), unit)
+    if not found:
+        return []
+    candidates = list(found.values())
+    scores = gen.score_texts(question, [u.context for u in candidates])
+    best = max(range(len(candidates)), key=scores.__getitem__)
+    sentences = gen.eligible(question, passages)
+    if scores[best] < gen.threshold or (sentences and sentences[0].score > scores[best]):
+        return []
+    unit = candidates[best]
+    by_n = {p.n: p for p in passages}
+    if unit.kind == "row" and unit.header is not None:
+        header = by_n[unit.passage_n].text[unit.header[0] : unit.header[1]]
+        return [_quote(header, unit.passage_n) + "\n" + _quote(unit.text, unit.passage_n)]
+    heading = units.heading_before(by_n[unit.passage_n].text, unit.start)
+    lines = [f"Under *{heading}*:"] if heading else []
+    return [*lines, _quote(unit.text, unit.passage_n)]
