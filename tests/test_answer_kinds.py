@@ -166,6 +166,9 @@ def test_metadata_from_meta_tags_and_pdf_properties_is_given_without_a_quote(sha
 def test_metadata_question_about_a_document_that_is_not_indexed_abstains(shapes_index: Path) -> None:
     answer = _ask("Who wrote the article about volcano eruptions in Iceland?", shapes_index)
     assert answer.abstained and not answer.citations and "Kim Lee" not in answer.text
+    assert (
+        "None of the indexed documents is the one the question names." in answer.text
+    )  # says what is missing
 
 
 def test_summary_quotes_several_sentences_of_the_named_document_in_order(shapes_index: Path) -> None:

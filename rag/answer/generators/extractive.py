@@ -206,7 +206,11 @@ class ExtractiveGenerator:
     ) -> Iterator[str]:
         lines = self.answer_lines(question, passages, history)
         if not lines:
-            yield ABSTENTION
+            documents = self.documents() if self.documents is not None else {}
+            plan = planning.plan(question, documents, standalone_question(question, history))
+            vocabulary = self.term_weights() if self.term_weights is not None else None
+            reason = kinds.missing_part(question, plan, vocabulary)
+            yield ABSTENTION if reason is None else f"{ABSTENTION} {reason}"
             return
         for i, line in enumerate(lines):  # a blockquote is one line; the quote check ignores white space
             yield ("\n\n" if i else "") + line

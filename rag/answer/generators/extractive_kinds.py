@@ -24,6 +24,7 @@ from .. import structured as units
 from ..planning import Plan
 from ..question_kinds import asks_argument, topic
 from . import answer_checks
+from .base import Turn
 
 if TYPE_CHECKING:
     from .extractive import ExtractiveGenerator, ScoredSentence
@@ -43,10 +44,20 @@ def _quote(text: str, n: int) -> str:
     return f"> {_one_line(text)} [{n}]"
 
 
-def abstain(reason: str | None = None) -> str:
-    from .extractive import ABSTENTION
-
-    return ABSTENTION if not reason else f"{ABSTENTION} {reason}"
+def missing_part(question: str, plan: Plan, vocabulary: Mapping[str, float] | None) -> str | None:
+    """What the documents lack for ``question``, in words, where a check can tell; else None."""
+    if plan.scope.unresolved:
+        return "None of the indexed documents is the one the question names."
+    absent = answer_checks.missing_names(question, vocabulary) if vocabulary is not None else []
+    if absent:
+        return f"The documents never mention {', '.join(absent)}."
+    who = answer_checks.speaker(question)
+    if who:
+        return f"No passage gives {who}'s own words on this."
+    verb = answer_checks.yes_no_verb(question)
+    if verb:
+        return f'No passage says "{verb}" about what the question asks.'
+    return None
 
 
 def quoted_span(s: ScoredSentence, passages: Mapping[int, Passage], question: str) -> str:
@@ -98,7 +109,12 @@ def continued_speech(s: ScoredSentence, passage: Passage, span: str) -> str:
 
 
 def fact(
-    gen: ExtractiveGenerator, question: str, passages: Sequence[Passage], history, *, speech: bool = False
+    gen: ExtractiveGenerator,
+    question: str,
+    passages: Sequence[Passage],
+    history: Sequence[Turn],
+    *,
+    speech: bool = False,
 ) -> list[str]:
     """Lines for a single-answer question: an answer line when one can be copied, then the quotes.
 
@@ -119,7 +135,9 @@ def fact(
     return lines
 
 
-def multi_part(gen: ExtractiveGenerator, plan: Plan, passages: Sequence[Passage], history) -> list[str]:
+def multi_part(
+    gen: ExtractiveGenerator, plan: Plan, passages: Sequence[Passage], history: Sequence[Turn]
+) -> list[str]:
     """Each part answered in turn; a part the documents do not answer is named as such."""
     parts = plan.kind.parts
     lines, answered = [], 0
@@ -177,7 +195,7 @@ def summary(gen: ExtractiveGenerator, question: str, passages: Sequence[Passage]
 
 
 def argument(
-    gen: ExtractiveGenerator, question: str, plan: Plan, passages: Sequence[Passage], history
+    gen: ExtractiveGenerator, question: str, plan: Plan, passages: Sequence[Passage], history: Sequence[Turn]
 ) -> list[str]:
     """For a named document, its arguing sentences; otherwise the arguing sentences that answer the question."""
     if plan.scope.doc_ids:
@@ -195,7 +213,7 @@ def argument(
 
 
 def comparison(
-    gen: ExtractiveGenerator, question: str, plan: Plan, passages: Sequence[Passage], history
+    gen: ExtractiveGenerator, question: str, plan: Plan, passages: Sequence[Passage], history: Sequence[Turn]
 ) -> list[str]:
     """One or two sentences per document on the asked topic, under each document's title.
 
@@ -220,7 +238,9 @@ def comparison(
     return _grouped(chosen, passages, titled=True)
 
 
-def listing(gen: ExtractiveGenerator, question: str, passages: Sequence[Passage], history) -> list[str]:
+def listing(
+    gen: ExtractiveGenerator, question: str, passages: Sequence[Passage], history: Sequence[Turn]
+) -> list[str]:
     """Every sentence that holds an item of the list, varied, grouped by document."""
     scored = gen.eligible(question, passages, history)
     if not scored or scored[0].score < gen.threshold:
