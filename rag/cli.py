@@ -191,6 +191,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--beir", default=None, metavar="DIR", help="evaluate retrieval on a BEIR-format folder")
     p.add_argument("--split", default="test", choices=("test", "train", "dev"), help="BEIR split")
     p.add_argument("--cache-dir", default=None, help="where BEIR indexes are cached (default: .cache/beir/)")
+    p.add_argument(
+        "--part",
+        default=None,
+        choices=("calibration", "heldout", "all"),
+        help="only this part of the questions",
+    )
     p.add_argument("--limit", type=int, default=None, help="only the first N questions or queries")
     p.add_argument("--floors", default=None, metavar="FILE", help="exit 1 when a figure is below its floor")
     p.add_argument("--write-floors", default=None, metavar="FILE", help="record floors from this run in FILE")

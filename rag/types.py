@@ -116,6 +116,10 @@ class Passage:
     score: float  # the fused score that ranked it
     dense_score: float | None = None  # cosine similarity to the question
     bm25_score: float | None = None
+    # The document's card, for generators that answer questions about the document itself (who wrote it).
+    author: str | None = None
+    date: str | None = None
+    publication: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

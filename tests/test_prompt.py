@@ -143,3 +143,24 @@ def test_a_noted_stream_carries_notes_added_while_it_is_read():
         "Passage 3 did not fit.",
         "The answer was cut off.",
     ]
+
+
+def test_each_passage_carries_its_document_card():
+    card = Passage(
+        n=1,
+        chunk_id="d1#0",
+        doc_id="d1",
+        title="Bees",
+        text="Bees drink water.",
+        start=0,
+        end=17,
+        score=1.0,
+        author="Ann Writer",
+        date="2021-06-15",
+        publication='Garden "Weekly"',
+    )
+    text = build_messages("Who wrote it?", [card])[1]["content"]
+    assert (
+        '<passage n="1" title="Bees" author="Ann Writer" date="2021-06-15" published_in="Garden \'Weekly\'">'
+        in text
+    )

@@ -172,7 +172,8 @@ def test_chat_streams_then_shows_the_checked_answer_and_follow_ups_work(seeds_in
     assert box == "" and len(shown) == 2 and "Atomstroyexport" in shown[-1]["content"]
     assert "<mark>" in shown[-1]["content"]
     assert conversation.turns[0] == {"role": "user", "content": "Who built the Bushehr nuclear power plant?"}
-    assert conversation.turns[1]["content"].startswith("> ")  # plain answer text, not HTML, for follow-ups
+    # plain answer text, not HTML, for follow-ups: the answer line copied from the quote, then the quote
+    assert conversation.turns[1]["content"].startswith("**Atomstroyexport**\n\n> ")
     *_, (shown, conversation, _) = chat.respond(
         "When did they hand it over to Iran?", conversation, "extractive", 5, False
     )
@@ -199,3 +200,11 @@ def test_a_failing_generator_is_a_message_not_a_stack_trace(seeds_index, monkeyp
     assert "Traceback" in caplog.text or any(r.exc_info for r in caplog.records)  # the log has the details
     *_, (shown, _, _) = chat.respond("Who built Bushehr?", Conversation(), "no-such-generator", 5, False)
     assert "Unknown generator" in shown[-1]["content"] and "extractive" in shown[-1]["content"]
+
+
+def test_answer_line_is_highlighted_in_its_quote_and_a_quoted_code_block_is_shown_as_code():
+    html = render_text("**June 2010**\n\n> In June 2010, the UN passed a stronger arms embargo. [1]")
+    assert '<mark class="answer">June 2010</mark>, the UN passed' in html
+    code = render_text("Under *Tests*:\n\n> ```bash\n> pytest -q <tests>\n> \n> ruff check\n> ```\n> [1]")
+    assert "<pre><code>```bash\npytest -q &lt;tests&gt;\n\nruff check\n```</code></pre>" in code
+    assert "[1]</sup>" in code

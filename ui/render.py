@@ -21,6 +21,10 @@ _INLINE_QUOTE = re.compile(r"“([^“”]+)”(\s*)\[(\d+)\]")
 _STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 _EMPHASIS = re.compile(r"(?<![*\w])\*(?=\S)([^*]+?)(?<=\S)\*(?![*\w])")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+_ANSWER_LINE = re.compile(r"\*\*([^*\n]{1,80})\*\*")
+_FENCED = re.compile(
+    r"(?P<code>(?:```|~~~)[^\n]*\n.*?\n[ \t]*(?:```|~~~))(?P<after>\s*(?:\[\d+\])?)", re.DOTALL
+)
 
 
 def _status(citations: dict[int, Citation], n: int) -> str:
@@ -54,12 +58,24 @@ def _inline(text: str, citations: dict[int, Citation]) -> str:
     return out.replace("\n", "<br>")
 
 
-def _blockquote(lines: list[str], citations: dict[int, Citation]) -> str:
-    """A ``> quote [n]`` block: the quoted words exactly as they stand, styled by how they were checked."""
+def _blockquote(lines: list[str], citations: dict[int, Citation], highlight: str | None = None) -> str:
+    """A ``> quote [n]`` block: the quoted words exactly as they stand, styled by how they were checked.
+
+    A quoted code block is shown as code; ``highlight`` (the answer line's words) is marked where it stands
+    in the quote.
+    """
     text = "\n".join(re.sub(r"^>\s?", "", line) for line in lines)
     markers = [int(n) for n in _MARKER.findall(text)]
     status = _status(citations, markers[-1]) if markers else "reference"
-    body = _MARKER.sub(lambda m: _marker(citations, int(m[1])), esc(text).replace("\n", "<br>"))
+    fence = _FENCED.fullmatch(text.strip())
+    if fence:
+        code = f"<pre><code>{esc(fence['code'])}</code></pre>"
+        body = code + _MARKER.sub(lambda m: _marker(citations, int(m[1])), esc(fence["after"]))
+    else:
+        escaped = esc(text)
+        if highlight and esc(highlight) in escaped:
+            escaped = escaped.replace(esc(highlight), f'<mark class="answer">{esc(highlight)}</mark>', 1)
+        body = _MARKER.sub(lambda m: _marker(citations, int(m[1])), escaped.replace("\n", "<br>"))
     badge = f'<span class="badge b-{status}">{esc(STATUS_LABELS.get(status, status))}</span>'
     return f'<blockquote class="quote q-{status}">{body}{badge}</blockquote>'
 
@@ -68,12 +84,19 @@ def render_text(text: str, citations: Sequence[Citation] = ()) -> str:
     """Generator text (Markdown-like: paragraphs, ``>`` quotes, lists, emphasis) as safe HTML."""
     by_n = {c.n: c for c in citations}
     parts: list[str] = []
+    answer_words: str | None = None  # a "**2007**" answer line, highlighted in the quote that follows it
     for block in re.split(r"\n\s*\n", text.strip()):
         lines = [line for line in block.split("\n") if line.strip()]
         if not lines:
             continue
         if all(line.lstrip().startswith(">") for line in lines):
-            parts.append(_blockquote([line.lstrip() for line in lines], by_n))
+            parts.append(_blockquote([line.lstrip() for line in lines], by_n, answer_words))
+            answer_words = None
+            continue
+        line = _ANSWER_LINE.fullmatch(block.strip())
+        answer_words = line[1] if line else None
+        if line:
+            parts.append(f"<p>{_inline(block.strip(), by_n)}</p>")
         elif all(_LIST_ITEM.match(line) for line in lines):
             items = "".join(f"<li>{_inline(_LIST_ITEM.sub('', line), by_n)}</li>" for line in lines)
             parts.append(f"<ul>{items}</ul>")

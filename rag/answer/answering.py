@@ -13,6 +13,7 @@ from ..errors import GeneratorError, InvalidQuestionError, ModelUnavailableError
 from ..retrieve.conversation import normalise_history, standalone_question
 from ..settings import Settings, default_index_dir
 from ..types import Answer
+from . import planning
 from .generators import Generator
 from .pipeline import Pipeline, get_pipeline
 from .quotes import verify_answer
@@ -82,7 +83,9 @@ def ask_stream(
     timings: dict[str, float] = {}
 
     t = time.perf_counter()
-    passages = retriever.passages(retriever.search(standalone_question(text, turns), k))
+    query = standalone_question(text, turns)
+    # The question's kind and the documents it names decide what is retrieved (one document, each document).
+    passages = planning.retrieve(retriever, query, k, planning.plan(text, retriever.index.documents, query))
     timings["retrieve"] = time.perf_counter() - t
 
     t = time.perf_counter()

@@ -51,6 +51,7 @@ class Pipeline:
                     settings=self.settings,
                     embedder=self.embedder,
                     term_weights=lambda: self.retriever.index.term_weights,
+                    documents=lambda: self.retriever.index.documents,
                     pipeline=self,
                 )
             return self._generators[name]

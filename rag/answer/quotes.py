@@ -299,7 +299,10 @@ def _show(citations: list[Citation], marker: str, block: bool) -> str:
     """The last citation's quote as a blockquote line or an inline quotation, followed by its marker."""
     words = citations[-1].quote
     if block:  # keep a quote that spans lines inside one blockquote
-        return "> " + re.sub(r"\n[ \t]*", "\n> ", words) + f" {marker}"
+        quoted = "> " + re.sub(r"\n[ \t]*", "\n> ", words)
+        # After a code block's closing fence the marker needs its own line: "``` [1]" would not close it.
+        fenced = words.rstrip().rsplit("\n", 1)[-1].lstrip().startswith(("```", "~~~"))
+        return quoted + (f"\n> {marker}" if fenced else f" {marker}")
     return f"“{words}” {marker}"
 
 

@@ -17,7 +17,13 @@ log = logging.getLogger(__name__)
 def _command_line(args: argparse.Namespace) -> str:
     """The ``rag eval`` command that reproduces this run (recorded in a floors file)."""
     parts = ["rag", "eval", str(args.questions)]
-    for flag, value in (("--index-dir", args.index_dir), ("--k", args.k), ("--generator", args.generator)):
+    options = (
+        ("--part", getattr(args, "part", None)),
+        ("--index-dir", args.index_dir),
+        ("--k", args.k),
+        ("--generator", args.generator),
+    )
+    for flag, value in options:
         if value is not None:
             parts += [flag, str(value)]
     return shlex.join([*parts, "--write-floors", str(args.write_floors), "--margin", str(args.margin)])
@@ -66,11 +72,14 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Run file: {out / 'run.tsv'}")
         return 0
 
+    from .kinds import select_part
     from .questions import load_questions
     from .report import write_report
     from .runner import evaluate
 
-    questions = load_questions(args.questions)[: args.limit]
+    questions = select_part(load_questions(args.questions), getattr(args, "part", None))[: args.limit]
+    if not questions:
+        raise RagError(f"No question of {args.questions} is in the part {args.part!r}.")
     evaluation = evaluate(
         questions,
         index_dir=args.index_dir,

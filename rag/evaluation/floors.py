@@ -14,7 +14,7 @@ from typing import Any
 from ..errors import RagError
 
 # Figures where higher is better and that describe quality, not the machine (latency) or the set (counts).
-GATED = ("retrieval.", "answers.", "citations.", "abstention.", "quotes.verbatim_share")
+GATED = ("retrieval.", "answers.", "citations.", "abstention.", "kinds.", "quotes.verbatim_share")
 EXACT = {"quotes.verbatim_share": 1.0}
 DEFAULT_MARGIN = 0.02
 

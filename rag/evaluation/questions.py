@@ -21,7 +21,8 @@ from ..errors import QuestionSetError
 
 REQUIRED = ("id", "question")
 LIST_FIELDS = ("answers", "doc_ids", "evidence")
-KNOWN_FIELDS = (*REQUIRED, "type", "history", "answerable", *LIST_FIELDS, "notes")
+CHECK_FIELDS = ("only_docs", "min_quotes", "min_docs")  # extra checks a question may ask for
+KNOWN_FIELDS = (*REQUIRED, "type", "split", "history", "answerable", *LIST_FIELDS, *CHECK_FIELDS, "notes")
 ROLES = ("user", "assistant")
 MAX_REPORTED = 10  # a badly broken file lists its first problems, not hundreds
 
@@ -38,6 +39,10 @@ class Question:
     answers: tuple[str, ...] = ()  # reference answers or key phrases
     doc_ids: tuple[str, ...] = ()  # the documents that hold the answer
     evidence: tuple[str, ...] = ()  # sentences or spans of those documents that support it
+    split: str = ""  # "calibration" or "heldout": held-out questions are never used to tune anything
+    only_docs: bool = False  # every quote must come from one of ``doc_ids``
+    min_quotes: int = 0  # at least this many verified quotes
+    min_docs: int = 0  # quotes from at least this many different documents of ``doc_ids``
 
     def history_turns(self) -> list[dict[str, str]]:
         """The history as ``ask()`` takes it: ``[{"role", "content"}]``."""
@@ -53,6 +58,10 @@ class Question:
             "answers": list(self.answers),
             "doc_ids": list(self.doc_ids),
             "evidence": list(self.evidence),
+            "split": self.split,
+            "only_docs": self.only_docs,
+            "min_quotes": self.min_quotes,
+            "min_docs": self.min_docs,
         }
 
 
@@ -128,6 +137,18 @@ def parse_question(record: Any) -> Question:
     kind = record.get("type", "")
     if not isinstance(kind, str):
         raise ValueError("'type' must be a string")
+    split = record.get("split", "")
+    if split not in ("", "calibration", "heldout"):
+        raise ValueError(f'\'split\' must be "calibration" or "heldout", got {json.dumps(split)}')
+    only_docs = record.get("only_docs", False)
+    if not isinstance(only_docs, bool):
+        raise ValueError(f"'only_docs' must be true or false, got {json.dumps(only_docs)}")
+    counts = {name: record.get(name, 0) for name in ("min_quotes", "min_docs")}
+    for name, value in counts.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ValueError(f"'{name}' must be a whole number >= 0, got {json.dumps(value)}")
+    if only_docs and not doc_ids:
+        raise ValueError("'only_docs' needs 'doc_ids': the documents the quotes may come from")
     return Question(
         id=str(record["id"]),
         question=record["question"],
@@ -137,6 +158,10 @@ def parse_question(record: Any) -> Question:
         answers=answers,
         doc_ids=doc_ids,
         evidence=evidence,
+        split=split,
+        only_docs=only_docs,
+        min_quotes=counts["min_quotes"],
+        min_docs=counts["min_docs"],
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from .chart import write_chart
 from .floors import flatten
+from .kinds import kinds_table
 from .runner import TARGETS, Evaluation
 
 ANSWER_PREVIEW = 600  # characters of an answer shown under a failed question
@@ -128,6 +129,12 @@ def write_report(
         *summary_table(evaluation.figures, TARGETS, floors),
         "",
     ]
+    lines += [
+        "## Per kind of question (right / asked)",
+        "",
+        *kinds_table(evaluation.questions, evaluation.scores),
+        "",
+    ]
     if regressions:
         lines += ["## Below the floors", "", *[f"- {r}" for r in regressions], ""]
     if evaluation.warnings:
@@ -140,7 +147,7 @@ def write_report(
         shares = {
             n: v
             for n, v in flat.items()
-            if n.split(".")[0] in ("retrieval", "answers", "citations", "abstention")
+            if n.split(".")[0] in ("retrieval", "answers", "citations", "abstention", "kinds")
             or n == "quotes.verbatim_share"
         }
         write_chart(paths["report.png"], shares, [s.latency_s for s in evaluation.scores], title=title)

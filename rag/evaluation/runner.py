@@ -19,6 +19,7 @@ from ..index.store import load_index
 from ..settings import Settings, default_index_dir
 from ..types import Answer
 from .answer_metrics import abstention_precision_recall, key_phrase_containment, mean, percentile
+from .kinds import by_kind
 from .questions import Question
 from .scoring import QuestionScore, locate_evidence, score_answer
 
@@ -186,4 +187,7 @@ def evaluate(
         "documents": len(documents),
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
-    return Evaluation(questions, answers, scores, summarise(scores, k), config, warnings)
+    figures = summarise(scores, k)
+    # The share right per kind of question (floors apply to them too: a kind may not silently regress).
+    figures["kinds"] = {kind: row["share"] for kind, row in by_kind(questions, scores).items()}
+    return Evaluation(questions, answers, scores, figures, config, warnings)

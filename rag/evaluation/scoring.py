@@ -85,6 +85,22 @@ def _overlaps_evidence(
     return False
 
 
+def _shape_failures(question: Question, quoted: Sequence) -> list[str]:
+    """The checks a question asks for beyond its key phrases: quotes only from its documents, at least N
+    quotes, quotes from at least N of its documents (summaries, comparisons and lists need them)."""
+    failures = []
+    if question.only_docs and (stray := sorted({c.doc_id for c in quoted} - set(question.doc_ids))):
+        failures.append("quoted document(s) not expected: " + ", ".join(stray))
+    if len(quoted) < question.min_quotes:
+        failures.append(f"{len(quoted)} quote(s), expected at least {question.min_quotes}")
+    documents = {c.doc_id for c in quoted} & set(question.doc_ids)
+    if len(documents) < question.min_docs:
+        failures.append(
+            f"quotes from {len(documents)} expected document(s), expected at least {question.min_docs}"
+        )
+    return failures
+
+
 def document_ranking(answer: Answer) -> list[str]:
     """The documents of the retrieved passages in rank order, each once."""
     return list(dict.fromkeys(p.doc_id for p in answer.passages))
@@ -142,6 +158,8 @@ def score_answer(
             if figures["containment"] < 1.0 and not answer.abstained:
                 missing = [p for p in question.answers if key_phrase_containment(body, [p]) == 0]
                 failures.append("missing key phrase(s): " + "; ".join(missing))
+        if not answer.abstained:
+            failures += _shape_failures(question, quoted)
         if evidence and quoted:
             figures["evidence_overlap"] = any(
                 _overlaps_evidence(c.doc_id, c.start, c.end, c.quote, evidence) for c in quoted

@@ -17,7 +17,10 @@ from rag.ingest.inline import clean_inline, is_bold_only, is_link_only
 from rag.ingest.textmap import Block, Piece, TextBuilder, copied, trim
 from rag.types import SourceSegment
 
-KEPT_ROLES = frozenset({"title", "byline", "date", "body"})
+# Attribution lines ("Also published in X", "Original publication X") and, on a page without a byline, the
+# author box's name are kept too: they are where the document states its outlet and author, so an answer
+# about them can quote the document there (the rest of the author box, bios and roles, is still dropped).
+KEPT_ROLES = frozenset({"title", "byline", "date", "body", "attribution", "author-name"})
 _BLANK_LINES = re.compile(r"\n[ \t\r]*\n(?:[ \t\r]*\n)*")
 _HEADING_MARK = re.compile(r"[ \t]{0,3}(#{1,6})[ \t]")
 # Section headings of page furniture, matched against a whole (short) block.
@@ -227,6 +230,10 @@ def classify(blocks: list[Block]) -> Page:
         else:
             seen_body = True
         i += 1
+    if "byline" not in page.roles:
+        for j, (block, role) in enumerate(zip(blocks, page.roles, strict=True)):
+            if role == "author-box" and block.text.strip() in page.author_names:
+                page.roles[j] = "author-name"
     return page
 
 

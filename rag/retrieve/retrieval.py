@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,17 +49,23 @@ class Retriever:
         method: str | None = None,
         dense_weight: float | None = None,
         use_mmr: bool | None = None,
+        doc_ids: Collection[str] | None = None,
     ) -> list[Hit]:
         """The ``k`` best chunks for ``query``, best first.
 
-        ``method`` is "convex", "rrf", "dense" or "bm25"; the defaults come from the settings.
+        ``method`` is "convex", "rrf", "dense" or "bm25"; the defaults come from the settings. ``doc_ids``
+        restricts the search to those documents (a question about one named document); None searches all.
         """
         s = self.settings
         method = method or s.fusion
         weight = s.dense_weight if dense_weight is None else dense_weight
         n = max(s.candidates, k)
-        dense_ranking = self.dense(query, n) if method != "bm25" else (np.zeros(0, np.int64), np.zeros(0))
-        bm25_ranking = self.bm25(query, n) if method != "dense" else (np.zeros(0, np.int64), np.zeros(0))
+        if doc_ids is not None:
+            dense_ranking, bm25_ranking = self._within(query, n, method, doc_ids)
+        else:
+            empty = (np.zeros(0, np.int64), np.zeros(0))
+            dense_ranking = self.dense(query, n) if method != "bm25" else empty
+            bm25_ranking = self.bm25(query, n) if method != "dense" else empty
         dense_scores = dict(zip(dense_ranking[0].tolist(), dense_ranking[1].tolist(), strict=True))
         bm25_scores = dict(zip(bm25_ranking[0].tolist(), bm25_ranking[1].tolist(), strict=True))
         if method == "dense":
@@ -76,6 +83,35 @@ class Retriever:
             Hit(row=r, score=float(fused[r]), dense_score=dense_scores.get(r), bm25_score=bm25_scores.get(r))
             for r in ranked[:k]
         ]
+
+    def _within(
+        self, query: str, n: int, method: str, doc_ids: Collection[str]
+    ) -> tuple[fusion.Ranking, fusion.Ranking]:
+        """Dense and BM25 rankings of the chunks of ``doc_ids`` only.
+
+        Every chunk of those documents is scored exactly (a named document's chunks may all be outside the
+        top candidates of the whole index); BM25 scores the whole index once and keeps their rows.
+        """
+        wanted = set(doc_ids)
+        chunks = self.index.chunks
+        by_row = getattr(chunks, "doc_id", None)
+        rows = np.fromiter(
+            (r for r in range(len(chunks)) if (by_row(r) if by_row else chunks[r].doc_id) in wanted), np.int64
+        )
+        empty = (np.zeros(0, np.int64), np.zeros(0))
+        if not len(rows):
+            return empty, empty
+        dense_ranking = empty
+        if method != "bm25":
+            scores = self.index.vectors(rows).astype(np.float32) @ self.embedder.embed_query(query)
+            order = np.argsort(-scores, kind="stable")
+            dense_ranking = (rows[order], scores[order])
+        bm25_ranking = empty
+        if method != "dense":
+            found_rows, found_scores = self.bm25(query, len(chunks))
+            keep = np.isin(found_rows, rows)
+            bm25_ranking = (found_rows[keep], found_scores[keep])
+        return dense_ranking, bm25_ranking
 
     def passages(self, hits: list[Hit]) -> list[Passage]:
         """Hits as numbered passages (1-based, in rank order)."""
@@ -95,6 +131,9 @@ class Retriever:
                     score=hit.score,
                     dense_score=hit.dense_score,
                     bm25_score=hit.bm25_score,
+                    author=document.author,
+                    date=document.date,
+                    publication=document.publication,
                 )
             )
         return out

@@ -130,3 +130,58 @@ def _known(term: str, vocabulary: Container[str]) -> bool:
     if term in vocabulary:
         return True
     return any(term[:cut] in vocabulary for cut in range(max(4, len(term) - 3), len(term)))
+
+
+_SPEAKER = re.compile(
+    r"\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+"
+    r"(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin)\s+){0,5}?([A-Z][\w’'-]+)\s+"
+    r"(?:say|tell|said|argue|think|write|claim|call|describe|put)\b"
+    r"|\b(?i:quote)\s+what\s+(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin)\s+){0,5}?([A-Z][\w’'-]+)\s+(?:said|says|told|wrote|argued)\b",
+)
+_SPEECH_VERB = re.compile(
+    r"\b(?:said|says|told|tells|added|noted|argued|stated|warned|urged|called|described|dismissed|defended|"
+    r"praised|wrote|claimed|insisted|admitted|put|according\s+to)\b",
+    re.IGNORECASE,
+)
+_TOPIC = re.compile(r"\babout\s+((?:\S+\s+){0,3})")
+_YES_NO_VERB = re.compile(
+    r"^\s*(?i:did|does|do|has|have|had|will|would|can|could)\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s+)+([a-z]\w+)\b"
+)
+
+
+def speaker(question: str) -> str | None:
+    """The person whose words the question asks for ("What did Antonov say ...", "Quote what X said")."""
+    m = _SPEAKER.search(question)
+    return (m.group(1) or m.group(2)) if m else None
+
+
+def quotes_speaker(span: str, name: str, question: str) -> bool:
+    """Whether ``span`` gives words of ``name`` on the question's topic.
+
+    The name must come before a verb of speech ("X told", "X called on", "X has put ... he said"): a
+    sentence that only names the person ("X visited Moscow", "... a meeting with X") does not say what they
+    said. A name the question gives as the topic ("say about the Ukraine buildup") must be in it too.
+    """
+    folded = span.casefold()
+    at = folded.find(name.casefold())
+    if at < 0 or not _SPEECH_VERB.search(span, at + len(name)):
+        return False
+    topic = _TOPIC.search(question)
+    wanted = names(" x " + topic.group(1)) if topic else []
+    return all(w.casefold() in folded for w in wanted)
+
+
+_PERFECT_VERB = re.compile(
+    r"^\s*(?i:how\s+(?:many|much))\b.*?\b(?i:has|have|had)\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s+)+"
+    r"(?:(?:already|so\s+far|ever|now)\s+)?([a-z]\w+(?:ed|en|t))\b"
+)
+
+
+def yes_no_verb(question: str) -> str | None:
+    """The verb a question asks about, which a sentence must state to answer it: "Did Russia *deliver* the
+    jets?", "How many jets has Iran *received*?" (a sentence about selling them does not say how many were
+    received). None for "X or Y" questions and other shapes."""
+    if " or " in question:
+        return None
+    m = _YES_NO_VERB.search(question) or _PERFECT_VERB.search(question)
+    return m.group(1) if m else None

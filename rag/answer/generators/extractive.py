@@ -19,8 +19,10 @@ from ...index.embedding import Embedder
 from ...index.sentences import split_sentences
 from ...retrieve.conversation import standalone_question
 from ...settings import Settings
-from ...types import Passage
+from ...types import Document, Passage
+from .. import planning
 from . import answer_checks
+from . import extractive_kinds as kinds
 from .base import Turn, register
 
 ABSTENTION = (
@@ -82,11 +84,13 @@ class ExtractiveGenerator:
         max_quotes: int = 3,
         margin: float = 0.08,
         term_weights: Callable[[], Mapping[str, float]] | None = None,
+        documents: Callable[[], Mapping[str, Document]] | None = None,
     ) -> None:
         """``term_weights`` returns the index's BM25 terms and their idf: rare words weigh more in the word
         overlap, and a name the question asks about must be among the terms."""
         self.embedder = embedder
         self.term_weights = term_weights
+        self.documents = documents  # the index's documents: their metadata, and the titles questions name
         self.threshold = threshold
         self.overlap_weight = overlap_weight
         self.passage_weight = passage_weight
@@ -131,6 +135,22 @@ class ExtractiveGenerator:
             )
         return sorted(scored, key=lambda s: s.score, reverse=True)
 
+    def score_texts(self, question: str, texts: Sequence[str]) -> list[float]:
+        """The sentence score (similarity plus weighted word overlap) of arbitrary texts: code blocks, rows."""
+        if not texts:
+            return []
+        query_terms = set(lexical.tokenize([question])[0]) - _QUESTION_WORDS
+        weights = self.term_weights() if self.term_weights is not None else {}
+        unseen = max(weights.values(), default=1.0)
+        query_weight = {t: weights.get(t, unseen) for t in query_terms}
+        total = sum(query_weight.values())
+        similarities = self._vectors(list(texts)) @ self.embedder.embed_query(question)
+        scores = []
+        for similarity, terms in zip(similarities, lexical.tokenize(list(texts)), strict=True):
+            overlap = sum(query_weight[t] for t in query_terms & set(terms)) / total if total else 0.0
+            scores.append(float(similarity) + self.overlap_weight * overlap)
+        return scores
+
     def _vectors(self, texts: list[str]) -> np.ndarray:
         """Sentence vectors, cached: the same passages come back for related questions."""
         missing = [t for t in dict.fromkeys(texts) if t not in self._sentence_vectors]
@@ -152,10 +172,23 @@ class ExtractiveGenerator:
         if self.term_weights is not None and answer_checks.missing_names(question, self.term_weights()):
             return []
         kind, years = answer_checks.expected_type(question), answer_checks.required_years(question)
+        who = answer_checks.speaker(question)
+        verb = answer_checks.yes_no_verb(question)
+        verb_terms = set(lexical.tokenize([verb])[0]) if verb else set()
+        by_n = {p.n: p for p in passages}
+        docs = self.documents() if self.documents is not None and who is not None else {}
         return [
             s
             for s in self.score_sentences(standalone_question(question, history), passages)
-            if answer_checks.fits_type(s.text, kind) and all(year in s.text for year in years)
+            if answer_checks.fits_type(s.text, kind)
+            and all(year in s.text for year in years)
+            # "What did X say": the quote must give X's words, not a sentence that merely names X.
+            and (
+                who is None
+                or answer_checks.quotes_speaker(kinds.with_context(s, by_n, docs, question), who, question)
+            )
+            # "Did X deliver ...": a sentence about X that never says it delivered (or did not) cannot answer.
+            and verb_terms <= set(lexical.tokenize([kinds.quoted_span(s, by_n, question)])[0])
         ]
 
     def select(
@@ -171,15 +204,50 @@ class ExtractiveGenerator:
     def stream(
         self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()
     ) -> Iterator[str]:
-        chosen = self.select(question, passages, history)
-        if not chosen:
-            yield ABSTENTION
+        lines = self.answer_lines(question, passages, history)
+        if not lines:
+            documents = self.documents() if self.documents is not None else {}
+            plan = planning.plan(question, documents, standalone_question(question, history))
+            vocabulary = self.term_weights() if self.term_weights is not None else None
+            reason = kinds.missing_part(question, plan, vocabulary)
+            yield ABSTENTION if reason is None else f"{ABSTENTION} {reason}"
             return
-        for i, sentence in enumerate(chosen):
-            one_line = " ".join(
-                sentence.text.split()
-            )  # a blockquote is one line; the check ignores white space
-            yield ("\n\n" if i else "") + f"> {one_line} [{sentence.passage_n}]"
+        for i, line in enumerate(lines):  # a blockquote is one line; the quote check ignores white space
+            yield ("\n\n" if i else "") + line
+
+    def answer_lines(
+        self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()
+    ) -> list[str]:
+        """The answer as lines (answer lines, titles, ``> quote [n]``); empty to abstain."""
+        documents = self.documents() if self.documents is not None else {}
+        plan = planning.plan(question, documents, standalone_question(question, history))
+        kind = plan.kind.kind
+        if plan.scope.unresolved and kind in ("metadata", "summary"):
+            return []  # it asks about a document that is not indexed: describing another would mislead
+        if kind in ("fact", "why_how", "definition", "list") and (
+            found := kinds.structured(self, question, passages)
+        ):
+            return found  # a code block (how-to) or a table row answers better than any sentence
+        if kind == "metadata" and documents:
+            return kinds.metadata(plan, passages, documents)
+        if kind == "summary":
+            return kinds.summary(self, question, passages, argue=False)
+        if kind == "argument":
+            return kinds.argument(self, question, plan, passages, history)
+        if kind == "comparison" or (plan.kind.all_documents and kind in ("fact", "why_how", "quote")):
+            # "What do the articles say about X": each document's own words on X, under its title.
+            return kinds.comparison(self, question, plan, passages, history)
+        if kind == "list":
+            return kinds.listing(self, question, passages, history)
+        if kind == "multi_part":
+            return kinds.multi_part(self, plan, passages, history)
+        return kinds.fact(
+            self,
+            question,
+            passages,
+            history,
+            speech=kind == "quote" or answer_checks.speaker(question) is not None,
+        )
 
     def generate(self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()) -> str:
         return "".join(self.stream(question, passages, history))
@@ -190,11 +258,14 @@ def _factory(
     settings: Settings,
     embedder: Embedder,
     term_weights: Callable[[], Mapping[str, float]] | None = None,
+    documents: Callable[[], Mapping[str, Document]] | None = None,
     **_: object,
 ) -> ExtractiveGenerator:
     # term_weights is a callable rather than the pipeline itself so that generators never import the pipeline
     # (the pipeline creates generators: it sits above them).
-    return ExtractiveGenerator(embedder, threshold=settings.abstain_threshold, term_weights=term_weights)
+    return ExtractiveGenerator(
+        embedder, threshold=settings.abstain_threshold, term_weights=term_weights, documents=documents
+    )
 
 
 register("extractive", _factory)

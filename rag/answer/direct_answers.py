@@ -1,0 +1,79 @@
+"""The short answer line before a quote (the date, the number, the name), and when a quote needs the sentence
+before it.
+
+The answer line is made only of words copied from the quoted sentence, so it can never say more than the
+quote does. A sentence that starts with a pronoun ("He said at ...", "It was ...") or leaves out a name the
+question asks about that the sentence before holds, is quoted together with that sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+)
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
+    "sixty|seventy|eighty|ninety|hundred|thousand|dozen"
+)
+_DATE = re.compile(
+    rf"\b(?:(?:early|mid|late)[- ])?(?:\d{{1,2}}\s+)?(?:{_MONTHS})\.?(?:\s+\d{{1,2}}(?:,)?)?(?:\s+(?:1[6-9]|20)\d\d)?\b"
+    r"|\b(?:1[6-9]|20)\d\d\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b"
+)
+_MONEY = re.compile(r"[$€£¥₽]\s?\d[\d,.]*(?:\s(?:million|billion|trillion))?")
+_QUANTITY = re.compile(
+    rf"\b(?:(?:almost|about|nearly|over|around|roughly|some|more than|less than)\s)?"
+    rf"(?:\d[\d,.]*|(?:{_NUMBER_WORDS})(?:-(?:{_NUMBER_WORDS}))?)"
+    r"(?:\s?(?:percent|%|million|billion|trillion))?\b",
+    re.IGNORECASE,
+)
+_YEAR_ONLY = re.compile(r"^(?:1[6-9]|20)\d\d$")
+_ASKS_WHO = re.compile(r"^\s*(?:who|whom|which\s+(?:person|official|company|country|agency|group))\b", re.I)
+_ASKS_WHEN = re.compile(r"^\s*(?:when\b|in\s+what\s+year|what\s+(?:year|date|month)|which\s+year)", re.I)
+_ASKS_HOW_MUCH = re.compile(r"\bhow\s+(?:many|much)\b|\bwhat\s+(?:percentage|share)\b", re.I)
+_ASKS_MONEY = re.compile(r"\b(?:cost|price|worth|paid|value|trade)\b", re.I)
+_NAME_RUN = re.compile(r"\b[A-Z][\w’'.-]*(?:\s+(?:of|van|der|de|al-|bin)?\s*[A-Z][\w’'.-]*)*")
+_PRONOUN_START = re.compile(r"^[“\"]?(?:he|she|they|it|this|that|these|those|his|her|their|its|such)\b", re.I)
+_SAID = re.compile(r"\b(?:he|she|they)\s+(?:said|told|added|noted|wrote)\b", re.I)
+
+
+def _clean(text: str) -> str:
+    return text.strip(" ,.;:“”\"'‘’()[]")
+
+
+def answer_line(question: str, sentence: str) -> str | None:
+    """The words of ``sentence`` that answer ``question`` directly (a date, amount, number or name), else None."""
+    if _ASKS_WHEN.search(question):
+        found = [m.group(0) for m in _DATE.finditer(sentence)]
+        wanted_years = set(re.findall(r"\b(?:1[6-9]|20)\d\d\b", question))
+        found = [f for f in found if not wanted_years or not _YEAR_ONLY.match(f) or f in wanted_years]
+        return _clean(max(found, key=len)) if found else None
+    if _ASKS_HOW_MUCH.search(question):
+        money = _MONEY.findall(sentence) if _ASKS_MONEY.search(question) else []
+        if money:
+            return " ".join(_clean(m) for m in money[:2])
+        found = [m.group(0) for m in _QUANTITY.finditer(sentence) if not _YEAR_ONLY.match(m.group(0).strip())]
+        return _clean(found[0]) if found else None
+    if _ASKS_WHO.search(question):
+        asked = question.casefold()
+        runs = [
+            _clean(m.group(0))
+            for m in _NAME_RUN.finditer(sentence)
+            if m.start() > 0 and all(w.casefold() not in asked for w in m.group(0).split() if len(w) > 3)
+        ]
+        runs = [r for r in runs if len(r) > 2]
+        return max(runs, key=len) if runs else None
+    return None
+
+
+def needs_previous(sentence: str, previous: str | None, question_names: list[str]) -> bool:
+    """Whether ``sentence`` must be quoted with ``previous`` to answer: it starts with a pronoun or says
+    "he said", or a name the question asks about is only in ``previous``."""
+    if not previous:
+        return False
+    if _PRONOUN_START.search(sentence) or _SAID.search(sentence):  # "..., he said": the speaker is before
+        return True
+    folded, before = sentence.casefold(), previous.casefold()
+    return any(n.casefold() not in folded and n.casefold() in before for n in question_names)

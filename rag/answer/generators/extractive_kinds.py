@@ -1,0 +1,289 @@
+"""How the extractive generator answers each kind of question, from the scored sentences of the passages.
+
+- a fact (and a definition, yes/no, why/how, quote request): the best sentences, with a short answer line
+  copied from the first, and the sentence before when the best one needs it (a pronoun, "he said");
+- metadata: the document's metadata with the line that states it (``metadata_answers``);
+- a summary: 3-5 central, varied sentences per document in document order (``summaries``);
+- an argument: the sentences on the question that argue;
+- a comparison: one or two sentences per document, under each document's title;
+- a list: every sentence that holds a matching item, grouped by document;
+- several questions in one: each part answered, or said to be unanswered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ...index.sentences import split_sentences
+from ...types import Document, Passage
+from .. import direct_answers, metadata_answers, summaries
+from .. import structured as units
+from ..planning import Plan
+from ..question_kinds import asks_argument, topic
+from . import answer_checks
+from .base import Turn
+
+if TYPE_CHECKING:
+    from .extractive import ExtractiveGenerator, ScoredSentence
+
+SUMMARY_SENTENCES = 4  # of one document; 3 each when several documents are summarised
+ARGUMENT_SENTENCES = 3
+LIST_ITEMS = 5
+LIST_MARGIN = 0.15  # a list item may score this far under the best one: items differ from each other
+COMPARISON_SLACK = 0.1  # a document's best sentence may be this far under the threshold to be compared
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _quote(text: str, n: int) -> str:
+    return f"> {_one_line(text)} [{n}]"
+
+
+def missing_part(question: str, plan: Plan, vocabulary: Mapping[str, float] | None) -> str | None:
+    """What the documents lack for ``question``, in words, where a check can tell; else None."""
+    if plan.scope.unresolved:
+        return "None of the indexed documents is the one the question names."
+    absent = answer_checks.missing_names(question, vocabulary) if vocabulary is not None else []
+    if absent:
+        return f"The documents never mention {', '.join(absent)}."
+    who = answer_checks.speaker(question)
+    if who:
+        return f"No passage gives {who}'s own words on this."
+    verb = answer_checks.yes_no_verb(question)
+    if verb:
+        return f'No passage says "{verb}" about what the question asks.'
+    return None
+
+
+def quoted_span(s: ScoredSentence, passages: Mapping[int, Passage], question: str) -> str:
+    """The sentence, with the sentence before it when it needs it to answer (pronoun, "he said", a name)."""
+    passage = passages[s.passage_n]
+    before = [(a, b) for a, b in split_sentences(passage.text) if b <= s.start]
+    previous = passage.text[before[-1][0] : before[-1][1]] if before else None
+    if (
+        previous
+        and "\n\n" not in passage.text[before[-1][1] : s.start]
+        and direct_answers.needs_previous(s.text, previous, answer_checks.names(question))
+    ):
+        return passage.text[before[-1][0] : s.end]
+    return s.text
+
+
+def with_context(
+    s: ScoredSentence, passages: Mapping[int, Passage], documents: Mapping[str, Document], question: str
+) -> str:
+    """The quoted span with the document's sentence before it, for checks (who is speaking in "..., he
+    said"), even when that sentence is outside the passage and so cannot be quoted with it."""
+    span = quoted_span(s, passages, question)
+    document = documents.get(s.doc_id) if documents else None
+    if document is None:
+        return span
+    at = passages[s.passage_n].start + s.start
+    window = max(0, at - 600)
+    before = [(a, b) for a, b in split_sentences(document.text, window, at) if b <= at]
+    return (document.text[before[-1][0] : before[-1][1]] + " " + span) if before else span
+
+
+def _is_sentence(text: str) -> bool:
+    """A whole sentence (not a heading or byline) that can be quoted as the lead-in of another."""
+    return len(text.split()) >= 6 and text.rstrip("”’\"' )]")[-1:] in ".!…:;"
+
+
+def continued_speech(s: ScoredSentence, passage: Passage, span: str) -> str:
+    """``span`` with the speaker's next words: a following sentence of the same paragraph that opens a
+    quotation, after a sentence that reports speech ("'...,' X told TASS. 'We laid out ...'")."""
+    if "”" not in s.text and '"' not in s.text:
+        return span
+    after = [(a, b) for a, b in split_sentences(passage.text) if a >= s.end]
+    if not after or "\n\n" in passage.text[s.end : after[0][0]]:
+        return span
+    following = passage.text[after[0][0] : after[0][1]]
+    if not following.startswith(("“", '"')):
+        return span
+    return span + passage.text[s.end : after[0][1]]
+
+
+def fact(
+    gen: ExtractiveGenerator,
+    question: str,
+    passages: Sequence[Passage],
+    history: Sequence[Turn],
+    *,
+    speech: bool = False,
+) -> list[str]:
+    """Lines for a single-answer question: an answer line when one can be copied, then the quotes.
+
+    ``speech``: a request for someone's words, which go on into the next quoted sentence.
+    """
+    chosen = gen.select(question, passages, history)
+    if not chosen:
+        return []
+    by_n = {p.n: p for p in passages}
+    spans = [quoted_span(s, by_n, question) for s in chosen]
+    if speech:
+        spans = [continued_speech(s, by_n[s.passage_n], span) for s, span in zip(chosen, spans, strict=True)]
+    lines = []
+    head = direct_answers.answer_line(question, spans[0])
+    if head:
+        lines.append(f"**{head}**")
+    lines += [_quote(text, s.passage_n) for s, text in zip(chosen, spans, strict=True)]
+    return lines
+
+
+def multi_part(
+    gen: ExtractiveGenerator, plan: Plan, passages: Sequence[Passage], history: Sequence[Turn]
+) -> list[str]:
+    """Each part answered in turn; a part the documents do not answer is named as such."""
+    parts = plan.kind.parts
+    lines, answered = [], 0
+    for i, part in enumerate(parts):
+        # A later part leans on the first ("... and when was it resumed?"): score it with the first's words.
+        asked = part if i == 0 else f"{part} {parts[0]}"
+        found = fact(gen, part if i == 0 else asked, passages, history)
+        if found:
+            answered += 1
+            lines += [f"*{part}*", *found]
+        else:
+            lines.append(f"*{part}* The documents do not answer this part.")
+    return lines if answered else []
+
+
+def _by_document(sentences: Sequence[ScoredSentence]) -> dict[str, list[ScoredSentence]]:
+    groups: dict[str, list[ScoredSentence]] = {}
+    for s in sentences:
+        groups.setdefault(s.doc_id, []).append(s)
+    return groups
+
+
+def _grouped(chosen: dict[str, list[ScoredSentence]], passages: Sequence[Passage], titled: bool) -> list[str]:
+    """Quotes in document order under each document's title (when there are several documents)."""
+    starts = {p.n: p.start for p in passages}
+    titles = {p.doc_id: p.title for p in passages}
+    lines = []
+    for doc_id, group in chosen.items():
+        if not group:
+            continue
+        if titled:
+            lines.append(f"**{titles[doc_id]}**")
+        for s in sorted(group, key=lambda s: starts[s.passage_n] + s.start):
+            lines.append(_quote(s.text, s.passage_n))
+    return lines
+
+
+def summary(gen: ExtractiveGenerator, question: str, passages: Sequence[Passage], argue: bool) -> list[str]:
+    """Central, varied sentences of each document (arguing ones for an argument), in document order."""
+    scored = gen.score_sentences(question, passages)
+    if not scored:
+        return []
+    groups = _by_document(scored)
+    starts = {p.n: p.start for p in passages}
+    weights = summaries.ARGUMENT if argue else summaries.SUMMARY
+    per_doc = (ARGUMENT_SENTENCES if argue else SUMMARY_SENTENCES) - (1 if len(groups) > 1 else 0)
+    chosen: dict[str, list[ScoredSentence]] = {}
+    for doc_id, group in groups.items():
+        vectors = gen._vectors([s.text for s in group])
+        similarity = np.array([s.similarity for s in group])
+        offsets = [starts[s.passage_n] + s.start for s in group]
+        worth = summaries.worth([s.text for s in group], offsets, vectors, similarity, weights)
+        chosen[doc_id] = [group[i] for i in summaries.mmr(worth, vectors, per_doc)]
+    return _grouped(chosen, passages, titled=True)
+
+
+def argument(
+    gen: ExtractiveGenerator, question: str, plan: Plan, passages: Sequence[Passage], history: Sequence[Turn]
+) -> list[str]:
+    """For a named document, its arguing sentences; otherwise the arguing sentences that answer the question."""
+    if plan.scope.doc_ids:
+        return summary(gen, question, passages, argue=True)
+    scored = gen.eligible(question, passages, history)
+    if not scored or scored[0].score < gen.threshold:
+        return []
+    floor = max(gen.threshold, scored[0].score - gen.margin)
+    ranked = sorted(
+        (s for s in scored if s.score >= floor),
+        key=lambda s: s.score + (0.1 if summaries.ARGUING.search(s.text) else 0.0),
+        reverse=True,
+    )
+    return _grouped(_by_document(ranked[:ARGUMENT_SENTENCES]), passages, titled=False)
+
+
+def comparison(
+    gen: ExtractiveGenerator, question: str, plan: Plan, passages: Sequence[Passage], history: Sequence[Turn]
+) -> list[str]:
+    """One or two sentences per document on the asked topic, under each document's title.
+
+    Documents the question names are each quoted; otherwise a document is compared only when its best
+    sentence comes close to the threshold (it says something on the topic).
+    """
+    scored = gen.eligible(topic(question), passages, history)
+    if not scored or scored[0].score < gen.threshold:
+        return []
+    arguing = 0.1 if asks_argument(question) else 0.0  # "their advice": prefer the sentences that advise
+    chosen = {}
+    for doc_id, group in _by_document(scored).items():
+        group = sorted(
+            group,
+            key=lambda s: s.score + (arguing if summaries.ARGUING.search(s.text) else 0.0),
+            reverse=True,
+        )
+        best = max(s.score for s in group)
+        if not plan.scope.doc_ids and best < gen.threshold - COMPARISON_SLACK:
+            continue
+        chosen[doc_id] = group[:1] + [s for s in group[1:2] if s.score >= best - gen.margin / 2]
+    return _grouped(chosen, passages, titled=True)
+
+
+def listing(
+    gen: ExtractiveGenerator, question: str, passages: Sequence[Passage], history: Sequence[Turn]
+) -> list[str]:
+    """Every sentence that holds an item of the list, varied, grouped by document."""
+    scored = gen.eligible(question, passages, history)
+    if not scored or scored[0].score < gen.threshold:
+        return []
+    pool = [s for s in scored if s.score >= max(gen.threshold, scored[0].score - LIST_MARGIN)]
+    vectors = gen._vectors([s.text for s in pool])
+    picked = [pool[i] for i in summaries.mmr(np.array([s.score for s in pool]), vectors, LIST_ITEMS)]
+    picked = [s for s in picked if s.score >= scored[0].score - LIST_MARGIN]
+    groups = _by_document(picked)
+    return _grouped(groups, passages, titled=len(groups) > 1)
+
+
+def metadata(plan: Plan, passages: Sequence[Passage], documents: Mapping[str, Document]) -> list[str]:
+    """The asked metadata of the named document(s), or of the best passage's document."""
+    doc_ids = plan.scope.doc_ids or tuple(dict.fromkeys(p.doc_id for p in passages))[:1]
+    if not doc_ids or plan.kind.field is None:
+        return []
+    return metadata_answers.answer(
+        plan.kind.field, [d for d in doc_ids if d in documents], passages, documents
+    )
+
+
+def structured(gen: ExtractiveGenerator, question: str, passages: Sequence[Passage]) -> list[str]:
+    """A code block (for a how-to question) or a table row under its header, when one answers better than
+    every sentence; empty otherwise. The block is quoted whole, so the verified quote keeps its lines."""
+    how_to = bool(units.HOW_TO.search(question))
+    found: dict[tuple[str, int], units.Unit] = {}
+    for p in passages:
+        for unit in (units.code_blocks(p.n, p.text) if how_to else []) + units.table_rows(p.n, p.text):
+            found.setdefault((p.doc_id, p.start + unit.start), unit)
+    if not found:
+        return []
+    candidates = list(found.values())
+    scores = gen.score_texts(question, [u.context for u in candidates])
+    best = max(range(len(candidates)), key=scores.__getitem__)
+    sentences = gen.eligible(question, passages)
+    if scores[best] < gen.threshold or (sentences and sentences[0].score > scores[best]):
+        return []
+    unit = candidates[best]
+    by_n = {p.n: p for p in passages}
+    if unit.kind == "row" and unit.header is not None:
+        header = by_n[unit.passage_n].text[unit.header[0] : unit.header[1]]
+        return [_quote(header, unit.passage_n) + "\n" + _quote(unit.text, unit.passage_n)]
+    heading = units.heading_before(by_n[unit.passage_n].text, unit.start)
+    lines = [f"Under *{heading}*:"] if heading else []
+    return [*lines, _quote(unit.text, unit.passage_n)]

@@ -1,0 +1,86 @@
+"""Answers about a document itself: who wrote it, when, where it was published, its title, its link.
+
+The values come from the document's metadata (read at ingestion from bylines, datelines, meta tags, front
+matter, PDF properties); the quote is the line of the document that says it (the byline, the dateline), so
+the citation opens where the document states it. A document whose text never states the value gets the value
+with that said, and no quote.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+
+from ..ingest.dates import parse_date
+from ..types import Document, Passage
+
+FIELD_NAMES = {"author": "author", "date": "date", "outlet": "published in", "title": "title", "link": "link"}
+MAX_LINE_WORDS = 14  # a byline or dateline is short; a sentence that mentions the author is not one
+
+
+def value(document: Document, field: str) -> str | None:
+    """The metadata value ``field`` of ``document``, or None when the document does not record it."""
+    return {
+        "author": document.author,
+        "date": document.date,
+        "outlet": document.publication,
+        "title": document.title,
+        "link": document.url,
+    }.get(field)
+
+
+def _lines(passage: Passage) -> Iterator[tuple[int, int, str]]:
+    for m in re.finditer(r"[^\n]+", passage.text):
+        line = m.group(0).strip()
+        if line:
+            start = m.start() + m.group(0).index(line)
+            yield start, start + len(line), line
+
+
+def _states(line: str, document: Document, field: str) -> bool:
+    """Whether ``line`` is where the document states ``field`` (a short line, not a sentence about it)."""
+    if len(line.split()) > MAX_LINE_WORDS and field != "title":
+        return False
+    folded = line.casefold()
+    if field == "author":
+        return any(a.casefold() in folded for a in document.authors)
+    if field == "date":
+        return document.date is not None and parse_date(line) == document.date
+    if field == "title":
+        return " ".join(folded.split()) == " ".join(document.title.casefold().split())
+    wanted = value(document, field)
+    return bool(wanted) and wanted.casefold() in folded
+
+
+def stating_line(document: Document, field: str, passages: Sequence[Passage]) -> tuple[Passage, str] | None:
+    """The first line of ``document`` among ``passages`` that states ``field``, with its passage."""
+    for passage in sorted((p for p in passages if p.doc_id == document.doc_id), key=lambda p: p.start):
+        for _, _, line in _lines(passage):
+            if _states(line, document, field):
+                return passage, line
+    return None
+
+
+def answer(
+    field: str, doc_ids: Sequence[str], passages: Sequence[Passage], documents: Mapping[str, Document]
+) -> list[str]:
+    """Answer lines for ``field`` of each of ``doc_ids``: the value, then the quoted line that states it."""
+    out: list[str] = []
+    for doc_id in doc_ids:
+        document = documents[doc_id]
+        found = value(document, field)
+        label = FIELD_NAMES[field]
+        if not found:
+            out.append(f"*{document.title}* does not record its {label}.")
+            continue
+        stated = stating_line(document, field, passages)
+        if stated is None:
+            out.append(
+                f"*{document.title}* — {label}: {found} (from the document's metadata; its text does not "
+                "state it, so there is no quote)."
+            )
+            continue
+        passage, line = stated
+        head = f"*{document.title}* — {label}: {found}" if field != "title" else f"Title: {found}"
+        out.append(f"{head}\n\n> {line} [{passage.n}]")
+    return out

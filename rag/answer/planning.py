@@ -1,0 +1,77 @@
+"""What to retrieve for a question, given its kind and the documents it names.
+
+A fact needs the best few passages of the whole index; a question about one named document needs passages
+of that document only; a summary needs most of the document; a comparison needs passages of each document;
+a metadata question needs the document's opening (its byline and dateline).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ..retrieve.retrieval import Hit, Retriever
+from ..types import Document, Passage
+from .question_kinds import DOCUMENT_KINDS, QuestionKind, classify
+from .scoping import Scope, resolve
+
+SUMMARY_CHUNKS = 12  # passages of one document a summary chooses its sentences from
+PER_DOCUMENT = 3  # passages per document for a comparison or a summary of several documents
+MAX_DOCUMENTS = 4  # documents a comparison or a summary of "the articles" covers
+LIST_PASSAGES = 8  # a list gathers items from more passages than a single fact needs
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A question's kind and the documents it names."""
+
+    kind: QuestionKind
+    scope: Scope
+
+
+def plan(question: str, documents: Mapping[str, Document], query: str | None = None) -> Plan:
+    """The kind of ``question`` and the documents it is about (``documents``: the index's documents).
+
+    ``query`` is the question made standalone (a follow-up with the question before it): the documents it
+    names are looked for there, the kind in the question itself.
+    """
+    kind = classify(question)
+    document_kind = kind.kind in DOCUMENT_KINDS or kind.kind == "metadata"
+    scope = (
+        Scope() if kind.all_documents else resolve(query or question, documents, document_kind=document_kind)
+    )
+    return Plan(kind, scope)
+
+
+def retrieve(retriever: Retriever, query: str, k: int, the_plan: Plan) -> list[Passage]:
+    """The numbered passages to answer ``query`` from, as ``the_plan`` needs them."""
+    kind, scoped = the_plan.kind.kind, the_plan.scope.doc_ids
+    if kind == "metadata" and scoped:
+        hits: list[Hit] = []
+        for doc_id in scoped[:MAX_DOCUMENTS]:
+            found = retriever.search(query, 50, doc_ids=[doc_id])
+            # The document's first chunk holds its byline and dateline.
+            first = min(found, key=lambda h: retriever.index.chunks[h.row].start, default=None)
+            hits += [h for h in [first, *found[:2]] if h is not None]
+        return retriever.passages(_unique(hits)[: max(k, len(scoped))])
+    if kind in ("summary", "argument") and scoped:
+        per = SUMMARY_CHUNKS if len(scoped) == 1 else SUMMARY_CHUNKS // 2
+        hits = [h for d in scoped[:MAX_DOCUMENTS] for h in retriever.search(query, per, doc_ids=[d])]
+        return retriever.passages(_unique(hits))
+    if kind in DOCUMENT_KINDS and not scoped:
+        # Every document on the topic gets its own passages, so none is left out for being ranked lower.
+        ranked = retriever.search(query, max(k, 20))
+        doc_ids = list(dict.fromkeys(retriever.index.chunks[h.row].doc_id for h in ranked))[:MAX_DOCUMENTS]
+        per = PER_DOCUMENT + (2 if kind == "summary" else 0)
+        hits = [h for d in doc_ids for h in retriever.search(query, per, doc_ids=[d])]
+        return retriever.passages(_unique(hits))
+    if kind == "comparison" and scoped:
+        hits = [h for d in scoped[:MAX_DOCUMENTS] for h in retriever.search(query, PER_DOCUMENT, doc_ids=[d])]
+        return retriever.passages(_unique(hits))
+    n = max(k, LIST_PASSAGES) if kind in ("list", "multi_part") else k
+    return retriever.passages(retriever.search(query, n, doc_ids=scoped))
+
+
+def _unique(hits: list[Hit]) -> list[Hit]:
+    seen: set[int] = set()
+    return [h for h in hits if not (h.row in seen or seen.add(h.row))]

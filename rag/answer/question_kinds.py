@@ -1,0 +1,219 @@
+"""What a question asks for: a fact, a document's metadata, a summary, an argument, a list, a comparison, ...
+
+Rules over the question's words, no model: they are cheap, predictable and tested with a table of examples
+(``tests/test_question_kinds.py``). The kind decides how the extractive generator answers (one sentence, the
+byline, several sentences of one document, one or two quotes per document) and how much is retrieved.
+Nothing here knows any particular document: names of documents are matched in ``scoping``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+KINDS = (
+    "fact",
+    "metadata",
+    "summary",
+    "argument",
+    "definition",
+    "list",
+    "comparison",
+    "yes_no",
+    "why_how",
+    "quote",
+    "multi_part",
+)
+# Kinds answered with sentences from across one or more whole documents rather than the single best sentence.
+DOCUMENT_KINDS = frozenset({"summary", "argument", "comparison"})
+
+_I = re.IGNORECASE
+_WH = r"(?:who|whom|what|when|where|which|why|how)"
+_METADATA = (
+    (
+        "author",
+        re.compile(
+            r"\bwho\s+(?:wrote|authored|penned)\b|\bauthor(?:s|ed)?\s+(?:of|is|was)\b|"
+            r"\bwritten\s+by\s+whom\b|\bwho\s+is\s+the\s+(?:author|writer)\b|\bbyline\b",
+            _I,
+        ),
+    ),
+    (
+        "date",
+        re.compile(
+            r"\bwhen\s+(?:was|were|did)\b.*\b(?:published|written|posted|released|come\s+out|"
+            r"came\s+out|appear)\b|\b(?:publication\s+)?date\s+of\s+(?:the|this|that)\b|"
+            r"\bwhat\s+is\s+the\s+date\b|\bdated\b",
+            _I,
+        ),
+    ),
+    (
+        "outlet",
+        re.compile(
+            r"\bwhere\s+(?:was|were)\b.*\b(?:published|printed|run|appear(?:ed)?)\b|"
+            r"\b(?:which|what)\s+(?:outlet|publication|website|site|newspaper|magazine|journal)\b"
+            r".*\b(?:publish|ran|run|carried|appear)",
+            _I,
+        ),
+    ),
+    (
+        "title",
+        re.compile(
+            r"\btitle\s+of\b|\bwhat\s+is\s+the\s+title\b|\bwhat\s+(?:is|was)\s+.*\b(?:article|"
+            r"piece|document|paper|report)\s+(?:called|titled|named)\b",
+            _I,
+        ),
+    ),
+    ("link", re.compile(r"\b(?:link|url|web\s*address)\b", _I)),
+)
+_SUMMARY = re.compile(
+    r"\bsummar(?:y|ise|ize|ies)\b|\bgist\b|\boverview\b|\btl;?\s?dr\b|\b(?:key|main)\s+(?:points|ideas|"
+    r"takeaways)\b|\bwhat\s+is\s+(?:the|this|that)\s+(?:article|piece|document|paper|report)\s+about\b|"
+    r"\bin\s+a\s+nutshell\b|\bbrief(?:ly)?\s+(?:recap|describe)\b",
+    _I,
+)
+_COMPARISON = re.compile(
+    r"\bcompar(?:e|ed|es|ison)\b|\bdiffer(?:s|ent|ence|ences)?\b|\b(?:dis)?agree\b|\bcontrast\b|"
+    r"\bversus\b|\bvs\.?\s|\bsimilar(?:ity|ities)?\b|\bin\s+common\b",
+    _I,
+)
+_QUOTE = re.compile(
+    r"\bquote\b|\bexact\s+words\b|\bown\s+words\b|\bverbatim\b|\bword\s+for\s+word\b|\bexactly\s+(?:did|does)\b",
+    _I,
+)
+_ARGUMENT = re.compile(
+    r"\barguments?\b|\bargue[sd]?\b|\brecommend(?:s|ed|ation|ations)?\b|\badvi[cs]e\b|\bsuggest(?:s|ed)?\b|"
+    r"\bpropos(?:e|es|al)\b|\b(?:author|article|piece|analysis|writer|paper)\b.*\b(?:warn|urge)s?\b|"
+    r"\b(?:article|piece|author|analysis)\b.*\bshould\b.*\bdo\b|\bwhat\s+should\b.*\bdo\b|\bthesis\b",
+    _I,
+)
+_LIST = re.compile(
+    r"^\s*(?:please\s+)?(?:list|enumerate|name)\b|\b(?:list|enumerate)\s+(?:the|all|every)\b", _I
+)
+_PLURAL_AFTER_WH = re.compile(
+    r"^\s*(?i:which|what)\s+(?i:(?:two|three|four|five|six|\d+|main|key|other)\s+)?"
+    r"(?:[A-Z]\w+\s+)?(\w+s)\b"
+)
+_NOT_PLURAL = frozenset(
+    [
+        "is",
+        "was",
+        "does",
+        "has",
+        "this",
+        "its",
+        "his",
+        "hers",
+        "yes",
+        "us",
+        "as",
+        "less",
+        "across",
+        "whereas",
+        "thus",
+        "perhaps",
+        "news",
+        "always",
+        "unless",
+        "series",
+    ]
+)
+_YES_NO = re.compile(
+    r"^\s*(?:did|does|do|is|are|was|were|will|would|can|could|has|have|had|should|must)\b", _I
+)
+_WHY_HOW = re.compile(r"^\s*(?:why\b|how\b(?!\s+(?:many|much|long|old|often|far|big|large)\b))", _I)
+_DEFINITION = re.compile(
+    r"^\s*(?:what|who)\s+(?:is|are|was|were)\s+(?:an?\s+|the\s+)?(?:[\w“”\"'’.+&/-]+\s*){1,4}\??\s*$"
+    r"|^\s*(?:define|what\s+does\s+.{1,40}\s+(?:mean|stand\s+for))\b",
+    _I,
+)
+# "What was revenue in 2020?" asks for a value at a time, not what something is.
+_NOT_DEFINITION = re.compile(r"\d|\b(?:in|during|after|before|since|by)\b", _I)
+# A second question joined to the first: "..., and when ...", "...? What ...".
+_PART_BREAK = re.compile(rf"(?:,?\s+and\s+(?={_WH}\b)|\?\s+(?=[A-Z]))", _I)
+_ALL_DOCUMENTS = re.compile(
+    r"\b(?:the|all|both|each|every|these|those)\s+(?:the\s+)?(?:two\s+|three\s+)?(?:articles|documents|pieces|"
+    r"papers|reports|sources|texts|analyses|analysts|authors|writers)\b|\b(?:each|every)\s+(?:article|document|piece)\b",
+    _I,
+)
+
+
+@dataclass(frozen=True)
+class QuestionKind:
+    """What a question asks for.
+
+    ``kind`` is one of ``KINDS``; ``field`` the metadata asked for (author, date, outlet, title, link) for a
+    metadata question; ``parts`` the separate questions of a multi-part one (else the question alone);
+    ``all_documents`` whether it is about every document ("the articles").
+    """
+
+    kind: str
+    field: str | None = None
+    parts: tuple[str, ...] = ()
+    all_documents: bool = False
+
+
+# The framing comes first ("Compare what the documents say about X"); a later "said about" is part of X.
+_TOPIC = re.compile(
+    r"^\s*(?:\S+\s+){0,5}?(?:say|says|said|write|agree|disagree|differ|compare)\s+(?:about|on|regarding|over)\s+(.+)$",
+    _I,
+)
+
+
+def topic(question: str) -> str:
+    """What a comparison is about, without its framing ("what do the documents say about X" -> "X")."""
+    m = _TOPIC.search(question)
+    return m.group(1).strip(" ?.") if m and len(m.group(1).split()) >= 2 else question
+
+
+def asks_argument(question: str) -> bool:
+    """Whether the question asks what someone argues, recommends or advises."""
+    return bool(_ARGUMENT.search(question))
+
+
+def split_parts(question: str) -> tuple[str, ...]:
+    """The questions joined in ``question`` ("Who built it and when ...?"), each as its own question."""
+    pieces = [p.strip(" ,;") for p in _PART_BREAK.split(question.strip()) if p and p.strip(" ,;?")]
+    parts = []
+    for piece in pieces:
+        text = piece if piece.endswith("?") else piece + "?"
+        parts.append(text[0].upper() + text[1:])
+    return tuple(parts) if len(parts) > 1 else (question.strip(),)
+
+
+def _asks_list(question: str) -> bool:
+    if _LIST.search(question):
+        return True
+    m = _PLURAL_AFTER_WH.search(question)
+    return bool(m and m.group(1).lower() not in _NOT_PLURAL and not m.group(1).lower().endswith("ss"))
+
+
+def classify(question: str) -> QuestionKind:
+    """The kind of ``question`` (first matching rule wins, in the order of the checks below)."""
+    text = " ".join(question.split())
+    all_documents = bool(_ALL_DOCUMENTS.search(text))
+    for field, pattern in _METADATA:
+        if pattern.search(text):
+            return QuestionKind("metadata", field=field, parts=(text,), all_documents=all_documents)
+    if _SUMMARY.search(text):
+        return QuestionKind("summary", parts=(text,), all_documents=all_documents)
+    if _COMPARISON.search(text):
+        return QuestionKind("comparison", parts=(text,), all_documents=all_documents)
+    parts = split_parts(text)
+    if len(parts) > 1:
+        return QuestionKind("multi_part", parts=parts, all_documents=all_documents)
+    if _QUOTE.search(text):
+        kind = "quote"
+    elif _ARGUMENT.search(text):
+        kind = "argument"
+    elif _asks_list(text):
+        kind = "list"
+    elif _YES_NO.search(text):
+        kind = "yes_no"
+    elif _DEFINITION.search(text) and not _NOT_DEFINITION.search(text):
+        kind = "definition"
+    elif _WHY_HOW.search(text):
+        kind = "why_how"
+    else:
+        kind = "fact"
+    return QuestionKind(kind, parts=(text,), all_documents=all_documents)

@@ -1,0 +1,204 @@
+"""Which documents a question is about, when it names them: by title words, author, outlet or a quoted title.
+
+"Who wrote the National Interest piece?", "Summarize the article about the Ukraine standoff",
+"What is Suchkov's argument ...": each names one document (or one author's documents), and is answered from
+those alone. A question that refers to a document ("the article on X") that no indexed document matches is
+*unresolved*: a metadata question or a summary about it abstains rather than describe another document.
+
+Only the documents' own metadata (title, authors, outlet) is matched; nothing here knows any document.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+from ..index import lexical
+from ..types import Document
+
+# Catalogs are built from every document's metadata; past this many documents, scoping by title is skipped
+# (reading every document of a very large index for it would cost more than the question is worth).
+MAX_CATALOG = 50_000
+_DOCUMENT_WORD = re.compile(
+    r"\b(?:article|articles|piece|pieces|analysis|analyses|report|paper|document|essay|post|op-ed|story|"
+    r"brief|commentary|column|readme|page|manual|guide)\b",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"[\"“‘]([^\"”’]{8,200})[\"”’]|(?<![A-Za-z])'(.{8,200}?)'(?![A-Za-z])")
+_DESCRIPTOR = re.compile(
+    _DOCUMENT_WORD.pattern + r"\s+(?:about|on|regarding|concerning|covering|that\s+covers)\s+(.+)$",
+    re.IGNORECASE,
+)
+_PLURAL_REFERENCE = re.compile(r"\b(?:articles|pieces|analyses|documents|papers|reports)\b", re.IGNORECASE)
+_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b([A-Z][\w’'-]*\w)")
+_STRONG_TITLE = 0.8  # share of a title's words in the question that names it without saying "article"
+_MIN_TITLE_WORDS = 2  # distinctive title words a question must share with a title to name it
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The documents a question names (None: it names none), and whether it named one that is not indexed."""
+
+    doc_ids: tuple[str, ...] | None = None
+    unresolved: bool = False
+
+
+@dataclass(frozen=True)
+class _Entry:
+    doc_id: str
+    title: str
+    title_terms: frozenset[str]
+    authors: tuple[str, ...]
+    outlets: tuple[str, ...]
+
+
+class Catalog:
+    """The metadata of every document of one index, with how many titles each title word occurs in."""
+
+    def __init__(self, documents: Mapping[str, Document]) -> None:
+        docs = list(documents.values()) if len(documents) <= MAX_CATALOG else []
+        terms = lexical.tokenize([d.title for d in docs]) if docs else []
+        self.entries = [
+            _Entry(d.doc_id, d.title, frozenset(t), d.authors, _outlets(d))
+            for d, t in zip(docs, terms, strict=True)
+        ]
+        self.title_df = Counter(t for e in self.entries for t in e.title_terms)
+        self.texts = {d.doc_id: d.text.casefold() for d in docs}
+
+
+def _outlets(document: Document) -> tuple[str, ...]:
+    """The names a question may use for the document's outlet: its publication, its site's name."""
+    names = [document.publication or ""]
+    if document.url:
+        host = urlparse(document.url).netloc.lower().removeprefix("www.")
+        names.append(host.rsplit(".", 1)[0] if "." in host else host)
+    names += [n.rsplit(".", 1)[0] for n in names if re.search(r"\.[a-z]{2,4}$", n)]
+    return tuple(dict.fromkeys(n.strip() for n in names if len(n.strip()) >= 3))
+
+
+_CATALOGS: dict[int, tuple[Mapping[str, Document], Catalog]] = {}
+_LOCK = threading.Lock()
+
+
+def catalog(documents: Mapping[str, Document]) -> Catalog:
+    """The catalog of ``documents``, built once per documents mapping (one per loaded index generation)."""
+    with _LOCK:
+        cached = _CATALOGS.get(id(documents))
+        if cached is None or cached[0] is not documents:
+            if len(_CATALOGS) > 8:
+                _CATALOGS.clear()
+            cached = _CATALOGS[id(documents)] = (documents, Catalog(documents))
+        return cached[1]
+
+
+def _has_phrase(text: str, phrase: str) -> bool:
+    return bool(re.search(rf"(?<!\w){re.escape(phrase.casefold())}(?!\w)", text.casefold()))
+
+
+def _author_match(question: str, entry: _Entry) -> bool:
+    for author in entry.authors:
+        surname = author.split()[-1] if author.split() else ""
+        if _has_phrase(question, author) or (len(surname) >= 4 and _has_phrase(question, surname)):
+            return True
+    return False
+
+
+def _names_absent(question: str, doc_id: str, cat: Catalog) -> bool:
+    """Whether the question names something (a capitalised word) that the document never mentions."""
+    text = cat.texts.get(doc_id, "")
+    entry_words = " ".join(
+        e.title + " " + " ".join(e.authors + e.outlets) for e in cat.entries if e.doc_id == doc_id
+    )
+    for name in _NAME.findall(question):
+        word = name.casefold().removesuffix("'s").removesuffix("’s")
+        if len(word) < 3 or word in ("the", "what", "who", "when", "which", "how", "why", "where"):
+            continue
+        if word[:5] not in text and word not in entry_words.casefold():
+            return True
+    return False
+
+
+def resolve(question: str, documents: Mapping[str, Document], *, document_kind: bool = False) -> Scope:
+    """The documents ``question`` names.
+
+    Args:
+        question: the question as asked.
+        documents: the index's documents (their metadata is matched).
+        document_kind: the question asks about a document as a whole (metadata, summary, argument), so
+            title words name a document even without the word "article".
+    """
+    cat = catalog(documents)
+    if not cat.entries:
+        return Scope()
+    refers = bool(_DOCUMENT_WORD.search(question))
+    q_terms = set(lexical.tokenize([question])[0])
+    quoted = [a or b for a, b in _QUOTED.findall(question)]
+    found: list[str] = []
+    # A quoted title, or most of a title's words: the strongest signal.
+    for entry in cat.entries:
+        if (
+            any(q.strip(" ?.!").casefold() in entry.title.casefold() for q in quoted if len(q.split()) >= 3)
+            or entry.title_terms
+            and len(entry.title_terms & q_terms) / len(entry.title_terms) >= _STRONG_TITLE
+        ):
+            found.append(entry.doc_id)
+    if found:
+        return Scope(tuple(dict.fromkeys(found)))
+    by_person = [e for e in cat.entries if _author_match(question, e)]
+    by_outlet = [e for e in cat.entries if any(_has_phrase(question, o) for o in e.outlets)]
+    by_title: list[_Entry] = []
+    if refers or document_kind:
+        rare = max(1, len(cat.entries) // 100)
+        modifier = {t for t in _modifier_terms(question) if cat.title_df[t] == 1}
+        best = 0
+        for entry in cat.entries:
+            shared = sum(1 for t in entry.title_terms & q_terms if cat.title_df[t] <= rare)
+            # "the tomato article": one distinctive title word right before the document word is enough.
+            if shared < _MIN_TITLE_WORDS and entry.title_terms & modifier:
+                shared = _MIN_TITLE_WORDS
+            if shared >= _MIN_TITLE_WORDS and shared >= best:
+                by_title = [*by_title, entry] if shared == best else [entry]
+                best = shared
+        by_title = [e for e in by_title if not _names_absent(question, e.doc_id, cat)]
+    descriptor = _DESCRIPTOR.search(question)
+    topic = set(lexical.tokenize([descriptor.group(1)])[0]) if descriptor else set()
+    candidates = by_person or by_outlet
+    if candidates and by_title:
+        both = [e for e in candidates if e in by_title]
+        candidates = both or by_title
+    elif by_title:
+        candidates = by_title
+    elif candidates and topic and refers:
+        # "the <outlet> report on X": the outlet's documents about X only (X in the title).
+        candidates = [e for e in candidates if len(topic & e.title_terms) * 2 >= len(topic)]
+    if candidates:
+        return Scope(tuple(e.doc_id for e in candidates))
+    # It points at a document ("the article about X", "the X piece") that no indexed document matches.
+    unresolved = (
+        refers
+        and not _PLURAL_REFERENCE.search(question)
+        and bool(topic or by_person or by_outlet or _named_reference(question))
+    )
+    return Scope(unresolved=unresolved)
+
+
+def _modifier_terms(question: str) -> set[str]:
+    """The terms of the two words right before the document word ("the *Ukraine standoff* analysis")."""
+    m = _DOCUMENT_WORD.search(question)
+    if m is None:
+        return set()
+    words = question[: m.start()].split()[-2:]
+    return set(lexical.tokenize([" ".join(words)])[0]) if words else set()
+
+
+def _named_reference(question: str) -> bool:
+    """Whether a name comes right before the document word: "the Foreign Affairs article"."""
+    m = _DOCUMENT_WORD.search(question)
+    if m is None:
+        return False
+    before = question[: m.start()].split()[-3:]
+    return any(w[:1].isupper() and w.casefold() not in ("the", "this", "that") for w in before[1:] or before)

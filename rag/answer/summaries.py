@@ -1,0 +1,83 @@
+"""Choosing several sentences of a document: quoted summaries, arguments, comparisons and lists.
+
+A quoted summary is 3-5 of the document's own sentences, chosen for *centrality* (close to the document's
+mean sentence vector: what the whole text is about), the *lead* (the standfirst or first sentence states the
+point of a news or policy text) and *coverage* (maximal marginal relevance: each next sentence is penalised
+for resembling one already chosen), then shown in document order. An argument prefers sentences that argue
+("should", "must", "needs to"). Pure functions over sentence vectors and scores; the generator quotes them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+ARGUING = re.compile(
+    r"\b(?:should|must|need(?:s)?\s+to|ought\s+to|ha(?:ve|s)\s+to|it\s+is\s+(?:important|critical|essential|"
+    r"vital)|(?:we|they)\s+recommend|the\s+(?:best|right)\s+(?:way|course))\b",
+    re.IGNORECASE,
+)
+LEAD_BONUS = 0.15  # the first sentence of a document (standfirst, lead) states its point
+MMR_LAMBDA = 0.7  # relevance against redundancy when picking the next sentence
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How a sentence's worth is made up, per kind of answer."""
+
+    centrality: float
+    question: float
+    arguing: float
+    lead: float
+
+
+SUMMARY = Weights(centrality=1.0, question=0.3, arguing=0.0, lead=LEAD_BONUS)
+ARGUMENT = Weights(centrality=0.5, question=0.6, arguing=0.25, lead=LEAD_BONUS)
+
+
+def worth(
+    texts: Sequence[str],
+    offsets: Sequence[int],
+    vectors: np.ndarray,
+    similarity: np.ndarray,
+    weights: Weights,
+) -> np.ndarray:
+    """Each sentence's worth as a summary line of its document.
+
+    Args:
+        texts: the document's candidate sentences; offsets: where each begins in the document.
+        vectors: their unit vectors (rows); similarity: their cosine similarity to the question.
+        weights: how centrality, the question, arguing words and the lead count.
+    """
+    centroid = vectors.mean(axis=0)
+    norm = float(np.linalg.norm(centroid))
+    centrality = vectors @ (centroid / norm) if norm > 0 else np.zeros(len(texts))
+    lead = np.zeros(len(texts))
+    if len(offsets):
+        lead[int(np.argmin(offsets))] = 1.0
+    arguing = np.array([1.0 if ARGUING.search(t) else 0.0 for t in texts])
+    return (
+        weights.centrality * centrality
+        + weights.question * similarity
+        + weights.arguing * arguing
+        + weights.lead * lead
+    )
+
+
+def mmr(relevance: np.ndarray, vectors: np.ndarray, n: int, lam: float = MMR_LAMBDA) -> list[int]:
+    """Indices of up to ``n`` items, each chosen for relevance minus its similarity to those already chosen."""
+    chosen: list[int] = []
+    left = list(range(len(relevance)))
+    while left and len(chosen) < n:
+        if chosen:
+            redundancy = (vectors[left] @ vectors[chosen].T).max(axis=1)
+            value = lam * relevance[left] - (1 - lam) * redundancy
+        else:
+            value = relevance[left]
+        best = left[int(np.argmax(value))]
+        chosen.append(best)
+        left.remove(best)
+    return chosen

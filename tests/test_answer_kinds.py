@@ -1,0 +1,245 @@
+"""Kinds of questions answered on documents of other shapes: a markdown file with front matter, an HTML page
+with meta tags, a PDF with metadata and a BEIR-style JSONL corpus, indexed together with the real embedder.
+
+Each answer is checked the way the product promises: every quote is the cited document's exact text at its
+recorded span, and only the documents the question names are quoted.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from test_ingest import _pdf
+
+from rag import ask
+from rag.answer.pipeline import get_pipeline
+from rag.index.build import build_index
+from rag.index.store import load_index
+from rag.settings import Settings
+
+MARKDOWN = """---
+title: Growing Tomatoes on a City Balcony
+author: Kim Lee
+date: 2020-03-04
+---
+# Growing Tomatoes on a City Balcony
+
+By Kim Lee
+
+March 4, 2020
+
+Tomatoes grow well on a sunny balcony when they are planted in large pots with fresh compost.
+
+## Light and water
+
+Each plant needs at least six hours of direct sun every day to ripen its fruit. Water the pots deeply \
+in the morning, because wet leaves in the evening invite mould. A layer of straw on the soil keeps the \
+roots cool and slows evaporation during hot weeks.
+
+## Feeding
+
+Gardeners should feed the plants with a potassium-rich fertiliser once the first flowers open. Too much \
+nitrogen makes lush leaves but very few tomatoes. Pinching out the side shoots sends the plant's energy \
+into the fruit rather than into new stems.
+"""
+
+HTML = """<!doctype html><html><head>
+<title>Honey Bees in Decline | Garden Weekly</title>
+<meta name="author" content="Ann Writer">
+<meta property="og:title" content="Honey Bees in Decline">
+<meta property="og:site_name" content="Garden Weekly">
+<meta property="article:published_time" content="2021-06-15T08:00:00Z">
+</head><body><article>
+<h1>Honey Bees in Decline</h1>
+<p>Honey bee colonies have shrunk across the region for five years in a row, beekeepers report.</p>
+<p>Researchers blame a parasitic mite that weakens the bees over the winter months. Pesticides sprayed on \
+flowering crops also reduce the number of foragers that return to the hive.</p>
+<p>Gardeners can help by planting flowers that bloom from spring to late autumn. Water in a shallow dish \
+with stones gives the bees somewhere safe to drink on hot days.</p>
+</article></body></html>
+"""
+
+MANUAL = """# Rivet: a command-line tool for rivet tables
+
+## Installing Rivet
+
+Install the package and create its cache folder before the first run:
+
+```bash
+pip install rivet-tables
+rivet init --cache ~/.rivet
+```
+
+## Running the tests
+
+The test suite needs the development extras. Run the whole suite with:
+
+```bash
+pip install "rivet-tables[dev]"
+pytest -q tests/
+```
+
+## Settings
+
+| setting | default | meaning |
+| --- | --- | --- |
+| `RIVET_WIDTH` | 80 | widest table in characters |
+| `RIVET_CACHE` | ~/.rivet | where downloaded schemas are kept |
+| `RIVET_RETRIES` | 3 | attempts before a download fails |
+"""
+
+BEIR = [
+    {
+        "_id": "g1",
+        "title": "Drought tolerance in maize",
+        "text": "Maize lines carrying the root gene survived "
+        "four weeks without water in field trials. Their yield fell by a third, against two thirds for common "
+        "lines. The gene deepens the roots so that they reach water lower in the soil.",
+    },
+    {
+        "_id": "g2",
+        "title": "Soil bacteria and wheat growth",
+        "text": "Wheat grown in soil rich in nitrogen-fixing "
+        "bacteria needed less fertiliser in three seasons of trials. The bacteria also protected the young plants "
+        "against fungal disease. Farmers saved on average forty dollars per hectare.",
+    },
+]
+
+
+@pytest.fixture(scope="module")
+def shapes_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    base = tmp_path_factory.mktemp("shapes")
+    src = base / "docs"
+    src.mkdir()
+    (src / "tomatoes.md").write_text(MARKDOWN, encoding="utf-8")
+    (src / "bees.html").write_text(HTML, encoding="utf-8")
+    pdf = _pdf(
+        [
+            ["Compost and Soil Health", "Compost adds organic matter that holds water in sandy soil."],
+            ["Worms break the compost down into fine crumbs that roots can push through easily."],
+        ],
+        "<< /Title (Compost and Soil Health) /Author (Jane Roe) /CreationDate (D:20190102030405Z) >>",
+    )
+    (src / "compost.pdf").write_bytes(pdf)
+    (src / "manual.md").write_text(MANUAL, encoding="utf-8")
+    (src / "corpus.jsonl").write_text("\n".join(json.dumps(r) for r in BEIR) + "\n", encoding="utf-8")
+    build_index([src], index_dir=base / "vectors")
+    return base / "vectors"
+
+
+def _ask(question: str, index: Path):
+    return ask(question, index_dir=index, settings=Settings())
+
+
+def _doc(index: Path, title_word: str) -> str:
+    documents = load_index(index).documents
+    return next(d for d, doc in documents.items() if title_word in doc.title)
+
+
+def _verbatim(answer, index: Path) -> None:
+    documents = load_index(index).documents
+    for c in answer.citations:
+        assert c.verified
+        assert documents[c.doc_id].text[c.start : c.end] == c.quote
+
+
+def test_metadata_answer_quotes_the_byline_of_the_named_document(shapes_index: Path) -> None:
+    answer = _ask("Who wrote the article about growing tomatoes on a balcony?", shapes_index)
+    assert not answer.abstained and "Kim Lee" in answer.text
+    assert [c.doc_id for c in answer.citations] == [_doc(shapes_index, "Tomatoes")]
+    assert answer.citations[0].quote == "By Kim Lee"
+    _verbatim(answer, shapes_index)
+    dated = _ask("When was the tomato article published?", shapes_index)
+    assert "2020-03-04" in dated.text and dated.citations[0].quote == "March 4, 2020"
+
+
+def test_metadata_from_meta_tags_and_pdf_properties_is_given_without_a_quote(shapes_index: Path) -> None:
+    # The page states its author only in a meta tag: the answer gives it and says there is nothing to quote.
+    bees = _ask("Who is the author of the piece on honey bees?", shapes_index)
+    assert "Ann Writer" in bees.text and "metadata" in bees.text and not bees.citations
+    pdf = _ask("Who wrote the document on compost and soil health?", shapes_index)
+    assert "Jane Roe" in pdf.text
+
+
+def test_metadata_question_about_a_document_that_is_not_indexed_abstains(shapes_index: Path) -> None:
+    answer = _ask("Who wrote the article about volcano eruptions in Iceland?", shapes_index)
+    assert answer.abstained and not answer.citations and "Kim Lee" not in answer.text
+    assert (
+        "None of the indexed documents is the one the question names." in answer.text
+    )  # says what is missing
+
+
+def test_summary_quotes_several_sentences_of_the_named_document_in_order(shapes_index: Path) -> None:
+    answer = _ask("Summarize the article about growing tomatoes.", shapes_index)
+    target = _doc(shapes_index, "Tomatoes")
+    assert len(answer.citations) >= 3
+    assert {c.doc_id for c in answer.citations} == {target}
+    starts = [c.start for c in answer.citations]
+    assert starts == sorted(starts)  # shown in document order
+    _verbatim(answer, shapes_index)
+
+
+def test_summary_of_a_beir_abstract_named_by_its_title(shapes_index: Path) -> None:
+    answer = _ask("Give me a summary of 'Soil bacteria and wheat growth'.", shapes_index)
+    assert answer.citations and {c.doc_id for c in answer.citations} == {"g2"}
+    _verbatim(answer, shapes_index)
+
+
+def test_argument_prefers_sentences_that_recommend(shapes_index: Path) -> None:
+    answer = _ask("What does the tomato article recommend gardeners do?", shapes_index)
+    assert any("should" in c.quote for c in answer.citations)
+    assert {c.doc_id for c in answer.citations} == {_doc(shapes_index, "Tomatoes")}
+
+
+def test_comparison_quotes_each_document_under_its_title(shapes_index: Path) -> None:
+    answer = _ask("Compare what the documents say about roots and water in the soil.", shapes_index)
+    quoted = {c.doc_id for c in answer.citations}
+    assert len(quoted) >= 2
+    documents = load_index(shapes_index).documents
+    for doc_id in quoted:
+        assert f"**{documents[doc_id].title}**" in answer.text
+    _verbatim(answer, shapes_index)
+
+
+def test_fact_gets_an_answer_line_copied_from_its_quote(shapes_index: Path) -> None:
+    answer = _ask("How many hours of direct sun does each tomato plant need?", shapes_index)
+    first_line = answer.text.split("\n")[0]
+    assert first_line.startswith("**") and "six" in first_line
+    assert first_line.strip("*") in answer.citations[0].quote
+
+
+def test_a_question_in_two_parts_says_which_part_is_not_answered(shapes_index: Path) -> None:
+    answer = _ask("Why do researchers blame the mite, and how much does a hive cost?", shapes_index)
+    assert not answer.abstained
+    assert "The documents do not answer this part." in answer.text
+
+
+def test_retrieval_restricted_to_named_documents(shapes_index: Path) -> None:
+    retriever = get_pipeline(shapes_index, Settings()).retriever
+    target = _doc(shapes_index, "Compost")
+    hits = retriever.search("honey bees and parasitic mites", 5, doc_ids=[target])
+    assert hits and {retriever.index.chunks[h.row].doc_id for h in hits} == {target}
+    assert retriever.search("honey bees", 5, doc_ids=["no-such-document"]) == []
+
+
+def test_how_to_question_quotes_the_code_block_under_the_right_heading(shapes_index: Path) -> None:
+    answer = _ask("How do I run the tests of Rivet?", shapes_index)
+    assert len(answer.citations) == 1
+    quote = answer.citations[0].quote
+    assert quote.startswith("```bash") and quote.endswith("```") and "pytest -q tests/" in quote
+    assert "rivet init" not in quote  # the install block is another section's
+    # Shown as code: every line of the block inside the blockquote, the marker after the closing fence.
+    assert '> ```bash\n> pip install "rivet-tables[dev]"\n> pytest -q tests/\n> ```\n> [1]' in answer.text
+    _verbatim(answer, shapes_index)
+
+
+def test_table_value_is_answered_with_its_row_under_the_header(shapes_index: Path) -> None:
+    answer = _ask("How many retries does Rivet make before a download fails by default?", shapes_index)
+    quotes = [c.quote for c in answer.citations]
+    assert quotes == [
+        "| setting | default | meaning |",
+        "| `RIVET_RETRIES` | 3 | attempts before a download fails |",
+    ]
+    _verbatim(answer, shapes_index)

@@ -1,0 +1,98 @@
+"""The question-kind rules, as a table of examples: question -> kind (and metadata field, parts)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer.question_kinds import KINDS, classify, split_parts
+
+EXAMPLES = [
+    # facts
+    ("When did the company open its second factory?", "fact", None),
+    ("How many employees did the firm have in 2019?", "fact", None),
+    ("Which agency approved the vaccine?", "fact", None),
+    ("Where did the minister give the speech?", "fact", None),
+    ("What was total revenue in 2020?", "fact", None),
+    # metadata
+    ("Who wrote the piece on river pollution?", "metadata", "author"),
+    ("Who is the author of the report about school meals?", "metadata", "author"),
+    ("When was the article on solar panels published?", "metadata", "date"),
+    ("What is the date of the memo about the merger?", "metadata", "date"),
+    ("Where was the essay on urban gardens originally published?", "metadata", "outlet"),
+    ("Which outlet published the interview with the mayor?", "metadata", "outlet"),
+    ("What is the title of the paper by Jane Roe?", "metadata", "title"),
+    ("Give me the link to the original article.", "metadata", "link"),
+    # summaries
+    ("Summarize the article about the harbour expansion.", "summary", None),
+    ("Give me a summary of 'A Plan for Cleaner Rivers'.", "summary", None),
+    ("What is the gist of the report?", "summary", None),
+    ("What are the key points of the memo?", "summary", None),
+    ("TL;DR of the blog post?", "summary", None),
+    # arguments
+    ("What are the main arguments of the author?", "argument", None),
+    ("What does the report recommend the council do?", "argument", None),
+    ("What does the paper argue about tariffs?", "argument", None),
+    # definitions
+    ("What is photosynthesis?", "definition", None),
+    ("Who is Maria Lopez?", "definition", None),
+    ("What does GDP stand for?", "definition", None),
+    # lists
+    ("Which countries signed the treaty?", "list", None),
+    ("What three reasons does the author give?", "list", None),
+    ("List the steps to install the package.", "list", None),
+    # comparisons
+    ("Do the articles agree on the cause of the flood?", "comparison", None),
+    ("How does the first report differ from the second?", "comparison", None),
+    ("Compare what the documents say about wages.", "comparison", None),
+    # yes / no
+    ("Did the court approve the merger?", "yes_no", None),
+    ("Is the bridge open to traffic?", "yes_no", None),
+    ("Will the plant close next year?", "yes_no", None),
+    # why / how
+    ("Why did the board reject the offer?", "why_how", None),
+    ("How does the filter remove salt?", "why_how", None),
+    ("How do I run the tests?", "why_how", None),
+    # quote requests
+    ("Quote what the mayor said about the budget.", "quote", None),
+    ("What exactly did the minister say?", "quote", None),
+    ("Give me the governor's exact words on taxes.", "quote", None),
+    # several questions in one
+    ("Who built the dam and when was it finished?", "multi_part", None),
+    ("When was the law passed, and what did it change?", "multi_part", None),
+    ("What is the fee? When is it due?", "multi_part", None),
+]
+
+
+@pytest.mark.parametrize(("question", "kind", "field"), EXAMPLES)
+def test_question_kind(question: str, kind: str, field: str | None) -> None:
+    found = classify(question)
+    assert (found.kind, found.field) == (kind, field), question
+
+
+def test_every_kind_has_examples() -> None:
+    assert {kind for _, kind, _ in EXAMPLES} == set(KINDS)
+
+
+def test_parts_of_a_multi_part_question() -> None:
+    assert split_parts("Who built the dam and when was it finished?") == (
+        "Who built the dam?",
+        "When was it finished?",
+    )
+    assert split_parts("What is the fee? When is it due?") == ("What is the fee?", "When is it due?")
+    # "and" inside one question is not a second question
+    assert split_parts("What did the mayor and the council agree?") == (
+        "What did the mayor and the council agree?",
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "all_documents"),
+    [
+        ("Summarize the articles.", True),
+        ("Do both documents agree on the cost?", True),
+        ("What does each article say about wages?", True),
+        ("Summarize the article about wages.", False),
+    ],
+)
+def test_questions_about_every_document(question: str, all_documents: bool) -> None:
+    assert classify(question).all_documents is all_documents
