@@ -14,20 +14,24 @@ from .collection import (
     add_documents,
     get_document,
     list_documents,
+    remove_documents,
     safe_upload_name,
 )
 from .errors import (
     EncodingUnavailableError,
     GeneratorError,
+    IndexDamagedError,
     IndexMismatchError,
     IndexNotFoundError,
     InvalidQuestionError,
+    MissingDependencyError,
     ModelUnavailableError,
     RagError,
     SourceNotFoundError,
     UnknownGeneratorError,
 )
 from .index.build import IndexReport, build_index
+from .index.health import check_index
 from .index.store import load_index
 from .settings import Settings, default_index_dir
 from .types import Answer, Chunk, Citation, Document, Passage
@@ -39,10 +43,12 @@ __all__ = [
     "Document",
     "EncodingUnavailableError",
     "GeneratorError",
+    "IndexDamagedError",
     "IndexMismatchError",
     "IndexNotFoundError",
     "IndexReport",
     "InvalidQuestionError",
+    "MissingDependencyError",
     "ModelUnavailableError",
     "Passage",
     "RagError",
@@ -52,12 +58,14 @@ __all__ = [
     "ask",
     "ask_stream",
     "build_index",
+    "check_index",
     "clean_question",
     "load_index",
     "DocumentInfo",
     "add_documents",
     "get_document",
     "list_documents",
+    "remove_documents",
     "MAX_UPLOAD_BYTES",
     "UPLOAD_SUFFIXES",
     "available_generators",
