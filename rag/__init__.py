@@ -14,20 +14,24 @@ from .collection import (
     add_documents,
     get_document,
     list_documents,
+    remove_documents,
     safe_upload_name,
 )
 from .errors import (
     EncodingUnavailableError,
     GeneratorError,
+    IndexDamagedError,
     IndexMismatchError,
     IndexNotFoundError,
     InvalidQuestionError,
+    MissingDependencyError,
     ModelUnavailableError,
     RagError,
     SourceNotFoundError,
     UnknownGeneratorError,
 )
 from .index.build import IndexReport, build_index
+from .index.health import check_index
 from .index.store import load_index
 from .index.tokens import count_tokens
 from .passages import search
@@ -41,10 +45,12 @@ __all__ = [
     "Document",
     "EncodingUnavailableError",
     "GeneratorError",
+    "IndexDamagedError",
     "IndexMismatchError",
     "IndexNotFoundError",
     "IndexReport",
     "InvalidQuestionError",
+    "MissingDependencyError",
     "ModelUnavailableError",
     "Passage",
     "RagError",
@@ -54,6 +60,7 @@ __all__ = [
     "ask",
     "ask_stream",
     "build_index",
+    "check_index",
     "clean_question",
     "count_tokens",
     "load_index",
@@ -61,6 +68,7 @@ __all__ = [
     "add_documents",
     "get_document",
     "list_documents",
+    "remove_documents",
     "MAX_UPLOAD_BYTES",
     "UPLOAD_SUFFIXES",
     "available_generators",

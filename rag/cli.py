@@ -28,6 +28,10 @@ def _settings(args: argparse.Namespace) -> Settings:
     )
 
 
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 def _cmd_index(args: argparse.Namespace) -> int:
     from .index.build import build_index
 
@@ -36,9 +40,29 @@ def _cmd_index(args: argparse.Namespace) -> int:
         index_dir=args.index_dir,
         settings=_settings(args),
         progress=None if not args.quiet else False,
+        on_wait=_say,
     )
     print(report.summary() if report.changed else f"Up to date: {report.summary()}")
     return 0
+
+
+def _cmd_remove(args: argparse.Namespace) -> int:
+    from .index.build import remove_documents
+
+    report = remove_documents(
+        args.doc_ids, sources=args.source, index_dir=args.index_dir, settings=_settings(args), on_wait=_say
+    )
+    print(report.summary())
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from .index.health import check_index
+    from .settings import default_index_dir
+
+    result = check_index(args.index_dir or default_index_dir(), _settings(args))
+    print(result.text())
+    return 0 if result.ok else 1
 
 
 def _print_sources(answer) -> None:
@@ -93,7 +117,10 @@ def _cmd_ask(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    import ui.app  # lazily: gradio is an optional dependency (pip install -e '.[ui]')
+    from .optional import require
+
+    require("gradio", extra="ui", purpose="rag serve")  # one line, not a traceback, on a partial install
+    import ui.app  # lazily: gradio takes seconds to import
 
     auth = None
     if args.auth:
@@ -121,6 +148,9 @@ def _cmd_mcp(args: argparse.Namespace) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
+    from .optional import require
+
+    require("matplotlib", extra="eval", purpose="rag eval (its report.png)")  # before the work, not after
     from .evaluation.command import run_eval  # lazily: matplotlib and the evaluation load only for `rag eval`
 
     return run_eval(args, _settings(args))
@@ -203,10 +233,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--margin", type=float, default=0.02, help="floor = measured - margin (default 0.02)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_eval)
+
+    p = sub.add_parser(
+        "remove", help="remove documents from an index (uploads are deleted, other files kept)"
+    )
+    p.add_argument("doc_ids", nargs="*", metavar="DOC_ID", help="ids of the documents to remove")
+    p.add_argument(
+        "--source", action="append", default=[], metavar="PATH", help="stop indexing this recorded source"
+    )
+    p.add_argument("--index-dir", default=None, help="the index folder (default: vectors/)")
+    p.set_defaults(func=_cmd_remove)
+
+    p = sub.add_parser("check", help="report an index's health (exit 1 when it is damaged or missing)")
+    p.add_argument("--index-dir", default=None, help="the index folder (default: vectors/)")
+    p.set_defaults(func=_cmd_check)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (
+        sys.stdout,
+        sys.stderr,
+    ):  # a latin-1 terminal gets "?" for what it cannot show, not a crash
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s: %(message)s"

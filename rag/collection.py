@@ -9,6 +9,7 @@ characters. Each upload is read once in a hidden staging folder first; a broken 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -22,7 +23,9 @@ from typing import Any
 
 from .answer.pipeline import get_pipeline
 from .errors import RagError
-from .index.build import IndexReport, build_index
+from .index import health
+from .index.build import UPLOADS, IndexReport, build_index, plan_sources
+from .index.build import remove_documents as _remove
 from .index.store import read_manifest
 from .ingest import SkippedFile, UnreadableFileError, load_file
 from .settings import DEFAULT_INDEX_DIR, DEFAULT_SOURCES, Settings, default_index_dir
@@ -30,7 +33,6 @@ from .types import Document
 
 log = logging.getLogger(__name__)
 
-UPLOADS = "uploads"
 UPLOAD_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_NAME_CHARS = 120
@@ -129,7 +131,8 @@ def safe_upload_name(name: str) -> str:
 
 
 def _read_upload(item: Upload, max_bytes: int) -> tuple[str, bytes]:
-    """(safe name, content) of one upload, size checked before the whole file is read."""
+    """(safe name, content) of one upload, size checked before the whole file is read (an empty file gives
+    empty content: it is skipped and reported, not refused with the rest)."""
     if isinstance(item, tuple):
         name, data = item
         if not isinstance(data, bytes | bytearray):
@@ -147,27 +150,21 @@ def _read_upload(item: Upload, max_bytes: int) -> tuple[str, bytes]:
             f"{safe!r} is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB upload limit; "
             "split it into smaller files."
         )
-    if size == 0:
-        raise RagError(f"{safe!r} is empty; upload a file with text in it.")
     return safe, bytes(data) if isinstance(item, tuple) else Path(item).read_bytes()
 
 
 def _sources(index_dir: Path, uploads: Path) -> list[Path]:
-    """The index's recorded sources (paths relative to the index folder) plus the uploads folder."""
-    manifest = read_manifest(index_dir)
-    if manifest is None:  # a new index: the bundled one starts from the seeds, any other from uploads only
-        recorded = list(DEFAULT_SOURCES) if index_dir.resolve() == DEFAULT_INDEX_DIR.resolve() else []
-    else:
-        recorded = [index_dir / s for s in manifest.get("sources", [])]
-    missing = [str(p) for p in recorded if not p.exists()]
-    if missing:
-        raise RagError(
-            f"The index at {index_dir} was built from {', '.join(missing)}, which no longer exists; "
-            "restore it (or rebuild the index with `rag index`) before adding documents, so that "
-            "its documents are not dropped."
-        )
-    sources = [p for p in recorded if p.resolve() != uploads.resolve()]
-    return [*sources, uploads]
+    """What the build reads besides the uploads (their recorded sources), checked before anything is stored.
+
+    Raises:
+        RagError: a recorded source no longer exists (adding would drop its documents).
+    """
+    recorded = health.inspect(index_dir, count_lines=False).recorded
+    if recorded is None:  # a new index: the bundled one starts from the seeds, any other from uploads only
+        sources = list(DEFAULT_SOURCES) if index_dir.resolve() == DEFAULT_INDEX_DIR.resolve() else []
+        return [*sources, uploads]
+    plan_sources(index_dir, recorded)  # raises when a recorded source is gone
+    return [uploads]
 
 
 def _taken_ids(index_dir: Path, uploads: Path) -> dict[str, str]:
@@ -191,18 +188,21 @@ def add_documents(
     """Store ``files`` under ``<index_dir>/uploads/`` and index them with the index's existing sources.
 
     Only new and changed documents are embedded; the running app answers from the new generation as soon as it
-    is live. A file that cannot be read is listed in the report's ``skipped`` and stored nowhere; a file with
-    the name of an earlier upload replaces it.
+    is live. A file that cannot be read (empty, binary, broken) is listed in the report's ``skipped`` and stored
+    nowhere, and the others are added; a file with the name of an earlier upload replaces it. When the build
+    fails, the files this call stored are taken back out (and replaced ones restored), so nothing unindexed
+    is left in ``uploads/`` for a later build to pick up.
 
     Args:
         files: paths of files to add (stored under their own names), or ``(file name, content)`` pairs.
-        progress: called as ``progress(fraction, message)`` while the files are checked and indexed.
+        progress: called as ``progress(fraction, message)`` while the files are checked and indexed (and when
+            it waits for another build of this index to finish).
         max_bytes: the size limit per file (default 10 MB).
 
     Raises:
         RagError: no files, a name that holds a path, a suffix not allowed, a file over the size limit, a name
-            already used by a document from another source, or a recorded source that no longer exists.
-            Nothing is stored or indexed then.
+            already used by a document from another source, a recorded source that no longer exists, or no
+            file that could be read. Nothing is stored or indexed then.
     """
     if not files:
         raise RagError("No files to add; choose one or more .txt, .md, .html or .pdf files.")
@@ -237,29 +237,75 @@ def add_documents(
     # Hidden (never indexed), one per call (two uploads at once do not share it), removed whatever happens.
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=uploads))
     skipped: list[SkippedFile] = []
+    stored: list[
+        tuple[Path, Path | None]
+    ] = []  # (file in uploads/, the earlier upload it replaced, kept aside)
     try:
+        readable: list[tuple[str, Path]] = []
         for i, (name, data) in enumerate(received):
             report(0.1 + 0.3 * i / len(received), f"Reading {name}")
             staged = staging / name
             staged.write_bytes(data)
             try:
+                if not data.strip():
+                    raise UnreadableFileError("the file is empty")
                 load_file(staged, staging)
             except UnreadableFileError as e:
                 log.warning("Upload %s was not added: %s", name, e)
                 skipped.append(SkippedFile(name, str(e)))
                 continue
-            os.replace(staged, uploads / name)
+            readable.append((name, staged))
+        nothing_else = sources == [uploads] and read_manifest(index_dir) is None
+        if not readable and nothing_else and not any(p.is_file() for p in uploads.iterdir()):
+            raise RagError(
+                "None of the files could be read: " + "; ".join(f"{s.path} ({s.reason})" for s in skipped)
+            )
+        for name, staged in readable:
+            target = uploads / name
+            previous = None
+            if target.exists():
+                previous = staging / f".previous-{name}"
+                os.replace(target, previous)
+            os.replace(staged, target)
+            stored.append((target, previous))
+
+        report(0.4, "Indexing")
+        try:
+            built = build_index(
+                sources,
+                index_dir=index_dir,
+                settings=settings,
+                progress=False,
+                on_wait=lambda message: report(0.4, message),
+            )
+        except BaseException:
+            for target, previous in stored:  # take back what this call stored: nothing unindexed stays
+                with contextlib.suppress(OSError):
+                    if previous is not None:
+                        os.replace(previous, target)
+                    else:
+                        target.unlink()
+            raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-
-    report(0.4, "Indexing")
-    if not any(uploads.iterdir()) and not sources[:-1]:
-        raise RagError(
-            "None of the files could be read: " + "; ".join(f"{s.path} ({s.reason})" for s in skipped)
-        )
-    built = build_index(sources, index_dir=index_dir, settings=settings, progress=False)
     report(1.0, "Done")
     return replace(built, skipped=[*skipped, *built.skipped])
+
+
+def remove_documents(
+    doc_ids: Sequence[str],
+    index_dir: str | Path | None = None,
+    settings: Settings | None = None,
+) -> IndexReport:
+    """Remove documents from the index by id: an upload's file is deleted from ``uploads/``; a document from a
+    source folder stays on disk and is left out of later builds.
+
+    Raises:
+        RagError: no ids, an id not in the index, or nothing would be left.
+    """
+    if not doc_ids:
+        raise RagError("Choose one or more documents to remove.")
+    return _remove(list(doc_ids), index_dir=index_dir, settings=settings)
 
 
 def _glob_escape(text: str) -> str:
@@ -274,5 +320,6 @@ __all__ = [
     "add_documents",
     "get_document",
     "list_documents",
+    "remove_documents",
     "safe_upload_name",
 ]

@@ -26,8 +26,19 @@ class ModelUnavailableError(RagError):
     """A model (embedder or LLM) cannot be loaded: not installed, not cached, or not found."""
 
 
+class IndexDamagedError(IndexNotFoundError):
+    """The index folder holds an index that cannot be read as it is: a file missing, cut short or unparsable.
+
+    The message names what is damaged and the command that repairs it (``rag index --index-dir DIR``).
+    """
+
+
 class EncodingUnavailableError(RagError):
     """tiktoken's encoding file cannot be had offline."""
+
+
+class MissingDependencyError(RagError, ImportError):
+    """A package a command needs is not installed; the message gives the install command."""
 
 
 class InvalidQuestionError(RagError, ValueError):

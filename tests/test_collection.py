@@ -150,7 +150,6 @@ def test_upload_from_disk_and_replacing_an_upload(index, tmp_path):
         ([("../escape.txt", b"some text here")], "path"),
         ([("tool.sh", b"echo hi")], "allowed"),
         ([("big.txt", b"x" * 2048)], "upload limit"),
-        ([("empty.txt", b"")], "empty"),
         ([("000_ef786f168e0479b6.txt", NOTE.encode())], "would replace the indexed document"),
         ([("a.txt", NOTE.encode()), ("a.md", NOTE.encode())], "both be document"),
         ([], "No files"),

@@ -114,8 +114,12 @@ def test_a_folder_of_only_broken_files_keeps_the_previous_index(corpus: Path, tm
     (broken / "empty.txt").write_bytes(b"")
     (broken / "binary.txt").write_bytes(bytes(range(256)) * 4)
     with pytest.raises(RagError, match="No document could be read"):
-        build_index([broken], index_dir=tmp_path / "v")
+        build_index([broken], index_dir=tmp_path / "new")
+    assert store.current_generation(tmp_path / "new") is None
     assert store.current_generation(tmp_path / "v") == before
+    # Added to an index, they are reported; its documents stay (sources add up, nothing is dropped).
+    report = build_index([broken], index_dir=tmp_path / "v")
+    assert report.documents == 3 and report.removed == [] and len(report.skipped) == 2
 
 
 def test_broken_files_are_skipped_and_the_rest_indexed(corpus: Path, tmp_path: Path, embedder):

@@ -445,15 +445,17 @@ def test_load_file_raises_a_rag_error_for_broken_input(tmp_path: Path) -> None:
     assert ".jsonl" in SUPPORTED_SUFFIXES
 
 
-def test_duplicate_doc_ids_keep_the_first(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_files_that_would_share_an_id_keep_ids_of_their_own(tmp_path: Path) -> None:
     _write(tmp_path, "a.md", "First\n\nfrom markdown\n")
     _write(tmp_path, "a.txt", "Second\n\nfrom text\n")
-    with caplog.at_level(logging.WARNING):
-        result = load_documents([tmp_path])
-    assert [d.source_path for d in result.documents] == [str(tmp_path / "a.md")]
-    assert result.skipped[0].path == str(tmp_path / "a.txt")
-    assert "duplicate doc_id 'a'" in result.skipped[0].reason
-    assert "a.txt" in caplog.text
+    result = load_documents([tmp_path])
+    assert [(d.doc_id, Path(d.source_path).name) for d in result.documents] == [
+        ("a", "a.md"),
+        ("a.txt", "a.txt"),
+    ]
+    assert result.skipped == [] and "'a.txt'" in result.renamed[0]
+    again = load_documents([tmp_path, tmp_path / "a.txt"])  # sources that overlap: each file once
+    assert [d.doc_id for d in again.documents] == ["a", "a.txt"]
 
 
 def test_missing_source_raises_naming_the_path(tmp_path: Path) -> None:

@@ -79,17 +79,23 @@ def test_a_model_that_is_not_installed_says_what_to_do(tmp_path: Path):
         Embedder(str(empty)).dimension  # noqa: B018
 
 
-def test_missing_tiktoken_file_offline_says_what_to_install(tmp_path: Path, monkeypatch):
-    import tiktoken.registry
-
+def test_a_missing_or_damaged_tiktoken_file_says_to_reinstall(monkeypatch):
     import rag.index.tokens as tokens
 
-    monkeypatch.setattr(tokens, "_local_rank_files", lambda: [])
-    monkeypatch.setattr(tiktoken.registry, "ENCODINGS", {})  # tiktoken keeps loaded encodings per process
-    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path / "empty-cache"))
-    try:
+    monkeypatch.setattr(tokens.resources, "files", lambda _package: _Missing())
+    with pytest.raises(EncodingUnavailableError, match="missing from the installed package.*reinstall"):
         tokens.get_encoding.__wrapped__()
-    except EncodingUnavailableError as e:
-        assert "RAG_TIKTOKEN_FILE" in str(e) and "cl100k_base.tiktoken" in str(e)
-    else:
-        pytest.skip("this machine can download tiktoken's file, so the offline error cannot happen here")
+    monkeypatch.undo()
+    monkeypatch.setattr(tokens, "_rank_file_bytes", lambda: b"not the rank file\n")
+    with pytest.raises(EncodingUnavailableError, match="damaged.*reinstall"):
+        tokens.get_encoding.__wrapped__()
+
+
+class _Missing:
+    """importlib.resources' view of a package whose data file was left out of the install."""
+
+    def joinpath(self, *_parts):
+        return self
+
+    def read_bytes(self) -> bytes:
+        raise FileNotFoundError("cl100k_base.tiktoken")

@@ -307,6 +307,39 @@ def test_refused_upload_says_why(page, tmp_path):
     assert "Not added: notes.txt" in text and "binary" in text
 
 
+def test_the_documents_tab_removes_an_upload(page, tmp_path):
+    from playwright.sync_api import expect
+
+    note = tmp_path / "tide-tables.txt"
+    note.write_text(
+        "Tide tables of Wick\n\nThe harbour master of Wick kept the tide tables in a red ledger.\n"
+    )
+    assert "Added 1 document: tide-tables" in upload(page, note)
+    page.get_by_role("tab", name="Documents").click()
+    expect(page.locator("#documents")).to_contain_text("Tide tables of Wick")
+    page.locator("#remove-choice input").click()
+    page.get_by_role("option", name="Tide tables of Wick (tide-tables)").click()
+    page.locator("#remove").click()
+    expect(page.locator("#remove-report")).to_contain_text(
+        "Removed 1 document: tide-tables", timeout=ANSWER_TIMEOUT_MS
+    )
+    expect(page.locator("#documents")).not_to_contain_text("Tide tables of Wick")
+
+
+def test_the_api_checks_k_and_history_at_the_door(app_url):
+    from gradio_client import Client
+
+    client = Client(app_url, verbose=False)
+    for kwargs, message in (
+        ({"k": "abc"}, "whole number"),
+        ({"k": 2.5}, "whole number"),
+        ({"history": "hello"}, "history must be a list of turns"),
+        ({"history": [{"role": "user"}]}, "turn 0"),
+    ):
+        with pytest.raises(Exception, match=message):
+            client.predict(question="Who built the Bushehr nuclear power plant?", api_name="/ask", **kwargs)
+
+
 def test_eight_sessions_at_once_each_get_their_own_answer(browser, app_url):
     sessions = []
     for question in CONCURRENT:

@@ -59,10 +59,11 @@ def test_rag_serve_subprocess_answers_on_loopback_behind_auth(seeds_index, tmp_p
 
     shutil.copytree(seeds_index.parent, tmp_path / "copy")
     port = _free_port()
-    rag = Path(sys.executable).with_name("rag")
-    command = [str(rag), "serve", "--index-dir", str(tmp_path / "copy" / "vectors"), "--port", str(port),
-               "--auth", "alice:s3cret"]  # fmt: skip
+    # `python -m rag` from the checkout: the code under test, whichever checkout the venv was installed from
+    command = [sys.executable, "-m", "rag", "serve", "--index-dir", str(tmp_path / "copy" / "vectors"),
+               "--port", str(port), "--auth", "alice:s3cret"]  # fmt: skip
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               cwd=Path(__file__).resolve().parents[1],
                                env={**os.environ, "PYTHONUNBUFFERED": "1"})  # fmt: skip
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -86,3 +87,7 @@ def test_rag_serve_subprocess_answers_on_loopback_behind_auth(seeds_index, tmp_p
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+    output = process.stdout.read()
+    # Start-up lines for a `rag serve` user: the address, and --share (not Gradio's "set share=True").
+    assert f"Running on local URL:  http://127.0.0.1:{port}" in output
+    assert "rag serve --share" in output and "share=True" not in output and "Warning" not in output

@@ -13,6 +13,7 @@ The app's API (for ``gradio_client``):
 """
 
 import logging
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -134,6 +135,20 @@ def build_app(
                 upload_report = gr.HTML(elem_id="upload-report")
                 documents = gr.HTML(elem_id="documents")
                 refresh = gr.Button("Refresh the list", size="sm", variant="secondary")
+                with gr.Row(equal_height=True):
+                    to_remove = gr.Dropdown(
+                        [],
+                        multiselect=True,
+                        label="Remove documents",
+                        info="An uploaded file is deleted; a file from a source folder stays on disk and is "
+                        "no longer indexed.",
+                        elem_id="remove-choice",
+                        scale=4,
+                    )
+                    remove = gr.Button(
+                        "Remove from the index", variant="stop", elem_id="remove", scale=1, min_width=160
+                    )
+                remove_report = gr.HTML(elem_id="remove-report")
             with gr.Tab("Connect", id="connect-tab"):
                 connect = gr.Markdown(elem_id="connect")
 
@@ -147,15 +162,32 @@ def build_app(
         def upload(paths: list[str] | None, progress=gr.Progress()) -> tuple[str, str, None]:  # noqa: B008
             return chat.upload(paths, progress)
 
+        def choices() -> gr.Dropdown:
+            return gr.Dropdown(choices=chat.document_choices(), value=[])
+
         files.upload(
             upload,
             [files],
             [upload_report, documents, files],
             api_visibility="private",
             concurrency_limit=1,
+            concurrency_id="upload-remove",
             show_progress="full",
+        ).then(choices, None, to_remove, api_visibility="private")
+        remove.click(
+            chat.remove,
+            [to_remove],
+            [remove_report, documents],
+            api_visibility="private",
+            concurrency_limit=1,
+            concurrency_id="upload-remove",
+        ).then(choices, None, to_remove, api_visibility="private")
+        refresh.click(chat.documents_html, None, documents, api_visibility="private").then(
+            choices, None, to_remove, api_visibility="private"
         )
-        refresh.click(chat.documents_html, None, documents, api_visibility="private")
+        app.load(chat.documents_html, None, documents, api_visibility="private").then(
+            choices, None, to_remove, api_visibility="private"
+        )
 
         def export_conversation(conversation: Conversation | None) -> Any:
             if conversation is None or not conversation.answers:
@@ -170,7 +202,6 @@ def build_app(
 
         export.click(export_conversation, [conversation], [exported], api_visibility="private", queue=False)
         app.load(connect_text, None, connect, api_visibility="private", queue=False)
-        app.load(chat.documents_html, None, documents, api_visibility="private")
 
         def ask_api(
             question: str, k: int = 5, generator: str = "", history: list[dict[str, str]] | None = None
@@ -234,9 +265,14 @@ def serve(
     # Fails here, before a server starts, when there is no usable index; builds the bundled one if needed.
     documents = rag.list_documents(folder, settings=settings)
     log.info("Serving %d documents from %s", len(documents), folder)
+    warning = exposure_warning(host, port, share=share, auth=auth)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     threading.Thread(target=_warm_up, args=(folder, settings), name="warm-up", daemon=True).start()
     app = build_app(folder, settings, key_required=bool(api_key))
     app.queue(default_concurrency_limit=concurrency)
+    # Gradio's own start-up lines speak to Python users ("set share=True in launch()"): it is launched quiet,
+    # and the lines a `rag serve` user needs are printed instead.
     app.launch(
         server_name=host,
         server_port=port,
@@ -247,12 +283,40 @@ def serve(
         css=CSS,
         ssr_mode=False,
         show_error=False,
-        prevent_thread_lock=not block,
+        prevent_thread_lock=True,
         inbrowser=False,
-        quiet=not block,
+        quiet=True,
         app_kwargs={"lifespan": apis_lifespan(folder, settings, api_key=api_key, host=host)},
     )
+    if block:
+        print(f"* Running on local URL:  {app.local_url}", flush=True)
+        if not share:
+            print("* To open a public gradio.live link as well, start it with: rag serve --share", flush=True)
+        app.block_thread()
     return app
 
 
-__all__ = ["build_app", "serve"]
+def _loopback(host: str) -> bool:
+    host = host.strip("[]").lower()
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
+def exposure_warning(host: str, port: int, *, share: bool, auth: tuple[str, str] | None) -> str | None:
+    """A warning when the chat is reachable beyond this machine with no password, else None."""
+    if auth:
+        return None
+    if share:
+        return (
+            "Warning: --share opens a public gradio.live link without --auth: anyone who has the link can "
+            "ask questions, read the documents and add or remove documents. Add --auth USER:PASS."
+        )
+    if not _loopback(host):
+        return (
+            f"Warning: --host {host} makes the chat reachable from other machines, and without --auth anyone "
+            f"who can reach port {port} can ask questions, read the documents and add or remove documents. "
+            "Add --auth USER:PASS, or bind to 127.0.0.1 (the default)."
+        )
+    return None
+
+
+__all__ = ["build_app", "exposure_warning", "serve"]

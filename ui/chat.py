@@ -15,8 +15,9 @@ from typing import Any
 
 import rag
 
-from .documents import render_documents, render_upload_error, render_upload_report
+from .documents import render_documents, render_remove_report, render_upload_error, render_upload_report
 from .render import render_answer, render_draft, render_error, render_user
+from .sources import safe_url
 
 log = logging.getLogger(__name__)
 
@@ -154,19 +155,49 @@ class ChatApp:
 
         ``history`` is the conversation so far, ``[{"role": "user"|"assistant", "content": "..."}]``.
         """
+        # k and history are checked by ask() itself, so a malformed one is a message, not a traceback.
         answer = rag.ask(
             question,
-            k=int(k),
+            k=k,
             generator=generator or None,
             history=history or None,
             index_dir=self.index_dir,
             settings=self.settings,
         )
-        return answer.to_dict()
+        data = answer.to_dict()
+        for citation in data["citations"]:  # other clients may show it as a link: only http(s) addresses
+            citation["url"] = safe_url(citation.get("url"))
+        return data
 
     def api_documents(self) -> list[dict[str, Any]]:
         """Every indexed document: doc_id, title, author, date, url, chunks, source_path."""
-        return [d.to_dict() for d in rag.list_documents(self.index_dir, settings=self.settings)]
+        documents = [d.to_dict() for d in rag.list_documents(self.index_dir, settings=self.settings)]
+        for document in documents:
+            document["url"] = safe_url(document.get("url"))
+        return documents
+
+    # --- removing documents --------------------------------------------------------------------------------
+
+    def document_choices(self) -> list[tuple[str, str]]:
+        """(label, doc_id) of every indexed document, for the remove picker."""
+        try:
+            documents = rag.list_documents(self.index_dir, settings=self.settings)
+        except rag.RagError:
+            return []
+        return [(f"{d.title} ({d.doc_id})" if d.title != d.doc_id else d.doc_id, d.doc_id) for d in documents]
+
+    def remove(self, doc_ids: list[str] | None) -> tuple[str, str]:
+        """Remove the chosen documents. Returns (report HTML, document list HTML)."""
+        if not doc_ids:
+            return render_upload_error("Choose the documents to remove first."), self.documents_html()
+        try:
+            report = rag.remove_documents(list(doc_ids), index_dir=self.index_dir, settings=self.settings)
+        except rag.RagError as e:
+            return render_upload_error(str(e)), self.documents_html()
+        except Exception as e:  # never a stack trace in the browser
+            log.exception("Removing %s failed", doc_ids)
+            return render_upload_error(f"Removing failed ({type(e).__name__}: {e})."), self.documents_html()
+        return render_remove_report(report), self.documents_html()
 
 
 __all__ = ["ChatApp", "Conversation"]

@@ -56,9 +56,22 @@ def render_upload_report(report: IndexReport, uploaded: Sequence[str] = ()) -> s
     return f'<div class="upload-report">{"".join(parts)}</div>'
 
 
+def render_remove_report(report: IndexReport) -> str:
+    """What a removal did: the documents that left the index."""
+    removed = report.removed
+    parts = [
+        f'<div class="ok">Removed {len(removed)} document{"s" if len(removed) != 1 else ""}: '
+        f"{esc(', '.join(removed))}.</div>"
+        if removed
+        else '<div class="ok">Nothing was removed.</div>',
+        f'<div class="muted">{report.documents} documents, {report.chunks} chunks indexed.</div>',
+    ]
+    return f'<div class="upload-report">{"".join(parts)}</div>'
+
+
 def render_upload_error(message: str) -> str:
     """An upload refused as a whole (name, type, size): nothing was stored."""
     return f'<div class="upload-report"><div class="error" role="alert">{esc(message)}</div></div>'
 
 
-__all__ = ["render_documents", "render_upload_error", "render_upload_report"]
+__all__ = ["render_documents", "render_remove_report", "render_upload_error", "render_upload_report"]

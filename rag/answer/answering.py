@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import numbers
 import re
 import time
 import unicodedata
@@ -19,6 +20,9 @@ from .pipeline import Pipeline, get_pipeline
 from .quotes import verify_answer
 
 History = Sequence[Mapping[str, str]] | Sequence[Sequence[str]] | None
+_SURROGATE = re.compile(
+    "[\ud800-\udfff]"
+)  # never valid text: undecodable bytes (surrogateescape), half pairs
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
 log = logging.getLogger(__name__)
 
@@ -34,11 +38,18 @@ def clean_question(question: object, max_chars: int) -> tuple[str, list[str]]:
     """
     if not isinstance(question, str):
         raise InvalidQuestionError(f"The question must be text, not {type(question).__name__}.")
+    notes: list[str] = []
+    broken = len(_SURROGATE.findall(question))
+    if broken:  # bytes that were not UTF-8 (a latin-1 terminal), or half of a character: not encodable text
+        question = _SURROGATE.sub("\ufffd", question)
+        notes.append(
+            f"The question held {broken} character{'s' if broken != 1 else ''} that could not be read as text "
+            f"(bytes that are not UTF-8); {'they were' if broken != 1 else 'it was'} replaced by \ufffd."
+        )
     text = unicodedata.normalize("NFC", _CONTROL.sub(" ", question))
     text = " ".join(text.split())
     if not text:
         raise InvalidQuestionError("The question is empty: type a question about the documents.")
-    notes: list[str] = []
     if len(text) > max_chars:
         cut = text.rfind(" ", 0, max_chars)
         text = text[: cut if cut > max_chars // 2 else max_chars]
@@ -49,6 +60,54 @@ def clean_question(question: object, max_chars: int) -> tuple[str, list[str]]:
     if not any(ch.isalnum() for ch in text):
         raise InvalidQuestionError("The question has no words in it: type a question about the documents.")
     return text, notes
+
+
+def check_k(k: object) -> int | None:
+    """``k`` as an int (None stays None: the settings' default); a whole number from 1 to 50 is expected.
+
+    Raises:
+        InvalidQuestionError: anything else ("abc", 2.5, True, 0), with what is expected.
+    """
+    if k is None:
+        return None
+    whole = isinstance(k, numbers.Integral) or (isinstance(k, numbers.Real) and float(k).is_integer())
+    if isinstance(k, bool) or not whole or not 1 <= int(k) <= 50:
+        shown = repr(k) if len(repr(k)) <= 40 else repr(k)[:40] + "..."
+        raise InvalidQuestionError(
+            f"k must be between 1 and 50, a whole number of passages to retrieve; got {shown}."
+        )
+    return int(k)
+
+
+def check_history(history: object) -> None:
+    """Refuse a ``history`` that is not a list of turns, saying what is expected.
+
+    Expected: ``[{"role": "user"|"assistant", "content": text}, ...]`` or ``[[user text, assistant text], ...]``.
+
+    Raises:
+        InvalidQuestionError: the first thing that is not a turn, and where it is.
+    """
+    expected = (
+        "history must be a list of turns: [{'role': 'user' or 'assistant', 'content': text}, ...] "
+        "or [[user text, assistant text], ...]"
+    )
+    if history is None:
+        return
+    if isinstance(history, str | bytes | Mapping) or not isinstance(history, Sequence):
+        raise InvalidQuestionError(f"{expected}; got {type(history).__name__}.")
+    for i, item in enumerate(history):
+        if isinstance(item, Mapping):
+            ok = item.get("role") in ("user", "assistant", "system") and isinstance(item.get("content"), str)
+        else:
+            ok = (
+                isinstance(item, Sequence)
+                and not isinstance(item, str | bytes)
+                and 1 <= len(item) <= 2
+                and all(x is None or isinstance(x, str) for x in item)
+            )
+        if not ok:
+            shown = repr(item) if len(repr(item)) <= 60 else repr(item)[:60] + "..."
+            raise InvalidQuestionError(f"{expected}; turn {i} is {shown}.")
 
 
 def ask_stream(
@@ -69,9 +128,11 @@ def ask_stream(
     started = time.perf_counter()
     settings = settings or Settings.from_env()
     text, notes = clean_question(question, settings.max_question_chars)
+    k = check_k(k)
     k = settings.top_k if k is None else k
     if not 1 <= k <= 50:
         raise InvalidQuestionError(f"k must be between 1 and 50, got {k}.")
+    check_history(history)
     turns = normalise_history(history)
     pipeline = get_pipeline(Path(index_dir) if index_dir is not None else default_index_dir(), settings)
     retriever = pipeline.retriever

@@ -14,8 +14,8 @@ import threading
 from pathlib import Path
 
 from ..errors import IndexMismatchError, IndexNotFoundError
-from ..index import store
-from ..index.build import build_index, build_settings_record, source_fingerprints
+from ..index import health, store
+from ..index.build import build_index, build_settings_record, recorded_paths, source_fingerprints
 from ..index.embedding import Embedder, get_embedder
 from ..retrieve.retrieval import Retriever
 from ..settings import DEFAULT_INDEX_DIR, Settings
@@ -74,6 +74,9 @@ class Pipeline:
         if self._is_bundled():
             manifest = self._refresh_bundled(manifest)
         if manifest is None:
+            store.load_index(
+                self.index_dir
+            )  # raises what is wrong: no index, or a damaged one (and the repair)
             raise IndexNotFoundError(
                 f"No index at {self.index_dir}. Build one with: rag index SOURCES --index-dir {self.index_dir}"
             )
@@ -91,13 +94,14 @@ class Pipeline:
         return self.index_dir.resolve() == DEFAULT_INDEX_DIR.resolve()
 
     def _sources_changed(self, manifest: dict) -> bool:
-        sources = [(self.index_dir / s) for s in manifest.get("sources", [])]
+        sources = recorded_paths(self.index_dir, manifest)
         if not sources or not all(s.exists() for s in sources):
             return False
         return source_fingerprints(sources, self.index_dir) != manifest.get("files")
 
     def _refresh_bundled(self, manifest: dict | None) -> dict | None:
-        """Rebuild the bundled index when its seeds or the settings changed (incremental when only seeds did)."""
+        """Rebuild the bundled index when its seeds or the settings changed (incremental when only seeds did),
+        or when it is damaged."""
         settings_changed = manifest is not None and any(
             manifest.get(key) != value
             for key, value in build_settings_record(self.settings, self.embedder).items()
@@ -107,9 +111,11 @@ class Pipeline:
             or settings_changed
             or manifest.get("format_version") != store.FORMAT_VERSION
             or self._sources_changed(manifest)
+            or health.inspect(self.index_dir, count_lines=False).damaged  # repaired like a missing index
         ):
-            sources = [self.index_dir / s for s in (manifest or {}).get("sources", [])] or None
-            report = build_index(sources, index_dir=self.index_dir, settings=self.settings)
+            report = build_index(
+                None, index_dir=self.index_dir, settings=self.settings
+            )  # its recorded sources
             if report.changed:
                 log.info("Updated the bundled index: %s", report.summary())
             manifest = store.read_manifest(self.index_dir)

@@ -16,10 +16,13 @@ import contextlib
 import fcntl
 import functools
 import json
+import logging
 import os
+import shlex
 import shutil
+import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,12 +31,14 @@ import bm25s
 import faiss
 import numpy as np
 
-from ..errors import IndexMismatchError, IndexNotFoundError, RagError
+from ..errors import IndexDamagedError, IndexMismatchError, IndexNotFoundError, RagError
 from ..types import Chunk, Document
-from . import dense, lexical, tables
+from . import dense, health, lexical, tables
+from .health import CURRENT, Unreadable, reading
+
+log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
-CURRENT = "CURRENT"
 
 
 @dataclass
@@ -92,13 +97,12 @@ class StoredIndex:
 
 
 def current_generation(index_dir: Path) -> Path | None:
-    """The live generation folder, or None when there is no index here."""
-    pointer = index_dir / CURRENT
-    if not pointer.is_file():
+    """The live generation folder, or None when there is no index here (or ``CURRENT`` names nothing)."""
+    name, _problem = health.read_pointer(index_dir)
+    if name is None:
         return None
-    name = pointer.read_text(encoding="utf-8").strip()
     path = index_dir / name
-    return path if name and (path / "manifest.json").is_file() else None
+    return path if (path / "manifest.json").is_file() else None
 
 
 def read_manifest(index_dir: Path) -> dict[str, Any] | None:
@@ -107,9 +111,10 @@ def read_manifest(index_dir: Path) -> dict[str, Any] | None:
     if generation is None:
         return None
     try:
-        return json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
+        manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return manifest if isinstance(manifest, dict) else None
 
 
 def check_compatible(manifest: dict[str, Any], embedder: str, backend: str, index_dir: Path) -> None:
@@ -140,33 +145,61 @@ def check_compatible(manifest: dict[str, Any], embedder: str, backend: str, inde
 
 
 def load_index(index_dir: Path) -> StoredIndex:
-    """Read the live generation.
+    """Read the live generation, after checking that it is whole.
 
     Raises:
         IndexNotFoundError: no index at ``index_dir``.
+        IndexDamagedError: the index is there but damaged; the message says what and the repair command.
     """
+    index_dir = Path(index_dir)
     for _attempt in range(3):  # a concurrent build may retire a generation between reading CURRENT and it
-        generation = current_generation(index_dir)
-        if generation is None:
-            raise IndexNotFoundError(
-                f"No index at {index_dir}. Build one with: rag index SOURCES --index-dir {index_dir}"
-            )
-        try:
-            return _load_generation(generation)
-        except FileNotFoundError:
+        name, pointer_problem = health.read_pointer(index_dir)
+        if name is None:
+            if pointer_problem is None and not health.generations(index_dir):
+                raise IndexNotFoundError(
+                    f"No index at {index_dir}. Build one with: rag index SOURCES --index-dir {index_dir}"
+                )
+            raise IndexDamagedError(health.inspect(index_dir, count_lines=False).message())
+        path = index_dir / name
+        manifest, problems = health.generation_problems(path, count_lines=False)
+        if not problems:
+            try:
+                return _load_generation(path, manifest)
+            except Unreadable as e:  # the full check (line counts) names the damage best; else the error
+                problems = health.generation_problems(path, count_lines=True)[1] or [str(e)]
+        if health.read_pointer(index_dir)[0] != name:
             time.sleep(0.05)
+            continue  # a build made another generation live meanwhile: read that one
+        report = health.inspect(index_dir, count_lines=False)
+        report.problems = problems if report.healthy else report.problems
+        report.state = "damaged"
+        raise IndexDamagedError(report.message())
     raise IndexNotFoundError(f"The index at {index_dir} kept changing while it was read; try again.")
 
 
-def _load_generation(path: Path) -> StoredIndex:
-    manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-    if int(manifest.get("chunk_count") or 0) >= tables.LAZY_MIN_CHUNKS:
-        documents_view = tables.DocumentFile(path / "documents.jsonl", path.parent)
-        return _stored(
-            path, manifest, documents_view, tables.ChunkTable(path / "chunks.jsonl", documents_view)
-        )
+def load_generation(path: Path) -> StoredIndex:
+    """Load one generation folder (whole or not: ``health.Unreadable`` says what cannot be read)."""
+    manifest, problems = health.generation_problems(path, count_lines=False)
+    if problems:
+        raise Unreadable("; ".join(problems))
+    return _load_generation(path, manifest)
+
+
+def _load_generation(path: Path, manifest: dict[str, Any] | None = None) -> StoredIndex:
+    """Load one generation; ``Unreadable`` names the file that cannot be read, or that disagrees with the
+    manifest."""
+    if manifest is None:
+        with reading("manifest.json"):
+            manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    chunk_count = int(manifest.get("chunk_count") or 0)
+    if chunk_count >= tables.LAZY_MIN_CHUNKS:
+        with reading("documents.jsonl"):
+            documents_view = tables.DocumentFile(path / "documents.jsonl", path.parent)
+        with reading("chunks.jsonl"):
+            chunk_table = tables.ChunkTable(path / "chunks.jsonl", documents_view)
+        return _checked(_stored(path, manifest, documents_view, chunk_table))
     documents: dict[str, Document] = {}
-    with open(path / "documents.jsonl", encoding="utf-8") as f:
+    with reading("documents.jsonl"), open(path / "documents.jsonl", encoding="utf-8") as f:
         for line in f:
             record = json.loads(line)
             # Stored relative to the index folder, so a cloned repository's index points at its own files.
@@ -174,37 +207,120 @@ def _load_generation(path: Path) -> StoredIndex:
             document = Document.from_dict(record)
             documents[document.doc_id] = document
     chunks: list[Chunk] = []
-    with open(path / "chunks.jsonl", encoding="utf-8") as f:
+    with reading("chunks.jsonl"), open(path / "chunks.jsonl", encoding="utf-8") as f:
         for line in f:
             chunk_id, doc_id, start, end = json.loads(line)
             chunks.append(Chunk(chunk_id, doc_id, start, end, documents[doc_id].text[start:end]))
-    return _stored(path, manifest, documents, chunks)
+    return _checked(_stored(path, manifest, documents, chunks))
+
+
+def _checked(index: StoredIndex) -> StoredIndex:
+    """``index`` when what was read agrees with its manifest; ``Unreadable`` says where it does not."""
+    manifest = index.manifest
+    if isinstance(manifest.get("documents"), dict) and len(index.documents) != len(manifest["documents"]):
+        raise Unreadable(
+            f"documents.jsonl holds {len(index.documents):,} documents; "
+            f"the manifest lists {len(manifest['documents']):,}"
+        )
+    chunk_count = manifest.get("chunk_count")
+    if chunk_count is not None and len(index.chunks) != int(chunk_count):
+        raise Unreadable(
+            f"chunks.jsonl holds {len(index.chunks):,} chunks; the manifest says {int(chunk_count):,}"
+        )
+    if len(index.embeddings) != len(index.chunks):
+        raise Unreadable(
+            f"embeddings.npy holds {len(index.embeddings):,} vectors for {len(index.chunks):,} chunks"
+        )
+    if index.faiss_index.ntotal != len(index.chunks) or index.faiss_index.d != index.embeddings.shape[1]:
+        raise Unreadable(
+            f"dense.faiss holds {index.faiss_index.ntotal:,} vectors of {index.faiss_index.d} dimensions; "
+            f"embeddings.npy holds {len(index.chunks):,} of {index.embeddings.shape[1]}"
+        )
+    return index
 
 
 def _stored(
     path: Path, manifest: dict[str, Any], documents: Mapping[str, Document], chunks: Sequence[Chunk]
 ) -> StoredIndex:
+    with reading("embeddings.npy"):
+        embeddings = np.load(path / "embeddings.npy", mmap_mode="r")
+    with reading("dense.faiss"):
+        faiss_index = dense.load_faiss(path / "dense.faiss", manifest.get("dense_index"))
+    with reading("bm25/"):
+        bm25 = lexical.load_bm25(path / "bm25")
     return StoredIndex(
         path=path,
         manifest=manifest,
         documents=documents,
         chunks=chunks,
-        embeddings=np.load(path / "embeddings.npy", mmap_mode="r"),
-        faiss_index=dense.load_faiss(path / "dense.faiss", manifest.get("dense_index")),
-        bm25=lexical.load_bm25(path / "bm25"),
+        embeddings=embeddings,
+        faiss_index=faiss_index,
+        bm25=bm25,
     )
 
 
+LOCK = ".lock"
+Waiting = Callable[[str], Any]
+
+
+def _lock_holder(handle) -> str:
+    """Who holds the lock, as its holder wrote it: "process 123 (rag index seeds) since 12:00:01"."""
+    try:
+        handle.seek(0)
+        text = handle.read(2048).decode("utf-8", errors="replace").strip()
+        info = json.loads(text) if text else {}
+    except (OSError, ValueError):
+        info = {}
+    if not isinstance(info, dict) or "pid" not in info:
+        return "another process"
+    since = f" since {info['since']}" if info.get("since") else ""
+    command = f" ({info['command']})" if info.get("command") else ""
+    return f"process {info['pid']}{command}{since}"
+
+
 @contextlib.contextmanager
-def write_lock(index_dir: Path) -> Iterator[None]:
-    """One writer at a time per index folder (two `rag index` runs, or an upload during a rebuild)."""
+def write_lock(index_dir: Path, on_wait: Waiting | None = None) -> Iterator[None]:
+    """One writer at a time per index folder (two `rag index` runs, or an upload during a rebuild).
+
+    A writer that has to wait says so, once, and for whom: through ``on_wait(message)`` when given, else as a
+    log warning (which the CLI prints). The holder's process id, command and start time are in ``.lock``.
+    """
     index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / ".lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    fd = os.open(index_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)  # never truncated: it names the holder
+    with os.fdopen(fd, "r+b", buffering=0) as handle:
         try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            message = (
+                f"Waiting for the index at {index_dir}: it is being written by {_lock_holder(handle)}. "
+                "This run continues when that one has finished."
+            )
+            (on_wait or log.warning)(message)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            holder = {
+                "pid": os.getpid(),
+                "command": _command_line(),
+                "since": time.strftime("%Y-%m-%d %H:%M:%S"),
+            }
+            handle.seek(0)
+            handle.truncate()
+            handle.write(json.dumps(holder).encode("utf-8"))
             yield
         finally:
+            with contextlib.suppress(OSError):
+                handle.seek(0)
+                handle.truncate()
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _command_line() -> str:
+    """This process's command line, short, for the lock file ("rag index seeds --index-dir v")."""
+    argv = list(sys.argv)
+    if argv and os.path.basename(argv[0]) in ("rag", "__main__.py"):
+        argv[0] = "rag"
+    text = shlex.join(argv) if argv and argv[0] else "python"
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 def write_generation(
@@ -290,9 +406,9 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _remove_stale(index_dir: Path, keep: set[str]) -> None:
-    """Delete old generations and leftovers of crashed builds."""
+    """Delete old generations and leftovers of crashed builds (never what ``damaged/`` keeps)."""
     for entry in index_dir.iterdir():
-        stale_gen = entry.name.startswith("gen-") and entry.name not in keep
+        stale_gen = health.is_generation_name(entry.name) and entry.name not in keep
         crashed = entry.name.startswith(".gen-") and entry.name.endswith(".tmp")
         if entry.is_dir() and (stale_gen or crashed):
             shutil.rmtree(entry, ignore_errors=True)

@@ -1,68 +1,84 @@
-"""tiktoken's ``cl100k_base`` encoding, found offline.
+"""tiktoken's ``cl100k_base`` encoding, from the rank file that ships inside the package.
 
-tiktoken downloads its rank file on first use; these machines (and many users') have no network. So we look
-for the file ourselves before letting tiktoken try the network, and fail with the exact fix when it is nowhere.
+tiktoken downloads its rank files on first use, and many machines (offline, behind a proxy) cannot. So the
+package carries ``data/cl100k_base.tiktoken`` (1.6 MB, byte for byte the file tiktoken downloads), checks it
+against tiktoken's own sha256 when it is loaded, and builds the encoding from it: nothing is downloaded, no
+cache is read or written, and nothing outside the package is looked at.
 """
 
 from __future__ import annotations
 
+import base64
 import functools
-import os
-import shutil
-from pathlib import Path
+import hashlib
+from importlib import resources
 
 import tiktoken
 
 from ..errors import EncodingUnavailableError
-from ..settings import PROJECT_ROOT
 
 ENCODING_NAME = "cl100k_base"
-# The sha256 tiktoken itself checks for cl100k_base, and the cache file name it uses (sha1 of the download URL).
-_CL100K_SHA256 = "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7"
-_CL100K_CACHE_NAME = "9b5ad71b2ce5302211f9c61530b329a4922fc6a4"
+RANK_FILE = f"{ENCODING_NAME}.tiktoken"
+# The sha256 tiktoken itself checks for cl100k_base (tiktoken_ext/openai_public.py).
+CL100K_SHA256 = "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7"
+# cl100k_base's split pattern and special tokens, as tiktoken_ext/openai_public.py defines them (a test checks
+# they still agree with the installed tiktoken).
+CL100K_PATTERN = (
+    r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|"""
+    r"""\s*[\r\n]|\s+(?!\S)|\s"""
+)
+CL100K_SPECIAL_TOKENS = {
+    "<|endoftext|>": 100257,
+    "<|fim_prefix|>": 100258,
+    "<|fim_middle|>": 100259,
+    "<|fim_suffix|>": 100260,
+    "<|endofprompt|>": 100276,
+}
+_REINSTALL = "reinstall the package (pip install --force-reinstall rag-quotes, or bash .ci/setup in a clone)"
 
 
-def _local_rank_files() -> list[Path]:
-    """Where a copy of the rank file may lie on this machine, most explicit first."""
-    found: list[Path] = []
-    if explicit := os.environ.get("RAG_TIKTOKEN_FILE"):
-        found.append(Path(explicit))
-    found.append(PROJECT_ROOT.parent / "shared" / "tiktoken" / f"{ENCODING_NAME}.tiktoken")
-    return found
+def _rank_file_bytes() -> bytes:
+    try:
+        return resources.files(__package__).joinpath("data", RANK_FILE).read_bytes()
+    except OSError as e:
+        raise EncodingUnavailableError(
+            f"The tokenizer file rag/index/data/{RANK_FILE} is missing from the installed package; {_REINSTALL}."
+        ) from e
 
 
-def _prime_cache() -> None:
-    """Put a local rank file where tiktoken's own cache looks, so tiktoken loads (and hash-checks) it offline."""
-    cache_dir = Path(os.environ.get("TIKTOKEN_CACHE_DIR") or PROJECT_ROOT / ".cache" / "tiktoken")
-    cached = cache_dir / _CL100K_CACHE_NAME
-    if not cached.is_file():
-        source = next((p for p in _local_rank_files() if p.is_file()), None)
-        if source is None:
-            return  # nothing local: tiktoken will try the network
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-        shutil.copyfile(source, tmp)
-        os.replace(tmp, cached)
-    os.environ["TIKTOKEN_CACHE_DIR"] = str(cache_dir)
+def parse_ranks(data: bytes, expected_sha256: str = CL100K_SHA256) -> dict[bytes, int]:
+    """The BPE ranks of a ``.tiktoken`` rank file, after checking its sha256 (tiktoken's own format and check).
+
+    Raises:
+        EncodingUnavailableError: the file's sha256 is not the expected one (a damaged or altered copy).
+    """
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != expected_sha256:
+        raise EncodingUnavailableError(
+            f"The tokenizer file rag/index/data/{RANK_FILE} is damaged (sha256 {actual[:12]}..., expected "
+            f"{expected_sha256[:12]}...); {_REINSTALL}."
+        )
+    ranks: dict[bytes, int] = {}
+    for line in data.splitlines():
+        if line:
+            token, rank = line.split()
+            ranks[base64.b64decode(token)] = int(rank)
+    return ranks
 
 
 @functools.lru_cache(maxsize=1)
 def get_encoding() -> tiktoken.Encoding:
-    """The ``cl100k_base`` encoding, from a local rank file when one exists, else through tiktoken's download.
+    """The ``cl100k_base`` encoding, built from the rank file shipped in the package (checked by sha256).
 
     Raises:
-        EncodingUnavailableError: no local file and tiktoken could not download it.
+        EncodingUnavailableError: the shipped file is missing or damaged (the message says to reinstall).
     """
-    _prime_cache()
-    try:
-        return tiktoken.get_encoding(ENCODING_NAME)
-    except Exception as e:  # network errors come in many types from requests/urllib3
-        raise EncodingUnavailableError(
-            f"tiktoken's '{ENCODING_NAME}' encoding is not available offline and could not be downloaded. "
-            f"Get the rank file 'cl100k_base.tiktoken' (sha256 {_CL100K_SHA256[:12]}...) and set "
-            f"RAG_TIKTOKEN_FILE=/path/to/cl100k_base.tiktoken, or copy it to "
-            f"$TIKTOKEN_CACHE_DIR/{_CL100K_CACHE_NAME}. Cause: {type(e).__name__}"
-        ) from e
+    return tiktoken.Encoding(
+        name=ENCODING_NAME,
+        pat_str=CL100K_PATTERN,
+        mergeable_ranks=parse_ranks(_rank_file_bytes()),
+        special_tokens=CL100K_SPECIAL_TOKENS,
+    )
 
 
 def count_tokens(text: str) -> int:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from rag.errors import SourceNotFoundError
@@ -38,16 +39,27 @@ def _hidden(name: str) -> bool:
     return name.startswith(".")
 
 
-def find_source_files(sources: Sequence[str | Path]) -> list[tuple[Path, Path]]:
+def _is_index_folder(dirs: Sequence[str], names: Sequence[str]) -> bool:
+    """Whether a folder is an index (``CURRENT`` and ``gen-*`` generations): never a source of documents."""
+    return "CURRENT" in names and any(d.startswith("gen-") for d in dirs)
+
+
+def find_source_files(
+    sources: Sequence[str | Path], exclude: Sequence[str | Path] = ()
+) -> list[tuple[Path, Path]]:
     """Every file under the given files and folders, as ``(file, root it was found under)``.
 
     Folders are walked recursively (symlinked folders are not followed), hidden files and folders are skipped,
     and each folder's files come sorted by relative path; a file given directly is its own entry with its
-    parent as root. Files of any suffix are returned: ``load_documents`` reports the unsupported ones.
+    parent as root; a file that two sources hold is listed once, under the first. Folders in ``exclude`` (an index folder inside its source folder) and any index folder met
+    on the way are not walked. Files of any suffix are returned: ``load_documents`` reports the unsupported
+    ones.
 
     Raises SourceNotFoundError naming the first path that does not exist.
     """
+    excluded = {os.path.realpath(p) for p in exclude}
     found: list[tuple[Path, Path]] = []
+    seen: set[str] = set()
     for source in sources:
         path = Path(source)
         if not path.exists():
@@ -55,14 +67,24 @@ def find_source_files(sources: Sequence[str | Path]) -> list[tuple[Path, Path]]:
                 f"Source path not found: {path} (resolved: {path.resolve()}); pass an existing file or folder"
             )
         if path.is_file():
-            found.append((path, path.parent))
+            if os.path.realpath(path) not in seen:
+                seen.add(os.path.realpath(path))
+                found.append((path, path.parent))
             continue
         files: list[Path] = []
         for folder, dirs, names in os.walk(path):
+            if os.path.realpath(folder) in excluded or (
+                Path(folder) != path and _is_index_folder(dirs, names)
+            ):
+                dirs[:] = []
+                continue
             dirs[:] = [d for d in dirs if not _hidden(d)]  # prune so hidden trees are never walked
             files.extend(Path(folder) / n for n in names if not _hidden(n))
         files.sort(key=lambda f: f.relative_to(path).as_posix())
-        found.extend((f, path) for f in files if f.is_file())
+        for file in files:
+            if file.is_file() and os.path.realpath(file) not in seen:  # sources that overlap: each file once
+                seen.add(os.path.realpath(file))
+                found.append((file, path))
     return found
 
 
@@ -81,20 +103,84 @@ def read_source_text(path: Path) -> str:
     return decode_text(read_bytes(Path(path)))
 
 
-def load_documents(sources: Sequence[str | Path]) -> IngestResult:
+class _FileMeter:
+    """Turns one file's progress (a fraction) into bytes for ``on_bytes``, each byte counted once."""
+
+    def __init__(self, path: Path, on_bytes: Callable[[int], object] | None) -> None:
+        self.on_bytes = on_bytes
+        self.reported = 0
+        self.size = 0
+        if on_bytes is not None:
+            try:
+                self.size = path.stat().st_size
+            except OSError:
+                self.size = 0
+
+    def fraction(self, done: float) -> None:
+        # Cleaning is about four fifths of a large file's time; the rest is counted when the file is done.
+        target = int(self.size * 0.8 * min(max(done, 0.0), 1.0))
+        if self.on_bytes is not None and target > self.reported:
+            self.on_bytes(target - self.reported)
+            self.reported = target
+
+    def done(self) -> None:
+        if self.on_bytes is not None and self.size > self.reported:
+            self.on_bytes(self.size - self.reported)
+            self.reported = self.size
+
+
+def _unique_id(document: Document, path: Path, root: Path, taken: Mapping[str, str], same_root: bool) -> str:
+    """An id for ``document`` that no earlier document has: with the file's suffix when the earlier one is in
+    the same source folder (``notes.md`` beside ``notes.txt``), else with its source folder's name in front
+    (``b/notes`` for ``b/notes.txt``); a number when even that is taken."""
+    try:
+        relative = path.relative_to(root).as_posix()
+    except ValueError:
+        relative = path.name
+    if path.suffix.lower() == ".jsonl":
+        stem = Path(relative).with_suffix("").as_posix()
+        candidates = [f"{stem}/{document.doc_id}", f"{root.name}/{stem}/{document.doc_id}"]
+    elif same_root:
+        candidates = [relative, f"{root.name}/{relative}"]
+    else:
+        candidates = [f"{root.name}/{document.doc_id}", f"{root.name}/{relative}"]
+    for candidate in candidates:
+        if candidate and candidate not in taken:
+            return candidate
+    n = 2
+    while f"{document.doc_id}~{n}" in taken:
+        n += 1
+    return f"{document.doc_id}~{n}"
+
+
+def load_documents(
+    sources: Sequence[str | Path],
+    exclude: Sequence[str | Path] = (),
+    on_bytes: Callable[[int], object] | None = None,
+) -> IngestResult:
     """Documents from every supported file under ``sources``, in order, and the files that were skipped.
 
     Broken files are logged as warnings and listed in ``skipped``; unsupported suffixes are listed too but
-    only logged at debug level. A ``doc_id`` seen before is skipped with a warning (the first one wins).
+    only logged at debug level. Folders in ``exclude`` are not walked (see ``find_source_files``).
+    ``on_bytes(n)`` is told as the files are read, ``n`` bytes at a time (a large file's share while it is
+    being cleaned), for a progress bar.
+
+    Every document gets an id of its own: two files whose ids would be the same (``notes.txt`` in two source
+    folders, ``notes.md`` beside ``notes.txt``) keep both, the first under the plain id, a later one under an
+    id that adds its suffix or its source folder's name; ``renamed`` says which. Within one ``.jsonl`` a
+    repeated ``_id`` is skipped and reported.
 
     Raises SourceNotFoundError when a source path does not exist.
     """
     documents: list[Document] = []
     skipped: list[SkippedFile] = []
-    seen: dict[str, str] = {}
-    for path, root in find_source_files(sources):
+    renamed: list[str] = []
+    seen: dict[str, str] = {}  # doc_id -> the file it came from
+    roots: dict[str, Path] = {}  # doc_id -> the source folder it was found under
+    for path, root in find_source_files(sources, exclude):
+        meter = _FileMeter(path, on_bytes)
         try:
-            loaded, skipped_lines = load_path(path, root)
+            loaded, skipped_lines = load_path(path, root, meter.fraction if on_bytes else None)
         except UnsupportedFileTypeError as e:
             logger.debug("Skipping %s: %s", path, e)
             skipped.append(SkippedFile(str(path), str(e)))
@@ -103,13 +189,18 @@ def load_documents(sources: Sequence[str | Path]) -> IngestResult:
             logger.warning("Skipping %s: %s", path, e)
             skipped.append(SkippedFile(str(path), str(e)))
             continue
+        finally:
+            meter.done()
         skipped.extend(skipped_lines)
         for document in loaded:
-            first = seen.setdefault(document.doc_id, document.source_path)
-            if first is not document.source_path:
-                reason = f"duplicate doc_id {document.doc_id!r}, already loaded from {first}"
-                logger.warning("Skipping %s: %s", path, reason)
-                skipped.append(SkippedFile(str(path), reason))
-                continue
+            if document.doc_id in seen:
+                same_root = roots[document.doc_id] == root
+                unique = _unique_id(document, path, root, seen, same_root)
+                note = f"{path} is indexed as {unique!r} ({seen[document.doc_id]} has the id {document.doc_id!r})"
+                logger.info("%s", note)
+                renamed.append(note)
+                document = replace(document, doc_id=unique)
+            seen[document.doc_id] = document.source_path
+            roots[document.doc_id] = root
             documents.append(document)
-    return IngestResult(documents, skipped)
+    return IngestResult(documents, skipped, renamed)

@@ -10,6 +10,7 @@ blank line: that break becomes a single space.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rag.ingest.dates import parse_date
@@ -21,6 +22,7 @@ from rag.types import SourceSegment
 # author box's name are kept too: they are where the document states its outlet and author, so an answer
 # about them can quote the document there (the rest of the author box, bios and roles, is still dropped).
 KEPT_ROLES = frozenset({"title", "byline", "date", "body", "attribution", "author-name"})
+_PROGRESS_STEP = 256 * 1024  # characters between two progress reports of split_blocks
 _BLANK_LINES = re.compile(r"\n[ \t\r]*\n(?:[ \t\r]*\n)*")
 _HEADING_MARK = re.compile(r"[ \t]{0,3}(#{1,6})[ \t]")
 # Section headings of page furniture, matched against a whole (short) block.
@@ -74,12 +76,22 @@ class Page:
         return [b for b, r in zip(self.blocks, self.roles, strict=True) if r == role]
 
 
-def split_blocks(original: str, start: int = 0, *, markdown: bool = True) -> list[Block]:
-    """The blank-line separated blocks of ``original[start:]``, each with its markup-free pieces."""
+def split_blocks(
+    original: str, start: int = 0, *, markdown: bool = True, progress: Callable[[float], object] | None = None
+) -> list[Block]:
+    """The blank-line separated blocks of ``original[start:]``, each with its markup-free pieces.
+
+    ``progress(fraction)`` is called now and then with the share of ``original`` done (a large file takes
+    a while: about a second per megabyte).
+    """
     blocks: list[Block] = []
     pos = start
+    reported = start
     for m in [*_BLANK_LINES.finditer(original, start), None]:
         end = m.start() if m else len(original)
+        if progress is not None and end - reported >= _PROGRESS_STEP:
+            progress(end / len(original))
+            reported = end
         raw = original[pos:end]
         if raw.strip():
             heading = _HEADING_MARK.match(raw) if markdown else None

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from rag.ingest.dates import parse_date
-from rag.ingest.metadata import split_authors
+from rag.ingest.metadata import split_authors, web_url
 from rag.ingest.result import SkippedFile
 from rag.types import Document
 
@@ -42,7 +42,7 @@ def _record_document(record: Any, line: bytes, path: Path) -> Document:
         title=str(record.get("title") or ""),
         authors=_authors(meta.get("authors") or meta.get("author")),
         date=parse_date(date) if isinstance(date, str) else None,
-        url=meta.get("url") if isinstance(meta.get("url"), str) else None,
+        url=web_url(meta.get("url")),
         publication=meta.get("journal") if isinstance(meta.get("journal"), str) else None,
         source_path=str(path),
         content_hash=hashlib.sha256(line).hexdigest(),
@@ -53,16 +53,24 @@ def _record_document(record: Any, line: bytes, path: Path) -> Document:
 def read_jsonl(data: bytes, path: Path) -> tuple[list[Document], list[SkippedFile]]:
     """One document per good line; one ``SkippedFile`` (``path:line``) per broken line, logged as a warning.
 
-    ``content_hash`` is the sha256 of the line's bytes without its line ending. Blank lines are ignored.
+    ``content_hash`` is the sha256 of the line's bytes without its line ending. Blank lines are ignored. A
+    repeated ``_id`` is skipped (and reported): the first record under an id is the one indexed.
     """
     documents: list[Document] = []
     skipped: list[SkippedFile] = []
+    first_line: dict[str, int] = {}  # doc_id -> the line it was first seen on
     for number, line in enumerate(data.split(b"\n"), start=1):
         line = line.rstrip(b"\r")
         if not line.strip():
             continue
         try:
-            documents.append(_record_document(json.loads(line.decode("utf-8")), line, path))
+            document = _record_document(json.loads(line.decode("utf-8")), line, path)
+            first = first_line.setdefault(document.doc_id, number)
+            if first != number:  # two records under one id would share chunk ids: the second is refused
+                raise ValueError(
+                    f"repeated _id {document.doc_id!r} (first on line {first}); only that one is indexed"
+                )
+            documents.append(document)
         except UnicodeDecodeError:
             reason = "not UTF-8; re-save the file as UTF-8"
         except json.JSONDecodeError as e:

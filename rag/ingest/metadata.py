@@ -58,6 +58,25 @@ def proper_case(title: str, original: str) -> str:
     return title
 
 
+def web_url(url: object) -> str | None:
+    """``url`` when it is an absolute ``http(s)`` address, else None: a ``javascript:``, ``data:`` or relative
+    address from a document's front matter or meta tags is never passed on to a reader or another client."""
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or not parts.netloc
+        or any(c in url for c in "\x00\r\n\t ")
+    ):
+        return None
+    return url
+
+
 def site_address(original: str) -> str | None:
     """The site a page came from: the scheme and host of absolute links whose paths match its relative links.
 

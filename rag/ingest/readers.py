@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from rag.ingest.clean import KEPT_ROLES, assemble, classify, split_blocks
@@ -11,16 +13,25 @@ from rag.ingest.dates import parse_date
 from rag.ingest.errors import UnreadableFileError, UnsupportedFileTypeError
 from rag.ingest.htmlpage import read_html
 from rag.ingest.jsonl import read_jsonl
-from rag.ingest.metadata import Metadata, page_metadata, split_authors
+from rag.ingest.metadata import Metadata, page_metadata, split_authors, web_url
 from rag.ingest.pdf import read_pdf
 from rag.ingest.result import SkippedFile
 from rag.types import Document, SourceSegment
 
+Progress = Callable[[float], object]
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".jsonl")
 MAX_FILE_BYTES = 50 * 1024 * 1024
 _FRONT_MATTER = re.compile(r"\ufeff?---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)", re.S)
 _MARKDOWN_HINTS = re.compile(r"\]\([^)\s]*\)|\*\*\S|^#{1,6}[ \t]|\(<https?://|^\s*\[[^\]]+\]\(", re.M)
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_CONTROL_TEXT = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+# UTF-32's little-endian mark begins with UTF-16's, so it is tried first.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 def doc_id_for(path: Path, root: Path) -> str:
@@ -46,8 +57,19 @@ def read_bytes(path: Path) -> bytes:
         raise UnreadableFileError(f"cannot read it ({e.strerror or e})") from e
 
 
+def bom_encoding(data: bytes) -> str | None:
+    """``"utf-16"`` or ``"utf-32"`` when ``data`` starts with that encoding's byte-order mark, else None."""
+    return next((encoding for bom, encoding in _BOMS if data.startswith(bom)), None)
+
+
 def check_text_bytes(data: bytes) -> None:
-    """Raise UnreadableFileError when ``data`` is empty (or only whitespace) or looks binary."""
+    """Raise UnreadableFileError when ``data`` is empty (or only whitespace) or looks binary.
+
+    UTF-16 and UTF-32 files with a byte-order mark are text (their NUL bytes are half of each character).
+    """
+    if bom_encoding(data):
+        decode_text(data)
+        return
     if not data.strip():
         raise UnreadableFileError("the file is empty")
     head = data[:8192]
@@ -58,11 +80,27 @@ def check_text_bytes(data: bytes) -> None:
 
 
 def decode_text(data: bytes) -> str:
-    """The file's text decoded as UTF-8 (a byte-order mark stays as the first character; cleaning drops it).
+    """The file's text: UTF-8, or UTF-16/UTF-32 when the file starts with their byte-order mark (which is
+    dropped; a UTF-8 byte-order mark stays as the first character, and cleaning drops it).
 
     Raises UnreadableFileError for an empty file, a binary one, or one that is not UTF-8: encodings are never
     guessed, because a wrong guess silently corrupts every quote taken from the file.
     """
+    encoding = bom_encoding(data)
+    if encoding:
+        try:
+            text = data.decode(encoding)  # the codec reads the mark for the byte order, and drops it
+        except UnicodeDecodeError as e:
+            raise UnreadableFileError(
+                f"the file starts with a {encoding.upper()} byte-order mark but is not valid {encoding.upper()} "
+                f"(at byte {e.start}); re-save it as UTF-8"
+            ) from e
+        if not text.strip():
+            raise UnreadableFileError("the file is empty")
+        head = text[:4096]
+        if "\x00" in head or len(_CONTROL_TEXT.findall(head)) > len(head) // 10:
+            raise UnreadableFileError("it looks binary (NUL or control characters), not text")
+        return text
     check_text_bytes(data)
     try:
         return data.decode("utf-8")
@@ -70,6 +108,15 @@ def decode_text(data: bytes) -> str:
         raise UnreadableFileError(
             f"the file is not UTF-8 (invalid byte at offset {e.start}); re-save it as UTF-8"
         ) from e
+
+
+def jsonl_bytes(data: bytes) -> bytes:
+    """A ``.jsonl`` file's bytes as UTF-8 lines: a UTF-16/32 file is re-encoded, a UTF-8 byte-order mark
+    dropped (JSON does not allow one)."""
+    encoding = bom_encoding(data)
+    if encoding:
+        return decode_text(data).encode("utf-8")
+    return data.removeprefix(codecs.BOM_UTF8)
 
 
 def _front_matter(original: str) -> tuple[int, Metadata]:
@@ -100,13 +147,18 @@ def _front_matter(original: str) -> tuple[int, Metadata]:
     return m.end(), metadata
 
 
-def read_text_page(original: str, *, markdown_file: bool) -> tuple[str, tuple[SourceSegment, ...], Metadata]:
-    """Cleaned text of a text or markdown file, its map back to ``original``, and what it says of itself."""
+def read_text_page(
+    original: str, *, markdown_file: bool, progress: Progress | None = None
+) -> tuple[str, tuple[SourceSegment, ...], Metadata]:
+    """Cleaned text of a text or markdown file, its map back to ``original``, and what it says of itself.
+
+    ``progress(fraction)`` is told how far the cleaning has come (it is most of the time a large file takes).
+    """
     start, front = _front_matter(original) if markdown_file else (0, Metadata())
     if start == 0 and original.startswith("\ufeff"):
         start = 1  # a byte-order mark is not text; skipping it keeps "# Title" on the first line a heading
     markdown = markdown_file or _MARKDOWN_HINTS.search(original) is not None
-    page = classify(split_blocks(original, start, markdown=markdown))
+    page = classify(split_blocks(original, start, markdown=markdown, progress=progress))
     text, segments = assemble(page, original)
     metadata = page_metadata(page, original)
     kept_h1 = (
@@ -120,8 +172,13 @@ def read_text_page(original: str, *, markdown_file: bool) -> tuple[str, tuple[So
     return text, segments, front.over(metadata)
 
 
-def load_path(path: Path, root: Path) -> tuple[list[Document], list[SkippedFile]]:
-    """Documents from one file and, for JSONL, the lines skipped; UnreadableFileError for a broken file."""
+def load_path(
+    path: Path, root: Path, progress: Progress | None = None
+) -> tuple[list[Document], list[SkippedFile]]:
+    """Documents from one file and, for JSONL, the lines skipped; UnreadableFileError for a broken file.
+
+    ``progress(fraction)`` hears, for a large text file, how far its cleaning has come.
+    """
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise UnsupportedFileTypeError(
@@ -130,7 +187,7 @@ def load_path(path: Path, root: Path) -> tuple[list[Document], list[SkippedFile]
     data = read_bytes(path)
     if suffix == ".jsonl":
         check_text_bytes(data)  # each line is then decoded on its own, so one bad line does not cost the file
-        return read_jsonl(data, path)
+        return read_jsonl(jsonl_bytes(data), path)
     segments: tuple[SourceSegment, ...] = ()
     page_starts: tuple[int, ...] = ()
     if suffix == ".pdf":
@@ -141,7 +198,9 @@ def load_path(path: Path, root: Path) -> tuple[list[Document], list[SkippedFile]
     elif suffix in (".html", ".htm"):
         text, segments, metadata = read_html(decode_text(data))
     else:
-        text, segments, metadata = read_text_page(decode_text(data), markdown_file=suffix != ".txt")
+        text, segments, metadata = read_text_page(
+            decode_text(data), markdown_file=suffix != ".txt", progress=progress
+        )
     if not text.strip():
         raise UnreadableFileError("no article text is left after removing page furniture")
     document = Document(
@@ -150,7 +209,7 @@ def load_path(path: Path, root: Path) -> tuple[list[Document], list[SkippedFile]
         title=metadata.title or path.stem,
         authors=metadata.authors,
         date=metadata.date,
-        url=metadata.url,
+        url=web_url(metadata.url),
         publication=metadata.publication,
         source_path=str(path),
         content_hash=hashlib.sha256(data).hexdigest(),

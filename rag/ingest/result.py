@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rag.types import Document
 
@@ -17,7 +17,9 @@ class SkippedFile:
 
 @dataclass(frozen=True)
 class IngestResult:
-    """Documents in source order (first occurrence of each ``doc_id``) and everything that was skipped."""
+    """Documents in source order, each with an id of its own, everything that was skipped, and notes on
+    documents indexed under another id than their file's (a name that two sources share)."""
 
     documents: list[Document]
     skipped: list[SkippedFile]
+    renamed: list[str] = field(default_factory=list)
