@@ -173,7 +173,9 @@ def test_page_furniture_is_dropped_and_the_article_kept(seeds: dict[str, Documen
     assert "\n\nIn seeking to salvage the JCPOA" in second
     # Attribution lines are kept: they are where the page states its outlet, and answers quote them.
     assert "\n\nAlso published in National Interest\n\n" in second
-    assert second.endswith("negotiating table in the first place...\n\nRead the full article on the National Interest website.")
+    assert second.endswith(
+        "negotiating table in the first place...\n\nRead the full article on the National Interest website."
+    )
     fourth = seeds["004_95f31d63a59dd7b7"].text
     assert fourth.startswith(
         "23.05.19\n\nHOW RUSSIA IS TRYING TO HELP DEFUSE US-IRAN TENSIONS\n\nRussian President"

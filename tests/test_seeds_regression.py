@@ -46,7 +46,10 @@ def test_every_figure_is_at_or_above_its_floor(evaluation):
     ]
     regressions = below_floors(held_out, floors)
     assert not regressions, (
-        "Held-out part below the floors:\n" + "\n".join(regressions) + "\nFailed questions:\n" + "\n".join(failed)
+        "Held-out part below the floors:\n"
+        + "\n".join(regressions)
+        + "\nFailed questions:\n"
+        + "\n".join(failed)
     )
 
 

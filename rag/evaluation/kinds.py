@@ -75,4 +75,3 @@ def part_figures(
     figures = summarise([s for _, s in chosen], k)
     figures["kinds"] = {kind: row["share"] for kind, row in by_kind(*zip(*chosen, strict=True)).items()}
     return figures
-
