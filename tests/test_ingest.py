@@ -173,7 +173,9 @@ def test_page_furniture_is_dropped_and_the_article_kept(seeds: dict[str, Documen
     assert "\n\nIn seeking to salvage the JCPOA" in second
     # Attribution lines are kept: they are where the page states its outlet, and answers quote them.
     assert "\n\nAlso published in National Interest\n\n" in second
-    assert second.endswith("negotiating table in the first place...\n\nRead the full article on the National Interest website.")
+    assert second.endswith(
+        "negotiating table in the first place...\n\nRead the full article on the National Interest website."
+    )
     fourth = seeds["004_95f31d63a59dd7b7"].text
     assert fourth.startswith(
         "23.05.19\n\nHOW RUSSIA IS TRYING TO HELP DEFUSE US-IRAN TENSIONS\n\nRussian President"
@@ -244,6 +246,25 @@ def test_markdown_front_matter_links_and_emphasis(tmp_path: Path) -> None:
     )
     no_front = load_file(_write(tmp_path, "plain.md", "Intro line\n\n# Real Title\n\nText.\n"), tmp_path)[0]
     assert no_front.title == "Real Title"
+    original = _original(document)
+    for s in document.segments:
+        assert original[s.source_start : s.source_end] == document.text[s.clean_start : s.clean_end]
+
+
+def test_markdown_code_blocks_are_copied_as_written(tmp_path: Path) -> None:
+    # "# comment" lines in code are not headings, and "*args*"/"__init__" are not emphasis, even when a blank
+    # line inside the block splits it into paragraphs; the prose around it is still cleaned.
+    markdown = (
+        "# Setup\n\nRun **this**:\n\n```bash\n# install the tools\npip install -e .\n\n"
+        "# then the *tests*\npytest -q  # __init__ too\n```\n\nAfter the *code*, more text.\n\n"
+        "~~~\n## not a heading\n~~~\n"
+    )
+    document = load_file(_write(tmp_path, "guide.md", markdown), tmp_path)[0]
+    assert document.text == (
+        "Setup\n\nRun this:\n\n```bash\n# install the tools\npip install -e .\n\n"
+        "# then the *tests*\npytest -q  # __init__ too\n```\n\nAfter the code, more text.\n\n"
+        "~~~\n## not a heading\n~~~"
+    )
     original = _original(document)
     for s in document.segments:
         assert original[s.source_start : s.source_end] == document.text[s.clean_start : s.clean_end]
