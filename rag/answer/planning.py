@@ -69,7 +69,15 @@ def retrieve(retriever: Retriever, query: str, k: int, the_plan: Plan) -> list[P
         hits = [h for d in scoped[:MAX_DOCUMENTS] for h in retriever.search(query, PER_DOCUMENT, doc_ids=[d])]
         return retriever.passages(_unique(hits))
     n = max(k, LIST_PASSAGES) if kind in ("list", "multi_part") else k
-    return retriever.passages(retriever.search(query, n, doc_ids=scoped))
+    hits = retriever.search(query, n, doc_ids=scoped)
+    if kind == "multi_part":
+        # Each part finds its own passages: the whole question's best chunks may all be about one part.
+        hits += [h for part in the_plan.kind.parts for h in retriever.search(part, k, doc_ids=scoped)]
+    elif kind == "list" or (the_plan.kind.all_documents and not scoped):
+        # Items of a list, or what "the articles" say, may sit in any document: each gets its best chunks.
+        doc_ids = list(dict.fromkeys(retriever.index.chunks[h.row].doc_id for h in hits))[:MAX_DOCUMENTS]
+        hits += [h for d in doc_ids for h in retriever.search(query, PER_DOCUMENT, doc_ids=[d])]
+    return retriever.passages(_unique(hits))
 
 
 def _unique(hits: list[Hit]) -> list[Hit]:

@@ -9,6 +9,7 @@ weight of the word overlap were calibrated on ``tests/data/seeds_qa.jsonl`` (REA
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ from ...retrieve.conversation import standalone_question
 from ...settings import Settings
 from ...types import Document, Passage
 from .. import planning
+from ..question_kinds import classify
 from . import answer_checks
 from . import extractive_kinds as kinds
 from .base import Turn, register
@@ -50,6 +52,19 @@ def _quotable(sentence: str) -> bool:
     return (
         len(sentence.split()) >= MIN_WORDS and end[-1:] in (".", "!", "…", ";", ":") and not end.endswith("?")
     )
+
+
+CLAUSE_MIN_SENTENCE = 20  # words: a shorter sentence's own vector already says what it is about
+CLAUSE_MIN_WORDS = 6  # a shorter clause is a fragment ("he said") that matches anything
+CLAUSE_DISCOUNT = 0.9  # a clause answers less surely than a whole sentence that matches as well
+_CLAUSE_BREAK = re.compile(r"(?:(?<=[,;:—–])|(?<=[,;:][”’\"]))\s+|\s+(?=[—–]\s)")
+
+
+def clauses(sentence: str) -> list[str]:
+    """The clauses of a long sentence (split at commas, semicolons, colons, dashes), fragments dropped."""
+    parts = [p.strip(' ,;:—–”’"“‘') for p in _CLAUSE_BREAK.split(sentence)]
+    kept = [p for p in parts if len(p.split()) >= CLAUSE_MIN_WORDS]
+    return kept if len(kept) > 1 or (kept and kept[0] != sentence) else []
 
 
 PASSAGE_WEIGHT = 0.0  # calibrated: weight of the passage's retrieval score
@@ -118,7 +133,12 @@ class ExtractiveGenerator:
         unseen = max(weights.values(), default=1.0)  # a word the index never saw is as telling as the rarest
         query_weight = {t: weights.get(t, unseen) for t in query_terms}
         total = sum(query_weight.values())
-        similarities = self._vectors([c[3] for c in candidates]) @ self.embedder.embed_query(question)
+        query_vector = self.embedder.embed_query(question)
+        similarities = self._vectors([c[3] for c in candidates]) @ query_vector
+        # "What is X?" is defined by a whole sentence; any clause that names X would match it as well.
+        if classify(question).kind != "definition":
+            clause_similarities = self._clause_similarities([c[3] for c in candidates], query_vector)
+            similarities = np.maximum(similarities, clause_similarities)
         term_lists = lexical.tokenize([c[3] for c in candidates])
         top = max((p.score for p in passages), default=0.0)
         scored = []
@@ -134,6 +154,23 @@ class ExtractiveGenerator:
                 )
             )
         return sorted(scored, key=lambda s: s.score, reverse=True)
+
+    def _clause_similarities(self, texts: list[str], query_vector: np.ndarray) -> np.ndarray:
+        """Each long sentence's best clause similarity, discounted; 0 for short sentences.
+
+        One vector for a long sentence blurs its parts: "..., he said at a press conference after meeting X"
+        answers "whom had he met" in its last clause alone, which the whole sentence's vector hardly shows.
+        """
+        out = np.zeros(len(texts))
+        pieces = {i: clauses(t) for i, t in enumerate(texts) if len(t.split()) >= CLAUSE_MIN_SENTENCE}
+        flat = [c for cs in pieces.values() for c in cs]
+        if not flat:
+            return out
+        sims = dict(zip(flat, (self._vectors(flat) @ query_vector).tolist(), strict=True))
+        for i, cs in pieces.items():
+            if cs:
+                out[i] = CLAUSE_DISCOUNT * max(sims[c] for c in cs)
+        return out
 
     def score_texts(self, question: str, texts: Sequence[str]) -> list[float]:
         """The sentence score (similarity plus weighted word overlap) of arbitrary texts: code blocks, rows."""
