@@ -253,11 +253,18 @@ class ExtractiveGenerator:
             yield ("\n\n" if i else "") + line
 
     def answer_lines(
-        self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        history: Sequence[Turn] = (),
+        plan: planning.Plan | None = None,
     ) -> list[str]:
-        """The answer as lines (answer lines, titles, ``> quote [n]``); empty to abstain."""
+        """The answer as lines (answer lines, titles, ``> quote [n]``); empty to abstain.
+
+        ``plan``: the question's kind and documents when they are known already (a part of a question).
+        """
         documents = self.documents() if self.documents is not None else {}
-        plan = planning.plan(question, documents, standalone_question(question, history))
+        plan = plan or planning.plan(question, documents, standalone_question(question, history))
         kind = plan.kind.kind
         if plan.scope.unresolved and kind in ("metadata", "summary"):
             return []  # it asks about a document that is not indexed: describing another would mislead
@@ -277,7 +284,7 @@ class ExtractiveGenerator:
         if kind == "list":
             return kinds.listing(self, question, passages, history)
         if kind == "multi_part":
-            return kinds.multi_part(self, plan, passages, history)
+            return kinds.multi_part(self, question, plan, passages, history)
         return kinds.fact(
             self,
             question,
