@@ -229,7 +229,7 @@ def test_a_question_in_two_parts_of_two_kinds_answers_each_as_its_kind(shapes_in
 def test_a_sentence_that_announces_the_next_is_quoted_with_it() -> None:
     from rag.answer.direct_answers import announces_next
     from rag.answer.generators.extractive import ScoredSentence
-    from rag.answer.generators.extractive_kinds import announced
+    from rag.answer.generators.spans import announced
     from rag.types import Passage
 
     text = "The report names three causes. The first is a parasitic mite.\n\nA new paragraph follows."

@@ -88,6 +88,14 @@ def test_parts_of_a_multi_part_question() -> None:
         "When was the law passed?",
         "Did the court uphold it?",
     )
+    # ", both A and B" asks the question of A and of B
+    assert split_parts("How did prices change, both before the war and after it?") == (
+        "How did prices change before the war?",
+        "How did prices change after it?",
+    )
+    assert split_parts("Which firms both build and operate plants?") == (
+        "Which firms both build and operate plants?",
+    )
     # a part too short to be a question of its own leans on the first: one question
     assert split_parts("What changed, and why?") == ("What changed, and why?",)
     # "and" inside one question is not a second question

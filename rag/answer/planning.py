@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..retrieve.retrieval import Hit, Retriever
 from ..types import Document, Passage
-from .question_kinds import DOCUMENT_KINDS, QuestionKind, classify
+from .question_kinds import DOCUMENT_KINDS, QuestionKind, classify, topic
 from .scoping import Scope, resolve
 
 SUMMARY_CHUNKS = 12  # passages of one document a summary chooses its sentences from
@@ -50,6 +50,8 @@ def retrieve(retriever: Retriever, query: str, k: int, the_plan: Plan) -> list[P
 
 def _hits(retriever: Retriever, query: str, k: int, the_plan: Plan) -> list[Hit]:
     kind, scoped = the_plan.kind.kind, the_plan.scope.doc_ids
+    if kind == "comparison":
+        query = topic(query)  # "Do the articles agree on X": X finds the passages, the framing only dilutes
     if kind == "metadata" and scoped:
         hits: list[Hit] = []
         for doc_id in scoped[:MAX_DOCUMENTS]:

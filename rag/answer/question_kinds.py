@@ -136,6 +136,7 @@ _PART_BREAK = re.compile(
     r"\?\s+(?=[A-Z]))",
     _I,
 )
+_BOTH = re.compile(rf"^(?P<stem>{_WH}\b[^,]{{8,}}),\s+both\s+(?P<a>.+?)\s+and\s+(?P<b>.+)$", _I)
 MIN_PART_WORDS = 3  # "..., and why?" leans wholly on the first question: it is not a question of its own
 _ALL_DOCUMENTS = re.compile(
     r"\b(?:the|all|both|each|every|these|those)\s+(?:the\s+)?(?:two\s+|three\s+)?(?:articles|documents|pieces|"
@@ -179,6 +180,10 @@ def asks_argument(question: str) -> bool:
 
 def split_parts(question: str) -> tuple[str, ...]:
     """The questions joined in ``question`` ("Who built it and when ...?"), each as its own question."""
+    both = _BOTH.match(question.strip())
+    if both:  # "How did X change, both after A and in B?" asks it of A and of B
+        stem = both.group("stem")
+        return (f"{stem} {both.group('a')}?", f"{stem} {both.group('b').rstrip(' ?.')}?")
     pieces = [p.strip(" ,;") for p in _PART_BREAK.split(question.strip()) if p and p.strip(" ,;?")]
     parts = []
     for piece in pieces:

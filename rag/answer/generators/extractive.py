@@ -23,7 +23,7 @@ from ...settings import Settings
 from ...types import Document, Passage
 from .. import planning
 from ..question_kinds import classify
-from . import answer_checks
+from . import answer_checks, spans
 from . import extractive_kinds as kinds
 from .base import Turn, register
 
@@ -56,6 +56,8 @@ def _quotable(sentence: str) -> bool:
 
 CLAUSE_MIN_SENTENCE = 20  # words: a shorter sentence's own vector already says what it is about
 CLAUSE_MIN_WORDS = 6  # a shorter clause is a fragment ("he said") that matches anything
+CLAUSE_MIN_OVERLAP = 0.2  # share of the question's (weighted) words a sentence needs for its clauses to count
+CLAUSE_CANDIDATES = 8  # sentences, most overlapping first, whose clauses are scored
 CLAUSE_DISCOUNT = 0.9  # a clause answers less surely than a whole sentence that matches as well
 _CLAUSE_BREAK = re.compile(r"(?:(?<=[,;:—–])|(?<=[,;:][”’\"]))\s+|\s+(?=[—–]\s)")
 
@@ -135,17 +137,25 @@ class ExtractiveGenerator:
         total = sum(query_weight.values())
         query_vector = self.embedder.embed_query(question)
         similarities = self._vectors([c[3] for c in candidates]) @ query_vector
+        term_lists = lexical.tokenize([c[3] for c in candidates])
+        overlaps = [
+            sum(query_weight[t] for t in query_terms & set(terms)) / total if total else 0.0
+            for terms in term_lists
+        ]
         # "What is X?" is defined by a whole sentence; any clause that names X would match it as well.
         if classify(question).kind != "definition":
-            clause_similarities = self._clause_similarities([c[3] for c in candidates], query_vector)
-            similarities = np.maximum(similarities, clause_similarities)
-        term_lists = lexical.tokenize([c[3] for c in candidates])
+            # Only sentences that share the question's words have a clause worth embedding (and it is cheaper).
+            wordy = sorted(
+                (i for i, o in enumerate(overlaps) if o >= CLAUSE_MIN_OVERLAP), key=lambda i: -overlaps[i]
+            )[:CLAUSE_CANDIDATES]
+            found = self._clause_similarities([candidates[i][3] for i in wordy], query_vector)
+            for i, value in zip(wordy, found, strict=True):
+                similarities[i] = max(similarities[i], value)
         top = max((p.score for p in passages), default=0.0)
         scored = []
-        for (passage, start, end, text), similarity, terms in zip(
-            candidates, similarities, term_lists, strict=True
+        for (passage, start, end, text), similarity, overlap in zip(
+            candidates, similarities, overlaps, strict=True
         ):
-            overlap = sum(query_weight[t] for t in query_terms & set(terms)) / total if total else 0.0
             relevance = passage.score / top if top > 0 else 0.0
             score = float(similarity) + self.overlap_weight * overlap + self.passage_weight * relevance
             scored.append(
@@ -222,10 +232,10 @@ class ExtractiveGenerator:
             # "What did X say": the quote must give X's words, not a sentence that merely names X.
             and (
                 who is None
-                or answer_checks.quotes_speaker(kinds.with_context(s, by_n, docs, question), who, question)
+                or answer_checks.quotes_speaker(spans.with_context(s, by_n, docs, question), who, question)
             )
             # "Did X deliver ...": a sentence about X that never says it delivered (or did not) cannot answer.
-            and verb_terms <= set(lexical.tokenize([kinds.quoted_span(s, by_n, question)])[0])
+            and verb_terms <= set(lexical.tokenize([spans.quoted_span(s, by_n, question)])[0])
         ]
 
     def select(
