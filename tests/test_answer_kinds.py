@@ -216,6 +216,52 @@ def test_a_question_in_two_parts_says_which_part_is_not_answered(shapes_index: P
     assert "The documents do not answer this part." in answer.text
 
 
+def test_a_question_in_two_parts_of_two_kinds_answers_each_as_its_kind(shapes_index: Path) -> None:
+    # An author and a date: each part is a metadata answer quoting the line that states it.
+    answer = _ask("Who wrote the tomato article, and when was it published?", shapes_index)
+    assert [c.quote for c in answer.citations] == ["By Kim Lee", "March 4, 2020"]
+    assert answer.text.index("*Who wrote the tomato article?*") < answer.text.index(
+        "*When was it published?*"
+    )
+    _verbatim(answer, shapes_index)
+
+
+def test_a_sentence_that_announces_the_next_is_quoted_with_it() -> None:
+    from rag.answer.direct_answers import announces_next
+    from rag.answer.generators.extractive import ScoredSentence
+    from rag.answer.generators.spans import announced
+    from rag.types import Passage
+
+    text = "The report names three causes. The first is a parasitic mite.\n\nA new paragraph follows."
+    passage = Passage(1, "c1", "d1", "Bees", text, 0, len(text), 1.0)
+    lead = ScoredSentence(1, "d1", 0, 30, text[:30], 0.7, 0.5, 1.0, 0.8)
+    assert (
+        announced(lead, passage, lead.text) == "The report names three causes. The first is a parasitic mite."
+    )
+    last = ScoredSentence(1, "d1", 31, 62, text[31:62], 0.7, 0.5, 1.0, 0.8)
+    assert announced(last, passage, last.text) == last.text  # announces nothing; the paragraph ends anyway
+    assert announces_next("The steps are as follows:")
+    assert not announces_next("Colonies shrank for five years.")  # a span of time announces nothing
+
+
+def test_a_long_sentence_is_found_by_the_clause_that_answers(embedder) -> None:
+    from rag.answer.generators.extractive import ExtractiveGenerator, clauses
+    from rag.types import Passage
+
+    long = (
+        "The council debated the harbour budget for most of the evening, with members arguing over dredging, "
+        "berths and the cost of new cranes, before the mayor announced that the ferry terminal would reopen "
+        "in May."
+    )
+    assert clauses(long)[-1].startswith("before the mayor announced")
+    passage = Passage(1, "c1", "d1", "Harbour", long, 0, len(long), 1.0)
+    gen = ExtractiveGenerator(embedder, threshold=0.5)
+    question = "When will the ferry terminal reopen, according to the mayor?"
+    with_clauses = gen.score_sentences(question, [passage])[0].similarity
+    whole = float(gen._vectors([long])[0] @ embedder.embed_query(question))
+    assert with_clauses > whole  # the answering clause matches better than the whole sentence
+
+
 def test_retrieval_restricted_to_named_documents(shapes_index: Path) -> None:
     retriever = get_pipeline(shapes_index, Settings()).retriever
     target = _doc(shapes_index, "Compost")

@@ -251,6 +251,25 @@ def test_markdown_front_matter_links_and_emphasis(tmp_path: Path) -> None:
         assert original[s.source_start : s.source_end] == document.text[s.clean_start : s.clean_end]
 
 
+def test_markdown_code_blocks_are_copied_as_written(tmp_path: Path) -> None:
+    # "# comment" lines in code are not headings, and "*args*"/"__init__" are not emphasis, even when a blank
+    # line inside the block splits it into paragraphs; the prose around it is still cleaned.
+    markdown = (
+        "# Setup\n\nRun **this**:\n\n```bash\n# install the tools\npip install -e .\n\n"
+        "# then the *tests*\npytest -q  # __init__ too\n```\n\nAfter the *code*, more text.\n\n"
+        "~~~\n## not a heading\n~~~\n"
+    )
+    document = load_file(_write(tmp_path, "guide.md", markdown), tmp_path)[0]
+    assert document.text == (
+        "Setup\n\nRun this:\n\n```bash\n# install the tools\npip install -e .\n\n"
+        "# then the *tests*\npytest -q  # __init__ too\n```\n\nAfter the code, more text.\n\n"
+        "~~~\n## not a heading\n~~~"
+    )
+    original = _original(document)
+    for s in document.segments:
+        assert original[s.source_start : s.source_end] == document.text[s.clean_start : s.clean_end]
+
+
 def test_a_byte_order_mark_is_not_text(tmp_path: Path) -> None:
     path = _write(tmp_path, "bom.md", b"\xef\xbb\xbf# Title\n\nText here.\n")
     document = load_file(path, tmp_path)[0]

@@ -60,6 +60,11 @@ EXAMPLES = [
     ("Who built the dam and when was it finished?", "multi_part", None),
     ("When was the law passed, and what did it change?", "multi_part", None),
     ("What is the fee? When is it due?", "multi_part", None),
+    ("When was the law passed, and did the court uphold it?", "multi_part", None),
+    # two kinds in one: each part is answered as its own kind
+    ("Who wrote the memo, and what does it recommend?", "multi_part", None),
+    ("Who wrote the memo and when was it published?", "multi_part", None),
+    ("Which countries signed the treaty and when did it take effect?", "multi_part", None),
 ]
 
 
@@ -79,6 +84,20 @@ def test_parts_of_a_multi_part_question() -> None:
         "When was it finished?",
     )
     assert split_parts("What is the fee? When is it due?") == ("What is the fee?", "When is it due?")
+    assert split_parts("When was the law passed; did the court uphold it?") == (
+        "When was the law passed?",
+        "Did the court uphold it?",
+    )
+    # ", both A and B" asks the question of A and of B
+    assert split_parts("How did prices change, both before the war and after it?") == (
+        "How did prices change before the war?",
+        "How did prices change after it?",
+    )
+    assert split_parts("Which firms both build and operate plants?") == (
+        "Which firms both build and operate plants?",
+    )
+    # a part too short to be a question of its own leans on the first: one question
+    assert split_parts("What changed, and why?") == ("What changed, and why?",)
     # "and" inside one question is not a second question
     assert split_parts("What did the mayor and the council agree?") == (
         "What did the mayor and the council agree?",

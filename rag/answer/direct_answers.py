@@ -36,6 +36,12 @@ _ASKS_HOW_MUCH = re.compile(r"\bhow\s+(?:many|much)\b|\bwhat\s+(?:percentage|sha
 _ASKS_MONEY = re.compile(r"\b(?:cost|price|worth|paid|value|trade)\b", re.I)
 _NAME_RUN = re.compile(r"\b[A-Z][\w’'.-]*(?:\s+(?:of|van|der|de|al-|bin)?\s*[A-Z][\w’'.-]*)*")
 _PRONOUN_START = re.compile(r"^[“\"]?(?:he|she|they|it|this|that|these|those|his|her|their|its|such)\b", re.I)
+# "The remarks contained three messages." / "... as follows:": the answer is the sentence that comes next.
+_ANNOUNCES = re.compile(
+    rf"(?::|\b(?:{_NUMBER_WORDS}|several|a\s+few|\d+)\s+(?:\w+\s+)?(?!(?:years|months|weeks|days|decades|"
+    r"times|hours|minutes|percent)\b)[a-z]+s\s*[.:]|\bas\s+follows\s*[.:]?)\s*[”\"’]?$",
+    re.I,
+)
 _SAID = re.compile(r"\b(?:he|she|they)\s+(?:said|told|added|noted|wrote)\b", re.I)
 
 
@@ -66,6 +72,11 @@ def answer_line(question: str, sentence: str) -> str | None:
         runs = [r for r in runs if len(r) > 2]
         return max(runs, key=len) if runs else None
     return None
+
+
+def announces_next(sentence: str) -> bool:
+    """Whether ``sentence`` announces what the next one says ("... contained three messages.", "... :")."""
+    return bool(_ANNOUNCES.search(sentence.rstrip()))
 
 
 def needs_previous(sentence: str, previous: str | None, question_names: list[str]) -> bool:

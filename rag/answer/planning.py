@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..retrieve.retrieval import Hit, Retriever
 from ..types import Document, Passage
-from .question_kinds import DOCUMENT_KINDS, QuestionKind, classify
+from .question_kinds import DOCUMENT_KINDS, QuestionKind, classify, topic
 from .scoping import Scope, resolve
 
 SUMMARY_CHUNKS = 12  # passages of one document a summary chooses its sentences from
@@ -45,7 +45,13 @@ def plan(question: str, documents: Mapping[str, Document], query: str | None = N
 
 def retrieve(retriever: Retriever, query: str, k: int, the_plan: Plan) -> list[Passage]:
     """The numbered passages to answer ``query`` from, as ``the_plan`` needs them."""
+    return retriever.passages(_unique(_hits(retriever, query, k, the_plan)))
+
+
+def _hits(retriever: Retriever, query: str, k: int, the_plan: Plan) -> list[Hit]:
     kind, scoped = the_plan.kind.kind, the_plan.scope.doc_ids
+    if kind == "comparison":
+        query = topic(query)  # "Do the articles agree on X": X finds the passages, the framing only dilutes
     if kind == "metadata" and scoped:
         hits: list[Hit] = []
         for doc_id in scoped[:MAX_DOCUMENTS]:
@@ -53,23 +59,41 @@ def retrieve(retriever: Retriever, query: str, k: int, the_plan: Plan) -> list[P
             # The document's first chunk holds its byline and dateline.
             first = min(found, key=lambda h: retriever.index.chunks[h.row].start, default=None)
             hits += [h for h in [first, *found[:2]] if h is not None]
-        return retriever.passages(_unique(hits)[: max(k, len(scoped))])
+        return _unique(hits)[: max(k, len(scoped))]
     if kind in ("summary", "argument") and scoped:
         per = SUMMARY_CHUNKS if len(scoped) == 1 else SUMMARY_CHUNKS // 2
-        hits = [h for d in scoped[:MAX_DOCUMENTS] for h in retriever.search(query, per, doc_ids=[d])]
-        return retriever.passages(_unique(hits))
+        return [h for d in scoped[:MAX_DOCUMENTS] for h in retriever.search(query, per, doc_ids=[d])]
     if kind in DOCUMENT_KINDS and not scoped:
         # Every document on the topic gets its own passages, so none is left out for being ranked lower.
         ranked = retriever.search(query, max(k, 20))
         doc_ids = list(dict.fromkeys(retriever.index.chunks[h.row].doc_id for h in ranked))[:MAX_DOCUMENTS]
         per = PER_DOCUMENT + (2 if kind == "summary" else 0)
-        hits = [h for d in doc_ids for h in retriever.search(query, per, doc_ids=[d])]
-        return retriever.passages(_unique(hits))
+        return [h for d in doc_ids for h in retriever.search(query, per, doc_ids=[d])]
     if kind == "comparison" and scoped:
-        hits = [h for d in scoped[:MAX_DOCUMENTS] for h in retriever.search(query, PER_DOCUMENT, doc_ids=[d])]
-        return retriever.passages(_unique(hits))
-    n = max(k, LIST_PASSAGES) if kind in ("list", "multi_part") else k
-    return retriever.passages(retriever.search(query, n, doc_ids=scoped))
+        return [h for d in scoped[:MAX_DOCUMENTS] for h in retriever.search(query, PER_DOCUMENT, doc_ids=[d])]
+    if kind == "multi_part":
+        # Each part finds its own passages, as its own kind needs them (a byline, a list's documents): the
+        # whole question's best chunks may all be about one part. Names of documents come from the whole.
+        hits = retriever.search(query, k, doc_ids=scoped)
+        for part in the_plan.kind.parts:
+            part_plan = Plan(
+                classify(part),
+                the_plan.scope if the_plan.kind.all_documents else _scope(part, query, retriever),
+            )
+            hits += _hits(retriever, part, k, part_plan)
+        return hits
+    n = max(k, LIST_PASSAGES) if kind == "list" else k
+    hits = retriever.search(query, n, doc_ids=scoped)
+    if kind == "list" or (the_plan.kind.all_documents and not scoped):
+        # Items of a list, or what "the articles" say, may sit in any document: each gets its best chunks.
+        doc_ids = list(dict.fromkeys(retriever.index.chunks[h.row].doc_id for h in hits))[:MAX_DOCUMENTS]
+        hits += [h for d in doc_ids for h in retriever.search(query, PER_DOCUMENT, doc_ids=[d])]
+    return hits
+
+
+def _scope(part: str, whole: str, retriever: Retriever) -> Scope:
+    """The documents a part of a question names, looked for in the whole question ("Who wrote X and when")."""
+    return plan(part, retriever.index.documents, whole).scope
 
 
 def _unique(hits: list[Hit]) -> list[Hit]:

@@ -130,7 +130,14 @@ _DEFINITION = re.compile(
 # "What was revenue in 2020?" asks for a value at a time, not what something is.
 _NOT_DEFINITION = re.compile(r"\d|\b(?:in|during|after|before|since|by)\b", _I)
 # A second question joined to the first: "..., and when ...", "...? What ...".
-_PART_BREAK = re.compile(rf"(?:,?\s+and\s+(?={_WH}\b)|\?\s+(?=[A-Z]))", _I)
+_AUX = r"(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should)"
+_PART_BREAK = re.compile(
+    rf"(?:,?\s+and\s+(?={_WH}\b)|,\s+and\s+(?={_AUX}\s+(?:the\s+)?[A-Za-z])|;\s+(?={_WH}\b|{_AUX}\b)|"
+    r"\?\s+(?=[A-Z]))",
+    _I,
+)
+_BOTH = re.compile(rf"^(?P<stem>{_WH}\b[^,]{{8,}}),\s+both\s+(?P<a>.+?)\s+and\s+(?P<b>.+)$", _I)
+MIN_PART_WORDS = 3  # "..., and why?" leans wholly on the first question: it is not a question of its own
 _ALL_DOCUMENTS = re.compile(
     r"\b(?:the|all|both|each|every|these|those)\s+(?:the\s+)?(?:two\s+|three\s+)?(?:articles|documents|pieces|"
     r"papers|reports|sources|texts|analyses|analysts|authors|writers)\b|\b(?:each|every)\s+(?:article|document|piece)\b",
@@ -173,12 +180,18 @@ def asks_argument(question: str) -> bool:
 
 def split_parts(question: str) -> tuple[str, ...]:
     """The questions joined in ``question`` ("Who built it and when ...?"), each as its own question."""
+    both = _BOTH.match(question.strip())
+    if both:  # "How did X change, both after A and in B?" asks it of A and of B
+        stem = both.group("stem")
+        return (f"{stem} {both.group('a')}?", f"{stem} {both.group('b').rstrip(' ?.')}?")
     pieces = [p.strip(" ,;") for p in _PART_BREAK.split(question.strip()) if p and p.strip(" ,;?")]
     parts = []
     for piece in pieces:
         text = piece if piece.endswith("?") else piece + "?"
         parts.append(text[0].upper() + text[1:])
-    return tuple(parts) if len(parts) > 1 else (question.strip(),)
+    if len(parts) < 2 or any(len(p.split()) < MIN_PART_WORDS for p in parts):
+        return (question.strip(),)
+    return tuple(parts)
 
 
 def _asks_list(question: str) -> bool:
@@ -192,6 +205,11 @@ def classify(question: str) -> QuestionKind:
     """The kind of ``question`` (first matching rule wins, in the order of the checks below)."""
     text = " ".join(question.split())
     all_documents = bool(_ALL_DOCUMENTS.search(text))
+    parts = split_parts(text)
+    # Two questions of different kinds ("Who wrote it, and what does it recommend?") are each answered as
+    # their own kind; two of one kind (two facts) may still be one metadata or comparison question.
+    if len(parts) > 1 and len({(k.kind, k.field) for k in map(classify, parts)}) > 1:
+        return QuestionKind("multi_part", parts=parts, all_documents=all_documents)
     for field, pattern in _METADATA:
         if pattern.search(text):
             return QuestionKind("metadata", field=field, parts=(text,), all_documents=all_documents)
@@ -199,7 +217,6 @@ def classify(question: str) -> QuestionKind:
         return QuestionKind("summary", parts=(text,), all_documents=all_documents)
     if _COMPARISON.search(text):
         return QuestionKind("comparison", parts=(text,), all_documents=all_documents)
-    parts = split_parts(text)
     if len(parts) > 1:
         return QuestionKind("multi_part", parts=parts, all_documents=all_documents)
     if _QUOTE.search(text):

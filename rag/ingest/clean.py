@@ -25,6 +25,8 @@ KEPT_ROLES = frozenset({"title", "byline", "date", "body", "attribution", "autho
 _PROGRESS_STEP = 256 * 1024  # characters between two progress reports of split_blocks
 _BLANK_LINES = re.compile(r"\n[ \t\r]*\n(?:[ \t\r]*\n)*")
 _HEADING_MARK = re.compile(r"[ \t]{0,3}(#{1,6})[ \t]")
+# A fenced code block's opening or closing line (``` or ~~~, up to three spaces in).
+_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})", re.M)
 # Section headings of page furniture, matched against a whole (short) block.
 _SECTIONS = {
     "rest": re.compile(
@@ -85,6 +87,7 @@ def split_blocks(
     a while: about a second per megabyte).
     """
     blocks: list[Block] = []
+    code = _code_spans(original, start) if markdown else []
     pos = start
     reported = start
     for m in [*_BLANK_LINES.finditer(original, start), None]:
@@ -94,11 +97,46 @@ def split_blocks(
             reported = end
         raw = original[pos:end]
         if raw.strip():
-            heading = _HEADING_MARK.match(raw) if markdown else None
-            kind = f"h{len(heading.group(1))}" if heading else "p"
-            blocks.append(Block(raw, pos, trim(clean_inline(raw, pos, markdown=markdown)), kind))
+            in_code = any(a <= pos < b for a, b in code)
+            heading = _HEADING_MARK.match(raw) if markdown and not in_code else None
+            kind = "code" if in_code else f"h{len(heading.group(1))}" if heading else "p"
+            blocks.append(Block(raw, pos, trim(_clean_block(raw, pos, code, markdown)), kind))
         pos = m.end() if m else end
     return blocks
+
+
+def _code_spans(original: str, start: int) -> list[tuple[int, int]]:
+    """Where fenced code blocks lie in ``original[start:]``, fences included (an unclosed one runs to the end).
+
+    Code is copied as written: a ``# comment`` line in it is not a heading, ``*args`` not emphasis.
+    """
+    spans: list[tuple[int, int]] = []
+    opened: re.Match[str] | None = None
+    for m in _FENCE.finditer(original, start):
+        if opened is None:
+            opened = m
+        elif m.group(1)[0] == opened.group(1)[0] and len(m.group(1)) >= len(opened.group(1)):
+            line_end = original.find("\n", m.end())
+            spans.append((opened.start(), len(original) if line_end < 0 else line_end))
+            opened = None
+    if opened is not None:
+        spans.append((opened.start(), len(original)))
+    return spans
+
+
+def _clean_block(raw: str, pos: int, code: list[tuple[int, int]], markdown: bool) -> list[Piece]:
+    """The block's pieces: markdown markup dropped from its prose, its code (``code`` spans) kept as is."""
+    pieces: list[Piece] = []
+    at, end = pos, pos + len(raw)
+    for a, b in [(a, b) for a, b in code if a < end and b > pos]:
+        if a > at:
+            pieces += clean_inline(raw[at - pos : a - pos], at, markdown=markdown)
+        a, b = max(a, at), min(b, end)
+        pieces += clean_inline(raw[a - pos : b - pos], a, markdown=False)
+        at = b
+    if at < end:
+        pieces += clean_inline(raw[at - pos :], at, markdown=markdown)
+    return pieces
 
 
 def _norm(text: str) -> str:
@@ -251,7 +289,7 @@ def classify(blocks: list[Block]) -> Page:
 
 def _breaks_sentence(before: Block, after: Block) -> bool:
     """True when a blank line between two body blocks cut a sentence in two (the first has no ending)."""
-    if before.is_heading or after.is_heading or after.kind == "li":
+    if before.is_heading or after.is_heading or after.kind == "li" or "code" in (before.kind, after.kind):
         return False
     head, tail = before.text.rstrip(), after.text.lstrip()
     if not head or not tail or head[-1] in _SENTENCE_END or re.match(r"[-*+>|#]|\d+[.)]\s", tail):

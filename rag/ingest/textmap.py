@@ -52,7 +52,7 @@ class Block:
     """One paragraph (or heading, list item) of a page: where it sits in the original and its cleaned pieces.
 
     ``raw`` is the block as written (markdown markup and all; for HTML, the parsed text); ``kind`` is ``"p"``,
-    ``"li"`` or ``"h1"``..``"h6"``.
+    ``"li"``, ``"code"`` (inside a fenced code block) or ``"h1"``..``"h6"``.
     """
 
     raw: str

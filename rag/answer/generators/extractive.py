@@ -9,6 +9,7 @@ weight of the word overlap were calibrated on ``tests/data/seeds_qa.jsonl`` (REA
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -21,7 +22,8 @@ from ...retrieve.conversation import standalone_question
 from ...settings import Settings
 from ...types import Document, Passage
 from .. import planning
-from . import answer_checks
+from ..question_kinds import classify
+from . import answer_checks, spans
 from . import extractive_kinds as kinds
 from .base import Turn, register
 
@@ -50,6 +52,21 @@ def _quotable(sentence: str) -> bool:
     return (
         len(sentence.split()) >= MIN_WORDS and end[-1:] in (".", "!", "…", ";", ":") and not end.endswith("?")
     )
+
+
+CLAUSE_MIN_SENTENCE = 20  # words: a shorter sentence's own vector already says what it is about
+CLAUSE_MIN_WORDS = 6  # a shorter clause is a fragment ("he said") that matches anything
+CLAUSE_MIN_OVERLAP = 0.2  # share of the question's (weighted) words a sentence needs for its clauses to count
+CLAUSE_CANDIDATES = 8  # sentences, most overlapping first, whose clauses are scored
+CLAUSE_DISCOUNT = 0.9  # a clause answers less surely than a whole sentence that matches as well
+_CLAUSE_BREAK = re.compile(r"(?:(?<=[,;:—–])|(?<=[,;:][”’\"]))\s+|\s+(?=[—–]\s)")
+
+
+def clauses(sentence: str) -> list[str]:
+    """The clauses of a long sentence (split at commas, semicolons, colons, dashes), fragments dropped."""
+    parts = [p.strip(' ,;:—–”’"“‘') for p in _CLAUSE_BREAK.split(sentence)]
+    kept = [p for p in parts if len(p.split()) >= CLAUSE_MIN_WORDS]
+    return kept if len(kept) > 1 or (kept and kept[0] != sentence) else []
 
 
 PASSAGE_WEIGHT = 0.0  # calibrated: weight of the passage's retrieval score
@@ -118,14 +135,27 @@ class ExtractiveGenerator:
         unseen = max(weights.values(), default=1.0)  # a word the index never saw is as telling as the rarest
         query_weight = {t: weights.get(t, unseen) for t in query_terms}
         total = sum(query_weight.values())
-        similarities = self._vectors([c[3] for c in candidates]) @ self.embedder.embed_query(question)
+        query_vector = self.embedder.embed_query(question)
+        similarities = self._vectors([c[3] for c in candidates]) @ query_vector
         term_lists = lexical.tokenize([c[3] for c in candidates])
+        overlaps = [
+            sum(query_weight[t] for t in query_terms & set(terms)) / total if total else 0.0
+            for terms in term_lists
+        ]
+        # "What is X?" is defined by a whole sentence; any clause that names X would match it as well.
+        if classify(question).kind != "definition":
+            # Only sentences that share the question's words have a clause worth embedding (and it is cheaper).
+            wordy = sorted(
+                (i for i, o in enumerate(overlaps) if o >= CLAUSE_MIN_OVERLAP), key=lambda i: -overlaps[i]
+            )[:CLAUSE_CANDIDATES]
+            found = self._clause_similarities([candidates[i][3] for i in wordy], query_vector)
+            for i, value in zip(wordy, found, strict=True):
+                similarities[i] = max(similarities[i], value)
         top = max((p.score for p in passages), default=0.0)
         scored = []
-        for (passage, start, end, text), similarity, terms in zip(
-            candidates, similarities, term_lists, strict=True
+        for (passage, start, end, text), similarity, overlap in zip(
+            candidates, similarities, overlaps, strict=True
         ):
-            overlap = sum(query_weight[t] for t in query_terms & set(terms)) / total if total else 0.0
             relevance = passage.score / top if top > 0 else 0.0
             score = float(similarity) + self.overlap_weight * overlap + self.passage_weight * relevance
             scored.append(
@@ -134,6 +164,23 @@ class ExtractiveGenerator:
                 )
             )
         return sorted(scored, key=lambda s: s.score, reverse=True)
+
+    def _clause_similarities(self, texts: list[str], query_vector: np.ndarray) -> np.ndarray:
+        """Each long sentence's best clause similarity, discounted; 0 for short sentences.
+
+        One vector for a long sentence blurs its parts: "..., he said at a press conference after meeting X"
+        answers "whom had he met" in its last clause alone, which the whole sentence's vector hardly shows.
+        """
+        out = np.zeros(len(texts))
+        pieces = {i: clauses(t) for i, t in enumerate(texts) if len(t.split()) >= CLAUSE_MIN_SENTENCE}
+        flat = [c for cs in pieces.values() for c in cs]
+        if not flat:
+            return out
+        sims = dict(zip(flat, (self._vectors(flat) @ query_vector).tolist(), strict=True))
+        for i, cs in pieces.items():
+            if cs:
+                out[i] = CLAUSE_DISCOUNT * max(sims[c] for c in cs)
+        return out
 
     def score_texts(self, question: str, texts: Sequence[str]) -> list[float]:
         """The sentence score (similarity plus weighted word overlap) of arbitrary texts: code blocks, rows."""
@@ -185,10 +232,10 @@ class ExtractiveGenerator:
             # "What did X say": the quote must give X's words, not a sentence that merely names X.
             and (
                 who is None
-                or answer_checks.quotes_speaker(kinds.with_context(s, by_n, docs, question), who, question)
+                or answer_checks.quotes_speaker(spans.with_context(s, by_n, docs, question), who, question)
             )
             # "Did X deliver ...": a sentence about X that never says it delivered (or did not) cannot answer.
-            and verb_terms <= set(lexical.tokenize([kinds.quoted_span(s, by_n, question)])[0])
+            and verb_terms <= set(lexical.tokenize([spans.quoted_span(s, by_n, question)])[0])
         ]
 
     def select(
@@ -216,11 +263,18 @@ class ExtractiveGenerator:
             yield ("\n\n" if i else "") + line
 
     def answer_lines(
-        self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        history: Sequence[Turn] = (),
+        plan: planning.Plan | None = None,
     ) -> list[str]:
-        """The answer as lines (answer lines, titles, ``> quote [n]``); empty to abstain."""
+        """The answer as lines (answer lines, titles, ``> quote [n]``); empty to abstain.
+
+        ``plan``: the question's kind and documents when they are known already (a part of a question).
+        """
         documents = self.documents() if self.documents is not None else {}
-        plan = planning.plan(question, documents, standalone_question(question, history))
+        plan = plan or planning.plan(question, documents, standalone_question(question, history))
         kind = plan.kind.kind
         if plan.scope.unresolved and kind in ("metadata", "summary"):
             return []  # it asks about a document that is not indexed: describing another would mislead
@@ -240,7 +294,7 @@ class ExtractiveGenerator:
         if kind == "list":
             return kinds.listing(self, question, passages, history)
         if kind == "multi_part":
-            return kinds.multi_part(self, plan, passages, history)
+            return kinds.multi_part(self, question, plan, passages, history)
         return kinds.fact(
             self,
             question,

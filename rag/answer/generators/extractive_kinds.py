@@ -12,19 +12,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ...index.sentences import split_sentences
 from ...types import Document, Passage
-from .. import direct_answers, metadata_answers, summaries
+from .. import direct_answers, metadata_answers, planning, summaries
 from .. import structured as units
 from ..planning import Plan
 from ..question_kinds import asks_argument, topic
 from . import answer_checks
 from .base import Turn
+from .spans import announced, continued_speech, quoted_span
 
 if TYPE_CHECKING:
     from .extractive import ExtractiveGenerator, ScoredSentence
@@ -33,7 +34,15 @@ SUMMARY_SENTENCES = 4  # of one document; 3 each when several documents are summ
 ARGUMENT_SENTENCES = 3
 LIST_ITEMS = 5
 LIST_MARGIN = 0.15  # a list item may score this far under the best one: items differ from each other
+LIST_REPEAT = 0.9  # cosine above which a list item repeats one already quoted
 COMPARISON_SLACK = 0.1  # a document's best sentence may be this far under the threshold to be compared
+
+
+# A part that points back at the first ("when was *it* finished", "what changed *as a result*").
+_LEANS = re.compile(
+    r"\b(?:it|its|they|them|their|he|him|his|she|her|this|that|these|those|then|there)\b|\bas\s+a\s+result\b",
+    re.IGNORECASE,
+)
 
 
 def _one_line(text: str) -> str:
@@ -60,54 +69,6 @@ def missing_part(question: str, plan: Plan, vocabulary: Mapping[str, float] | No
     return None
 
 
-def quoted_span(s: ScoredSentence, passages: Mapping[int, Passage], question: str) -> str:
-    """The sentence, with the sentence before it when it needs it to answer (pronoun, "he said", a name)."""
-    passage = passages[s.passage_n]
-    before = [(a, b) for a, b in split_sentences(passage.text) if b <= s.start]
-    previous = passage.text[before[-1][0] : before[-1][1]] if before else None
-    if (
-        previous
-        and "\n\n" not in passage.text[before[-1][1] : s.start]
-        and direct_answers.needs_previous(s.text, previous, answer_checks.names(question))
-    ):
-        return passage.text[before[-1][0] : s.end]
-    return s.text
-
-
-def with_context(
-    s: ScoredSentence, passages: Mapping[int, Passage], documents: Mapping[str, Document], question: str
-) -> str:
-    """The quoted span with the document's sentence before it, for checks (who is speaking in "..., he
-    said"), even when that sentence is outside the passage and so cannot be quoted with it."""
-    span = quoted_span(s, passages, question)
-    document = documents.get(s.doc_id) if documents else None
-    if document is None:
-        return span
-    at = passages[s.passage_n].start + s.start
-    window = max(0, at - 600)
-    before = [(a, b) for a, b in split_sentences(document.text, window, at) if b <= at]
-    return (document.text[before[-1][0] : before[-1][1]] + " " + span) if before else span
-
-
-def _is_sentence(text: str) -> bool:
-    """A whole sentence (not a heading or byline) that can be quoted as the lead-in of another."""
-    return len(text.split()) >= 6 and text.rstrip("”’\"' )]")[-1:] in ".!…:;"
-
-
-def continued_speech(s: ScoredSentence, passage: Passage, span: str) -> str:
-    """``span`` with the speaker's next words: a following sentence of the same paragraph that opens a
-    quotation, after a sentence that reports speech ("'...,' X told TASS. 'We laid out ...'")."""
-    if "”" not in s.text and '"' not in s.text:
-        return span
-    after = [(a, b) for a, b in split_sentences(passage.text) if a >= s.end]
-    if not after or "\n\n" in passage.text[s.end : after[0][0]]:
-        return span
-    following = passage.text[after[0][0] : after[0][1]]
-    if not following.startswith(("“", '"')):
-        return span
-    return span + passage.text[s.end : after[0][1]]
-
-
 def fact(
     gen: ExtractiveGenerator,
     question: str,
@@ -127,6 +88,7 @@ def fact(
     spans = [quoted_span(s, by_n, question) for s in chosen]
     if speech:
         spans = [continued_speech(s, by_n[s.passage_n], span) for s, span in zip(chosen, spans, strict=True)]
+    spans = [announced(s, by_n[s.passage_n], span) for s, span in zip(chosen, spans, strict=True)]
     lines = []
     head = direct_answers.answer_line(question, spans[0])
     if head:
@@ -136,15 +98,24 @@ def fact(
 
 
 def multi_part(
-    gen: ExtractiveGenerator, plan: Plan, passages: Sequence[Passage], history: Sequence[Turn]
+    gen: ExtractiveGenerator,
+    question: str,
+    plan: Plan,
+    passages: Sequence[Passage],
+    history: Sequence[Turn],
 ) -> list[str]:
-    """Each part answered in turn; a part the documents do not answer is named as such."""
+    """Each part answered as its own kind (a fact, a list, a byline); a part not answered is named as such."""
+    documents = gen.documents() if gen.documents is not None else {}
     parts = plan.kind.parts
     lines, answered = [], 0
     for i, part in enumerate(parts):
+        part_plan = planning.plan(part, documents, question)  # "when was it published": the whole names "it"
+        if plan.kind.all_documents:
+            part_plan = planning.Plan(part_plan.kind, plan.scope)
         # A later part leans on the first ("... and when was it resumed?"): score it with the first's words.
-        asked = part if i == 0 else f"{part} {parts[0]}"
-        found = fact(gen, part if i == 0 else asked, passages, history)
+        leans = i > 0 and part_plan.kind.kind != "metadata" and _LEANS.search(part)
+        asked = f"{part} {parts[0]}" if leans else part
+        found = gen.answer_lines(asked, passages, history, plan=part_plan)
         if found:
             answered += 1
             lines += [f"*{part}*", *found]
@@ -241,15 +212,27 @@ def comparison(
 def listing(
     gen: ExtractiveGenerator, question: str, passages: Sequence[Passage], history: Sequence[Turn]
 ) -> list[str]:
-    """Every sentence that holds an item of the list, varied, grouped by document."""
+    """Every sentence that holds an item of the list, grouped by document.
+
+    Items are taken best first, each document's best one among them (a list's items are often spread over
+    the documents), skipping a sentence that repeats one already taken; relevance first, not variety: a
+    sentence far from the question holds no item however different it is.
+    """
     scored = gen.eligible(question, passages, history)
     if not scored or scored[0].score < gen.threshold:
         return []
-    pool = [s for s in scored if s.score >= max(gen.threshold, scored[0].score - LIST_MARGIN)]
-    vectors = gen._vectors([s.text for s in pool])
-    picked = [pool[i] for i in summaries.mmr(np.array([s.score for s in pool]), vectors, LIST_ITEMS)]
-    picked = [s for s in picked if s.score >= scored[0].score - LIST_MARGIN]
-    groups = _by_document(picked)
+    pool = [s for s in scored if s.score >= max(gen.threshold, scored[0].score) - LIST_MARGIN]
+    firsts = list({s.doc_id: s for s in reversed(pool)}.values())  # each document's best
+    ordered = sorted(firsts, key=lambda s: -s.score) + [s for s in pool if s not in firsts]
+    vectors = gen._vectors([s.text for s in ordered])
+    picked: list[int] = []
+    for i in range(len(ordered)):
+        if len(picked) == LIST_ITEMS:
+            break
+        if not picked or float((vectors[picked] @ vectors[i]).max()) < LIST_REPEAT:
+            picked.append(i)
+    chosen = sorted((ordered[i] for i in picked), key=lambda s: -s.score)
+    groups = _by_document(chosen)
     return _grouped(groups, passages, titled=len(groups) > 1)
 
 

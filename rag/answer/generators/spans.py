@@ -1,0 +1,80 @@
+"""Which words of a document a chosen sentence is quoted with: the sentence before it when it needs it (a
+pronoun, "he said"), the speaker's next quoted words, the sentence an announcing sentence points to.
+
+Every span is a stretch of one passage's text, so the quote stays verbatim.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from ...index.sentences import split_sentences
+from ...types import Document, Passage
+from .. import direct_answers
+from . import answer_checks
+
+if TYPE_CHECKING:
+    from .extractive import ScoredSentence
+
+
+def quoted_span(s: ScoredSentence, passages: Mapping[int, Passage], question: str) -> str:
+    """The sentence, with the sentence before it when it needs it to answer (pronoun, "he said", a name)."""
+    passage = passages[s.passage_n]
+    before = [(a, b) for a, b in split_sentences(passage.text) if b <= s.start]
+    previous = passage.text[before[-1][0] : before[-1][1]] if before else None
+    if (
+        previous
+        and "\n\n" not in passage.text[before[-1][1] : s.start]
+        and direct_answers.needs_previous(s.text, previous, answer_checks.names(question))
+    ):
+        return passage.text[before[-1][0] : s.end]
+    return s.text
+
+
+def with_context(
+    s: ScoredSentence, passages: Mapping[int, Passage], documents: Mapping[str, Document], question: str
+) -> str:
+    """The quoted span with the document's sentence before it, for checks (who is speaking in "..., he
+    said"), even when that sentence is outside the passage and so cannot be quoted with it."""
+    span = quoted_span(s, passages, question)
+    document = documents.get(s.doc_id) if documents else None
+    if document is None:
+        return span
+    at = passages[s.passage_n].start + s.start
+    window = max(0, at - 600)
+    before = [(a, b) for a, b in split_sentences(document.text, window, at) if b <= at]
+    return (document.text[before[-1][0] : before[-1][1]] + " " + span) if before else span
+
+
+def _is_sentence(text: str) -> bool:
+    """A whole sentence (not a heading or byline) that can be quoted as the lead-in of another."""
+    return len(text.split()) >= 6 and text.rstrip("”’\"' )]")[-1:] in ".!…:;"
+
+
+def continued_speech(s: ScoredSentence, passage: Passage, span: str) -> str:
+    """``span`` with the speaker's next words: a following sentence of the same paragraph that opens a
+    quotation, after a sentence that reports speech ("'...,' X told TASS. 'We laid out ...'")."""
+    if "”" not in s.text and '"' not in s.text:
+        return span
+    after = [(a, b) for a, b in split_sentences(passage.text) if a >= s.end]
+    if not after or "\n\n" in passage.text[s.end : after[0][0]]:
+        return span
+    following = passage.text[after[0][0] : after[0][1]]
+    if not following.startswith(("“", '"')):
+        return span
+    return span + passage.text[s.end : after[0][1]]
+
+
+def _next_in_paragraph(s: ScoredSentence, passage: Passage) -> tuple[int, int] | None:
+    after = [(a, b) for a, b in split_sentences(passage.text) if a >= s.end]
+    return after[0] if after and "\n\n" not in passage.text[s.end : after[0][0]] else None
+
+
+def announced(s: ScoredSentence, passage: Passage, span: str) -> str:
+    """``span`` with the next sentence of the paragraph when the sentence only announces it ("The remarks
+    contained three messages." is followed by the first message)."""
+    following = _next_in_paragraph(s, passage) if span.endswith(s.text) else None
+    if following is None or not direct_answers.announces_next(s.text):
+        return span
+    return span + passage.text[s.end : following[1]]
