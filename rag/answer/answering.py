@@ -98,7 +98,7 @@ def ask_stream(
     timings["generate"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    verified = verify_answer("".join(pieces), passages, retriever.index.documents)
+    verified = verify_answer("".join(pieces), passages, retriever.documents)
     timings["verify"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - started
     yield Answer(

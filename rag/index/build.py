@@ -153,6 +153,11 @@ def build_index(
             )
         record = build_settings_record(settings, embedder)
         old_manifest = store.read_manifest(index_dir)
+        if old_manifest and old_manifest.get("shards"):
+            raise RagError(
+                f"The index at {index_dir} is sharded; update it on Ray with: "
+                f"rag index SOURCES --index-dir {index_dir} --ray ADDRESS"
+            )
         reason = _rebuild_reason(old_manifest, record)
         if reason:
             log.warning("Rebuilding the index at %s: %s.", index_dir, reason)

@@ -32,6 +32,25 @@ class Retriever:
         self.embedder = embedder
         self.settings = settings
 
+    # The ``Searcher`` protocol (rag/retrieve/searcher.py): what callers may use besides search/passages.
+    @property
+    def generation(self):
+        return self.index.path
+
+    @property
+    def documents(self):
+        return self.index.documents
+
+    @property
+    def term_weights(self) -> dict[str, float]:
+        return self.index.term_weights
+
+    def chunk_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for chunk in self.index.chunks:
+            counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
+        return counts
+
     def dense(self, query: str, n: int) -> fusion.Ranking:
         # An approximate index's candidates are re-scored from the stored vectors: exact cosines, always.
         rerank = None if dense.is_exact(self.index.dense_record) else self.index.vectors
