@@ -315,3 +315,28 @@ def test_rag_serve_with_ray_answers_in_the_browser(sharded, cluster):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_a_shard_that_cannot_answer_is_an_error_naming_it(sharded, settings, embedder, tmp_path):
+    from ray import serve
+
+    from rag.cluster.router import app_name, open_sharded
+    from rag.errors import ShardUnavailableError
+
+    folder = tmp_path / "copy"
+    shutil.copytree(sharded[0], folder)
+    searcher = open_sharded(folder, embedder, settings, retry_s=4)
+    query = _queries()[0]
+    assert len(searcher.search(query, 5)) == 5
+    shard = folder / "shards" / "shard-001"
+    for generation in shard.glob("gen-*"):  # replacement replicas cannot load the shard any more
+        shutil.rmtree(generation)
+    try:
+        for actor in ray.util.list_named_actors(all_namespaces=True):
+            if actor["name"].startswith(f"SERVE_REPLICA::{app_name(folder)}#shard-001#"):
+                ray.kill(ray.get_actor(actor["name"], namespace=actor["namespace"]), no_restart=True)
+        with pytest.raises(ShardUnavailableError, match="shard 001") as caught:
+            searcher.search(query, 5)
+        assert "shard 000" not in str(caught.value) and len(str(caught.value).splitlines()) == 1
+    finally:
+        serve.delete(app_name(folder))

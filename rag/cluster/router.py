@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 logging.getLogger("ray.serve").setLevel(logging.WARNING)  # Serve logs every deployment step at INFO
 
 REPLY_TIMEOUT_S = 120.0
+RETRY_SECONDS = 30.0  # how long a shard query is retried: Serve starts a replacement replica well within it
 REPLICA_CPUS = 0.1  # a shard replica mostly waits on memory-mapped pages; many fit on one core
 
 
@@ -38,8 +39,12 @@ def app_name(index_dir: Path) -> str:
     return "rag-" + hashlib.sha1(str(index_dir.resolve()).encode("utf-8")).hexdigest()[:10]
 
 
-def open_sharded(index_dir: Path, embedder: Embedder, settings: Settings) -> ShardedSearcher:
+def open_sharded(
+    index_dir: Path, embedder: Embedder, settings: Settings, *, retry_s: float = RETRY_SECONDS
+) -> ShardedSearcher:
     """Connect to the cluster and deploy (or reuse) the Serve application of the sharded index at ``index_dir``.
+
+    ``retry_s``: how long the router retries a shard whose replicas died before it reports the shard down.
 
     Raises:
         ClusterError: Ray is missing or unreachable, or the deployment failed.
@@ -52,7 +57,12 @@ def open_sharded(index_dir: Path, embedder: Embedder, settings: Settings) -> Sha
         raise IndexNotFoundError(
             f"No sharded index at {index_dir}. Build one with: rag index SOURCES --ray ADDRESS"
         )
-    info = {"generation": generation.name, "replicas": settings.replicas, "shards": len(manifest["shards"])}
+    info = {
+        "generation": generation.name,
+        "replicas": settings.replicas,
+        "shards": len(manifest["shards"]),
+        "retry_s": retry_s,
+    }
     name = app_name(index_dir)
     handle = _running(name, info)
     if handle is None:

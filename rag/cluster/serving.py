@@ -17,10 +17,9 @@ import numpy as np
 import ray
 from ray import serve
 
+from ..retrieve import fusion
 from . import layout, merge
 from .shard import ShardSearch
-
-RETRY_SECONDS = 30.0  # long enough for Serve to start a replacement replica on a loaded machine
 
 
 @serve.deployment(max_ongoing_requests=32, health_check_period_s=2, health_check_timeout_s=10)
@@ -40,12 +39,17 @@ class Router:
         return self.info
 
     async def _call(self, shard: int, method: str, *args: Any) -> Any:
-        deadline, wait, last = time.monotonic() + RETRY_SECONDS, 0.05, None
+        """``method`` on a replica of ``shard``; retried on another (or a replacement) replica while
+        ``retry_s`` lasts. A ``_Failure`` when it never answered."""
+        deadline, wait, last = time.monotonic() + self.info["retry_s"], 0.05, None
         while True:
             try:
-                return await getattr(self.shards[shard], method).remote(*args)
+                remaining = max(0.1, deadline - time.monotonic())
+                return await asyncio.wait_for(getattr(self.shards[shard], method).remote(*args), remaining)
             except (ray.exceptions.RayActorError, ray.exceptions.ActorUnavailableError) as e:
                 last = e  # the replica died or is going away: Serve routes the retry to a live one
+            except TimeoutError:
+                return _Failure(shard, TimeoutError(f"no replica answered in {self.info['retry_s']:.0f} s"))
             except ray.exceptions.RayError as e:
                 return _Failure(shard, e)
             if time.monotonic() + wait > deadline:
@@ -53,8 +57,14 @@ class Router:
             await asyncio.sleep(wait)
             wait = min(wait * 2, 1.0)
 
-    async def _fan_out(self, shards: Sequence[int], method: str, *args: Any) -> list[Any]:
-        results = await asyncio.gather(*(self._call(i, method, *args) for i in shards))
+    async def _fan_out(self, shards: Sequence[int], method: str, *args: Any, per_shard=None) -> list[Any]:
+        """``method`` on each of ``shards`` at once (``per_shard[i]``: extra arguments for shard i).
+
+        Raises:
+            ShardDown: a shard could not answer, even after retries (the message names each).
+        """
+        calls = [self._call(i, method, *args, *((per_shard or {}).get(i, ()))) for i in shards]
+        results = await asyncio.gather(*calls)
         failed = [r for r in results if isinstance(r, _Failure)]
         if failed:
             raise ShardDown("; ".join(f.message() for f in failed))
@@ -86,8 +96,6 @@ class Router:
                 vectors = await self._rows(pool, "vectors")
             except ShardDown as e:
                 return {"error": str(e)}
-            from ..retrieve import fusion
-
             ranked = fusion.mmr(pool, [fused[r] for r in pool], np.stack(vectors), k, options["mmr_lambda"])
         return {"hits": [(r, float(fused[r]), dense_s.get(r), bm25_s.get(r)) for r in ranked[:k]]}
 
@@ -98,10 +106,7 @@ class Router:
             shard, local = merge.split_row(row)
             by_shard.setdefault(shard, []).append(local)
         shards = sorted(by_shard)
-        results = await asyncio.gather(*(self._call(s, method, by_shard[s]) for s in shards))
-        failed = [r for r in results if isinstance(r, _Failure)]
-        if failed:
-            raise ShardDown("; ".join(f.message() for f in failed))
+        results = await self._fan_out(shards, method, per_shard={s: (by_shard[s],) for s in shards})
         found = {s: list(r) for s, r in zip(shards, results, strict=True)}
         position = {s: 0 for s in shards}
         out = []
