@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -139,6 +140,13 @@ def _embed(documents: list[Document], settings: Settings, actors: int, progress:
     return parts, nodes
 
 
+def _say(progress: bool, message: str) -> None:
+    """A progress line on stderr (Ray Data draws its own bars for the embedding job)."""
+    log.info(message)
+    if progress:
+        print(message, file=sys.stderr, flush=True)
+
+
 def _worker_nodes() -> int:
     alive = [n for n in ray.nodes() if n.get("Alive") and n.get("Resources", {}).get("CPU", 0) > 0]
     return max(1, len(alive))
@@ -192,9 +200,12 @@ def build_sharded_index(
             return _report(
                 index_dir, documents, old, [], removed, loaded.skipped, None, Counter(), shards, started
             )
-        log.info("Embedding %d of %d documents on Ray (%d shards).", len(todo), len(documents), shards)
+        _say(
+            progress, f"Embedding {len(todo)} of {len(documents)} documents on Ray ({_worker_nodes()} nodes)."
+        )
         try:
             parts, nodes = _embed(todo, settings, _worker_nodes(), progress)
+            _say(progress, f"Embedded {sum(nodes.values())} chunks; writing {shards} shards.")
             shard_records = _build_shards(
                 index_dir, documents, parts, shards, record, settings, reuse=not reason
             )

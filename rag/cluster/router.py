@@ -196,14 +196,10 @@ class ShardedSearcher:
             "mmr_lambda": s.mmr_lambda,
             "doc_ids": sorted(doc_ids) if doc_ids is not None else None,
         }
-        vector = self.embedder.embed_query(query) if options["method"] != "bm25" else self.embedder_zero()
+        # BM25 alone needs no vector: the question is not embedded for it.
+        vector = self.embedder.embed_query(query) if options["method"] != "bm25" else None
         hits = self._ask("search", vector, query, k, options)["hits"]
         return [Hit(row=r, score=f, dense_score=d, bm25_score=b) for r, f, d, b in hits]
-
-    def embedder_zero(self):
-        import numpy as np
-
-        return np.zeros(self.embedder.dimension, dtype=np.float32)
 
     def passages(self, hits: list[Hit]) -> list[Passage]:
         """Hits as numbered passages (1-based, in rank order), their text read from their shards."""

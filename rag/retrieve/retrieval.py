@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -10,7 +12,7 @@ from ..index import dense, lexical
 from ..index.embedding import Embedder
 from ..index.store import StoredIndex
 from ..settings import Settings
-from ..types import Passage
+from ..types import Document, Passage
 from . import fusion
 
 
@@ -34,11 +36,11 @@ class Retriever:
 
     # The ``Searcher`` protocol (rag/retrieve/searcher.py): what callers may use besides search/passages.
     @property
-    def generation(self):
+    def generation(self) -> Path:
         return self.index.path
 
     @property
-    def documents(self):
+    def documents(self) -> Mapping[str, Document]:
         return self.index.documents
 
     @property
