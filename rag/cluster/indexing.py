@@ -118,9 +118,10 @@ def _embed(documents: list[Document], settings: Settings, actors: int, progress:
         EmbedActor,
         fn_constructor_kwargs={"settings_json": record},
         batch_size=128,
-        concurrency=actors,
+        compute=ray.data.ActorPoolStrategy(size=actors),
         num_cpus=0.5,
-        scheduling_strategy="SPREAD",  # one embedder per node where it can: the point of a cluster
+        # One embedder per node where it can: the point of a cluster.
+        ray_remote_args_fn=lambda: {"scheduling_strategy": "SPREAD"},
     )
     by_id = {d.doc_id: d for d in documents}
     rows: dict[str, list[tuple[int, Chunk, np.ndarray]]] = {}
