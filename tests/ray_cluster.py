@@ -7,6 +7,7 @@ so a cluster someone else runs is never touched; ``stop`` ends exactly the nodes
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -97,9 +98,37 @@ def _wait_for_nodes(cluster: LocalCluster, count: int, timeout: float = 60.0) ->
     raise RuntimeError(f"Ray cluster at {cluster.address} did not get {count} nodes in {timeout:.0f} s")
 
 
+def _cluster_pids(cluster: LocalCluster) -> list[int]:
+    """Processes of this cluster only: their command line names its GCS address or its temp folder."""
+    port = cluster.address.rsplit(":", 1)[1]
+    # Ray's client server names the head by the machine's address, not 127.0.0.1: match the port too.
+    marks = (cluster.address.encode(), str(cluster.temp_dir).encode(), f":{port}\0".encode())
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if any(mark in cmdline for mark in marks):
+            pids.append(int(entry.name))
+    return pids
+
+
 def stop(cluster: LocalCluster) -> None:
-    """Stop every node of this cluster (``ray stop`` finds them by their session's temp dir and address)."""
-    subprocess.run(
-        [_ray_bin(), "stop", "--force"], env=cluster.env, capture_output=True, text=True, timeout=120
-    )
+    """Stop every process of this cluster, and only those (another cluster on this machine keeps running).
+
+    ``ray stop`` would stop every Ray process of the machine; instead the processes are found by this
+    cluster's address and temp folder, asked to stop (SIGTERM), then killed if still there after 10 s.
+    """
+    import signal
+
+    for sig, wait in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 2.0)):
+        for pid in _cluster_pids(cluster):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, sig)
+        deadline = time.monotonic() + wait
+        while _cluster_pids(cluster) and time.monotonic() < deadline:
+            time.sleep(0.2)
     shutil.rmtree(cluster.temp_dir, ignore_errors=True)
