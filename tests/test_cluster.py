@@ -38,9 +38,13 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def cluster():
-    """Head (0 CPUs) + two worker nodes (1 CPU each) on 127.0.0.1; stopped, every process, after the session."""
+    """Head (0 CPUs) + two worker nodes (1 CPU each) on 127.0.0.1; every process stopped after these tests.
+
+    Module-scoped: only this module needs Ray, and the rest of the suite should not share two cores with an
+    idle cluster.
+    """
     started = ray_cluster.start(workers=2)
     try:
         yield started
