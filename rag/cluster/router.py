@@ -50,6 +50,8 @@ def open_sharded(
         ClusterError: Ray is missing or unreachable, or the deployment failed.
         IndexNotFoundError: no sharded index there.
     """
+    if settings.replicas < 1:
+        raise ClusterError(f"--replicas must be at least 1, got {settings.replicas} (RAG_REPLICAS).")
     connect(settings.ray_address or "auto")
     generation = store.current_generation(index_dir)
     manifest = store.read_manifest(index_dir)
