@@ -25,6 +25,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         generator=getattr(args, "generator", None),
         llm_model=getattr(args, "model", None),
         fallback_generator="none" if getattr(args, "no_fallback", False) else None,
+        ray_address=getattr(args, "ray", None),
+        replicas=getattr(args, "replicas", None),
     )
 
 
@@ -32,18 +34,64 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def _add_cluster_options(p: argparse.ArgumentParser, *, replicas: bool = True) -> None:
+    """--ray (and --replicas): serve a sharded index from a Ray cluster (rag/cluster/, the `cluster` extra)."""
+    p.add_argument(
+        "--ray", default=None, metavar="ADDRESS", help="Ray cluster of a sharded index (RAG_RAY_ADDRESS)"
+    )
+    if replicas:
+        p.add_argument("--replicas", type=int, default=None, help="Ray Serve replicas per shard (default 1)")
+
+
 def _cmd_index(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
     from .index.build import build_index
 
-    report = build_index(
-        args.sources or None,
-        index_dir=args.index_dir,
-        settings=_settings(args),
-        progress=None if not args.quiet else False,
-        on_wait=_say,
-    )
-    print(report.summary() if report.changed else f"Up to date: {report.summary()}")
+    settings = _settings(args)
+    if args.shards is not None or (settings.ray_address and _is_sharded(args.index_dir)):
+        report = _index_on_ray(args, settings)
+    else:
+        report = build_index(
+            args.sources or None,
+            index_dir=args.index_dir,
+            settings=settings,
+            progress=None if not args.quiet else False,
+            on_wait=_say,
+        )
+    if args.json:
+        print(json.dumps({**asdict(report), "changed": report.changed}, ensure_ascii=False, indent=2))
+    else:
+        print(report.summary() if report.changed else f"Up to date: {report.summary()}")
     return 0
+
+
+def _is_sharded(index_dir: str | None) -> bool:
+    from pathlib import Path
+
+    from .index.store import read_manifest
+    from .settings import default_index_dir
+
+    return bool((read_manifest(Path(index_dir) if index_dir else default_index_dir()) or {}).get("shards"))
+
+
+def _index_on_ray(args: argparse.Namespace, settings: Settings):
+    if not settings.ray_address:
+        raise RagError("A sharded index is built on Ray: add --ray ADDRESS (or set RAG_RAY_ADDRESS).")
+    if args.shards is not None and args.shards < 1:
+        raise RagError(f"--shards must be at least 1, got {args.shards}.")
+    if not args.sources or not args.index_dir:
+        raise RagError(
+            "A sharded build needs its sources and its folder: rag index SOURCES --index-dir DIR --ray ADDRESS."
+        )
+    from .cluster.errors import import_ray
+
+    import_ray()  # a missing Ray names the extra before anything else happens
+    from .cluster.indexing import build_sharded_index
+
+    return build_sharded_index(
+        args.sources, index_dir=args.index_dir, settings=settings, shards=args.shards, progress=not args.quiet
+    )
 
 
 def _cmd_remove(args: argparse.Namespace) -> int:
@@ -165,6 +213,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("sources", nargs="*", help="files or folders (.txt .md .html .pdf .jsonl)")
     p.add_argument("--index-dir", default=None, help="where the index lives (default: vectors/)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument(
+        "--shards", type=int, default=None, help="build a sharded index of this many shards (on --ray)"
+    )
+    _add_cluster_options(p, replicas=False)
     p.set_defaults(func=_cmd_index)
 
     p = sub.add_parser("ask", help="ask a question")
@@ -188,6 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="fail when the generator fails, instead of answering with extractive",
     )
     p.add_argument("--index-dir", default=None, help="the index folder (default: vectors/)")
+    _add_cluster_options(p)
     p.set_defaults(func=_cmd_ask)
 
     p = sub.add_parser("serve", help="start the chat in the browser (Gradio)")
@@ -203,6 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY",
         help="require 'Authorization: Bearer KEY' on /v1 and /mcp (default: RAG_API_KEY; none: open)",
     )
+    _add_cluster_options(p)
     p.set_defaults(func=_cmd_serve)
 
     p = sub.add_parser("mcp", help="serve the Model Context Protocol over stdio (for Claude Desktop, IDEs)")
@@ -232,6 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--write-floors", default=None, metavar="FILE", help="record floors from this run in FILE")
     p.add_argument("--margin", type=float, default=0.02, help="floor = measured - margin (default 0.02)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_cluster_options(p)
     p.set_defaults(func=_cmd_eval)
 
     p = sub.add_parser(

@@ -60,7 +60,7 @@ class DocumentInfo:
 
 def _index(index_dir: str | Path | None, settings: Settings | None):
     folder = Path(index_dir) if index_dir is not None else default_index_dir()
-    return get_pipeline(folder, settings or Settings.from_env()).retriever.index
+    return get_pipeline(folder, settings or Settings.from_env()).retriever
 
 
 def list_documents(
@@ -72,9 +72,7 @@ def list_documents(
         IndexNotFoundError / IndexMismatchError: no usable index at ``index_dir``.
     """
     index = _index(index_dir, settings)
-    counts: dict[str, int] = {}
-    for chunk in index.chunks:
-        counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
+    counts = index.chunk_counts()
     infos = [
         DocumentInfo(
             doc_id=d.doc_id,

@@ -58,3 +58,15 @@ class GeneratorError(RagError):
 
 class QuestionSetError(RagError, ValueError):
     """An evaluation question file (or BEIR folder) is missing or malformed; the message names file and line."""
+
+
+class ClusterError(RagError):
+    """Building or serving a sharded index on Ray failed: Ray missing or unreachable, or a shard down."""
+
+
+class RayNotConfiguredError(ClusterError):
+    """A sharded index was opened without a Ray cluster to serve it; the message says how to start one."""
+
+
+class ShardUnavailableError(ClusterError):
+    """A shard of a sharded index could not answer, even after retries; the message names the shard."""

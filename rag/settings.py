@@ -57,6 +57,9 @@ class Settings:
     llm_max_retries: int = 2  # openai: retries, with backoff, on rate limits, server errors and timeouts
     llm_context_tokens: int = 0  # the context window; 0: the model's own (transformers) or 8192 (openai)
     max_answer_tokens: int = 512  # room kept in the context window for the answer
+    # scaling out (rag/cluster/, the `cluster` extra): a sharded index is built and served on this Ray cluster
+    ray_address: str | None = None  # "127.0.0.1:6379", "auto"; None: everything runs in this process
+    replicas: int = 1  # Ray Serve replicas per shard
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with the given fields replaced; ``None`` values are ignored so CLI defaults can pass through."""

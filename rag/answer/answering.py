@@ -146,7 +146,7 @@ def ask_stream(
     t = time.perf_counter()
     query = standalone_question(text, turns)
     # The question's kind and the documents it names decide what is retrieved (one document, each document).
-    passages = planning.retrieve(retriever, query, k, planning.plan(text, retriever.index.documents, query))
+    passages = planning.retrieve(retriever, query, k, planning.plan(text, retriever.documents, query))
     timings["retrieve"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -162,7 +162,7 @@ def ask_stream(
     timings["generate"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    verified = verify_answer("".join(pieces), passages, retriever.index.documents)
+    verified = verify_answer("".join(pieces), passages, retriever.documents)
     timings["verify"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - started
     yield Answer(

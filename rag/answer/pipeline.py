@@ -13,11 +13,12 @@ import logging
 import threading
 from pathlib import Path
 
-from ..errors import IndexMismatchError, IndexNotFoundError
+from ..errors import IndexMismatchError, IndexNotFoundError, RayNotConfiguredError
 from ..index import health, store
 from ..index.build import build_index, build_settings_record, recorded_paths, source_fingerprints
 from ..index.embedding import Embedder, get_embedder
 from ..retrieve.retrieval import Retriever
+from ..retrieve.searcher import Searcher
 from ..settings import DEFAULT_INDEX_DIR, Settings
 from . import generators
 from .generators import Generator
@@ -38,7 +39,7 @@ class Pipeline:
             batch_size=settings.batch_size,
         )
         self._lock = threading.Lock()
-        self._retriever: Retriever | None = None
+        self._retriever: Searcher | None = None
         self._generators: dict[str, Generator] = {}
 
     def generator(self, name: str | None = None) -> Generator:
@@ -50,26 +51,29 @@ class Pipeline:
                     name,
                     settings=self.settings,
                     embedder=self.embedder,
-                    term_weights=lambda: self.retriever.index.term_weights,
-                    documents=lambda: self.retriever.index.documents,
+                    term_weights=lambda: self.retriever.term_weights,
+                    documents=lambda: self.retriever.documents,
                     pipeline=self,
                 )
             return self._generators[name]
 
     @property
-    def retriever(self) -> Retriever:
-        """The retriever over the live generation, (re)loaded when the generation changed."""
+    def retriever(self) -> Searcher:
+        """The searcher over the live generation, (re)loaded when the generation changed.
+
+        A local index gives a ``Retriever``; a sharded one (its manifest lists ``shards``) the Ray router.
+        """
         live = store.current_generation(self.index_dir)
         current = self._retriever
-        if current is None or live is None or current.index.path != live:
+        if current is None or live is None or current.generation != live:
             with self._lock:
-                if self._retriever is None or self._retriever.index.path != store.current_generation(
+                if self._retriever is None or self._retriever.generation != store.current_generation(
                     self.index_dir
                 ):
                     self._retriever = self._load()
         return self._retriever  # type: ignore[return-value]
 
-    def _load(self) -> Retriever:
+    def _load(self) -> Searcher:
         manifest = store.read_manifest(self.index_dir)
         if self._is_bundled():
             manifest = self._refresh_bundled(manifest)
@@ -88,7 +92,19 @@ class Pipeline:
                 "The documents behind %s changed since it was built; run `rag index` to update it.",
                 self.index_dir,
             )
+        if manifest.get("shards"):
+            return self._open_sharded()
         return Retriever(store.load_index(self.index_dir), self.embedder, self.settings)
+
+    def _open_sharded(self) -> Searcher:
+        """The Ray router over a sharded index; Ray is imported only here, and only for a sharded index."""
+        from ..cluster.errors import not_connected_message
+
+        if not self.settings.ray_address:
+            raise RayNotConfiguredError(not_connected_message(self.index_dir))
+        from ..cluster.router import open_sharded
+
+        return open_sharded(self.index_dir, self.embedder, self.settings)
 
     def _is_bundled(self) -> bool:
         return self.index_dir.resolve() == DEFAULT_INDEX_DIR.resolve()

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..retrieve.retrieval import Hit, Retriever
+from ..retrieve.retrieval import Hit
+from ..retrieve.searcher import Searcher
 from ..types import Document, Passage
 from .question_kinds import DOCUMENT_KINDS, QuestionKind, classify, topic
 from .scoping import Scope, resolve
@@ -43,12 +44,12 @@ def plan(question: str, documents: Mapping[str, Document], query: str | None = N
     return Plan(kind, scope)
 
 
-def retrieve(retriever: Retriever, query: str, k: int, the_plan: Plan) -> list[Passage]:
+def retrieve(retriever: Searcher, query: str, k: int, the_plan: Plan) -> list[Passage]:
     """The numbered passages to answer ``query`` from, as ``the_plan`` needs them."""
     return retriever.passages(_unique(_hits(retriever, query, k, the_plan)))
 
 
-def _hits(retriever: Retriever, query: str, k: int, the_plan: Plan) -> list[Hit]:
+def _hits(retriever: Searcher, query: str, k: int, the_plan: Plan) -> list[Hit]:
     kind, scoped = the_plan.kind.kind, the_plan.scope.doc_ids
     if kind == "comparison":
         query = topic(query)  # "Do the articles agree on X": X finds the passages, the framing only dilutes
@@ -57,7 +58,8 @@ def _hits(retriever: Retriever, query: str, k: int, the_plan: Plan) -> list[Hit]
         for doc_id in scoped[:MAX_DOCUMENTS]:
             found = retriever.search(query, 50, doc_ids=[doc_id])
             # The document's first chunk holds its byline and dateline.
-            first = min(found, key=lambda h: retriever.index.chunks[h.row].start, default=None)
+            starts = [p.start for p in retriever.passages(found)]
+            first = found[starts.index(min(starts))] if found else None
             hits += [h for h in [first, *found[:2]] if h is not None]
         return _unique(hits)[: max(k, len(scoped))]
     if kind in ("summary", "argument") and scoped:
@@ -66,7 +68,7 @@ def _hits(retriever: Retriever, query: str, k: int, the_plan: Plan) -> list[Hit]
     if kind in DOCUMENT_KINDS and not scoped:
         # Every document on the topic gets its own passages, so none is left out for being ranked lower.
         ranked = retriever.search(query, max(k, 20))
-        doc_ids = list(dict.fromkeys(retriever.index.chunks[h.row].doc_id for h in ranked))[:MAX_DOCUMENTS]
+        doc_ids = _documents_of(retriever, ranked)
         per = PER_DOCUMENT + (2 if kind == "summary" else 0)
         return [h for d in doc_ids for h in retriever.search(query, per, doc_ids=[d])]
     if kind == "comparison" and scoped:
@@ -86,14 +88,19 @@ def _hits(retriever: Retriever, query: str, k: int, the_plan: Plan) -> list[Hit]
     hits = retriever.search(query, n, doc_ids=scoped)
     if kind == "list" or (the_plan.kind.all_documents and not scoped):
         # Items of a list, or what "the articles" say, may sit in any document: each gets its best chunks.
-        doc_ids = list(dict.fromkeys(retriever.index.chunks[h.row].doc_id for h in hits))[:MAX_DOCUMENTS]
+        doc_ids = _documents_of(retriever, hits)
         hits += [h for d in doc_ids for h in retriever.search(query, PER_DOCUMENT, doc_ids=[d])]
     return hits
 
 
-def _scope(part: str, whole: str, retriever: Retriever) -> Scope:
+def _documents_of(retriever: Searcher, hits: list[Hit]) -> list[str]:
+    """The documents of ``hits``, best first, at most MAX_DOCUMENTS (through the Searcher seam: any index)."""
+    return list(dict.fromkeys(p.doc_id for p in retriever.passages(hits)))[:MAX_DOCUMENTS]
+
+
+def _scope(part: str, whole: str, retriever: Searcher) -> Scope:
     """The documents a part of a question names, looked for in the whole question ("Who wrote X and when")."""
-    return plan(part, retriever.index.documents, whole).scope
+    return plan(part, retriever.documents, whole).scope
 
 
 def _unique(hits: list[Hit]) -> list[Hit]:

@@ -347,6 +347,11 @@ def _update(
         excluded = {k: v for k, v in plan.excluded.items() if k in present}  # forget files deleted since
         notes.extend(loaded.renamed)
         record = build_settings_record(settings, embedder)
+        if old_manifest and old_manifest.get("shards"):
+            raise RagError(
+                f"The index at {index_dir} is sharded; update it on Ray with: "
+                f"rag index SOURCES --index-dir {index_dir} --ray ADDRESS"
+            )
         reason = _rebuild_reason(old_manifest, record)
         if state.damaged:
             reason = f"the index was damaged ({'; '.join(state.problems)})"

@@ -333,12 +333,14 @@ def write_generation(
     *,
     dense_index: str = dense.AUTO,
     exact_max_chunks: int = 100_000,
+    bm25_stats: Any = None,
 ) -> Path:
     """Write a complete new generation, then make it live atomically; older generations are removed.
 
     The generation before the new one is kept, so a reader that opened it a moment ago can finish.
     ``dense_index`` and ``exact_max_chunks`` choose the FAISS index (see ``dense.choose_kind``); the choice
-    and its tuned parameters are added to the manifest as ``dense_index``.
+    and its tuned parameters are added to the manifest as ``dense_index``. ``bm25_stats`` (a shard's
+    ``bm25_global.CorpusStats`` of the whole collection) makes BM25 score with the collection's statistics.
     """
     if len(chunks) != len(embeddings) or len(chunks) != len(bm25_texts):
         raise RagError(f"Internal error: {len(chunks)} chunks but {len(embeddings)} vectors.")
@@ -351,7 +353,7 @@ def write_generation(
             embeddings, kind=dense_index, exact_max_chunks=exact_max_chunks
         )
         manifest = {**manifest, "dense_index": record}
-        _write_files(tmp, manifest, documents, chunks, embeddings, index, bm25_texts)
+        _write_files(tmp, manifest, documents, chunks, embeddings, index, bm25_texts, bm25_stats)
         os.replace(tmp, index_dir / name)  # the folder appears whole under its final name
         _fsync_dir(index_dir)
         pointer_tmp = index_dir / f".{CURRENT}.{os.getpid()}.tmp"
@@ -375,6 +377,7 @@ def _write_files(
     embeddings: np.ndarray,
     faiss_index: faiss.Index,
     bm25_texts: list[str],
+    bm25_stats: Any = None,
 ) -> None:
     with open(folder / "documents.jsonl", "w", encoding="utf-8") as f:
         for document in documents:
@@ -386,7 +389,12 @@ def _write_files(
             f.write(json.dumps([chunk.chunk_id, chunk.doc_id, chunk.start, chunk.end]) + "\n")
     np.save(folder / "embeddings.npy", np.ascontiguousarray(embeddings, dtype=np.float32))
     dense.save_faiss(faiss_index, folder / "dense.faiss")
-    lexical.save_bm25(lexical.build_bm25(bm25_texts), folder / "bm25")
+    if bm25_stats is None:
+        lexical.save_bm25(lexical.build_bm25(bm25_texts), folder / "bm25")
+    else:
+        from . import bm25_global  # a shard of a sharded index: BM25 with the whole collection's statistics
+
+        lexical.save_bm25(bm25_global.build_bm25(bm25_texts, bm25_stats), folder / "bm25")
     # The manifest goes last: a generation without one is never made live.
     (folder / "manifest.json").write_text(
         json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8"

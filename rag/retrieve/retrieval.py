@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -11,7 +12,7 @@ from ..index import dense, lexical
 from ..index.embedding import Embedder
 from ..index.store import StoredIndex
 from ..settings import Settings
-from ..types import Passage
+from ..types import Document, Passage
 from . import fusion
 
 
@@ -32,6 +33,25 @@ class Retriever:
         self.index = index
         self.embedder = embedder
         self.settings = settings
+
+    # The ``Searcher`` protocol (rag/retrieve/searcher.py): what callers may use besides search/passages.
+    @property
+    def generation(self) -> Path:
+        return self.index.path
+
+    @property
+    def documents(self) -> Mapping[str, Document]:
+        return self.index.documents
+
+    @property
+    def term_weights(self) -> dict[str, float]:
+        return self.index.term_weights
+
+    def chunk_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for chunk in self.index.chunks:
+            counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
+        return counts
 
     def dense(self, query: str, n: int) -> fusion.Ranking:
         # An approximate index's candidates are re-scored from the stored vectors: exact cosines, always.
