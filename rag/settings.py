@@ -57,6 +57,13 @@ class Settings:
     llm_max_retries: int = 2  # openai: retries, with backoff, on rate limits, server errors and timeouts
     llm_context_tokens: int = 0  # the context window; 0: the model's own (transformers) or 8192 (openai)
     max_answer_tokens: int = 512  # room kept in the context window for the answer
+    # llamacpp: quotes copied by construction (a grammar from the passages), and who decides to abstain:
+    # "evidence" (the extractive threshold; then a quote is required) or "model". See README "Local models".
+    constrained_quotes: bool = True
+    llm_abstain: str = "evidence"
+    llm_threads: int = (
+        0  # llamacpp: CPU threads; 0: every CPU this process may use (1 is faster on a busy machine)
+    )
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with the given fields replaced; ``None`` values are ignored so CLI defaults can pass through."""

@@ -16,6 +16,7 @@ from ..types import Answer
 from .generators import Generator
 from .pipeline import Pipeline, get_pipeline
 from .quotes import verify_answer
+from .support import shown_answer
 
 History = Sequence[Mapping[str, str]] | Sequence[Sequence[str]] | None
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
@@ -99,17 +100,20 @@ def ask_stream(
 
     t = time.perf_counter()
     verified = verify_answer("".join(pieces), passages, retriever.index.documents)
+    shown = shown_answer(verified.text, verified.citations)  # unsupported text is never shown as an answer
     timings["verify"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - started
     yield Answer(
         question=text,
-        text=verified.text,
+        text=shown.text,
         citations=verified.citations,
         passages=tuple(passages),
-        abstained=not any(c.verified for c in verified.citations),
+        abstained=shown.abstained,
         generator=writer.name,
         timings=timings,
         notes=tuple(notes),
+        uncited=shown.uncited,
+        model_text=shown.model_text,
     )
 
 

