@@ -438,7 +438,8 @@ def test_planted_instructions_reach_the_model_only_inside_the_passages(server: C
     assert user.index("Question: " + QUESTION) > end
 
     (c,) = answer.citations
-    assert not c.verified and answer.abstained and "unverified" in answer.text
+    assert not c.verified and answer.abstained and answer.text == ABSTENTION
+    assert "unverified" in answer.model_text and "Aliens" not in answer.text
 
 
 def test_the_model_comes_from_rag_llm_model_and_another_server_needs_one(server: ChatServer):

@@ -249,10 +249,10 @@ class LlamaCppGenerator:
                 "package): expect few supported answers. For real use set RAG_LLM_MODEL to a 3B-8B instruct "
                 "model in GGUF format."
             )
+        loaded = self.load()  # first, so that a bad model path fails even where the model is not asked
         evidence = self._evidence if self.settings.llm_abstain == "evidence" else None
         if evidence is not None and not evidence.select(question, passages, history):
             return NotedStream(iter([ABSTENTION]), notes)  # too weak to answer from: the model is not asked
-        loaded = self.load()
         if loaded.formatter is None:
             notes.append(
                 f"{path.name} has no chat template (a base model, not instruction-tuned): it was prompted "
