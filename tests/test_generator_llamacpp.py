@@ -123,3 +123,17 @@ def test_bad_model_paths_fail_with_one_line_that_says_what_to_do(tmp_path: Path,
         err = capsys.readouterr().err
         assert code == 1 and err.startswith("error: ") and expected in err and "Traceback" not in err
         assert err.count("\n") == 1
+
+
+def test_chat_streams_the_local_model_and_shows_only_checked_quotes(model, seeds_index: Path):
+    from ui.chat import ChatApp, Conversation
+
+    chat = ChatApp(seeds_index, BASE)
+    updates = list(chat.respond(ANSWERABLE[0], Conversation(), "llamacpp", 2, False))
+    drafts = [u[0][-1]["content"] for u in updates[1:-1]]
+    assert len(drafts) > 3 and all("Checking every quote" in d for d in drafts), (
+        "the draft grows as it streams"
+    )
+    final = updates[-1][0][-1]["content"]
+    assert "q-verified" in final and "q-unverified" not in final and "Checking every quote" not in final
+    assert "demonstration model" in final

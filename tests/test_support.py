@@ -93,3 +93,22 @@ def test_chat_collapses_the_model_text_and_styles_uncited_sentences(seeds):
     assert (
         answer.to_dict()["uncited"] == ["Canberra is the capital."] and answer.to_dict()["model_text"] is None
     )
+
+
+def test_eval_reports_the_share_of_uncited_sentences(seeds):
+    from rag.evaluation.questions import parse_question
+    from rag.evaluation.runner import summarise
+    from rag.evaluation.scoring import score_answer
+
+    documents, passage, sentence = seeds
+    question = parse_question({"id": "q", "question": "Who built it?", "doc_ids": [passage.doc_id]})
+    verified = verify_answer(f"Canberra is the capital. “{sentence}” [1] It is big.", [passage], documents)
+    shown = shown_answer(verified.text, verified.citations)
+    answer = Answer("q", shown.text, verified.citations, (passage,), False, "llamacpp", uncited=shown.uncited)
+    abstention = Answer("q", ABSTENTION, (), (passage,), True, "llamacpp", model_text="Canberra. It is big.")
+    scores = [score_answer(question, a, documents) for a in (answer, abstention)]
+    assert (scores[0].sentences, scores[0].uncited) == (3, 2) and (
+        scores[1].sentences,
+        scores[1].uncited,
+    ) == (0, 0)
+    assert summarise(scores, 5)["quotes"]["uncited_sentence_share"] == pytest.approx(2 / 3)
