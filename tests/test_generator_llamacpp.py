@@ -15,8 +15,8 @@ import pytest
 from rag import Answer, Settings, ask, ask_stream
 from rag.answer.generators import create
 from rag.answer.generators.extractive import ABSTENTION
+from rag.answer.generators.gguf import demo_model, load_gguf
 from rag.answer.generators.grammar import passage_sentences, quote_grammar
-from rag.answer.generators.llamacpp import demo_model, load_gguf
 from rag.cli import main
 from rag.errors import ModelUnavailableError
 from rag.index.store import load_index

@@ -22,7 +22,7 @@ import pytest
 
 from rag import Answer, Settings, ask_stream
 from rag.answer.generators.extractive import ABSTENTION
-from rag.answer.generators.llamacpp import demo_model
+from rag.answer.generators.gguf import demo_model
 from rag.index.store import load_index
 
 pytest.importorskip(

@@ -33,7 +33,8 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from rag.answer.generators.llamacpp import LlamaCppGenerator, demo_model  # noqa: E402
+from rag.answer.generators.gguf import demo_model  # noqa: E402
+from rag.answer.generators.llamacpp import LlamaCppGenerator  # noqa: E402
 from rag.answer.generators.prompt import NotedStream  # noqa: E402
 from rag.answer.pipeline import get_pipeline  # noqa: E402
 from rag.evaluation.questions import load_questions  # noqa: E402
