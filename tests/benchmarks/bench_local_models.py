@@ -161,7 +161,7 @@ def main() -> None:
                     k=args.k,
                     generator=counting,
                     settings=settings,
-                    progress=False,
+                    progress=True,  # on stderr
                 )
                 print(row(name, config, evaluation, counting), flush=True)
     finally:

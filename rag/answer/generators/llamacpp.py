@@ -131,11 +131,18 @@ class LlamaCppGenerator:
                     stream=True,
                     grammar=LlamaGrammar.from_string(grammar, verbose=False) if grammar else None,
                 )
+                loop = _LoopGuard()
                 for chunk in chunks:
                     choice = chunk["choices"][0]
                     if choice["text"]:
                         wrote = True
                         yield choice["text"]
+                        if loop.repeats(choice["text"]):
+                            chunks.close()  # stops llama.cpp
+                            notes.append(
+                                "The model began to repeat a line it had written, so it was stopped."
+                            )
+                            break
                     if choice.get("finish_reason") == "length":
                         notes.append(f"The answer was cut off at {max_new:,} tokens (RAG_MAX_ANSWER_TOKENS).")
             except (ValueError, RuntimeError) as e:
@@ -144,6 +151,26 @@ class LlamaCppGenerator:
                 ) from e
         if not wrote:
             raise GeneratorError(f"The model {loaded.path.name} wrote no answer text.")
+
+
+class _LoopGuard:
+    """Notices when a model writes a line it has already written: greedy decoding by a small model loops
+    (the same quotation again and again until the token limit), and nothing after that is worth the wait."""
+
+    def __init__(self) -> None:
+        self._line = ""
+        self._seen: set[str] = set()
+
+    def repeats(self, piece: str) -> bool:
+        """Take the next piece; True when it completes a line written before."""
+        *done, self._line = (self._line + piece).split("\n")
+        for line in done:
+            key = " ".join(line.split())
+            if key in self._seen:
+                return True
+            if key:
+                self._seen.add(key)
+        return False
 
 
 def _factory(
