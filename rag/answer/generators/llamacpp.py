@@ -86,6 +86,12 @@ class LlamaCppGenerator:
     def stream(self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()) -> NotedStream:
         """The answer in pieces as the model writes them; ``.notes`` says what the user should know."""
         path, demo = self.model_path()
+        loaded = self.load()  # first, so that a bad model path fails even where the model is not asked
+        evidence = self._evidence if self.settings.llm_abstain == "evidence" else None
+        if evidence is not None and not evidence.select(question, passages, history):
+            # The documents' evidence is too weak to answer from (the extractive generator's calibrated
+            # threshold): the model is not asked, since a small one would answer from memory.
+            return NotedStream(iter([ABSTENTION]), [])
         notes: list[str] = []
         if demo:
             notes.append(
@@ -93,10 +99,6 @@ class LlamaCppGenerator:
                 "package): expect few supported answers. For real use set RAG_LLM_MODEL to a 3B-8B instruct "
                 "model in GGUF format."
             )
-        loaded = self.load()  # first, so that a bad model path fails even where the model is not asked
-        evidence = self._evidence if self.settings.llm_abstain == "evidence" else None
-        if evidence is not None and not evidence.select(question, passages, history):
-            return NotedStream(iter([ABSTENTION]), notes)  # too weak to answer from: the model is not asked
         if loaded.formatter is None:
             notes.append(
                 f"{path.name} has no chat template (a base model, not instruction-tuned): it was prompted "
