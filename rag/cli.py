@@ -116,7 +116,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _print_sources(answer) -> None:
     for note in answer.notes:
         print(f"\nNote: {note}")
-    if answer.citations:
+    if answer.citations and not answer.abstained:  # an abstention cites nothing
         print("\nSources:")
         for c in answer.citations:
             who = ", ".join(x for x in (c.author, c.date) if x)
@@ -156,10 +156,18 @@ def _cmd_ask(args: argparse.Namespace) -> int:
             continue
         if not live:
             print(item.text)
+        elif item.model_text:  # what streamed is the model's own text, and none of it is supported
+            print(
+                "\n\nChecked answer (the text above is the model's own; no quote in it was found in the "
+                "documents):\n" + item.text
+            )
         elif item.text.split() != "".join(streamed).split():
             print("\n\nChecked answer (quotes verified against the documents):\n" + item.text)
         else:
             print()
+        if item.uncited:
+            print("\nUncited (no verified quote supports these sentences):")
+            print("\n".join(f"  - {sentence}" for sentence in item.uncited))
         _print_sources(item)
     return 0
 
@@ -227,12 +235,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--generator",
         default=None,
-        help="answer generator: extractive (default), openai, transformers, or a plugin's name",
+        help="answer generator: extractive (default), llamacpp, openai, transformers, or a plugin's name",
     )
     p.add_argument(
         "--model",
         default=None,
-        help="LLM: the served model's name (openai), or a local model "
+        help="LLM: a .gguf file (llamacpp), the served model's name (openai), or a local model "
         "folder (transformers); default RAG_LLM_MODEL",
     )
     p.add_argument(

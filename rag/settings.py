@@ -60,6 +60,13 @@ class Settings:
     # scaling out (rag/cluster/, the `cluster` extra): a sharded index is built and served on this Ray cluster
     ray_address: str | None = None  # "127.0.0.1:6379", "auto"; None: everything runs in this process
     replicas: int = 1  # Ray Serve replicas per shard
+    # llamacpp: quotes copied by construction (a grammar from the passages), and who decides to abstain:
+    # "evidence" (the extractive threshold; then a quote is required) or "model". See README "Local models".
+    constrained_quotes: bool = True
+    llm_abstain: str = "evidence"
+    llm_threads: int = (
+        0  # llamacpp: CPU threads; 0: every CPU this process may use (1 is faster on a busy machine)
+    )
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with the given fields replaced; ``None`` values are ignored so CLI defaults can pass through."""

@@ -168,6 +168,11 @@ class Answer:
     generator: str = "extractive"
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     notes: tuple[str, ...] = ()  # things a user should know (a truncated question, passages that did not fit)
+    # Sentences of ``text`` that no verified quote supports (shown set apart; counted by ``rag eval``).
+    uncited: tuple[str, ...] = ()
+    # An abstention's text is the abstention message; what the generator wrote instead (checked, its
+    # markers resolved by ``citations``) is kept here, to be shown only as the model's unsupported text.
+    model_text: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -179,4 +184,6 @@ class Answer:
             "generator": self.generator,
             "timings": dict(self.timings),
             "notes": list(self.notes),
+            "uncited": list(self.uncited),
+            "model_text": self.model_text,
         }

@@ -38,9 +38,22 @@ def _marker(citations: dict[int, Citation], n: int) -> str:
     return f'<sup class="cite-ref c-{status}" title="{title}">[{n}]</sup>'
 
 
-def _inline(text: str, citations: dict[int, Citation]) -> str:
+def _mark_uncited(text: str, uncited: Sequence[str]) -> str:
+    """``text`` with each uncited sentence between \x01 and \x02 (made a styled span once escaped)."""
+    for sentence in uncited:
+        at = text.find(sentence)
+        if at >= 0 and "\x01" not in text[at : at + len(sentence)]:
+            text = f"{text[:at]}\x01{sentence}\x02{text[at + len(sentence) :]}"
+    return text
+
+
+_UNCITED_SPAN = '<span class="uncited" title="No verified quote supports this sentence">'
+
+
+def _inline(text: str, citations: dict[int, Citation], uncited: Sequence[str] = ()) -> str:
     """One paragraph of generator text: escaped, inline quotes and markers styled, light emphasis kept."""
-    out = esc(text.replace("\x00", ""))  # NUL marks citation markers below
+    text = _mark_uncited(text.replace("\x00", "").replace("\x01", "").replace("\x02", ""), uncited)
+    out = esc(text)  # NUL marks citation markers below
 
     def quote(m: re.Match[str]) -> str:
         n = int(m[3])
@@ -55,6 +68,7 @@ def _inline(text: str, citations: dict[int, Citation]) -> str:
         '<em class="unverified-note">(unverified: these words were not found in the cited passage)</em>',
     )
     out = re.sub("\x00(\\d+)\x00", lambda m: _marker(citations, int(m[1])), out)
+    out = out.replace("\x01", _UNCITED_SPAN).replace("\x02", "</span>")
     return out.replace("\n", "<br>")
 
 
@@ -80,8 +94,9 @@ def _blockquote(lines: list[str], citations: dict[int, Citation], highlight: str
     return f'<blockquote class="quote q-{status}">{body}{badge}</blockquote>'
 
 
-def render_text(text: str, citations: Sequence[Citation] = ()) -> str:
-    """Generator text (Markdown-like: paragraphs, ``>`` quotes, lists, emphasis) as safe HTML."""
+def render_text(text: str, citations: Sequence[Citation] = (), uncited: Sequence[str] = ()) -> str:
+    """Generator text (Markdown-like: paragraphs, ``>`` quotes, lists, emphasis) as safe HTML; the sentences
+    in ``uncited`` (outside blockquotes, which carry their own status) are styled as unsupported."""
     by_n = {c.n: c for c in citations}
     parts: list[str] = []
     answer_words: str | None = None  # a "**2007**" answer line, highlighted in the quote that follows it
@@ -98,10 +113,10 @@ def render_text(text: str, citations: Sequence[Citation] = ()) -> str:
         if line:
             parts.append(f"<p>{_inline(block.strip(), by_n)}</p>")
         elif all(_LIST_ITEM.match(line) for line in lines):
-            items = "".join(f"<li>{_inline(_LIST_ITEM.sub('', line), by_n)}</li>" for line in lines)
+            items = "".join(f"<li>{_inline(_LIST_ITEM.sub('', line), by_n, uncited)}</li>" for line in lines)
             parts.append(f"<ul>{items}</ul>")
         else:
-            parts.append(f"<p>{_inline(chr(10).join(lines), by_n)}</p>")
+            parts.append(f"<p>{_inline(chr(10).join(lines), by_n, uncited)}</p>")
     return "".join(parts)
 
 
@@ -160,10 +175,17 @@ def render_answer(answer: Answer, document_text: DocumentText, *, show_passages:
     if answer.abstained:
         parts.append(f'<div class="abstained">{render_text(answer.text, answer.citations)}</div>')
     else:
-        parts.append(render_text(answer.text, answer.citations))
+        parts.append(render_text(answer.text, answer.citations, answer.uncited))
+    model_text = answer.model_text
+    if answer.abstained and model_text:
+        parts.append(
+            '<details class="model-text"><summary>The model\'s own text — not supported by the documents, '
+            f'not an answer</summary><div class="model-body">{render_text(model_text, answer.citations)}'
+            "</div></details>"
+        )
     parts.extend(f'<div class="note">{multiline(note)}</div>' for note in answer.notes)
     passages = {p.n: p for p in answer.passages}
-    shown = [c for c in answer.citations if c.status != "unverified" or not answer.abstained]
+    shown = [] if answer.abstained else list(answer.citations)  # an abstention cites nothing
     if shown:
         cards = "".join(render_citation(c, passages.get(c.passage_n or -1), document_text) for c in shown)
         parts.append(

@@ -89,6 +89,10 @@ details.c-repaired .passage-text mark { background: #fed7aa; }
   border-left: 4px solid #64748b; }
 .abstained p:last-child { margin-bottom: 0; }
 .closest details.passage-card { opacity: 0.92; }
+.uncited { color: var(--body-text-color-subdued); text-decoration: underline dotted #94a3b8; }
+details.model-text { margin-top: 0.6em; font-size: 0.92em; border-left: 4px dashed #dc2626; padding: 0.3em 0.8em; }
+details.model-text > summary { cursor: pointer; color: #991b1b; }
+details.model-text .model-body { color: var(--body-text-color-subdued); }
 details.retrieved { margin-top: 0.8em; font-size: 0.92em; }
 details.retrieved > summary { cursor: pointer; color: var(--body-text-color-subdued); margin-bottom: 6px; }
 .note { font-size: 0.88em; color: #92400e; margin: 0.2em 0 0.5em; }

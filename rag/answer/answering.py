@@ -18,6 +18,7 @@ from . import planning
 from .generators import Generator
 from .pipeline import Pipeline, get_pipeline
 from .quotes import verify_answer
+from .support import shown_answer
 
 History = Sequence[Mapping[str, str]] | Sequence[Sequence[str]] | None
 _SURROGATE = re.compile(
@@ -163,17 +164,20 @@ def ask_stream(
 
     t = time.perf_counter()
     verified = verify_answer("".join(pieces), passages, retriever.documents)
+    shown = shown_answer(verified.text, verified.citations)  # unsupported text is never shown as an answer
     timings["verify"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - started
     yield Answer(
         question=text,
-        text=verified.text,
+        text=shown.text,
         citations=verified.citations,
         passages=tuple(passages),
-        abstained=not any(c.verified for c in verified.citations),
+        abstained=shown.abstained,
         generator=writer.name,
         timings=timings,
         notes=tuple(notes),
+        uncited=shown.uncited,
+        model_text=shown.model_text,
     )
 
 

@@ -100,6 +100,12 @@ def summarise(scores: list[QuestionScore], k: int) -> dict[str, Any]:
             "verbatim": verbatim,
             "verbatim_share": verbatim / quotes if quotes else None,
             "unverified": sum(s.unverified for s in scores),
+            # sentences of the answers (abstentions aside) that no verified quote supports
+            "uncited_sentence_share": (
+                sum(s.uncited for s in scores) / sentences
+                if (sentences := sum(s.sentences for s in scores))
+                else None
+            ),
         },
         "abstention": {
             "precision": precision,

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..answer.quotes import find_verbatim
+from ..answer.support import sentences
 from ..types import Answer, Document
 from .answer_metrics import answer_body, exact_match, key_phrase_containment, normalize_answer, spans_overlap
 from .answer_metrics import token_f1 as squad_f1
@@ -48,6 +49,8 @@ class QuestionScore:
     quotes: int = 0  # citations that present a quote (verified)
     verbatim: int = 0  # of those, the ones equal to the document's text at their span
     unverified: int = 0  # citations the checker could not verify (shown as unverified, never as quotes)
+    sentences: int = 0  # sentences of a non-abstaining answer
+    uncited: int = 0  # of those, the ones no verified quote supports
     failures: tuple[str, ...] = ()
 
     @property
@@ -172,6 +175,8 @@ def score_answer(
         quotes=len(quoted),
         verbatim=verbatim,
         unverified=unverified,
+        sentences=0 if answer.abstained else len(sentences(answer.text)),
+        uncited=0 if answer.abstained else len(answer.uncited),
         failures=tuple(failures),
         **figures,
     )  # type: ignore[arg-type]
