@@ -56,6 +56,19 @@ def test_citing_answer_lists_every_sentence_without_a_verified_quote(seeds):
     assert not any("Atomstroyexport" in s for s in shown.uncited)
 
 
+def test_label_lines_made_of_copied_words_are_not_uncited_but_new_claims_are(seeds):
+    # The extractive generator's answer line ("**2010**") and a title over its quotes copy words from the
+    # verified quote and its document's card; an emphasised line with a word of its own is still uncited.
+    documents, passage, sentence = seeds
+    word = next(w for w in sentence.split() if w.isalpha() and len(w) > 5)
+    title = documents[passage.doc_id].title
+    raw = f"**{word}**\n\n**{title}**\n\n> {sentence} [1]\n\n**Canberra**"
+    verified = verify_answer(raw, [passage], documents)
+    shown = shown_answer(verified.text, verified.citations)
+    assert not shown.abstained
+    assert shown.uncited == ("**Canberra**",)
+
+
 def test_answer_without_a_verified_quote_shows_the_abstention_not_the_model_text(seeds):
     documents, passage, _ = seeds
     raw = "The capital of Australia is Canberra. “Canberra is the capital of Australia” [1]"

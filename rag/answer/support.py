@@ -98,10 +98,35 @@ def _supported(unit: str, verified: set[int]) -> bool:
     return any(int(n) in verified for group in _MARKERS.findall(unit) for n in group.split(","))
 
 
+# Words a label line may add to what it copies ("*Title* — author: Name", "published in: Outlet").
+_LABEL_WORDS = frozenset(
+    "author authors by date published publication in outlet title link on and of the".split()
+)
+_WORD = re.compile(r"\w+")
+
+
+def _copied_label(unit: str, copied: set[str]) -> bool:
+    """An emphasised label line (a document's title over its quotes, a short answer line such as
+    ``**June 2010**``) whose every word is copied from the verified quotes or their documents' cards: it
+    states nothing the quotes do not, so it is not an uncited claim. Plain prose never qualifies."""
+    if not unit.lstrip().startswith(("*", "_")):
+        return False
+    words = {w.lower() for w in _WORD.findall(unit)}
+    return bool(words) and words <= copied | _LABEL_WORDS
+
+
 def uncited_sentences(text: str, citations: Sequence[Citation]) -> tuple[str, ...]:
-    """The sentences of ``text`` with no marker of a verified or repaired quote."""
+    """The sentences of ``text`` with no marker of a verified or repaired quote (label lines made only of
+    copied words excepted, see ``_copied_label``)."""
     verified = {c.n for c in citations if c.verified}
-    return tuple(s for s in sentences(text) if not _supported(s, verified))
+    copied = {
+        w.lower()
+        for c in citations
+        if c.verified
+        for field in (c.quote, c.title, c.author or "", c.date or "")
+        for w in _WORD.findall(field)
+    }
+    return tuple(s for s in sentences(text) if not _supported(s, verified) and not _copied_label(s, copied))
 
 
 def shown_answer(text: str, citations: Sequence[Citation]) -> Shown:
