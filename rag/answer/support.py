@@ -100,7 +100,22 @@ def _supported(unit: str, verified: set[int]) -> bool:
 
 # Words a label line may add to what it copies ("*Title* — author: Name", "published in: Outlet").
 _LABEL_WORDS = frozenset(
-    "author authors by date published publication in outlet title link on and of the".split()
+    [
+        "author",
+        "authors",
+        "by",
+        "date",
+        "published",
+        "publication",
+        "in",
+        "outlet",
+        "title",
+        "link",
+        "on",
+        "and",
+        "of",
+        "the",
+    ]
 )
 _WORD = re.compile(r"\w+")
 
