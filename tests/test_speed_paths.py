@@ -261,3 +261,25 @@ def test_bm25_scores_are_those_of_bm25s(seeds_index: Path):
         ref_ids, ref_scores = lexical._bm25s_retrieve(loaded.bm25, terms, 20, len(loaded.chunks))
         np.testing.assert_allclose(scores, ref_scores, rtol=1e-5)
         assert list(ids[:1]) == list(ref_ids[:1]) or scores[0] == scores[1]  # same best chunk, bar a tie
+
+
+def test_a_concurrent_search_returns_what_the_sequential_one_does(seeds_index: Path, embedder, monkeypatch):
+    from rag.retrieve import retrieval
+
+    retriever = Retriever(store.load_index(seeds_index), embedder, Settings())
+    sequential = {q: retriever.search(q, 8) for q in _questions()}
+    monkeypatch.setattr(
+        retrieval, "PARALLEL_MIN_CHUNKS", 0
+    )  # this small index searched the way 1M chunks are
+    monkeypatch.setattr(retrieval, "_workers", lambda: 2)
+    calls: list[str] = []
+    original = retrieval._executor
+
+    def counting_executor():
+        calls.append("submitted")
+        return original()
+
+    monkeypatch.setattr(retrieval, "_executor", counting_executor)
+    for question, hits in sequential.items():
+        assert retriever.search(question, 8) == hits
+    assert len(calls) == len(sequential)  # the dense half really ran in the pool
