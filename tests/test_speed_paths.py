@@ -283,3 +283,28 @@ def test_a_concurrent_search_returns_what_the_sequential_one_does(seeds_index: P
     for question, hits in sequential.items():
         assert retriever.search(question, 8) == hits
     assert len(calls) == len(sequential)  # the dense half really ran in the pool
+
+
+def test_a_search_widens_for_off_topic_queries_and_keeps_recall(tmp_path: Path):
+    from rag.index import widening
+
+    x = _clustered(20_000, seed=5)
+    index, record = dense.build_dense_index(x, kind="ivf-sq8")
+    assert record["widen_margin"] > 0 and record["max_nprobe"] >= record["nprobe"]
+    dense.save_faiss(index, tmp_path / "dense.faiss")
+    loaded = dense.load_faiss(tmp_path / "dense.faiss", record)
+    assert widening.parameters(loaded) == (record["widen_margin"], record["max_nprobe"])
+    off_topic = (
+        np.random.default_rng(99).standard_normal((100, x.shape[1])).astype(np.float32)
+    )  # not the probes
+    off_topic /= np.linalg.norm(off_topic, axis=1, keepdims=True)
+    exact = ann.exact_top(x, off_topic, 10)
+    widened = np.stack([dense.dense_search(loaded, q, 10, rerank=x)[0] for q in off_topic])
+    assert ann.recall_at_10(widened, exact) >= 0.98
+    widening.configure(loaded, {"nprobe": record["nprobe"]})  # the tuned breadth alone: what widening is for
+    narrow = np.stack([dense.dense_search(loaded, q, 10, rerank=x)[0] for q in off_topic])
+    assert ann.recall_at_10(narrow, exact) < 0.95
+    in_topic = _questions_for(x)  # questions like the collection still keep theirs with the widening
+    widening.configure(loaded, record)
+    found = np.stack([dense.dense_search(loaded, q, 10, rerank=x)[0] for q in in_topic])
+    assert ann.recall_at_10(found, ann.exact_top(x, in_topic, 10)) >= 0.98
