@@ -82,8 +82,8 @@ class Retriever:
     def _rankings(self, query: str, n: int, method: str) -> tuple[fusion.Ranking, fusion.Ranking]:
         """The dense and BM25 rankings ``method`` needs; for a fusion both at once, dense in a worker thread.
 
-        FAISS, the query embedder (onnxruntime) and numpy's BM25 sums release the GIL, so on a large index the
-        two halves overlap instead of adding up (measured at 1M chunks: README "Speed and scale").
+        FAISS, the query embedder (onnxruntime) and scipy's sparse product for BM25 release the GIL, so on a
+        large index the two halves overlap instead of adding up (README "Speed and scale").
         """
         empty: fusion.Ranking = (np.zeros(0, np.int64), np.zeros(0, np.float32))
         if method == "bm25":
@@ -119,7 +119,7 @@ class Retriever:
         return out
 
 
-# Below this many chunks both halves take well under a millisecond: a thread hand-off would cost more than it saves.
+# Below this many chunks both halves take a few milliseconds at most: a thread hand-off would buy little.
 PARALLEL_MIN_CHUNKS = 50_000
 _POOL: ThreadPoolExecutor | None = None
 _POOL_LOCK = threading.Lock()
