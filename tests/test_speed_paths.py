@@ -261,3 +261,50 @@ def test_bm25_scores_are_those_of_bm25s(seeds_index: Path):
         ref_ids, ref_scores = lexical._bm25s_retrieve(loaded.bm25, terms, 20, len(loaded.chunks))
         np.testing.assert_allclose(scores, ref_scores, rtol=1e-5)
         assert list(ids[:1]) == list(ref_ids[:1]) or scores[0] == scores[1]  # same best chunk, bar a tie
+
+
+def test_a_concurrent_search_returns_what_the_sequential_one_does(seeds_index: Path, embedder, monkeypatch):
+    from rag.retrieve import retrieval
+
+    retriever = Retriever(store.load_index(seeds_index), embedder, Settings())
+    sequential = {q: retriever.search(q, 8) for q in _questions()}
+    monkeypatch.setattr(
+        retrieval, "PARALLEL_MIN_CHUNKS", 0
+    )  # this small index searched the way 1M chunks are
+    monkeypatch.setattr(retrieval, "_workers", lambda: 2)
+    calls: list[str] = []
+    original = retrieval._executor
+
+    def counting_executor():
+        calls.append("submitted")
+        return original()
+
+    monkeypatch.setattr(retrieval, "_executor", counting_executor)
+    for question, hits in sequential.items():
+        assert retriever.search(question, 8) == hits
+    assert len(calls) == len(sequential)  # the dense half really ran in the pool
+
+
+def test_a_search_widens_for_off_topic_queries_and_keeps_recall(tmp_path: Path):
+    from rag.index import widening
+
+    x = _clustered(20_000, seed=5)
+    index, record = dense.build_dense_index(x, kind="ivf-sq8")
+    assert record["widen_margin"] > 0 and record["max_nprobe"] >= record["nprobe"]
+    dense.save_faiss(index, tmp_path / "dense.faiss")
+    loaded = dense.load_faiss(tmp_path / "dense.faiss", record)
+    assert widening.parameters(loaded) == (record["widen_margin"], record["max_nprobe"])
+    off_topic = (
+        np.random.default_rng(99).standard_normal((100, x.shape[1])).astype(np.float32)
+    )  # not the probes
+    off_topic /= np.linalg.norm(off_topic, axis=1, keepdims=True)
+    exact = ann.exact_top(x, off_topic, 10)
+    widened = np.stack([dense.dense_search(loaded, q, 10, rerank=x)[0] for q in off_topic])
+    assert ann.recall_at_10(widened, exact) >= 0.98
+    widening.configure(loaded, {"nprobe": record["nprobe"]})  # the tuned breadth alone: what widening is for
+    narrow = np.stack([dense.dense_search(loaded, q, 10, rerank=x)[0] for q in off_topic])
+    assert ann.recall_at_10(narrow, exact) < 0.95
+    in_topic = _questions_for(x)  # questions like the collection still keep theirs with the widening
+    widening.configure(loaded, record)
+    found = np.stack([dense.dense_search(loaded, q, 10, rerank=x)[0] for q in in_topic])
+    assert ann.recall_at_10(found, ann.exact_top(x, in_topic, 10)) >= 0.98

@@ -22,6 +22,8 @@ from typing import Any
 import faiss
 import numpy as np
 
+from . import widening
+
 log = logging.getLogger(__name__)
 
 KINDS = ("ivf-sq8", "ivf-flat", "hnsw")
@@ -77,6 +79,8 @@ def build(kind: str, embeddings: np.ndarray) -> tuple[faiss.Index, dict[str, Any
         raise ValueError(f"Unknown approximate index type '{kind}'; known: {', '.join(KINDS)}.")
     chosen, recall = _tune(index, vectors, parameter, breadths)
     record.update({parameter: chosen, "recall_at_10": round(recall, 4), "probe_queries": PROBE_QUERIES})
+    if parameter == "nprobe":
+        record.update(_widening(index, vectors, chosen))
     record["build_s"] = round(time.perf_counter() - started, 2)
     log.info("Built a %s index over %d vectors: %s", kind, n, record)
     return index, record
@@ -86,6 +90,7 @@ def configure(index: faiss.Index, record: dict[str, Any]) -> None:
     """Apply the search breadth recorded at build time to a loaded index."""
     if "nprobe" in record:
         faiss.extract_index_ivf(index).nprobe = int(record["nprobe"])
+        widening.configure(index, record)
     if "ef_search" in record:
         faiss.downcast_index(index).hnsw.efSearch = int(record["ef_search"])
 
@@ -104,7 +109,18 @@ def search(
     """
     lookup = embeddings if callable(embeddings) else (lambda rows: np.asarray(embeddings[rows], np.float32))
     fetch = min(index.ntotal, max(n, RERANK_POOL))
-    _, candidates = index.search(np.ascontiguousarray(queries, dtype=np.float32), fetch)
+    queries = np.ascontiguousarray(queries, dtype=np.float32)
+    widen = widening.parameters(index)
+    if widen is not None:
+        margin, max_nprobe = widen
+        candidates = [
+            widening.widened_candidates(
+                index, q[None, :], fetch, 10, lambda rows, q=q: lookup(rows) @ q, margin, max_nprobe
+            )
+            for q in queries
+        ]
+    else:
+        _, candidates = index.search(queries, fetch)
     ids = np.full((len(queries), n), -1, dtype=np.int64)
     scores = np.full((len(queries), n), -np.inf, dtype=np.float32)
     for q, row in enumerate(candidates):
@@ -117,6 +133,20 @@ def search(
         ids[q, : len(best)] = ordered[best]
         scores[q, : len(best)] = exact[best]
     return ids, scores
+
+
+def _widening(index: faiss.Index, vectors: np.ndarray, nprobe: int) -> dict[str, Any]:
+    """The widening rule's margin, measured on probes of both kinds: like the collection and unlike it."""
+    queries = np.vstack([probe_queries(vectors), off_topic_probes(vectors.shape[1])])
+    margin = widening.measure_margin(index, vectors, queries, exact_top(vectors, queries, 10))
+    # No cap short of every cell: a question unlike every topic may need most of them to keep its recall.
+    return {"widen_margin": round(margin, 4), "max_nprobe": max(nprobe, faiss.extract_index_ivf(index).nlist)}
+
+
+def off_topic_probes(dim: int, count: int = PROBE_QUERIES) -> np.ndarray:
+    """Random unit directions: questions unlike anything stored (off-topic or unanswerable ones)."""
+    probes = np.random.default_rng(_SEED + 1).standard_normal((count, dim)).astype(np.float32)
+    return np.ascontiguousarray(probes / np.linalg.norm(probes, axis=1, keepdims=True))
 
 
 def probe_queries(vectors: np.ndarray, count: int = PROBE_QUERIES) -> np.ndarray:

@@ -200,6 +200,63 @@ def serve(index_dir: Path, queries_file: Path) -> None:
     print(json.dumps(out))
 
 
+def serve_runs(
+    index_dir: Path, queries_file: Path, truth: np.ndarray, repeat: int, root: Path = ROOT
+) -> dict:
+    """``serve`` in ``repeat`` fresh processes (the code under ``root``): the median of each figure, the
+    highest peak RSS, and the dense recall@10 (the same in every run)."""
+    runs = []
+    for _ in range(max(1, repeat)):
+        served = subprocess.run(
+            [sys.executable, str(root / "tests" / "benchmarks" / "bench_scale.py"), "--serve", str(index_dir),
+             "--serve-queries", str(queries_file)],
+            check=True, capture_output=True, text=True, cwd=root, env={**os.environ, "PYTHONPATH": str(root)},
+        )  # fmt: skip
+        runs.append(json.loads(served.stdout.strip().splitlines()[-1]))
+    product = dict(runs[0])
+    for key in runs[0]:
+        if key.endswith("_ms") or key == "load_s":
+            product[key] = round(statistics.median(r[key] for r in runs), 2)
+    product["peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
+    product["runs"] = len(runs)
+    product["p95_ms_each_run"] = [r["search_p95_ms"] for r in runs]
+    product["dense_recall_at_10"] = round(ann.recall_at_10(np.array(product.pop("found")), truth), 4)
+    return product
+
+
+def baseline_runs(
+    checkout: Path, index_dir: Path, queries_file: Path, truth: np.ndarray, repeat: int
+) -> dict:
+    """The same collection served by an older checkout of the code (``--baseline``), in the same run.
+
+    Its dense index is rebuilt by that checkout from the same stored vectors (the index type and the search
+    breadth are part of what changed); the chunk tables and BM25 files are shared (hard links).
+    """
+    generation = store.current_generation(index_dir)
+    old_dir = index_dir.parent / f"{index_dir.name}-baseline"
+    shutil.rmtree(old_dir, ignore_errors=True)
+    shutil.copytree(index_dir, old_dir, copy_function=os.link)
+    old_generation = old_dir / generation.relative_to(index_dir)
+    (old_generation / "dense.faiss").unlink()
+    (old_generation / "manifest.json").unlink()
+    shutil.copy(generation / "manifest.json", old_generation / "manifest.json")
+    rebuild = (
+        "import json, sys, numpy as np; from pathlib import Path; from rag.index import dense\n"
+        "g = Path(sys.argv[1]); x = np.load(g / 'embeddings.npy', mmap_mode='r')\n"
+        "index, record = dense.build_dense_index(x, kind='auto', exact_max_chunks=100_000)\n"
+        "dense.save_faiss(index, g / 'dense.faiss'); m = json.loads((g / 'manifest.json').read_text())\n"
+        "m['dense_index'] = record; (g / 'manifest.json').write_text(json.dumps(m))\n"
+    )
+    subprocess.run(
+        [sys.executable, "-c", rebuild, str(old_generation)],
+        check=True, cwd=checkout, env={**os.environ, "PYTHONPATH": str(checkout)},
+    )  # fmt: skip
+    try:
+        return serve_runs(old_dir, queries_file, truth, repeat, root=checkout)
+    finally:
+        shutil.rmtree(old_dir, ignore_errors=True)
+
+
 def _rss_mb(field: str = "VmRSS") -> float:
     """Resident memory now (VmRSS) or at its peak (VmHWM), memory-mapped file pages included (Linux)."""
     with open("/proc/self/status", encoding="ascii") as f:
@@ -218,6 +275,8 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=300)
     ap.add_argument("--work", default=None, help="scratch folder (default: a temporary one, removed)")
     ap.add_argument("--json", default=None)
+    ap.add_argument("--repeat", type=int, default=3, help="serve each index in this many fresh processes")
+    ap.add_argument("--baseline", default=None, help="a checkout of earlier code to serve the same data with")
     ap.add_argument("--serve", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--serve-queries", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -274,17 +333,14 @@ def main() -> None:
                 "bm25": round(sum(v for k, v in sizes.items() if k.startswith("bm25/")) / 2**20, 1),
             }
             del vectors, documents, chunks, texts
-            served = subprocess.run(
-                [sys.executable, __file__, "--serve", str(index_dir), "--serve-queries", str(queries_file)],
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            product = json.loads(served.stdout.strip().splitlines()[-1])
-            product["dense_recall_at_10"] = round(ann.recall_at_10(np.array(product.pop("found")), truth), 4)
-            entry["product"] = product
+            entry["product"] = serve_runs(index_dir, queries_file, truth, args.repeat)
             print(f"  product: build {entry['product_build_s']} s, disk {entry['disk_mb']}", flush=True)
-            print(f"  product: {json.dumps(product)}", flush=True)
+            print(f"  product: {json.dumps(entry['product'])}", flush=True)
+            if args.baseline:
+                entry["baseline"] = baseline_runs(
+                    Path(args.baseline), index_dir, queries_file, truth, args.repeat
+                )
+                print(f"  baseline: {json.dumps(entry['baseline'])}", flush=True)
             report["sizes"][n] = entry
             if not args.work:  # a --work folder keeps the indexes, to look at them afterwards
                 shutil.rmtree(index_dir, ignore_errors=True)
@@ -309,17 +365,23 @@ def print_tables(report: dict) -> None:
                 f"{int(n):>9,} {kind:<9} {r['build_s']:>8.1f} {r['size_mb']:>7.1f} {r['p50_ms']:>7.2f} "
                 f"{r['p95_ms']:>7.2f} {r['recall_at_10']:>7.4f} {params}"
             )
-    print("\nThe product (Retriever.search: dense + BM25 + fusion, warm; fresh process)")
-    print(f"{'chunks':>9} {'index':<9} {'p50 ms':>7} {'p95 ms':>7} {'dense p95':>9} {'bm25 p95':>9} "
+    print(
+        "\nThe product (Retriever.search: dense + BM25 + fusion, warm; fresh processes, median of the runs)"
+    )
+    print(f"{'chunks':>9} {'code':<8} {'index':<9} {'p50 ms':>7} {'p95 ms':>7} {'dense p95':>9} {'bm25 p95':>9} "
           f"{'recall':>7} {'RSS MB':>7} {'disk MB':>8} {'build s':>8} {'load s':>7}")  # fmt: skip
     for n, entry in report["sizes"].items():
-        p = entry["product"]
-        print(
-            f"{int(n):>9,} {p['dense_index']['type']:<9} {p['search_p50_ms']:>7.2f} {p['search_p95_ms']:>7.2f} "
-            f"{p['dense_p95_ms']:>9.2f} {p['bm25_p95_ms']:>9.2f} {p['dense_recall_at_10']:>7.4f} "
-            f"{p['peak_rss_mb']:>7.0f} {entry['disk_mb']['total']:>8.0f} {entry['product_build_s']:>8.1f} "
-            f"{p['load_s']:>7.1f}"
-        )
+        for code in ("product", "baseline"):
+            if code not in entry:
+                continue
+            p = entry[code]
+            label = "this" if code == "product" else "baseline"
+            print(
+                f"{int(n):>9,} {label:<8} {p['dense_index']['type']:<9} {p['search_p50_ms']:>7.2f} "
+                f"{p['search_p95_ms']:>7.2f} {p['dense_p95_ms']:>9.2f} {p['bm25_p95_ms']:>9.2f} "
+                f"{p['dense_recall_at_10']:>7.4f} {p['peak_rss_mb']:>7.0f} {entry['disk_mb']['total']:>8.0f} "
+                f"{entry['product_build_s']:>8.1f} {p['load_s']:>7.1f}"
+            )
 
 
 if __name__ == "__main__":
