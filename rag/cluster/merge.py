@@ -39,16 +39,4 @@ def merge(per_shard: Sequence[Ranking], n: int) -> Ranking:
     return all_ids[order], all_scores[order]
 
 
-def fuse(
-    dense_ranking: Ranking, bm25_ranking: Ranking, method: str, weight: float, rrf_k: int
-) -> tuple[dict[int, float], dict[int, float], dict[int, float]]:
-    """(fused, dense, BM25) scores by row, as ``Retriever.search`` computes them for one index."""
-    dense_scores = dict(zip(dense_ranking[0].tolist(), dense_ranking[1].tolist(), strict=True))
-    bm25_scores = dict(zip(bm25_ranking[0].tolist(), bm25_ranking[1].tolist(), strict=True))
-    if method == "dense":
-        fused = dense_scores
-    elif method == "bm25":
-        fused = bm25_scores
-    else:
-        fused = fusion.fuse([dense_ranking, bm25_ranking], [weight, 1.0 - weight], method, rrf_k)
-    return fused, dense_scores, bm25_scores
+fuse = fusion.fuse_rankings  # the same fusion code as one index's search (rag/retrieve/fusion.py)

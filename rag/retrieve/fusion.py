@@ -73,3 +73,18 @@ def mmr(
         chosen.append(best)
         remaining.remove(best)
     return [rows[i] for i in chosen]
+
+
+def fuse_rankings(
+    dense_ranking: Ranking, bm25_ranking: Ranking, method: str, weight: float, rrf_k: int
+) -> tuple[dict[int, float], dict[int, float], dict[int, float]]:
+    """(fused, dense, BM25) scores by row, for one index's search and for a sharded index's router alike."""
+    dense_scores = dict(zip(dense_ranking[0].tolist(), dense_ranking[1].tolist(), strict=True))
+    bm25_scores = dict(zip(bm25_ranking[0].tolist(), bm25_ranking[1].tolist(), strict=True))
+    if method == "dense":
+        fused = dense_scores
+    elif method == "bm25":
+        fused = bm25_scores
+    else:
+        fused = fuse([dense_ranking, bm25_ranking], [weight, 1.0 - weight], method, rrf_k)
+    return fused, dense_scores, bm25_scores

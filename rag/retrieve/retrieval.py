@@ -87,14 +87,9 @@ class Retriever:
             dense_ranking, bm25_ranking = self._within(query, n, method, doc_ids)
         else:
             dense_ranking, bm25_ranking = self._rankings(query, n, method)
-        dense_scores = dict(zip(dense_ranking[0].tolist(), dense_ranking[1].tolist(), strict=True))
-        bm25_scores = dict(zip(bm25_ranking[0].tolist(), bm25_ranking[1].tolist(), strict=True))
-        if method == "dense":
-            fused = dense_scores
-        elif method == "bm25":
-            fused = bm25_scores
-        else:
-            fused = fusion.fuse([dense_ranking, bm25_ranking], [weight, 1.0 - weight], method, s.rrf_k)
+        fused, dense_scores, bm25_scores = fusion.fuse_rankings(
+            dense_ranking, bm25_ranking, method, weight, s.rrf_k
+        )
         ranked = sorted(fused, key=fused.__getitem__, reverse=True)
         if use_mmr if use_mmr is not None else s.mmr:
             pool = ranked[: max(4 * k, 20)]
