@@ -220,7 +220,14 @@ def test_incremental_rebuild_embeds_only_what_changed(sharded, local, corpus, se
     assert 0 < report.embedded_chunks <= 10 and sum(report.workers.values()) == report.embedded_chunks
     local_copy = tmp_path / "local"
     shutil.copytree(local, local_copy)
-    local_report = build_index([updated_corpus], index_dir=local_copy, progress=False)
+    # A local index remembers its sources and adds new ones to them, so the same update is made where it
+    # looks: its recorded source file changes, and a build without sources refreshes it.
+    original = corpus.read_text(encoding="utf-8")
+    corpus.write_text(updated_corpus.read_text(encoding="utf-8"), encoding="utf-8")
+    try:
+        local_report = build_index(index_dir=local_copy, progress=False)
+    finally:
+        corpus.write_text(original, encoding="utf-8")
     assert report.embedded_chunks == local_report.embedded_chunks and report.chunks == local_report.chunks
     one = get_pipeline(local_copy, Settings()).retriever
     many = get_pipeline(folder, settings).retriever

@@ -164,7 +164,9 @@ def ask_stream(
 
     t = time.perf_counter()
     verified = verify_answer("".join(pieces), passages, retriever.documents)
-    shown = shown_answer(verified.text, verified.citations)  # unsupported text is never shown as an answer
+    # Unsupported text is never shown as an answer (a model's prose without a verified quote).
+    from_documents = getattr(writer, "quotes_only", False)
+    shown = shown_answer(verified.text, verified.citations, from_documents=from_documents)
     timings["verify"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - started
     yield Answer(

@@ -144,10 +144,18 @@ def uncited_sentences(text: str, citations: Sequence[Citation]) -> tuple[str, ..
     return tuple(s for s in sentences(text) if not _supported(s, verified) and not _copied_label(s, copied))
 
 
-def shown_answer(text: str, citations: Sequence[Citation]) -> Shown:
-    """What the checked answer ``text`` (with its ``citations``) may present; see the module docstring."""
+def shown_answer(text: str, citations: Sequence[Citation], *, from_documents: bool = False) -> Shown:
+    """What the checked answer ``text`` (with its ``citations``) may present; see the module docstring.
+
+    ``from_documents``: the writer composes only the documents' own words, their metadata and fixed messages
+    (the extractive generator). Its abstention keeps its text, which says why (a document that is not
+    indexed) or gives a value that only the metadata holds (said to have no quote): nothing in it is a
+    model's prose.
+    """
     if any(c.verified for c in citations):
         return Shown(text, uncited_sentences(text, citations), None, False)
+    if from_documents:
+        return Shown(text.strip() or ABSTENTION, (), None, True)
     own = text.strip()
     keep = own and own != ABSTENTION and not _DECLINES.match(own)
     return Shown(ABSTENTION, (), own if keep else None, True)

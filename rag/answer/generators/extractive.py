@@ -89,6 +89,9 @@ class ScoredSentence:
 class ExtractiveGenerator:
     """Quotes up to ``max_quotes`` sentences; abstains below ``threshold``."""
 
+    # Writes nothing but the documents' own words, their metadata and fixed messages (see answer/support.py).
+    quotes_only = True
+
     name = "extractive"
 
     def __init__(
