@@ -32,6 +32,7 @@ from ..index.build import (
     _relative,
     _text_hash,
     build_settings_record,
+    document_entry,
     index_text,
     source_fingerprints,
 )
@@ -219,13 +220,7 @@ def build_sharded_index(
             "sources": manifest_sources,
             "files": fingerprints,
             "documents": {
-                d.doc_id: {
-                    "content_hash": d.content_hash,
-                    "text_hash": _text_hash(d),
-                    "source_path": _relative(Path(d.source_path), index_dir),
-                    "title": d.title,
-                    "shard": layout.shard_of(d.doc_id, shards),
-                }
+                d.doc_id: {**document_entry(d, index_dir), "shard": layout.shard_of(d.doc_id, shards)}
                 for d in documents
             },
             "chunk_count": sum(s["chunks"] for s in shard_records[0]),

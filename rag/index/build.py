@@ -430,15 +430,7 @@ def _update(
                 "uploads": uploads_record,
                 "excluded": excluded,
                 "files": fingerprints,
-                "documents": {
-                    d.doc_id: {
-                        "content_hash": d.content_hash,
-                        "text_hash": _text_hash(d),
-                        "source_path": _relative(Path(d.source_path), index_dir),
-                        "title": d.title,
-                    }
-                    for d in documents
-                },
+                "documents": {d.doc_id: document_entry(d, index_dir) for d in documents},
                 "chunk_count": len(chunks),
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             }
@@ -528,6 +520,16 @@ def _fits(embedder: Embedder, document: Document):
         return embedder.count_tokens([body])[0] <= embedder.max_tokens
 
     return fits
+
+
+def document_entry(document: Document, index_dir: Path) -> dict[str, str]:
+    """What a manifest records of one document: enough to tell, at the next build, whether it changed."""
+    return {
+        "content_hash": document.content_hash,
+        "text_hash": _text_hash(document),
+        "source_path": _relative(Path(document.source_path), index_dir),
+        "title": document.title,
+    }
 
 
 def _text_hash(document: Document) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections.abc import Collection, Mapping
@@ -51,10 +52,18 @@ class Retriever:
         return self.index.term_weights
 
     def chunk_counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for chunk in self.index.chunks:
-            counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
-        return counts
+        return {doc_id: len(rows) for doc_id, rows in self._rows_by_document.items()}
+
+    @functools.cached_property
+    def _rows_by_document(self) -> dict[str, np.ndarray]:
+        """Each document's chunk rows, read once per loaded index (document-scoped questions use it on every
+        search; walking a million chunks each time would not do)."""
+        chunks = self.index.chunks
+        by_row = getattr(chunks, "doc_id", None)  # on-demand tables read one field without the whole chunk
+        rows: dict[str, list[int]] = {}
+        for r in range(len(chunks)):
+            rows.setdefault(by_row(r) if by_row else chunks[r].doc_id, []).append(r)
+        return {doc_id: np.asarray(r, dtype=np.int64) for doc_id, r in rows.items()}
 
     def dense(self, query: str, n: int) -> fusion.Ranking:
         # An approximate index's candidates are re-scored from the stored vectors: exact cosines, always.
@@ -108,12 +117,10 @@ class Retriever:
         Every chunk of those documents is scored exactly (a named document's chunks may all be outside the
         top candidates of the whole index); BM25 scores the whole index once and keeps their rows.
         """
-        wanted = set(doc_ids)
         chunks = self.index.chunks
-        by_row = getattr(chunks, "doc_id", None)
-        rows = np.fromiter(
-            (r for r in range(len(chunks)) if (by_row(r) if by_row else chunks[r].doc_id) in wanted), np.int64
-        )
+        by_document = self._rows_by_document
+        found = [by_document[d] for d in dict.fromkeys(doc_ids) if d in by_document]
+        rows = np.sort(np.concatenate(found)) if found else np.zeros(0, np.int64)
         empty = (np.zeros(0, np.int64), np.zeros(0))
         if not len(rows):
             return empty, empty

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import GeneratorError, ModelUnavailableError
-from .prompt import Messages
+from .prompt import Messages, fold_system
 
 log = logging.getLogger(__name__)
 
@@ -153,9 +153,8 @@ def render(loaded: LoadedGGUF, messages: Messages) -> tuple[list[int], list[str]
     if loaded.formatter is None:
         text = "\n\n".join(m["content"] for m in messages) + "\n\nAnswer:"
         return llm.tokenize(text.encode(), add_bos=True, special=False), ["\nQuestion:"]
-    if not loaded.system_role and messages and messages[0]["role"] == "system":
-        system, first, *rest = messages
-        messages = [{"role": first["role"], "content": f"{system['content']}\n\n{first['content']}"}, *rest]
+    if not loaded.system_role:
+        messages = fold_system(messages)
     try:
         result = loaded.formatter(messages=messages)
     except Exception as e:

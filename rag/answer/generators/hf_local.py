@@ -20,7 +20,7 @@ from ...errors import GeneratorError, ModelUnavailableError
 from ...settings import Settings
 from ...types import Passage
 from .base import Turn, register
-from .prompt import Messages, NotedStream, Prompt, fit_prompt
+from .prompt import Messages, NotedStream, Prompt, fit_prompt, fold_system
 
 log = logging.getLogger(__name__)
 
@@ -105,9 +105,8 @@ def render(loaded: LocalModel, messages: Messages) -> str:
         GeneratorError: the template refuses the conversation even with the instructions folded into the
             first user message (some templates refuse a system message).
     """
-    if not loaded.system_role and messages and messages[0]["role"] == "system":
-        system, first, *rest = messages
-        messages = [{"role": first["role"], "content": f"{system['content']}\n\n{first['content']}"}, *rest]
+    if not loaded.system_role:
+        messages = fold_system(messages)
     try:
         return loaded.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
     except Exception as e:

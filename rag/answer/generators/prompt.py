@@ -111,6 +111,14 @@ class Prompt:
         return notes
 
 
+def fold_system(messages: Messages) -> Messages:
+    """The system message folded into the first turn, for a chat template that has no system role."""
+    if not messages or messages[0]["role"] != "system":
+        return messages
+    system, first, *rest = messages
+    return [{"role": first["role"], "content": f"{system['content']}\n\n{first['content']}"}, *rest]
+
+
 def fit_prompt(
     question: str,
     passages: Sequence[Passage],
