@@ -137,6 +137,34 @@ def test_embedding_ran_on_both_worker_nodes(sharded):
     assert all(s["chunks"] > 0.3 * report.chunks for s in manifest["shards"])  # a hash spreads documents
 
 
+def test_documents_are_read_in_ray_tasks_as_on_one_machine(cluster, tmp_path, monkeypatch):
+    """The job's reading step (the product's loaders, run in Ray tasks) gives what ``load_documents`` gives:
+    the same documents and ids (a name two folders share kept twice), the same skipped files and lines, and
+    paths spelled as given (relative here: the workers' working folder is not this one)."""
+    from rag.cluster import job
+    from rag.cluster.errors import connect
+    from rag.ingest import find_source_files, load_documents
+
+    connect(cluster.address)
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "notes.txt").write_text(f"Notes of folder {folder}: the plant opened in 2011.\n")
+    (tmp_path / "a" / "page.md").write_text("# Heading\n\nBody text of a markdown page.\n")
+    good = json.dumps({"_id": "d1", "title": "T", "text": "A record."})
+    (tmp_path / "a" / "corpus.jsonl").write_text(good + "\n{not json\n")
+    (tmp_path / "a" / "empty.txt").write_text("")
+    (tmp_path / "a" / "slides.docx").write_bytes(b"PK\x03\x04")
+    monkeypatch.chdir(tmp_path)
+    sources = [Path("a"), Path("b")]
+    files = find_source_files(sources)
+    read = job.read_documents(files, progress=False)
+    expected = load_documents(sources)
+    assert [d.to_dict() for d in read.documents] == [d.to_dict() for d in expected.documents]
+    assert read.skipped == expected.skipped and read.renamed == expected.renamed
+    assert len(expected.documents) == 4 and len(expected.skipped) == 3 and expected.renamed
+    assert read.skipped[0].path == "a/corpus.jsonl:2" and read.documents[-1].source_path == "b/notes.txt"
+
+
 def test_sharded_index_ranks_and_scores_as_one_index(sharded, local, settings):
     from rag import ask
     from rag.answer.pipeline import get_pipeline

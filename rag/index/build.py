@@ -26,8 +26,9 @@ from ..ingest import IngestResult, SkippedFile, find_source_files, load_document
 from ..settings import DEFAULT_INDEX_DIR, DEFAULT_SOURCES, Settings, default_index_dir
 from ..types import Chunk, Document
 from . import dense, health, lexical, store
-from .chunking import ChunkerSettings, chunk_document
+from .chunking import chunk_document
 from .embedding import Embedder, get_embedder
+from .records import chunker_settings, rebuild_reason, relative_path, text_hash, window_test
 
 log = logging.getLogger(__name__)
 
@@ -102,31 +103,15 @@ def build_settings_record(settings: Settings, embedder: Embedder) -> dict[str, A
     }
 
 
-def _rebuild_reason(old: dict[str, Any] | None, new: dict[str, Any]) -> str | None:
-    if old is None:
-        return None
-    if old.get("format_version") != store.FORMAT_VERSION:
-        return f"the index format changed ({old.get('format_version')} -> {store.FORMAT_VERSION})"
-    for key in ("embedder", "chunker", "bm25"):
-        if old.get(key) != new[key]:
-            return f"the {key} settings changed ({old.get(key)} -> {new[key]})"
-    return None
-
-
-def _relative(path: Path, index_dir: Path) -> str:
-    """Paths in the manifest are relative to the index folder, so a cloned repository still finds its seeds."""
-    return Path(os.path.relpath(path.resolve(), index_dir.resolve())).as_posix()
-
-
 def source_fingerprints(sources: Sequence[Path], index_dir: Path) -> dict[str, str]:
     """sha256 of every file the sources hold (the index folder aside), keyed by path relative to the index
     folder."""
     prints: dict[str, str] = {}
     for path, _root in find_source_files(sources, exclude=[index_dir]):
         try:
-            prints[_relative(path, index_dir)] = hashlib.sha256(path.read_bytes()).hexdigest()
+            prints[relative_path(path, index_dir)] = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError:
-            prints[_relative(path, index_dir)] = "unreadable"
+            prints[relative_path(path, index_dir)] = "unreadable"
     return prints
 
 
@@ -194,7 +179,7 @@ def plan_sources(
     recorded = _recorded_sources(index_dir, manifest)
     for path in forget:
         if not any(_same(path, r) or os.path.abspath(path) == os.path.abspath(r) for r in recorded):
-            listed = ", ".join(_relative(r, Path.cwd()) for r in recorded) or "none"
+            listed = ", ".join(relative_path(r, Path.cwd()) for r in recorded) or "none"
             raise RagError(f"{path} is not a source of the index at {index_dir} (its sources: {listed}).")
     recorded = [
         r
@@ -352,7 +337,7 @@ def _update(
                 f"The index at {index_dir} is sharded; update it on Ray with: "
                 f"rag index SOURCES --index-dir {index_dir} --ray ADDRESS"
             )
-        reason = _rebuild_reason(old_manifest, record)
+        reason = rebuild_reason(old_manifest, record)
         if state.damaged:
             reason = f"the index was damaged ({'; '.join(state.problems)})"
             log.warning("The index at %s is damaged (%s); rebuilding it from its sources.", index_dir,
@@ -361,7 +346,7 @@ def _update(
             log.warning("Rebuilding the index at %s: %s.", index_dir, reason)
         # Vectors are reused from the newest whole generation built with these settings (the live one, or,
         # when the live one is damaged, the one before it).
-        reuse = state.intact is not None and not _rebuild_reason(state.intact_manifest, record)
+        reuse = state.intact is not None and not rebuild_reason(state.intact_manifest, record)
         reusable = _reusable(state.intact) if reuse else {}
 
         chunks: list[Chunk] = []
@@ -370,7 +355,7 @@ def _update(
         added, updated, unchanged = [], [], 0
         # A rebuild (damage, other settings) reports every document as added, as a first build does.
         old_docs = (state.manifest or {}).get("documents", {}) if not reason else {}
-        chunker = _chunker(settings)
+        chunker = chunker_settings(settings)
         new_chars = sum(len(d.text) for d in documents if not _is_reusable(reusable.get(d.doc_id), d))
         chunking = stages.bar("Chunking", new_chars, "chars") if new_chars else None
         for document in documents:
@@ -384,7 +369,7 @@ def _update(
                     added.append(document.doc_id)
                 continue
             (updated if document.doc_id in old_docs else added).append(document.doc_id)
-            doc_chunks = chunk_document(document, chunker, _fits(embedder, document))
+            doc_chunks = chunk_document(document, chunker, window_test(embedder, document))
             if chunking is not None:
                 chunking.update(len(document.text))
             chunks.extend(doc_chunks)
@@ -394,7 +379,7 @@ def _update(
             chunking.close()
         removed = sorted(set(old_docs) - {d.doc_id for d in documents})
 
-        manifest_sources = [_relative(p, index_dir) for p in plan.folders]
+        manifest_sources = [relative_path(p, index_dir) for p in plan.folders]
         fingerprints = source_fingerprints(plan.walked, index_dir)
         live = state.manifest if state.healthy else None
         unchanged_all = (
@@ -410,7 +395,7 @@ def _update(
             and _dense_kind_unchanged(live, settings, len(chunks))
         )
         embedded = sum(len(c) for _, _, c in to_embed)
-        uploads_record = _relative(plan.uploads, index_dir) if plan.uploads else None
+        uploads_record = relative_path(plan.uploads, index_dir) if plan.uploads else None
         recorded = {"sources": manifest_sources, "uploads": uploads_record, "excluded": excluded}
         if not unchanged_all:
             texts = [index_text(d, c) for _, d, cs in to_embed for c in cs]
@@ -474,7 +459,7 @@ def _update(
 
 def _is_reusable(previous, document: Document) -> bool:
     # Both hashes: the raw file, and the cleaned text the chunk spans point into (the cleaner may change).
-    return bool(previous) and previous[0] == (document.content_hash, _text_hash(document))
+    return bool(previous) and previous[0] == (document.content_hash, text_hash(document))
 
 
 def _unknown_document(doc_id: str, index_dir: Path, state: health.IndexHealth) -> str:
@@ -508,32 +493,14 @@ def _dense_kind_unchanged(manifest: dict[str, Any], settings: Settings, chunks: 
     return built == dense.choose_kind(chunks, settings.dense_index, settings.exact_max_chunks)
 
 
-def _chunker(settings: Settings) -> ChunkerSettings:
-    return ChunkerSettings(chunk_tokens=settings.chunk_tokens, overlap_tokens=settings.chunk_overlap)
-
-
-def _fits(embedder: Embedder, document: Document):
-    """The embedder's window test for a chunk of this document, title prefix included."""
-
-    def fits(text: str) -> bool:
-        body = f"{document.title}\n{text}" if document.title else text
-        return embedder.count_tokens([body])[0] <= embedder.max_tokens
-
-    return fits
-
-
 def document_entry(document: Document, index_dir: Path) -> dict[str, str]:
     """What a manifest records of one document: enough to tell, at the next build, whether it changed."""
     return {
         "content_hash": document.content_hash,
-        "text_hash": _text_hash(document),
-        "source_path": _relative(Path(document.source_path), index_dir),
+        "text_hash": text_hash(document),
+        "source_path": relative_path(Path(document.source_path), index_dir),
         "title": document.title,
     }
-
-
-def _text_hash(document: Document) -> str:
-    return hashlib.sha256(document.text.encode("utf-8")).hexdigest()
 
 
 def _reusable(

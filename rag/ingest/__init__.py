@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -29,7 +29,9 @@ __all__ = [
     "find_source_files",
     "load_documents",
     "load_file",
+    "read_file",
     "read_source_text",
+    "unique_documents",
 ]
 
 logger = logging.getLogger(__name__)
@@ -172,26 +174,45 @@ def load_documents(
 
     Raises SourceNotFoundError when a source path does not exist.
     """
-    documents: list[Document] = []
     skipped: list[SkippedFile] = []
+
+    def files() -> Iterator[tuple[Path, Path, list[Document]]]:
+        for path, root in find_source_files(sources, exclude):
+            meter = _FileMeter(path, on_bytes)
+            try:
+                documents, skipped_here = read_file(path, root, meter.fraction if on_bytes else None)
+            finally:
+                meter.done()
+            skipped.extend(skipped_here)
+            yield path, root, documents
+
+    documents, renamed = unique_documents(files())
+    return IngestResult(documents, skipped, renamed)
+
+
+def read_file(
+    path: Path, root: Path, progress: Callable[[float], object] | None = None
+) -> tuple[list[Document], list[SkippedFile]]:
+    """The documents of one file and what it skipped: a broken file is one ``SkippedFile`` (logged as a warning;
+    an unsupported suffix at debug level), never an exception. Ids are not made unique across files here (see
+    ``unique_documents``). ``progress(fraction)`` hears how far a large file's cleaning has come."""
+    try:
+        return load_path(path, root, progress)
+    except UnreadableFileError as e:
+        unsupported = isinstance(e, UnsupportedFileTypeError)
+        logger.log(logging.DEBUG if unsupported else logging.WARNING, "Skipping %s: %s", path, e)
+        return [], [SkippedFile(str(path), str(e))]
+
+
+def unique_documents(files: Iterable[tuple[Path, Path, list[Document]]]) -> tuple[list[Document], list[str]]:
+    """The documents of files read in source order (``(file, root it was found under, its documents)``), each
+    with an id of its own as ``load_documents`` gives them, and a note for each document indexed under another
+    id than its file's."""
+    documents: list[Document] = []
     renamed: list[str] = []
     seen: dict[str, str] = {}  # doc_id -> the file it came from
     roots: dict[str, Path] = {}  # doc_id -> the source folder it was found under
-    for path, root in find_source_files(sources, exclude):
-        meter = _FileMeter(path, on_bytes)
-        try:
-            loaded, skipped_lines = load_path(path, root, meter.fraction if on_bytes else None)
-        except UnsupportedFileTypeError as e:
-            logger.debug("Skipping %s: %s", path, e)
-            skipped.append(SkippedFile(str(path), str(e)))
-            continue
-        except UnreadableFileError as e:
-            logger.warning("Skipping %s: %s", path, e)
-            skipped.append(SkippedFile(str(path), str(e)))
-            continue
-        finally:
-            meter.done()
-        skipped.extend(skipped_lines)
+    for path, root, loaded in files:
         for document in loaded:
             if document.doc_id in seen:
                 same_root = roots[document.doc_id] == root
@@ -203,4 +224,4 @@ def load_documents(
             seen[document.doc_id] = document.source_path
             roots[document.doc_id] = root
             documents.append(document)
-    return IngestResult(documents, skipped, renamed)
+    return documents, renamed
