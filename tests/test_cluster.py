@@ -26,7 +26,9 @@ from rag.settings import Settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SCIFACT = ROOT.parent / "shared" / "data" / "scifact"
-DOCS = int(os.environ.get("RAG_TEST_CLUSTER_DOCS", "500"))
+# 750: the most that keeps this module near 4 minutes on the shared 2-core machine (500: 3:36, 750: 4:06,
+# 2000: 6:49 at a load of 4-13); RAG_TEST_CLUSTER_DOCS=2000 runs the same assertions on "a few thousand".
+DOCS = int(os.environ.get("RAG_TEST_CLUSTER_DOCS", "750"))
 QUERIES = 12
 CHROMIUM = Path("/usr/bin/chromium")
 
