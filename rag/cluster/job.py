@@ -143,7 +143,7 @@ def embed(
         compute=ray.data.ActorPoolStrategy(size=actors),
         num_cpus=0.5,
         # One embedder per node where it can: the point of a cluster.
-        ray_remote_args_fn=lambda: {"scheduling_strategy": "SPREAD"},
+        scheduling_strategy="SPREAD",
     )
     by_id = {d.doc_id: d for d in documents}
     rows: dict[str, list[tuple[int, Chunk, np.ndarray]]] = {}
