@@ -289,3 +289,28 @@ def test_table_value_is_answered_with_its_row_under_the_header(shapes_index: Pat
         "| `RIVET_RETRIES` | 3 | attempts before a download fails |",
     ]
     _verbatim(answer, shapes_index)
+
+
+def test_words_naming_the_document_are_left_out_inside_it(shapes_index: Path) -> None:
+    from rag.answer.reference import names_outside, without_reference
+
+    documents = load_index(shapes_index).documents
+    tomatoes = _doc(shapes_index, "Tomatoes")
+    asked = without_reference(
+        "How much sun does the tomato balcony article say a plant needs?", documents, [tomatoes]
+    )
+    assert asked == "How much sun does say a plant needs?"
+    # too little left to score with: the question stays whole
+    assert (
+        without_reference("Summarize the tomato article.", documents, [tomatoes])
+        == "Summarize the tomato article."
+    )
+    assert names_outside("What does it say about Rivet?", documents, [tomatoes]) == ["Rivet"]
+    assert names_outside("What does it say about Rivet?", documents, [_doc(shapes_index, "Rivet")]) == []
+
+
+def test_a_name_the_named_document_never_mentions_abstains(shapes_index: Path) -> None:
+    # Rivet is indexed (the manual) but Kim Lee's article never mentions it: quoting the article would mislead.
+    answer = _ask("What does Kim Lee recommend about Rivet?", shapes_index)
+    assert answer.abstained and not answer.citations
+    assert "never mentions Rivet" in answer.text

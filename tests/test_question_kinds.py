@@ -22,6 +22,7 @@ EXAMPLES = [
     ("Which outlet published the interview with the mayor?", "metadata", "outlet"),
     ("What is the title of the paper by Jane Roe?", "metadata", "title"),
     ("Give me the link to the original article.", "metadata", "link"),
+    ("How do the two articles differ in when they were published?", "metadata", "date"),
     # summaries
     ("Summarize the article about the harbour expansion.", "summary", None),
     ("Give me a summary of 'A Plan for Cleaner Rivers'.", "summary", None),
@@ -32,6 +33,8 @@ EXAMPLES = [
     ("What are the main arguments of the author?", "argument", None),
     ("What does the report recommend the council do?", "argument", None),
     ("What does the paper argue about tariffs?", "argument", None),
+    # the author as the one who argues, not the metadata asked for
+    ("What does the author of the report argue about taxes?", "argument", None),
     # definitions
     ("What is photosynthesis?", "definition", None),
     ("Who is Maria Lopez?", "definition", None),
@@ -40,6 +43,9 @@ EXAMPLES = [
     ("Which countries signed the treaty?", "list", None),
     ("What three reasons does the author give?", "list", None),
     ("List the steps to install the package.", "list", None),
+    ("Which news outlets does the report cite?", "list", None),
+    ("What trade figures between the two countries does the report give?", "list", None),
+    ("What happens when the pump fails?", "fact", None),  # a verb, not a plural
     # comparisons
     ("Do the articles agree on the cause of the flood?", "comparison", None),
     ("How does the first report differ from the second?", "comparison", None),

@@ -14,6 +14,7 @@ from ..retrieve.retrieval import Hit
 from ..retrieve.searcher import Searcher
 from ..types import Document, Passage
 from .question_kinds import DOCUMENT_KINDS, QuestionKind, classify, topic
+from .reference import without_reference
 from .scoping import Scope, resolve
 
 SUMMARY_CHUNKS = 12  # passages of one document a summary chooses its sentences from
@@ -38,14 +39,20 @@ def plan(question: str, documents: Mapping[str, Document], query: str | None = N
     """
     kind = classify(question)
     document_kind = kind.kind in DOCUMENT_KINDS or kind.kind == "metadata"
-    scope = (
-        Scope() if kind.all_documents else resolve(query or question, documents, document_kind=document_kind)
-    )
+    scope = resolve(query or question, documents, document_kind=document_kind)
+    if kind.all_documents and (scope.unresolved or len(scope.doc_ids or ()) < 2):
+        # "the articles" are every document, unless the question says which ("the two articles by X").
+        scope = Scope()
     return Plan(kind, scope)
 
 
 def retrieve(retriever: Searcher, query: str, k: int, the_plan: Plan) -> list[Passage]:
-    """The numbered passages to answer ``query`` from, as ``the_plan`` needs them."""
+    """The numbered passages to answer ``query`` from, as ``the_plan`` needs them.
+
+    Inside the documents a question names, the words that name them find nothing: they are left out.
+    """
+    if the_plan.scope.doc_ids and the_plan.kind.kind not in ("metadata", "multi_part"):
+        query = without_reference(query, retriever.documents, the_plan.scope.doc_ids)
     return retriever.passages(_unique(_hits(retriever, query, k, the_plan)))
 
 

@@ -21,7 +21,7 @@ from ...index.sentences import split_sentences
 from ...retrieve.conversation import standalone_question
 from ...settings import Settings
 from ...types import Document, Passage
-from .. import planning
+from .. import planning, reference
 from ..question_kinds import classify
 from . import answer_checks, spans
 from . import extractive_kinds as kinds
@@ -259,7 +259,7 @@ class ExtractiveGenerator:
             documents = self.documents() if self.documents is not None else {}
             plan = planning.plan(question, documents, standalone_question(question, history))
             vocabulary = self.term_weights() if self.term_weights is not None else None
-            reason = kinds.missing_part(question, plan, vocabulary)
+            reason = kinds.missing_part(question, plan, vocabulary, documents)
             yield ABSTENTION if reason is None else f"{ABSTENTION} {reason}"
             return
         for i, line in enumerate(lines):  # a blockquote is one line; the quote check ignores white space
@@ -281,6 +281,11 @@ class ExtractiveGenerator:
         kind = plan.kind.kind
         if plan.scope.unresolved and kind in ("metadata", "summary"):
             return []  # it asks about a document that is not indexed: describing another would mislead
+        if plan.scope.doc_ids and kind not in ("metadata", "multi_part"):
+            # Inside the named documents, the words that name them say nothing about which sentence answers.
+            question = reference.without_reference(question, documents, plan.scope.doc_ids)
+            if reference.names_outside(question, documents, plan.scope.doc_ids):
+                return []  # it asks about a name its document never mentions
         if kind in ("fact", "why_how", "definition", "list") and (
             found := kinds.structured(self, question, passages)
         ):

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...types import Document, Passage
-from .. import direct_answers, metadata_answers, planning, summaries
+from .. import direct_answers, metadata_answers, planning, reference, summaries
 from .. import structured as units
 from ..planning import Plan
 from ..question_kinds import asks_argument, topic
@@ -53,10 +53,20 @@ def _quote(text: str, n: int) -> str:
     return f"> {_one_line(text)} [{n}]"
 
 
-def missing_part(question: str, plan: Plan, vocabulary: Mapping[str, float] | None) -> str | None:
+def missing_part(
+    question: str,
+    plan: Plan,
+    vocabulary: Mapping[str, float] | None,
+    documents: Mapping[str, Document] | None = None,
+) -> str | None:
     """What the documents lack for ``question``, in words, where a check can tell; else None."""
     if plan.scope.unresolved:
         return "None of the indexed documents is the one the question names."
+    if plan.scope.doc_ids and documents:
+        asked = reference.without_reference(question, documents, plan.scope.doc_ids)
+        outside = reference.names_outside(asked, documents, plan.scope.doc_ids)
+        if outside:
+            return f"The document the question names never mentions {', '.join(outside)}."
     absent = answer_checks.missing_names(question, vocabulary) if vocabulary is not None else []
     if absent:
         return f"The documents never mention {', '.join(absent)}."
@@ -192,7 +202,10 @@ def comparison(
     sentence comes close to the threshold (it says something on the topic).
     """
     scored = gen.eligible(topic(question), passages, history)
-    if not scored or scored[0].score < gen.threshold:
+    # Documents the question names are compared on its topic even when they say little about it in words
+    # like the question's; the topic must still be there (a name none of them mentions abstains earlier).
+    gate = gen.threshold - (2 * COMPARISON_SLACK if plan.scope.doc_ids else 0.0)
+    if not scored or scored[0].score < gate:
         return []
     arguing = 0.1 if asks_argument(question) else 0.0  # "their advice": prefer the sentences that advise
     chosen = {}
