@@ -314,3 +314,93 @@ def test_a_name_the_named_document_never_mentions_abstains(shapes_index: Path) -
     answer = _ask("What does Kim Lee recommend about Rivet?", shapes_index)
     assert answer.abstained and not answer.citations
     assert "never mentions Rivet" in answer.text
+
+
+REPORT = """---
+title: Harbour Council Report
+author: Sam Park
+date: 2021-05-02
+---
+# Harbour Council Report
+
+The council reviewed the harbour budget in May and found three problems with the dredging contract.
+
+First, the contractor billed the council for dredging that was never carried out in the outer basin.
+Second, the contract set no penalty for delays, so the dredging ran eleven months late.
+Finally, the harbour master was not consulted before the contract was signed.
+
+The report recommends that the council should tender the next dredging contract in the open.
+
+German engineers inspected the north pier in April and found cracks in two of its pillars.
+
+A French firm built the ferry terminal in 1990 and still maintains its ramps.
+"""
+
+TOOL = """# Quayside: a tool for tide tables
+
+Quayside prints tide tables for any harbour from the public tide gauges.
+
+## Two commands
+
+Both work on a fresh machine with Python and pip:
+
+```bash
+# 1. Install everything and print today's table
+make setup && quayside today
+
+# 2. Install everything and run the tests
+make test
+```
+
+## Questions people ask
+
+The project's FAQ lists "How do I run the tests?" as the question it is asked most often.
+Tide gauges report the water level every six minutes, and Quayside reads them once an hour.
+"""
+
+
+@pytest.fixture(scope="module")
+def harbour_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    base = tmp_path_factory.mktemp("harbour")
+    src = base / "docs"
+    src.mkdir()
+    (src / "report.md").write_text(REPORT, encoding="utf-8")
+    (src / "tool.md").write_text(TOOL, encoding="utf-8")
+    build_index([src], index_dir=base / "vectors")
+    return base / "vectors"
+
+
+def test_a_list_quotes_every_item_of_the_enumeration_it_announces(harbour_index: Path) -> None:
+    answer = _ask("What three problems did the council find with the dredging contract?", harbour_index)
+    quotes = [c.quote for c in answer.citations]
+    assert [q.split(",")[0] for q in quotes if q.startswith(("First", "Second", "Finally"))] == [
+        "First",
+        "Second",
+        "Finally",
+    ]
+    _verbatim(answer, harbour_index)
+
+
+def test_a_list_item_must_have_the_asked_qualifier(harbour_index: Path) -> None:
+    # German engineers inspected the pier; "French" is in the report, but not about engineers or the pier.
+    answer = _ask("Which French engineers inspected the north pier?", harbour_index)
+    assert answer.abstained and not answer.citations
+    assert not _ask("Which German engineers inspected the north pier?", harbour_index).abstained
+
+
+def test_how_many_needs_the_counted_thing_in_the_quote(harbour_index: Path) -> None:
+    # "two of its pillars" is a number in a sentence about the pier, but it counts no divers.
+    assert _ask("How many divers inspected the north pier?", harbour_index).abstained
+    answer = _ask("How many pillars of the north pier had cracks?", harbour_index)
+    assert not answer.abstained and "two" in answer.text
+
+
+def test_how_to_finds_the_block_by_its_comment_not_a_sentence_citing_the_question(
+    harbour_index: Path,
+) -> None:
+    answer = _ask("How do I run the tests?", harbour_index)
+    assert len(answer.citations) == 1
+    quote = answer.citations[0].quote
+    assert quote.startswith("```bash") and "make test" in quote  # the block whose comment says so
+    assert "FAQ" not in answer.text  # a sentence that only cites the question does not answer it
+    _verbatim(answer, harbour_index)

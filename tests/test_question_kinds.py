@@ -121,3 +121,39 @@ def test_parts_of_a_multi_part_question() -> None:
 )
 def test_questions_about_every_document(question: str, all_documents: bool) -> None:
     assert classify(question).all_documents is all_documents
+
+
+@pytest.mark.parametrize(
+    ("question", "asked", "qualifier", "relation"),
+    [
+        ("Which news outlets does the report cite?", "news outlets", [], None),
+        ("Which Chinese officials did Zhou meet in May?", "Chinese officials", ["Chinese"], "meet"),
+        ("What three problems did the council find?", "problems", [], None),  # no named subject
+        ("Which parties did Ana say had helped?", "parties", [], None),  # speech: said in many words
+        ("Which firms has Acme bought or sold?", "firms", [], None),  # two relations: either will do
+        ("What three messages did Ana's remarks contain?", "messages", [], None),
+        ("Which book did Ana write?", None, [], None),  # one thing, not a list
+    ],
+)
+def test_what_a_list_question_asks_its_items_to_be(question, asked, qualifier, relation) -> None:
+    from rag.answer.generators import list_items
+
+    assert list_items.asked_type(question) == asked
+    assert list_items.qualifier(asked) == qualifier
+    assert list_items.relation(question) == relation
+
+
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("How many engineers inspected the pier?", "engineers"),
+        ("How many Su-35 fighter jets is it about to sell?", "jets"),
+        ("How many people live there?", "people"),
+        ("How much does a hive cost?", None),
+        ("When did the council meet?", None),
+    ],
+)
+def test_what_a_how_many_question_counts(question: str, counted: str | None) -> None:
+    from rag.answer.generators.answer_checks import counted_thing
+
+    assert counted_thing(question) == counted

@@ -16,6 +16,7 @@ from ..types import Document, Passage
 from .question_kinds import DOCUMENT_KINDS, QuestionKind, classify, topic
 from .reference import without_reference
 from .scoping import Scope, resolve
+from .structured import HOW_TO
 
 SUMMARY_CHUNKS = 12  # passages of one document a summary chooses its sentences from
 PER_DOCUMENT = 3  # passages per document for a comparison or a summary of several documents
@@ -91,7 +92,9 @@ def _hits(retriever: Searcher, query: str, k: int, the_plan: Plan) -> list[Hit]:
             )
             hits += _hits(retriever, part, k, part_plan)
         return hits
-    n = max(k, LIST_PASSAGES) if kind == "list" else k
+    # A how-to is answered by a code block, often in a short section that ranks below prose about the topic.
+    deep = kind == "list" or (kind in ("why_how", "fact") and HOW_TO.search(query) is not None)
+    n = max(k, LIST_PASSAGES) if deep else k
     hits = retriever.search(query, n, doc_ids=scoped)
     if kind == "list" or (the_plan.kind.all_documents and not scoped):
         # Items of a list, or what "the articles" say, may sit in any document: each gets its best chunks.

@@ -202,7 +202,8 @@ def split_parts(question: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
-def _plural(word: str) -> bool:
+def plural(word: str) -> bool:
+    """Whether ``word`` looks like a plural noun ("outlets", not "news", "its" or "happens")."""
     w = word.lower()
     return len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "'s", "’s")) and w not in _NOT_PLURAL
 
@@ -211,7 +212,7 @@ def _asks_list(question: str) -> bool:
     if _LIST.search(question):
         return True
     m = _PLURAL_AFTER_WH.search(question)
-    if m and _plural(m.group(1)):
+    if m and plural(m.group(1)):
         return True
     # "Which news outlets does ...", "What trade figures ... does": a plural among the first words of what
     # is asked for, before its verb.
@@ -223,7 +224,7 @@ def _asks_list(question: str) -> bool:
         if _AUX_WORD.match(word):
             break
         head.append(word)
-    return any(_plural(w) for w in head[1:])  # the first word alone is the rule above
+    return any(plural(w) for w in head[1:])  # the first word alone is the rule above
 
 
 def classify(question: str) -> QuestionKind:

@@ -54,6 +54,16 @@ def _quotable(sentence: str) -> bool:
     )
 
 
+def _folded(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+
+
+def _repeats(asked: str, sentence: str) -> bool:
+    """Whether ``sentence`` cites the question itself ("... still abstains on 'What is X?'"): it mentions
+    the question, it does not answer it."""
+    return len(asked.split()) >= 4 and asked in _folded(sentence)
+
+
 CLAUSE_MIN_SENTENCE = 20  # words: a shorter sentence's own vector already says what it is about
 CLAUSE_MIN_WORDS = 6  # a shorter clause is a fragment ("he said") that matches anything
 CLAUSE_MIN_OVERLAP = 0.2  # share of the question's (weighted) words a sentence needs for its clauses to count
@@ -122,12 +132,13 @@ class ExtractiveGenerator:
         """Every candidate sentence of ``passages``, best first; a sentence in two passages counts once."""
         seen: set[tuple[str, int, int]] = set()
         candidates: list[tuple[Passage, int, int, str]] = []
+        asked = _folded(question)
         for passage in passages:
             for start, end in split_sentences(passage.text):
                 text = passage.text[start:end]
                 key = (passage.doc_id, passage.start + start, passage.start + end)
                 # Short lines are headings or bylines; a question in the text is rhetorical, never an answer.
-                if key in seen or not _quotable(text):
+                if key in seen or not _quotable(text) or _repeats(asked, text):
                     continue
                 seen.add(key)
                 candidates.append((passage, start, end, text))
@@ -223,6 +234,7 @@ class ExtractiveGenerator:
             return []
         kind, years = answer_checks.expected_type(question), answer_checks.required_years(question)
         who = answer_checks.speaker(question)
+        counted = answer_checks.counted_thing(question)
         verb = answer_checks.yes_no_verb(question)
         verb_terms = set(lexical.tokenize([verb])[0]) if verb else set()
         by_n = {p.n: p for p in passages}
@@ -232,6 +244,8 @@ class ExtractiveGenerator:
             for s in self.score_sentences(standalone_question(question, history), passages)
             if answer_checks.fits_type(s.text, kind)
             and all(year in s.text for year in years)
+            # "How many engineers": a number about something else ("two years before") does not answer.
+            and (counted is None or answer_checks.counts(spans.quoted_span(s, by_n, question), counted))
             # "What did X say": the quote must give X's words, not a sentence that merely names X.
             and (
                 who is None

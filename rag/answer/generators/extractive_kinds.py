@@ -23,7 +23,7 @@ from .. import direct_answers, metadata_answers, planning, reference, summaries
 from .. import structured as units
 from ..planning import Plan
 from ..question_kinds import asks_argument, topic
-from . import answer_checks
+from . import answer_checks, list_items
 from .base import Turn
 from .spans import announced, continued_speech, quoted_span
 
@@ -32,9 +32,6 @@ if TYPE_CHECKING:
 
 SUMMARY_SENTENCES = 4  # of one document; 3 each when several documents are summarised
 ARGUMENT_SENTENCES = 3
-LIST_ITEMS = 5
-LIST_MARGIN = 0.15  # a list item may score this far under the best one: items differ from each other
-LIST_REPEAT = 0.9  # cosine above which a list item repeats one already quoted
 COMPARISON_SLACK = 0.1  # a document's best sentence may be this far under the threshold to be compared
 
 
@@ -225,26 +222,19 @@ def comparison(
 def listing(
     gen: ExtractiveGenerator, question: str, passages: Sequence[Passage], history: Sequence[Turn]
 ) -> list[str]:
-    """Every sentence that holds an item of the list, grouped by document.
-
-    Items are taken best first, each document's best one among them (a list's items are often spread over
-    the documents), skipping a sentence that repeats one already taken; relevance first, not variety: a
-    sentence far from the question holds no item however different it is.
-    """
-    scored = gen.eligible(question, passages, history)
-    if not scored or scored[0].score < gen.threshold:
+    """Every sentence that holds an item of the list (``list_items``), and the other items of an
+    enumeration one of them belongs to, grouped by document."""
+    chosen = list_items.listing(gen, question, passages, history)
+    if not chosen:
         return []
-    pool = [s for s in scored if s.score >= max(gen.threshold, scored[0].score) - LIST_MARGIN]
-    firsts = list({s.doc_id: s for s in reversed(pool)}.values())  # each document's best
-    ordered = sorted(firsts, key=lambda s: -s.score) + [s for s in pool if s not in firsts]
-    vectors = gen._vectors([s.text for s in ordered])
-    picked: list[int] = []
-    for i in range(len(ordered)):
-        if len(picked) == LIST_ITEMS:
-            break
-        if not picked or float((vectors[picked] @ vectors[i]).max()) < LIST_REPEAT:
-            picked.append(i)
-    chosen = sorted((ordered[i] for i in picked), key=lambda s: -s.score)
+    from .extractive import ScoredSentence
+
+    taken = {(s.doc_id, list_items.passages_start(s, passages)) for s in chosen}
+    for s in list(chosen):
+        for p, a, b in list_items.enumeration(s, passages):
+            if (p.doc_id, p.start + a) not in taken:
+                taken.add((p.doc_id, p.start + a))
+                chosen.append(ScoredSentence(p.n, p.doc_id, a, b, p.text[a:b], 0.0, 0.0, 0.0, 0.0))
     groups = _by_document(chosen)
     return _grouped(groups, passages, titled=len(groups) > 1)
 
@@ -263,6 +253,7 @@ def structured(gen: ExtractiveGenerator, question: str, passages: Sequence[Passa
     """A code block (for a how-to question) or a table row under its header, when one answers better than
     every sentence; empty otherwise. The block is quoted whole, so the verified quote keeps its lines."""
     how_to = bool(units.HOW_TO.search(question))
+    by_n = {p.n: p for p in passages}
     found: dict[tuple[str, int], units.Unit] = {}
     for p in passages:
         for unit in (units.code_blocks(p.n, p.text) if how_to else []) + units.table_rows(p.n, p.text):
@@ -271,12 +262,16 @@ def structured(gen: ExtractiveGenerator, question: str, passages: Sequence[Passa
         return []
     candidates = list(found.values())
     scores = gen.score_texts(question, [u.context for u in candidates])
+    for i, unit in enumerate(candidates):  # a block of several commands: each comment says what one does
+        notes = units.comments(unit.text) if unit.kind == "code" else []
+        if notes:
+            heading = units.heading_before(by_n[unit.passage_n].text, unit.start)
+            scores[i] = max([scores[i], *gen.score_texts(question, [f"{heading} {n}" for n in notes])])
     best = max(range(len(candidates)), key=scores.__getitem__)
     sentences = gen.eligible(question, passages)
     if scores[best] < gen.threshold or (sentences and sentences[0].score > scores[best]):
         return []
     unit = candidates[best]
-    by_n = {p.n: p for p in passages}
     if unit.kind == "row" and unit.header is not None:
         header = by_n[unit.passage_n].text[unit.header[0] : unit.header[1]]
         return [_quote(header, unit.passage_n) + "\n" + _quote(unit.text, unit.passage_n)]
