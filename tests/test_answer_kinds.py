@@ -404,3 +404,18 @@ def test_how_to_finds_the_block_by_its_comment_not_a_sentence_citing_the_questio
     assert quote.startswith("```bash") and "make test" in quote  # the block whose comment says so
     assert "FAQ" not in answer.text  # a sentence that only cites the question does not answer it
     _verbatim(answer, harbour_index)
+
+
+def test_an_argument_on_a_topic_quotes_the_sentence_that_argues_it(harbour_index: Path) -> None:
+    from rag.answer.reference import topic_terms
+
+    documents = load_index(harbour_index).documents
+    report = _doc(harbour_index, "Harbour")
+    # "the main arguments of X" asks about the document as a whole; "... about the next contract" about a topic
+    assert topic_terms("What are the main arguments of Sam Park?", documents, [report]) == set()
+    assert "contract" in topic_terms(
+        "What does Sam Park recommend about the next contract?", documents, [report]
+    )
+    answer = _ask("What does Sam Park recommend about the next dredging contract?", harbour_index)
+    assert "should tender the next dredging contract" in answer.citations[0].quote
+    _verbatim(answer, harbour_index)

@@ -116,7 +116,11 @@ def names_outside(question: str, documents: Mapping[str, Document], doc_ids: Seq
     ``question`` should be the question without its document reference, so a title word does not count.
     A name matches a word it begins (the first five letters: "Syrian" in "Syria", "Iranians" in "Iran").
     """
-    texts = [documents[d].text.casefold() for d in doc_ids if d in documents]
+    # The document's metadata counts: an author named only in front matter is still its author.
+    texts = [
+        " ".join([d.text, d.title, *d.authors, d.publication or ""]).casefold()
+        for d in (documents[i] for i in doc_ids if i in documents)
+    ]
     if not texts:
         return []
     missing = []
@@ -128,3 +132,30 @@ def names_outside(question: str, documents: Mapping[str, Document], doc_ids: Seq
         if not any(word[:5] in t or stem in t for t in texts):
             missing.append(name)
     return missing
+
+
+# Words that frame a question about a document's case, not what it is about.
+_FRAMING = frozenset(
+    lexical.tokenize(
+        [
+            "what which who how does do did is are was were the a an of in on about main key central chief "
+            "argument arguments argue argues argued recommend recommends recommendation recommendations advice "
+            "advise advises suggest suggests propose proposes thesis point points case make makes view views "
+            "position author writer article piece their his her its this that these those say says"
+        ]
+    )[0]
+)
+
+
+def topic_terms(question: str, documents: Mapping[str, Document], doc_ids: Sequence[str]) -> set[str]:
+    """The terms ``question`` asks about beyond naming its documents and framing the ask: empty for "What
+    are the main arguments of <author>?", {"decis", "ukrain", ...} for "What does <author> argue Putin's
+    decisions on Ukraine really are?"."""
+    text = without_reference(question, documents, doc_ids)
+    for doc_id in doc_ids:
+        document = documents.get(doc_id)
+        for author in document.authors if document is not None else ():
+            for name in sorted({author, *author.split()}, key=len, reverse=True):
+                if len(name) >= 3:
+                    text = re.sub(_possessive(name), " ", text, flags=re.IGNORECASE)
+    return set(lexical.tokenize([text])[0]) - _FRAMING

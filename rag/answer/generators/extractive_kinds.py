@@ -175,12 +175,15 @@ def summary(gen: ExtractiveGenerator, question: str, passages: Sequence[Passage]
 def argument(
     gen: ExtractiveGenerator, question: str, plan: Plan, passages: Sequence[Passage], history: Sequence[Turn]
 ) -> list[str]:
-    """For a named document, its arguing sentences; otherwise the arguing sentences that answer the question."""
-    if plan.scope.doc_ids:
+    """The arguing sentences that answer the question; for a named document asked about as a whole ("the
+    main arguments of X"), or when none answers, its central arguing sentences."""
+    documents = gen.documents() if gen.documents is not None else {}
+    scoped = plan.scope.doc_ids
+    if scoped and not reference.topic_terms(question, documents, scoped):
         return summary(gen, question, passages, argue=True)
     scored = gen.eligible(question, passages, history)
     if not scored or scored[0].score < gen.threshold:
-        return []
+        return summary(gen, question, passages, argue=True) if scoped else []
     floor = max(gen.threshold, scored[0].score - gen.margin)
     ranked = sorted(
         (s for s in scored if s.score >= floor),
@@ -216,7 +219,7 @@ def comparison(
         if not plan.scope.doc_ids and best < gen.threshold - COMPARISON_SLACK:
             continue
         chosen[doc_id] = group[:1] + [s for s in group[1:2] if s.score >= best - gen.margin / 2]
-    return _grouped(chosen, passages, titled=True)
+    return _grouped(chosen, passages, titled=True) if chosen else []
 
 
 def listing(
