@@ -356,6 +356,18 @@ make test
 
 The project's FAQ lists "How do I run the tests?" as the question it is asked most often.
 Tide gauges report the water level every six minutes, and Quayside reads them once an hour.
+
+## Chunking
+
+Quayside splits each tide table into chunks of 48 rows with 6 rows of overlap, because a tide cycle of
+about twelve hours then always falls whole inside one chunk.
+
+## Settings
+
+| setting | default | meaning |
+| --- | --- | --- |
+| `QUAYSIDE_ROWS` | 48 | rows per chunk |
+| `QUAYSIDE_UNITS` | metres | units of the water level |
 """
 
 
@@ -419,3 +431,13 @@ def test_an_argument_on_a_topic_quotes_the_sentence_that_argues_it(harbour_index
     answer = _ask("What does Sam Park recommend about the next dredging contract?", harbour_index)
     assert "should tender the next dredging contract" in answer.citations[0].quote
     _verbatim(answer, harbour_index)
+
+
+def test_a_section_its_heading_names_answers_in_other_words(harbour_index: Path) -> None:
+    # "chunk size" is nowhere in the text: the section *Chunking* says it in its own words.
+    answer = _ask("What chunk size is used and why?", harbour_index)
+    assert not answer.abstained
+    assert answer.citations[0].quote.startswith("Quayside splits each tide table into chunks of 48 rows")
+    _verbatim(answer, harbour_index)
+    # a heading names a section, not everything: a question its words do not cover still abstains
+    assert _ask("What colour are the chunks painted?", harbour_index).abstained

@@ -23,7 +23,7 @@ from ...settings import Settings
 from ...types import Document, Passage
 from .. import planning, reference
 from ..question_kinds import classify
-from . import answer_checks, spans
+from . import answer_checks, sections, spans
 from . import extractive_kinds as kinds
 from .base import Turn, register
 
@@ -317,13 +317,16 @@ class ExtractiveGenerator:
             return kinds.listing(self, question, passages, history)
         if kind == "multi_part":
             return kinds.multi_part(self, question, plan, passages, history)
-        return kinds.fact(
+        found = kinds.fact(
             self,
             question,
             passages,
             history,
             speech=kind == "quote" or answer_checks.speaker(question) is not None,
         )
+        if found or kind not in ("fact", "why_how", "definition"):
+            return found
+        return sections.answer(self, question, passages, history)  # a section its heading says is on it
 
     def generate(self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()) -> str:
         return "".join(self.stream(question, passages, history))
