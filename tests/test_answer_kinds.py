@@ -441,3 +441,22 @@ def test_a_section_its_heading_names_answers_in_other_words(harbour_index: Path)
     _verbatim(answer, harbour_index)
     # a heading names a section, not everything: a question its words do not cover still abstains
     assert _ask("What colour are the chunks painted?", harbour_index).abstained
+
+
+def test_the_answer_line_comes_from_the_quote_that_shares_the_question_words() -> None:
+    from rag.answer.direct_answers import answer_line, best_answer_line
+
+    def terms(text: str) -> set[str]:
+        return set(text.casefold().replace("?", " ").replace(".", " ").split())
+
+    spans = [
+        "The plant reopened in April 2015 after repairs.",
+        "The plant was originally built in 1990 by a French firm.",
+    ]
+    # the first quote scored higher as a whole, but the second says what was asked ("originally built")
+    assert best_answer_line("In what year was the plant originally built?", spans, terms) == "1990"
+    assert best_answer_line("When did the plant reopen?", spans, terms) == "April 2015"
+    # "Who is X?" is answered by what X is: another name in the sentence is not the answer
+    sentence = "Tomatoes need six hours of sun, Kim Lee told Garden Weekly."
+    assert answer_line("Who is Kim Lee?", sentence) is None
+    assert answer_line("Who told Garden Weekly about tomatoes?", sentence) == "Kim Lee"

@@ -212,6 +212,11 @@ class ExtractiveGenerator:
             scores.append(float(similarity) + self.overlap_weight * overlap)
         return scores
 
+    @staticmethod
+    def content_terms(text: str) -> set[str]:
+        """The BM25 terms of ``text`` less the words that say what kind of question it is."""
+        return set(lexical.tokenize([text])[0]) - _QUESTION_WORDS
+
     def _vectors(self, texts: list[str]) -> np.ndarray:
         """Sentence vectors, cached: the same passages come back for related questions."""
         missing = [t for t in dict.fromkeys(texts) if t not in self._sentence_vectors]

@@ -97,7 +97,7 @@ def fact(
         spans = [continued_speech(s, by_n[s.passage_n], span) for s, span in zip(chosen, spans, strict=True)]
     spans = [announced(s, by_n[s.passage_n], span) for s, span in zip(chosen, spans, strict=True)]
     lines = []
-    head = direct_answers.answer_line(question, spans[0])
+    head = direct_answers.best_answer_line(question, spans, gen.content_terms)
     if head:
         lines.append(f"**{head}**")
     lines += [_quote(text, s.passage_n) for s, text in zip(chosen, spans, strict=True)]
