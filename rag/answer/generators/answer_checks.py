@@ -213,3 +213,14 @@ def counts(span: str, thing: str) -> bool:
     """Whether ``span`` names the ``thing`` counted (its stem, as the BM25 terms spell it)."""
     wanted = set(lexical.tokenize([thing])[0])
     return not wanted or bool(wanted & set(lexical.tokenize([span])[0]))
+
+
+def folded(text: str) -> str:
+    """``text`` lower-cased, punctuation as spaces, white space single: for comparing wordings."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+
+
+def repeats(asked: str, sentence: str) -> bool:
+    """Whether ``sentence`` cites the question itself (``asked``, folded): "... still abstains on 'What is
+    X?'" mentions the question, it does not answer it."""
+    return len(asked.split()) >= 4 and asked in folded(sentence)

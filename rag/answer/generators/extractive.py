@@ -54,16 +54,6 @@ def _quotable(sentence: str) -> bool:
     )
 
 
-def _folded(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
-
-
-def _repeats(asked: str, sentence: str) -> bool:
-    """Whether ``sentence`` cites the question itself ("... still abstains on 'What is X?'"): it mentions
-    the question, it does not answer it."""
-    return len(asked.split()) >= 4 and asked in _folded(sentence)
-
-
 CLAUSE_MIN_SENTENCE = 20  # words: a shorter sentence's own vector already says what it is about
 CLAUSE_MIN_WORDS = 6  # a shorter clause is a fragment ("he said") that matches anything
 CLAUSE_MIN_OVERLAP = 0.2  # share of the question's (weighted) words a sentence needs for its clauses to count
@@ -132,13 +122,13 @@ class ExtractiveGenerator:
         """Every candidate sentence of ``passages``, best first; a sentence in two passages counts once."""
         seen: set[tuple[str, int, int]] = set()
         candidates: list[tuple[Passage, int, int, str]] = []
-        asked = _folded(question)
+        asked = answer_checks.folded(question)
         for passage in passages:
             for start, end in split_sentences(passage.text):
                 text = passage.text[start:end]
                 key = (passage.doc_id, passage.start + start, passage.start + end)
                 # Short lines are headings or bylines; a question in the text is rhetorical, never an answer.
-                if key in seen or not _quotable(text) or _repeats(asked, text):
+                if key in seen or not _quotable(text) or answer_checks.repeats(asked, text):
                     continue
                 seen.add(key)
                 candidates.append((passage, start, end, text))
