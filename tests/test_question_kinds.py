@@ -44,6 +44,7 @@ EXAMPLES = [
     ("What three reasons does the author give?", "list", None),
     ("List the steps to install the package.", "list", None),
     ("Which news outlets does the report cite?", "list", None),
+    ("What are the three reasons the report gives?", "list", None),
     ("What trade figures between the two countries does the report give?", "list", None),
     ("What happens when the pump fails?", "fact", None),  # a verb, not a plural
     # comparisons

@@ -88,7 +88,10 @@ _ARGUMENT = re.compile(
     _I,
 )
 _LIST = re.compile(
-    r"^\s*(?:please\s+)?(?:list|enumerate|name)\b|\b(?:list|enumerate)\s+(?:the|all|every)\b", _I
+    r"^\s*(?:please\s+)?(?:list|enumerate|name)\b|\b(?:list|enumerate)\s+(?:the|all|every)\b"
+    # "What are the three messages ...?": a count of things asked for
+    r"|^\s*(?:what|which)\s+(?:are|were)\s+(?:the\s+)?(?:two|three|four|five|six|seven|\d+)\s+",
+    _I,
 )
 _PLURAL_AFTER_WH = re.compile(
     r"^\s*(?i:which|what)\s+(?i:(?:two|three|four|five|six|\d+|main|key|other)\s+)?"
