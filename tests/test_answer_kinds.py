@@ -460,3 +460,24 @@ def test_the_answer_line_comes_from_the_quote_that_shares_the_question_words() -
     sentence = "Tomatoes need six hours of sun, Kim Lee told Garden Weekly."
     assert answer_line("Who is Kim Lee?", sentence) is None
     assert answer_line("Who told Garden Weekly about tomatoes?", sentence) == "Kim Lee"
+
+
+def test_a_document_named_by_an_author_not_indexed_is_not_another_document(shapes_index: Path) -> None:
+    unknown = _ask("What is the title of the paper by John Smith?", shapes_index)
+    assert (
+        unknown.abstained and "None of the indexed documents is the one the question names." in unknown.text
+    )
+    known = _ask("What is the title of the paper by Jane Roe?", shapes_index)
+    assert "Compost and Soil Health" in known.text
+
+
+def test_quoted_words_of_someone_else_are_not_the_documents_argument() -> None:
+    import numpy as np
+
+    from rag.answer import summaries
+
+    texts = ["“We must act now, as it is critical,” the minister said.", "The council should act now."]
+    vectors = np.eye(2)
+    worth = summaries.worth(texts, [0, 100], vectors, np.zeros(2), summaries.ARGUMENT)
+    lead = summaries.ARGUMENT.lead  # the first sentence is the lead: compare without it
+    assert worth[0] - lead < worth[1]

@@ -35,6 +35,8 @@ _DESCRIPTOR = re.compile(
 )
 _PLURAL_REFERENCE = re.compile(r"\b(?:articles|pieces|analyses|documents|papers|reports)\b", re.IGNORECASE)
 _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b([A-Z][\w’'-]*\w)")
+# "the article by Jane Roe": a document named by its author (reached only when no indexed author matched)
+_BY_NAME = re.compile(_DOCUMENT_WORD.pattern + r"\s+by\s+[A-Z][\w’'-]+")
 _STRONG_TITLE = 0.8  # share of a title's words in the question that names it without saying "article"
 _MIN_TITLE_WORDS = 2  # distinctive title words a question must share with a title to name it
 
@@ -181,7 +183,7 @@ def resolve(question: str, documents: Mapping[str, Document], *, document_kind: 
     unresolved = (
         refers
         and not _PLURAL_REFERENCE.search(question)
-        and bool(topic or by_person or by_outlet or _named_reference(question))
+        and bool(topic or by_person or by_outlet or _named_reference(question) or _BY_NAME.search(question))
     )
     return Scope(unresolved=unresolved)
 

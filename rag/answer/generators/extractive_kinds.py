@@ -176,14 +176,14 @@ def argument(
     gen: ExtractiveGenerator, question: str, plan: Plan, passages: Sequence[Passage], history: Sequence[Turn]
 ) -> list[str]:
     """The arguing sentences that answer the question; for a named document asked about as a whole ("the
-    main arguments of X"), or when none answers, its central arguing sentences."""
+    main arguments of X"), its central arguing sentences. A topic none of its sentences answers abstains."""
     documents = gen.documents() if gen.documents is not None else {}
     scoped = plan.scope.doc_ids
     if scoped and not reference.topic_terms(question, documents, scoped):
         return summary(gen, question, passages, argue=True)
     scored = gen.eligible(question, passages, history)
     if not scored or scored[0].score < gen.threshold:
-        return summary(gen, question, passages, argue=True) if scoped else []
+        return []
     floor = max(gen.threshold, scored[0].score - gen.margin)
     ranked = sorted(
         (s for s in scored if s.score >= floor),
