@@ -481,3 +481,10 @@ def test_quoted_words_of_someone_else_are_not_the_documents_argument() -> None:
     worth = summaries.worth(texts, [0, 100], vectors, np.zeros(2), summaries.ARGUMENT)
     lead = summaries.ARGUMENT.lead  # the first sentence is the lead: compare without it
     assert worth[0] - lead < worth[1]
+
+
+def test_a_summary_of_what_the_documents_say_about_a_topic_quotes_the_topic(shapes_index: Path) -> None:
+    answer = _ask("Summarize what the documents say about compost.", shapes_index)
+    assert answer.citations and all("compost" in c.quote.casefold() for c in answer.citations)
+    assert len({c.doc_id for c in answer.citations}) >= 2  # the tomato article and the compost paper
+    _verbatim(answer, shapes_index)

@@ -158,3 +158,17 @@ def test_what_a_how_many_question_counts(question: str, counted: str | None) -> 
     from rag.answer.generators.answer_checks import counted_thing
 
     assert counted_thing(question) == counted
+
+
+@pytest.mark.parametrize(
+    ("question", "about"),
+    [
+        ("Compare what the documents say about wages.", "wages"),
+        ("What do the articles say about the new harbour?", "the new harbour"),
+        ("What do the articles say about it?", "What do the articles say about it?"),  # points back: no topic
+    ],
+)
+def test_the_topic_of_a_question_about_what_documents_say(question: str, about: str) -> None:
+    from rag.answer.question_kinds import topic
+
+    assert topic(question) == about

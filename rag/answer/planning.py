@@ -59,7 +59,7 @@ def retrieve(retriever: Searcher, query: str, k: int, the_plan: Plan) -> list[Pa
 
 def _hits(retriever: Searcher, query: str, k: int, the_plan: Plan) -> list[Hit]:
     kind, scoped = the_plan.kind.kind, the_plan.scope.doc_ids
-    if kind == "comparison":
+    if kind in ("comparison", "summary"):
         query = topic(query)  # "Do the articles agree on X": X finds the passages, the framing only dilutes
     if kind == "metadata" and scoped:
         hits: list[Hit] = []

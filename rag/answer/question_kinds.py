@@ -178,10 +178,17 @@ _TOPIC = re.compile(
 )
 
 
+_POINTERS = frozenset({"it", "this", "that", "them", "these", "those", "him", "her"})
+
+
 def topic(question: str) -> str:
     """What a comparison is about, without its framing ("what do the documents say about X" -> "X")."""
     m = _TOPIC.search(question)
-    return m.group(1).strip(" ?.") if m and len(m.group(1).split()) >= 2 else question
+    found = m.group(1).strip(" ?.") if m else ""
+    # one word is a topic ("about Syria"), unless it only points back ("about it")
+    if len(found.split()) >= 2 or (found and found.casefold() not in _POINTERS):
+        return found
+    return question
 
 
 def asks_argument(question: str) -> bool:

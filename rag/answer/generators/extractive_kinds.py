@@ -154,13 +154,26 @@ def _grouped(chosen: dict[str, list[ScoredSentence]], passages: Sequence[Passage
 
 
 def summary(gen: ExtractiveGenerator, question: str, passages: Sequence[Passage], argue: bool) -> list[str]:
-    """Central, varied sentences of each document (arguing ones for an argument), in document order."""
-    scored = gen.score_sentences(question, passages)
+    """Central, varied sentences of each document (arguing ones for an argument), in document order.
+
+    "Summarize what the articles say about X" is a summary of X: sentences chosen for X first, and only
+    from documents that say something on it (their best sentence near the threshold, as in a comparison).
+    """
+    about = topic(question)
+    topical = about != question and not argue
+    scored = gen.score_sentences(about if topical else question, passages)
+    words = gen.content_terms(about) if topical else set()
+    if topical and len(words) <= 2:  # "about Syria": a sentence that never says Syria is about something else
+        scored = [s for s in scored if words & gen.content_terms(s.text)]
     if not scored:
         return []
     groups = _by_document(scored)
+    if topical:
+        groups = {
+            d: g for d, g in groups.items() if max(s.score for s in g) >= gen.threshold - COMPARISON_SLACK
+        }
     starts = {p.n: p.start for p in passages}
-    weights = summaries.ARGUMENT if argue else summaries.SUMMARY
+    weights = summaries.ARGUMENT if argue else summaries.TOPICAL if topical else summaries.SUMMARY
     per_doc = (ARGUMENT_SENTENCES if argue else SUMMARY_SENTENCES) - (1 if len(groups) > 1 else 0)
     chosen: dict[str, list[ScoredSentence]] = {}
     for doc_id, group in groups.items():
