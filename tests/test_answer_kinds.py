@@ -488,3 +488,15 @@ def test_a_summary_of_what_the_documents_say_about_a_topic_quotes_the_topic(shap
     assert answer.citations and all("compost" in c.quote.casefold() for c in answer.citations)
     assert len({c.doc_id for c in answer.citations}) >= 2  # the tomato article and the compost paper
     _verbatim(answer, shapes_index)
+
+
+def test_a_quote_request_is_found_by_what_it_is_about(harbour_index: Path) -> None:
+    answer = _ask("Give me the exact words the report uses about the harbour master.", harbour_index)
+    assert (
+        answer.citations[0].quote
+        == "Finally, the harbour master was not consulted before the contract was signed."
+    )
+    # asked in the document's own words: the sentence that holds them is the answer, not a citation of it
+    worded = _ask("Quote the report on how the dredging ran eleven months late.", harbour_index)
+    assert "ran eleven months late" in worded.citations[0].quote
+    _verbatim(worded, harbour_index)

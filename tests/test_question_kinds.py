@@ -172,3 +172,17 @@ def test_the_topic_of_a_question_about_what_documents_say(question: str, about: 
     from rag.answer.question_kinds import topic
 
     assert topic(question) == about
+
+
+@pytest.mark.parametrize(
+    ("question", "about"),
+    [
+        ("Give me the exact words the report uses about the harbour master.", "the harbour master"),
+        ("Quote the article's words on how the dam failed.", "how the dam failed"),
+        ("Quote what the mayor said.", "Quote what the mayor said."),  # no "about": the request itself
+    ],
+)
+def test_what_a_quote_request_is_about(question: str, about: str) -> None:
+    from rag.answer.question_kinds import quoted_topic
+
+    assert quoted_topic(question) == about

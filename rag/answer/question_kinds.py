@@ -191,6 +191,18 @@ def topic(question: str) -> str:
     return question
 
 
+_QUOTED_ON = re.compile(r"\b(?:about|on|regarding|describing)\s+(.+)$", _I)
+
+
+def quoted_topic(question: str) -> str:
+    """What a request for a quote is about ("Give me the exact words the analysis uses *about Russian
+    vetoes*" -> "Russian vetoes"): the request's own words (quote, exact words, uses) match every sentence
+    alike. The question itself when it says no "about"/"on"."""
+    m = _QUOTED_ON.search(question)
+    found = m.group(1).strip(" ?.") if m else ""
+    return found if found and found.casefold() not in _POINTERS else question
+
+
 def asks_argument(question: str) -> bool:
     """Whether the question asks what someone argues, recommends or advises."""
     return bool(_ARGUMENT.search(question))

@@ -223,4 +223,6 @@ def folded(text: str) -> str:
 def repeats(asked: str, sentence: str) -> bool:
     """Whether ``sentence`` cites the question itself (``asked``, folded): "... still abstains on 'What is
     X?'" mentions the question, it does not answer it."""
-    return len(asked.split()) >= 4 and asked in folded(sentence)
+    # The cited question keeps its question mark; a sentence that merely uses the question's words (a user
+    # asking in the document's own phrasing) does not have one.
+    return len(asked.split()) >= 4 and "?" in sentence and asked in folded(sentence)

@@ -22,7 +22,7 @@ from ...retrieve.conversation import standalone_question
 from ...settings import Settings
 from ...types import Document, Passage
 from .. import planning, reference
-from ..question_kinds import classify
+from ..question_kinds import classify, quoted_topic
 from . import answer_checks, sections, spans
 from . import extractive_kinds as kinds
 from .base import Turn, register
@@ -312,13 +312,10 @@ class ExtractiveGenerator:
             return kinds.listing(self, question, passages, history)
         if kind == "multi_part":
             return kinds.multi_part(self, question, plan, passages, history)
-        found = kinds.fact(
-            self,
-            question,
-            passages,
-            history,
-            speech=kind == "quote" or answer_checks.speaker(question) is not None,
-        )
+        speaker = answer_checks.speaker(question)
+        if kind == "quote" and speaker is None:
+            question = quoted_topic(question)  # "Give me the exact words ... about X": X is what to find
+        found = kinds.fact(self, question, passages, history, speech=kind == "quote" or speaker is not None)
         if found or kind not in ("fact", "why_how", "definition"):
             return found
         return sections.answer(self, question, passages, history)  # a section its heading says is on it
