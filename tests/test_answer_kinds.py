@@ -500,3 +500,12 @@ def test_a_quote_request_is_found_by_what_it_is_about(harbour_index: Path) -> No
     worded = _ask("Quote the report on how the dredging ran eleven months late.", harbour_index)
     assert "ran eleven months late" in worded.citations[0].quote
     _verbatim(worded, harbour_index)
+
+
+def test_a_comparison_of_two_documents_named_two_ways_quotes_both(shapes_index: Path) -> None:
+    # one named by its author, one by its title words: both are the comparison's documents, and neither is
+    # refused for lacking the other's names
+    answer = _ask("How does the Kim Lee article differ from the honey bees piece on water?", shapes_index)
+    quoted = {c.doc_id for c in answer.citations}
+    assert quoted == {_doc(shapes_index, "Tomatoes"), _doc(shapes_index, "Bees")}
+    _verbatim(answer, shapes_index)

@@ -40,7 +40,9 @@ def plan(question: str, documents: Mapping[str, Document], query: str | None = N
     """
     kind = classify(question)
     document_kind = kind.kind in DOCUMENT_KINDS or kind.kind == "metadata"
-    scope = resolve(query or question, documents, document_kind=document_kind)
+    scope = resolve(
+        query or question, documents, document_kind=document_kind, several=kind.kind == "comparison"
+    )
     if kind.all_documents and (scope.unresolved or len(scope.doc_ids or ()) < 2):
         # "the articles" are every document, unless the question says which ("the two articles by X").
         scope = Scope()

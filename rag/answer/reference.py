@@ -33,6 +33,10 @@ _REFERENCE = re.compile(
     rf"(?:\s+(?:about|on|regarding|concerning|covering)\s+.+?{_STOP_TAIL})?",
     re.IGNORECASE,
 )
+_BARE_REFERENCE = re.compile(
+    rf"(?:\b(?:in|from|of|by)\s+)?\b(?:the|this|that|an?)\s+(?:[\w’'.-]+\s+){{0,3}}?{_DOC_WORDS}\b",
+    re.IGNORECASE,
+)
 _ACCORDING = re.compile(
     rf",?\s*\b(?:according\s+to|in)\s+(?:the|this|that|these|both|all)\s+(?:two\s+|three\s+)?{_DOC_WORDS}\b",
     re.IGNORECASE,
@@ -74,6 +78,22 @@ _ASKING = frozenset(
         "said",
         "argue",
         "argues",
+        "compare",
+        "compared",
+        "with",
+        "from",
+        "differ",
+        "differs",
+        "between",
+        "versus",
+        "vs",
+        "summarize",
+        "summarise",
+        "summary",
+        "give",
+        "me",
+        "tell",
+        "about",
     ]
 )
 MIN_CONTENT_WORDS = 2  # fewer left ("Summarize the article about X" -> "Summarize"): keep the question whole
@@ -102,12 +122,18 @@ def without_reference(question: str, documents: Mapping[str, Document], doc_ids:
         for name in sorted(set(names), key=len, reverse=True):
             if len(name) >= 3:
                 text = re.sub(_possessive(name), " ", text, flags=re.IGNORECASE)
-    text = _REFERENCE.sub(" ", text)
-    text = _AUTHOR_OF.sub(" ", text)
-    text = " ".join(text.replace(" ?", "?").split())
-    text = re.sub(r"\s+([?.,])", r"\1", text).strip(" ,")
-    content = [t for t in text.casefold().replace("?", " ").split() if t not in _ASKING]
-    return text if len(content) >= MIN_CONTENT_WORDS else question
+    # "the article on X" names a document by X; but in "compare A with the B piece on X", X is the topic:
+    # when taking the descriptor too leaves nothing to ask, the descriptor is kept.
+    for pattern, least in ((_REFERENCE, MIN_CONTENT_WORDS), (_BARE_REFERENCE, 1)):
+        cleaned = _AUTHOR_OF.sub(" ", pattern.sub(" ", text))
+        cleaned = " ".join(cleaned.replace(" ?", "?").split())
+        cleaned = re.sub(r"\s+([?.,])", r"\1", cleaned).strip(" ,")
+        content = [
+            t for t in cleaned.casefold().replace("?", " ").replace(".", " ").split() if t not in _ASKING
+        ]
+        if len(content) >= least:
+            return cleaned
+    return question
 
 
 def names_outside(question: str, documents: Mapping[str, Document], doc_ids: Sequence[str]) -> list[str]:
