@@ -22,6 +22,7 @@ SUMMARY_CHUNKS = 12  # passages of one document a summary chooses its sentences 
 PER_DOCUMENT = 3  # passages per document for a comparison or a summary of several documents
 MAX_DOCUMENTS = 4  # documents a comparison or a summary of "the articles" covers
 LIST_PASSAGES = 8  # a list gathers items from more passages than a single fact needs
+BOX_SLACK = 2  # passages fetched beyond those wanted, for the author-box ones left out (a box is one or two)
 
 
 @dataclass(frozen=True)
@@ -67,22 +68,25 @@ def _hits(retriever: Searcher, query: str, k: int, the_plan: Plan) -> list[Hit]:
         hits: list[Hit] = []
         for doc_id in scoped[:MAX_DOCUMENTS]:
             found = retriever.search(query, 50, doc_ids=[doc_id])
-            # The document's first chunk holds its byline and dateline.
-            starts = [p.start for p in retriever.passages(found)]
+            # The document's first chunk holds its byline and dateline; its author box (kept last, a chunk of
+            # its own) names the author where a page has no byline.
+            passages = retriever.passages(found)
+            starts = [p.start for p in passages]
             first = found[starts.index(min(starts))] if found else None
-            hits += [h for h in [first, *found[:2]] if h is not None]
+            box = next((h for h, p in zip(found, passages, strict=True) if p.author_box), None)
+            hits += [h for h in [first, *found[:2], box] if h is not None]
         return _unique(hits)[: max(k, len(scoped))]
     if kind in ("summary", "argument") and scoped:
         per = SUMMARY_CHUNKS if len(scoped) == 1 else SUMMARY_CHUNKS // 2
-        return [h for d in scoped[:MAX_DOCUMENTS] for h in retriever.search(query, per, doc_ids=[d])]
+        return [h for d in scoped[:MAX_DOCUMENTS] for h in _body_search(retriever, query, per, d)]
     if kind in DOCUMENT_KINDS and not scoped:
         # Every document on the topic gets its own passages, so none is left out for being ranked lower.
         ranked = retriever.search(query, max(k, 20))
         doc_ids = _documents_of(retriever, ranked)
         per = PER_DOCUMENT + (2 if kind == "summary" else 0)
-        return [h for d in doc_ids for h in retriever.search(query, per, doc_ids=[d])]
+        return [h for d in doc_ids for h in _body_search(retriever, query, per, d)]
     if kind == "comparison" and scoped:
-        return [h for d in scoped[:MAX_DOCUMENTS] for h in retriever.search(query, PER_DOCUMENT, doc_ids=[d])]
+        return [h for d in scoped[:MAX_DOCUMENTS] for h in _body_search(retriever, query, PER_DOCUMENT, d)]
     if kind == "multi_part":
         # Each part finds its own passages, as its own kind needs them (a byline, a list's documents): the
         # whole question's best chunks may all be about one part. Names of documents come from the whole.
@@ -103,6 +107,14 @@ def _hits(retriever: Searcher, query: str, k: int, the_plan: Plan) -> list[Hit]:
         doc_ids = _documents_of(retriever, hits)
         hits += [h for d in doc_ids for h in retriever.search(query, PER_DOCUMENT, doc_ids=[d])]
     return hits
+
+
+def _body_search(retriever: Searcher, query: str, n: int, doc_id: str) -> list[Hit]:
+    """The best ``n`` passages of ``doc_id`` outside its author box: a summary, an argument or a comparison
+    never quotes the box, so a box passage would only take the place of one of the document's own."""
+    found = retriever.search(query, n + BOX_SLACK, doc_ids=[doc_id])
+    passages = retriever.passages(found)
+    return [h for h, p in zip(found, passages, strict=True) if not p.author_box][:n]
 
 
 def _documents_of(retriever: Searcher, hits: list[Hit]) -> list[str]:

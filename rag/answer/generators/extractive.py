@@ -84,6 +84,8 @@ class ScoredSentence:
     overlap: float
     relevance: float  # its passage's retrieval score relative to the best passage's (0..1)
     score: float
+    # In the document's author box: it may say who the author is, never what the document argues.
+    in_author_box: bool = False
 
 
 class ExtractiveGenerator:
@@ -164,7 +166,16 @@ class ExtractiveGenerator:
             score = float(similarity) + self.overlap_weight * overlap + self.passage_weight * relevance
             scored.append(
                 ScoredSentence(
-                    passage.n, passage.doc_id, start, end, text, float(similarity), overlap, relevance, score
+                    passage.n,
+                    passage.doc_id,
+                    start,
+                    end,
+                    text,
+                    float(similarity),
+                    overlap,
+                    relevance,
+                    score,
+                    passage.in_author_box(start, end),
                 )
             )
         return sorted(scored, key=lambda s: s.score, reverse=True)
@@ -218,12 +229,18 @@ class ExtractiveGenerator:
         return np.stack([self._sentence_vectors[t] for t in texts])
 
     def eligible(
-        self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        history: Sequence[Turn] = (),
+        *,
+        body_only: bool = False,
     ) -> list[ScoredSentence]:
         """Sentences that could answer, best first, before the threshold is applied.
 
         A follow-up is scored together with the question before it; the answer-type and name checks look at
         the question itself. Empty when the question names something the documents never mention.
+        ``body_only``: leave out author-box sentences (the question asks what a document or person says).
         """
         if self.term_weights is not None and answer_checks.missing_names(question, self.term_weights()):
             return []
@@ -237,7 +254,8 @@ class ExtractiveGenerator:
         return [
             s
             for s in self.score_sentences(standalone_question(question, history), passages)
-            if answer_checks.fits_type(s.text, kind)
+            if not (body_only and s.in_author_box)
+            and answer_checks.fits_type(s.text, kind)
             and all(year in s.text for year in years)
             # "How many engineers": a number about something else ("two years before") does not answer.
             and (counted is None or answer_checks.counts(spans.quoted_span(s, by_n, question), counted))
@@ -251,10 +269,15 @@ class ExtractiveGenerator:
         ]
 
     def select(
-        self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        history: Sequence[Turn] = (),
+        *,
+        body_only: bool = False,
     ) -> list[ScoredSentence]:
         """The sentences to quote, best first; empty when the evidence is too weak (abstain)."""
-        scored = self.eligible(question, passages, history)
+        scored = self.eligible(question, passages, history, body_only=body_only)
         if not scored or scored[0].score < self.threshold:
             return []
         floor = max(self.threshold, scored[0].score - self.margin)

@@ -86,9 +86,12 @@ def fact(
 ) -> list[str]:
     """Lines for a single-answer question: an answer line when one can be copied, then the quotes.
 
-    ``speech``: a request for someone's words, which go on into the next quoted sentence.
+    ``speech``: a request for someone's words, which go on into the next quoted sentence (never their
+    author box: a biography is not what they said).
     """
-    chosen = gen.select(question, passages, history)
+    chosen = gen.select(question, passages, history, body_only=speech)
+    # The same words in two documents (one author's box on each of their pages) are quoted once.
+    chosen = [s for i, s in enumerate(chosen) if all(s.text != c.text for c in chosen[:i])]
     if not chosen:
         return []
     by_n = {p.n: p for p in passages}
@@ -161,7 +164,8 @@ def summary(gen: ExtractiveGenerator, question: str, passages: Sequence[Passage]
     """
     about = topic(question)
     topical = about != question and not argue
-    scored = gen.score_sentences(about if topical else question, passages)
+    # A summary or an argument is the document's own case: its author box (a biography) is never part of it.
+    scored = [s for s in gen.score_sentences(about if topical else question, passages) if not s.in_author_box]
     words = gen.content_terms(about) if topical else set()
     if topical and len(words) <= 2:  # "about Syria": a sentence that never says Syria is about something else
         scored = [s for s in scored if words & gen.content_terms(s.text)]
@@ -194,7 +198,7 @@ def argument(
     scoped = plan.scope.doc_ids
     if scoped and not reference.topic_terms(question, documents, scoped):
         return summary(gen, question, passages, argue=True)
-    scored = gen.eligible(question, passages, history)
+    scored = gen.eligible(question, passages, history, body_only=True)
     if not scored or scored[0].score < gen.threshold:
         return []
     floor = max(gen.threshold, scored[0].score - gen.margin)
@@ -214,7 +218,7 @@ def comparison(
     Documents the question names are each quoted; otherwise a document is compared only when its best
     sentence comes close to the threshold (it says something on the topic).
     """
-    scored = gen.eligible(topic(question), passages, history)
+    scored = gen.eligible(topic(question), passages, history, body_only=True)
     # Documents the question names are compared on its topic even when they say little about it in words
     # like the question's; the topic must still be there (a name none of them mentions abstains earlier).
     gate = gen.threshold - (2 * COMPARISON_SLACK if plan.scope.doc_ids else 0.0)
