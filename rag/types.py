@@ -62,6 +62,12 @@ class Document:
             hi = e if hi is None else max(hi, e)
         return None if lo is None or hi is None else (lo, hi)
 
+    def author_box_in(self, start: int, end: int) -> tuple[tuple[int, int], ...]:
+        """The author-box spans that overlap ``text[start:end]``, as offsets into that slice (a chunk's)."""
+        return tuple(
+            (max(a, start) - start, min(b, end) - start) for a, b in self.author_box if a < end and b > start
+        )
+
     def page_of(self, offset: int) -> int | None:
         """1-based page number of a cleaned-text offset for paged sources (PDF); None otherwise."""
         if not self.page_starts:

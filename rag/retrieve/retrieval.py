@@ -174,15 +174,10 @@ class Retriever:
                     author=document.author,
                     date=document.date,
                     publication=document.publication,
-                    author_box=_box_in(document.author_box, chunk.start, chunk.end),
+                    author_box=document.author_box_in(chunk.start, chunk.end),
                 )
             )
         return out
-
-
-def _box_in(box: tuple[tuple[int, int], ...], start: int, end: int) -> tuple[tuple[int, int], ...]:
-    """The author-box spans that overlap ``start:end`` of a document, as offsets into that chunk's text."""
-    return tuple((max(a, start) - start, min(b, end) - start) for a, b in box if a < end and b > start)
 
 
 # Below this many chunks both halves take a few milliseconds at most: a thread hand-off would buy little.
