@@ -106,6 +106,8 @@ def test_no_chunk_mixes_the_box_with_the_body(box_index: Path) -> None:
     [
         ("What is Priya Natarajan's field of expertise?", "urban forestry"),
         ("Where does Priya Natarajan work?", "Institute for Green Cities"),
+        # A labelled line of the box names no one: it is found as said of the document's author.
+        ("Where does Priya Natarajan live?", "Location: Lisbon, Portugal"),
     ],
 )
 def test_a_question_about_the_author_quotes_the_box(box_index: Path, question: str, phrase: str) -> None:

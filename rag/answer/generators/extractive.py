@@ -41,6 +41,8 @@ _QUESTION_WORDS = frozenset(
     )[0]
 )
 MIN_WORDS = 6  # shorter "sentences" are headings, bylines and dates, not answers
+# "Location: Moscow, Russia": a labelled value on one line (a label of one to three words, then a value).
+_FIELD_LINE = re.compile(r"[A-Z][\w-]*(?: [\w-]+){0,2}: \S[^\n]*")
 
 
 def _quotable(sentence: str) -> bool:
@@ -124,16 +126,21 @@ class ExtractiveGenerator:
         """Every candidate sentence of ``passages``, best first; a sentence in two passages counts once."""
         seen: set[tuple[str, int, int]] = set()
         candidates: list[tuple[Passage, int, int, str]] = []
+        judged: list[str] = []  # the text each candidate is scored by
         asked = answer_checks.folded(question)
         for passage in passages:
             for start, end in split_sentences(passage.text):
                 text = passage.text[start:end]
                 key = (passage.doc_id, passage.start + start, passage.start + end)
                 # Short lines are headings or bylines; a question in the text is rhetorical, never an answer.
-                if key in seen or not _quotable(text) or answer_checks.repeats(asked, text):
+                # An author box's "Location: X" line is short too, but it states a fact about the author.
+                field = _FIELD_LINE.match(text) is not None and passage.in_author_box(start, end)
+                if key in seen or not (_quotable(text) or field) or answer_checks.repeats(asked, text):
                     continue
                 seen.add(key)
                 candidates.append((passage, start, end, text))
+                # A field line never names whom it is about: it is scored as said of the document's author.
+                judged.append(f"{passage.author} — {text}" if field and passage.author else text)
         if not candidates:
             return []
         query_terms = set(lexical.tokenize([question])[0]) - _QUESTION_WORDS
@@ -142,8 +149,8 @@ class ExtractiveGenerator:
         query_weight = {t: weights.get(t, unseen) for t in query_terms}
         total = sum(query_weight.values())
         query_vector = self.embedder.embed_query(question)
-        similarities = self._vectors([c[3] for c in candidates]) @ query_vector
-        term_lists = lexical.tokenize([c[3] for c in candidates])
+        similarities = self._vectors(judged) @ query_vector
+        term_lists = lexical.tokenize([c[3] for c in candidates])  # words it says itself, not the borrowed
         overlaps = [
             sum(query_weight[t] for t in query_terms & set(terms)) / total if total else 0.0
             for terms in term_lists
@@ -154,14 +161,16 @@ class ExtractiveGenerator:
             wordy = sorted(
                 (i for i, o in enumerate(overlaps) if o >= CLAUSE_MIN_OVERLAP), key=lambda i: -overlaps[i]
             )[:CLAUSE_CANDIDATES]
-            found = self._clause_similarities([candidates[i][3] for i in wordy], query_vector)
+            found = self._clause_similarities([judged[i] for i in wordy], query_vector)
             for i, value in zip(wordy, found, strict=True):
                 similarities[i] = max(similarities[i], value)
         top = max((p.score for p in passages), default=0.0)
         scored = []
-        for (passage, start, end, text), similarity, overlap in zip(
-            candidates, similarities, overlaps, strict=True
+        for (passage, start, end, text), said, similarity, overlap in zip(
+            candidates, judged, similarities, overlaps, strict=True
         ):
+            if said is not text:  # the name it is scored with is borrowed: it answers less surely
+                similarity *= CLAUSE_DISCOUNT
             relevance = passage.score / top if top > 0 else 0.0
             score = float(similarity) + self.overlap_weight * overlap + self.passage_weight * relevance
             scored.append(
