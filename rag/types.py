@@ -40,6 +40,9 @@ class Document:
     content_hash: str = ""  # sha256 of the raw file bytes (or of the JSONL record) the document came from
     segments: tuple[SourceSegment, ...] = ()
     page_starts: tuple[int, ...] = ()  # for PDFs: offset in ``text`` where each page begins
+    # Spans of ``text`` in an "about the author" box (name, role, expertise, work): quotable about the author,
+    # never as what the document argues.
+    author_box: tuple[tuple[int, int], ...] = ()
 
     @property
     def author(self) -> str | None:
@@ -59,6 +62,12 @@ class Document:
             hi = e if hi is None else max(hi, e)
         return None if lo is None or hi is None else (lo, hi)
 
+    def author_box_in(self, start: int, end: int) -> tuple[tuple[int, int], ...]:
+        """The author-box spans that overlap ``text[start:end]``, as offsets into that slice (a chunk's)."""
+        return tuple(
+            (max(a, start) - start, min(b, end) - start) for a, b in self.author_box if a < end and b > start
+        )
+
     def page_of(self, offset: int) -> int | None:
         """1-based page number of a cleaned-text offset for paged sources (PDF); None otherwise."""
         if not self.page_starts:
@@ -74,6 +83,7 @@ class Document:
         data["segments"] = [list(s.values()) for s in data["segments"]]
         data["authors"] = list(self.authors)
         data["page_starts"] = list(self.page_starts)
+        data["author_box"] = [list(span) for span in self.author_box]
         if not with_text:
             data.pop("text")
             data.pop("segments")
@@ -85,6 +95,7 @@ class Document:
         data["authors"] = tuple(data.get("authors", ()))
         data["segments"] = tuple(SourceSegment(*s) for s in data.get("segments", ()))
         data["page_starts"] = tuple(data.get("page_starts", ()))
+        data["author_box"] = tuple((int(a), int(b)) for a, b in data.get("author_box", ()))
         return cls(**data)
 
 
@@ -120,6 +131,13 @@ class Passage:
     author: str | None = None
     date: str | None = None
     publication: str | None = None
+    # Spans of ``text`` (offsets into it) that lie in the document's author box (``Document.author_box``).
+    author_box: tuple[tuple[int, int], ...] = ()
+
+    def in_author_box(self, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` lies mostly in the author box (a bio sentence, not the body's)."""
+        inside = sum(max(0, min(end, b) - max(start, a)) for a, b in self.author_box)
+        return end > start and 2 * inside > end - start
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

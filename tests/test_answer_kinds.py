@@ -289,3 +289,223 @@ def test_table_value_is_answered_with_its_row_under_the_header(shapes_index: Pat
         "| `RIVET_RETRIES` | 3 | attempts before a download fails |",
     ]
     _verbatim(answer, shapes_index)
+
+
+def test_words_naming_the_document_are_left_out_inside_it(shapes_index: Path) -> None:
+    from rag.answer.reference import names_outside, without_reference
+
+    documents = load_index(shapes_index).documents
+    tomatoes = _doc(shapes_index, "Tomatoes")
+    asked = without_reference(
+        "How much sun does the tomato balcony article say a plant needs?", documents, [tomatoes]
+    )
+    assert asked == "How much sun does say a plant needs?"
+    # too little left to score with: the question stays whole
+    assert (
+        without_reference("Summarize the tomato article.", documents, [tomatoes])
+        == "Summarize the tomato article."
+    )
+    assert names_outside("What does it say about Rivet?", documents, [tomatoes]) == ["Rivet"]
+    assert names_outside("What does it say about Rivet?", documents, [_doc(shapes_index, "Rivet")]) == []
+
+
+def test_a_name_the_named_document_never_mentions_abstains(shapes_index: Path) -> None:
+    # Rivet is indexed (the manual) but Kim Lee's article never mentions it: quoting the article would mislead.
+    answer = _ask("What does Kim Lee recommend about Rivet?", shapes_index)
+    assert answer.abstained and not answer.citations
+    assert "never mentions Rivet" in answer.text
+
+
+REPORT = """---
+title: Harbour Council Report
+author: Sam Park
+date: 2021-05-02
+---
+# Harbour Council Report
+
+The council reviewed the harbour budget in May and found three problems with the dredging contract.
+
+First, the contractor billed the council for dredging that was never carried out in the outer basin.
+Second, the contract set no penalty for delays, so the dredging ran eleven months late.
+Finally, the harbour master was not consulted before the contract was signed.
+
+The report recommends that the council should tender the next dredging contract in the open.
+
+German engineers inspected the north pier in April and found cracks in two of its pillars.
+
+A French firm built the ferry terminal in 1990 and still maintains its ramps.
+"""
+
+TOOL = """# Quayside: a tool for tide tables
+
+Quayside prints tide tables for any harbour from the public tide gauges.
+
+## Two commands
+
+Both work on a fresh machine with Python and pip:
+
+```bash
+# 1. Install everything and print today's table
+make setup && quayside today
+
+# 2. Install everything and run the tests
+make test
+```
+
+## Questions people ask
+
+The project's FAQ lists "How do I run the tests?" as the question it is asked most often.
+Tide gauges report the water level every six minutes, and Quayside reads them once an hour.
+
+## Chunking
+
+Quayside splits each tide table into chunks of 48 rows with 6 rows of overlap, because a tide cycle of
+about twelve hours then always falls whole inside one chunk.
+
+## Settings
+
+| setting | default | meaning |
+| --- | --- | --- |
+| `QUAYSIDE_ROWS` | 48 | rows per chunk |
+| `QUAYSIDE_UNITS` | metres | units of the water level |
+"""
+
+
+@pytest.fixture(scope="module")
+def harbour_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    base = tmp_path_factory.mktemp("harbour")
+    src = base / "docs"
+    src.mkdir()
+    (src / "report.md").write_text(REPORT, encoding="utf-8")
+    (src / "tool.md").write_text(TOOL, encoding="utf-8")
+    build_index([src], index_dir=base / "vectors")
+    return base / "vectors"
+
+
+def test_a_list_quotes_every_item_of_the_enumeration_it_announces(harbour_index: Path) -> None:
+    answer = _ask("What three problems did the council find with the dredging contract?", harbour_index)
+    quotes = [c.quote for c in answer.citations]
+    assert [q.split(",")[0] for q in quotes if q.startswith(("First", "Second", "Finally"))] == [
+        "First",
+        "Second",
+        "Finally",
+    ]
+    _verbatim(answer, harbour_index)
+
+
+def test_a_list_item_must_have_the_asked_qualifier(harbour_index: Path) -> None:
+    # German engineers inspected the pier; "French" is in the report, but not about engineers or the pier.
+    answer = _ask("Which French engineers inspected the north pier?", harbour_index)
+    assert answer.abstained and not answer.citations
+    assert not _ask("Which German engineers inspected the north pier?", harbour_index).abstained
+
+
+def test_how_many_needs_the_counted_thing_in_the_quote(harbour_index: Path) -> None:
+    # "two of its pillars" is a number in a sentence about the pier, but it counts no divers.
+    assert _ask("How many divers inspected the north pier?", harbour_index).abstained
+    answer = _ask("How many pillars of the north pier had cracks?", harbour_index)
+    assert not answer.abstained and "two" in answer.text
+
+
+def test_how_to_finds_the_block_by_its_comment_not_a_sentence_citing_the_question(
+    harbour_index: Path,
+) -> None:
+    answer = _ask("How do I run the tests?", harbour_index)
+    assert len(answer.citations) == 1
+    quote = answer.citations[0].quote
+    assert quote.startswith("```bash") and "make test" in quote  # the block whose comment says so
+    assert "FAQ" not in answer.text  # a sentence that only cites the question does not answer it
+    _verbatim(answer, harbour_index)
+
+
+def test_an_argument_on_a_topic_quotes_the_sentence_that_argues_it(harbour_index: Path) -> None:
+    from rag.answer.reference import topic_terms
+
+    documents = load_index(harbour_index).documents
+    report = _doc(harbour_index, "Harbour")
+    # "the main arguments of X" asks about the document as a whole; "... about the next contract" about a topic
+    assert topic_terms("What are the main arguments of Sam Park?", documents, [report]) == set()
+    assert "contract" in topic_terms(
+        "What does Sam Park recommend about the next contract?", documents, [report]
+    )
+    answer = _ask("What does Sam Park recommend about the next dredging contract?", harbour_index)
+    assert "should tender the next dredging contract" in answer.citations[0].quote
+    _verbatim(answer, harbour_index)
+
+
+def test_a_section_its_heading_names_answers_in_other_words(harbour_index: Path) -> None:
+    # "chunk size" is nowhere in the text: the section *Chunking* says it in its own words.
+    answer = _ask("What chunk size is used and why?", harbour_index)
+    assert not answer.abstained
+    assert answer.citations[0].quote.startswith("Quayside splits each tide table into chunks of 48 rows")
+    _verbatim(answer, harbour_index)
+    # a heading names a section, not everything: a question its words do not cover still abstains
+    assert _ask("What colour are the chunks painted?", harbour_index).abstained
+
+
+def test_the_answer_line_comes_from_the_quote_that_shares_the_question_words() -> None:
+    from rag.answer.direct_answers import answer_line, best_answer_line
+
+    def terms(text: str) -> set[str]:
+        return set(text.casefold().replace("?", " ").replace(".", " ").split())
+
+    spans = [
+        "The plant reopened in April 2015 after repairs.",
+        "The plant was originally built in 1990 by a French firm.",
+    ]
+    # the first quote scored higher as a whole, but the second says what was asked ("originally built")
+    assert best_answer_line("In what year was the plant originally built?", spans, terms) == "1990"
+    assert best_answer_line("When did the plant reopen?", spans, terms) == "April 2015"
+    # "Who is X?" is answered by what X is: another name in the sentence is not the answer
+    sentence = "Tomatoes need six hours of sun, Kim Lee told Garden Weekly."
+    assert answer_line("Who is Kim Lee?", sentence) is None
+    assert answer_line("Who told Garden Weekly about tomatoes?", sentence) == "Kim Lee"
+
+
+def test_a_document_named_by_an_author_not_indexed_is_not_another_document(shapes_index: Path) -> None:
+    unknown = _ask("What is the title of the paper by John Smith?", shapes_index)
+    assert (
+        unknown.abstained and "None of the indexed documents is the one the question names." in unknown.text
+    )
+    known = _ask("What is the title of the paper by Jane Roe?", shapes_index)
+    assert "Compost and Soil Health" in known.text
+
+
+def test_quoted_words_of_someone_else_are_not_the_documents_argument() -> None:
+    import numpy as np
+
+    from rag.answer import summaries
+
+    texts = ["“We must act now, as it is critical,” the minister said.", "The council should act now."]
+    vectors = np.eye(2)
+    worth = summaries.worth(texts, [0, 100], vectors, np.zeros(2), summaries.ARGUMENT)
+    lead = summaries.ARGUMENT.lead  # the first sentence is the lead: compare without it
+    assert worth[0] - lead < worth[1]
+
+
+def test_a_summary_of_what_the_documents_say_about_a_topic_quotes_the_topic(shapes_index: Path) -> None:
+    answer = _ask("Summarize what the documents say about compost.", shapes_index)
+    assert answer.citations and all("compost" in c.quote.casefold() for c in answer.citations)
+    assert len({c.doc_id for c in answer.citations}) >= 2  # the tomato article and the compost paper
+    _verbatim(answer, shapes_index)
+
+
+def test_a_quote_request_is_found_by_what_it_is_about(harbour_index: Path) -> None:
+    answer = _ask("Give me the exact words the report uses about the harbour master.", harbour_index)
+    assert (
+        answer.citations[0].quote
+        == "Finally, the harbour master was not consulted before the contract was signed."
+    )
+    # asked in the document's own words: the sentence that holds them is the answer, not a citation of it
+    worded = _ask("Quote the report on how the dredging ran eleven months late.", harbour_index)
+    assert "ran eleven months late" in worded.citations[0].quote
+    _verbatim(worded, harbour_index)
+
+
+def test_a_comparison_of_two_documents_named_two_ways_quotes_both(shapes_index: Path) -> None:
+    # one named by its author, one by its title words: both are the comparison's documents, and neither is
+    # refused for lacking the other's names
+    answer = _ask("How does the Kim Lee article differ from the honey bees piece on water?", shapes_index)
+    quoted = {c.doc_id for c in answer.citations}
+    assert quoted == {_doc(shapes_index, "Tomatoes"), _doc(shapes_index, "Bees")}
+    _verbatim(answer, shapes_index)

@@ -164,3 +164,25 @@ def test_each_passage_carries_its_document_card():
         '<passage n="1" title="Bees" author="Ann Writer" date="2021-06-15" published_in="Garden \'Weekly\'">'
         in text
     )
+
+
+def test_an_author_box_passage_is_marked_as_such() -> None:
+    def passage(n: int, text: str, box: tuple[tuple[int, int], ...]) -> Passage:
+        return Passage(
+            n=n,
+            chunk_id=f"d1#{n}",
+            doc_id="d1",
+            title="Bees",
+            text=text,
+            start=0,
+            end=len(text),
+            score=1.0,
+            author_box=box,
+        )
+
+    bio = "Ann Writer is a beekeeper."
+    text = build_messages(
+        "Who is Ann Writer?", [passage(1, "Bees drink water.", ()), passage(2, bio, ((0, 26),))]
+    )[1]["content"]
+    assert '<passage n="1" title="Bees">' in text
+    assert f'<passage n="2" title="Bees" section="author box">\n{bio}' in text

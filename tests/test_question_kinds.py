@@ -22,6 +22,7 @@ EXAMPLES = [
     ("Which outlet published the interview with the mayor?", "metadata", "outlet"),
     ("What is the title of the paper by Jane Roe?", "metadata", "title"),
     ("Give me the link to the original article.", "metadata", "link"),
+    ("How do the two articles differ in when they were published?", "metadata", "date"),
     # summaries
     ("Summarize the article about the harbour expansion.", "summary", None),
     ("Give me a summary of 'A Plan for Cleaner Rivers'.", "summary", None),
@@ -32,6 +33,8 @@ EXAMPLES = [
     ("What are the main arguments of the author?", "argument", None),
     ("What does the report recommend the council do?", "argument", None),
     ("What does the paper argue about tariffs?", "argument", None),
+    # the author as the one who argues, not the metadata asked for
+    ("What does the author of the report argue about taxes?", "argument", None),
     # definitions
     ("What is photosynthesis?", "definition", None),
     ("Who is Maria Lopez?", "definition", None),
@@ -40,6 +43,10 @@ EXAMPLES = [
     ("Which countries signed the treaty?", "list", None),
     ("What three reasons does the author give?", "list", None),
     ("List the steps to install the package.", "list", None),
+    ("Which news outlets does the report cite?", "list", None),
+    ("What are the three reasons the report gives?", "list", None),
+    ("What trade figures between the two countries does the report give?", "list", None),
+    ("What happens when the pump fails?", "fact", None),  # a verb, not a plural
     # comparisons
     ("Do the articles agree on the cause of the flood?", "comparison", None),
     ("How does the first report differ from the second?", "comparison", None),
@@ -115,3 +122,67 @@ def test_parts_of_a_multi_part_question() -> None:
 )
 def test_questions_about_every_document(question: str, all_documents: bool) -> None:
     assert classify(question).all_documents is all_documents
+
+
+@pytest.mark.parametrize(
+    ("question", "asked", "qualifier", "relation"),
+    [
+        ("Which news outlets does the report cite?", "news outlets", [], None),
+        ("Which Chinese officials did Zhou meet in May?", "Chinese officials", ["Chinese"], "meet"),
+        ("What three problems did the council find?", "problems", [], None),  # no named subject
+        ("Which parties did Ana say had helped?", "parties", [], None),  # speech: said in many words
+        ("Which firms has Acme bought or sold?", "firms", [], None),  # two relations: either will do
+        ("What three messages did Ana's remarks contain?", "messages", [], None),
+        ("Which book did Ana write?", None, [], None),  # one thing, not a list
+    ],
+)
+def test_what_a_list_question_asks_its_items_to_be(question, asked, qualifier, relation) -> None:
+    from rag.answer.generators import list_items
+
+    assert list_items.asked_type(question) == asked
+    assert list_items.qualifier(asked) == qualifier
+    assert list_items.relation(question) == relation
+
+
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("How many engineers inspected the pier?", "engineers"),
+        ("How many Su-35 fighter jets is it about to sell?", "jets"),
+        ("How many people live there?", "people"),
+        ("How much does a hive cost?", None),
+        ("When did the council meet?", None),
+    ],
+)
+def test_what_a_how_many_question_counts(question: str, counted: str | None) -> None:
+    from rag.answer.generators.answer_checks import counted_thing
+
+    assert counted_thing(question) == counted
+
+
+@pytest.mark.parametrize(
+    ("question", "about"),
+    [
+        ("Compare what the documents say about wages.", "wages"),
+        ("What do the articles say about the new harbour?", "the new harbour"),
+        ("What do the articles say about it?", "What do the articles say about it?"),  # points back: no topic
+    ],
+)
+def test_the_topic_of_a_question_about_what_documents_say(question: str, about: str) -> None:
+    from rag.answer.question_kinds import topic
+
+    assert topic(question) == about
+
+
+@pytest.mark.parametrize(
+    ("question", "about"),
+    [
+        ("Give me the exact words the report uses about the harbour master.", "the harbour master"),
+        ("Quote the article's words on how the dam failed.", "how the dam failed"),
+        ("Quote what the mayor said.", "Quote what the mayor said."),  # no "about": the request itself
+    ],
+)
+def test_what_a_quote_request_is_about(question: str, about: str) -> None:
+    from rag.answer.question_kinds import quoted_topic
+
+    assert quoted_topic(question) == about

@@ -9,6 +9,7 @@ question asks about that the sentence before holds, is quoted together with that
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -42,6 +43,7 @@ _ANNOUNCES = re.compile(
     r"times|hours|minutes|percent)\b)[a-z]+s\s*[.:]|\bas\s+follows\s*[.:]?)\s*[”\"’]?$",
     re.I,
 )
+_WHO_IS = re.compile(r"^\s*who\s+(?:is|was|are|were)\s+(?:(?:the\s+)?[A-Z][\w’'.-]*\s*)+\??\s*$", re.I)
 _SAID = re.compile(r"\b(?:he|she|they)\s+(?:said|told|added|noted|wrote)\b", re.I)
 
 
@@ -49,8 +51,25 @@ def _clean(text: str) -> str:
     return text.strip(" ,.;:“”\"'‘’()[]")
 
 
+def best_answer_line(question: str, spans: list[str], terms: Callable[[str], set[str]]) -> str | None:
+    """The answer line copied from the quoted span that shares most of the question's terms (``terms``: a
+    text's content terms), the first on a tie: "In what year was the sale *originally agreed*?" is answered
+    by "... originally agreed in 2007", even when a sentence about the sale's resumption in 2015 scored
+    higher as a whole."""
+    asked = terms(question)
+    best: tuple[int, str] | None = None
+    for span in spans:
+        line = answer_line(question, span)
+        shared = len(asked & terms(span))
+        if line and (best is None or shared > best[0]):
+            best = (shared, line)
+    return best[1] if best else None
+
+
 def answer_line(question: str, sentence: str) -> str | None:
     """The words of ``sentence`` that answer ``question`` directly (a date, amount, number or name), else None."""
+    if _WHO_IS.match(question):
+        return None  # "Who is X?" is answered by what X is, not by another name in the sentence
     if _ASKS_WHEN.search(question):
         found = [m.group(0) for m in _DATE.finditer(sentence)]
         wanted_years = set(re.findall(r"\b(?:1[6-9]|20)\d\d\b", question))

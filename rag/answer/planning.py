@@ -14,12 +14,15 @@ from ..retrieve.retrieval import Hit
 from ..retrieve.searcher import Searcher
 from ..types import Document, Passage
 from .question_kinds import DOCUMENT_KINDS, QuestionKind, classify, topic
+from .reference import without_reference
 from .scoping import Scope, resolve
+from .structured import HOW_TO
 
 SUMMARY_CHUNKS = 12  # passages of one document a summary chooses its sentences from
 PER_DOCUMENT = 3  # passages per document for a comparison or a summary of several documents
 MAX_DOCUMENTS = 4  # documents a comparison or a summary of "the articles" covers
 LIST_PASSAGES = 8  # a list gathers items from more passages than a single fact needs
+BOX_SLACK = 2  # passages fetched beyond those wanted, for the author-box ones left out (a box is one or two)
 
 
 @dataclass(frozen=True)
@@ -38,41 +41,52 @@ def plan(question: str, documents: Mapping[str, Document], query: str | None = N
     """
     kind = classify(question)
     document_kind = kind.kind in DOCUMENT_KINDS or kind.kind == "metadata"
-    scope = (
-        Scope() if kind.all_documents else resolve(query or question, documents, document_kind=document_kind)
+    scope = resolve(
+        query or question, documents, document_kind=document_kind, several=kind.kind == "comparison"
     )
+    if kind.all_documents and (scope.unresolved or len(scope.doc_ids or ()) < 2):
+        # "the articles" are every document, unless the question says which ("the two articles by X").
+        scope = Scope()
     return Plan(kind, scope)
 
 
 def retrieve(retriever: Searcher, query: str, k: int, the_plan: Plan) -> list[Passage]:
-    """The numbered passages to answer ``query`` from, as ``the_plan`` needs them."""
+    """The numbered passages to answer ``query`` from, as ``the_plan`` needs them.
+
+    Inside the documents a question names, the words that name them find nothing: they are left out.
+    """
+    if the_plan.scope.doc_ids and the_plan.kind.kind not in ("metadata", "multi_part"):
+        query = without_reference(query, retriever.documents, the_plan.scope.doc_ids)
     return retriever.passages(_unique(_hits(retriever, query, k, the_plan)))
 
 
 def _hits(retriever: Searcher, query: str, k: int, the_plan: Plan) -> list[Hit]:
     kind, scoped = the_plan.kind.kind, the_plan.scope.doc_ids
-    if kind == "comparison":
+    if kind in ("comparison", "summary"):
         query = topic(query)  # "Do the articles agree on X": X finds the passages, the framing only dilutes
     if kind == "metadata" and scoped:
         hits: list[Hit] = []
         for doc_id in scoped[:MAX_DOCUMENTS]:
             found = retriever.search(query, 50, doc_ids=[doc_id])
-            # The document's first chunk holds its byline and dateline.
-            starts = [p.start for p in retriever.passages(found)]
+            # The document's first chunk holds its byline and dateline; its author box (kept last, a chunk of
+            # its own) names the author where a page has no byline.
+            passages = retriever.passages(found)
+            starts = [p.start for p in passages]
             first = found[starts.index(min(starts))] if found else None
-            hits += [h for h in [first, *found[:2]] if h is not None]
+            box = next((h for h, p in zip(found, passages, strict=True) if p.author_box), None)
+            hits += [h for h in [first, *found[:2], box] if h is not None]
         return _unique(hits)[: max(k, len(scoped))]
     if kind in ("summary", "argument") and scoped:
         per = SUMMARY_CHUNKS if len(scoped) == 1 else SUMMARY_CHUNKS // 2
-        return [h for d in scoped[:MAX_DOCUMENTS] for h in retriever.search(query, per, doc_ids=[d])]
+        return [h for d in scoped[:MAX_DOCUMENTS] for h in _body_search(retriever, query, per, d)]
     if kind in DOCUMENT_KINDS and not scoped:
         # Every document on the topic gets its own passages, so none is left out for being ranked lower.
         ranked = retriever.search(query, max(k, 20))
         doc_ids = _documents_of(retriever, ranked)
         per = PER_DOCUMENT + (2 if kind == "summary" else 0)
-        return [h for d in doc_ids for h in retriever.search(query, per, doc_ids=[d])]
+        return [h for d in doc_ids for h in _body_search(retriever, query, per, d)]
     if kind == "comparison" and scoped:
-        return [h for d in scoped[:MAX_DOCUMENTS] for h in retriever.search(query, PER_DOCUMENT, doc_ids=[d])]
+        return [h for d in scoped[:MAX_DOCUMENTS] for h in _body_search(retriever, query, PER_DOCUMENT, d)]
     if kind == "multi_part":
         # Each part finds its own passages, as its own kind needs them (a byline, a list's documents): the
         # whole question's best chunks may all be about one part. Names of documents come from the whole.
@@ -84,13 +98,23 @@ def _hits(retriever: Searcher, query: str, k: int, the_plan: Plan) -> list[Hit]:
             )
             hits += _hits(retriever, part, k, part_plan)
         return hits
-    n = max(k, LIST_PASSAGES) if kind == "list" else k
+    # A how-to is answered by a code block, often in a short section that ranks below prose about the topic.
+    deep = kind == "list" or (kind in ("why_how", "fact") and HOW_TO.search(query) is not None)
+    n = max(k, LIST_PASSAGES) if deep else k
     hits = retriever.search(query, n, doc_ids=scoped)
     if kind == "list" or (the_plan.kind.all_documents and not scoped):
         # Items of a list, or what "the articles" say, may sit in any document: each gets its best chunks.
         doc_ids = _documents_of(retriever, hits)
         hits += [h for d in doc_ids for h in retriever.search(query, PER_DOCUMENT, doc_ids=[d])]
     return hits
+
+
+def _body_search(retriever: Searcher, query: str, n: int, doc_id: str) -> list[Hit]:
+    """The best ``n`` passages of ``doc_id`` outside its author box: a summary, an argument or a comparison
+    never quotes the box, so a box passage would only take the place of one of the document's own."""
+    found = retriever.search(query, n + BOX_SLACK, doc_ids=[doc_id])
+    passages = retriever.passages(found)
+    return [h for h, p in zip(found, passages, strict=True) if not p.author_box][:n]
 
 
 def _documents_of(retriever: Searcher, hits: list[Hit]) -> list[str]:

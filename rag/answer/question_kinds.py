@@ -41,7 +41,7 @@ _METADATA = (
     (
         "date",
         re.compile(
-            r"\bwhen\s+(?:was|were|did)\b.*\b(?:published|written|posted|released|come\s+out|"
+            r"\bwhen\s+(?:(?:it|they)\s+)?(?:was|were|did)\b.*\b(?:published|written|posted|released|come\s+out|"
             r"came\s+out|appear)\b|\b(?:publication\s+)?date\s+of\s+(?:the|this|that)\b|"
             r"\bwhat\s+is\s+the\s+date\b|\bdated\b",
             _I,
@@ -88,12 +88,16 @@ _ARGUMENT = re.compile(
     _I,
 )
 _LIST = re.compile(
-    r"^\s*(?:please\s+)?(?:list|enumerate|name)\b|\b(?:list|enumerate)\s+(?:the|all|every)\b", _I
+    r"^\s*(?:please\s+)?(?:list|enumerate|name)\b|\b(?:list|enumerate)\s+(?:the|all|every)\b"
+    # "What are the three messages ...?": a count of things asked for
+    r"|^\s*(?:what|which)\s+(?:are|were)\s+(?:the\s+)?(?:two|three|four|five|six|seven|\d+)\s+",
+    _I,
 )
 _PLURAL_AFTER_WH = re.compile(
     r"^\s*(?i:which|what)\s+(?i:(?:two|three|four|five|six|\d+|main|key|other)\s+)?"
     r"(?:[A-Z]\w+\s+)?(\w+s)\b"
 )
+_VERBS_AFTER_WHAT = ("happens", "means", "makes", "remains", "seems", "matters", "causes", "explains", "lies")
 _NOT_PLURAL = frozenset(
     [
         "is",
@@ -116,8 +120,15 @@ _NOT_PLURAL = frozenset(
         "always",
         "unless",
         "series",
+        *_VERBS_AFTER_WHAT,
     ]
 )
+_WH_HEAD = re.compile(r"^\s*(?:which|what)\s+(.+)$", re.IGNORECASE)
+_AUX_WORD = re.compile(
+    r"(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should|might|may)$", re.IGNORECASE
+)
+# "What does the author of X argue": the author is who argues, not what is asked.
+_AUTHOR_SUBJECT = re.compile(r"\b(?:does|did|do)\s+the\s+(?:author|writer)s?\b", re.IGNORECASE)
 _YES_NO = re.compile(
     r"^\s*(?:did|does|do|is|are|was|were|will|would|can|could|has|have|had|should|must)\b", _I
 )
@@ -167,10 +178,29 @@ _TOPIC = re.compile(
 )
 
 
+_POINTERS = frozenset({"it", "this", "that", "them", "these", "those", "him", "her"})
+
+
 def topic(question: str) -> str:
     """What a comparison is about, without its framing ("what do the documents say about X" -> "X")."""
     m = _TOPIC.search(question)
-    return m.group(1).strip(" ?.") if m and len(m.group(1).split()) >= 2 else question
+    found = m.group(1).strip(" ?.") if m else ""
+    # one word is a topic ("about Syria"), unless it only points back ("about it")
+    if len(found.split()) >= 2 or (found and found.casefold() not in _POINTERS):
+        return found
+    return question
+
+
+_QUOTED_ON = re.compile(r"\b(?:about|on|regarding|describing)\s+(.+)$", _I)
+
+
+def quoted_topic(question: str) -> str:
+    """What a request for a quote is about ("Give me the exact words the analysis uses *about Russian
+    vetoes*" -> "Russian vetoes"): the request's own words (quote, exact words, uses) match every sentence
+    alike. The question itself when it says no "about"/"on"."""
+    m = _QUOTED_ON.search(question)
+    found = m.group(1).strip(" ?.") if m else ""
+    return found if found and found.casefold() not in _POINTERS else question
 
 
 def asks_argument(question: str) -> bool:
@@ -194,11 +224,29 @@ def split_parts(question: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
+def plural(word: str) -> bool:
+    """Whether ``word`` looks like a plural noun ("outlets", not "news", "its" or "happens")."""
+    w = word.lower()
+    return len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "'s", "’s")) and w not in _NOT_PLURAL
+
+
 def _asks_list(question: str) -> bool:
     if _LIST.search(question):
         return True
     m = _PLURAL_AFTER_WH.search(question)
-    return bool(m and m.group(1).lower() not in _NOT_PLURAL and not m.group(1).lower().endswith("ss"))
+    if m and plural(m.group(1)):
+        return True
+    # "Which news outlets does ...", "What trade figures ... does": a plural among the first words of what
+    # is asked for, before its verb.
+    words = _WH_HEAD.match(question)
+    if not words:
+        return False
+    head = []
+    for word in words.group(1).split()[:3]:
+        if _AUX_WORD.match(word):
+            break
+        head.append(word)
+    return any(plural(w) for w in head[1:])  # the first word alone is the rule above
 
 
 def classify(question: str) -> QuestionKind:
@@ -211,7 +259,7 @@ def classify(question: str) -> QuestionKind:
     if len(parts) > 1 and len({(k.kind, k.field) for k in map(classify, parts)}) > 1:
         return QuestionKind("multi_part", parts=parts, all_documents=all_documents)
     for field, pattern in _METADATA:
-        if pattern.search(text):
+        if pattern.search(text) and not (field == "author" and _AUTHOR_SUBJECT.search(text)):
             return QuestionKind("metadata", field=field, parts=(text,), all_documents=all_documents)
     if _SUMMARY.search(text):
         return QuestionKind("summary", parts=(text,), all_documents=all_documents)

@@ -35,6 +35,8 @@ _DESCRIPTOR = re.compile(
 )
 _PLURAL_REFERENCE = re.compile(r"\b(?:articles|pieces|analyses|documents|papers|reports)\b", re.IGNORECASE)
 _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b([A-Z][\w’'-]*\w)")
+# "the article by Jane Roe": a document named by its author (reached only when no indexed author matched)
+_BY_NAME = re.compile(_DOCUMENT_WORD.pattern + r"\s+by\s+[A-Z][\w’'-]+")
 _STRONG_TITLE = 0.8  # share of a title's words in the question that names it without saying "article"
 _MIN_TITLE_WORDS = 2  # distinctive title words a question must share with a title to name it
 
@@ -122,7 +124,9 @@ def _names_absent(question: str, doc_id: str, cat: Catalog) -> bool:
     return False
 
 
-def resolve(question: str, documents: Mapping[str, Document], *, document_kind: bool = False) -> Scope:
+def resolve(
+    question: str, documents: Mapping[str, Document], *, document_kind: bool = False, several: bool = False
+) -> Scope:
     """The documents ``question`` names.
 
     Args:
@@ -130,6 +134,8 @@ def resolve(question: str, documents: Mapping[str, Document], *, document_kind: 
         documents: the index's documents (their metadata is matched).
         document_kind: the question asks about a document as a whole (metadata, summary, argument), so
             title words name a document even without the word "article".
+        several: the question sets documents side by side (a comparison): each may be named another way
+            ("the Suchkov article" and "the Ukraine standoff analysis"), and all of them are its scope.
     """
     cat = catalog(documents)
     if not cat.entries:
@@ -151,6 +157,7 @@ def resolve(question: str, documents: Mapping[str, Document], *, document_kind: 
     by_person = [e for e in cat.entries if _author_match(question, e)]
     by_outlet = [e for e in cat.entries if any(_has_phrase(question, o) for o in e.outlets)]
     by_title: list[_Entry] = []
+    titled: list[_Entry] = []  # before the check that the question names nothing the document lacks
     if refers or document_kind:
         rare = max(1, len(cat.entries) // 100)
         modifier = {t for t in _modifier_terms(question) if cat.title_df[t] == 1}
@@ -163,9 +170,14 @@ def resolve(question: str, documents: Mapping[str, Document], *, document_kind: 
             if shared >= _MIN_TITLE_WORDS and shared >= best:
                 by_title = [*by_title, entry] if shared == best else [entry]
                 best = shared
+        titled = by_title
         by_title = [e for e in by_title if not _names_absent(question, e.doc_id, cat)]
     descriptor = _DESCRIPTOR.search(question)
     topic = set(lexical.tokenize([descriptor.group(1)])[0]) if descriptor else set()
+    # (each document of a comparison lacks the other's names: "the Suchkov article" is not about Ukraine)
+    named = list({e.doc_id: e for e in [*by_person, *by_outlet, *titled]}.values())
+    if several and len(named) >= 2:
+        return Scope(tuple(e.doc_id for e in named))
     candidates = by_person or by_outlet
     if candidates and by_title:
         both = [e for e in candidates if e in by_title]
@@ -181,7 +193,7 @@ def resolve(question: str, documents: Mapping[str, Document], *, document_kind: 
     unresolved = (
         refers
         and not _PLURAL_REFERENCE.search(question)
-        and bool(topic or by_person or by_outlet or _named_reference(question))
+        and bool(topic or by_person or by_outlet or _named_reference(question) or _BY_NAME.search(question))
     )
     return Scope(unresolved=unresolved)
 

@@ -63,6 +63,15 @@ def code_blocks(n: int, text: str) -> list[Unit]:
     return units
 
 
+_COMMENT = re.compile(r"^[ \t]*(?:#|//|--|;)\s*(.{8,})$", re.MULTILINE)
+
+
+def comments(block: str) -> list[str]:
+    """The comment lines of a code block ("# 2. Run the tests"): each says what the commands under it do,
+    so a block of several commands is found by any one of them."""
+    return [m.group(1).strip() for m in _COMMENT.finditer(block) if not m.group(0).lstrip().startswith("#!")]
+
+
 def table_rows(n: int, text: str) -> list[Unit]:
     """Every body row of every table of a passage's ``text``, with the table's header row."""
     units = []

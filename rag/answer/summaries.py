@@ -20,6 +20,7 @@ ARGUING = re.compile(
     r"vital)|(?:we|they)\s+recommend|the\s+(?:best|right)\s+(?:way|course))\b",
     re.IGNORECASE,
 )
+_QUOTED = re.compile(r"^\s*[“\"]")
 LEAD_BONUS = 0.15  # the first sentence of a document (standfirst, lead) states its point
 MMR_LAMBDA = 0.7  # relevance against redundancy when picking the next sentence
 
@@ -36,6 +37,8 @@ class Weights:
 
 SUMMARY = Weights(centrality=1.0, question=0.3, arguing=0.0, lead=LEAD_BONUS)
 ARGUMENT = Weights(centrality=0.5, question=0.6, arguing=0.25, lead=LEAD_BONUS)
+# "Summarize what the articles say about Syria": the topic first, the document's centre second.
+TOPICAL = Weights(centrality=0.3, question=1.0, arguing=0.0, lead=0.0)
 
 
 def worth(
@@ -58,7 +61,9 @@ def worth(
     lead = np.zeros(len(texts))
     if len(offsets):
         lead[int(np.argmin(offsets))] = 1.0
-    arguing = np.array([1.0 if ARGUING.search(t) else 0.0 for t in texts])
+    # Someone else's words, quoted ("“We laid out our approach, as it is critical of ...”"), are not the
+    # document's own argument.
+    arguing = np.array([1.0 if ARGUING.search(t) and not _QUOTED.match(t) else 0.0 for t in texts])
     return (
         weights.centrality * centrality
         + weights.question * similarity

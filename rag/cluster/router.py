@@ -220,6 +220,7 @@ class ShardedSearcher:
                 score=hit.score,
                 dense_score=hit.dense_score,
                 bm25_score=hit.bm25_score,
+                author_box=tuple((a, b) for a, b in c.get("author_box", ())),
             )
             for n, (hit, c) in enumerate(zip(hits, chunks, strict=True), start=1)
         ]

@@ -74,10 +74,11 @@ class ShardSearch:
         return self._rows_of
 
     def chunks(self, rows: list[int]) -> list[dict[str, Any]]:
-        """Chunk id, document, span, text and title of each row."""
+        """Chunk id, document, span, text, title and author-box spans of each row."""
         out = []
         for row in rows:
             chunk = self.index.chunks[row]
+            document = self.index.documents[chunk.doc_id]
             out.append(
                 {
                     "chunk_id": chunk.chunk_id,
@@ -85,7 +86,8 @@ class ShardSearch:
                     "start": chunk.start,
                     "end": chunk.end,
                     "text": chunk.text,
-                    "title": self.index.documents[chunk.doc_id].title,
+                    "title": document.title,
+                    "author_box": [list(s) for s in document.author_box_in(chunk.start, chunk.end)],
                 }
             )
         return out

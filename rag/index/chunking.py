@@ -114,10 +114,37 @@ def _chunk_spans(
 def chunk_document(
     document: Document, settings: ChunkerSettings, fits: Callable[[str], bool] | None = None
 ) -> list[Chunk]:
-    """The document's chunks, ids ``{doc_id}#{i}`` in reading order, each ``text == document.text[start:end]``."""
+    """The document's chunks, ids ``{doc_id}#{i}`` in reading order, each ``text == document.text[start:end]``.
+
+    The author box (``Document.author_box``) is chunked apart from the rest: no chunk mixes a biography with
+    the article's own sentences, so neither blurs the other's vector.
+    """
+    spans = _region_spans(document, settings, fits) if document.author_box else None
     return [
         Chunk(
             chunk_id=f"{document.doc_id}#{i}", doc_id=document.doc_id, start=s, end=e, text=document.text[s:e]
         )
-        for i, (s, e) in enumerate(chunk_text(document.text, settings, fits))
+        for i, (s, e) in enumerate(spans if spans is not None else chunk_text(document.text, settings, fits))
     ]
+
+
+def _region_spans(
+    document: Document, settings: ChunkerSettings, fits: Callable[[str], bool] | None
+) -> list[Span]:
+    """Chunk spans of the author box and of the text around it, each region chunked on its own."""
+    text = document.text
+    regions: list[list[int]] = []
+    for a, b in sorted(document.author_box):
+        if regions and not text[regions[-1][1] : a].strip():  # the box's next line: the same region
+            regions[-1][1] = max(regions[-1][1], b)
+        else:
+            regions.append([a, b])
+    cuts = sorted({0, len(text), *(x for region in regions for x in region)})
+    sentences = split_sentences(text)
+    spans: list[Span] = []
+    for lo, hi in zip(cuts, cuts[1:], strict=False):
+        inside = [(max(s, lo), min(e, hi)) for s, e in sentences if s < hi and e > lo]
+        inside = [(s, e) for s, e in inside if text[s:e].strip()]
+        if inside:
+            spans += _chunk_spans(text, inside, settings.chunk_tokens, settings.overlap_tokens, fits)
+    return spans

@@ -1,10 +1,11 @@
 """Web-page clutter removal: which blocks of a page are article, which are page furniture.
 
 Pages converted to text keep the site around the article: a language bar, an "about the authors" box, a
-"recommended" list of other articles, topic and region tags, an author bio box. The rules below recognise
-those by their section headings and shapes, never by site, and keep the title, byline, date and body. The
-kept blocks are then joined with paragraph breaks, except where the conversion broke one sentence across a
-blank line: that break becomes a single space.
+"recommended" list of other articles, topic and region tags. The rules below recognise those by their section
+headings and shapes, never by site, and keep the title, byline, date, body and the author box. The kept
+blocks are then joined with paragraph breaks, except where the conversion broke one sentence across a blank
+line: that break becomes a single space. Where the author box lies in the joined text is returned with it,
+so answering can quote it about the author and never as the document's own argument.
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ from rag.ingest.inline import clean_inline, is_bold_only, is_link_only
 from rag.ingest.textmap import Block, Piece, TextBuilder, copied, trim
 from rag.types import SourceSegment
 
-# Attribution lines ("Also published in X", "Original publication X") and, on a page without a byline, the
-# author box's name are kept too: they are where the document states its outlet and author, so an answer
-# about them can quote the document there (the rest of the author box, bios and roles, is still dropped).
-KEPT_ROLES = frozenset({"title", "byline", "date", "body", "attribution", "author-name"})
+# Attribution lines ("Also published in X", "Original publication X") and the author box (name, role,
+# expertise, work) are kept too: they are where the document states its outlet and who wrote it, so an
+# answer about them can quote the document there. The box's place is recorded (``assemble``): summaries and
+# arguments never quote it (a biography is not the article's case).
+KEPT_ROLES = frozenset({"title", "byline", "date", "body", "attribution", "author-name", "author-box"})
+AUTHOR_BOX_ROLES = frozenset({"author-name", "author-box"})
 _PROGRESS_STEP = 256 * 1024  # characters between two progress reports of split_blocks
 _BLANK_LINES = re.compile(r"\n[ \t\r]*\n(?:[ \t\r]*\n)*")
 _HEADING_MARK = re.compile(r"[ \t]{0,3}(#{1,6})[ \t]")
@@ -305,19 +308,31 @@ def _paragraph_break(before: Block, original: str) -> Piece:
     return Piece("\n\n")
 
 
-def assemble(page: Page, original: str) -> tuple[str, tuple[SourceSegment, ...]]:
-    """The kept blocks as one text (paragraphs separated by blank lines) and its map back to ``original``."""
+def assemble(page: Page, original: str) -> tuple[str, tuple[SourceSegment, ...], tuple[tuple[int, int], ...]]:
+    """The kept blocks as one text (paragraphs separated by blank lines), its map back to ``original``, and
+    the ``(start, end)`` spans of that text which lie in an author box (one per box block).
+
+    The author box comes last, wherever the page had it: the article's header and body stay together as the
+    page's reader meets them (and are chunked as before), and the box is one region of its own at the end.
+    """
     builder = TextBuilder()
+    box: list[tuple[int, int]] = []
     before: Block | None = None
     before_role = ""
-    for block, role in zip(page.blocks, page.roles, strict=True):
-        if role not in KEPT_ROLES or not block.pieces:
-            continue
+    kept = [(b, r) for b, r in zip(page.blocks, page.roles, strict=True) if r in KEPT_ROLES and b.pieces]
+    for block, role in [
+        *((b, r) for b, r in kept if r not in AUTHOR_BOX_ROLES),
+        *((b, r) for b, r in kept if r in AUTHOR_BOX_ROLES),
+    ]:
         if before is not None:
             if before_role == role == "body" and _breaks_sentence(before, block):
                 builder.add(Piece(" "))
             else:
                 builder.add(_paragraph_break(before, original))
+        start = len(builder)
         builder.extend(block.pieces)
+        if role in AUTHOR_BOX_ROLES:
+            box.append((start, len(builder)))
         before, before_role = block, role
-    return builder.build()
+    text, segments = builder.build()
+    return text, segments, tuple(box)

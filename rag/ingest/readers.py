@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from rag.ingest.clean import KEPT_ROLES, assemble, classify, split_blocks
+from rag.ingest.clean import AUTHOR_BOX_ROLES, KEPT_ROLES, assemble, classify, split_blocks
 from rag.ingest.dates import parse_date
 from rag.ingest.errors import UnreadableFileError, UnsupportedFileTypeError
 from rag.ingest.htmlpage import read_html
@@ -149,8 +149,9 @@ def _front_matter(original: str) -> tuple[int, Metadata]:
 
 def read_text_page(
     original: str, *, markdown_file: bool, progress: Progress | None = None
-) -> tuple[str, tuple[SourceSegment, ...], Metadata]:
-    """Cleaned text of a text or markdown file, its map back to ``original``, and what it says of itself.
+) -> tuple[str, tuple[SourceSegment, ...], Metadata, tuple[tuple[int, int], ...]]:
+    """Cleaned text of a text or markdown file, its map back to ``original``, what it says of itself, and
+    where its author box lies in the cleaned text.
 
     ``progress(fraction)`` is told how far the cleaning has come (it is most of the time a large file takes).
     """
@@ -159,17 +160,17 @@ def read_text_page(
         start = 1  # a byte-order mark is not text; skipping it keeps "# Title" on the first line a heading
     markdown = markdown_file or _MARKDOWN_HINTS.search(original) is not None
     page = classify(split_blocks(original, start, markdown=markdown, progress=progress))
-    text, segments = assemble(page, original)
+    text, segments, author_box = assemble(page, original)
     metadata = page_metadata(page, original)
     kept_h1 = (
         b.text
         for b, role in zip(page.blocks, page.roles, strict=True)
-        if b.kind == "h1" and role in KEPT_ROLES
+        if b.kind == "h1" and role in KEPT_ROLES and role not in AUTHOR_BOX_ROLES
     )
     first_h1 = next(kept_h1, None) if markdown_file else None
     if first_h1:
         metadata = Metadata(title=first_h1).over(metadata)
-    return text, segments, front.over(metadata)
+    return text, segments, front.over(metadata), author_box
 
 
 def load_path(
@@ -190,15 +191,16 @@ def load_path(
         return read_jsonl(jsonl_bytes(data), path)
     segments: tuple[SourceSegment, ...] = ()
     page_starts: tuple[int, ...] = ()
+    author_box: tuple[tuple[int, int], ...] = ()
     if suffix == ".pdf":
         if not data.strip():
             raise UnreadableFileError("the file is empty")
         pdf = read_pdf(data)
         text, metadata, page_starts = pdf.text, pdf.metadata, pdf.page_starts
     elif suffix in (".html", ".htm"):
-        text, segments, metadata = read_html(decode_text(data))
+        text, segments, metadata, author_box = read_html(decode_text(data))
     else:
-        text, segments, metadata = read_text_page(
+        text, segments, metadata, author_box = read_text_page(
             decode_text(data), markdown_file=suffix != ".txt", progress=progress
         )
     if not text.strip():
@@ -215,5 +217,6 @@ def load_path(
         content_hash=hashlib.sha256(data).hexdigest(),
         segments=segments,
         page_starts=page_starts,
+        author_box=author_box,
     )
     return [document], []

@@ -174,6 +174,7 @@ class Retriever:
                     author=document.author,
                     date=document.date,
                     publication=document.publication,
+                    author_box=document.author_box_in(chunk.start, chunk.end),
                 )
             )
         return out

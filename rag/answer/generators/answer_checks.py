@@ -44,7 +44,7 @@ _ASKS_MONEY = re.compile(
 )
 _ASKS_QUANTITY = re.compile(
     r"\bhow\s+(many|much)\b|\b(number|amount|capacity|percentage|share)\s+of\b|"
-    r"\bwhat\s+(percentage|share|proportion)\b",
+    r"\bwhat\s+(percentage|share|proportion)\b|\b(?:what|which)\s+(?:\w+\s+)?(?:figures|numbers|statistics)\b",
     re.IGNORECASE,
 )
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w’'-]*[\w])")
@@ -185,3 +185,44 @@ def yes_no_verb(question: str) -> str | None:
         return None
     m = _YES_NO_VERB.search(question) or _PERFECT_VERB.search(question)
     return m.group(1) if m else None
+
+
+_HOW_MANY = re.compile(r"\bhow\s+many\s+((?:[\w’'.-]+\s*){1,4})", re.IGNORECASE)
+_AUX = re.compile(r"^(?:is|are|was|were|did|does|do|has|have|had|will|would|can|could)$", re.IGNORECASE)
+
+
+def counted_thing(question: str) -> str | None:
+    """What a "how many" question counts ("How many *engineers* worked there?"), or None.
+
+    The last plural-looking word before the verb; a number in a sentence about something else ("two years
+    before ...") does not count engineers.
+    """
+    m = _HOW_MANY.search(question)
+    if m is None:
+        return None
+    words = []
+    for word in m.group(1).split():
+        if _AUX.match(word):
+            break
+        words.append(word.strip("?.,"))
+    plural = [w for w in words if len(w) > 3 and w.lower().endswith("s") and not w.lower().endswith("ss")]
+    return (plural[-1] if plural else words[0]) if words else None
+
+
+def counts(span: str, thing: str) -> bool:
+    """Whether ``span`` names the ``thing`` counted (its stem, as the BM25 terms spell it)."""
+    wanted = set(lexical.tokenize([thing])[0])
+    return not wanted or bool(wanted & set(lexical.tokenize([span])[0]))
+
+
+def folded(text: str) -> str:
+    """``text`` lower-cased, punctuation as spaces, white space single: for comparing wordings."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+
+
+def repeats(asked: str, sentence: str) -> bool:
+    """Whether ``sentence`` cites the question itself (``asked``, folded): "... still abstains on 'What is
+    X?'" mentions the question, it does not answer it."""
+    # The cited question keeps its question mark; a sentence that merely uses the question's words (a user
+    # asking in the document's own phrasing) does not have one.
+    return len(asked.split()) >= 4 and "?" in sentence and asked in folded(sentence)

@@ -21,9 +21,9 @@ from ...index.sentences import split_sentences
 from ...retrieve.conversation import standalone_question
 from ...settings import Settings
 from ...types import Document, Passage
-from .. import planning
-from ..question_kinds import classify
-from . import answer_checks, spans
+from .. import planning, reference
+from ..question_kinds import classify, quoted_topic
+from . import answer_checks, sections, spans
 from . import extractive_kinds as kinds
 from .base import Turn, register
 
@@ -41,6 +41,8 @@ _QUESTION_WORDS = frozenset(
     )[0]
 )
 MIN_WORDS = 6  # shorter "sentences" are headings, bylines and dates, not answers
+# "Location: Moscow, Russia": a labelled value on one line (a label of one to three words, then a value).
+_FIELD_LINE = re.compile(r"[A-Z][\w-]*(?: [\w-]+){0,2}: \S[^\n]*")
 
 
 def _quotable(sentence: str) -> bool:
@@ -84,6 +86,8 @@ class ScoredSentence:
     overlap: float
     relevance: float  # its passage's retrieval score relative to the best passage's (0..1)
     score: float
+    # In the document's author box: it may say who the author is, never what the document argues.
+    in_author_box: bool = False
 
 
 class ExtractiveGenerator:
@@ -122,15 +126,21 @@ class ExtractiveGenerator:
         """Every candidate sentence of ``passages``, best first; a sentence in two passages counts once."""
         seen: set[tuple[str, int, int]] = set()
         candidates: list[tuple[Passage, int, int, str]] = []
+        judged: list[str] = []  # the text each candidate is scored by
+        asked = answer_checks.folded(question)
         for passage in passages:
             for start, end in split_sentences(passage.text):
                 text = passage.text[start:end]
                 key = (passage.doc_id, passage.start + start, passage.start + end)
                 # Short lines are headings or bylines; a question in the text is rhetorical, never an answer.
-                if key in seen or not _quotable(text):
+                # An author box's "Location: X" line is short too, but it states a fact about the author.
+                field = _FIELD_LINE.match(text) is not None and passage.in_author_box(start, end)
+                if key in seen or not (_quotable(text) or field) or answer_checks.repeats(asked, text):
                     continue
                 seen.add(key)
                 candidates.append((passage, start, end, text))
+                # A field line never names whom it is about: it is scored as said of the document's author.
+                judged.append(f"{passage.author} — {text}" if field and passage.author else text)
         if not candidates:
             return []
         query_terms = set(lexical.tokenize([question])[0]) - _QUESTION_WORDS
@@ -139,8 +149,8 @@ class ExtractiveGenerator:
         query_weight = {t: weights.get(t, unseen) for t in query_terms}
         total = sum(query_weight.values())
         query_vector = self.embedder.embed_query(question)
-        similarities = self._vectors([c[3] for c in candidates]) @ query_vector
-        term_lists = lexical.tokenize([c[3] for c in candidates])
+        similarities = self._vectors(judged) @ query_vector
+        term_lists = lexical.tokenize([c[3] for c in candidates])  # words it says itself, not the borrowed
         overlaps = [
             sum(query_weight[t] for t in query_terms & set(terms)) / total if total else 0.0
             for terms in term_lists
@@ -151,19 +161,30 @@ class ExtractiveGenerator:
             wordy = sorted(
                 (i for i, o in enumerate(overlaps) if o >= CLAUSE_MIN_OVERLAP), key=lambda i: -overlaps[i]
             )[:CLAUSE_CANDIDATES]
-            found = self._clause_similarities([candidates[i][3] for i in wordy], query_vector)
+            found = self._clause_similarities([judged[i] for i in wordy], query_vector)
             for i, value in zip(wordy, found, strict=True):
                 similarities[i] = max(similarities[i], value)
         top = max((p.score for p in passages), default=0.0)
         scored = []
-        for (passage, start, end, text), similarity, overlap in zip(
-            candidates, similarities, overlaps, strict=True
+        for (passage, start, end, text), said, similarity, overlap in zip(
+            candidates, judged, similarities, overlaps, strict=True
         ):
+            if said is not text:  # the name it is scored with is borrowed: it answers less surely
+                similarity *= CLAUSE_DISCOUNT
             relevance = passage.score / top if top > 0 else 0.0
             score = float(similarity) + self.overlap_weight * overlap + self.passage_weight * relevance
             scored.append(
                 ScoredSentence(
-                    passage.n, passage.doc_id, start, end, text, float(similarity), overlap, relevance, score
+                    passage.n,
+                    passage.doc_id,
+                    start,
+                    end,
+                    text,
+                    float(similarity),
+                    overlap,
+                    relevance,
+                    score,
+                    passage.in_author_box(start, end),
                 )
             )
         return sorted(scored, key=lambda s: s.score, reverse=True)
@@ -201,6 +222,11 @@ class ExtractiveGenerator:
             scores.append(float(similarity) + self.overlap_weight * overlap)
         return scores
 
+    @staticmethod
+    def content_terms(text: str) -> set[str]:
+        """The BM25 terms of ``text`` less the words that say what kind of question it is."""
+        return set(lexical.tokenize([text])[0]) - _QUESTION_WORDS
+
     def _vectors(self, texts: list[str]) -> np.ndarray:
         """Sentence vectors, cached: the same passages come back for related questions."""
         missing = [t for t in dict.fromkeys(texts) if t not in self._sentence_vectors]
@@ -212,17 +238,24 @@ class ExtractiveGenerator:
         return np.stack([self._sentence_vectors[t] for t in texts])
 
     def eligible(
-        self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        history: Sequence[Turn] = (),
+        *,
+        body_only: bool = False,
     ) -> list[ScoredSentence]:
         """Sentences that could answer, best first, before the threshold is applied.
 
         A follow-up is scored together with the question before it; the answer-type and name checks look at
         the question itself. Empty when the question names something the documents never mention.
+        ``body_only``: leave out author-box sentences (the question asks what a document or person says).
         """
         if self.term_weights is not None and answer_checks.missing_names(question, self.term_weights()):
             return []
         kind, years = answer_checks.expected_type(question), answer_checks.required_years(question)
         who = answer_checks.speaker(question)
+        counted = answer_checks.counted_thing(question)
         verb = answer_checks.yes_no_verb(question)
         verb_terms = set(lexical.tokenize([verb])[0]) if verb else set()
         by_n = {p.n: p for p in passages}
@@ -230,8 +263,11 @@ class ExtractiveGenerator:
         return [
             s
             for s in self.score_sentences(standalone_question(question, history), passages)
-            if answer_checks.fits_type(s.text, kind)
+            if not (body_only and s.in_author_box)
+            and answer_checks.fits_type(s.text, kind)
             and all(year in s.text for year in years)
+            # "How many engineers": a number about something else ("two years before") does not answer.
+            and (counted is None or answer_checks.counts(spans.quoted_span(s, by_n, question), counted))
             # "What did X say": the quote must give X's words, not a sentence that merely names X.
             and (
                 who is None
@@ -242,10 +278,15 @@ class ExtractiveGenerator:
         ]
 
     def select(
-        self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        history: Sequence[Turn] = (),
+        *,
+        body_only: bool = False,
     ) -> list[ScoredSentence]:
         """The sentences to quote, best first; empty when the evidence is too weak (abstain)."""
-        scored = self.eligible(question, passages, history)
+        scored = self.eligible(question, passages, history, body_only=body_only)
         if not scored or scored[0].score < self.threshold:
             return []
         floor = max(self.threshold, scored[0].score - self.margin)
@@ -259,7 +300,7 @@ class ExtractiveGenerator:
             documents = self.documents() if self.documents is not None else {}
             plan = planning.plan(question, documents, standalone_question(question, history))
             vocabulary = self.term_weights() if self.term_weights is not None else None
-            reason = kinds.missing_part(question, plan, vocabulary)
+            reason = kinds.missing_part(question, plan, vocabulary, documents)
             yield ABSTENTION if reason is None else f"{ABSTENTION} {reason}"
             return
         for i, line in enumerate(lines):  # a blockquote is one line; the quote check ignores white space
@@ -281,6 +322,11 @@ class ExtractiveGenerator:
         kind = plan.kind.kind
         if plan.scope.unresolved and kind in ("metadata", "summary"):
             return []  # it asks about a document that is not indexed: describing another would mislead
+        if plan.scope.doc_ids and kind not in ("metadata", "multi_part"):
+            # Inside the named documents, the words that name them say nothing about which sentence answers.
+            question = reference.without_reference(question, documents, plan.scope.doc_ids)
+            if reference.names_outside(question, documents, plan.scope.doc_ids):
+                return []  # it asks about a name its document never mentions
         if kind in ("fact", "why_how", "definition", "list") and (
             found := kinds.structured(self, question, passages)
         ):
@@ -298,13 +344,13 @@ class ExtractiveGenerator:
             return kinds.listing(self, question, passages, history)
         if kind == "multi_part":
             return kinds.multi_part(self, question, plan, passages, history)
-        return kinds.fact(
-            self,
-            question,
-            passages,
-            history,
-            speech=kind == "quote" or answer_checks.speaker(question) is not None,
-        )
+        speaker = answer_checks.speaker(question)
+        if kind == "quote" and speaker is None:
+            question = quoted_topic(question)  # "Give me the exact words ... about X": X is what to find
+        found = kinds.fact(self, question, passages, history, speech=kind == "quote" or speaker is not None)
+        if found or kind not in ("fact", "why_how", "definition"):
+            return found
+        return sections.answer(self, question, passages, history)  # a section its heading says is on it
 
     def generate(self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()) -> str:
         return "".join(self.stream(question, passages, history))

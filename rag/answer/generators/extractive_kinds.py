@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...types import Document, Passage
-from .. import direct_answers, metadata_answers, planning, summaries
+from .. import direct_answers, metadata_answers, planning, reference, summaries
 from .. import structured as units
 from ..planning import Plan
 from ..question_kinds import asks_argument, topic
-from . import answer_checks
+from . import answer_checks, list_items
 from .base import Turn
 from .spans import announced, continued_speech, quoted_span
 
@@ -32,9 +32,6 @@ if TYPE_CHECKING:
 
 SUMMARY_SENTENCES = 4  # of one document; 3 each when several documents are summarised
 ARGUMENT_SENTENCES = 3
-LIST_ITEMS = 5
-LIST_MARGIN = 0.15  # a list item may score this far under the best one: items differ from each other
-LIST_REPEAT = 0.9  # cosine above which a list item repeats one already quoted
 COMPARISON_SLACK = 0.1  # a document's best sentence may be this far under the threshold to be compared
 
 
@@ -53,10 +50,20 @@ def _quote(text: str, n: int) -> str:
     return f"> {_one_line(text)} [{n}]"
 
 
-def missing_part(question: str, plan: Plan, vocabulary: Mapping[str, float] | None) -> str | None:
+def missing_part(
+    question: str,
+    plan: Plan,
+    vocabulary: Mapping[str, float] | None,
+    documents: Mapping[str, Document] | None = None,
+) -> str | None:
     """What the documents lack for ``question``, in words, where a check can tell; else None."""
     if plan.scope.unresolved:
         return "None of the indexed documents is the one the question names."
+    if plan.scope.doc_ids and documents:
+        asked = reference.without_reference(question, documents, plan.scope.doc_ids)
+        outside = reference.names_outside(asked, documents, plan.scope.doc_ids)
+        if outside:
+            return f"The document the question names never mentions {', '.join(outside)}."
     absent = answer_checks.missing_names(question, vocabulary) if vocabulary is not None else []
     if absent:
         return f"The documents never mention {', '.join(absent)}."
@@ -79,9 +86,12 @@ def fact(
 ) -> list[str]:
     """Lines for a single-answer question: an answer line when one can be copied, then the quotes.
 
-    ``speech``: a request for someone's words, which go on into the next quoted sentence.
+    ``speech``: a request for someone's words, which go on into the next quoted sentence (never their
+    author box: a biography is not what they said).
     """
-    chosen = gen.select(question, passages, history)
+    chosen = gen.select(question, passages, history, body_only=speech)
+    # The same words in two documents (one author's box on each of their pages) are quoted once.
+    chosen = [s for i, s in enumerate(chosen) if all(s.text != c.text for c in chosen[:i])]
     if not chosen:
         return []
     by_n = {p.n: p for p in passages}
@@ -90,7 +100,7 @@ def fact(
         spans = [continued_speech(s, by_n[s.passage_n], span) for s, span in zip(chosen, spans, strict=True)]
     spans = [announced(s, by_n[s.passage_n], span) for s, span in zip(chosen, spans, strict=True)]
     lines = []
-    head = direct_answers.answer_line(question, spans[0])
+    head = direct_answers.best_answer_line(question, spans, gen.content_terms)
     if head:
         lines.append(f"**{head}**")
     lines += [_quote(text, s.passage_n) for s, text in zip(chosen, spans, strict=True)]
@@ -147,13 +157,27 @@ def _grouped(chosen: dict[str, list[ScoredSentence]], passages: Sequence[Passage
 
 
 def summary(gen: ExtractiveGenerator, question: str, passages: Sequence[Passage], argue: bool) -> list[str]:
-    """Central, varied sentences of each document (arguing ones for an argument), in document order."""
-    scored = gen.score_sentences(question, passages)
+    """Central, varied sentences of each document (arguing ones for an argument), in document order.
+
+    "Summarize what the articles say about X" is a summary of X: sentences chosen for X first, and only
+    from documents that say something on it (their best sentence near the threshold, as in a comparison).
+    """
+    about = topic(question)
+    topical = about != question and not argue
+    # A summary or an argument is the document's own case: its author box (a biography) is never part of it.
+    scored = [s for s in gen.score_sentences(about if topical else question, passages) if not s.in_author_box]
+    words = gen.content_terms(about) if topical else set()
+    if topical and len(words) <= 2:  # "about Syria": a sentence that never says Syria is about something else
+        scored = [s for s in scored if words & gen.content_terms(s.text)]
     if not scored:
         return []
     groups = _by_document(scored)
+    if topical:
+        groups = {
+            d: g for d, g in groups.items() if max(s.score for s in g) >= gen.threshold - COMPARISON_SLACK
+        }
     starts = {p.n: p.start for p in passages}
-    weights = summaries.ARGUMENT if argue else summaries.SUMMARY
+    weights = summaries.ARGUMENT if argue else summaries.TOPICAL if topical else summaries.SUMMARY
     per_doc = (ARGUMENT_SENTENCES if argue else SUMMARY_SENTENCES) - (1 if len(groups) > 1 else 0)
     chosen: dict[str, list[ScoredSentence]] = {}
     for doc_id, group in groups.items():
@@ -168,10 +192,13 @@ def summary(gen: ExtractiveGenerator, question: str, passages: Sequence[Passage]
 def argument(
     gen: ExtractiveGenerator, question: str, plan: Plan, passages: Sequence[Passage], history: Sequence[Turn]
 ) -> list[str]:
-    """For a named document, its arguing sentences; otherwise the arguing sentences that answer the question."""
-    if plan.scope.doc_ids:
+    """The arguing sentences that answer the question; for a named document asked about as a whole ("the
+    main arguments of X"), its central arguing sentences. A topic none of its sentences answers abstains."""
+    documents = gen.documents() if gen.documents is not None else {}
+    scoped = plan.scope.doc_ids
+    if scoped and not reference.topic_terms(question, documents, scoped):
         return summary(gen, question, passages, argue=True)
-    scored = gen.eligible(question, passages, history)
+    scored = gen.eligible(question, passages, history, body_only=True)
     if not scored or scored[0].score < gen.threshold:
         return []
     floor = max(gen.threshold, scored[0].score - gen.margin)
@@ -191,8 +218,11 @@ def comparison(
     Documents the question names are each quoted; otherwise a document is compared only when its best
     sentence comes close to the threshold (it says something on the topic).
     """
-    scored = gen.eligible(topic(question), passages, history)
-    if not scored or scored[0].score < gen.threshold:
+    scored = gen.eligible(topic(question), passages, history, body_only=True)
+    # Documents the question names are compared on its topic even when they say little about it in words
+    # like the question's; the topic must still be there (a name none of them mentions abstains earlier).
+    gate = gen.threshold - (2 * COMPARISON_SLACK if plan.scope.doc_ids else 0.0)
+    if not scored or scored[0].score < gate:
         return []
     arguing = 0.1 if asks_argument(question) else 0.0  # "their advice": prefer the sentences that advise
     chosen = {}
@@ -206,32 +236,25 @@ def comparison(
         if not plan.scope.doc_ids and best < gen.threshold - COMPARISON_SLACK:
             continue
         chosen[doc_id] = group[:1] + [s for s in group[1:2] if s.score >= best - gen.margin / 2]
-    return _grouped(chosen, passages, titled=True)
+    return _grouped(chosen, passages, titled=True) if chosen else []
 
 
 def listing(
     gen: ExtractiveGenerator, question: str, passages: Sequence[Passage], history: Sequence[Turn]
 ) -> list[str]:
-    """Every sentence that holds an item of the list, grouped by document.
-
-    Items are taken best first, each document's best one among them (a list's items are often spread over
-    the documents), skipping a sentence that repeats one already taken; relevance first, not variety: a
-    sentence far from the question holds no item however different it is.
-    """
-    scored = gen.eligible(question, passages, history)
-    if not scored or scored[0].score < gen.threshold:
+    """Every sentence that holds an item of the list (``list_items``), and the other items of an
+    enumeration one of them belongs to, grouped by document."""
+    chosen = list_items.listing(gen, question, passages, history)
+    if not chosen:
         return []
-    pool = [s for s in scored if s.score >= max(gen.threshold, scored[0].score) - LIST_MARGIN]
-    firsts = list({s.doc_id: s for s in reversed(pool)}.values())  # each document's best
-    ordered = sorted(firsts, key=lambda s: -s.score) + [s for s in pool if s not in firsts]
-    vectors = gen._vectors([s.text for s in ordered])
-    picked: list[int] = []
-    for i in range(len(ordered)):
-        if len(picked) == LIST_ITEMS:
-            break
-        if not picked or float((vectors[picked] @ vectors[i]).max()) < LIST_REPEAT:
-            picked.append(i)
-    chosen = sorted((ordered[i] for i in picked), key=lambda s: -s.score)
+    from .extractive import ScoredSentence
+
+    taken = {(s.doc_id, list_items.passages_start(s, passages)) for s in chosen}
+    for s in list(chosen):
+        for p, a, b in list_items.enumeration(s, passages):
+            if (p.doc_id, p.start + a) not in taken:
+                taken.add((p.doc_id, p.start + a))
+                chosen.append(ScoredSentence(p.n, p.doc_id, a, b, p.text[a:b], 0.0, 0.0, 0.0, 0.0))
     groups = _by_document(chosen)
     return _grouped(groups, passages, titled=len(groups) > 1)
 
@@ -250,6 +273,7 @@ def structured(gen: ExtractiveGenerator, question: str, passages: Sequence[Passa
     """A code block (for a how-to question) or a table row under its header, when one answers better than
     every sentence; empty otherwise. The block is quoted whole, so the verified quote keeps its lines."""
     how_to = bool(units.HOW_TO.search(question))
+    by_n = {p.n: p for p in passages}
     found: dict[tuple[str, int], units.Unit] = {}
     for p in passages:
         for unit in (units.code_blocks(p.n, p.text) if how_to else []) + units.table_rows(p.n, p.text):
@@ -258,12 +282,16 @@ def structured(gen: ExtractiveGenerator, question: str, passages: Sequence[Passa
         return []
     candidates = list(found.values())
     scores = gen.score_texts(question, [u.context for u in candidates])
+    for i, unit in enumerate(candidates):  # a block of several commands: each comment says what one does
+        notes = units.comments(unit.text) if unit.kind == "code" else []
+        if notes:
+            heading = units.heading_before(by_n[unit.passage_n].text, unit.start)
+            scores[i] = max([scores[i], *gen.score_texts(question, [f"{heading} {n}" for n in notes])])
     best = max(range(len(candidates)), key=scores.__getitem__)
     sentences = gen.eligible(question, passages)
     if scores[best] < gen.threshold or (sentences and sentences[0].score > scores[best]):
         return []
     unit = candidates[best]
-    by_n = {p.n: p for p in passages}
     if unit.kind == "row" and unit.header is not None:
         header = by_n[unit.passage_n].text[unit.header[0] : unit.header[1]]
         return [_quote(header, unit.passage_n) + "\n" + _quote(unit.text, unit.passage_n)]

@@ -35,7 +35,7 @@ quote nothing.
 document contains.
 5. Answer briefly, in the language of the question.
 6. Each passage's title, author, date and published_in describe the document it comes from: use them to \
-answer questions about a document itself (who wrote it, when, where it was published)."""
+answer questions about a document itself (who wrote it, when, where it was published). A passage marked section="author box" is the author's biography: quote it about the author, never as what the document argues or recommends."""
 
 REMINDER = 'Answer from the passages above only, quoting their exact words as "..." [n].'
 _TAG = re.compile(r"<(?=\s*/?\s*passages?\b)", re.IGNORECASE)
@@ -48,14 +48,17 @@ def _attribute(value: str) -> str:
 
 
 def passage_block(passage: Passage) -> str:
-    """One passage as a delimited element with its document's card (title, author, date, outlet) as
-    attributes; markup inside it cannot close the element."""
+    """One passage as a delimited element with its document's card (title, author, date, outlet) and, for
+    a passage of the author box, ``section="author box"`` as attributes; markup inside it cannot close the
+    element."""
     card = "".join(
         f' {name}="{_attribute(value)}"'
         for name, value in (
             ("author", passage.author),
             ("date", passage.date),
             ("published_in", passage.publication),
+            # A box passage is the biography alone (chunking keeps the box apart from the body).
+            ("section", "author box" if passage.author_box else None),
         )
         if value
     )

@@ -1,0 +1,182 @@
+"""List questions: every sentence that holds an item of the list, each quoted, grouped by document.
+
+Items are the sentences that answer the question, each document's best among them (a list's items are
+often spread over the documents), within a margin of the best: items differ from each other, so they match
+the question less alike than one answer does. Two habits of lists are used as well:
+- the items of an enumeration ("First, ...", "Second, ...", "Finally, ...") are taken together when one of
+  them answers, since the next items rarely repeat the question's words;
+- a qualifier of the asked type ("*Chinese* officials") must be in an item's sentence ("China" or
+  "Chinese"), or the sentence names an item of another kind.
+
+(Naming items by their type with the embedder, "the Russian news agency TASS" against "news outlets", was
+tried: all-MiniLM's cosines between a short name and a type word are too close together to draw a line.)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from ...index import lexical
+from ...index.sentences import split_sentences
+from ...types import Passage
+from .. import direct_answers
+from ..question_kinds import plural
+from .base import Turn
+
+if TYPE_CHECKING:
+    from .extractive import ExtractiveGenerator, ScoredSentence
+
+LIST_ITEMS = 5
+LIST_MARGIN = 0.15  # a list item may score this far under the best one: items differ from each other
+LIST_REPEAT = 0.9  # cosine above which a list item repeats one already quoted
+ANNOUNCE_REACH = 400  # characters from an announcing sentence to the first item it announces
+_AUX = r"(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should|might|may)"
+_WH_WORDS = re.compile(
+    r"^\s*(?:which|what|list|name)\s+(?:(?:the|all|every)\s+)?(?:(?:two|three|four|five|six|\d+|main|key|other)\s+)?"
+    r"(.+)$",
+    re.IGNORECASE,
+)
+_ORDINAL = re.compile(
+    r"^(?:first|second|third|fourth|fifth|finally|lastly|one\b|another\b|the\s+(?:first|second|third|last|other))",
+    re.IGNORECASE,
+)
+
+
+# "... found three problems with ...": a count of things, which the next sentences may go through.
+_COUNTED = re.compile(r"\b(?:two|three|four|five|six|seven|several)\s+(?:[a-z]+\s+)?[a-z]+s\b", re.IGNORECASE)
+_FIRST = re.compile(r"^(?:first|one\b|the\s+first)", re.IGNORECASE)
+
+
+# "Which officials did X *meet*": the relation asked about, which an item's sentence must state. Verbs of
+# speech and of the document itself ("say", "list", "cite") are stated in many other words.
+_RELATION = re.compile(
+    rf"^\s*(?i:which|what)\s+(?:[\w’'-]+\s+){{1,3}}?(?i:{_AUX})\s+(?:the\s+)?(?:[A-Z][\w.’'-]*(?<![’']s)\s+)+([a-z]\w+)\b"
+)
+_TOLD_VERBS = frozenset(
+    [
+        "say",
+        "tell",
+        "think",
+        "believe",
+        "write",
+        "mention",
+        "describe",
+        "cite",
+        "list",
+        "give",
+        "name",
+        "call",
+        "argue",
+        "claim",
+        "report",
+        "see",
+        "view",
+    ]
+)
+
+
+def relation(question: str) -> str | None:
+    """The verb a list question asks its items to stand in ("Which officials did X *meet*?"), or None."""
+    m = _RELATION.search(question)
+    if m is None or " or " in question or m.group(1).lower() in _TOLD_VERBS:
+        return None
+    return m.group(1)
+
+
+def asked_type(question: str) -> str | None:
+    """The kind of item a list question asks for ("Which *news outlets* does it cite?"), or None: the
+    words after "which"/"what" up to the first plural among the first three, before any verb."""
+    m = _WH_WORDS.match(question)
+    if m is None:
+        return None
+    words: list[str] = []
+    for word in m.group(1).split()[:3]:
+        if re.fullmatch(_AUX, word, re.IGNORECASE):
+            break
+        words.append(word.strip("?.,"))
+        if plural(words[-1]):
+            return " ".join(words)
+    return None
+
+
+def qualifier(kind: str | None) -> list[str]:
+    """The capitalised words of the asked type ("*Chinese* officials"): an item's sentence must name them."""
+    return [w for w in (kind or "").split()[:-1] if w[:1].isupper()]
+
+
+def _qualified(text: str, words: Sequence[str]) -> bool:
+    folded = text.casefold()
+    # "Chinese" is named by "China", "Iranian" by "Iran": their first four letters.
+    return all(w.casefold()[:4] in folded for w in words)
+
+
+def enumeration(s: ScoredSentence, passages: Sequence[Passage]) -> list[tuple[Passage, int, int]]:
+    """The items of the enumeration ``s`` belongs to ("First, ...", "Second, ...", "Finally, ...") or
+    announces ("... found three problems."), as spans of the passages of its document in document order;
+    empty when there is none.
+
+    An enumeration starts at its "First"/"One": a document may hold several.
+    """
+    opens = direct_answers.announces_next(s.text) or _COUNTED.search(s.text) is not None
+    if not opens and not _ORDINAL.match(s.text):
+        return []
+    found: dict[int, tuple[Passage, int, int]] = {}
+    for p in passages:
+        if p.doc_id != s.doc_id:
+            continue
+        for a, b in split_sentences(p.text):
+            if _ORDINAL.match(p.text[a:b]) and len(p.text[a:b].split()) >= 6:
+                found.setdefault(p.start + a, (p, a, b))
+    here = passages_start(s, passages)
+    runs: list[list[int]] = []
+    for at in sorted(found):
+        p, a, b = found[at]
+        if not runs or _FIRST.match(p.text[a:b]):
+            runs.append([])
+        runs[-1].append(at)
+    if opens:  # the run that begins right after the announcing sentence (within a short paragraph's reach)
+        run = next((r for r in runs if 0 < r[0] - here <= ANNOUNCE_REACH), [])
+    else:
+        run = next((r for r in runs if here in r), [])
+    return [found[at] for at in run] if len(run) > 1 else []
+
+
+def passages_start(s: ScoredSentence, passages: Sequence[Passage]) -> int:
+    """Where ``s`` begins in its document."""
+    return next(p.start for p in passages if p.n == s.passage_n) + s.start
+
+
+def listing(
+    gen: ExtractiveGenerator, question: str, passages: Sequence[Passage], history: Sequence[Turn]
+) -> list[ScoredSentence]:
+    """The sentences to quote for a list question, best first; empty to abstain.
+
+    Items are taken best first, each document's best one among them, skipping a sentence that repeats one
+    already taken.
+    """
+    kind = asked_type(question)
+    wanted = qualifier(kind)
+    verb = relation(question)
+    verb_terms = set(lexical.tokenize([verb])[0]) if verb else set()
+    scored = [
+        s
+        for s in gen.eligible(question, passages, history)
+        if _qualified(s.text, wanted) and verb_terms <= set(lexical.tokenize([s.text])[0])
+    ]
+    if not scored:
+        return []
+    if scored[0].score < gen.threshold:
+        return []
+    pool = [s for s in scored if s.score >= max(gen.threshold, scored[0].score) - LIST_MARGIN]
+    firsts = list({s.doc_id: s for s in reversed(pool)}.values())  # each document's best
+    ordered = sorted(firsts, key=lambda s: -s.score) + [s for s in pool if s not in firsts]
+    vectors = gen._vectors([s.text for s in ordered])
+    picked: list[int] = []
+    for i in range(len(ordered)):
+        if len(picked) == LIST_ITEMS:
+            break
+        if not picked or float((vectors[picked] @ vectors[i]).max()) < LIST_REPEAT:
+            picked.append(i)
+    return [ordered[i] for i in picked]
