@@ -15,7 +15,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INDEX_DIR = PROJECT_ROOT / "vectors"
 DEFAULT_SOURCES = (PROJECT_ROOT / "seeds",)
 DEFAULT_EMBEDDER = "sentence-transformers/all-MiniLM-L6-v2"
-DEFAULT_EMBEDDER_BACKEND = "onnx-int8"  # 2.2x torch fp32 at equal SciFact nDCG@10: README "Speed and scale"
+DEFAULT_EMBEDDER_BACKEND = "onnx-int8"  # ~2.5x torch fp32, nDCG@10 -0.004: README "Speed and scale"
 
 
 @dataclass(frozen=True)

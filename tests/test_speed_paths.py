@@ -95,11 +95,32 @@ def test_onnx_vectors_match_torch_vectors(
     assert onnx_embedder.count_tokens(texts[:5]) == torch_embedder.count_tokens(texts[:5])
 
 
-def test_an_onnx_vector_does_not_depend_on_its_batch(onnx_embedder: Embedder):
+def test_an_onnx_vector_does_not_depend_on_its_batch(onnx_embedder: Embedder, seeds_index: Path):
+    loaded = store.load_index(seeds_index)
+    sentences = [s for c in loaded.chunks[:6] for s in c.text.split(". ") if s.strip()]
     texts = ["Who built the Bushehr nuclear power plant?", "A much longer text " * 30, "Iran", "S-300 sale"]
+    texts += sentences + [c.text for c in loaded.chunks[:3]]
+    encoder = onnx_embedder.model
+    calls = [rows for rows, _ in encoder._runs(texts, onnx_embedder.batch_size)]
+    mixed = [rows for rows in calls if len({len(texts[i]) for i in rows}) > 1]
+    assert mixed, "no call batched texts of different lengths: the check below would prove nothing"
     together = onnx_embedder.embed_documents(texts)
     alone = np.stack([onnx_embedder.embed_query(t) for t in texts])
-    np.testing.assert_allclose(together, alone, atol=1e-6)
+    assert np.sum(together * alone, axis=1).min() >= 0.99999
+    np.testing.assert_allclose(together, alone, atol=1e-5)
+
+
+def test_the_onnx_export_scales_activations_per_token(onnx_embedder: Embedder):
+    import onnx
+
+    graph = onnx.load(str(onnx_embedder.model.folder / "model.onnx")).graph
+    ops = [node.op_type for node in graph.node]
+    # DynamicQuantizeLinear scales a whole call's activations at once: none may be left
+    assert "DynamicQuantizeLinear" not in ops and "MatMulInteger" not in ops
+    assert (
+        ops.count("MatMulIntegerToFloat") == onnx_embedder.model.config["quantization"]["per_token_matmuls"]
+    )
+    assert ops.count("MatMulIntegerToFloat") >= 36  # every weight MatMul of MiniLM's 6 layers
 
 
 def test_onnx_and_torch_retrieve_the_same_passages(two_indexes: dict[str, Path]):

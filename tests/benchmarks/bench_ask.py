@@ -48,6 +48,12 @@ def main() -> None:
     ap.add_argument("--backend", default=None, help="embedder backend (default: the settings' own)")
     ap.add_argument("--sources", nargs="*", default=None, help="index these into --index-dir first")
     ap.add_argument(
+        "--previous-export",
+        default=None,
+        help="also time an older onnx-int8 export folder run one text per call, question by question "
+        "alternating with the current one (e.g. .cache/onnx/all-MiniLM-L6-v2-09425e47770d-x86_64-avx512vnni)",
+    )
+    ap.add_argument(
         "--keep-caches",
         action="store_true",
         help="time repeated questions (query and sentence vectors cached by the warm-up pass)",
@@ -83,24 +89,38 @@ def main() -> None:
     questions = questions[: args.limit]
     for q, history in questions:  # warm-up: loads the index, fills the caches a long-running server has
         ask(q, history=history, index_dir=index_dir, settings=settings)
+    pipeline = get_pipeline(index_dir, settings)
+    encoders = {settings.embedder_backend: pipeline.embedder.model}
+    if args.previous_export:
+        from rag.index.onnx_backend import OnnxEncoder
+
+        # token_budget 0: one text per call, the way every export before v2 had to be run
+        encoders["previous, per text"] = OnnxEncoder(Path(args.previous_export), token_budget=0)
     if not args.keep_caches:  # warm = model and index loaded; the questions themselves are new to it
-        pipeline = get_pipeline(index_dir, settings)
         pipeline.embedder._query_cache.clear()
         pipeline.generator()._sentence_vectors.clear()
-    stages: dict[str, list[float]] = {}
-    for q, history in questions:
-        answer = ask(q, history=history, index_dir=index_dir, settings=settings)
-        for stage, seconds in answer.timings.items():
-            stages.setdefault(stage, []).append(seconds * 1000)
-    print(
-        f"{len(questions)} questions, warm{' (repeated, cached)' if args.keep_caches else ''}, "
-        "extractive generator (ms):"
-    )
-    print(f"{'stage':<10} {'median':>8} {'p95':>8}")
-    for stage, values in stages.items():
-        figures[f"{stage}_median_ms"] = statistics.median(values)
-        figures[f"{stage}_p95_ms"] = percentile(values, 0.95)
-        print(f"{stage:<10} {statistics.median(values):>8.1f} {percentile(values, 0.95):>8.1f}")
+    stages: dict[str, dict[str, list[float]]] = {name: {} for name in encoders}
+    for n, (q, history) in enumerate(questions):
+        names = list(encoders) if n % 2 == 0 else list(encoders)[::-1]  # load falls on both alike
+        for name in names:
+            pipeline.embedder._model = encoders[name]
+            if len(encoders) > 1 and not args.keep_caches:
+                pipeline.embedder._query_cache.clear()
+                pipeline.generator()._sentence_vectors.clear()
+            answer = ask(q, history=history, index_dir=index_dir, settings=settings)
+            for stage, seconds in answer.timings.items():
+                stages[name].setdefault(stage, []).append(seconds * 1000)
+    for name, by_stage in stages.items():
+        print(
+            f"{len(questions)} questions, warm{' (repeated, cached)' if args.keep_caches else ''}, "
+            f"extractive generator, embedder {name} (ms):"
+        )
+        print(f"{'stage':<10} {'median':>8} {'p95':>8}")
+        prefix = "" if name == settings.embedder_backend else "previous_"
+        for stage, values in by_stage.items():
+            figures[f"{prefix}{stage}_median_ms"] = statistics.median(values)
+            figures[f"{prefix}{stage}_p95_ms"] = percentile(values, 0.95)
+            print(f"{stage:<10} {statistics.median(values):>8.1f} {percentile(values, 0.95):>8.1f}")
     if args.json:
         figures["embedder_backend"] = settings.embedder_backend  # type: ignore[assignment]
         Path(args.json).write_text(json.dumps(figures, indent=1))

@@ -93,6 +93,11 @@ def main() -> None:
     ap.add_argument("--block", type=int, default=256, help="texts per interleaved block")
     ap.add_argument("--batch-size", type=int, default=Settings().batch_size)
     ap.add_argument("--split", default="test")
+    ap.add_argument(
+        "--previous-export",
+        default=None,
+        help="also time an older onnx-int8 export folder, one text per call as before v2 (as 'previous')",
+    )
     ap.add_argument("--json", default=None)
     args = ap.parse_args()
     settings = Settings()
@@ -104,6 +109,13 @@ def main() -> None:
         embedders[backend] = Embedder(settings.embedder, backend=backend, batch_size=args.batch_size)
         _ = embedders[backend].dimension  # load (and for onnx-int8, export if not cached) outside the timing
         figures["backends"][backend] = {"load_s": time.perf_counter() - started}
+    if args.previous_export:
+        from rag.index.onnx_backend import OnnxEncoder
+
+        backends.append("previous")
+        embedders["previous"] = Embedder(settings.embedder, backend="onnx-int8", batch_size=args.batch_size)
+        embedders["previous"]._model = OnnxEncoder(Path(args.previous_export), token_budget=0)
+        figures["backends"]["previous"] = {"load_s": 0.0, "folder": args.previous_export}
     texts, doc_ids, n_docs = chunk_corpus(args.limit_docs, embedders[backends[0]], settings)
     lengths = embedders[backends[0]].count_tokens(texts)
     order = np.argsort(lengths, kind="stable")[::-1]  # longest first, as sentence-transformers sorts
