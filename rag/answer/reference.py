@@ -117,7 +117,7 @@ def without_reference(question: str, documents: Mapping[str, Document], doc_ids:
             continue
         # An outlet only ever names the document; an author may be what is asked about ("Which book did
         # X write?"), so an author's name goes only as part of a reference ("X's article", below).
-        entry = next((e for e in catalog(documents).entries if e.doc_id == doc_id), None)
+        entry = catalog(documents).by_id.get(doc_id)
         names = list(entry.outlets) if entry is not None else []
         for name in sorted(set(names), key=len, reverse=True):
             if len(name) >= 3:

@@ -70,6 +70,43 @@ class Catalog:
         ]
         self.title_df = Counter(t for e in self.entries for t in e.title_terms)
         self.texts = {d.doc_id: d.text.casefold() for d in docs}
+        self.by_id = {e.doc_id: e for e in self.entries}
+        # Which entries could match a question, so that a question naming no document costs a few set look-ups
+        # rather than a walk over every title: entries (by position) per title term, and per first word of an
+        # author, surname or outlet (a name matches only where its first word is a word of the question).
+        self.by_title_term: dict[str, list[int]] = {}
+        self.by_name_word: dict[str, list[int]] = {}
+        self.odd_names: list[int] = []  # names that do not start with a word character: always checked
+        for i, e in enumerate(self.entries):
+            for t in e.title_terms:
+                self.by_title_term.setdefault(t, []).append(i)
+            for name in {*e.authors, *(a.split()[-1] for a in e.authors if a.split()), *e.outlets}:
+                word = _first_word(name)
+                if word is None:
+                    self.odd_names.append(i)
+                else:
+                    self.by_name_word.setdefault(word, []).append(i)
+
+    def named_candidates(self, question: str) -> list[_Entry]:
+        """The entries whose author, surname or outlet might occur in ``question`` (a superset), in order."""
+        words = set(_WORD.findall(question.casefold()))
+        found = {i for w in words for i in self.by_name_word.get(w, ())}
+        return [self.entries[i] for i in sorted(found.union(self.odd_names))]
+
+    def title_candidates(self, terms: set[str]) -> list[_Entry]:
+        """The entries whose title shares a term with ``terms``, in order."""
+        found = {i for t in terms for i in self.by_title_term.get(t, ())}
+        return [self.entries[i] for i in sorted(found)]
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _first_word(name: str) -> str | None:
+    """The first run of word characters of a name that starts with one (casefolded); None otherwise."""
+    folded = name.casefold()
+    m = _WORD.match(folded)
+    return m.group(0) if m else None
 
 
 def _outlets(document: Document) -> tuple[str, ...]:
@@ -112,9 +149,8 @@ def _author_match(question: str, entry: _Entry) -> bool:
 def _names_absent(question: str, doc_id: str, cat: Catalog) -> bool:
     """Whether the question names something (a capitalised word) that the document never mentions."""
     text = cat.texts.get(doc_id, "")
-    entry_words = " ".join(
-        e.title + " " + " ".join(e.authors + e.outlets) for e in cat.entries if e.doc_id == doc_id
-    )
+    entry = cat.by_id.get(doc_id)
+    entry_words = entry.title + " " + " ".join(entry.authors + entry.outlets) if entry else ""
     for name in _NAME.findall(question):
         word = name.casefold().removesuffix("'s").removesuffix("’s")
         if len(word) < 3 or word in ("the", "what", "who", "when", "which", "how", "why", "where"):
@@ -145,24 +181,29 @@ def resolve(
     quoted = [a or b for a, b in _QUOTED.findall(question)]
     found: list[str] = []
     # A quoted title, or most of a title's words: the strongest signal.
-    for entry in cat.entries:
+    quoted = [q.strip(" ?.!").casefold() for q in quoted if len(q.split()) >= 3]
+    # (a quoted title is rare: only then is every title read)
+    for entry in cat.entries if quoted else cat.title_candidates(q_terms):
         if (
-            any(q.strip(" ?.!").casefold() in entry.title.casefold() for q in quoted if len(q.split()) >= 3)
+            any(q in entry.title.casefold() for q in quoted)
             or entry.title_terms
             and len(entry.title_terms & q_terms) / len(entry.title_terms) >= _STRONG_TITLE
         ):
             found.append(entry.doc_id)
     if found:
         return Scope(tuple(dict.fromkeys(found)))
-    by_person = [e for e in cat.entries if _author_match(question, e)]
-    by_outlet = [e for e in cat.entries if any(_has_phrase(question, o) for o in e.outlets)]
+    named = cat.named_candidates(question)
+    by_person = [e for e in named if _author_match(question, e)]
+    by_outlet = [e for e in named if any(_has_phrase(question, o) for o in e.outlets)]
     by_title: list[_Entry] = []
     titled: list[_Entry] = []  # before the check that the question names nothing the document lacks
     if refers or document_kind:
         rare = max(1, len(cat.entries) // 100)
         modifier = {t for t in _modifier_terms(question) if cat.title_df[t] == 1}
         best = 0
-        for entry in cat.entries:
+        # Only a title that shares a rare term or a modifier with the question can reach _MIN_TITLE_WORDS.
+        reachable = {t for t in q_terms if cat.title_df[t] <= rare} | modifier
+        for entry in cat.title_candidates(reachable):
             shared = sum(1 for t in entry.title_terms & q_terms if cat.title_df[t] <= rare)
             # "the tomato article": one distinctive title word right before the document word is enough.
             if shared < _MIN_TITLE_WORDS and entry.title_terms & modifier:

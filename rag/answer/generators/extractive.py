@@ -59,7 +59,7 @@ def _quotable(sentence: str) -> bool:
 CLAUSE_MIN_SENTENCE = 20  # words: a shorter sentence's own vector already says what it is about
 CLAUSE_MIN_WORDS = 6  # a shorter clause is a fragment ("he said") that matches anything
 CLAUSE_MIN_OVERLAP = 0.2  # share of the question's (weighted) words a sentence needs for its clauses to count
-CLAUSE_CANDIDATES = 8  # sentences, most overlapping first, whose clauses are scored
+CLAUSE_CANDIDATES = 4  # sentences, most overlapping first, whose clauses are scored
 CLAUSE_DISCOUNT = 0.9  # a clause answers less surely than a whole sentence that matches as well
 _CLAUSE_BREAK = re.compile(r"(?:(?<=[,;:—–])|(?<=[,;:][”’\"]))\s+|\s+(?=[—–]\s)")
 
@@ -69,6 +69,20 @@ def clauses(sentence: str) -> list[str]:
     parts = [p.strip(' ,;:—–”’"“‘') for p in _CLAUSE_BREAK.split(sentence)]
     kept = [p for p in parts if len(p.split()) >= CLAUSE_MIN_WORDS]
     return kept if len(kept) > 1 or (kept and kept[0] != sentence) else []
+
+
+SENTENCE_CANDIDATES = 10  # sentences embedded for a single-answer question before the rest (chosen on seeds)
+PRIOR_RELEVANCE = 0.5  # weight of the passage's relevance in the order sentences are embedded in
+
+
+def _prior(overlap: float, passage_score: float, top: float) -> float:
+    """How likely a sentence is to answer before its vector is known: shared words, then its passage's rank."""
+    return overlap + PRIOR_RELEVANCE * (passage_score / top if top > 0 else 0.0)
+
+
+def _long_clauses(texts: Sequence[str]) -> dict[int, list[str]]:
+    """The clauses of each long text, by the text's position (shorter texts are left out)."""
+    return {i: clauses(t) for i, t in enumerate(texts) if len(t.split()) >= CLAUSE_MIN_SENTENCE}
 
 
 PASSAGE_WEIGHT = 0.0  # calibrated: weight of the passage's retrieval score
@@ -122,8 +136,14 @@ class ExtractiveGenerator:
         self.margin = margin
         self._sentence_vectors: dict[str, np.ndarray] = {}
 
-    def score_sentences(self, question: str, passages: Sequence[Passage]) -> list[ScoredSentence]:
-        """Every candidate sentence of ``passages``, best first; a sentence in two passages counts once."""
+    def score_sentences(
+        self, question: str, passages: Sequence[Passage], *, most: int | None = None
+    ) -> list[ScoredSentence]:
+        """Every candidate sentence of ``passages``, best first; a sentence in two passages counts once.
+
+        ``most``: score only this many sentences, those that share most of the question's words in the most
+        relevant passages (embedding every sentence is most of the time a question takes).
+        """
         seen: set[tuple[str, int, int]] = set()
         candidates: list[tuple[Passage, int, int, str]] = []
         judged: list[str] = []  # the text each candidate is scored by
@@ -148,23 +168,38 @@ class ExtractiveGenerator:
         unseen = max(weights.values(), default=1.0)  # a word the index never saw is as telling as the rarest
         query_weight = {t: weights.get(t, unseen) for t in query_terms}
         total = sum(query_weight.values())
-        query_vector = self.embedder.embed_query(question)
-        similarities = self._vectors(judged) @ query_vector
         term_lists = lexical.tokenize([c[3] for c in candidates])  # words it says itself, not the borrowed
         overlaps = [
             sum(query_weight[t] for t in query_terms & set(terms)) / total if total else 0.0
             for terms in term_lists
         ]
+        top = max((p.score for p in passages), default=0.0)
+        if most is not None and len(candidates) > most:
+            # The words a sentence shares with the question, and its passage's rank, are known before any
+            # vector: the sentences least likely to answer are not embedded (the order is kept).
+            keep = sorted(
+                sorted(
+                    range(len(candidates)), key=lambda i: -_prior(overlaps[i], candidates[i][0].score, top)
+                )[:most]
+            )
+            candidates = [candidates[i] for i in keep]
+            judged = [judged[i] for i in keep]
+            overlaps = [overlaps[i] for i in keep]
+        query_vector = self.embedder.embed_query(question)
+        wordy: list[int] = []
         # "What is X?" is defined by a whole sentence; any clause that names X would match it as well.
         if classify(question).kind != "definition":
             # Only sentences that share the question's words have a clause worth embedding (and it is cheaper).
             wordy = sorted(
                 (i for i, o in enumerate(overlaps) if o >= CLAUSE_MIN_OVERLAP), key=lambda i: -overlaps[i]
             )[:CLAUSE_CANDIDATES]
-            found = self._clause_similarities([judged[i] for i in wordy], query_vector)
-            for i, value in zip(wordy, found, strict=True):
-                similarities[i] = max(similarities[i], value)
-        top = max((p.score for p in passages), default=0.0)
+        pieces = _long_clauses([judged[i] for i in wordy])
+        # sentences and clauses in one call: the embedder batches them together
+        vectors = self._vectors(judged + [c for cs in pieces.values() for c in cs])
+        similarities = vectors[: len(judged)] @ query_vector
+        found = self._clause_similarities([judged[i] for i in wordy], query_vector)
+        for i, value in zip(wordy, found, strict=True):
+            similarities[i] = max(similarities[i], value)
         scored = []
         for (passage, start, end, text), said, similarity, overlap in zip(
             candidates, judged, similarities, overlaps, strict=True
@@ -196,7 +231,7 @@ class ExtractiveGenerator:
         answers "whom had he met" in its last clause alone, which the whole sentence's vector hardly shows.
         """
         out = np.zeros(len(texts))
-        pieces = {i: clauses(t) for i, t in enumerate(texts) if len(t.split()) >= CLAUSE_MIN_SENTENCE}
+        pieces = _long_clauses(texts)
         flat = [c for cs in pieces.values() for c in cs]
         if not flat:
             return out
@@ -244,12 +279,14 @@ class ExtractiveGenerator:
         history: Sequence[Turn] = (),
         *,
         body_only: bool = False,
+        most: int | None = None,
     ) -> list[ScoredSentence]:
         """Sentences that could answer, best first, before the threshold is applied.
 
         A follow-up is scored together with the question before it; the answer-type and name checks look at
         the question itself. Empty when the question names something the documents never mention.
         ``body_only``: leave out author-box sentences (the question asks what a document or person says).
+        ``most``: judge only this many sentences, the likeliest first (see ``score_sentences``).
         """
         if self.term_weights is not None and answer_checks.missing_names(question, self.term_weights()):
             return []
@@ -262,7 +299,7 @@ class ExtractiveGenerator:
         docs = self.documents() if self.documents is not None and who is not None else {}
         return [
             s
-            for s in self.score_sentences(standalone_question(question, history), passages)
+            for s in self.score_sentences(standalone_question(question, history), passages, most=most)
             if not (body_only and s.in_author_box)
             and answer_checks.fits_type(s.text, kind)
             and all(year in s.text for year in years)
@@ -286,7 +323,10 @@ class ExtractiveGenerator:
         body_only: bool = False,
     ) -> list[ScoredSentence]:
         """The sentences to quote, best first; empty when the evidence is too weak (abstain)."""
-        scored = self.eligible(question, passages, history, body_only=body_only)
+        scored = self.eligible(question, passages, history, body_only=body_only, most=SENTENCE_CANDIDATES)
+        if not scored or scored[0].score < self.threshold:
+            # The likeliest sentences do not answer: every sentence is judged before abstaining.
+            scored = self.eligible(question, passages, history, body_only=body_only)
         if not scored or scored[0].score < self.threshold:
             return []
         floor = max(self.threshold, scored[0].score - self.margin)

@@ -1,0 +1,95 @@
+"""Document scoping looks only at the documents a question could name (word -> documents tables), and finds
+exactly what a walk over every document's metadata finds."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from rag.answer import scoping
+from rag.answer.scoping import Catalog, Scope, resolve
+from rag.types import Document
+
+_WORDS = [
+    "river",
+    "harbour",
+    "tariff",
+    "vaccine",
+    "solar",
+    "school",
+    "meals",
+    "merger",
+    "drought",
+    "Ukraine",
+    "standoff",
+    "sanctions",
+    "missile",
+    "grain",
+    "election",
+    "pipeline",
+    "reactor",
+    "glacier",
+    "coral",
+    "wheat",
+]
+
+
+def _documents(n: int = 400) -> dict[str, Document]:
+    rng = random.Random(7)
+    docs = {}
+    for i in range(n):
+        title = " ".join(rng.sample(_WORDS, 3)) + f" report{i}"
+        docs[f"d{i}"] = Document(
+            doc_id=f"d{i}",
+            text=f"Body of {title}. It mentions Moscow and Kyiv.",
+            title=title.capitalize(),
+            authors=(f"Author{i} Surname{i}",) if i % 3 else (),
+            publication=("Foreign Affairs", "The National Interest", "", "'Quoted' Review")[i % 4],
+            url=f"https://www.site{i % 5}.org/a{i}",
+        )
+    docs["odd"] = Document(doc_id="odd", text="x", title="Oddities", authors=("-Dash Start",))
+    return docs
+
+
+QUESTIONS = [
+    "What does the article say about wheat?",  # names no document
+    "Who wrote the Foreign Affairs article on coral reactor?",
+    "What is Surname4's argument?",
+    "Summarize the article by Author5 Surname5.",
+    "What does the national interest piece say about sanctions?",
+    "Summarize the report12 article.",
+    "What does 'Quoted' Review publish on drought?",
+    "What does -Dash Start say?",
+    "Give me a summary of 'river harbour tariff report3'.",
+    "What does site2 say about the merger pipeline election?",
+    "Compare the Surname7 article and the Surname8 piece.",
+]
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_indexed_lookup_finds_what_a_full_walk_finds(question: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    documents = _documents()
+    found = [
+        resolve(question, documents, document_kind=k, several=s) for k in (False, True) for s in (False, True)
+    ]
+    # the reference: every entry is a candidate (the walk over all documents)
+    monkeypatch.setattr(Catalog, "named_candidates", lambda self, q: self.entries)
+    monkeypatch.setattr(Catalog, "title_candidates", lambda self, terms: self.entries)
+    walked = [
+        resolve(question, documents, document_kind=k, several=s) for k in (False, True) for s in (False, True)
+    ]
+    assert found == walked
+
+
+def test_named_documents_are_found() -> None:
+    documents = _documents()
+    assert resolve("What is Surname4's argument?", documents) == Scope(("d4",))
+    assert resolve("What does -Dash Start say?", documents) == Scope(("odd",))
+    assert resolve("What does the article say about wheat?", documents) == Scope()
+
+
+def test_catalog_is_built_once_per_documents_mapping() -> None:
+    documents = _documents(20)
+    assert scoping.catalog(documents) is scoping.catalog(documents)
+    assert scoping.catalog(dict(documents)) is not scoping.catalog(documents)
