@@ -64,6 +64,7 @@ QUESTIONS = [
     "Give me a summary of 'river harbour tariff report3'.",
     "What does site2 say about the merger pipeline election?",
     "Compare the Surname7 article and the Surname8 piece.",
+    "What does glacier solar ukraine report10 say about sanctions?",
 ]
 
 
@@ -76,6 +77,11 @@ def test_indexed_lookup_finds_what_a_full_walk_finds(question: str, monkeypatch:
     # the reference: every entry is a candidate (the walk over all documents)
     monkeypatch.setattr(Catalog, "named_candidates", lambda self, q: self.entries)
     monkeypatch.setattr(Catalog, "title_candidates", lambda self, terms: self.entries)
+    monkeypatch.setattr(
+        Catalog,
+        "shared_title_terms",
+        lambda self, terms: [(e, len(e.title_terms & terms)) for e in self.entries if e.title_terms],
+    )
     walked = [
         resolve(question, documents, document_kind=k, several=s) for k in (False, True) for s in (False, True)
     ]
@@ -87,6 +93,8 @@ def test_named_documents_are_found() -> None:
     assert resolve("What is Surname4's argument?", documents) == Scope(("d4",))
     assert resolve("What does -Dash Start say?", documents) == Scope(("odd",))
     assert resolve("What does the article say about wheat?", documents) == Scope()
+    # most of a title's words name it, without "article"
+    assert resolve(f"What does {documents['d10'].title.lower()} say?", documents) == Scope(("d10",))
 
 
 def test_catalog_is_built_once_per_documents_mapping() -> None:

@@ -329,3 +329,15 @@ def test_a_search_widens_for_off_topic_queries_and_keeps_recall(tmp_path: Path):
     widening.configure(loaded, record)
     found = np.stack([dense.dense_search(loaded, q, 10, rerank=x)[0] for q in in_topic])
     assert ann.recall_at_10(found, ann.exact_top(x, in_topic, 10)) >= 0.98
+
+
+def test_cached_tokenization_gives_the_terms_of_a_whole_call() -> None:
+    from rag.index import lexical
+
+    texts = [f"Cells {i} were running in mice lacking BRCA1, and p53-deficient ones." for i in range(80)]
+    whole = lexical.tokenize(texts)  # over the cached size: one bm25s call, as indexing does
+    few = [t for i in range(0, 80, 7) for t in lexical.tokenize(texts[i : i + 7])]
+    assert few == whole
+    terms = lexical.tokenize(texts[:1])[0]
+    terms.append("changed")  # a caller's list is its own: the cache keeps the terms
+    assert lexical.tokenize(texts[:1])[0] == whole[0]

@@ -93,6 +93,11 @@ class Catalog:
         found = {i for w in words for i in self.by_name_word.get(w, ())}
         return [self.entries[i] for i in sorted(found.union(self.odd_names))]
 
+    def shared_title_terms(self, terms: set[str]) -> list[tuple[_Entry, int]]:
+        """Each entry whose title shares terms with ``terms``, with how many, in order."""
+        shared = Counter(i for t in terms for i in self.by_title_term.get(t, ()))
+        return [(self.entries[i], shared[i]) for i in sorted(shared)]
+
     def title_candidates(self, terms: set[str]) -> list[_Entry]:
         """The entries whose title shares a term with ``terms``, in order."""
         found = {i for t in terms for i in self.by_title_term.get(t, ())}
@@ -182,14 +187,18 @@ def resolve(
     found: list[str] = []
     # A quoted title, or most of a title's words: the strongest signal.
     quoted = [q.strip(" ?.!").casefold() for q in quoted if len(q.split()) >= 3]
-    # (a quoted title is rare: only then is every title read)
-    for entry in cat.entries if quoted else cat.title_candidates(q_terms):
-        if (
-            any(q in entry.title.casefold() for q in quoted)
-            or entry.title_terms
-            and len(entry.title_terms & q_terms) / len(entry.title_terms) >= _STRONG_TITLE
-        ):
-            found.append(entry.doc_id)
+    if quoted:  # (rare: only then is every title read)
+        for entry in cat.entries:
+            if (
+                any(q in entry.title.casefold() for q in quoted)
+                or entry.title_terms
+                and len(entry.title_terms & q_terms) / len(entry.title_terms) >= _STRONG_TITLE
+            ):
+                found.append(entry.doc_id)
+    else:
+        for entry, shared in cat.shared_title_terms(q_terms):
+            if shared / len(entry.title_terms) >= _STRONG_TITLE:
+                found.append(entry.doc_id)
     if found:
         return Scope(tuple(dict.fromkeys(found)))
     named = cat.named_candidates(question)

@@ -71,7 +71,7 @@ def clauses(sentence: str) -> list[str]:
     return kept if len(kept) > 1 or (kept and kept[0] != sentence) else []
 
 
-SENTENCE_CANDIDATES = 10  # sentences embedded for a single-answer question before the rest (chosen on seeds)
+SENTENCE_CANDIDATES = 8  # sentences embedded for a single-answer question before the rest (chosen on seeds)
 PRIOR_RELEVANCE = 0.5  # weight of the passage's relevance in the order sentences are embedded in
 
 
@@ -80,9 +80,14 @@ def _prior(overlap: float, passage_score: float, top: float) -> float:
     return overlap + PRIOR_RELEVANCE * (passage_score / top if top > 0 else 0.0)
 
 
-def _long_clauses(texts: Sequence[str]) -> dict[int, list[str]]:
-    """The clauses of each long text, by the text's position (shorter texts are left out)."""
-    return {i: clauses(t) for i, t in enumerate(texts) if len(t.split()) >= CLAUSE_MIN_SENTENCE}
+def _long_clauses(texts: Sequence[str], query_terms: set[str]) -> dict[int, list[str]]:
+    """The clauses of each long text that say one of ``query_terms``, by the text's position (shorter texts
+    are left out). A clause that says none of the question's words is not what the question asks about:
+    its sentence's own vector judges it."""
+    found = {i: clauses(t) for i, t in enumerate(texts) if len(t.split()) >= CLAUSE_MIN_SENTENCE}
+    flat = [c for cs in found.values() for c in cs]
+    said = dict(zip(flat, lexical.tokenize(flat), strict=True)) if flat else {}
+    return {i: [c for c in cs if query_terms & set(said[c])] for i, cs in found.items()}
 
 
 PASSAGE_WEIGHT = 0.0  # calibrated: weight of the passage's retrieval score
@@ -174,6 +179,9 @@ class ExtractiveGenerator:
             for terms in term_lists
         ]
         top = max((p.score for p in passages), default=0.0)
+        definition = classify(question).kind == "definition"
+        if most is not None and definition:
+            most += CLAUSE_CANDIDATES  # it embeds no clauses: as many more whole sentences, for the same time
         if most is not None and len(candidates) > most:
             # The words a sentence shares with the question, and its passage's rank, are known before any
             # vector: the sentences least likely to answer are not embedded (the order is kept).
@@ -188,16 +196,16 @@ class ExtractiveGenerator:
         query_vector = self.embedder.embed_query(question)
         wordy: list[int] = []
         # "What is X?" is defined by a whole sentence; any clause that names X would match it as well.
-        if classify(question).kind != "definition":
+        if not definition:
             # Only sentences that share the question's words have a clause worth embedding (and it is cheaper).
             wordy = sorted(
                 (i for i, o in enumerate(overlaps) if o >= CLAUSE_MIN_OVERLAP), key=lambda i: -overlaps[i]
             )[:CLAUSE_CANDIDATES]
-        pieces = _long_clauses([judged[i] for i in wordy])
+        pieces = _long_clauses([judged[i] for i in wordy], query_terms)
         # sentences and clauses in one call: the embedder batches them together
         vectors = self._vectors(judged + [c for cs in pieces.values() for c in cs])
         similarities = vectors[: len(judged)] @ query_vector
-        found = self._clause_similarities([judged[i] for i in wordy], query_vector)
+        found = self._clause_similarities(pieces, len(wordy), query_vector)
         for i, value in zip(wordy, found, strict=True):
             similarities[i] = max(similarities[i], value)
         scored = []
@@ -224,14 +232,16 @@ class ExtractiveGenerator:
             )
         return sorted(scored, key=lambda s: s.score, reverse=True)
 
-    def _clause_similarities(self, texts: list[str], query_vector: np.ndarray) -> np.ndarray:
-        """Each long sentence's best clause similarity, discounted; 0 for short sentences.
+    def _clause_similarities(
+        self, pieces: Mapping[int, list[str]], n: int, query_vector: np.ndarray
+    ) -> np.ndarray:
+        """Each of ``n`` sentences' best clause similarity, discounted (``pieces``: the clauses of sentence i,
+        from ``_long_clauses``); 0 for a sentence without clauses.
 
         One vector for a long sentence blurs its parts: "..., he said at a press conference after meeting X"
         answers "whom had he met" in its last clause alone, which the whole sentence's vector hardly shows.
         """
-        out = np.zeros(len(texts))
-        pieces = _long_clauses(texts)
+        out = np.zeros(n)
         flat = [c for cs in pieces.values() for c in cs]
         if not flat:
             return out
