@@ -15,7 +15,9 @@ from dataclasses import dataclass
 _FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL)
 _ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.MULTILINE)
 _SEPARATOR = re.compile(r"^[ \t]*\|(?:[ \t]*:?-{2,}:?[ \t]*\|)+[ \t]*$")
-_HEADING = re.compile(r"(?:^|\n\n)([^\n]{2,80})\n\n")
+_HEADING = re.compile(
+    r"(?:^|\n\n)([^\n]{2,80})(?=\n\n)"
+)  # a lookahead: one blank line ends a heading and starts the next
 HOW_TO = re.compile(
     r"^\s*how\s+(?:do|can|should|would|could)\s+(?:i|we|you|one)\b|^\s*how\s+to\b|\b(?:what|which)\s+command\b"
     r"|\bsteps?\s+(?:to|for)\b|\binstall\b|\bset\s+up\b|\bsetup\b",

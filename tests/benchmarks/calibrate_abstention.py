@@ -103,11 +103,14 @@ def main() -> None:
     ap.add_argument("--chunk-tokens", type=int, default=Settings().chunk_tokens)
     ap.add_argument("--overlap", type=int, default=Settings().chunk_overlap)
     ap.add_argument("--backend", default=Settings().embedder_backend, help="embedder backend")
+    ap.add_argument(
+        "--part", default="calibration", help="the questions of this split only (never tune on 'heldout')"
+    )
     args = ap.parse_args()
     questions = [
-        json.loads(line)
+        q
         for line in Path(args.questions).read_text(encoding="utf-8").splitlines()
-        if line.strip()
+        if line.strip() and (q := json.loads(line)).get("split", args.part) == args.part
     ]
     tmp = Path(tempfile.mkdtemp())
     shutil.copytree(ROOT / "seeds", tmp / "seeds")

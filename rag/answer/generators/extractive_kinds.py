@@ -199,9 +199,20 @@ def argument(
     if scoped and not reference.topic_terms(question, documents, scoped):
         return summary(gen, question, passages, argue=True)
     scored = gen.eligible(question, passages, history, body_only=True)
-    if not scored or scored[0].score < gen.threshold:
+    # A sentence that argues (should, must, ...) on the asked topic may come a little under the threshold, as a
+    # compared document's best sentence may: inside a document the user named, or when it is the best sentence
+    # of all (the question asks for an argument, and the closest sentence is one).
+    arguing = [s for s in scored if summaries.ARGUING.search(s.text)]
+    gate = gen.threshold
+    if (
+        arguing
+        and (scoped or arguing[0] is scored[0])
+        and arguing[0].score >= gen.threshold - COMPARISON_SLACK
+    ):
+        gate = min(gen.threshold, arguing[0].score)
+    if not scored or scored[0].score < gate:
         return []
-    floor = max(gen.threshold, scored[0].score - gen.margin)
+    floor = max(gate, scored[0].score - gen.margin)
     ranked = sorted(
         (s for s in scored if s.score >= floor),
         key=lambda s: s.score + (0.1 if summaries.ARGUING.search(s.text) else 0.0),
