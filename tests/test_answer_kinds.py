@@ -270,12 +270,6 @@ def test_retrieval_restricted_to_named_documents(shapes_index: Path) -> None:
     assert retriever.search("honey bees", 5, doc_ids=["no-such-document"]) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap (issue 11): with the v2 int8 export, 'Rivet' in the question makes the install block, whose "
-    "heading names Rivet, score 0.670 against 0.664 for the tests block; the words that name a document should not "
-    "choose between its own blocks",
-)
 def test_how_to_question_quotes_the_code_block_under_the_right_heading(shapes_index: Path) -> None:
     answer = _ask("How do I run the tests of Rivet?", shapes_index)
     assert len(answer.citations) == 1

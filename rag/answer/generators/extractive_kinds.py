@@ -280,6 +280,18 @@ def metadata(plan: Plan, passages: Sequence[Passage], documents: Mapping[str, Do
     )
 
 
+def _unnamed(text: str, doc_id: str, gen: ExtractiveGenerator) -> str:
+    """A question or a unit's context without the words of the document's title: every block of "Rivet: a
+    tool" sits under headings that may say "Rivet", and a question naming the document ("the tests of Rivet")
+    must not pick a block for sharing the document's name; what tells its blocks apart is what each is about."""
+    documents = gen.documents() if gen.documents is not None else {}
+    document = documents.get(doc_id)
+    if document is None or not document.title:
+        return text
+    named = {w.lower() for w in re.findall(r"\w+", document.title)}
+    return re.sub(r"\w+", lambda m: "" if m.group(0).lower() in named else m.group(0), text)
+
+
 def structured(gen: ExtractiveGenerator, question: str, passages: Sequence[Passage]) -> list[str]:
     """A code block (for a how-to question) or a table row under its header, when one answers better than
     every sentence; empty otherwise. The block is quoted whole, so the verified quote keeps its lines."""
@@ -292,17 +304,29 @@ def structured(gen: ExtractiveGenerator, question: str, passages: Sequence[Passa
     if not found:
         return []
     candidates = list(found.values())
-    scores = gen.score_texts(question, [u.context for u in candidates])
+    scores = [0.0] * len(candidates)
+    for doc_id in {by_n[u.passage_n].doc_id for u in candidates}:
+        mine = [i for i, u in enumerate(candidates) if by_n[u.passage_n].doc_id == doc_id]
+        found_scores = gen.score_texts(
+            _unnamed(question, doc_id, gen), [_unnamed(candidates[i].context, doc_id, gen) for i in mine]
+        )
+        for i, value in zip(mine, found_scores, strict=True):
+            scores[i] = value
     for i, unit in enumerate(candidates):  # a block of several commands: each comment says what one does
         notes = units.comments(unit.text) if unit.kind == "code" else []
         if notes:
             heading = units.heading_before(by_n[unit.passage_n].text, unit.start)
             scores[i] = max([scores[i], *gen.score_texts(question, [f"{heading} {n}" for n in notes])])
     best = max(range(len(candidates)), key=scores.__getitem__)
-    sentences = gen.eligible(question, passages)
-    if scores[best] < gen.threshold or (sentences and sentences[0].score > scores[best]):
-        return []
     unit = candidates[best]
+    sentences = gen.eligible(question, passages)
+    # A how-to's best sentence may be the block's own lead-in ("Run the whole suite with:"): the block then
+    # holds what the sentence only announces.
+    beaten = bool(sentences) and sentences[0].score > scores[best]
+    if beaten and how_to and unit.kind == "code" and sentences[0].text in unit.context:
+        beaten = False
+    if scores[best] < gen.threshold or beaten:
+        return []
     if unit.kind == "row" and unit.header is not None:
         header = by_n[unit.passage_n].text[unit.header[0] : unit.header[1]]
         return [_quote(header, unit.passage_n) + "\n" + _quote(unit.text, unit.passage_n)]
