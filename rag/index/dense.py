@@ -1,7 +1,7 @@
 """The dense half of retrieval: a FAISS inner-product index over unit vectors (so scores are cosines).
 
-Small collections get an exact index (``flat``). Above ``exact_max_chunks`` an approximate one (``ivf-sq8``
-by default, see ``rag/ann.py``) keeps search fast and memory low at millions of chunks. The choice and its
+Small collections get an exact index (``flat``). Above ``exact_max_chunks`` an approximate one (``ivf-pq4fs``
+by default, see ``rag/index/ann.py``) keeps search fast and memory low at millions of chunks. The choice and its
 tuned parameters are recorded in the manifest (``dense_index``) and applied when the index is loaded.
 """
 
