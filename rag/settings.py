@@ -42,8 +42,8 @@ class Settings:
     rrf_k: int = 60
     mmr: bool = False
     mmr_lambda: float = 0.7
-    # dense index: exact up to exact_max_chunks, then approximate ("auto"); or "flat", "ivf-sq8", "ivf-flat",
-    # "hnsw". Approximate indexes are tuned at build to recall@10 >= 0.98 vs exact; see README "Speed and scale"
+    # dense index: exact up to exact_max_chunks, then approximate ("auto"); or "flat", "ivf-pq4fs",
+    # "ivf-sq8", "ivf-flat", "hnsw". Approximate indexes are tuned at build to recall@10 >= 0.98 vs exact; see README "Speed and scale"
     dense_index: str = "auto"
     exact_max_chunks: int = 100_000  # flat search p95 ~10 ms at 100k here; IVF-SQ8 ~3.5 ms
     # answering

@@ -181,7 +181,7 @@ def _questions_for(x: np.ndarray, count: int = 100, seed: int = 7) -> np.ndarray
     return np.ascontiguousarray(q / np.linalg.norm(q, axis=1, keepdims=True), dtype=np.float32)
 
 
-@pytest.mark.parametrize("kind", ["ivf-sq8", "ivf-flat", "hnsw"])
+@pytest.mark.parametrize("kind", ["ivf-sq8", "ivf-flat", "hnsw"])  # ivf-pq4fs: its own test below
 def test_approximate_indexes_keep_recall_against_exact(kind: str, tmp_path: Path):
     x = _clustered(6000)
     index, record = dense.build_dense_index(x, kind=kind)
@@ -226,10 +226,12 @@ def test_the_manifest_records_the_approximate_index_and_loading_applies_it(tmp_p
     x = _clustered(5000, seed=3)
     _synthetic_generation(tmp_path / "v", x, dense_index="auto", exact_max_chunks=1000)  # forced low
     record = store.read_manifest(tmp_path / "v")["dense_index"]
-    assert record["type"] == "ivf-sq8" and record["requested"] == "auto" and record["nprobe"] >= 1
+    assert (
+        record["type"] == dense.AUTO_APPROXIMATE and record["requested"] == "auto" and record["nprobe"] >= 1
+    )
     loaded = store.load_index(tmp_path / "v")
     assert loaded.dense_record == record
-    assert isinstance(loaded.faiss_index, faiss.IndexIVFScalarQuantizer)
+    assert isinstance(loaded.faiss_index, faiss.IndexIVF)
     assert loaded.faiss_index.nprobe == record["nprobe"]
     rows = np.array([3, 17, 4999])
     np.testing.assert_array_equal(loaded.vectors(rows), loaded.embeddings[rows])  # read, not mapped
@@ -341,3 +343,24 @@ def test_cached_tokenization_gives_the_terms_of_a_whole_call() -> None:
     terms = lexical.tokenize(texts[:1])[0]
     terms.append("changed")  # a caller's list is its own: the cache keeps the terms
     assert lexical.tokenize(texts[:1])[0] == whole[0]
+
+
+def test_four_bit_codes_read_every_cell_cheaply_and_keep_recall_for_off_topic_queries(tmp_path: Path):
+    x = _clustered(8000, seed=6)
+    index, record = dense.build_dense_index(x, kind="ivf-pq4fs")
+    assert record["codes"] == "PQ192x4fs" and record["rerank_pool"] == ann.PQ4FS_POOL
+    assert record["recall_at_10"] >= 0.98 and 1 <= record["nprobe"] <= record["nlist"]
+    assert "widen_margin" not in record  # one breadth tuned on both kinds of probes instead
+    dense.save_faiss(index, tmp_path / "dense.faiss")
+    loaded = dense.load_faiss(tmp_path / "dense.faiss", record)
+    assert isinstance(loaded, faiss.IndexIVFPQFastScan) and loaded.nprobe == record["nprobe"]
+    off_topic = np.random.default_rng(98).standard_normal((100, x.shape[1])).astype(np.float32)
+    off_topic /= np.linalg.norm(off_topic, axis=1, keepdims=True)  # not the build-time probes
+    for queries in (off_topic, _questions_for(x)):
+        found = np.stack([dense.dense_search(loaded, q, 10, rerank=x)[0] for q in queries])
+        assert ann.recall_at_10(found, ann.exact_top(x, queries, 10)) >= 0.98
+    ids, scores = dense.dense_search(loaded, off_topic[0], 10, rerank=x)
+    np.testing.assert_allclose(scores, x[ids] @ off_topic[0], rtol=1e-5)  # exact cosines, not 4-bit ones
+    ann.configure(loaded, {"nprobe": record["nprobe"], "rerank_pool": 10})  # the pool is what keeps recall
+    narrow = np.stack([dense.dense_search(loaded, q, 10, rerank=x)[0] for q in off_topic])
+    assert ann.recall_at_10(narrow, ann.exact_top(x, off_topic, 10)) < 0.9

@@ -2,10 +2,12 @@
 
 IVF partitions the vectors into ``nlist`` cells around k-means centroids (trained on a sample, so building
 stays practical on a laptop) and searches only the ``nprobe`` nearest cells; its vectors are stored as 8-bit
-scalar codes (``ivf-sq8``, a quarter of the memory) or as float32 (``ivf-flat``). HNSW walks a proximity
-graph (``efSearch`` candidates). Whatever the type, the search breadth is chosen here by measurement: the
-smallest one whose recall@10 against exact search reaches ``TARGET_RECALL`` on probe queries, and the
-measured recall is recorded in the index manifest.
+scalar codes (``ivf-sq8``, a quarter of the memory), as float32 (``ivf-flat``), or as 4-bit product-quantiser
+codes read with SIMD table lookups (``ivf-pq4fs``: two dimensions per 4-bit code, 96 bytes at 384 dimensions,
+about 5x faster to read than 8-bit codes), cheap enough to read every cell for questions unlike the collection.
+HNSW walks a proximity graph (``efSearch`` candidates). Whatever the type, the search breadth is chosen here by
+measurement: the smallest one whose recall@10 against exact search reaches ``TARGET_RECALL`` on probe queries,
+and the measured recall is recorded in the index manifest.
 
 Scores of the candidates are recomputed exactly from the stored float32 vectors (``rerank``), so an
 approximate index changes which chunks are found, never the cosines reported for them.
@@ -16,6 +18,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -26,7 +29,7 @@ from . import widening
 
 log = logging.getLogger(__name__)
 
-KINDS = ("ivf-sq8", "ivf-flat", "hnsw")
+KINDS = ("ivf-sq8", "ivf-flat", "ivf-pq4fs", "hnsw")
 TARGET_RECALL = 0.98  # on probes harder than real questions (see probe_queries), so those get a margin
 RERANK_POOL = 50  # an approximate search fetches at least this many candidates to re-score exactly
 PROBE_QUERIES = 200
@@ -35,6 +38,11 @@ TRAIN_POINTS_PER_LIST = 48  # k-means sample: faiss wants >= 39 points per centr
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
 _SEED = 1234
+# 4-bit PQ ranks coarsely: the best PQ4FS_POOL by the codes are re-scored exactly (1,000 kept 0.999 of the true
+# top 10 of random directions at 1M chunks, reading every cell; tests/benchmarks/bench_ann_codes.py).
+PQ4FS_POOL = 1000
+# The candidate pool of each loaded index whose manifest sets one (faiss objects take no attributes).
+_POOLS: weakref.WeakKeyDictionary[faiss.Index, int] = weakref.WeakKeyDictionary()
 
 
 def nlist_for(n: int) -> int:
@@ -57,17 +65,24 @@ def build(kind: str, embeddings: np.ndarray) -> tuple[faiss.Index, dict[str, Any
         index.add(vectors)
         record.update(m=HNSW_M, ef_construction=HNSW_EF_CONSTRUCTION)
         breadths, parameter = [16, 32, 64, 96, 128, 192, 256, 384, 512, 768, 1024], "ef_search"
-    elif kind in ("ivf-sq8", "ivf-flat"):
+    elif kind in ("ivf-sq8", "ivf-flat", "ivf-pq4fs"):
         nlist = nlist_for(n)
         quantizer = faiss.IndexFlatIP(dim)
-        if kind == "ivf-sq8":
+        if kind == "ivf-pq4fs":
+            codes = f"PQ{dim // 2}x4fs" if dim % 2 == 0 else f"PQ{dim}x4fs"
+            index = faiss.index_factory(dim, f"IVF{nlist},{codes}", faiss.METRIC_INNER_PRODUCT)
+            record.update(codes=codes, rerank_pool=PQ4FS_POOL)
+            configure(index, record)
+        elif kind == "ivf-sq8":
             index = faiss.IndexIVFScalarQuantizer(
                 quantizer, dim, nlist, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
             )
         else:
             index = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
         sample = _sample(vectors, nlist * TRAIN_POINTS_PER_LIST)
-        index.cp.niter = 12  # centroids settle well before faiss's default 25 rounds on embedding data
+        faiss.extract_index_ivf(
+            index
+        ).cp.niter = 12  # centroids settle well before faiss's default 25 rounds on embedding data
         index.train(sample)
         index.add(vectors)
         record.update(nlist=nlist, train_points=len(sample))
@@ -77,9 +92,14 @@ def build(kind: str, embeddings: np.ndarray) -> tuple[faiss.Index, dict[str, Any
         )
     else:
         raise ValueError(f"Unknown approximate index type '{kind}'; known: {', '.join(KINDS)}.")
-    chosen, recall = _tune(index, vectors, parameter, breadths)
+    if kind == "ivf-pq4fs":
+        # Cells are cheap to read here: one breadth that also holds for questions unlike the collection
+        # (random directions), instead of widening per question.
+        chosen, recall = _tune(index, vectors, parameter, sorted({*breadths, nlist}), off_topic=True)
+    else:
+        chosen, recall = _tune(index, vectors, parameter, breadths)
     record.update({parameter: chosen, "recall_at_10": round(recall, 4), "probe_queries": PROBE_QUERIES})
-    if parameter == "nprobe":
+    if parameter == "nprobe" and kind != "ivf-pq4fs":
         record.update(_widening(index, vectors, chosen))
     record["build_s"] = round(time.perf_counter() - started, 2)
     log.info("Built a %s index over %d vectors: %s", kind, n, record)
@@ -91,6 +111,8 @@ def configure(index: faiss.Index, record: dict[str, Any]) -> None:
     if "nprobe" in record:
         faiss.extract_index_ivf(index).nprobe = int(record["nprobe"])
         widening.configure(index, record)
+    if "rerank_pool" in record:
+        _POOLS[index] = int(record["rerank_pool"])
     if "ef_search" in record:
         faiss.downcast_index(index).hnsw.efSearch = int(record["ef_search"])
 
@@ -108,7 +130,7 @@ def search(
     Rows not found are -1 with score -inf.
     """
     lookup = embeddings if callable(embeddings) else (lambda rows: np.asarray(embeddings[rows], np.float32))
-    fetch = min(index.ntotal, max(n, RERANK_POOL))
+    fetch = min(index.ntotal, max(n, _POOLS.get(index, RERANK_POOL)))
     queries = np.ascontiguousarray(queries, dtype=np.float32)
     widen = widening.parameters(index)
     if widen is not None:
@@ -120,7 +142,15 @@ def search(
             for q in queries
         ]
     else:
-        _, candidates = index.search(queries, fetch)
+        # One thread per question: faiss would split one question's cells over OpenMP threads that spin
+        # while waiting, and next to the BM25 half or other processes they slow it down many times over.
+        # (The setting is the calling thread's own; index builds elsewhere keep every core.)
+        threads = faiss.omp_get_max_threads()
+        faiss.omp_set_num_threads(1)
+        try:
+            _, candidates = index.search(queries, fetch)
+        finally:
+            faiss.omp_set_num_threads(threads)
     ids = np.full((len(queries), n), -1, dtype=np.int64)
     scores = np.full((len(queries), n), -np.inf, dtype=np.float32)
     for q, row in enumerate(candidates):
@@ -169,14 +199,22 @@ def recall_at_10(found: np.ndarray, exact: np.ndarray) -> float:
     return float(np.mean(hits)) / 10.0
 
 
-def _tune(index: faiss.Index, vectors: np.ndarray, parameter: str, breadths: list[int]) -> tuple[int, float]:
-    """The smallest breadth whose recall@10 on the probes reaches ``TARGET_RECALL`` (or the widest tried)."""
-    queries = probe_queries(vectors)
-    truth = exact_top(vectors, queries, 10)
+def _tune(
+    index: faiss.Index, vectors: np.ndarray, parameter: str, breadths: list[int], *, off_topic: bool = False
+) -> tuple[int, float]:
+    """The smallest breadth whose recall@10 on the probes reaches ``TARGET_RECALL`` (or the widest tried).
+
+    With ``off_topic``, random directions are probes too, and the worse of the two kinds' recalls counts.
+    """
+    kinds = [probe_queries(vectors)] + ([off_topic_probes(vectors.shape[1])] if off_topic else [])
+    truths = [exact_top(vectors, queries, 10) for queries in kinds]
     recall = 0.0
     for breadth in breadths:
         configure(index, {parameter: breadth})
-        recall = recall_at_10(search(index, vectors, queries, 10)[0], truth)
+        recall = min(
+            recall_at_10(search(index, vectors, queries, 10)[0], truth)
+            for queries, truth in zip(kinds, truths, strict=True)
+        )
         if recall >= TARGET_RECALL:
             return breadth, recall
     log.warning(

@@ -1,7 +1,7 @@
 """The dense half of retrieval: a FAISS inner-product index over unit vectors (so scores are cosines).
 
-Small collections get an exact index (``flat``). Above ``exact_max_chunks`` an approximate one (``ivf-sq8``
-by default, see ``rag/ann.py``) keeps search fast and memory low at millions of chunks. The choice and its
+Small collections get an exact index (``flat``). Above ``exact_max_chunks`` an approximate one (``ivf-pq4fs``
+by default, see ``rag/index/ann.py``) keeps search fast and memory low at millions of chunks. The choice and its
 tuned parameters are recorded in the manifest (``dense_index``) and applied when the index is loaded.
 """
 
@@ -22,7 +22,9 @@ log = logging.getLogger(__name__)
 EXACT = "flat"
 AUTO = "auto"
 DENSE_INDEX_KINDS = (AUTO, EXACT, *ann.KINDS)
-AUTO_APPROXIMATE = "ivf-sq8"  # measured best at 1M chunks: see tests/benchmarks/bench_scale.py
+# Measured at 1M chunks (tests/benchmarks/bench_scale.py, bench_ann_codes.py): reads every cell for an off-topic
+# question in the time 8-bit codes read a fifth of them, the recall kept by re-scoring 1,000 candidates exactly.
+AUTO_APPROXIMATE = "ivf-pq4fs"
 
 
 def choose_kind(chunks: int, requested: str, exact_max_chunks: int) -> str:
