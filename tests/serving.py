@@ -9,7 +9,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -51,7 +51,7 @@ def rag_serve(
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_for(f"{url}/v1/models", process, log_path)
+        wait_for(f"{url}/v1/models", process, log_path.read_text)
         yield Served(process, url, log_path)
     finally:
         process.terminate()
@@ -61,11 +61,12 @@ def rag_serve(
             process.kill()
 
 
-def _wait_for(url: str, process: subprocess.Popen, log_path: Path) -> None:
+def wait_for(url: str, process: subprocess.Popen, output: Callable[[], str]) -> None:
+    """Until ``url`` answers (any HTTP status, 401 included); fails with ``output()`` if the server exits."""
     deadline = time.monotonic() + STARTUP_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise AssertionError(f"rag serve exited with {process.returncode}: {log_path.read_text()}")
+            raise AssertionError(f"rag serve exited with {process.returncode}: {output()}")
         try:
             urllib.request.urlopen(url, timeout=2).close()
             return

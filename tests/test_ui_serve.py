@@ -7,16 +7,12 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
+from serving import free_port, wait_for
 
 from rag.cli import build_parser, main
-
-STARTUP_TIMEOUT_S = 120
 
 
 def test_serve_binds_to_loopback_without_a_public_link_by_default():
@@ -32,33 +28,12 @@ def test_bad_auth_and_missing_index_are_clean_errors(tmp_path, capsys):
     assert err.startswith("error: No index at") and "rag index" in err and "Traceback" not in err
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for(url: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"rag serve exited with {process.returncode}: {process.stdout.read()}")
-        try:
-            urllib.request.urlopen(url, timeout=2).close()
-            return
-        except urllib.error.HTTPError:
-            return  # it answers (401 and friends count)
-        except OSError:
-            time.sleep(0.25)
-    raise AssertionError(f"rag serve did not answer at {url} within {STARTUP_TIMEOUT_S} s")
-
-
 @pytest.mark.integration
 def test_rag_serve_subprocess_answers_on_loopback_behind_auth(seeds_index, tmp_path):
     from gradio_client import Client
 
     shutil.copytree(seeds_index.parent, tmp_path / "copy")
-    port = _free_port()
+    port = free_port()
     # `python -m rag` from the checkout: the code under test, whichever checkout the venv was installed from
     command = [sys.executable, "-m", "rag", "serve", "--index-dir", str(tmp_path / "copy" / "vectors"),
                "--port", str(port), "--auth", "alice:s3cret"]  # fmt: skip
@@ -67,7 +42,7 @@ def test_rag_serve_subprocess_answers_on_loopback_behind_auth(seeds_index, tmp_p
                                env={**os.environ, "PYTHONUNBUFFERED": "1"})  # fmt: skip
     url = f"http://127.0.0.1:{port}/"
     try:
-        _wait_for(url, process)
+        wait_for(url, process, process.stdout.read)
         with pytest.raises(Exception):  # noqa: B017 - gradio_client raises a bare ValueError/HTTP error here
             Client(url, verbose=False)
         client = Client(url, auth=("alice", "s3cret"), verbose=False)

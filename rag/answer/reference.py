@@ -16,12 +16,9 @@ from collections.abc import Mapping, Sequence
 
 from ..index import lexical
 from ..types import Document
-from .scoping import catalog
+from .scoping import DOCUMENT_WORDS, catalog
 
-_DOC_WORDS = (
-    r"(?:article|articles|piece|pieces|analysis|analyses|report|paper|document|documents|essay|post|op-ed|"
-    r"story|brief|commentary|column|readme|page|manual|guide)"
-)
+_DOC_WORDS = rf"(?:documents|{DOCUMENT_WORDS})"  # "according to the documents" is a reference here too
 _STOP_TAIL = (
     r"(?=\s+(?:say|says|said|argue|argues|argued|recommend|recommends|suggest|suggests|claim|claims|warn|warns|"
     r"does|do|did|is|are|was|were|give|gives|list|lists|describe|describes|mention|mentions|cite|cites|quote|"
@@ -185,3 +182,13 @@ def topic_terms(question: str, documents: Mapping[str, Document], doc_ids: Seque
                 if len(name) >= 3:
                     text = re.sub(_possessive(name), " ", text, flags=re.IGNORECASE)
     return set(lexical.tokenize([text])[0]) - _FRAMING
+
+
+def without_title_words(text: str, document: Document | None) -> str:
+    """``text`` without the words of ``document``'s title. Every block of "Rivet: a tool" sits under headings
+    that may say "Rivet", so a question naming the document ("the tests of Rivet") must not pick one of its
+    blocks for sharing the document's name: what tells them apart is what each is about."""
+    if document is None or not document.title:
+        return text
+    named = {w.lower() for w in re.findall(r"\w+", document.title)}
+    return re.sub(r"\w+", lambda m: "" if m.group(0).lower() in named else m.group(0), text)

@@ -23,11 +23,12 @@ from ..types import Document
 # Catalogs are built from every document's metadata; past this many documents, scoping by title is skipped
 # (reading every document of a very large index for it would cost more than the question is worth).
 MAX_CATALOG = 50_000
-_DOCUMENT_WORD = re.compile(
-    r"\b(?:article|articles|piece|pieces|analysis|analyses|report|paper|document|essay|post|op-ed|story|"
-    r"brief|commentary|column|readme|page|manual|guide)\b",
-    re.IGNORECASE,
+# The words a question uses to speak of a document ("the article", "this report"); ``reference`` builds on them.
+DOCUMENT_WORDS = (
+    r"(?:article|articles|piece|pieces|analysis|analyses|report|paper|document|essay|post|op-ed|story|"
+    r"brief|commentary|column|readme|page|manual|guide)"
 )
+_DOCUMENT_WORD = re.compile(rf"\b{DOCUMENT_WORDS}\b", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“‘]([^\"”’]{8,200})[\"”’]|(?<![A-Za-z])'(.{8,200}?)'(?![A-Za-z])")
 _DESCRIPTOR = re.compile(
     _DOCUMENT_WORD.pattern + r"\s+(?:about|on|regarding|concerning|covering|that\s+covers)\s+(.+)$",

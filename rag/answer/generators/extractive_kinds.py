@@ -280,18 +280,6 @@ def metadata(plan: Plan, passages: Sequence[Passage], documents: Mapping[str, Do
     )
 
 
-def _unnamed(text: str, doc_id: str, gen: ExtractiveGenerator) -> str:
-    """A question or a unit's context without the words of the document's title: every block of "Rivet: a
-    tool" sits under headings that may say "Rivet", and a question naming the document ("the tests of Rivet")
-    must not pick a block for sharing the document's name; what tells its blocks apart is what each is about."""
-    documents = gen.documents() if gen.documents is not None else {}
-    document = documents.get(doc_id)
-    if document is None or not document.title:
-        return text
-    named = {w.lower() for w in re.findall(r"\w+", document.title)}
-    return re.sub(r"\w+", lambda m: "" if m.group(0).lower() in named else m.group(0), text)
-
-
 def structured(gen: ExtractiveGenerator, question: str, passages: Sequence[Passage]) -> list[str]:
     """A code block (for a how-to question) or a table row under its header, when one answers better than
     every sentence; empty otherwise. The block is quoted whole, so the verified quote keeps its lines."""
@@ -304,11 +292,13 @@ def structured(gen: ExtractiveGenerator, question: str, passages: Sequence[Passa
     if not found:
         return []
     candidates = list(found.values())
+    documents = gen.documents() if gen.documents is not None else {}
     scores = [0.0] * len(candidates)
     for doc_id in {by_n[u.passage_n].doc_id for u in candidates}:
         mine = [i for i, u in enumerate(candidates) if by_n[u.passage_n].doc_id == doc_id]
+        unnamed = [reference.without_title_words(candidates[i].context, documents.get(doc_id)) for i in mine]
         found_scores = gen.score_texts(
-            _unnamed(question, doc_id, gen), [_unnamed(candidates[i].context, doc_id, gen) for i in mine]
+            reference.without_title_words(question, documents.get(doc_id)), unnamed
         )
         for i, value in zip(mine, found_scores, strict=True):
             scores[i] = value
