@@ -144,10 +144,12 @@ def _cmd_ask(args: argparse.Namespace) -> int:
         answer = ask(args.question, k=args.k, index_dir=args.index_dir, settings=settings)
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return 0
-    # An LLM's answer is printed as it streams, then checked; the extractive answer arrives at once, so only
-    # the checked answer is printed (its draft would differ only in the numbering of the markers).
-    live = settings.generator != "extractive"
+    # Only the checked answer is printed, unless RAG_STREAM_DRAFTS asks for an LLM's draft as it streams (then
+    # the checked answer follows it). The extractive draft would differ only in the numbering of the markers.
+    live = settings.generator != "extractive" and settings.stream_drafts
     streamed: list[str] = []
+    if settings.generator != "extractive" and not live and sys.stderr.isatty():
+        print("Writing the answer and checking its quotes…", file=sys.stderr, flush=True)
     for item in ask_stream(args.question, k=args.k, index_dir=args.index_dir, settings=settings):
         if not isinstance(item, Answer):
             streamed.append(item)

@@ -51,6 +51,9 @@ class Settings:
     abstain_threshold: float = 0.572  # calibrated on tests/data/seeds_qa.jsonl, see README "Abstention"
     max_question_chars: int = 2000  # longer questions are truncated (with a note), not refused
     fallback_generator: str = "extractive"  # used when the chosen generator fails; "none": fail instead
+    # An LLM's draft is text whose quotes are not yet checked: `rag ask` and the /v1 stream show only the checked
+    # answer unless this is on (the chat shows the draft greyed out, marked as being checked, then replaces it).
+    stream_drafts: bool = False
     # LLM generators ("openai", "transformers"); the API key is read from OPENAI_API_KEY, never stored here
     llm_model: str | None = None  # openai: the served model's name; transformers: a folder or cached name
     llm_timeout: float = 60.0  # seconds to wait for a reply (openai) or for the next token (transformers)

@@ -9,10 +9,11 @@ import sys
 from pathlib import Path
 
 from conftest import ROOT
+from fake_openai import fake_openai_server
 
 
-def _rag(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+def _rag(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "rag", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=300
     )
@@ -63,3 +64,17 @@ def test_errors_are_one_line_and_exit_non_zero(tmp_path: Path):
     assert empty.returncode == 1 and "empty" in empty.stderr
     no_source = _rag("index", str(tmp_path / "nowhere"), "--index-dir", str(tmp_path / "v"))
     assert no_source.returncode == 1 and "nowhere" in no_source.stderr and "Traceback" not in no_source.stderr
+
+
+def test_an_llm_answer_prints_only_checked_text_unless_drafts_are_asked_for(seeds_index: Path):
+    question = ("ask", "Who built the Bushehr nuclear power plant?", "--generator", "openai", "--no-fallback")
+    with fake_openai_server() as url:
+        env = {"OPENAI_BASE_URL": url, "OPENAI_API_KEY": "", "RAG_LLM_MODEL": "m", "RAG_LLM_MAX_RETRIES": "0"}
+        checked = _rag(*question, "--index-dir", str(seeds_index), env=env)
+        drafted = _rag(*question, "--index-dir", str(seeds_index), env={**env, "RAG_STREAM_DRAFTS": "1"})
+    assert checked.returncode == 0 and drafted.returncode == 0, checked.stderr + drafted.stderr
+    # the model's draft ("Russia built it: ...") is printed once, as the checked answer, with its sources
+    assert checked.stdout.count("Russia built it") == 1 and "Checked answer" not in checked.stdout
+    assert "Atomstroyexport" in checked.stdout and "Sources:" in checked.stdout
+    # asked for, the draft streams first and the checked answer follows under its own heading
+    assert drafted.stdout.count("Russia built it") == 2 and "Checked answer" in drafted.stdout

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
 import shutil
-import threading
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from fake_openai import INVENTED_QUOTE, fake_openai_server
 from serving import rag_serve, verbatim
 
 import rag
@@ -30,51 +28,10 @@ def index_copy(seeds_index: Path, tmp_path_factory) -> Path:
     return base / "copy" / "vectors"
 
 
-class _Upstream(BaseHTTPRequestHandler):
-    """An OpenAI-compatible model on loopback (what a hosted LLM would be) for the ``openai`` generator: it
-    streams, a word at a time, one exact quote of the passages it was sent and one invented quote."""
-
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args) -> None:
-        pass
-
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
-        prompt = body["messages"][-1]["content"]
-        passages = re.findall(r'<passage n="(\d+)"[^>]*>\n(.*?)\n</passage>', prompt, re.S)
-        n, sentence = next(
-            (n, s) for n, text in passages for s in re.split(r"(?<=[.!?])\s+", text) if "Atomstroyexport" in s
-        )
-        words = f"Russia built it: “{sentence}” [{n}] It was “finished by Iranian engineers in a hurry” [{n}]".split(
-            " "
-        )
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Transfer-Encoding", "chunked")
-        self.end_headers()
-        deltas = [{"role": "assistant", "content": ""}, *({"content": w + " "} for w in words), {}]
-        for delta in deltas:
-            chunk = {"id": "up", "object": "chat.completion.chunk", "created": 0, "model": body["model"],
-                     "choices": [{"index": 0, "delta": delta, "finish_reason": None if delta else "stop"}]}  # fmt: skip
-            self._event(json.dumps(chunk))
-        self._event("[DONE]")
-        self.wfile.write(b"0\r\n\r\n")
-
-    def _event(self, data: str) -> None:
-        payload = f"data: {data}\n\n".encode()
-        self.wfile.write(f"{len(payload):X}\r\n".encode() + payload + b"\r\n")
-        self.wfile.flush()
-
-
 @pytest.fixture(scope="module")
 def upstream():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Upstream)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    server.shutdown()
-    server.server_close()
+    with fake_openai_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -139,20 +96,51 @@ def test_streamed_answer_ends_with_the_citations_and_matches_the_plain_one(clien
     assert last["delta"]["citations"] == plain.model_extra["citations"]
 
 
-def test_an_llm_answer_streams_as_written_then_the_checked_answer(client, documents):
+def test_an_llm_answer_streams_only_checked_text_by_default(client, documents):
     content, last, chunks = _stream(client, [{"role": "user", "content": BUSHEHR}], model="rag/openai")
     pieces = [c.choices[0].delta.content for c in chunks if c.choices and c.choices[0].delta.content]
-    assert len(pieces) > 10  # word by word, as the model wrote it
-    draft, checked = content.split("**Checked answer** (quotes verified against the documents):")
-    assert "finished by Iranian engineers" in draft and "Atomstroyexport" in draft
+    assert len(pieces) == 1  # the checked answer at once: no word of the unchecked draft went out first
+    assert "**Checked answer**" not in content and "Atomstroyexport" in content
     citations = last["delta"]["citations"]
     assert [c["status"] for c in citations] == ["verified", "unverified"]  # the invented quote is not one
     verbatim(citations[:1], documents)
-    assert "not found" in checked and "**Sources**" in checked
+    assert "not found" in content and "**Sources**" in content
     plain = client.chat.completions.create(
         model="rag/openai", messages=[{"role": "user", "content": BUSHEHR}]
     )
+    assert plain.choices[0].message.content == content
     assert plain.choices[0].message.model_extra["citations"] == citations
+
+
+def test_asked_for_drafts_an_llm_answer_streams_as_written_then_the_checked_answer(
+    index_copy, upstream, documents, monkeypatch
+):
+    from rag.serve.openai_api import ChatCompletions
+    from rag.serve.openai_format import parse_request
+
+    monkeypatch.setenv("OPENAI_BASE_URL", upstream)
+    monkeypatch.setenv("OPENAI_API_KEY", "")
+    settings = rag.Settings().with_overrides(
+        stream_drafts=True, llm_model="test-model", llm_max_retries=0, fallback_generator="none"
+    )
+    completions = ChatCompletions(index_copy, settings)
+    body = {"model": "rag/openai", "stream": True, "messages": [{"role": "user", "content": BUSHEHR}]}
+    request = parse_request(body, rag.available_generators())
+    first, rest = completions.start(request)
+    events = [
+        json.loads(e[len("data: ") :])
+        for e in completions.events(request, first, rest)
+        if e.startswith("data: {")
+    ]
+    deltas = [e["choices"][0]["delta"] for e in events]
+    pieces = [d["content"] for d in deltas if d.get("content")]
+    assert len(pieces) > 10  # word by word, as the model wrote it
+    draft, checked = "".join(pieces).split("**Checked answer** (quotes verified against the documents):")
+    assert INVENTED_QUOTE in draft and "Atomstroyexport" in draft
+    assert "not found" in checked and "**Sources**" in checked
+    citations = deltas[-1]["citations"]
+    assert [c["status"] for c in citations] == ["verified", "unverified"]
+    verbatim(citations[:1], documents)
 
 
 def test_stream_reports_usage_when_asked(client):

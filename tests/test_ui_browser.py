@@ -8,15 +8,12 @@ shown in the test report.
 from __future__ import annotations
 
 import json
-import re
 import shutil
-import socket
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from fake_openai import INVENTED_QUOTE, fake_openai_server
+from serving import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -56,74 +53,13 @@ CONCURRENT = {
 }
 
 
-class _ChatCompletions(BaseHTTPRequestHandler):
-    """An OpenAI-compatible chat-completions server on 127.0.0.1 (what a hosted model would be), streaming
-    its reply as server-sent events a word at a time, slowly enough for a browser to see the draft grow.
-
-    Its model quotes one sentence of the passages it was sent exactly and invents a second quote; a question
-    containing "fail" gets an HTTP 500 instead.
-    """
-
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args) -> None:
-        pass
-
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
-        prompt = body["messages"][-1]["content"]
-        if "fail" in prompt.split("</passage>")[-1]:
-            data = json.dumps({"error": {"message": "the model crashed", "type": "server_error"}}).encode()
-            self.send_response(500)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-            return
-        passages = re.findall(r'<passage n="(\d+)"[^>]*>\n(.*?)\n</passage>', prompt, re.S)
-        n, sentence = next(
-            (n, s) for n, text in passages for s in re.split(r"(?<=[.!?])\s+", text) if "Atomstroyexport" in s
-        )
-        answer = f"Russia built it: “{sentence}” [{n}] The plant was also “finished in a hurry by Iranian engineers” [{n}]"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Transfer-Encoding", "chunked")
-        self.end_headers()
-        words = answer.split(" ")
-        deltas = [{"role": "assistant", "content": ""}] + [
-            {"content": w + (" " if i < len(words) - 1 else "")} for i, w in enumerate(words)
-        ]
-        for i, delta in enumerate([*deltas, {}]):
-            chunk = {"id": "chatcmpl-ui", "object": "chat.completion.chunk", "created": 0, "model": body["model"],
-                     "choices": [{"index": 0, "delta": delta, "finish_reason": None if delta else "stop"}]}  # fmt: skip
-            self._event(json.dumps(chunk))
-            time.sleep(0.08 if 0 < i < len(deltas) else 0)
-        self._event("[DONE]")
-        self.wfile.write(b"0\r\n\r\n")
-
-    def _event(self, data: str) -> None:
-        payload = f"data: {data}\n\n".encode()
-        self.wfile.write(f"{len(payload):X}\r\n".encode() + payload + b"\r\n")
-        self.wfile.flush()
-
-
 @pytest.fixture(scope="module")
 def chat_server():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _ChatCompletions)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{server.server_address[1]}/v1")
+    # slow enough (0.08 s a word) for a browser to see the draft grow
+    with fake_openai_server(word_delay=0.08) as url, pytest.MonkeyPatch.context() as env:
+        env.setenv("OPENAI_BASE_URL", url)
         env.delenv("OPENAI_API_KEY", raising=False)
-        yield server
-    server.shutdown()
-    server.server_close()
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +73,7 @@ def app_url(seeds_index, tmp_path_factory, chat_server):
 
     base = tmp_path_factory.mktemp("ui_app")
     shutil.copytree(seeds_index.parent, base / "copy")
-    port = _free_port()
+    port = free_port()
     settings = rag.Settings.from_env().with_overrides(
         generator="extractive", llm_model="test-model", llm_max_retries=0, llm_timeout=10.0,
         fallback_generator="none",
@@ -285,7 +221,7 @@ def test_llm_answer_streams_in_and_quote_statuses_look_different(page):
     expect(verified).to_contain_text("Atomstroyexport")
     expect(answer.locator(".unverified-note")).to_be_visible()
     expect(answer.locator(".quote-inline")).to_have_count(1)  # the invented words are not shown as a quote
-    expect(answer).to_contain_text("finished in a hurry by Iranian engineers")
+    expect(answer).to_contain_text(INVENTED_QUOTE)
     colours = answer.evaluate(
         """a => [...a.querySelectorAll('sup.cite-ref')].map(s => getComputedStyle(s).color)"""
     )

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 # The extractive generator writes its answer at once, and its draft differs from the checked answer only in
 # the numbering of its markers: streaming the draft would show the same answer twice (as `rag ask` avoids too).
 NOT_LIVE = frozenset({"extractive"})
+KEEPALIVE_SECONDS = 5.0
 
 
 def generators(settings: rag.Settings) -> list[str]:
@@ -101,15 +102,21 @@ class ChatCompletions:
         """Server-sent events: the text as generated, then the checked answer's remainder, then citations."""
         cid, created = fmt.new_id(), int(time.time())
         yield _sse(fmt.chunk(cid, created, request.model, {"role": "assistant", "content": ""}))
-        live = request.generator not in NOT_LIVE
+        # Unless drafts are asked for (RAG_STREAM_DRAFTS), nothing unchecked is sent: while the model writes, an
+        # SSE comment now and then keeps proxies from closing the quiet connection (clients ignore comments).
+        live = request.generator not in NOT_LIVE and self.settings.stream_drafts
         streamed: list[str] = []
         sent: list[str] = []
+        quiet_since = time.monotonic()
         try:
             item = first
             while not isinstance(item, rag.Answer):
                 if live and item:
                     streamed.append(item)
                     yield _sse(fmt.chunk(cid, created, request.model, {"content": item}))
+                elif time.monotonic() - quiet_since > KEEPALIVE_SECONDS:
+                    quiet_since = time.monotonic()
+                    yield ": checking quotes against the documents\n\n"
                 item = next(rest)
             data = item.to_dict()
             notes = [*request.notes, *data.get("notes", ())]
