@@ -1,0 +1,174 @@
+"""Documents with headings are chunked section by section, and each chunk carries its heading path.
+
+The guide below has the shape of a software README that grew: a long section of prose runs on right up to the
+short *Chunking* section, so a chunker that packs sentences regardless of headings puts the *Chunking* heading
+and its first sentence at the tail of a chunk about something else (and that chunk is then not what a question
+about chunk size finds).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag import ask, build_index
+from rag.index.build import index_text
+from rag.index.chunking import ChunkerSettings, chunk_document
+from rag.index.sections import heading_path
+from rag.ingest import load_documents
+from rag.types import Document
+
+_RETRIEVAL = " ".join(
+    f"Step {i} of retrieval weighs the dense cosine of a passage against its keyword score, and the fusion "
+    f"keeps the passages that both of them rank high for question number {i}."
+    for i in range(1, 7)
+)
+
+GUIDE = f"""# Lantern: answers from your notes
+
+Lantern reads a folder of notes and answers questions about them in a browser.
+
+## Two commands
+
+```bash
+# 1. Install everything and start the browser chat
+make setup && lantern serve
+
+# 2. Install everything and run the tests
+make check
+```
+
+## How it works
+
+### Retrieval
+
+{_RETRIEVAL}
+
+### Chunking
+
+Notes are cut into pieces of at most 120 words with 20 words carried over, because a note's key fact then
+always falls whole inside one piece. The piece size was picked by measuring answers on a set of questions.
+
+### Abstention
+
+When no sentence is close enough to the question, Lantern says that the notes do not answer it.
+
+## Tests
+
+`make check` runs every test that is not marked slow, with the real models and real files.
+"""
+
+
+@pytest.fixture(scope="module")
+def guide(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("guide") / "docs"
+    folder.mkdir()
+    (folder / "guide.md").write_text(GUIDE, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def guide_document(guide: Path) -> Document:
+    return load_documents([guide]).documents[0]
+
+
+@pytest.fixture(scope="module")
+def guide_index(guide: Path, tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    index_dir = tmp_path_factory.mktemp("guide-index") / "vectors"
+    build_index([guide], index_dir=index_dir)
+    return index_dir
+
+
+def _heading_starts(document: Document, name: str) -> int:
+    return next(a for a, b, _ in document.headings if document.text[a:b] == name)
+
+
+def test_markdown_headings_are_recorded_with_their_level(guide_document: Document) -> None:
+    text = guide_document.text
+    found = [(text[a:b], level) for a, b, level in guide_document.headings]
+    assert ("Two commands", 2) in found and ("Chunking", 3) in found and ("Tests", 2) in found
+    assert all(not text[a:b].startswith("#") for a, b, _ in guide_document.headings)  # the cleaned line
+    # a "# comment" inside a code block is code, not a heading
+    assert not any("Install everything" in name for name, _ in found)
+
+
+def test_no_chunk_runs_on_past_a_heading(guide_document: Document) -> None:
+    settings = ChunkerSettings(chunk_tokens=200, overlap_tokens=40)
+    chunks = chunk_document(guide_document, settings)
+    text = guide_document.text
+    assert all(c.text == text[c.start : c.end] for c in chunks)
+    starts = {c.start for c in chunks}
+    for name in ("Two commands", "Chunking", "Abstention", "Tests"):
+        at = _heading_starts(guide_document, name)
+        assert at in starts, name  # the section begins a chunk ...
+        assert not any(c.start < at < c.end for c in chunks), name  # ... and no chunk reaches over it
+    # The code block stays whole in its section's chunk.
+    block = next(c.text for c in chunks if "```bash" in c.text)
+    assert block.count("```") == 2
+
+
+def test_a_heading_and_its_first_subsection_stay_together(guide_document: Document) -> None:
+    chunks = chunk_document(guide_document, ChunkerSettings())
+    how = _heading_starts(guide_document, "How it works")
+    retrieval = _heading_starts(guide_document, "Retrieval")
+    assert how in {c.start for c in chunks} and retrieval not in {c.start for c in chunks}
+
+
+def test_every_chunk_is_indexed_with_its_heading_path(guide_document: Document) -> None:
+    # Small chunks, so the long Retrieval section takes several: its later chunks do not contain the heading.
+    chunks = chunk_document(guide_document, ChunkerSettings(chunk_tokens=48, overlap_tokens=8))
+    inner = [c for c in chunks if c.text.startswith("Step 5")]
+    assert inner and "Retrieval" not in inner[0].text
+    assert heading_path(guide_document, inner[0].start) == ["How it works", "Retrieval"]
+    assert index_text(guide_document, inner[0]).splitlines()[:2] == [
+        "Lantern: answers from your notes",
+        "How it works > Retrieval",
+    ]
+    # A chunk that opens with its own heading is not given that heading twice.
+    first = next(c for c in chunks if c.start == _heading_starts(guide_document, "Chunking"))
+    assert index_text(guide_document, first).splitlines()[1:3] == ["How it works", "Chunking"]
+
+
+def test_plain_text_without_headings_is_chunked_as_before(tmp_path: Path) -> None:
+    from rag.index.chunking import chunk_text
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    body = "Short title\n\n" + " ".join(f"Plain sentence number {i} says a little more." for i in range(80))
+    (notes / "plain.txt").write_text(body, encoding="utf-8")
+    document = load_documents([notes]).documents[0]
+    settings = ChunkerSettings(chunk_tokens=64, overlap_tokens=8)
+    assert document.headings == ()
+    spans = [(c.start, c.end) for c in chunk_document(document, settings)]
+    assert spans == chunk_text(document.text, settings)
+
+
+def test_html_headings_break_chunks_too(tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    long = " ".join(f"The first part explains point {i} of the setup in plain words." for i in range(12))
+    (pages / "page.html").write_text(
+        "<html><head><title>Kiln guide</title></head><body><h1>Kiln guide</h1>"
+        f"<h2>Setup</h2><p>{long}</p><h2>Firing</h2><p>Fire the kiln at 1200 degrees for eight hours.</p>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    document = load_documents([pages]).documents[0]
+    firing = _heading_starts(document, "Firing")
+    chunks = chunk_document(document, ChunkerSettings(chunk_tokens=200, overlap_tokens=40))
+    assert firing in {c.start for c in chunks}
+    assert not any(c.start < firing < c.end for c in chunks)
+
+
+def test_a_section_after_a_long_one_answers_its_questions(
+    guide_index: Path, guide_document: Document
+) -> None:
+    answer = ask("What chunk size is used and why?", index_dir=guide_index)
+    assert not answer.abstained
+    assert answer.citations[0].quote.startswith("Notes are cut into pieces of at most 120 words")
+    how = ask("How do I run the tests?", index_dir=guide_index)
+    assert not how.abstained and "make check" in how.citations[0].quote
+    for a in (answer, how):
+        for c in a.citations:
+            assert c.verified and guide_document.text[c.start : c.end] == c.quote
