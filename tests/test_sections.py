@@ -108,6 +108,28 @@ def test_no_chunk_runs_on_past_a_heading(guide_document: Document) -> None:
     assert block.count("```") == 2
 
 
+def test_a_code_block_is_never_cut_at_a_full_stop_inside_it(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    lead = "Before the commands, this paragraph says in plain words what the setup does and why it is needed."
+    (notes / "setup.md").write_text(
+        f"# Setup\n\n## Install\n\n{lead}\n\n```bash\n# 1. Install everything and start the chat\n"
+        "make setup && kiln serve\n\n# 2. Install everything and run the tests\nmake check\n```\n\n"
+        "After the commands, the chat opens in the browser.\n",
+        encoding="utf-8",
+    )
+    document = load_documents([notes]).documents[0]
+    start = document.text.index("```bash")
+    end = document.text.index("```", start + 3) + 3
+    # A budget that holds the block, but not the block with the paragraph before it.
+    chunks = chunk_document(document, ChunkerSettings(chunk_tokens=48, overlap_tokens=8))
+    assert any(c.start <= start and end <= c.end for c in chunks)  # whole in one chunk
+    assert not any(start < c.start < end or start < c.end < end for c in chunks)  # and in no piece
+    # the prose after the block starts a chunk of its own, under the same heading path
+    after = next(c for c in chunks if c.text.startswith("After the commands"))
+    assert index_text(document, after).splitlines()[:2] == ["Setup", "Install"]
+
+
 def test_a_heading_and_its_first_subsection_stay_together(guide_document: Document) -> None:
     chunks = chunk_document(guide_document, ChunkerSettings())
     how = _heading_starts(guide_document, "How it works")
@@ -172,3 +194,43 @@ def test_a_section_after_a_long_one_answers_its_questions(
     for a in (answer, how):
         for c in a.citations:
             assert c.verified and guide_document.text[c.start : c.end] == c.quote
+
+
+# A frozen copy of the product's own README as it stood on 2026-11-30 (the live one changes every round): 216
+# chunks, a paragraph that quotes both questions word for word, a shard-size table whose "why" column shares
+# the chunk-size question's words, and the *Chunking* section right after a long one. Before chunks broke at
+# headings, the first question quoted a paragraph about the local-model tests and the second a shard-size row.
+README_COPY = Path(__file__).resolve().parent / "data" / "readme_2026-11-30.md"
+
+
+@pytest.fixture(scope="module")
+def readme_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    index_dir = tmp_path_factory.mktemp("readme") / "vectors"
+    build_index([README_COPY], index_dir=index_dir)
+    return index_dir
+
+
+def _verbatim_at_spans(answer, index_dir: Path) -> None:
+    from rag.index.store import load_index
+
+    documents = load_index(index_dir).documents
+    assert answer.citations
+    for c in answer.citations:
+        assert c.verified and documents[c.doc_id].text[c.start : c.end] == c.quote
+
+
+def test_the_readme_copy_says_how_to_run_the_tests_with_its_code_block(readme_index: Path) -> None:
+    answer = ask("How do I run the tests?", index_dir=readme_index)
+    assert not answer.abstained
+    block = answer.citations[0].quote
+    assert block.startswith("```bash") and block.rstrip().endswith("```")  # whole, shown as code
+    assert "bash .ci/run" in block and "run the tests" in block
+    _verbatim_at_spans(answer, readme_index)
+
+
+def test_the_readme_copy_says_what_chunk_size_is_used(readme_index: Path) -> None:
+    answer = ask("What chunk size is used and why?", index_dir=readme_index)
+    assert not answer.abstained
+    assert answer.citations[0].quote.startswith("Chunks are whole sentences packed up to 200 tokens")
+    assert "shards" not in answer.text  # the shard-size table row shares the words, not the subject
+    _verbatim_at_spans(answer, readme_index)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..types import Chunk, Document
-from .sections import section_starts
+from .sections import code_blocks, section_starts
 from .sentences import split_sentences
 from .tokens import get_encoding
 
@@ -145,7 +145,10 @@ def _region_cuts(document: Document) -> list[int]:
             regions.append([a, b])
     inside_box = [x for region in regions for x in region]
     headings = [x for x in section_starts(document) if not any(a < x < b for a, b in regions)]
-    return sorted({*inside_box, *headings} - {0, len(text)})
+    # A code block ends its chunk: the block, its heading and lead-in are found together, not diluted by
+    # the prose after it (which starts a chunk of its own, with the heading path as context).
+    after_code = [b for _a, b in code_blocks(document)]
+    return sorted({*inside_box, *headings, *after_code} - {0, len(text)})
 
 
 def _region_spans(
@@ -154,7 +157,7 @@ def _region_spans(
     """Chunk spans of each region between two cuts, each region chunked on its own."""
     text = document.text
     bounds = [0, *cuts, len(text)]
-    sentences = split_sentences(text)
+    sentences = _whole_code_blocks(split_sentences(text), code_blocks(document))
     spans: list[Span] = []
     for lo, hi in zip(bounds, bounds[1:], strict=False):
         inside = [(max(s, lo), min(e, hi)) for s, e in sentences if s < hi and e > lo]
@@ -162,3 +165,16 @@ def _region_spans(
         if inside:
             spans += _chunk_spans(text, inside, settings.chunk_tokens, settings.overlap_tokens, fits)
     return spans
+
+
+def _whole_code_blocks(sentences: list[Span], blocks: list[tuple[int, int]]) -> list[Span]:
+    """The sentence spans with each code block as one unit: a full stop in code ends no sentence, and a
+    block cut in two could not be quoted whole (one longer than a chunk is still cut, by tokens)."""
+    out: list[Span] = []
+    for s, e in sentences:
+        block = next(((a, b) for a, b in blocks if a < e and s < b), None)
+        if block is not None and out and out[-1][1] > block[0] and out[-1][0] < block[1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))  # the same block as the span before: one unit
+        else:
+            out.append((s, e))
+    return out

@@ -10,9 +10,21 @@ Documents without recorded headings (plain text, PDF, JSONL) are left as they we
 
 from __future__ import annotations
 
+import re
+
 from ..types import Document
 
 PATH_SEPARATOR = " > "
+# A fenced code block, fences included (the cleaner keeps code as written).
+_FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL)
+
+
+def code_blocks(document: Document) -> list[tuple[int, int]]:
+    """``(start, end)`` of every fenced code block of a document with headings; none for other documents (a
+    plain-text article has no markup to trust)."""
+    if not document.headings:
+        return []
+    return [m.span() for m in _FENCE.finditer(document.text)]
 
 
 def section_starts(document: Document) -> list[int]:

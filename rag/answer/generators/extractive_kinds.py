@@ -23,7 +23,7 @@ from .. import direct_answers, metadata_answers, planning, reference, summaries
 from .. import structured as units
 from ..planning import Plan
 from ..question_kinds import asks_argument, topic
-from . import answer_checks, list_items
+from . import answer_checks, list_items, sections
 from .base import Turn
 from .spans import announced, continued_speech, quoted_span
 
@@ -316,6 +316,11 @@ def structured(gen: ExtractiveGenerator, question: str, passages: Sequence[Passa
     if beaten and how_to and unit.kind == "code" and sentences[0].text in unit.context:
         beaten = False
     if scores[best] < gen.threshold or beaten:
+        return []
+    # The question names a section by its heading ("chunk size": *Chunking*): a row of another section's
+    # table that shares its words ("shard size") is not what it asks about; that section answers.
+    named = sections.named_heading(question, passages) if unit.kind == "row" else None
+    if named is not None and units.heading_before(by_n[unit.passage_n].text, unit.start) != named:
         return []
     if unit.kind == "row" and unit.header is not None:
         header = by_n[unit.passage_n].text[unit.header[0] : unit.header[1]]

@@ -97,10 +97,25 @@ def answer(
         return []
     # The heading and its sentence together must still be near the question: "What colour are the chunks
     # painted?" shares the heading *Chunking* too. (Far under the threshold: the words differ, by design.)
-    heading = next(
-        h for h, at in _headings(first.text) if at <= a and "\n\n" not in first.text[at:a].strip("\n")
-    )
+    heading = _heading_of(first, a)
     near = float(gen._vectors([f"{heading}: {first.text[a:b]}"])[0] @ gen.embedder.embed_query(question))
     if near < gen.threshold - SECTION_SLACK:
         return []
     return [f"> {' '.join(p.text[a:b].split())} [{p.n}]" for p, a, b in found]
+
+
+def named_heading(question: str, passages: Sequence[Passage]) -> str | None:
+    """The heading of the retrieved section ``question`` names by its words (see ``section_lead``), if any."""
+    from .extractive import _QUESTION_WORDS, _quotable
+
+    found = section_lead(question, passages, _QUESTION_WORDS, _quotable)
+    return _heading_of(found[0][0], found[0][1]) if found else None
+
+
+def _heading_of(passage: Passage, at: int) -> str:
+    """The heading whose section's opening sentence starts at ``at`` in ``passage.text``."""
+    return next(
+        h
+        for h, after in _headings(passage.text)
+        if after <= at and "\n\n" not in passage.text[after:at].strip("\n")
+    )
