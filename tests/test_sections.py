@@ -152,6 +152,22 @@ def test_every_chunk_is_indexed_with_its_heading_path(guide_document: Document) 
     assert index_text(guide_document, first).splitlines()[1:3] == ["How it works", "Chunking"]
 
 
+def test_a_question_names_a_section_by_all_the_words_of_its_heading(guide_document: Document) -> None:
+    from rag.answer.section_routing import named_sections
+
+    documents = {guide_document.doc_id: guide_document}
+
+    def named(question: str) -> list[str]:
+        return [guide_document.text[a:b] for _, a, b in named_sections(question, documents, documents)]
+
+    assert named("What chunk size is used and why?") == ["Chunking"]  # "chunk" names *Chunking*
+    assert named("How do I run the tests?") == ["Tests"]
+    assert named("When does Lantern abstain from answering?") == []  # "abstain" is not "abstention"
+    assert named("Who wrote the notes?") == []  # no heading's words
+    # a heading of several words is named only by all of them ("How it works": "work" alone is ignored)
+    assert named("How does retrieval work?") == ["Retrieval"]
+
+
 def test_plain_text_without_headings_is_chunked_as_before(tmp_path: Path) -> None:
     from rag.index.chunking import chunk_text
 

@@ -5,6 +5,7 @@ of the first section and hold the start of the second, whose heading it may not 
 the second section ("What chunk size is used?" under *Chunking*) then meets a passage that is mostly about
 something else. So a section starts a new chunk, and every chunk is embedded and BM25-indexed with the headings
 it sits under ("Guide > How it works > Chunking"), also when it is the third chunk of a long section.
+In such a document a fenced code block is one unit that ends its chunk (``code_blocks``), so it is quoted whole.
 Documents without recorded headings (plain text, PDF, JSONL) are left as they were.
 """
 
