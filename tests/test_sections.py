@@ -250,3 +250,12 @@ def test_the_readme_copy_says_what_chunk_size_is_used(readme_index: Path) -> Non
     assert answer.citations[0].quote.startswith("Chunks are whole sentences packed up to 200 tokens")
     assert "shards" not in answer.text  # the shard-size table row shares the words, not the subject
     _verbatim_at_spans(answer, readme_index)
+
+
+def test_the_readme_copy_answers_a_how_to_with_the_block_of_the_section_it_names(readme_index: Path) -> None:
+    # *Evaluation* opens with a synopsis block and no comment: its heading says what the block is for.
+    answer = ask("How do I evaluate the answers on a question set?", index_dir=readme_index)
+    assert not answer.abstained
+    assert answer.text.startswith("Under *Evaluation*:")
+    assert answer.citations[0].quote.startswith("```bash\nrag eval QUESTIONS.jsonl")
+    _verbatim_at_spans(answer, readme_index)

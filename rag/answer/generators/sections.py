@@ -50,6 +50,15 @@ def _headings(text: str) -> list[tuple[str, int]]:
     return found
 
 
+def names(question: str, heading: str, ignored: Collection[str]) -> bool:
+    """Whether every word of ``heading`` (less ``ignored``) is among the question's, a lowercase one among them
+    (ordinary words, not only names)."""
+    lowered = {t for w in question.split() if w[:1].islower() for t in lexical.tokenize([w])[0]}
+    asked = set(lexical.tokenize([question])[0]) - set(ignored)
+    terms = set(lexical.tokenize([heading])[0]) - set(ignored)
+    return bool(terms) and terms <= asked and bool(terms & lowered)
+
+
 def section_lead(
     question: str,
     passages: Sequence[Passage],
@@ -61,12 +70,9 @@ def section_lead(
 
     ``ignored``: terms that say what kind of question it is (what, how, article, ...), not what about.
     """
-    lowered = {t for w in question.split() if w[:1].islower() for t in lexical.tokenize([w])[0]}
-    asked = set(lexical.tokenize([question])[0]) - set(ignored)
     for passage in passages:
         for heading, after in _headings(passage.text):
-            terms = set(lexical.tokenize([heading])[0]) - set(ignored)
-            if not terms or not terms <= asked or not terms & lowered:
+            if not names(question, heading, ignored):
                 continue
             spans = [
                 (a, b)
