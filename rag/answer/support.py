@@ -122,18 +122,17 @@ _LABEL_WORDS = frozenset(
         "and",
         "of",
         "the",
-        "under",
     ]
 )
 _WORD = re.compile(r"\w+")
-_LABEL = re.compile(r"(?:under\s+)?[*_]", re.IGNORECASE)  # "*Title*", "**June 2010**", "Under *Setup*:"
+_UNDER = re.compile(r"Under \*([^*\n]+)\*:")  # the heading a quoted code block or row sits under
 
 
 def _copied_label(unit: str, copied: set[str]) -> bool:
     """An emphasised label line (a document's title over its quotes, a short answer line such as
     ``**June 2010**``) whose every word is copied from the verified quotes or their documents' cards: it
     states nothing the quotes do not, so it is not an uncited claim. Plain prose never qualifies."""
-    if not _LABEL.match(unit.lstrip()):
+    if not unit.lstrip().startswith(("*", "_")):
         return False
     words = {w.lower() for w in _WORD.findall(unit)}
     return bool(words) and words <= copied | _LABEL_WORDS
@@ -143,18 +142,25 @@ def uncited_sentences(
     text: str, citations: Sequence[Citation], passages: Sequence[Passage] = ()
 ) -> tuple[str, ...]:
     """The sentences of ``text`` with no marker of a verified or repaired quote (label lines made only of
-    copied words excepted, see ``_copied_label``: words of the quotes, their documents' cards, and of the
-    ``passages`` they were quoted from, where a label names the section heading a code block sits under)."""
+    copied words excepted, see ``_copied_label``, and an ``Under *Heading*:`` line whose heading is a line of
+    one of the ``passages`` a verified quote comes from)."""
     verified = {c.n for c in citations if c.verified}
-    quoted_from = {c.passage_n for c in citations if c.verified}
     copied = {
         w.lower()
         for c in citations
         if c.verified
         for field in (c.quote, c.title, c.author or "", c.date or "")
         for w in _WORD.findall(field)
-    } | {w.lower() for p in passages if p.n in quoted_from for w in _WORD.findall(p.text)}
-    return tuple(s for s in sentences(text) if not _supported(s, verified) and not _copied_label(s, copied))
+    }
+    quoted_from = {c.passage_n for c in citations if c.verified}
+    lines = {line.strip() for p in passages if p.n in quoted_from for line in p.text.splitlines()}
+    return tuple(
+        s
+        for s in sentences(text)
+        if not _supported(s, verified)
+        and not _copied_label(s, copied)
+        and not ((m := _UNDER.fullmatch(s.strip())) and m.group(1).strip() in lines)
+    )
 
 
 def shown_answer(
