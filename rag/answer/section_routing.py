@@ -37,16 +37,30 @@ def named_sections(
 ) -> list[tuple[str, int, int]]:
     """``(doc_id, start, end)`` of the headings in ``doc_ids`` whose words the question names, in document
     order, at most ``MAX_SECTIONS``."""
-    lowered = {t for w in question.split() if w[:1].islower() for t in lexical.tokenize([w])[0]}
-    asked = set(lexical.tokenize([question])[0]) - _IGNORED
-    found: list[tuple[str, int, int]] = []
-    for doc_id in doc_ids:
-        document = documents.get(doc_id)
-        for start, end, _level in document.headings if document is not None else ():
-            terms = set(lexical.tokenize([document.text[start:end]])[0]) - _IGNORED
-            if terms and terms <= asked and terms & lowered:
-                found.append((doc_id, start, end))
+    sections = [
+        (d.doc_id, start, end)
+        for d in (documents.get(i) for i in doc_ids)
+        if d is not None
+        for start, end, _level in d.headings
+        if _folded(d.text[start:end]) != _folded(d.title)  # the title's heading names the whole document
+    ]
+    if not sections:
+        return []  # plain text, PDF, JSONL: nothing to name (and nothing to tokenize)
+    asked_terms, lowered_terms = lexical.tokenize(
+        [question, " ".join(w for w in question.split() if w[:1].islower())]
+    )
+    asked, lowered = set(asked_terms) - _IGNORED, set(lowered_terms)
+    headings = lexical.tokenize([documents[doc_id].text[start:end] for doc_id, start, end in sections])
+    found = [
+        section
+        for section, words in zip(sections, headings, strict=True)
+        if (terms := set(words) - _IGNORED) and terms <= asked and terms & lowered
+    ]
     return found[:MAX_SECTIONS]
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def section_hits(retriever: Searcher, query: str, doc_ids: Collection[str]) -> list[Hit]:
