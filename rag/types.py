@@ -43,6 +43,9 @@ class Document:
     # Spans of ``text`` in an "about the author" box (name, role, expertise, work): quotable about the author,
     # never as what the document argues.
     author_box: tuple[tuple[int, int], ...] = ()
+    # Section headings of a markdown or HTML page as ``(start, end, level)`` spans of ``text`` (level 1 for
+    # ``#``/``<h1>``): chunks break at them and carry their heading path as context.
+    headings: tuple[tuple[int, int, int], ...] = ()
 
     @property
     def author(self) -> str | None:
@@ -84,6 +87,7 @@ class Document:
         data["authors"] = list(self.authors)
         data["page_starts"] = list(self.page_starts)
         data["author_box"] = [list(span) for span in self.author_box]
+        data["headings"] = [list(h) for h in self.headings]
         if not with_text:
             data.pop("text")
             data.pop("segments")
@@ -96,6 +100,7 @@ class Document:
         data["segments"] = tuple(SourceSegment(*s) for s in data.get("segments", ()))
         data["page_starts"] = tuple(data.get("page_starts", ()))
         data["author_box"] = tuple((int(a), int(b)) for a, b in data.get("author_box", ()))
+        data["headings"] = tuple((int(a), int(b), int(n)) for a, b, n in data.get("headings", ()))
         return cls(**data)
 
 

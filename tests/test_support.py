@@ -125,3 +125,20 @@ def test_eval_reports_the_share_of_uncited_sentences(seeds):
         scores[1].uncited,
     ) == (0, 0)
     assert summarise(scores, 5)["quotes"]["uncited_sentence_share"] == pytest.approx(2 / 3)
+
+
+def test_a_quoted_code_block_and_its_heading_label_are_not_uncited():
+    from rag.types import Citation, Passage
+
+    block = "```bash\n# 2. Run the tests\nmake check\n```"
+    passage = Passage(1, "m#1", "m", "Manual", f"Two commands\n\n{block}", 0, 40, 1.0)
+    quote = Citation(1, "m", "Manual", None, None, None, block, 14, 14 + len(block), 1.0, True, passage_n=1)
+    text = "Under *Two commands*:\n\n" + "\n".join(f"> {line}" for line in block.splitlines()) + "\n> [1]"
+    assert sentences(text)[1].endswith("> [1]")  # the block's lines and its marker are one unit
+    assert uncited_sentences(text, [quote], [passage]) == ()
+    # the heading label must be the cited passage's words; other words are a claim of their own
+    assert uncited_sentences(text.replace("Two commands", "Fast setup"), [quote], [passage]) == (
+        "Under *Fast setup*:",
+    )
+    # two quote lines, each with its own marker, stay two units (an unverified one is still listed)
+    assert len(sentences("> One quote. [1]\n> Another quote. [2]")) == 2

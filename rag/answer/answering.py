@@ -166,7 +166,7 @@ def ask_stream(
     verified = verify_answer("".join(pieces), passages, retriever.documents)
     # Unsupported text is never shown as an answer (a model's prose without a verified quote).
     from_documents = getattr(writer, "quotes_only", False)
-    shown = shown_answer(verified.text, verified.citations, from_documents=from_documents)
+    shown = shown_answer(verified.text, verified.citations, from_documents=from_documents, passages=passages)
     timings["verify"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - started
     yield Answer(

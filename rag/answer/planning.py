@@ -16,12 +16,15 @@ from ..types import Document, Passage
 from .question_kinds import DOCUMENT_KINDS, QuestionKind, classify, topic
 from .reference import without_reference
 from .scoping import Scope, resolve
+from .section_routing import section_hits
 from .structured import HOW_TO
 
 SUMMARY_CHUNKS = 12  # passages of one document a summary chooses its sentences from
 PER_DOCUMENT = 3  # passages per document for a comparison or a summary of several documents
 MAX_DOCUMENTS = 4  # documents a comparison or a summary of "the articles" covers
 LIST_PASSAGES = 8  # a list gathers items from more passages than a single fact needs
+CODE_POOL = 30  # how deep a how-to looks for passages that hold a code block
+CODE_PASSAGES = 2  # passages with a code block a how-to adds from that depth
 BOX_SLACK = 2  # passages fetched beyond those wanted, for the author-box ones left out (a box is one or two)
 
 
@@ -99,14 +102,23 @@ def _hits(retriever: Searcher, query: str, k: int, the_plan: Plan) -> list[Hit]:
             hits += _hits(retriever, part, k, part_plan)
         return hits
     # A how-to is answered by a code block, often in a short section that ranks below prose about the topic.
-    deep = kind == "list" or (kind in ("why_how", "fact") and HOW_TO.search(query) is not None)
+    how_to = kind in ("why_how", "fact") and HOW_TO.search(query) is not None
+    deep = kind == "list" or how_to
     n = max(k, LIST_PASSAGES) if deep else k
     hits = retriever.search(query, n, doc_ids=scoped)
+    if how_to:
+        # In a long manual the block can rank below every passage of prose that cites the task's words:
+        # the best few passages holding a code block come along from deeper in the ranking.
+        pool = retriever.search(query, CODE_POOL, doc_ids=scoped)[n:]
+        hits += [h for h, p in zip(pool, retriever.passages(pool), strict=True) if "```" in p.text][
+            :CODE_PASSAGES
+        ]
     if kind == "list" or (the_plan.kind.all_documents and not scoped):
         # Items of a list, or what "the articles" say, may sit in any document: each gets its best chunks.
         doc_ids = _documents_of(retriever, hits)
         hits += [h for d in doc_ids for h in retriever.search(query, PER_DOCUMENT, doc_ids=[d])]
-    return hits
+    # A section whose heading the question names ("chunk size": *Chunking*) is read, however it ranks.
+    return hits + section_hits(retriever, query, scoped or _documents_of(retriever, hits))
 
 
 def _body_search(retriever: Searcher, query: str, n: int, doc_id: str) -> list[Hit]:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..types import Citation
+from ..types import Citation, Passage
 from .generators.extractive import ABSTENTION
 
 _MARKERS = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
@@ -46,15 +46,22 @@ class Shown:
 def sentences(text: str) -> list[str]:
     """The sentences of answer text, each exactly as it stands in ``text``, with the markers that follow it.
 
-    A blockquote line is one unit; elsewhere sentences end at ``. ! ?`` outside quotation marks (a quotation
-    of several sentences is one unit with its marker) before a capital, a digit or an opening mark.
+    A blockquote line is one unit, and so are consecutive ``>`` lines up to the one with a marker (a quoted
+    code block keeps its lines, its marker on the last); elsewhere sentences end at ``. ! ?`` outside
+    quotation marks (a quotation of several sentences is one unit with its marker) before a capital, a digit
+    or an opening mark.
     """
     units: list[str] = []
+    quoting = False  # the line before was a blockquote line
     for line in text.splitlines():
         line = line.strip()
+        if line.startswith(">") and quoting and not _MARKERS.search(units[-1]):
+            units[-1] += "\n" + line
+            continue
+        quoting = line.startswith(">")
         if not line:
             continue
-        if line.startswith(">"):
+        if quoting:
             units.append(line)
             continue
         units.extend(_split_line(_LIST_ITEM.sub("", line)))
@@ -118,6 +125,7 @@ _LABEL_WORDS = frozenset(
     ]
 )
 _WORD = re.compile(r"\w+")
+_UNDER = re.compile(r"Under \*([^*\n]+)\*:")  # the heading a quoted code block or row sits under
 
 
 def _copied_label(unit: str, copied: set[str]) -> bool:
@@ -130,9 +138,12 @@ def _copied_label(unit: str, copied: set[str]) -> bool:
     return bool(words) and words <= copied | _LABEL_WORDS
 
 
-def uncited_sentences(text: str, citations: Sequence[Citation]) -> tuple[str, ...]:
+def uncited_sentences(
+    text: str, citations: Sequence[Citation], passages: Sequence[Passage] = ()
+) -> tuple[str, ...]:
     """The sentences of ``text`` with no marker of a verified or repaired quote (label lines made only of
-    copied words excepted, see ``_copied_label``)."""
+    copied words excepted, see ``_copied_label``, and an ``Under *Heading*:`` line whose heading is a line of
+    one of the ``passages`` a verified quote comes from)."""
     verified = {c.n for c in citations if c.verified}
     copied = {
         w.lower()
@@ -141,11 +152,26 @@ def uncited_sentences(text: str, citations: Sequence[Citation]) -> tuple[str, ..
         for field in (c.quote, c.title, c.author or "", c.date or "")
         for w in _WORD.findall(field)
     }
-    return tuple(s for s in sentences(text) if not _supported(s, verified) and not _copied_label(s, copied))
+    quoted_from = {c.passage_n for c in citations if c.verified}
+    lines = {line.strip() for p in passages if p.n in quoted_from for line in p.text.splitlines()}
+    return tuple(
+        s
+        for s in sentences(text)
+        if not _supported(s, verified)
+        and not _copied_label(s, copied)
+        and not ((m := _UNDER.fullmatch(s.strip())) and m.group(1).strip() in lines)
+    )
 
 
-def shown_answer(text: str, citations: Sequence[Citation], *, from_documents: bool = False) -> Shown:
-    """What the checked answer ``text`` (with its ``citations``) may present; see the module docstring.
+def shown_answer(
+    text: str,
+    citations: Sequence[Citation],
+    *,
+    from_documents: bool = False,
+    passages: Sequence[Passage] = (),
+) -> Shown:
+    """What the checked answer ``text`` (with its ``citations``, quoted from ``passages``) may present; see
+    the module docstring.
 
     ``from_documents``: the writer composes only the documents' own words, their metadata and fixed messages
     (the extractive generator). Its abstention keeps its text, which says why (a document that is not
@@ -153,7 +179,7 @@ def shown_answer(text: str, citations: Sequence[Citation], *, from_documents: bo
     model's prose.
     """
     if any(c.verified for c in citations):
-        return Shown(text, uncited_sentences(text, citations), None, False)
+        return Shown(text, uncited_sentences(text, citations, passages), None, False)
     if from_documents:
         return Shown(text.strip() or ABSTENTION, (), None, True)
     own = text.strip()

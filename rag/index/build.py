@@ -29,6 +29,7 @@ from . import dense, health, lexical, store
 from .chunking import chunk_document
 from .embedding import Embedder, get_embedder
 from .records import chunker_settings, rebuild_reason, relative_path, text_hash, window_test
+from .sections import context_prefix
 
 log = logging.getLogger(__name__)
 
@@ -78,10 +79,12 @@ class IndexReport:
 
 
 def index_text(document: Document, chunk: Chunk) -> str:
-    """What is embedded and BM25-indexed for a chunk: the document title gives every chunk its context."""
-    if document.title and not chunk.text.startswith(document.title):
-        return f"{document.title}\n{chunk.text}"
-    return chunk.text
+    """What is embedded and BM25-indexed for a chunk: the document title and, in a document with headings,
+    the chunk's heading path give every chunk its context."""
+    context = [document.title] if document.title and not chunk.text.startswith(document.title) else []
+    if document.headings and (path := context_prefix(document, chunk.start, chunk.text)):
+        context.append(path)
+    return "\n".join([*context, chunk.text])
 
 
 def build_settings_record(settings: Settings, embedder: Embedder) -> dict[str, Any]:
@@ -98,6 +101,7 @@ def build_settings_record(settings: Settings, embedder: Embedder) -> dict[str, A
             "overlap_tokens": settings.chunk_overlap,
             "encoding": "cl100k_base",
             "title_prefix": True,
+            "sections": True,  # chunks break at headings and carry their heading path
         },
         "bm25": {"tokenizer": lexical.TOKENIZER_ID},
     }

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..types import Chunk, Document
+from .sections import code_blocks, section_starts
 from .sentences import split_sentences
 from .tokens import get_encoding
 
@@ -117,21 +118,24 @@ def chunk_document(
     """The document's chunks, ids ``{doc_id}#{i}`` in reading order, each ``text == document.text[start:end]``.
 
     The author box (``Document.author_box``) is chunked apart from the rest: no chunk mixes a biography with
-    the article's own sentences, so neither blurs the other's vector.
+    the article's own sentences, so neither blurs the other's vector. A document with headings
+    (``Document.headings``) is chunked section by section: a chunk never runs on past a heading line.
     """
-    spans = _region_spans(document, settings, fits) if document.author_box else None
+    cuts = _region_cuts(document)
+    spans = (
+        _region_spans(document, cuts, settings, fits) if cuts else chunk_text(document.text, settings, fits)
+    )
     return [
         Chunk(
             chunk_id=f"{document.doc_id}#{i}", doc_id=document.doc_id, start=s, end=e, text=document.text[s:e]
         )
-        for i, (s, e) in enumerate(spans if spans is not None else chunk_text(document.text, settings, fits))
+        for i, (s, e) in enumerate(spans)
     ]
 
 
-def _region_spans(
-    document: Document, settings: ChunkerSettings, fits: Callable[[str], bool] | None
-) -> list[Span]:
-    """Chunk spans of the author box and of the text around it, each region chunked on its own."""
+def _region_cuts(document: Document) -> list[int]:
+    """Where the text must be cut into regions that are chunked on their own: around the author box (whose
+    lines make one region) and before every heading. Empty when nothing has to be cut."""
     text = document.text
     regions: list[list[int]] = []
     for a, b in sorted(document.author_box):
@@ -139,12 +143,38 @@ def _region_spans(
             regions[-1][1] = max(regions[-1][1], b)
         else:
             regions.append([a, b])
-    cuts = sorted({0, len(text), *(x for region in regions for x in region)})
-    sentences = split_sentences(text)
+    inside_box = [x for region in regions for x in region]
+    headings = [x for x in section_starts(document) if not any(a < x < b for a, b in regions)]
+    # A code block ends its chunk: the block, its heading and lead-in are found together, not diluted by
+    # the prose after it (which starts a chunk of its own, with the heading path as context).
+    after_code = [b for _a, b in code_blocks(document)]
+    return sorted({*inside_box, *headings, *after_code} - {0, len(text)})
+
+
+def _region_spans(
+    document: Document, cuts: list[int], settings: ChunkerSettings, fits: Callable[[str], bool] | None
+) -> list[Span]:
+    """Chunk spans of each region between two cuts, each region chunked on its own."""
+    text = document.text
+    bounds = [0, *cuts, len(text)]
+    sentences = _whole_code_blocks(split_sentences(text), code_blocks(document))
     spans: list[Span] = []
-    for lo, hi in zip(cuts, cuts[1:], strict=False):
+    for lo, hi in zip(bounds, bounds[1:], strict=False):
         inside = [(max(s, lo), min(e, hi)) for s, e in sentences if s < hi and e > lo]
         inside = [(s, e) for s, e in inside if text[s:e].strip()]
         if inside:
             spans += _chunk_spans(text, inside, settings.chunk_tokens, settings.overlap_tokens, fits)
     return spans
+
+
+def _whole_code_blocks(sentences: list[Span], blocks: list[tuple[int, int]]) -> list[Span]:
+    """The sentence spans with each code block as one unit: a full stop in code ends no sentence, and a
+    block cut in two could not be quoted whole (one longer than a chunk is still cut, by tokens)."""
+    out: list[Span] = []
+    for s, e in sentences:
+        block = next(((a, b) for a, b in blocks if a < e and s < b), None)
+        if block is not None and out and out[-1][1] > block[0] and out[-1][0] < block[1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))  # the same block as the span before: one unit
+        else:
+            out.append((s, e))
+    return out

@@ -15,6 +15,7 @@ from ..types import Document
 from . import store
 from .chunking import ChunkerSettings
 from .embedding import Embedder
+from .sections import longest_prefix
 
 
 def rebuild_reason(old: dict[str, Any] | None, new: dict[str, Any]) -> str | None:
@@ -47,10 +48,12 @@ def chunker_settings(settings: Settings) -> ChunkerSettings:
 
 
 def window_test(embedder: Embedder, document: Document) -> Callable[[str], bool]:
-    """The embedder's window test for a chunk of this document, title prefix included."""
+    """The embedder's window test for a chunk of this document, title prefix (and room for the longest heading
+    path, see ``index_text``) included."""
+    prefix = "\n".join(p for p in (document.title, longest_prefix(document)) if p)
 
     def fits(text: str) -> bool:
-        body = f"{document.title}\n{text}" if document.title else text
+        body = f"{prefix}\n{text}" if prefix else text
         return embedder.count_tokens([body])[0] <= embedder.max_tokens
 
     return fits

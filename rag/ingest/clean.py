@@ -308,15 +308,19 @@ def _paragraph_break(before: Block, original: str) -> Piece:
     return Piece("\n\n")
 
 
-def assemble(page: Page, original: str) -> tuple[str, tuple[SourceSegment, ...], tuple[tuple[int, int], ...]]:
-    """The kept blocks as one text (paragraphs separated by blank lines), its map back to ``original``, and
-    the ``(start, end)`` spans of that text which lie in an author box (one per box block).
+def assemble(
+    page: Page, original: str
+) -> tuple[str, tuple[SourceSegment, ...], tuple[tuple[int, int], ...], tuple[tuple[int, int, int], ...]]:
+    """The kept blocks as one text (paragraphs separated by blank lines), its map back to ``original``, the
+    ``(start, end)`` spans of that text which lie in an author box (one per box block), and the
+    ``(start, end, level)`` spans of the article's headings (``#``..``######``, ``<h1>``..``<h6>``).
 
     The author box comes last, wherever the page had it: the article's header and body stay together as the
     page's reader meets them (and are chunked as before), and the box is one region of its own at the end.
     """
     builder = TextBuilder()
     box: list[tuple[int, int]] = []
+    headings: list[tuple[int, int, int]] = []
     before: Block | None = None
     before_role = ""
     kept = [(b, r) for b, r in zip(page.blocks, page.roles, strict=True) if r in KEPT_ROLES and b.pieces]
@@ -333,6 +337,8 @@ def assemble(page: Page, original: str) -> tuple[str, tuple[SourceSegment, ...],
         builder.extend(block.pieces)
         if role in AUTHOR_BOX_ROLES:
             box.append((start, len(builder)))
+        elif block.is_heading:
+            headings.append((start, len(builder), int(block.kind[1])))
         before, before_role = block, role
     text, segments = builder.build()
-    return text, segments, tuple(box)
+    return text, segments, tuple(box), tuple(headings)

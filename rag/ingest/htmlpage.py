@@ -152,13 +152,15 @@ def _head_metadata(parser: _PageParser) -> Metadata:
 
 def read_html(
     original: str,
-) -> tuple[str, tuple[SourceSegment, ...], Metadata, tuple[tuple[int, int], ...]]:
+) -> tuple[
+    str, tuple[SourceSegment, ...], Metadata, tuple[tuple[int, int], ...], tuple[tuple[int, int, int], ...]
+]:
     """Cleaned text, its map back to ``original``, metadata (head tags first, then the page's lines), and
-    where the author box lies in the cleaned text."""
+    where the author box and the headings lie in the cleaned text."""
     parser = _PageParser(original)
     # A byte-order mark becomes a space of the same length: offsets stay true and it is never copied as text.
     parser.feed(" " + original[1:] if original.startswith("\ufeff") else original)
     parser.close()
     page = classify(parser.blocks)
-    text, segments, author_box = assemble(page, original)
-    return text, segments, _head_metadata(parser).over(page_metadata(page, original)), author_box
+    text, segments, author_box, headings = assemble(page, original)
+    return text, segments, _head_metadata(parser).over(page_metadata(page, original)), author_box, headings

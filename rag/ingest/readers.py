@@ -149,9 +149,11 @@ def _front_matter(original: str) -> tuple[int, Metadata]:
 
 def read_text_page(
     original: str, *, markdown_file: bool, progress: Progress | None = None
-) -> tuple[str, tuple[SourceSegment, ...], Metadata, tuple[tuple[int, int], ...]]:
+) -> tuple[
+    str, tuple[SourceSegment, ...], Metadata, tuple[tuple[int, int], ...], tuple[tuple[int, int, int], ...]
+]:
     """Cleaned text of a text or markdown file, its map back to ``original``, what it says of itself, and
-    where its author box lies in the cleaned text.
+    where its author box and its headings lie in the cleaned text.
 
     ``progress(fraction)`` is told how far the cleaning has come (it is most of the time a large file takes).
     """
@@ -160,7 +162,7 @@ def read_text_page(
         start = 1  # a byte-order mark is not text; skipping it keeps "# Title" on the first line a heading
     markdown = markdown_file or _MARKDOWN_HINTS.search(original) is not None
     page = classify(split_blocks(original, start, markdown=markdown, progress=progress))
-    text, segments, author_box = assemble(page, original)
+    text, segments, author_box, headings = assemble(page, original)
     metadata = page_metadata(page, original)
     kept_h1 = (
         b.text
@@ -170,7 +172,7 @@ def read_text_page(
     first_h1 = next(kept_h1, None) if markdown_file else None
     if first_h1:
         metadata = Metadata(title=first_h1).over(metadata)
-    return text, segments, front.over(metadata), author_box
+    return text, segments, front.over(metadata), author_box, headings
 
 
 def load_path(
@@ -192,15 +194,16 @@ def load_path(
     segments: tuple[SourceSegment, ...] = ()
     page_starts: tuple[int, ...] = ()
     author_box: tuple[tuple[int, int], ...] = ()
+    headings: tuple[tuple[int, int, int], ...] = ()
     if suffix == ".pdf":
         if not data.strip():
             raise UnreadableFileError("the file is empty")
         pdf = read_pdf(data)
         text, metadata, page_starts = pdf.text, pdf.metadata, pdf.page_starts
     elif suffix in (".html", ".htm"):
-        text, segments, metadata, author_box = read_html(decode_text(data))
+        text, segments, metadata, author_box, headings = read_html(decode_text(data))
     else:
-        text, segments, metadata, author_box = read_text_page(
+        text, segments, metadata, author_box, headings = read_text_page(
             decode_text(data), markdown_file=suffix != ".txt", progress=progress
         )
     if not text.strip():
@@ -218,5 +221,6 @@ def load_path(
         segments=segments,
         page_starts=page_starts,
         author_box=author_box,
+        headings=headings,
     )
     return [document], []

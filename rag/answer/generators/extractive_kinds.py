@@ -23,7 +23,7 @@ from .. import direct_answers, metadata_answers, planning, reference, summaries
 from .. import structured as units
 from ..planning import Plan
 from ..question_kinds import asks_argument, topic
-from . import answer_checks, list_items
+from . import answer_checks, list_items, sections
 from .base import Turn
 from .spans import announced, continued_speech, quoted_span
 
@@ -310,6 +310,8 @@ def structured(gen: ExtractiveGenerator, question: str, passages: Sequence[Passa
     best = max(range(len(candidates)), key=scores.__getitem__)
     unit = candidates[best]
     sentences = gen.eligible(question, passages)
+    if how_to and (in_named := _code_in_named_section(gen, question, candidates, scores, by_n)) is not None:
+        return _code_lines(candidates[in_named], by_n)
     # A how-to's best sentence may be the block's own lead-in ("Run the whole suite with:"): the block then
     # holds what the sentence only announces.
     beaten = bool(sentences) and sentences[0].score > scores[best]
@@ -317,9 +319,41 @@ def structured(gen: ExtractiveGenerator, question: str, passages: Sequence[Passa
         beaten = False
     if scores[best] < gen.threshold or beaten:
         return []
+    # The question names a section by its heading ("chunk size": *Chunking*): a row of another section's
+    # table that shares its words ("shard size") is not what it asks about; that section answers.
+    named = sections.named_heading(question, passages) if unit.kind == "row" else None
+    if named is not None and units.heading_before(by_n[unit.passage_n].text, unit.start) != named:
+        return []
     if unit.kind == "row" and unit.header is not None:
         header = by_n[unit.passage_n].text[unit.header[0] : unit.header[1]]
         return [_quote(header, unit.passage_n) + "\n" + _quote(unit.text, unit.passage_n)]
+    return _code_lines(unit, by_n)
+
+
+def _code_lines(unit: units.Unit, by_n: Mapping[int, Passage]) -> list[str]:
     heading = units.heading_before(by_n[unit.passage_n].text, unit.start)
     lines = [f"Under *{heading}*:"] if heading else []
     return [*lines, _quote(unit.text, unit.passage_n)]
+
+
+def _code_in_named_section(
+    gen: ExtractiveGenerator,
+    question: str,
+    candidates: Sequence[units.Unit],
+    scores: Sequence[float],
+    by_n: Mapping[int, Passage],
+) -> int | None:
+    """The best code block of a section the how-to names by its heading ("How do I evaluate ...?": the block
+    under *Evaluation*), when it is near enough to the question as a section lead must be; None otherwise.
+    A block is terse (a synopsis of options): it scores under the threshold, but its heading says what it
+    is for."""
+    from .extractive import _QUESTION_WORDS
+
+    named = [
+        i
+        for i, u in enumerate(candidates)
+        if u.kind == "code"
+        and sections.names(question, units.heading_before(by_n[u.passage_n].text, u.start), _QUESTION_WORDS)
+    ]
+    best = max(named, key=scores.__getitem__, default=None)
+    return best if best is not None and scores[best] >= gen.threshold - sections.SECTION_SLACK else None

@@ -50,6 +50,15 @@ def _headings(text: str) -> list[tuple[str, int]]:
     return found
 
 
+def names(question: str, heading: str, ignored: Collection[str]) -> bool:
+    """Whether every word of ``heading`` (less ``ignored``) is among the question's, a lowercase one among them
+    (ordinary words, not only names)."""
+    lowered = {t for w in question.split() if w[:1].islower() for t in lexical.tokenize([w])[0]}
+    asked = set(lexical.tokenize([question])[0]) - set(ignored)
+    terms = set(lexical.tokenize([heading])[0]) - set(ignored)
+    return bool(terms) and terms <= asked and bool(terms & lowered)
+
+
 def section_lead(
     question: str,
     passages: Sequence[Passage],
@@ -61,12 +70,9 @@ def section_lead(
 
     ``ignored``: terms that say what kind of question it is (what, how, article, ...), not what about.
     """
-    lowered = {t for w in question.split() if w[:1].islower() for t in lexical.tokenize([w])[0]}
-    asked = set(lexical.tokenize([question])[0]) - set(ignored)
     for passage in passages:
         for heading, after in _headings(passage.text):
-            terms = set(lexical.tokenize([heading])[0]) - set(ignored)
-            if not terms or not terms <= asked or not terms & lowered:
+            if not names(question, heading, ignored):
                 continue
             spans = [
                 (a, b)
@@ -97,10 +103,25 @@ def answer(
         return []
     # The heading and its sentence together must still be near the question: "What colour are the chunks
     # painted?" shares the heading *Chunking* too. (Far under the threshold: the words differ, by design.)
-    heading = next(
-        h for h, at in _headings(first.text) if at <= a and "\n\n" not in first.text[at:a].strip("\n")
-    )
+    heading = _heading_of(first, a)
     near = float(gen._vectors([f"{heading}: {first.text[a:b]}"])[0] @ gen.embedder.embed_query(question))
     if near < gen.threshold - SECTION_SLACK:
         return []
     return [f"> {' '.join(p.text[a:b].split())} [{p.n}]" for p, a, b in found]
+
+
+def named_heading(question: str, passages: Sequence[Passage]) -> str | None:
+    """The heading of the retrieved section ``question`` names by its words (see ``section_lead``), if any."""
+    from .extractive import _QUESTION_WORDS, _quotable
+
+    found = section_lead(question, passages, _QUESTION_WORDS, _quotable)
+    return _heading_of(found[0][0], found[0][1]) if found else None
+
+
+def _heading_of(passage: Passage, at: int) -> str:
+    """The heading whose section's opening sentence starts at ``at`` in ``passage.text``."""
+    return next(
+        h
+        for h, after in _headings(passage.text)
+        if after <= at and "\n\n" not in passage.text[after:at].strip("\n")
+    )
