@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..index import dense, lexical
+from ..index import dense, lexical, sentence_store
 from ..index.embedding import Embedder
 from ..index.store import StoredIndex
 from ..settings import Settings
@@ -50,6 +50,11 @@ class Retriever:
     @property
     def term_weights(self) -> dict[str, float]:
         return self.index.term_weights
+
+    @functools.cached_property
+    def sentence_vectors(self) -> sentence_store.SentenceStore | None:
+        """The sentence vectors stored at index time (``Settings.sentence_vectors``), or None."""
+        return sentence_store.load(self.index.path)
 
     def chunk_counts(self) -> dict[str, int]:
         return {doc_id: len(rows) for doc_id, rows in self._rows_by_document.items()}

@@ -17,6 +17,7 @@ import numpy as np
 
 from ...index import lexical
 from ...index.embedding import Embedder
+from ...index.sentence_store import SentenceStore
 from ...index.sentences import split_sentences
 from ...retrieve.conversation import standalone_question
 from ...settings import Settings
@@ -128,6 +129,7 @@ class ExtractiveGenerator:
         margin: float = 0.08,
         term_weights: Callable[[], Mapping[str, float]] | None = None,
         documents: Callable[[], Mapping[str, Document]] | None = None,
+        sentence_vectors: Callable[[], SentenceStore | None] | None = None,
     ) -> None:
         """``term_weights`` returns the index's BM25 terms and their idf: rare words weigh more in the word
         overlap, and a name the question asks about must be among the terms."""
@@ -140,6 +142,7 @@ class ExtractiveGenerator:
         self.max_quotes = max_quotes
         self.margin = margin
         self._sentence_vectors: dict[str, np.ndarray] = {}
+        self.stored_vectors = sentence_vectors  # the index's sentence vectors, when it stores them
 
     def score_sentences(
         self, question: str, passages: Sequence[Passage], *, most: int | None = None
@@ -275,6 +278,10 @@ class ExtractiveGenerator:
     def _vectors(self, texts: list[str]) -> np.ndarray:
         """Sentence vectors, cached: the same passages come back for related questions."""
         missing = [t for t in dict.fromkeys(texts) if t not in self._sentence_vectors]
+        stored = self.stored_vectors() if missing and self.stored_vectors is not None else None
+        if stored is not None:  # the same vectors, embedded alone at index time
+            self._sentence_vectors.update(stored.lookup(missing))
+            missing = [t for t in missing if t not in self._sentence_vectors]
         if missing:
             for text, vector in zip(missing, self.embedder.embed_documents(missing), strict=True):
                 self._sentence_vectors[text] = vector
@@ -412,12 +419,17 @@ def _factory(
     embedder: Embedder,
     term_weights: Callable[[], Mapping[str, float]] | None = None,
     documents: Callable[[], Mapping[str, Document]] | None = None,
+    sentence_vectors: Callable[[], SentenceStore | None] | None = None,
     **_: object,
 ) -> ExtractiveGenerator:
     # term_weights is a callable rather than the pipeline itself so that generators never import the pipeline
     # (the pipeline creates generators: it sits above them).
     return ExtractiveGenerator(
-        embedder, threshold=settings.abstain_threshold, term_weights=term_weights, documents=documents
+        embedder,
+        threshold=settings.abstain_threshold,
+        term_weights=term_weights,
+        documents=documents,
+        sentence_vectors=sentence_vectors,
     )
 
 
