@@ -69,12 +69,10 @@ def test_answers_read_the_stored_vectors_and_do_not_change(
     assert [a.text for a in with_store] == [a.text for a in without]
     assert sum(len(a.citations) for a in with_store) > 0
     # only what the store cannot hold is embedded when answering (clauses of long sentences, labelled lines)
-    # no sentence of the index is embedded when answering; what is (the questions, clauses of long sentences,
-    # labelled lines scored with their author's name) is not in the store
-    loaded = store.load_index(stored_index)
-    assert not set(asked) & set(sentence_store.chunk_sentences(c.text for c in loaded.chunks))
-    assert len(asked) < 0.6 * len(computed)
-    kept = sentence_store.load(loaded.path)
+    # nothing of the passages is embedded when answering, their sentences and clauses are read: only the
+    # questions themselves (a labelled line scored with its author's name would be too; the seeds have none)
+    assert set(asked) <= set(questions) and len(computed) > len(questions)
+    kept = sentence_store.load(store.current_generation(stored_index))
     assert kept is not None and not kept.lookup(asked)
 
 

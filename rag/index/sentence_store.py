@@ -1,12 +1,12 @@
-"""Stored sentence vectors (optional): each sentence of each chunk embedded alone at index time.
+"""Stored sentence vectors (optional): each sentence (and clause) of each chunk embedded alone at index time.
 
 Answering scores the sentences of the retrieved passages by their cosine to the question; embedding them is
 most of the time an extractive answer takes. With ``sentence_vectors`` on (``RAG_SENTENCE_VECTORS=1``), the
-build embeds every sentence of every chunk once and keeps the vectors next to the chunks' own, so answering
+build embeds every sentence of every chunk, and the clauses of the long ones, once and keeps the vectors next to the chunks' own, so answering
 reads them instead (README "ask() latency": the cost is index time and disk, about as much again as the
 chunks'). Each vector is that of the sentence embedded alone, the same vector answering would compute (the
-backends' vectors do not depend on their batch), so answers do not change. A text the store lacks (a clause,
-a sentence of a newer splitter) is embedded when it is asked for, as without the store.
+backends' vectors do not depend on their batch), so answers do not change. A text the store lacks (a labelled
+line scored with its author's name, a sentence of a newer splitter) is embedded when it is asked for, as without the store.
 
 Files, in the generation folder: ``sentences.keys.npy`` (a 64-bit hash of each text, ascending) and
 ``sentences.npy`` (the vectors, in the same order), written keys last; both are memory-mapped.
@@ -23,13 +23,14 @@ from pathlib import Path
 import numpy as np
 
 from .embedding import Embedder
-from .sentences import split_sentences
+from .sentences import clauses, split_sentences
 
 log = logging.getLogger(__name__)
 
 KEYS = "sentences.keys.npy"
 VECTORS = "sentences.npy"
 MIN_WORDS = 6  # shorter lines are headings and bylines, never scored as answers (the generator's own floor)
+CLAUSES_FROM_WORDS = 20  # a sentence this long is scored by its clauses too (extractive.CLAUSE_MIN_SENTENCE)
 
 
 def text_keys(texts: Sequence[str]) -> np.ndarray:
@@ -42,13 +43,17 @@ def text_keys(texts: Sequence[str]) -> np.ndarray:
 
 
 def chunk_sentences(chunk_texts: Iterable[str]) -> list[str]:
-    """The distinct sentences of the chunks that could be scored as answers (at least ``MIN_WORDS`` words)."""
+    """The distinct texts of the chunks that answering may score: each sentence of at least ``MIN_WORDS``
+    words, and the clauses of the long ones."""
     found: dict[str, None] = {}
     for text in chunk_texts:
         for start, end in split_sentences(text):
             sentence = text[start:end]
-            if len(sentence.split()) >= MIN_WORDS:
+            words = len(sentence.split())
+            if words >= MIN_WORDS:
                 found[sentence] = None
+            if words >= CLAUSES_FROM_WORDS:
+                found.update(dict.fromkeys(clauses(sentence)))
     return list(found)
 
 

@@ -99,3 +99,18 @@ def _split(text: str, start: int, end: int | None) -> list[tuple[int, int]]:
         if m:
             para_start = m.end()
     return spans
+
+
+CLAUSE_MIN_WORDS = 6  # a shorter clause is a fragment ("he said") that matches anything
+_CLAUSE_BREAK = re.compile(r"(?:(?<=[,;:—–])|(?<=[,;:][”’\"]))\s+|\s+(?=[—–]\s)")
+
+
+def clauses(sentence: str) -> list[str]:
+    """The clauses of a long sentence (split at commas, semicolons, colons, dashes), fragments dropped.
+
+    The extractive generator scores a long sentence by its best clause as well; the index may store their
+    vectors (``sentence_store``), so the split lives here, beside the sentence splitter.
+    """
+    parts = [p.strip(' ,;:—–”’"“‘') for p in _CLAUSE_BREAK.split(sentence)]
+    kept = [p for p in parts if len(p.split()) >= CLAUSE_MIN_WORDS]
+    return kept if len(kept) > 1 or (kept and kept[0] != sentence) else []

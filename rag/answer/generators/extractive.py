@@ -18,7 +18,7 @@ import numpy as np
 from ...index import lexical
 from ...index.embedding import Embedder
 from ...index.sentence_store import SentenceStore
-from ...index.sentences import split_sentences
+from ...index.sentences import clauses, split_sentences
 from ...retrieve.conversation import standalone_question
 from ...settings import Settings
 from ...types import Document, Passage
@@ -58,18 +58,9 @@ def _quotable(sentence: str) -> bool:
 
 
 CLAUSE_MIN_SENTENCE = 20  # words: a shorter sentence's own vector already says what it is about
-CLAUSE_MIN_WORDS = 6  # a shorter clause is a fragment ("he said") that matches anything
 CLAUSE_MIN_OVERLAP = 0.2  # share of the question's (weighted) words a sentence needs for its clauses to count
 CLAUSE_CANDIDATES = 4  # sentences, most overlapping first, whose clauses are scored
 CLAUSE_DISCOUNT = 0.9  # a clause answers less surely than a whole sentence that matches as well
-_CLAUSE_BREAK = re.compile(r"(?:(?<=[,;:—–])|(?<=[,;:][”’\"]))\s+|\s+(?=[—–]\s)")
-
-
-def clauses(sentence: str) -> list[str]:
-    """The clauses of a long sentence (split at commas, semicolons, colons, dashes), fragments dropped."""
-    parts = [p.strip(' ,;:—–”’"“‘') for p in _CLAUSE_BREAK.split(sentence)]
-    kept = [p for p in parts if len(p.split()) >= CLAUSE_MIN_WORDS]
-    return kept if len(kept) > 1 or (kept and kept[0] != sentence) else []
 
 
 SENTENCE_CANDIDATES = 8  # sentences embedded for a single-answer question before the rest (chosen on seeds)
