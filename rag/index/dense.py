@@ -124,8 +124,8 @@ def one_thread() -> Iterator[None]:
     """FAISS calls in this block, from this thread, run on one OpenMP thread (the setting is per thread).
 
     FAISS splits the scan of a flat index over its OpenMP threads even for one query; on a busy machine their
-    spin-waits cost far more than the scan (11k chunks on 2 cores at load 5-8: 22-48 ms against 0.7-0.9 ms,
-    and 152 against 49 ms at 100k; ``tests/benchmarks/bench_dense_threads.py``).
+    spin-waits cost far more than the scan (``tests/benchmarks/bench_dense_threads.py``, 2 cores at load 5-14:
+    22-104 ms against 0.7-1.5 ms for 11k vectors, 152-310 against 49-108 ms for 100k).
     """
     before = faiss.omp_get_max_threads()
     faiss.omp_set_num_threads(1)

@@ -1,12 +1,13 @@
-"""Stored sentence vectors (optional): each sentence (and clause) of each chunk embedded alone at index time.
+"""Stored sentence vectors (optional): each sentence and clause of each chunk, embedded alone at index time.
 
-Answering scores the sentences of the retrieved passages by their cosine to the question; embedding them is
-most of the time an extractive answer takes. With ``sentence_vectors`` on (``RAG_SENTENCE_VECTORS=1``), the
-build embeds every sentence of every chunk, and the clauses of the long ones, once and keeps the vectors next to the chunks' own, so answering
-reads them instead (README "ask() latency": the cost is index time and disk, about as much again as the
-chunks'). Each vector is that of the sentence embedded alone, the same vector answering would compute (the
-backends' vectors do not depend on their batch), so answers do not change. A text the store lacks (a labelled
-line scored with its author's name, a sentence of a newer splitter) is embedded when it is asked for, as without the store.
+Answering scores the sentences of the retrieved passages (and the clauses of long ones) by their cosine to
+the question; embedding them is most of the time an extractive answer takes. With ``sentence_vectors`` on
+(``RAG_SENTENCE_VECTORS=1``), the build embeds every sentence of every chunk, and the clauses of the long
+ones, once and keeps their vectors beside the chunks' own; answering reads them instead (README "ask()
+latency": it costs index time and disk, more than the chunks' own vectors). Each vector is that of the text
+embedded alone, the vector answering would compute (the backends' vectors do not depend on their batch), so
+answers do not change. A text the store lacks (a labelled line scored with its author's name, a sentence of
+a newer splitter) is embedded when it is asked for, as without the store.
 
 Files, in the generation folder: ``sentences.keys.npy`` (a 64-bit hash of each text, ascending) and
 ``sentences.npy`` (the vectors, in the same order), written keys last; both are memory-mapped.
