@@ -104,9 +104,12 @@ def test_an_index_built_without_the_setting_gets_its_store_when_it_is_turned_on(
     build_index([tmp_path / "seeds"], index_dir=tmp_path / "vectors")
     live = store.current_generation(tmp_path / "vectors")
     assert sentence_store.load(live) is None
+    retriever = get_pipeline(tmp_path / "vectors", Settings()).retriever  # a server already answering from it
+    assert retriever.sentence_vectors is None
     report = build_index(None, index_dir=tmp_path / "vectors", settings=STORED)
     assert not report.changed and store.current_generation(tmp_path / "vectors") == live
     assert sentence_store.load(live) is not None
+    assert retriever.sentence_vectors is not None  # it reads them from its next answer on
 
 
 def test_a_damaged_store_is_ignored(tmp_path: Path):
