@@ -46,6 +46,9 @@ class Settings:
     # "ivf-sq8", "ivf-flat", "hnsw". Approximate indexes are tuned at build to recall@10 >= 0.98 vs exact; see README "Speed and scale"
     dense_index: str = "auto"
     exact_max_chunks: int = 100_000  # flat search p95 ~10 ms at 100k here; IVF-SQ8 ~3.5 ms
+    # store every chunk sentence's vector at index time, so that answering reads them instead of embedding them:
+    # faster answers for about twice the index time and disk (rag/index/sentence_store.py, README "ask() latency")
+    sentence_vectors: bool = False
     # answering
     generator: str = "extractive"
     abstain_threshold: float = 0.572  # calibrated on tests/data/seeds_qa.jsonl, see README "Abstention"

@@ -101,3 +101,18 @@ def test_catalog_is_built_once_per_documents_mapping() -> None:
     documents = _documents(20)
     assert scoping.catalog(documents) is scoping.catalog(documents)
     assert scoping.catalog(dict(documents)) is not scoping.catalog(documents)
+
+
+def test_a_question_is_planned_once_per_documents_mapping() -> None:
+    from rag.answer import planning
+
+    documents = _documents(20)
+    first = planning.plan("Summarize the article by Author5 Surname5.", documents)
+    assert first.scope == Scope(("d5",)) and first.kind.kind == "summary"
+    # the generator plans the question again: the same plan, not a second walk over the titles
+    assert planning.plan("Summarize the article by Author5 Surname5.", documents) is first
+    # another index's documents (a new generation) are planned afresh, never from the other's plan
+    others = {"d5": documents["d5"]}
+    again = planning.plan("Summarize the article by Author5 Surname5.", others)
+    assert again is not first and again.scope == Scope(("d5",))
+    assert planning.plan("Summarize the article by Author5 Surname5.", {}).scope == Scope()

@@ -246,6 +246,23 @@ def test_the_manifest_records_the_approximate_index_and_loading_applies_it(tmp_p
     assert ann.recall_at_10(found, ann.exact_top(x, queries, 10)) >= 0.98
 
 
+def test_an_exact_search_finds_the_nearest_rows_on_one_thread_and_restores_the_threads():
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((5000, 32)).astype(np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    index = dense.build_faiss(x)
+    before = faiss.omp_get_max_threads()
+    for q in x[:5]:
+        ids, scores = dense.dense_search(index, q, 20)
+        expected = np.argsort(-(x @ q), kind="stable")[:20]
+        assert ids.tolist() == expected.tolist()
+        assert np.allclose(scores, (x @ q)[expected], atol=1e-5)
+    assert faiss.omp_get_max_threads() == before  # index builds and batch searches keep every core
+    with dense.one_thread():
+        assert faiss.omp_get_max_threads() == 1
+    assert faiss.omp_get_max_threads() == before
+
+
 def test_an_index_from_before_index_types_loads_as_exact(tmp_path: Path):
     x = _clustered(300, seed=4)
     _synthetic_generation(tmp_path / "v", x)

@@ -33,6 +33,16 @@ def test_sentences_respect_abbreviations_quotes_and_paragraphs():
     ]
 
 
+def test_a_passage_split_again_gives_the_same_spans_in_a_list_of_its_own():
+    text = "Mr. Smith said “no.” Then he left!\n\nA heading\n\nTrade rose to $2 billion in 2019. Was it 40 percent?"
+    first = split_sentences(text)
+    first.append((0, 1))  # a caller changing its list must not change what the next caller gets
+    assert split_sentences(text) == first[:-1] == [(0, 20), (21, 34), (36, 45), (47, 80), (81, 99)]
+    assert split_sentences(text, 21) == first[1:-1]  # a part of a text is split as before
+    long = "A sentence of a long document. " * 400  # a whole document: split, not remembered
+    assert len(split_sentences(long)) == 400
+
+
 def test_chunks_are_spans_of_whole_sentences_within_budget_and_overlapping():
     sentence = "Moscow officially gave Tehran control of the Bushehr nuclear power plant in September {}. "
     text = "".join(sentence.format(2000 + i) for i in range(60))

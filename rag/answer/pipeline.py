@@ -53,6 +53,8 @@ class Pipeline:
                     embedder=self.embedder,
                     term_weights=lambda: self.retriever.term_weights,
                     documents=lambda: self.retriever.documents,
+                    # a sharded index's router has no stored sentence vectors: its sentences are embedded
+                    sentence_vectors=lambda: getattr(self.retriever, "sentence_vectors", None),
                     pipeline=self,
                 )
             return self._generators[name]

@@ -7,6 +7,7 @@ a metadata question needs the document's opening (its byline and dateline).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -42,6 +43,27 @@ def plan(question: str, documents: Mapping[str, Document], query: str | None = N
     ``query`` is the question made standalone (a follow-up with the question before it): the documents it
     names are looked for there, the kind in the question itself.
     """
+    # ask() plans a question to retrieve for it and the generator plans it again to answer it: the second
+    # time is a look-up (matching a question against thousands of titles costs milliseconds).
+    key = (question, query, id(documents))
+    with _RECENT_LOCK:
+        cached = _RECENT.get(key)
+    if cached is not None and cached[0] is documents:
+        return cached[1]
+    made = _plan(question, documents, query)
+    with _RECENT_LOCK:
+        if len(_RECENT) >= _RECENT_MAX:
+            _RECENT.clear()
+        _RECENT[key] = (documents, made)
+    return made
+
+
+_RECENT: dict[tuple[str, str | None, int], tuple[Mapping[str, Document], Plan]] = {}
+_RECENT_LOCK = threading.Lock()
+_RECENT_MAX = 64  # questions in flight at once, with room to spare
+
+
+def _plan(question: str, documents: Mapping[str, Document], query: str | None) -> Plan:
     kind = classify(question)
     document_kind = kind.kind in DOCUMENT_KINDS or kind.kind == "metadata"
     scope = resolve(

@@ -25,7 +25,7 @@ from ..errors import RagError, SourceNotFoundError
 from ..ingest import IngestResult, SkippedFile, find_source_files, load_documents
 from ..settings import DEFAULT_INDEX_DIR, DEFAULT_SOURCES, Settings, default_index_dir
 from ..types import Chunk, Document
-from . import dense, health, lexical, store
+from . import dense, health, lexical, sentence_store, store
 from .chunking import chunk_document
 from .embedding import Embedder, get_embedder
 from .records import chunker_settings, rebuild_reason, relative_path, text_hash, window_test
@@ -401,6 +401,7 @@ def _update(
         embedded = sum(len(c) for _, _, c in to_embed)
         uploads_record = relative_path(plan.uploads, index_dir) if plan.uploads else None
         recorded = {"sources": manifest_sources, "uploads": uploads_record, "excluded": excluded}
+        before = store.current_generation(index_dir)
         if not unchanged_all:
             texts = [index_text(d, c) for _, d, cs in to_embed for c in cs]
             show = stages.show(embedded >= PROGRESS_MIN_CHUNKS)
@@ -442,6 +443,14 @@ def _update(
             for path in drop_uploads:  # after the new generation is live: a failed build keeps them
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()
+        live_now = store.current_generation(index_dir)
+        if settings.sentence_vectors and live_now is not None and sentence_store.load(live_now) is None:
+            stages.say(
+                "Embedding the chunks' sentences (sentence_vectors)",
+                large_job=len(chunks) >= PROGRESS_MIN_CHUNKS,
+            )
+            kept = sentence_store.write(live_now, (c.text for c in chunks), embedder, previous=before)
+            notes.append(f"{len(kept):,} sentence vectors stored for answering")
         if health.read_sources_record(index_dir) != recorded:
             health.write_sources_record(index_dir, recorded)
     return IndexReport(

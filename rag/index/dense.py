@@ -8,7 +8,8 @@ tuned parameters are recorded in the manifest (``dense_index``) and applied when
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +113,23 @@ def dense_search(
     if rerank is not None:
         ids, scores = ann.search(index, rerank, query, n)
     else:
-        scores, ids = index.search(query, n)
+        with one_thread():
+            scores, ids = index.search(query, n)
     keep = ids[0] >= 0
     return ids[0][keep].astype(np.int64), scores[0][keep]
+
+
+@contextmanager
+def one_thread() -> Iterator[None]:
+    """FAISS calls in this block, from this thread, run on one OpenMP thread (the setting is per thread).
+
+    FAISS splits the scan of a flat index over its OpenMP threads even for one query; on a busy machine their
+    spin-waits cost far more than the scan (``tests/benchmarks/bench_dense_threads.py``, 2 cores at load 5-14:
+    22-104 ms against 0.7-1.5 ms for 11k vectors, 152-310 against 49-108 ms for 100k).
+    """
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(before)

@@ -6,6 +6,7 @@ string, which is what verbatim quoting needs (a splitter that returns rewritten 
 
 from __future__ import annotations
 
+import functools
 import re
 
 # Words that end in a period without ending a sentence.
@@ -67,6 +68,22 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
 
     Paragraph breaks (a blank line) always end a sentence, so headings and bylines stand alone.
     """
+    if start == 0 and end is None and len(text) <= _REMEMBERED_CHARS:
+        # A passage: one answer splits each of its passages a dozen times (scoring, then each candidate's
+        # context), so the spans of recent passages are remembered.
+        return list(_passage_spans(text))
+    return _split(text, start, end)
+
+
+_REMEMBERED_CHARS = 8_000  # a chunk is ~1,000 characters; whole documents (chunking) are not remembered
+
+
+@functools.lru_cache(maxsize=512)
+def _passage_spans(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(_split(text, 0, None))
+
+
+def _split(text: str, start: int, end: int | None) -> list[tuple[int, int]]:
     end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
     para_start = start
@@ -82,3 +99,18 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         if m:
             para_start = m.end()
     return spans
+
+
+CLAUSE_MIN_WORDS = 6  # a shorter clause is a fragment ("he said") that matches anything
+_CLAUSE_BREAK = re.compile(r"(?:(?<=[,;:—–])|(?<=[,;:][”’\"]))\s+|\s+(?=[—–]\s)")
+
+
+def clauses(sentence: str) -> list[str]:
+    """The clauses of a long sentence (split at commas, semicolons, colons, dashes), fragments dropped.
+
+    The extractive generator scores a long sentence by its best clause as well; the index may store their
+    vectors (``sentence_store``), so the split lives here, beside the sentence splitter.
+    """
+    parts = [p.strip(' ,;:—–”’"“‘') for p in _CLAUSE_BREAK.split(sentence)]
+    kept = [p for p in parts if len(p.split()) >= CLAUSE_MIN_WORDS]
+    return kept if len(kept) > 1 or (kept and kept[0] != sentence) else []

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..index import dense, lexical
+from ..index import dense, lexical, sentence_store
 from ..index.embedding import Embedder
 from ..index.store import StoredIndex
 from ..settings import Settings
@@ -37,6 +37,7 @@ class Retriever:
         self.index = index
         self.embedder = embedder
         self.settings = settings
+        self._sentence_vectors: sentence_store.SentenceStore | None = None
 
     # The ``Searcher`` protocol (rag/retrieve/searcher.py): what callers may use besides search/passages.
     @property
@@ -50,6 +51,17 @@ class Retriever:
     @property
     def term_weights(self) -> dict[str, float]:
         return self.index.term_weights
+
+    @property
+    def sentence_vectors(self) -> sentence_store.SentenceStore | None:
+        """The sentence vectors stored at index time (``Settings.sentence_vectors``), or None.
+
+        Looked for again while there are none: ``rag index`` with the setting on adds them to an index that is
+        otherwise up to date, in its live generation.
+        """
+        if self._sentence_vectors is None:
+            self._sentence_vectors = sentence_store.load(self.index.path)
+        return self._sentence_vectors
 
     def chunk_counts(self) -> dict[str, int]:
         return {doc_id: len(rows) for doc_id, rows in self._rows_by_document.items()}

@@ -28,7 +28,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from rag import ask  # noqa: E402
+from rag.answer import planning  # noqa: E402
 from rag.answer.pipeline import get_pipeline  # noqa: E402
+from rag.index import sentences  # noqa: E402
 from rag.index.build import build_index  # noqa: E402
 from rag.index.embedding import get_embedder  # noqa: E402
 from rag.settings import Settings  # noqa: E402
@@ -37,6 +39,16 @@ from rag.settings import Settings  # noqa: E402
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def forget_questions(pipeline) -> None:
+    """Empty what the warm-up pass remembered of the questions: their vectors, their sentences' vectors,
+    their plans and their passages' sentence spans (what an older tree lacks is skipped)."""
+    pipeline.embedder._query_cache.clear()
+    pipeline.generator()._sentence_vectors.clear()
+    getattr(planning, "_RECENT", {}).clear()
+    if hasattr(sentences, "_passage_spans"):
+        sentences._passage_spans.cache_clear()
 
 
 def main() -> None:
@@ -97,16 +109,14 @@ def main() -> None:
         # token_budget 0: one text per call, the way every export before v2 had to be run
         encoders["previous, per text"] = OnnxEncoder(Path(args.previous_export), token_budget=0)
     if not args.keep_caches:  # warm = model and index loaded; the questions themselves are new to it
-        pipeline.embedder._query_cache.clear()
-        pipeline.generator()._sentence_vectors.clear()
+        forget_questions(pipeline)
     stages: dict[str, dict[str, list[float]]] = {name: {} for name in encoders}
     for n, (q, history) in enumerate(questions):
         names = list(encoders) if n % 2 == 0 else list(encoders)[::-1]  # load falls on both alike
         for name in names:
             pipeline.embedder._model = encoders[name]
             if len(encoders) > 1 and not args.keep_caches:
-                pipeline.embedder._query_cache.clear()
-                pipeline.generator()._sentence_vectors.clear()
+                forget_questions(pipeline)
             answer = ask(q, history=history, index_dir=index_dir, settings=settings)
             for stage, seconds in answer.timings.items():
                 stages[name].setdefault(stage, []).append(seconds * 1000)

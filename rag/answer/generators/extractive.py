@@ -17,7 +17,8 @@ import numpy as np
 
 from ...index import lexical
 from ...index.embedding import Embedder
-from ...index.sentences import split_sentences
+from ...index.sentence_store import SentenceStore
+from ...index.sentences import clauses, split_sentences
 from ...retrieve.conversation import standalone_question
 from ...settings import Settings
 from ...types import Document, Passage
@@ -57,18 +58,9 @@ def _quotable(sentence: str) -> bool:
 
 
 CLAUSE_MIN_SENTENCE = 20  # words: a shorter sentence's own vector already says what it is about
-CLAUSE_MIN_WORDS = 6  # a shorter clause is a fragment ("he said") that matches anything
 CLAUSE_MIN_OVERLAP = 0.2  # share of the question's (weighted) words a sentence needs for its clauses to count
 CLAUSE_CANDIDATES = 4  # sentences, most overlapping first, whose clauses are scored
 CLAUSE_DISCOUNT = 0.9  # a clause answers less surely than a whole sentence that matches as well
-_CLAUSE_BREAK = re.compile(r"(?:(?<=[,;:—–])|(?<=[,;:][”’\"]))\s+|\s+(?=[—–]\s)")
-
-
-def clauses(sentence: str) -> list[str]:
-    """The clauses of a long sentence (split at commas, semicolons, colons, dashes), fragments dropped."""
-    parts = [p.strip(' ,;:—–”’"“‘') for p in _CLAUSE_BREAK.split(sentence)]
-    kept = [p for p in parts if len(p.split()) >= CLAUSE_MIN_WORDS]
-    return kept if len(kept) > 1 or (kept and kept[0] != sentence) else []
 
 
 SENTENCE_CANDIDATES = 8  # sentences embedded for a single-answer question before the rest (chosen on seeds)
@@ -128,6 +120,7 @@ class ExtractiveGenerator:
         margin: float = 0.08,
         term_weights: Callable[[], Mapping[str, float]] | None = None,
         documents: Callable[[], Mapping[str, Document]] | None = None,
+        sentence_vectors: Callable[[], SentenceStore | None] | None = None,
     ) -> None:
         """``term_weights`` returns the index's BM25 terms and their idf: rare words weigh more in the word
         overlap, and a name the question asks about must be among the terms."""
@@ -140,6 +133,7 @@ class ExtractiveGenerator:
         self.max_quotes = max_quotes
         self.margin = margin
         self._sentence_vectors: dict[str, np.ndarray] = {}
+        self.stored_vectors = sentence_vectors  # the index's sentence vectors, when it stores them
 
     def score_sentences(
         self, question: str, passages: Sequence[Passage], *, most: int | None = None
@@ -275,6 +269,10 @@ class ExtractiveGenerator:
     def _vectors(self, texts: list[str]) -> np.ndarray:
         """Sentence vectors, cached: the same passages come back for related questions."""
         missing = [t for t in dict.fromkeys(texts) if t not in self._sentence_vectors]
+        stored = self.stored_vectors() if missing and self.stored_vectors is not None else None
+        if stored is not None:  # the same vectors, embedded alone at index time
+            self._sentence_vectors.update(stored.lookup(missing))
+            missing = [t for t in missing if t not in self._sentence_vectors]
         if missing:
             for text, vector in zip(missing, self.embedder.embed_documents(missing), strict=True):
                 self._sentence_vectors[text] = vector
@@ -412,12 +410,17 @@ def _factory(
     embedder: Embedder,
     term_weights: Callable[[], Mapping[str, float]] | None = None,
     documents: Callable[[], Mapping[str, Document]] | None = None,
+    sentence_vectors: Callable[[], SentenceStore | None] | None = None,
     **_: object,
 ) -> ExtractiveGenerator:
     # term_weights is a callable rather than the pipeline itself so that generators never import the pipeline
     # (the pipeline creates generators: it sits above them).
     return ExtractiveGenerator(
-        embedder, threshold=settings.abstain_threshold, term_weights=term_weights, documents=documents
+        embedder,
+        threshold=settings.abstain_threshold,
+        term_weights=term_weights,
+        documents=documents,
+        sentence_vectors=sentence_vectors,
     )
 
 
