@@ -509,3 +509,83 @@ def test_a_comparison_of_two_documents_named_two_ways_quotes_both(shapes_index: 
     quoted = {c.doc_id for c in answer.citations}
     assert quoted == {_doc(shapes_index, "Tomatoes"), _doc(shapes_index, "Bees")}
     _verbatim(answer, shapes_index)
+
+
+STRIKE = """---
+title: Port Strike Ends After Two Weeks
+author: Lee Ray
+date: 2022-03-01
+---
+# Port Strike Ends After Two Weeks
+
+Dock workers returned to the port on Monday after a two-week strike over night shifts.
+
+According to the *Harbour Gazette*, the strike cost shippers about forty million dollars in delays. The \
+regional news agency Portwire reported that thirty ships waited outside the harbour at the peak. In an \
+interview with *Coastal Radio*, union leader Maria Costa called on the port to "respect the night crews." \
+As port director Tomas Berg put it at the time, "No port can run without its cranes, and no crane runs itself."
+
+Union leader Maria Costa met the mayor, Ann Holt, at the town hall on Friday to end the dispute. Reporters \
+waiting outside said that the talks were short and friendly.
+
+The Aurora cargo ship was the first vessel to dock after the strike ended. The port also bought two new \
+harbour cranes from a shipyard in Rotterdam last spring.
+"""
+
+
+@pytest.fixture(scope="module")
+def strike_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    base = tmp_path_factory.mktemp("strike")
+    src = base / "docs"
+    src.mkdir()
+    (src / "strike.md").write_text(STRIKE, encoding="utf-8")
+    (src / "report.md").write_text(REPORT, encoding="utf-8")  # a second document, so scoping has a choice
+    build_index([src], index_dir=base / "vectors")
+    return base / "vectors"
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        (
+            "Which news outlets does the port strike article cite?",
+            ["Harbour Gazette", "Portwire", "Coastal Radio"],
+        ),
+        ("Which officials are quoted in the port strike article?", ["Maria Costa", "Tomas Berg"]),
+    ],
+)
+def test_a_list_of_the_sources_a_document_cites_quotes_each_attribution(
+    strike_index: Path, question: str, named: list[str]
+) -> None:
+    # the sentences that name them share no words with "cite" or "quoted": the attribution makes the item
+    answer = _ask(question, strike_index)
+    assert not answer.abstained
+    assert all(name in answer.text for name in named)
+    assert {c.doc_id for c in answer.citations} == {_doc(strike_index, "Strike")}
+    _verbatim(answer, strike_index)
+
+
+def test_a_list_of_items_other_than_the_one_named_leaves_it_out(strike_index: Path) -> None:
+    # the one cargo ship named is the one left out; "the ... cranes" are another kind of thing
+    answer = _ask("Which cargo ships other than the Aurora docked after the strike?", strike_index)
+    assert answer.abstained and not answer.citations
+    assert "Aurora" in _ask("Which cargo ship was the first to dock after the strike?", strike_index).text
+
+
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        ("What did Tomas Berg say about cranes?", True),
+        # named, but only as someone met: the reporters speak in the next sentence, not her
+        ("What did Ann Holt say about the dispute?", False),
+        # Berg speaks, but not to Costa
+        ("What did Tomas Berg tell Maria Costa?", False),
+    ],
+)
+def test_a_speakers_words_must_be_theirs_and_to_whom_the_question_says(
+    strike_index: Path, question: str, answered: bool
+) -> None:
+    answer = _ask(question, strike_index)
+    assert answer.abstained is not answered
+    if answered:
+        _verbatim(answer, strike_index)

@@ -47,6 +47,9 @@ EXAMPLES = [
     ("What are the three reasons the report gives?", "list", None),
     ("What trade figures between the two countries does the report give?", "list", None),
     ("What happens when the pump fails?", "fact", None),  # a verb, not a plural
+    # the people a document quotes, not their words
+    ("Which experts does the article quote?", "list", None),
+    ("Which officials are quoted in the report?", "list", None),
     # comparisons
     ("Do the articles agree on the cause of the flood?", "comparison", None),
     ("How does the first report differ from the second?", "comparison", None),
@@ -186,3 +189,35 @@ def test_what_a_quote_request_is_about(question: str, about: str) -> None:
     from rag.answer.question_kinds import quoted_topic
 
     assert quoted_topic(question) == about
+
+
+@pytest.mark.parametrize(
+    ("question", "sources"),
+    [
+        ("Which news outlets does the report cite?", "publication"),
+        ("What studies does the paper cite?", "publication"),
+        ("Which officials are quoted in the article?", "person"),
+        ("Which experts does the article quote?", "person"),
+        ("Which weapons has the army bought?", None),  # a list, but not of what a document cites
+        ("Quote what the mayor said.", None),  # their words, not who they are
+    ],
+)
+def test_which_sources_a_question_asks_for(question: str, sources: str | None) -> None:
+    from rag.answer.question_kinds import asks_sources
+
+    assert asks_sources(question) == sources
+
+
+@pytest.mark.parametrize(
+    ("question", "left_out"),
+    [
+        ("Which air defense systems other than the S-300 has it sold?", "S-300"),
+        ("What countries apart from Norway back the plan?", "Norway"),
+        ("Which risks besides rising costs does it name?", "rising costs"),
+        ("Which countries signed the treaty?", None),
+    ],
+)
+def test_what_a_list_question_leaves_out(question: str, left_out: str | None) -> None:
+    from rag.answer.generators.list_items import excluded
+
+    assert excluded(question) == left_out

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..retrieve.retrieval import Hit
 from ..retrieve.searcher import Searcher
 from ..types import Document, Passage
-from .question_kinds import DOCUMENT_KINDS, QuestionKind, classify, topic
+from .question_kinds import DOCUMENT_KINDS, QuestionKind, asks_sources, classify, topic
 from .reference import without_reference
 from .scoping import Scope, resolve
 from .structured import HOW_TO
@@ -85,6 +85,9 @@ def _hits(retriever: Searcher, query: str, k: int, the_plan: Plan) -> list[Hit]:
         doc_ids = _documents_of(retriever, ranked)
         per = PER_DOCUMENT + (2 if kind == "summary" else 0)
         return [h for d in doc_ids for h in _body_search(retriever, query, per, d)]
+    if kind == "list" and scoped and asks_sources(query):
+        # "Which outlets does it cite?": its sources may be named anywhere in it, in words unlike the question's
+        return [h for d in scoped[:MAX_DOCUMENTS] for h in _body_search(retriever, query, SUMMARY_CHUNKS, d)]
     if kind == "comparison" and scoped:
         return [h for d in scoped[:MAX_DOCUMENTS] for h in _body_search(retriever, query, PER_DOCUMENT, d)]
     if kind == "multi_part":

@@ -203,6 +203,35 @@ def quoted_topic(question: str) -> str:
     return found if found and found.casefold() not in _POINTERS else question
 
 
+# "Which outlets does the report cite?", "Which officials are quoted in it?": the items are the sources a
+# document names where it attributes words or figures to them, a publication or a person.
+_CITES = re.compile(
+    r"\b(?:cit(?:e|es|ed|ing)|quot(?:e|es|ed|ing)|draws?\s+on|rel(?:y|ies)\s+on|refer(?:s|red)?\s+to)\b", _I
+)
+_PUBLICATIONS = (
+    r"(?:outlets?|newspapers?|papers?|media|publications?|agenc(?:y|ies)|magazines?|journals?|websites?|"
+    r"sources?|studies|surveys?|polls?)"
+)
+_PEOPLE = (
+    r"(?:officials?|people|persons|experts?|analysts?|leaders?|ministers?|diplomats?|politicians?|scholars?|"
+    r"researchers?|spokes(?:man|men|woman|women|people|persons?)|individuals|figures|economists?|scientists?)"
+)
+_SOURCE_TYPE = re.compile(
+    rf"^\s*(?:please\s+)?(?:which|what|list|name)\s+(?:(?:the|all|any)\s+)?(?:[\w’'-]+\s+){{0,2}}?"
+    rf"(?:(?P<publication>{_PUBLICATIONS})|(?P<person>{_PEOPLE}))\b",
+    _I,
+)
+
+
+def asks_sources(question: str) -> str | None:
+    """ "publication" or "person" when the question asks which sources a document cites or quotes
+    ("Which news outlets does it cite?", "Which officials are quoted?"); else None."""
+    m = _SOURCE_TYPE.search(question)
+    if m is None or not _CITES.search(question):
+        return None
+    return "publication" if m.group("publication") else "person"
+
+
 def asks_argument(question: str) -> bool:
     """Whether the question asks what someone argues, recommends or advises."""
     return bool(_ARGUMENT.search(question))
@@ -267,7 +296,9 @@ def classify(question: str) -> QuestionKind:
         return QuestionKind("comparison", parts=(text,), all_documents=all_documents)
     if len(parts) > 1:
         return QuestionKind("multi_part", parts=parts, all_documents=all_documents)
-    if _QUOTE.search(text):
+    if asks_sources(text):
+        kind = "list"  # "Which experts does it quote?" asks for the people quoted, not for their words
+    elif _QUOTE.search(text):
         kind = "quote"
     elif _ARGUMENT.search(text):
         kind = "argument"

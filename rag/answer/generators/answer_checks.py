@@ -138,11 +138,11 @@ _SPEAKER = re.compile(
     r"(?:say|tell|said|argue|think|write|claim|call|describe|put)\b"
     r"|\b(?i:quote)\s+what\s+(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin)\s+){0,5}?([A-Z][\w’'-]+)\s+(?:said|says|told|wrote|argued)\b",
 )
-_SPEECH_VERB = re.compile(
-    r"\b(?:said|says|told|tells|added|noted|argued|stated|warned|urged|called|described|dismissed|defended|"
-    r"praised|wrote|claimed|insisted|admitted|put|according\s+to)\b",
-    re.IGNORECASE,
+_SPEECH_VERBS = (
+    r"(?:said|says|told|tells|added|noted|argued|stated|warned|urged|called|described|dismissed|defended|"
+    r"praised|wrote|claimed|insisted|admitted|put|according\s+to)"
 )
+_SPEECH_VERB = re.compile(rf"\b{_SPEECH_VERBS}\b", re.IGNORECASE)
 _TOPIC = re.compile(r"\babout\s+((?:\S+\s+){0,3})")
 _YES_NO_VERB = re.compile(
     r"^\s*(?i:did|does|do|has|have|had|will|would|can|could)\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s+)+([a-z]\w+)\b"
@@ -155,16 +155,52 @@ def speaker(question: str) -> str | None:
     return (m.group(1) or m.group(2)) if m else None
 
 
-def quotes_speaker(span: str, name: str, question: str) -> bool:
+_SENTENCE_END = re.compile(r"[.!?][”’\"']?\s")
+_QUOTATION = re.compile(r"^\W*[“\"]|[“\"]\w")  # opens with, or holds, quoted words
+SPEECH_REACH = 6  # words from a name to its verb of speech: "X, the deputy minister, told ..."
+_SPEECH_BEFORE = re.compile(r"\b(?:said|says|told|according\s+to)\s+(?:[\w’'.-]+\s+){0,3}$", re.IGNORECASE)
+_PRONOUN_SPEECH = re.compile(rf"\b(?:he|she)\s+(?:also\s+|then\s+|later\s+)?{_SPEECH_VERBS}\b", re.IGNORECASE)
+# "What did X tell *Y*", "what did X say to *Y*": the one addressed, whom the quote must name too.
+_ADDRESSEE = re.compile(r"\b(?i:tell|tells|told|say\s+to|said\s+to)\s+((?:[A-Z][\w’'.-]*\s*)+)")
+
+
+def _speaks(span: str, at: int, name: str) -> bool:
+    """Whether the name at ``at`` in ``span`` is who speaks: a verb of speech within a few words after it
+    ("X told", "X, the minister, said"), one just before it ("said X", "according to X"), or "he said"
+    later on (a quotation attributed to the one just named)."""
+    after = span[at + len(name) :]
+    verb = _SPEECH_VERB.search(after)
+    between = after[: verb.start()] if verb is not None else ""
+    # within the name's own sentence: "X met Y. Reporters said ..." is said by the reporters
+    if verb is not None and len(between.split()) <= SPEECH_REACH and not _SENTENCE_END.search(between):
+        return True
+    return _SPEECH_BEFORE.search(span[:at]) is not None or _PRONOUN_SPEECH.search(after) is not None
+
+
+def quotes_speaker(span: str, name: str, question: str, quoted: str | None = None) -> bool:
     """Whether ``span`` gives words of ``name`` on the question's topic.
 
-    The name must come before a verb of speech ("X told", "X called on", "X has put ... he said"): a
-    sentence that only names the person ("X visited Moscow", "... a meeting with X") does not say what they
-    said. A name the question gives as the topic ("say about the Ukraine buildup") must be in it too.
+    The name must be who speaks (``_speaks``): a sentence that only names the person ("X visited Moscow",
+    "... a meeting with X", "X visited Moscow; sources there said ...") does not say what they said. A name
+    the question gives as the topic ("say about the Ukraine buildup") or as the one addressed ("tell
+    Pompeo") must be in it too.
+
+    ``quoted``: the part of ``span`` that would be quoted, when ``span`` also holds the sentence before it
+    (who speaks in "..., he said"). A speaker named only there must go on speaking in the quoted part (a
+    quotation, "he said"): otherwise the quote is someone else's sentence.
     """
     folded = span.casefold()
-    at = folded.find(name.casefold())
-    if at < 0 or not _SPEECH_VERB.search(span, at + len(name)):
+    speaking = [
+        m.start() for m in re.finditer(re.escape(name.casefold()), folded) if _speaks(span, m.start(), name)
+    ]
+    if not speaking:
+        return False
+    own = span.rfind(quoted) if quoted else 0
+    if own > 0 and speaking[-1] < own and not (_PRONOUN_SPEECH.search(quoted) or _QUOTATION.search(quoted)):
+        return False
+    told = _ADDRESSEE.search(question)
+    # the one addressed comes after the speaker ("X told TASS"), the surname is enough
+    if told and told.group(1).split()[-1].casefold() not in folded[speaking[0] :]:
         return False
     topic = _TOPIC.search(question)
     wanted = names(" x " + topic.group(1)) if topic else []

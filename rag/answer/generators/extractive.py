@@ -318,7 +318,12 @@ class ExtractiveGenerator:
             # "What did X say": the quote must give X's words, not a sentence that merely names X.
             and (
                 who is None
-                or answer_checks.quotes_speaker(spans.with_context(s, by_n, docs, question), who, question)
+                or answer_checks.quotes_speaker(
+                    spans.with_context(s, by_n, docs, question),
+                    who,
+                    question,
+                    quoted=spans.quoted_span(s, by_n, question),
+                )
             )
             # "Did X deliver ...": a sentence about X that never says it delivered (or did not) cannot answer.
             and verb_terms <= set(lexical.tokenize([spans.quoted_span(s, by_n, question)])[0])

@@ -22,7 +22,8 @@ from ...index import lexical
 from ...index.sentences import split_sentences
 from ...types import Passage
 from .. import direct_answers
-from ..question_kinds import plural
+from ..question_kinds import asks_sources, plural
+from . import answer_checks
 from .base import Turn
 
 if TYPE_CHECKING:
@@ -143,6 +144,89 @@ def enumeration(s: ScoredSentence, passages: Sequence[Passage]) -> list[tuple[Pa
     return [found[at] for at in run] if len(run) > 1 else []
 
 
+# Where a document names a publication it draws on ("According to the X", "as reported by the X", "in an
+# interview with X", "X reported that") and a person it quotes ("X put it", "X said", "told X", "said X").
+_BY_PUBLICATION = re.compile(
+    r"\baccording\s+to\b|\breported\b|\breports\s+that\b|\b(?:interview|spoke|speaking|talked)\s+(?:with|to)\b|"
+    r"\btold\b|\bwrote\s+in\b|\bpublished\s+(?:by|in)\b|\bcited\s+by\b",
+    re.IGNORECASE,
+)
+_SPEECH = (
+    r"(?:put\s+it|said|says|told|tells|added|noted|argued|stated|warned|urged|called\s+(?:on|for)|insisted|wrote|"
+    r"claimed|explained|declared|admitted|stressed|asserted|remarked)"
+)
+_BY_PERSON = re.compile(
+    rf"\b[A-Z][\w’'-]+\s+(?:(?:has|had|have|also|then|later)\s+)?{_SPEECH}\b|"
+    rf"\b(?i:said|says|told|added|noted|according\s+to)\s+(?:[a-z]+\s+){{0,3}}?[A-Z][\w’'-]+"
+)
+SOURCE_ITEMS = 8  # a document seldom cites more; each is its own sentence
+
+
+def sources(
+    gen: ExtractiveGenerator, question: str, passages: Sequence[Passage], kind: str
+) -> list[ScoredSentence]:
+    """For "Which outlets does it cite?" / "Which officials are quoted?": the sentences that attribute words
+    or figures to a publication (``kind`` "publication") or a person ("person"), in document order.
+
+    They seldom share the question's words ("cite", "quoted"), so no threshold applies: the attribution is
+    what makes a sentence an item. A qualifier ("*Russian* officials") must still be in the sentence.
+    """
+    pattern = _BY_PUBLICATION if kind == "publication" else _BY_PERSON
+    wanted = qualifier(asked_type(question))
+    found = [
+        s
+        for s in gen.score_sentences(question, passages)
+        if not s.in_author_box and pattern.search(s.text) and _qualified(s.text, wanted)
+    ]
+    return sorted(found, key=lambda s: passages_start(s, passages))[:SOURCE_ITEMS]
+
+
+# "Which systems *other than the S-300* ...": the named item is excluded, and an item must be of the asked
+# kind; "the system" after it points back at the excluded one.
+_EXCEPT = re.compile(
+    r"\b(?i:other\s+than|besides|apart\s+from|aside\s+from|except(?:\s+for)?)\s+(?i:the\s+|a\s+|an\s+)?"
+    # a name ("the S-300", "Iran and Syria") or else the words up to the verb or the end of the clause
+    r"(?:(?P<name>[A-Z0-9][\w’'.-]*(?:\s+(?:and\s+)?[A-Z0-9][\w’'.-]*)*)|"
+    r"(?P<words>.+?)(?=\s+(?:has|have|had|did|does|do|is|are|was|were|that|which|who|in|to|from|by|for|on)\b|[?,;]|$))"
+)
+_POINTING = frozenset(["the", "this", "that", "these", "those", "its", "their", "such", "same"])
+
+
+def excluded(question: str) -> str | None:
+    """What a list question leaves out ("other than the S-300" -> "S-300"), or None."""
+    m = _EXCEPT.search(question)
+    return (m.group("name") or m.group("words")).strip() if m else None
+
+
+def names_new_item(text: str, left_out: str, kind: str | None, question: str) -> bool:
+    """Whether ``text`` can name an item other than ``left_out``.
+
+    A sentence that mentions ``left_out`` must name something else too (a name the question does not
+    give). When the asked kind is a compound ("air defense systems") the sentence must name that kind, and
+    not as "the system" (which points back at the item just named) or as the left-out item's kind. A single word ("weapons") is seldom
+    repeated by an item's sentence, so it is not required.
+    """
+    if left_out.casefold() in text.casefold():
+        given = {w.casefold() for w in answer_checks.names(" x " + question)}
+        others = [w for w in answer_checks.names(text) if w.casefold() not in given and w not in left_out]
+        if not others:
+            return False
+    words = lexical.tokenize([kind or ""])[0]
+    if len(words) < 2:
+        return True
+    raw = re.findall(r"[\w’'-]+", text.casefold())
+    stems = [lexical.tokenize([w])[0] for w in raw]  # a stop word has none
+    n = len(words)
+    # "the S-300 air defense system", "Su-35 fighter jets": the kind named of the item left out
+    not_new = _POINTING | set(re.findall(r"[\w’'-]+", left_out.casefold()))
+    for i in range(len(raw) - n + 1):
+        if [t[:1] for t in stems[i : i + n]] == [[w] for w in words] and (
+            i == 0 or raw[i - 1] not in not_new
+        ):
+            return True
+    return False
+
+
 def passages_start(s: ScoredSentence, passages: Sequence[Passage]) -> int:
     """Where ``s`` begins in its document."""
     return next(p.start for p in passages if p.n == s.passage_n) + s.start
@@ -156,14 +240,20 @@ def listing(
     Items are taken best first, each document's best one among them, skipping a sentence that repeats one
     already taken.
     """
+    cited = asks_sources(question)
+    if cited is not None and (found := sources(gen, question, passages, cited)):
+        return found
     kind = asked_type(question)
     wanted = qualifier(kind)
+    left_out = excluded(question)
     verb = relation(question)
     verb_terms = set(lexical.tokenize([verb])[0]) if verb else set()
     scored = [
         s
         for s in gen.eligible(question, passages, history)
-        if _qualified(s.text, wanted) and verb_terms <= set(lexical.tokenize([s.text])[0])
+        if _qualified(s.text, wanted)
+        and verb_terms <= set(lexical.tokenize([s.text])[0])
+        and (left_out is None or names_new_item(s.text, left_out, kind, question))
     ]
     if not scored:
         return []
