@@ -529,7 +529,7 @@ Union leader Maria Costa met the mayor, Ann Holt, at the town hall on Friday to 
 waiting outside said that the talks were short and friendly.
 
 The Aurora cargo ship was the first vessel to dock after the strike ended. The port also bought two new \
-harbour cranes from a shipyard in Rotterdam last spring.
+harbour cranes from a shipyard in Rotterdam in March 2021.
 """
 
 
@@ -589,3 +589,12 @@ def test_a_speakers_words_must_be_theirs_and_to_whom_the_question_says(
     assert answer.abstained is not answered
     if answered:
         _verbatim(answer, strike_index)
+
+
+def test_a_date_must_be_said_of_the_rare_name_the_question_asks_about(strike_index: Path) -> None:
+    # the only date near the Aurora is the cranes' (same paragraph, same port): it is not the Aurora's
+    answer = _ask("In what year did the Aurora cargo ship first dock at the port?", strike_index)
+    assert answer.abstained and not answer.citations
+    assert "Aurora" in answer.text  # it says which part is missing
+    bought = _ask("In what year did the port buy cranes from Rotterdam?", strike_index)
+    assert not bought.abstained and "2021" in bought.text

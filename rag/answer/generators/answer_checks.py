@@ -11,7 +11,7 @@ would the jets cost?": both are about the jets. Classic question answering adds 
 from __future__ import annotations
 
 import re
-from collections.abc import Container
+from collections.abc import Container, Mapping
 
 from ...index import lexical
 
@@ -124,6 +124,38 @@ def missing_names(question: str, vocabulary: Container[str]) -> list[str]:
         if terms and not any(_known(term, vocabulary) for term in terms):
             missing.append(name)
     return missing
+
+
+RARE_NAME = 0.5  # share of the index's highest idf above which a name is what a question is about
+
+
+def subject(question: str, weights: Mapping[str, float]) -> str | None:
+    """The question's rarest name, when it is rare in the index (idf at least ``RARE_NAME`` of the
+    highest): what a date or a number must be about ("When did Russia deliver the *Su-35* jets?"). A name
+    found in most passages ("Russia" in articles about Russia) says nothing about a sentence: None then,
+    or when the question names nothing."""
+    wanted = names(question)
+    top = max(weights.values(), default=0.0)
+    rarest: tuple[float, str | None] = (RARE_NAME * top, None)
+    for name, terms in zip(wanted, lexical.tokenize(wanted) if wanted else [], strict=True):
+        idf = max((_weight(t, weights) for t in terms), default=0.0)
+        if terms and idf >= rarest[0]:
+            rarest = (idf, name)
+    return rarest[1]
+
+
+def _weight(term: str, weights: Mapping[str, float]) -> float:
+    """The idf of ``term``, or of the index term it extends ("syrian" -> "syria", as in ``_known``)."""
+    if term in weights:
+        return weights[term]
+    cuts = (term[:cut] for cut in range(len(term) - 1, max(4, len(term) - 3) - 1, -1))
+    return next((weights[c] for c in cuts if c in weights), 0.0)
+
+
+def names_subject(span: str, name: str) -> bool:
+    """Whether ``span`` names ``name`` (or a word it extends, as in ``missing_names``)."""
+    said = set(lexical.tokenize([span])[0])
+    return any(_known(t, said) for t in lexical.tokenize([name])[0])
 
 
 def _known(term: str, vocabulary: Container[str]) -> bool:

@@ -301,6 +301,8 @@ class ExtractiveGenerator:
         if self.term_weights is not None and answer_checks.missing_names(question, self.term_weights()):
             return []
         kind, years = answer_checks.expected_type(question), answer_checks.required_years(question)
+        # "When did X deliver the Su-35 jets?": a date in a sentence about something else does not answer
+        about = answer_checks.subject(question, self.term_weights()) if kind and self.term_weights else None
         who = answer_checks.speaker(question)
         counted = answer_checks.counted_thing(question)
         verb = answer_checks.yes_no_verb(question)
@@ -313,6 +315,7 @@ class ExtractiveGenerator:
             if not (body_only and s.in_author_box)
             and answer_checks.fits_type(s.text, kind)
             and all(year in s.text for year in years)
+            and (about is None or answer_checks.names_subject(spans.quoted_span(s, by_n, question), about))
             # "How many engineers": a number about something else ("two years before") does not answer.
             and (counted is None or answer_checks.counts(spans.quoted_span(s, by_n, question), counted))
             # "What did X say": the quote must give X's words, not a sentence that merely names X.

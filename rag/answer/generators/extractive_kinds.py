@@ -73,7 +73,17 @@ def missing_part(
     verb = answer_checks.yes_no_verb(question)
     if verb:
         return f'No passage says "{verb}" about what the question asks.'
+    wanted = answer_checks.expected_type(question)
+    about = answer_checks.subject(question, vocabulary) if wanted and vocabulary is not None else None
+    if about:
+        return f"No passage that names {about} gives the {_WANTED[wanted]} asked for."
+    left_out = list_items.excluded(question)
+    if left_out and plan.kind.kind == "list":
+        return f"No passage names {list_items.asked_type(question) or 'an item'} other than {left_out}."
     return None
+
+
+_WANTED = {"date": "date", "money": "amount", "quantity": "number"}
 
 
 def fact(
