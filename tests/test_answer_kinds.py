@@ -580,6 +580,11 @@ def test_a_list_of_items_other_than_the_one_named_leaves_it_out(strike_index: Pa
         ("What did Ann Holt say about the dispute?", False),
         # Berg speaks, but not to Costa
         ("What did Tomas Berg tell Maria Costa?", False),
+        # Berg speaks, but not about what the question's last word names
+        ("What did Tomas Berg say about Rotterdam?", False),
+        # a publication that reports, named with its article, on something it never reports
+        ("What did the Harbour Gazette report about the Aurora?", False),
+        ("What did the Harbour Gazette report about the strike?", True),
     ],
 )
 def test_a_speakers_words_must_be_theirs_and_to_whom_the_question_says(

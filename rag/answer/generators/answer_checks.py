@@ -165,17 +165,19 @@ def _known(term: str, vocabulary: Container[str]) -> bool:
 
 
 _SPEAKER = re.compile(
-    r"\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+"
+    # "the Kremlin", "the New York Times": a name may come with its article
+    r"\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+(?:the\s+)?"
     r"(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin)\s+){0,5}?([A-Z][\w’'-]+)\s+"
-    r"(?:say|tell|said|argue|think|write|claim|call|describe|put)\b"
-    r"|\b(?i:quote)\s+what\s+(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin)\s+){0,5}?([A-Z][\w’'-]+)\s+(?:said|says|told|wrote|argued)\b",
+    r"(?:say|tell|said|argue|think|write|claim|call|describe|put|report)\b"
+    r"|\b(?i:quote)\s+what\s+(?:the\s+)?(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin)\s+){0,5}?([A-Z][\w’'-]+)\s+"
+    r"(?:said|says|told|wrote|argued|reported)\b",
 )
-_SPEECH_VERBS = (
+SPEECH_VERBS = (
     r"(?:said|says|told|tells|added|noted|argued|stated|warned|urged|called|described|dismissed|defended|"
-    r"praised|wrote|claimed|insisted|admitted|put|according\s+to)"
+    r"praised|wrote|claimed|insisted|admitted|put|reported|according\s+to)"
 )
-_SPEECH_VERB = re.compile(rf"\b{_SPEECH_VERBS}\b", re.IGNORECASE)
-_TOPIC = re.compile(r"\babout\s+((?:\S+\s+){0,3})")
+_SPEECH_VERB = re.compile(rf"\b{SPEECH_VERBS}\b", re.IGNORECASE)
+_TOPIC = re.compile(r"\babout\s+((?:\S+(?:\s+|$)){0,3})")
 _YES_NO_VERB = re.compile(
     r"^\s*(?i:did|does|do|has|have|had|will|would|can|could)\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s+)+([a-z]\w+)\b"
 )
@@ -191,7 +193,7 @@ _SENTENCE_END = re.compile(r"[.!?][”’\"']?\s")
 _QUOTATION = re.compile(r"^\W*[“\"]|[“\"]\w")  # opens with, or holds, quoted words
 SPEECH_REACH = 6  # words from a name to its verb of speech: "X, the deputy minister, told ..."
 _SPEECH_BEFORE = re.compile(r"\b(?:said|says|told|according\s+to)\s+(?:[\w’'.-]+\s+){0,3}$", re.IGNORECASE)
-_PRONOUN_SPEECH = re.compile(rf"\b(?:he|she)\s+(?:also\s+|then\s+|later\s+)?{_SPEECH_VERBS}\b", re.IGNORECASE)
+_PRONOUN_SPEECH = re.compile(rf"\b(?:he|she)\s+(?:also\s+|then\s+|later\s+)?{SPEECH_VERBS}\b", re.IGNORECASE)
 # "What did X tell *Y*", "what did X say to *Y*": the one addressed, whom the quote must name too.
 _ADDRESSEE = re.compile(r"\b(?i:tell|tells|told|say\s+to|said\s+to)\s+((?:[A-Z][\w’'.-]*\s*)+)")
 

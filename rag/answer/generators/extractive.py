@@ -109,6 +109,10 @@ class ScoredSentence:
     in_author_box: bool = False
 
 
+def _written_by(document: Document | None, name: str) -> bool:
+    return document is not None and name.casefold() in (document.author or "").casefold()
+
+
 class ExtractiveGenerator:
     """Quotes up to ``max_quotes`` sentences; abstains below ``threshold``."""
 
@@ -318,9 +322,11 @@ class ExtractiveGenerator:
             and (about is None or answer_checks.names_subject(spans.quoted_span(s, by_n, question), about))
             # "How many engineers": a number about something else ("two years before") does not answer.
             and (counted is None or answer_checks.counts(spans.quoted_span(s, by_n, question), counted))
-            # "What did X say": the quote must give X's words, not a sentence that merely names X.
+            # "What did X say": the quote must give X's words, not a sentence that merely names X. What the
+            # document's own author says is all of its text.
             and (
                 who is None
+                or _written_by(docs.get(s.doc_id), who)
                 or answer_checks.quotes_speaker(
                     spans.with_context(s, by_n, docs, question),
                     who,

@@ -151,10 +151,7 @@ _BY_PUBLICATION = re.compile(
     r"\btold\b|\bwrote\s+in\b|\bpublished\s+(?:by|in)\b|\bcited\s+by\b",
     re.IGNORECASE,
 )
-_SPEECH = (
-    r"(?:put\s+it|said|says|told|tells|added|noted|argued|stated|warned|urged|called\s+(?:on|for)|insisted|wrote|"
-    r"claimed|explained|declared|admitted|stressed|asserted|remarked)"
-)
+_SPEECH = rf"(?:{answer_checks.SPEECH_VERBS}|explained|declared|stressed|asserted|remarked)"
 _BY_PERSON = re.compile(
     rf"\b[A-Z][\w’'-]+\s+(?:(?:has|had|have|also|then|later)\s+)?{_SPEECH}\b|"
     rf"\b(?i:said|says|told|added|noted|according\s+to)\s+(?:[a-z]+\s+){{0,3}}?[A-Z][\w’'-]+"
@@ -169,16 +166,26 @@ def sources(
     or figures to a publication (``kind`` "publication") or a person ("person"), in document order.
 
     They seldom share the question's words ("cite", "quoted"), so no threshold applies: the attribution is
-    what makes a sentence an item. A qualifier ("*Russian* officials") must still be in the sentence.
+    what makes a sentence an item. A qualifier ("*Russian* officials") must be in the sentence or the one
+    before it (a person is often introduced by a title alone: "Putin's aide X told TASS").
     """
     pattern = _BY_PUBLICATION if kind == "publication" else _BY_PERSON
     wanted = qualifier(asked_type(question))
+    by_n = {p.n: p for p in passages}
     found = [
         s
         for s in gen.score_sentences(question, passages)
-        if not s.in_author_box and pattern.search(s.text) and _qualified(s.text, wanted)
+        if not s.in_author_box
+        and pattern.search(s.text)
+        and _qualified(_with_previous(s, by_n[s.passage_n]), wanted)
     ]
     return sorted(found, key=lambda s: passages_start(s, passages))[:SOURCE_ITEMS]
+
+
+def _with_previous(s: ScoredSentence, passage: Passage) -> str:
+    """The sentence with the one before it in its passage."""
+    before = [(a, b) for a, b in split_sentences(passage.text) if b <= s.start]
+    return passage.text[before[-1][0] : s.end] if before else s.text
 
 
 # "Which systems *other than the S-300* ...": the named item is excluded, and an item must be of the asked
@@ -241,8 +248,8 @@ def listing(
     already taken.
     """
     cited = asks_sources(question)
-    if cited is not None and (found := sources(gen, question, passages, cited)):
-        return found
+    if cited is not None:  # a sentence that names no source is no item, however close to the question
+        return sources(gen, question, passages, cited)
     kind = asked_type(question)
     wanted = qualifier(kind)
     left_out = excluded(question)
