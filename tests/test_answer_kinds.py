@@ -603,3 +603,12 @@ def test_a_date_must_be_said_of_the_rare_name_the_question_asks_about(strike_ind
     assert "Aurora" in answer.text  # it says which part is missing
     bought = _ask("In what year did the port buy cranes from Rotterdam?", strike_index)
     assert not bought.abstained and "2021" in bought.text
+
+
+def test_a_comparison_on_a_short_named_topic_quotes_the_documents_that_name_it(strike_index: Path) -> None:
+    # a name alone is too short for close matches; the one document that names it is quoted, only it
+    answer = _ask("Compare what the documents say about Portwire.", strike_index)
+    assert not answer.abstained
+    assert {c.doc_id for c in answer.citations} == {_doc(strike_index, "Strike")}
+    assert all("Portwire" in c.quote for c in answer.citations)
+    _verbatim(answer, strike_index)

@@ -107,7 +107,9 @@ def _hits(retriever: Searcher, query: str, k: int, the_plan: Plan) -> list[Hit]:
     hits = retriever.search(query, n, doc_ids=scoped)
     if kind == "list" or (the_plan.kind.all_documents and not scoped):
         # Items of a list, or what "the articles" say, may sit in any document: each gets its best chunks.
-        doc_ids = _documents_of(retriever, hits)
+        # "The articles" are every document on the topic, not only those of the best few chunks.
+        wide = retriever.search(query, max(k, 20)) if the_plan.kind.all_documents and not scoped else hits
+        doc_ids = _documents_of(retriever, wide)
         hits += [h for d in doc_ids for h in retriever.search(query, PER_DOCUMENT, doc_ids=[d])]
     return hits
 

@@ -239,10 +239,17 @@ def comparison(
     Documents the question names are each quoted; otherwise a document is compared only when its best
     sentence comes close to the threshold (it says something on the topic).
     """
-    scored = gen.eligible(topic(question), passages, history, body_only=True)
+    about = topic(question)
+    scored = gen.eligible(about, passages, history, body_only=True)
+    words = gen.content_terms(about) if about != question else set()
+    # "What do the articles say about the S-300?": a name or two has too few words for its sentences to
+    # match it closely, but a sentence that says them is on the topic, and one that does not is not.
+    short = 0 < len(words) <= 2
+    if short:
+        scored = [s for s in scored if words <= gen.content_terms(s.text)]
     # Documents the question names are compared on its topic even when they say little about it in words
     # like the question's; the topic must still be there (a name none of them mentions abstains earlier).
-    gate = gen.threshold - (2 * COMPARISON_SLACK if plan.scope.doc_ids else 0.0)
+    gate = gen.threshold - (2 * COMPARISON_SLACK if plan.scope.doc_ids or short else 0.0)
     if not scored or scored[0].score < gate:
         return []
     arguing = 0.1 if asks_argument(question) else 0.0  # "their advice": prefer the sentences that advise
@@ -254,7 +261,7 @@ def comparison(
             reverse=True,
         )
         best = max(s.score for s in group)
-        if not plan.scope.doc_ids and best < gen.threshold - COMPARISON_SLACK:
+        if not plan.scope.doc_ids and best < (gate if short else gen.threshold - COMPARISON_SLACK):
             continue
         chosen[doc_id] = group[:1] + [s for s in group[1:2] if s.score >= best - gen.margin / 2]
     return _grouped(chosen, passages, titled=True) if chosen else []
