@@ -433,6 +433,16 @@ def test_an_argument_on_a_topic_quotes_the_sentence_that_argues_it(harbour_index
     _verbatim(answer, harbour_index)
 
 
+def test_a_recommendation_asked_for_needs_a_sentence_that_advises(harbour_index: Path) -> None:
+    # the report says what was found on the pier and who was not consulted, and advises nothing about them
+    for question in (
+        "What does the report recommend about the cracks in the north pier?",
+        "What does the report advise about the harbour master?",
+    ):
+        answer = _ask(question, harbour_index)
+        assert answer.abstained and not answer.citations
+
+
 def test_a_section_its_heading_names_answers_in_other_words(harbour_index: Path) -> None:
     # "chunk size" is nowhere in the text: the section *Chunking* says it in its own words.
     answer = _ask("What chunk size is used and why?", harbour_index)

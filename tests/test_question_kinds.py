@@ -183,6 +183,11 @@ def test_the_topic_of_a_question_about_what_documents_say(question: str, about: 
         ("Give me the exact words the report uses about the harbour master.", "the harbour master"),
         ("Quote the article's words on how the dam failed.", "how the dam failed"),
         ("Quote what the mayor said.", "Quote what the mayor said."),  # no "about": the request itself
+        # "called on" is the verb's, not what the quote is about
+        (
+            "Quote what the mayor called on the council to do.",
+            "Quote what the mayor called on the council to do.",
+        ),
     ],
 )
 def test_what_a_quote_request_is_about(question: str, about: str) -> None:
@@ -221,3 +226,19 @@ def test_what_a_list_question_leaves_out(question: str, left_out: str | None) ->
     from rag.answer.generators.list_items import excluded
 
     assert excluded(question) == left_out
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted"),
+    [
+        ("When did the council meet?", "date"),
+        ("How much did the pier cost?", "money"),
+        ("Quote the report's words on the cost of the new pier.", "money"),  # an amount, in any shape
+        ("How many engineers inspected the pier?", "quantity"),
+        ("Quote the report's words on the new pier.", None),
+    ],
+)
+def test_what_type_of_answer_a_question_expects(question: str, wanted: str | None) -> None:
+    from rag.answer.generators.answer_checks import expected_type
+
+    assert expected_type(question) == wanted

@@ -191,7 +191,11 @@ def topic(question: str) -> str:
     return question
 
 
-_QUOTED_ON = re.compile(r"\b(?:about|on|regarding|describing)\s+(.+)$", _I)
+# "called on X to ...", "relied on": "on" belongs to the verb there, it does not say what the quote is about
+_QUOTED_ON = re.compile(
+    r"\b(?:about|(?<!called\s)(?<!calls\s)(?<!call\s)(?<!relied\s)(?<!relies\s)on|regarding|describing)\s+(.+)$",
+    _I,
+)
 
 
 def quoted_topic(question: str) -> str:

@@ -76,12 +76,17 @@ _NOT_NAMES = frozenset(
 )
 
 
+# "Quote the words on *the cost of* the jets": an amount asked for, whatever the question's shape
+_THE_COST = re.compile(r"\b(?:the|its|their)\s+(?:cost|price)s?\s+of\b", re.IGNORECASE)
+
+
 def expected_type(question: str) -> str | None:
     """ "date", "money", "quantity" or None (anything goes)."""
     if _ASKS_DATE.search(question):
         return "date"
-    if _ASKS_MONEY.search(question) and (
-        _ASKS_QUANTITY.search(question) or re.search(r"\b(what|how)\b", question, re.I)
+    if _THE_COST.search(question) or (
+        _ASKS_MONEY.search(question)
+        and (_ASKS_QUANTITY.search(question) or re.search(r"\b(what|how)\b", question, re.I))
     ):
         return "money"
     if _ASKS_QUANTITY.search(question):
@@ -170,7 +175,7 @@ _SPEAKER = re.compile(
     r"(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin)\s+){0,5}?([A-Z][\w’'-]+)\s+"
     r"(?:say|tell|said|argue|think|write|claim|call|describe|put|report)\b"
     r"|\b(?i:quote)\s+what\s+(?:the\s+)?(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin)\s+){0,5}?([A-Z][\w’'-]+)\s+"
-    r"(?:said|says|told|wrote|argued|reported)\b",
+    r"(?:said|says|told|wrote|argued|reported|called|urged|warned)\b",
 )
 SPEECH_VERBS = (
     r"(?:said|says|told|tells|added|noted|argued|stated|warned|urged|called|described|dismissed|defended|"

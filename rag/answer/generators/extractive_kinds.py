@@ -209,6 +209,9 @@ def argument(
     if scoped and not reference.topic_terms(question, documents, scoped):
         return summary(gen, question, passages, argue=True)
     scored = gen.eligible(question, passages, history, body_only=True)
+    if summaries.ADVICE_ASKED.search(question):
+        # "What does X recommend about Y?": a sentence on Y that advises nothing is not a recommendation
+        scored = [s for s in scored if summaries.ARGUING.search(s.text) or summaries.ADVISING.search(s.text)]
     # A sentence that argues (should, must, ...) on the asked topic may come a little under the threshold, as a
     # compared document's best sentence may: inside a document the user named, or when it is the best sentence
     # of all (the question asks for an argument, and the closest sentence is one).
