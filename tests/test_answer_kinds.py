@@ -595,6 +595,9 @@ def test_a_list_of_items_other_than_the_one_named_leaves_it_out(strike_index: Pa
         # a publication that reports, named with its article, on something it never reports
         ("What did the Harbour Gazette report about the Aurora?", False),
         ("What did the Harbour Gazette report about the strike?", True),
+        # "X's own words": X must be who speaks
+        ("Quote Ann Holt's own words on the dispute.", False),
+        ("Quote Tomas Berg's own words on cranes.", True),
     ],
 )
 def test_a_speakers_words_must_be_theirs_and_to_whom_the_question_says(

@@ -168,6 +168,7 @@ def test_what_a_how_many_question_counts(question: str, counted: str | None) -> 
     [
         ("Compare what the documents say about wages.", "wages"),
         ("What do the articles say about the new harbour?", "the new harbour"),
+        ("Compare what the articles report from the news agency.", "the news agency"),
         ("What do the articles say about it?", "What do the articles say about it?"),  # points back: no topic
     ],
 )

@@ -173,7 +173,8 @@ class QuestionKind:
 
 # The framing comes first ("Compare what the documents say about X"); a later "said about" is part of X.
 _TOPIC = re.compile(
-    r"^\s*(?:\S+\s+){0,5}?(?:say|says|said|write|agree|disagree|differ|compare)\s+(?:about|on|regarding|over)\s+(.+)$",
+    r"^\s*(?:\S+\s+){0,5}?(?:say|says|said|write|report|agree|disagree|differ|compare)\s+(?:about|on|regarding|over|from)\s+"
+    r"(.+)$",
     _I,
 )
 

@@ -175,7 +175,9 @@ _SPEAKER = re.compile(
     r"(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin)\s+){0,5}?([A-Z][\w’'-]+)\s+"
     r"(?:say|tell|said|argue|think|write|claim|call|describe|put|report)\b"
     r"|\b(?i:quote)\s+what\s+(?:the\s+)?(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin)\s+){0,5}?([A-Z][\w’'-]+)\s+"
-    r"(?:said|says|told|wrote|argued|reported|called|urged|warned)\b",
+    r"(?:said|says|told|wrote|argued|reported|called|urged|warned)\b"
+    # "Quote Donald Trump's own words on ...", "the governor's exact words"
+    r"|(?<![.!?]\s)(?<!^)\b([A-Z][\w-]+)[’']s\s+(?:own\s+|exact\s+)+words\b",
 )
 SPEECH_VERBS = (
     r"(?:said|says|told|tells|added|noted|argued|stated|warned|urged|called|described|dismissed|defended|"
@@ -191,7 +193,7 @@ _YES_NO_VERB = re.compile(
 def speaker(question: str) -> str | None:
     """The person whose words the question asks for ("What did Antonov say ...", "Quote what X said")."""
     m = _SPEAKER.search(question)
-    return (m.group(1) or m.group(2)) if m else None
+    return (m.group(1) or m.group(2) or m.group(3)) if m else None
 
 
 _SENTENCE_END = re.compile(r"[.!?][”’\"']?\s")

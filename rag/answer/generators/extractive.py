@@ -90,6 +90,7 @@ def _long_clauses(texts: Sequence[str], query_terms: set[str]) -> dict[int, list
     return {i: [c for c in cs if query_terms & set(said[c])] for i, cs in found.items()}
 
 
+FULL_OVERLAP = 0.99  # share of the question's words that makes a sentence worth quoting beside the best
 PASSAGE_WEIGHT = 0.0  # calibrated: weight of the passage's retrieval score
 OVERLAP_WEIGHT = 0.25  # calibrated with the threshold (Settings.abstain_threshold), see module docstring
 
@@ -354,7 +355,11 @@ class ExtractiveGenerator:
         if not scored or scored[0].score < self.threshold:
             return []
         floor = max(self.threshold, scored[0].score - self.margin)
-        return [s for s in scored if s.score >= floor][: self.max_quotes]
+        # A long sentence that says every word of the question answers it, though its one vector is blurred
+        # by the rest of it and so scores lower: it is quoted too.
+        return [
+            s for s in scored if s.score >= floor or (s.overlap >= FULL_OVERLAP and s.score >= self.threshold)
+        ][: self.max_quotes]
 
     def stream(
         self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()
