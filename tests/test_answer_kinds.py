@@ -625,3 +625,15 @@ def test_a_comparison_on_a_short_named_topic_quotes_the_documents_that_name_it(s
     assert {c.doc_id for c in answer.citations} == {_doc(strike_index, "Strike")}
     assert all("Portwire" in c.quote for c in answer.citations)
     _verbatim(answer, strike_index)
+
+
+def test_a_comparison_of_named_documents_one_of_which_never_mentions_the_topic_abstains(
+    strike_index: Path,
+) -> None:
+    # only the strike article names Portwire: there is nothing to compare, and the answer says which lacks it
+    answer = _ask(
+        "Compare what the Sam Park report and the Lee Ray article say about Portwire.",
+        strike_index,
+    )
+    assert answer.abstained and not answer.citations
+    assert "Harbour Council Report" in answer.text

@@ -64,6 +64,9 @@ def missing_part(
         outside = reference.names_outside(asked, documents, plan.scope.doc_ids)
         if outside:
             return f"The document the question names never mentions {', '.join(outside)}."
+        lacking = _lacking_topic(documents, plan, topic(asked))
+        if lacking:
+            return f"Not every document compared mentions it: {'; '.join(lacking)} does not."
     absent = answer_checks.missing_names(question, vocabulary) if vocabulary is not None else []
     if absent:
         return f"The documents never mention {', '.join(absent)}."
@@ -234,6 +237,18 @@ def argument(
     return _grouped(_by_document(ranked[:ARGUMENT_SENTENCES]), passages, titled=False)
 
 
+def _lacking_topic(documents: Mapping[str, Document], plan: Plan, about: str) -> list[str]:
+    """The titles of the documents a comparison names that never mention a name in its topic ``about``."""
+    named = plan.scope.doc_ids or ()
+    if len(named) < 2 or plan.kind.kind != "comparison":
+        return []
+    return [
+        documents[d].title
+        for d in named
+        if d in documents and reference.names_outside(f"x {about}", documents, [d])
+    ]
+
+
 def comparison(
     gen: ExtractiveGenerator, question: str, plan: Plan, passages: Sequence[Passage], history: Sequence[Turn]
 ) -> list[str]:
@@ -243,6 +258,8 @@ def comparison(
     sentence comes close to the threshold (it says something on the topic).
     """
     about = topic(question)
+    if _lacking_topic(gen.documents() if gen.documents is not None else {}, plan, about):
+        return []  # "Compare what A and B say about X" where B never mentions X: there is nothing to compare
     scored = gen.eligible(about, passages, history, body_only=True)
     words = gen.content_terms(about) if about != question else set()
     # "What do the articles say about the S-300?": a name or two has too few words for its sentences to
