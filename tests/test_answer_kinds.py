@@ -562,6 +562,7 @@ def strike_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
             ["Harbour Gazette", "Portwire", "Coastal Radio"],
         ),
         ("Which officials are quoted in the port strike article?", ["Maria Costa", "Tomas Berg"]),
+        ("Which officials are named in the port strike article?", ["Maria Costa", "Tomas Berg"]),
     ],
 )
 def test_a_list_of_the_sources_a_document_cites_quotes_each_attribution(

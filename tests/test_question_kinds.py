@@ -204,6 +204,8 @@ def test_what_a_quote_request_is_about(question: str, about: str) -> None:
         ("What studies does the paper cite?", "publication"),
         ("Which officials are quoted in the article?", "person"),
         ("Which experts does the article quote?", "person"),
+        ("Which officials are named in the report?", "named"),  # named, whether quoted or not
+        ("Which rivers are named in the report?", None),  # not people: no role to find them by
         ("Which weapons has the army bought?", None),  # a list, but not of what a document cites
         ("Quote what the mayor said.", None),  # their words, not who they are
     ],

@@ -228,13 +228,20 @@ _SOURCE_TYPE = re.compile(
 )
 
 
+# "Which officials does it name?": people a document names, quoted or not
+_NAMES = re.compile(r"\b(?:nam(?:e|es|ed)|mention(?:s|ed)?|refer(?:s|red)?\s+to)\b", _I)
+
+
 def asks_sources(question: str) -> str | None:
     """ "publication" or "person" when the question asks which sources a document cites or quotes
-    ("Which news outlets does it cite?", "Which officials are quoted?"); else None."""
+    ("Which news outlets does it cite?", "Which officials are quoted?"), "named" when it asks which people
+    it names ("Which officials are named in it?"); else None."""
     m = _SOURCE_TYPE.search(question)
-    if m is None or not _CITES.search(question):
+    if m is None:
         return None
-    return "publication" if m.group("publication") else "person"
+    if _CITES.search(question):
+        return "publication" if m.group("publication") else "person"
+    return "named" if m.group("person") and _NAMES.search(question) else None
 
 
 def asks_argument(question: str) -> bool:

@@ -156,6 +156,13 @@ _BY_PERSON = re.compile(
     rf"\b[A-Z][\w’'-]+\s+(?:(?:has|had|have|also|then|later)\s+)?{_SPEECH}\b|"
     rf"\b(?i:said|says|told|added|noted|according\s+to)\s+(?:[a-z]+\s+){{0,3}}?[A-Z][\w’'-]+"
 )
+# A person named with their role: "Foreign Minister Sergey Lavrov", "aide Yury Ushakov", "President X".
+_ROLE = (
+    r"(?:[Mm]inister|[Pp]resident|[Pp]rime\s+[Mm]inister|aide|[Aa]mbassador|[Ss]pokes(?:man|woman|person)|"
+    r"[Ss]ecretary(?:\s+of\s+[A-Z]\w+)?|official|[Aa]dvis[eo]r|[Dd]irector|[Ll]eader|[Cc]hief|[Ss]enator|"
+    r"[Gg]eneral|[Cc]hairman|[Gg]overnor|[Mm]ayor|[Cc]hancellor|[Ee]nvoy|[Dd]iplomat|[Dd]eputy)"
+)
+_NAMED_PERSON = re.compile(rf"{_BY_PERSON.pattern}|\b{_ROLE}\s+(?:[A-Z][\w’'-]+\s+){{0,3}}[A-Z][\w’'-]+")
 SOURCE_ITEMS = 8  # a document seldom cites more; each is its own sentence
 
 
@@ -169,7 +176,7 @@ def sources(
     what makes a sentence an item. A qualifier ("*Russian* officials") must be in the sentence or the one
     before it (a person is often introduced by a title alone: "Putin's aide X told TASS").
     """
-    pattern = _BY_PUBLICATION if kind == "publication" else _BY_PERSON
+    pattern = {"publication": _BY_PUBLICATION, "person": _BY_PERSON}.get(kind, _NAMED_PERSON)
     wanted = qualifier(asked_type(question))
     by_n = {p.n: p for p in passages}
     found = [
