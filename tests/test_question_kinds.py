@@ -35,6 +35,9 @@ EXAMPLES = [
     ("What does the paper argue about tariffs?", "argument", None),
     # the author as the one who argues, not the metadata asked for
     ("What does the author of the report argue about taxes?", "argument", None),
+    # the authors themselves, as their author boxes describe them
+    ("Compare the affiliations of the authors of the articles.", "comparison", None),
+    ("What is the background of the author of the report?", "fact", None),
     # definitions
     ("What is photosynthesis?", "definition", None),
     ("Who is Maria Lopez?", "definition", None),

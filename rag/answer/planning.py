@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..retrieve.retrieval import Hit
 from ..retrieve.searcher import Searcher
 from ..types import Document, Passage
-from .question_kinds import DOCUMENT_KINDS, QuestionKind, asks_sources, classify, topic
+from .question_kinds import DOCUMENT_KINDS, QuestionKind, asks_about_authors, asks_sources, classify, topic
 from .reference import without_reference
 from .scoping import Scope, resolve
 from .structured import HOW_TO
@@ -64,6 +64,14 @@ def _hits(retriever: Searcher, query: str, k: int, the_plan: Plan) -> list[Hit]:
     kind, scoped = the_plan.kind.kind, the_plan.scope.doc_ids
     if kind in ("comparison", "summary"):
         query = topic(query)  # "Do the articles agree on X": X finds the passages, the framing only dilutes
+    if asks_about_authors(query) and kind in ("comparison", "fact"):
+        # "Compare the affiliations of the authors": each document's author box (its own chunk, kept last)
+        doc_ids = scoped or _documents_of(retriever, retriever.search(query, max(k, 20)))
+        hits = []
+        for doc_id in doc_ids[:MAX_DOCUMENTS]:
+            found = retriever.search(query, 50, doc_ids=[doc_id])
+            hits += [h for h, p in zip(found, retriever.passages(found), strict=True) if p.author_box][:2]
+        return _unique(hits)
     if kind == "metadata" and scoped:
         hits: list[Hit] = []
         for doc_id in scoped[:MAX_DOCUMENTS]:

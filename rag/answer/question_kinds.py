@@ -244,6 +244,21 @@ def asks_sources(question: str) -> str | None:
     return "named" if m.group("person") and _NAMES.search(question) else None
 
 
+# "Compare the affiliations of the authors", "What is the writer's background?": about the people who wrote
+# the documents, which their author boxes say, not about the documents' subject or their bylines.
+_AUTHOR_PROFILE = re.compile(
+    r"\b(?:affiliat\w*|background|biograph\w*|credentials|expertise|employers?|institutions?|"
+    r"works?\s+(?:for|at)|positions?|jobs?|careers?)\b",
+    _I,
+)
+_AUTHORS = re.compile(r"\b(?:author|writer|analyst)s?\b|\b(?:authors|writers|analysts)['’]", _I)
+
+
+def asks_about_authors(question: str) -> bool:
+    """Whether the question asks about the documents' authors themselves (affiliation, background)."""
+    return bool(_AUTHORS.search(question) and _AUTHOR_PROFILE.search(question))
+
+
 def asks_argument(question: str) -> bool:
     """Whether the question asks what someone argues, recommends or advises."""
     return bool(_ARGUMENT.search(question))
@@ -299,6 +314,10 @@ def classify(question: str) -> QuestionKind:
     # their own kind; two of one kind (two facts) may still be one metadata or comparison question.
     if len(parts) > 1 and len({(k.kind, k.field) for k in map(classify, parts)}) > 1:
         return QuestionKind("multi_part", parts=parts, all_documents=all_documents)
+    if asks_about_authors(text):
+        # what the author boxes say: several documents' authors are compared, one author's is a fact
+        kind = "comparison" if all_documents or _COMPARISON.search(text) else "fact"
+        return QuestionKind(kind, parts=(text,), all_documents=all_documents)
     for field, pattern in _METADATA:
         if pattern.search(text) and not (field == "author" and _AUTHOR_SUBJECT.search(text)):
             return QuestionKind("metadata", field=field, parts=(text,), all_documents=all_documents)

@@ -22,7 +22,7 @@ from ...retrieve.conversation import standalone_question
 from ...settings import Settings
 from ...types import Document, Passage
 from .. import planning, reference
-from ..question_kinds import classify, quoted_topic
+from ..question_kinds import asks_about_authors, classify, quoted_topic
 from . import answer_checks, sections, spans
 from . import extractive_kinds as kinds
 from .base import Turn, register
@@ -389,6 +389,9 @@ class ExtractiveGenerator:
         documents = self.documents() if self.documents is not None else {}
         plan = plan or planning.plan(question, documents, standalone_question(question, history))
         kind = plan.kind.kind
+        about_authors = kind in ("comparison", "fact") and asks_about_authors(
+            question
+        )  # before "author of X" goes
         if plan.scope.unresolved and kind in ("metadata", "summary"):
             return []  # it asks about a document that is not indexed: describing another would mislead
         if plan.scope.doc_ids and kind not in ("metadata", "multi_part"):
@@ -402,6 +405,8 @@ class ExtractiveGenerator:
             return found  # a code block (how-to) or a table row answers better than any sentence
         if kind == "metadata" and documents:
             return kinds.metadata(plan, passages, documents)
+        if about_authors:
+            return kinds.author_profiles(self, question, passages)
         if kind == "summary":
             return kinds.summary(self, question, passages, argue=False)
         if kind == "argument":

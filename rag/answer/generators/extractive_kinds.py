@@ -32,7 +32,14 @@ if TYPE_CHECKING:
 
 SUMMARY_SENTENCES = 4  # of one document; 3 each when several documents are summarised
 ARGUMENT_SENTENCES = 3
-COMPARISON_SLACK = 0.1  # a document's best sentence may be this far under the threshold to be compared
+COMPARISON_SLACK = 0.1
+PROFILE_SENTENCES = 3  # of one author's box: a role and places of work are often sentences of their own
+_AFFILIATION_ASKED = re.compile(
+    r"\b(?:affiliat\w*|employers?|institutions?|works?\s+(?:for|at))\b", re.IGNORECASE
+)
+_INSTITUTION = re.compile(
+    r"\b(?:at|for|with|of)\s+(?:the\s+)?[A-Z]\w+"
+)  # a document's best sentence may be this far under the threshold to be compared
 
 
 # A part that points back at the first ("when was *it* finished", "what changed *as a result*").
@@ -285,6 +292,25 @@ def comparison(
             continue
         chosen[doc_id] = group[:1] + [s for s in group[1:2] if s.score >= best - gen.margin / 2]
     return _grouped(chosen, passages, titled=True) if chosen else []
+
+
+def author_profiles(gen: ExtractiveGenerator, question: str, passages: Sequence[Passage]) -> list[str]:
+    """For a question about the authors themselves ("Compare the affiliations of the authors"): each
+    document's author-box sentence that best answers it, under the document's title when there are several.
+
+    The box is about its author by definition, so no threshold applies; a document without one is left out.
+    """
+    boxed = [s for s in gen.score_sentences(question, passages) if s.in_author_box]
+    if _AFFILIATION_ASKED.search(question):  # where they work: the sentences that name an institution
+        boxed.sort(key=lambda s: s.score + (0.1 if _INSTITUTION.search(s.text) else 0.0), reverse=True)
+    chosen: dict[str, list[ScoredSentence]] = {}
+    said: set[str] = set()  # one author's box on two of their documents is quoted once
+    for s in boxed:  # best first
+        if s.text not in said and len(chosen.setdefault(s.doc_id, [])) < PROFILE_SENTENCES:
+            chosen[s.doc_id].append(s)
+            said.add(s.text)
+    chosen = {d: group for d, group in chosen.items() if group}
+    return _grouped(chosen, passages, titled=len(chosen) > 1) if chosen else []
 
 
 def listing(
