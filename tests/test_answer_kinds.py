@@ -638,3 +638,10 @@ def test_a_comparison_of_named_documents_one_of_which_never_mentions_the_topic_a
     )
     assert answer.abstained and not answer.citations
     assert "Harbour Council Report" in answer.text
+
+
+def test_when_did_needs_the_event_asked_about_not_another_date(strike_index: Path) -> None:
+    # the port bought cranes from Rotterdam in March 2021; nothing says when Rotterdam shipped any
+    answer = _ask("When did Rotterdam ship the harbour cranes to the port?", strike_index)
+    assert answer.abstained and not answer.citations
+    assert "2021" in _ask("When did the port buy the harbour cranes from Rotterdam?", strike_index).text

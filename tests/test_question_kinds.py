@@ -248,3 +248,21 @@ def test_what_type_of_answer_a_question_expects(question: str, wanted: str | Non
     from rag.answer.generators.answer_checks import expected_type
 
     assert expected_type(question) == wanted
+
+
+@pytest.mark.parametrize(
+    ("question", "verb"),
+    [
+        ("Did Acme deliver the turbines?", "deliver"),
+        ("When did Norway receive the turbines?", "receive"),  # a date of another event does not answer
+        ("When did Acme quietly open the plant?", "open"),  # past the adverb
+        ("Who succeeded Ana Lopez as mayor?", "succeeded"),
+        ("Who built the dam?", None),  # irregular: said in many words ("was built by", "its builder")
+        ("When was the dam finished?", None),
+        ("Did Acme buy or sell the plant?", None),  # either answers
+    ],
+)
+def test_the_verb_an_answer_must_state(question: str, verb: str | None) -> None:
+    from rag.answer.generators.answer_checks import yes_no_verb
+
+    assert yes_no_verb(question) == verb
