@@ -645,3 +645,22 @@ def test_when_did_needs_the_event_asked_about_not_another_date(strike_index: Pat
     answer = _ask("When did Rotterdam ship the harbour cranes to the port?", strike_index)
     assert answer.abstained and not answer.citations
     assert "2021" in _ask("When did the port buy the harbour cranes from Rotterdam?", strike_index).text
+
+
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        # the cranes came from a shipyard in Rotterdam; "German" is said only of the pier's engineers
+        ("How do the documents differ on the German shipyard that sold the harbour cranes?", False),
+        ("How do the documents differ on the French contractor that billed the council for dredging?", False),
+        ("How do the documents differ on the harbour cranes bought from Rotterdam?", True),
+    ],
+)
+def test_a_comparison_quotes_only_sentences_that_name_its_topics_rare_name(
+    strike_index: Path, question: str, answered: bool
+) -> None:
+    answer = _ask(question, strike_index)
+    assert answer.abstained is not answered
+    if answered:
+        assert all("Rotterdam" in c.quote for c in answer.citations)
+        _verbatim(answer, strike_index)

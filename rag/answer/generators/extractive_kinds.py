@@ -71,7 +71,7 @@ def missing_part(
         outside = reference.names_outside(asked, documents, plan.scope.doc_ids)
         if outside:
             return f"The document the question names never mentions {', '.join(outside)}."
-        lacking = _lacking_topic(documents, plan, topic(asked))
+        lacking = _lacking_topic(documents, plan, topic(asked)) if topic(asked) != asked else []
         if lacking:
             return f"Not every document compared mentions it: {'; '.join(lacking)} does not."
     absent = answer_checks.missing_names(question, vocabulary) if vocabulary is not None else []
@@ -265,9 +265,17 @@ def comparison(
     sentence comes close to the threshold (it says something on the topic).
     """
     about = topic(question)
-    if _lacking_topic(gen.documents() if gen.documents is not None else {}, plan, about):
+    documents = gen.documents() if gen.documents is not None else {}
+    if about != question and _lacking_topic(documents, plan, about):
         return []  # "Compare what A and B say about X" where B never mentions X: there is nothing to compare
     scored = gen.eligible(about, passages, history, body_only=True)
+    # "How do the articles differ on *Chinese* arms sales?": a sentence that never names the topic's rare
+    # name is about something else, however close its words.
+    weights = gen.term_weights() if gen.term_weights is not None and about != question else None
+    rare = answer_checks.subject(f"x {about}", weights) if weights else None
+    if rare is not None:
+        by_n = {p.n: p for p in passages}
+        scored = [s for s in scored if answer_checks.names_subject(quoted_span(s, by_n, about), rare)]
     words = gen.content_terms(about) if about != question else set()
     # "What do the articles say about the S-300?": a name or two has too few words for its sentences to
     # match it closely, but a sentence that says them is on the topic, and one that does not is not.
