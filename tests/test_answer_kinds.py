@@ -664,3 +664,13 @@ def test_a_comparison_quotes_only_sentences_that_name_its_topics_rare_name(
     if answered:
         assert all("Rotterdam" in c.quote for c in answer.citations)
         _verbatim(answer, strike_index)
+
+
+def test_a_dash_without_spaces_ends_a_clause() -> None:
+    from rag.answer.generators.extractive import clauses
+
+    found = clauses(
+        "And while much remains unclear—the mayor expects a slow and costly repair of the old harbour wall, "
+        "focused on the outer basin first—the council should prepare for the ferry to stop running in May."
+    )
+    assert "the council should prepare for the ferry to stop running in May." in found

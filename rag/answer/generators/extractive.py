@@ -61,7 +61,10 @@ CLAUSE_MIN_WORDS = 6  # a shorter clause is a fragment ("he said") that matches 
 CLAUSE_MIN_OVERLAP = 0.2  # share of the question's (weighted) words a sentence needs for its clauses to count
 CLAUSE_CANDIDATES = 4  # sentences, most overlapping first, whose clauses are scored
 CLAUSE_DISCOUNT = 0.9  # a clause answers less surely than a whole sentence that matches as well
-_CLAUSE_BREAK = re.compile(r"(?:(?<=[,;:—–])|(?<=[,;:][”’\"]))\s+|\s+(?=[—–]\s)")
+# "... uncertain—Blinken envisions ...—the administration should ...": a dash set without spaces breaks too
+_CLAUSE_BREAK = re.compile(
+    r"(?:(?<=[,;:—–])|(?<=[,;:][”’\"]))\s+|\s+(?=[—–]\s)|(?<=\w[—–])(?=\w)|(?<=\w)(?=[—–]\w)"
+)
 
 
 def clauses(sentence: str) -> list[str]:
