@@ -266,3 +266,19 @@ def test_the_verb_an_answer_must_state(question: str, verb: str | None) -> None:
     from rag.answer.generators.answer_checks import yes_no_verb
 
     assert yes_no_verb(question) == verb
+
+
+@pytest.mark.parametrize(
+    ("span", "verb", "stated"),
+    [
+        ("The plant was handed over in 2013.", "receive", False),
+        ("Iran received the plant in 2013.", "receive", True),
+        ("Moscow gave Tehran control of the plant.", "give", True),  # an irregular past form
+        ("Delivery of the system was suspended.", "deliver", True),  # a noun made from the verb
+        ("The firm sold two cranes.", "buy", False),
+    ],
+)
+def test_whether_a_quote_states_the_verb_asked_about(span: str, verb: str, stated: bool) -> None:
+    from rag.answer.generators.answer_checks import states_verb
+
+    assert states_verb(span, verb) is stated

@@ -271,6 +271,63 @@ def yes_no_verb(question: str) -> str | None:
     return m.group(1) if m else None
 
 
+# The past forms of common irregular verbs: "When did Moscow *give* Tehran control?" is answered by "gave".
+_IRREGULAR = {
+    "give": "gave given",
+    "sell": "sold sale",
+    "buy": "bought",
+    "take": "took taken",
+    "make": "made",
+    "send": "sent",
+    "build": "built",
+    "begin": "began begun",
+    "come": "came",
+    "go": "went gone",
+    "get": "got gotten",
+    "hold": "held",
+    "lead": "led",
+    "meet": "met",
+    "pay": "paid",
+    "say": "said",
+    "see": "saw seen",
+    "tell": "told",
+    "win": "won",
+    "leave": "left",
+    "bring": "brought",
+    "keep": "kept",
+    "find": "found",
+    "become": "became",
+    "fall": "fell fallen",
+    "run": "ran",
+    "spend": "spent",
+    "write": "wrote written",
+    "lose": "lost",
+    "grow": "grew grown",
+    "know": "knew known",
+    "break": "broke broken",
+    "choose": "chose chosen",
+    "draw": "drew drawn",
+    "rise": "rose risen",
+    "speak": "spoke spoken",
+    "steal": "stole stolen",
+    "strike": "struck",
+    "withdraw": "withdrew withdrawn",
+}
+
+
+def states_verb(span: str, verb: str | None) -> bool:
+    """Whether ``span`` states ``verb`` (any form with its stem, or an irregular past form)."""
+    if not verb:
+        return True
+    said = set(lexical.tokenize([span])[0])
+    wanted = set(lexical.tokenize([verb])[0])
+    # "delivery" states "deliver", "agreement" "agree": a noun made from the verb begins with its stem
+    if all(w in said or (len(w) >= 5 and any(t.startswith(w) for t in said)) for w in wanted):
+        return True
+    forms = _IRREGULAR.get(verb.lower(), "").split()
+    return any(set(lexical.tokenize([form])[0]) <= said for form in forms)
+
+
 _HOW_MANY = re.compile(r"\bhow\s+many\s+((?:[\w’'.-]+\s*){1,4})", re.IGNORECASE)
 _AUX = re.compile(r"^(?:is|are|was|were|did|does|do|has|have|had|will|would|can|could)$", re.IGNORECASE)
 

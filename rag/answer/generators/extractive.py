@@ -314,7 +314,6 @@ class ExtractiveGenerator:
         who = answer_checks.speaker(question)
         counted = answer_checks.counted_thing(question)
         verb = answer_checks.yes_no_verb(question)
-        verb_terms = set(lexical.tokenize([verb])[0]) if verb else set()
         by_n = {p.n: p for p in passages}
         docs = self.documents() if self.documents is not None and who is not None else {}
         return [
@@ -323,7 +322,17 @@ class ExtractiveGenerator:
             if not (body_only and s.in_author_box)
             and answer_checks.fits_type(s.text, kind)
             and all(year in s.text for year in years)
-            and (about is None or answer_checks.names_subject(spans.quoted_span(s, by_n, question), about))
+            # (said of it in the sentence, or in its paragraph when the sentence states the very event asked:
+            # "Putin suspended delivery of the air defense system" in a paragraph on the S-300)
+            and (
+                about is None
+                or answer_checks.names_subject(spans.quoted_span(s, by_n, question), about)
+                or (
+                    verb is not None
+                    and answer_checks.states_verb(s.text, verb)
+                    and answer_checks.names_subject(spans.paragraph_before(s, by_n), about)
+                )
+            )
             # "How many engineers": a number about something else ("two years before") does not answer.
             and (counted is None or answer_checks.counts(spans.quoted_span(s, by_n, question), counted))
             # "What did X say": the quote must give X's words, not a sentence that merely names X. What the
@@ -339,7 +348,7 @@ class ExtractiveGenerator:
                 )
             )
             # "Did X deliver ...": a sentence about X that never says it delivered (or did not) cannot answer.
-            and verb_terms <= set(lexical.tokenize([spans.quoted_span(s, by_n, question)])[0])
+            and answer_checks.states_verb(spans.quoted_span(s, by_n, question), verb)
         ]
 
     def select(

@@ -261,12 +261,11 @@ def listing(
     wanted = qualifier(kind)
     left_out = excluded(question)
     verb = relation(question)
-    verb_terms = set(lexical.tokenize([verb])[0]) if verb else set()
     scored = [
         s
         for s in gen.eligible(question, passages, history)
         if _qualified(s.text, wanted)
-        and verb_terms <= set(lexical.tokenize([s.text])[0])
+        and answer_checks.states_verb(s.text, verb)
         and (left_out is None or names_new_item(s.text, left_out, kind, question))
     ]
     if not scored:
