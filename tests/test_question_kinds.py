@@ -276,6 +276,7 @@ def test_the_verb_an_answer_must_state(question: str, verb: str | None) -> None:
         ("Moscow gave Tehran control of the plant.", "give", True),  # an irregular past form
         ("Delivery of the system was suspended.", "deliver", True),  # a noun made from the verb
         ("The firm sold two cranes.", "buy", False),
+        ("Moscow gave Tehran control of the plant.", "hand", True),  # a verb said in other words
     ],
 )
 def test_whether_a_quote_states_the_verb_asked_about(span: str, verb: str, stated: bool) -> None:

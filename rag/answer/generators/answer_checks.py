@@ -271,7 +271,8 @@ def yes_no_verb(question: str) -> str | None:
     return m.group(1) if m else None
 
 
-# The past forms of common irregular verbs: "When did Moscow *give* Tehran control?" is answered by "gave".
+# The past forms of common irregular verbs: "When did Moscow *give* Tehran control?" is answered by "gave"
+# (and of a few verbs said as often in other words).
 _IRREGULAR = {
     "give": "gave given",
     "sell": "sold sale",
@@ -312,6 +313,10 @@ _IRREGULAR = {
     "steal": "stole stolen",
     "strike": "struck",
     "withdraw": "withdrew withdrawn",
+    # and a few verbs said as often in other words: "hand Tehran control" is "gave Tehran control"
+    "hand": "gave given transferred",
+    "transfer": "gave given handed",
+    "obtain": "got received acquired",
 }
 
 
