@@ -251,21 +251,23 @@ def test_what_type_of_answer_a_question_expects(question: str, wanted: str | Non
 
 
 @pytest.mark.parametrize(
-    ("question", "verb"),
+    ("question", "verb", "event"),
     [
-        ("Did Acme deliver the turbines?", "deliver"),
-        ("When did Norway receive the turbines?", "receive"),  # a date of another event does not answer
-        ("When did Acme quietly open the plant?", "open"),  # past the adverb
-        ("Who succeeded Ana Lopez as mayor?", "succeeded"),
-        ("Who built the dam?", None),  # irregular: said in many words ("was built by", "its builder")
-        ("When was the dam finished?", None),
-        ("Did Acme buy or sell the plant?", None),  # either answers
+        ("Did Acme deliver the turbines?", "deliver", None),  # a quote must state it
+        # a date of another event answers less surely (said in other words, it may still answer)
+        ("When did Norway receive the turbines?", None, "receive"),
+        ("When did Acme quietly open the plant?", None, "open"),  # past the adverb
+        ("Who succeeded Ana Lopez as mayor?", None, "succeeded"),
+        ("Who built the dam?", None, None),  # irregular: said in many words ("was built by", "its builder")
+        ("When was the dam finished?", None, None),
+        ("Did Acme buy or sell the plant?", None, None),  # either answers
     ],
 )
-def test_the_verb_an_answer_must_state(question: str, verb: str | None) -> None:
-    from rag.answer.generators.answer_checks import yes_no_verb
+def test_the_verb_an_answer_must_state(question: str, verb: str | None, event: str | None) -> None:
+    from rag.answer.generators.answer_checks import event_verb, yes_no_verb
 
     assert yes_no_verb(question) == verb
+    assert event_verb(question) == event
 
 
 @pytest.mark.parametrize(

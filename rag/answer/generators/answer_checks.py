@@ -186,8 +186,11 @@ SPEECH_VERBS = (
 _SPEECH_VERB = re.compile(rf"\b{SPEECH_VERBS}\b", re.IGNORECASE)
 _TOPIC = re.compile(r"\babout\s+((?:\S+(?:\s+|$)){0,3})")
 _YES_NO_VERB = re.compile(
-    # "Did Russia deliver", and "When did Iran *receive*": a date of another event does not answer
-    r"^\s*(?:(?i:when)\s+)?(?i:did|does|do|has|have|had|will|would|can|could)\s+(?:the\s+)?"
+    r"^\s*(?i:did|does|do|has|have|had|will|would|can|could)\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s+)+([a-z]\w+)\b"
+)
+_EVENT_VERB = re.compile(
+    # "When did Iran *receive* ...": a date of another event of the same thing answers less surely
+    r"^\s*(?i:when)\s+(?i:did|does|do|has|have|had|will|would)\s+(?:the\s+)?"
     r"(?:[A-Z][\w.’'-]*\s+)+(?:[a-z]+ly\s+)?([a-z]\w+)\b"
     # "Who *succeeded* X": the relation asked about (a regular verb; "who built" has many wordings)
     r"|^\s*(?i:who)\s+(?!(?:is|was|are|were|has|have|had|did|does|do)\b)([a-z]+ed)\b"
@@ -264,11 +267,18 @@ def yes_no_verb(question: str) -> str | None:
     received). None for "X or Y" questions and other shapes."""
     if " or " in question:
         return None
-    m = _YES_NO_VERB.search(question)
-    if m:
-        return m.group(1) or m.group(2)
-    m = _PERFECT_VERB.search(question)
+    m = _YES_NO_VERB.search(question) or _PERFECT_VERB.search(question)
     return m.group(1) if m else None
+
+
+def event_verb(question: str) -> str | None:
+    """The verb of the event a "When did X *verb*" or "Who *verbed* X" question asks about. Unlike a yes/no
+    question's verb it is often said in other words ("halt" for "suspended"), so a sentence that does not
+    state it is only scored lower (``EVENT_PENALTY`` in the generator), not refused."""
+    if " or " in question:
+        return None
+    m = _EVENT_VERB.search(question)
+    return (m.group(1) or m.group(2)) if m else None
 
 
 # The past forms of common irregular verbs: "When did Moscow *give* Tehran control?" is answered by "gave"

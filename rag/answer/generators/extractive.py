@@ -9,6 +9,7 @@ weight of the word overlap were calibrated on ``tests/data/seeds_qa.jsonl`` (REA
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -93,6 +94,7 @@ def _long_clauses(texts: Sequence[str], query_terms: set[str]) -> dict[int, list
     return {i: [c for c in cs if query_terms & set(said[c])] for i, cs in found.items()}
 
 
+EVENT_PENALTY = 0.1  # score off a sentence that does not state the event a "when did X <verb>" asks about
 FULL_OVERLAP = 0.99  # share of the question's words that makes a sentence worth quoting beside the best
 PASSAGE_WEIGHT = 0.0  # calibrated: weight of the passage's retrieval score
 OVERLAP_WEIGHT = 0.25  # calibrated with the threshold (Settings.abstain_threshold), see module docstring
@@ -314,9 +316,10 @@ class ExtractiveGenerator:
         who = answer_checks.speaker(question)
         counted = answer_checks.counted_thing(question)
         verb = answer_checks.yes_no_verb(question)
+        event = answer_checks.event_verb(question)
         by_n = {p.n: p for p in passages}
         docs = self.documents() if self.documents is not None and who is not None else {}
-        return [
+        found = [
             s
             for s in self.score_sentences(standalone_question(question, history), passages, most=most)
             if not (body_only and s.in_author_box)
@@ -328,8 +331,8 @@ class ExtractiveGenerator:
                 about is None
                 or answer_checks.names_subject(spans.quoted_span(s, by_n, question), about)
                 or (
-                    verb is not None
-                    and answer_checks.states_verb(s.text, verb)
+                    (verb or event) is not None
+                    and answer_checks.states_verb(s.text, verb or event)
                     and answer_checks.names_subject(spans.paragraph_before(s, by_n), about)
                 )
             )
@@ -350,6 +353,17 @@ class ExtractiveGenerator:
             # "Did X deliver ...": a sentence about X that never says it delivered (or did not) cannot answer.
             and answer_checks.states_verb(spans.quoted_span(s, by_n, question), verb)
         ]
+        if event is None:
+            return found
+        # "When did Iran receive the S-300?": a dated sentence on the S-300 that says nothing of receiving
+        # it answers only if it matches the question well all the same (the verb said in other words).
+        lower = [
+            s
+            if answer_checks.states_verb(spans.quoted_span(s, by_n, question), event)
+            else dataclasses.replace(s, score=s.score - EVENT_PENALTY)
+            for s in found
+        ]
+        return sorted(lower, key=lambda s: s.score, reverse=True)
 
     def select(
         self,
