@@ -576,6 +576,34 @@ def test_a_list_of_the_sources_a_document_cites_quotes_each_attribution(
     _verbatim(answer, strike_index)
 
 
+FERRY = """---
+title: Ferry Talks Resume
+author: Jo Lund
+date: 2022-04-01
+---
+# Ferry Talks Resume
+
+On a visit to Norway last week, union leader Maria Costa said the night crews had won the dispute.
+
+Harbour director Tomas Berg told reporters that the ferries would run again on Monday.
+"""
+
+
+def test_people_of_a_country_are_not_those_quoted_on_a_visit_there(
+    tmp_path_factory: pytest.TempPathFactory, embedder
+) -> None:
+    base = tmp_path_factory.mktemp("ferry")
+    (base / "docs").mkdir()
+    (base / "docs" / "ferry.md").write_text(FERRY, encoding="utf-8")
+    (base / "docs" / "report.md").write_text(REPORT, encoding="utf-8")
+    build_index([base / "docs"], index_dir=base / "vectors")
+    # Costa speaks "on a visit to Norway": a place she was in, not whose official she is
+    answer = _ask("Which Norwegian officials are quoted in the ferry talks article?", base / "vectors")
+    assert answer.abstained and not answer.citations
+    quoted = _ask("Which officials are quoted in the ferry talks article?", base / "vectors")
+    assert "Maria Costa" in quoted.text and "Tomas Berg" in quoted.text
+
+
 def test_a_list_of_items_other_than_the_one_named_leaves_it_out(strike_index: Path) -> None:
     # the one cargo ship named is the one left out; "the ... cranes" are another kind of thing
     answer = _ask("Which cargo ships other than the Aurora docked after the strike?", strike_index)

@@ -179,14 +179,33 @@ def sources(
     pattern = {"publication": _BY_PUBLICATION, "person": _BY_PERSON}.get(kind, _NAMED_PERSON)
     wanted = qualifier(asked_type(question))
     by_n = {p.n: p for p in passages}
+    qualified = _qualified if kind == "publication" else _of_people
     found = [
         s
         for s in gen.score_sentences(question, passages)
         if not s.in_author_box
         and pattern.search(s.text)
-        and _qualified(_with_previous(s, by_n[s.passage_n]), wanted)
+        and qualified(_with_previous(s, by_n[s.passage_n]), wanted)
     ]
     return sorted(found, key=lambda s: passages_start(s, passages))[:SOURCE_ITEMS]
+
+
+# "while on a visit *to China*": a country named as a place, not as whose the people are
+_PLACE_BEFORE = re.compile(r"\b(?:to|in|into|from|at|across|towards?|near)\s+$", re.IGNORECASE)
+
+
+def _of_people(text: str, words: Sequence[str]) -> bool:
+    """Like ``_qualified``, for people: a qualifier ("*Chinese* officials") counts where it is not a place
+    someone went to or was in ("a visit to China"); "Russian ambassador", "Russia's neutrality" and "if Russia
+    had" count."""
+    for word in words:
+        stem = re.escape(word[:4])
+        if not any(
+            m.group(0).endswith(("’s", "'s")) or not _PLACE_BEFORE.search(text[: m.start()])
+            for m in re.finditer(rf"\b{stem}[\w’']*", text, re.IGNORECASE)
+        ):
+            return False
+    return True
 
 
 def _with_previous(s: ScoredSentence, passage: Passage) -> str:
