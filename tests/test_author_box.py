@@ -108,6 +108,9 @@ def test_no_chunk_mixes_the_box_with_the_body(box_index: Path) -> None:
         ("Where does Priya Natarajan work?", "Institute for Green Cities"),
         # A labelled line of the box names no one: it is found as said of the document's author.
         ("Where does Priya Natarajan live?", "Location: Lisbon, Portugal"),
+        # the author named only as "the author": the box of the document's author answers
+        ("What is the affiliation of the author of the street trees article?", "Institute for Green Cities"),
+        ("Where does the author work?", "Institute for Green Cities"),
     ],
 )
 def test_a_question_about_the_author_quotes_the_box(box_index: Path, question: str, phrase: str) -> None:

@@ -35,6 +35,9 @@ EXAMPLES = [
     ("What does the paper argue about tariffs?", "argument", None),
     # the author as the one who argues, not the metadata asked for
     ("What does the author of the report argue about taxes?", "argument", None),
+    # the authors themselves, as their author boxes describe them
+    ("Compare the affiliations of the authors of the articles.", "comparison", None),
+    ("What is the background of the author of the report?", "fact", None),
     # definitions
     ("What is photosynthesis?", "definition", None),
     ("Who is Maria Lopez?", "definition", None),
@@ -47,6 +50,9 @@ EXAMPLES = [
     ("What are the three reasons the report gives?", "list", None),
     ("What trade figures between the two countries does the report give?", "list", None),
     ("What happens when the pump fails?", "fact", None),  # a verb, not a plural
+    # the people a document quotes, not their words
+    ("Which experts does the article quote?", "list", None),
+    ("Which officials are quoted in the report?", "list", None),
     # comparisons
     ("Do the articles agree on the cause of the flood?", "comparison", None),
     ("How does the first report differ from the second?", "comparison", None),
@@ -165,6 +171,7 @@ def test_what_a_how_many_question_counts(question: str, counted: str | None) -> 
     [
         ("Compare what the documents say about wages.", "wages"),
         ("What do the articles say about the new harbour?", "the new harbour"),
+        ("Compare what the articles report from the news agency.", "the news agency"),
         ("What do the articles say about it?", "What do the articles say about it?"),  # points back: no topic
     ],
 )
@@ -180,9 +187,101 @@ def test_the_topic_of_a_question_about_what_documents_say(question: str, about: 
         ("Give me the exact words the report uses about the harbour master.", "the harbour master"),
         ("Quote the article's words on how the dam failed.", "how the dam failed"),
         ("Quote what the mayor said.", "Quote what the mayor said."),  # no "about": the request itself
+        # "called on" is the verb's, not what the quote is about
+        (
+            "Quote what the mayor called on the council to do.",
+            "Quote what the mayor called on the council to do.",
+        ),
     ],
 )
 def test_what_a_quote_request_is_about(question: str, about: str) -> None:
     from rag.answer.question_kinds import quoted_topic
 
     assert quoted_topic(question) == about
+
+
+@pytest.mark.parametrize(
+    ("question", "sources"),
+    [
+        ("Which news outlets does the report cite?", "publication"),
+        ("What studies does the paper cite?", "publication"),
+        ("Which officials are quoted in the article?", "person"),
+        ("Which experts does the article quote?", "person"),
+        ("Which officials are named in the report?", "named"),  # named, whether quoted or not
+        ("Which rivers are named in the report?", None),  # not people: no role to find them by
+        ("Which weapons has the army bought?", None),  # a list, but not of what a document cites
+        ("Quote what the mayor said.", None),  # their words, not who they are
+    ],
+)
+def test_which_sources_a_question_asks_for(question: str, sources: str | None) -> None:
+    from rag.answer.question_kinds import asks_sources
+
+    assert asks_sources(question) == sources
+
+
+@pytest.mark.parametrize(
+    ("question", "left_out"),
+    [
+        ("Which air defense systems other than the S-300 has it sold?", "S-300"),
+        ("What countries apart from Norway back the plan?", "Norway"),
+        ("Which risks besides rising costs does it name?", "rising costs"),
+        ("Which countries signed the treaty?", None),
+    ],
+)
+def test_what_a_list_question_leaves_out(question: str, left_out: str | None) -> None:
+    from rag.answer.generators.list_items import excluded
+
+    assert excluded(question) == left_out
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted"),
+    [
+        ("When did the council meet?", "date"),
+        ("How much did the pier cost?", "money"),
+        ("Quote the report's words on the cost of the new pier.", "money"),  # an amount, in any shape
+        ("How many engineers inspected the pier?", "quantity"),
+        ("Quote the report's words on the new pier.", None),
+    ],
+)
+def test_what_type_of_answer_a_question_expects(question: str, wanted: str | None) -> None:
+    from rag.answer.generators.answer_checks import expected_type
+
+    assert expected_type(question) == wanted
+
+
+@pytest.mark.parametrize(
+    ("question", "verb", "event"),
+    [
+        ("Did Acme deliver the turbines?", "deliver", None),  # a quote must state it
+        # a date of another event answers less surely (said in other words, it may still answer)
+        ("When did Norway receive the turbines?", None, "receive"),
+        ("When did Acme quietly open the plant?", None, "open"),  # past the adverb
+        ("Who succeeded Ana Lopez as mayor?", None, "succeeded"),
+        ("Who built the dam?", None, None),  # irregular: said in many words ("was built by", "its builder")
+        ("When was the dam finished?", None, None),
+        ("Did Acme buy or sell the plant?", None, None),  # either answers
+    ],
+)
+def test_the_verb_an_answer_must_state(question: str, verb: str | None, event: str | None) -> None:
+    from rag.answer.generators.answer_checks import event_verb, yes_no_verb
+
+    assert yes_no_verb(question) == verb
+    assert event_verb(question) == event
+
+
+@pytest.mark.parametrize(
+    ("span", "verb", "stated"),
+    [
+        ("The plant was handed over in 2013.", "receive", False),
+        ("Iran received the plant in 2013.", "receive", True),
+        ("Moscow gave Tehran control of the plant.", "give", True),  # an irregular past form
+        ("Delivery of the system was suspended.", "deliver", True),  # a noun made from the verb
+        ("The firm sold two cranes.", "buy", False),
+        ("Moscow gave Tehran control of the plant.", "hand", True),  # a verb said in other words
+    ],
+)
+def test_whether_a_quote_states_the_verb_asked_about(span: str, verb: str, stated: bool) -> None:
+    from rag.answer.generators.answer_checks import states_verb
+
+    assert states_verb(span, verb) is stated

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..retrieve.retrieval import Hit
 from ..retrieve.searcher import Searcher
 from ..types import Document, Passage
-from .question_kinds import DOCUMENT_KINDS, QuestionKind, classify, topic
+from .question_kinds import DOCUMENT_KINDS, QuestionKind, asks_about_authors, asks_sources, classify, topic
 from .reference import without_reference
 from .scoping import Scope, resolve
 from .section_routing import section_hits
@@ -89,6 +89,14 @@ def _hits(retriever: Searcher, query: str, k: int, the_plan: Plan) -> list[Hit]:
     kind, scoped = the_plan.kind.kind, the_plan.scope.doc_ids
     if kind in ("comparison", "summary"):
         query = topic(query)  # "Do the articles agree on X": X finds the passages, the framing only dilutes
+    if asks_about_authors(query) and kind in ("comparison", "fact"):
+        # "Compare the affiliations of the authors": each document's author box (its own chunk, kept last)
+        doc_ids = scoped or _documents_of(retriever, retriever.search(query, max(k, 20)))
+        hits = []
+        for doc_id in doc_ids[:MAX_DOCUMENTS]:
+            found = retriever.search(query, 50, doc_ids=[doc_id])
+            hits += [h for h, p in zip(found, retriever.passages(found), strict=True) if p.author_box][:2]
+        return _unique(hits)
     if kind == "metadata" and scoped:
         hits: list[Hit] = []
         for doc_id in scoped[:MAX_DOCUMENTS]:
@@ -110,6 +118,9 @@ def _hits(retriever: Searcher, query: str, k: int, the_plan: Plan) -> list[Hit]:
         doc_ids = _documents_of(retriever, ranked)
         per = PER_DOCUMENT + (2 if kind == "summary" else 0)
         return [h for d in doc_ids for h in _body_search(retriever, query, per, d)]
+    if kind == "list" and scoped and asks_sources(query):
+        # "Which outlets does it cite?": its sources may be named anywhere in it, in words unlike the question's
+        return [h for d in scoped[:MAX_DOCUMENTS] for h in _body_search(retriever, query, SUMMARY_CHUNKS, d)]
     if kind == "comparison" and scoped:
         return [h for d in scoped[:MAX_DOCUMENTS] for h in _body_search(retriever, query, PER_DOCUMENT, d)]
     if kind == "multi_part":
@@ -137,7 +148,9 @@ def _hits(retriever: Searcher, query: str, k: int, the_plan: Plan) -> list[Hit]:
         ]
     if kind == "list" or (the_plan.kind.all_documents and not scoped):
         # Items of a list, or what "the articles" say, may sit in any document: each gets its best chunks.
-        doc_ids = _documents_of(retriever, hits)
+        # "The articles" are every document on the topic, not only those of the best few chunks.
+        wide = retriever.search(query, max(k, 20)) if the_plan.kind.all_documents and not scoped else hits
+        doc_ids = _documents_of(retriever, wide)
         hits += [h for d in doc_ids for h in retriever.search(query, PER_DOCUMENT, doc_ids=[d])]
     # A section whose heading the question names ("chunk size": *Chunking*) is read, however it ranks.
     return hits + section_hits(retriever, query, scoped or _documents_of(retriever, hits))

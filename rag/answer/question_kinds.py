@@ -173,7 +173,8 @@ class QuestionKind:
 
 # The framing comes first ("Compare what the documents say about X"); a later "said about" is part of X.
 _TOPIC = re.compile(
-    r"^\s*(?:\S+\s+){0,5}?(?:say|says|said|write|agree|disagree|differ|compare)\s+(?:about|on|regarding|over)\s+(.+)$",
+    r"^\s*(?:\S+\s+){0,5}?(?:say|says|said|write|report|agree|disagree|differ|compare)\s+(?:about|on|regarding|over|from)\s+"
+    r"(.+)$",
     _I,
 )
 
@@ -191,7 +192,11 @@ def topic(question: str) -> str:
     return question
 
 
-_QUOTED_ON = re.compile(r"\b(?:about|on|regarding|describing)\s+(.+)$", _I)
+# "called on X to ...", "relied on": "on" belongs to the verb there, it does not say what the quote is about
+_QUOTED_ON = re.compile(
+    r"\b(?:about|(?<!called\s)(?<!calls\s)(?<!call\s)(?<!relied\s)(?<!relies\s)on|regarding|describing)\s+(.+)$",
+    _I,
+)
 
 
 def quoted_topic(question: str) -> str:
@@ -201,6 +206,57 @@ def quoted_topic(question: str) -> str:
     m = _QUOTED_ON.search(question)
     found = m.group(1).strip(" ?.") if m else ""
     return found if found and found.casefold() not in _POINTERS else question
+
+
+# "Which outlets does the report cite?", "Which officials are quoted in it?": the items are the sources a
+# document names where it attributes words or figures to them, a publication or a person.
+_CITES = re.compile(
+    r"\b(?:cit(?:e|es|ed|ing)|quot(?:e|es|ed|ing)|draws?\s+on|rel(?:y|ies)\s+on|refer(?:s|red)?\s+to)\b", _I
+)
+_PUBLICATIONS = (
+    r"(?:outlets?|newspapers?|papers?|media|publications?|agenc(?:y|ies)|magazines?|journals?|websites?|"
+    r"sources?|studies|surveys?|polls?)"
+)
+_PEOPLE = (
+    r"(?:officials?|people|persons|experts?|analysts?|leaders?|ministers?|diplomats?|politicians?|scholars?|"
+    r"researchers?|spokes(?:man|men|woman|women|people|persons?)|individuals|figures|economists?|scientists?)"
+)
+_SOURCE_TYPE = re.compile(
+    rf"^\s*(?:please\s+)?(?:which|what|list|name)\s+(?:(?:the|all|any)\s+)?(?:[\w’'-]+\s+){{0,2}}?"
+    rf"(?:(?P<publication>{_PUBLICATIONS})|(?P<person>{_PEOPLE}))\b",
+    _I,
+)
+
+
+# "Which officials does it name?": people a document names, quoted or not
+_NAMES = re.compile(r"\b(?:nam(?:e|es|ed)|mention(?:s|ed)?|refer(?:s|red)?\s+to)\b", _I)
+
+
+def asks_sources(question: str) -> str | None:
+    """ "publication" or "person" when the question asks which sources a document cites or quotes
+    ("Which news outlets does it cite?", "Which officials are quoted?"), "named" when it asks which people
+    it names ("Which officials are named in it?"); else None."""
+    m = _SOURCE_TYPE.search(question)
+    if m is None:
+        return None
+    if _CITES.search(question):
+        return "publication" if m.group("publication") else "person"
+    return "named" if m.group("person") and _NAMES.search(question) else None
+
+
+# "Compare the affiliations of the authors", "What is the writer's background?": about the people who wrote
+# the documents, which their author boxes say, not about the documents' subject or their bylines.
+_AUTHOR_PROFILE = re.compile(
+    r"\b(?:affiliat\w*|background|biograph\w*|credentials|expertise|employers?|institutions?|"
+    r"works?\s+(?:for|at)|positions?|jobs?|careers?)\b",
+    _I,
+)
+_AUTHORS = re.compile(r"\b(?:author|writer|analyst)s?\b|\b(?:authors|writers|analysts)['’]", _I)
+
+
+def asks_about_authors(question: str) -> bool:
+    """Whether the question asks about the documents' authors themselves (affiliation, background)."""
+    return bool(_AUTHORS.search(question) and _AUTHOR_PROFILE.search(question))
 
 
 def asks_argument(question: str) -> bool:
@@ -258,6 +314,10 @@ def classify(question: str) -> QuestionKind:
     # their own kind; two of one kind (two facts) may still be one metadata or comparison question.
     if len(parts) > 1 and len({(k.kind, k.field) for k in map(classify, parts)}) > 1:
         return QuestionKind("multi_part", parts=parts, all_documents=all_documents)
+    if asks_about_authors(text):
+        # what the author boxes say: several documents' authors are compared, one author's is a fact
+        kind = "comparison" if all_documents or _COMPARISON.search(text) else "fact"
+        return QuestionKind(kind, parts=(text,), all_documents=all_documents)
     for field, pattern in _METADATA:
         if pattern.search(text) and not (field == "author" and _AUTHOR_SUBJECT.search(text)):
             return QuestionKind("metadata", field=field, parts=(text,), all_documents=all_documents)
@@ -267,7 +327,9 @@ def classify(question: str) -> QuestionKind:
         return QuestionKind("comparison", parts=(text,), all_documents=all_documents)
     if len(parts) > 1:
         return QuestionKind("multi_part", parts=parts, all_documents=all_documents)
-    if _QUOTE.search(text):
+    if asks_sources(text):
+        kind = "list"  # "Which experts does it quote?" asks for the people quoted, not for their words
+    elif _QUOTE.search(text):
         kind = "quote"
     elif _ARGUMENT.search(text):
         kind = "argument"

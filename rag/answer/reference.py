@@ -152,7 +152,9 @@ def names_outside(question: str, documents: Mapping[str, Document], doc_ids: Seq
         if len(word) < 3 or word in _ASKING:
             continue
         stem = (lexical.tokenize([word])[0] or [word])[0]
-        if not any(word[:5] in t or stem in t for t in texts):
+        # "Su-35", "F-16": a model name is found whole, not by a piece as short as "su" (in "issue")
+        found = (word in t for t in texts) if "-" in word else (word[:5] in t or stem in t for t in texts)
+        if not any(found):
             missing.append(name)
     return missing
 

@@ -20,6 +20,16 @@ ARGUING = re.compile(
     r"vital)|(?:we|they)\s+recommend|the\s+(?:best|right)\s+(?:way|course))\b",
     re.IGNORECASE,
 )
+# A question that asks for advice, and the words a sentence gives it in besides ARGUING's.
+ADVICE_ASKED = re.compile(
+    r"\b(?:recommend(?:s|ed|ation|ations)?|advi[cs]e[sd]?|urge[sd]?|suggest(?:s|ed|ion|ions)?|propos(?:e|es|ed|al))\b|"
+    r"\bshould\b",
+    re.IGNORECASE,
+)
+ADVISING = re.compile(
+    r"\b(?:recommend(?:s|ed)?|urge[sd]?|advise[sd]?|propose[sd]?|call(?:s|ed)?\s+(?:on|for)|the\s+last\s+thing)\b",
+    re.IGNORECASE,
+)
 _QUOTED = re.compile(r"^\s*[“\"]")
 LEAD_BONUS = 0.15  # the first sentence of a document (standfirst, lead) states its point
 MMR_LAMBDA = 0.7  # relevance against redundancy when picking the next sentence

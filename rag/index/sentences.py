@@ -102,7 +102,10 @@ def _split(text: str, start: int, end: int | None) -> list[tuple[int, int]]:
 
 
 CLAUSE_MIN_WORDS = 6  # a shorter clause is a fragment ("he said") that matches anything
-_CLAUSE_BREAK = re.compile(r"(?:(?<=[,;:—–])|(?<=[,;:][”’\"]))\s+|\s+(?=[—–]\s)")
+# a dash set without spaces ("... uncertain—the administration should ...") breaks too
+_CLAUSE_BREAK = re.compile(
+    r"(?:(?<=[,;:—–])|(?<=[,;:][”’\"]))\s+|\s+(?=[—–]\s)|(?<=\w[—–])(?=\w)|(?<=\w)(?=[—–]\w)"
+)
 
 
 def clauses(sentence: str) -> list[str]:

@@ -11,7 +11,7 @@ would the jets cost?": both are about the jets. Classic question answering adds 
 from __future__ import annotations
 
 import re
-from collections.abc import Container
+from collections.abc import Container, Mapping
 
 from ...index import lexical
 
@@ -76,12 +76,17 @@ _NOT_NAMES = frozenset(
 )
 
 
+# "Quote the words on *the cost of* the jets": an amount asked for, whatever the question's shape
+_THE_COST = re.compile(r"\b(?:the|its|their)\s+(?:cost|price)s?\s+of\b", re.IGNORECASE)
+
+
 def expected_type(question: str) -> str | None:
     """ "date", "money", "quantity" or None (anything goes)."""
     if _ASKS_DATE.search(question):
         return "date"
-    if _ASKS_MONEY.search(question) and (
-        _ASKS_QUANTITY.search(question) or re.search(r"\b(what|how)\b", question, re.I)
+    if _THE_COST.search(question) or (
+        _ASKS_MONEY.search(question)
+        and (_ASKS_QUANTITY.search(question) or re.search(r"\b(what|how)\b", question, re.I))
     ):
         return "money"
     if _ASKS_QUANTITY.search(question):
@@ -126,6 +131,38 @@ def missing_names(question: str, vocabulary: Container[str]) -> list[str]:
     return missing
 
 
+RARE_NAME = 0.5  # share of the index's highest idf above which a name is what a question is about
+
+
+def subject(question: str, weights: Mapping[str, float]) -> str | None:
+    """The question's rarest name, when it is rare in the index (idf at least ``RARE_NAME`` of the
+    highest): what a date or a number must be about ("When did Russia deliver the *Su-35* jets?"). A name
+    found in most passages ("Russia" in articles about Russia) says nothing about a sentence: None then,
+    or when the question names nothing."""
+    wanted = names(question)
+    top = max(weights.values(), default=0.0)
+    rarest: tuple[float, str | None] = (RARE_NAME * top, None)
+    for name, terms in zip(wanted, lexical.tokenize(wanted) if wanted else [], strict=True):
+        idf = max((_weight(t, weights) for t in terms), default=0.0)
+        if terms and idf >= rarest[0]:
+            rarest = (idf, name)
+    return rarest[1]
+
+
+def _weight(term: str, weights: Mapping[str, float]) -> float:
+    """The idf of ``term``, or of the index term it extends ("syrian" -> "syria", as in ``_known``)."""
+    if term in weights:
+        return weights[term]
+    cuts = (term[:cut] for cut in range(len(term) - 1, max(4, len(term) - 3) - 1, -1))
+    return next((weights[c] for c in cuts if c in weights), 0.0)
+
+
+def names_subject(span: str, name: str) -> bool:
+    """Whether ``span`` names ``name`` (or a word it extends, as in ``missing_names``)."""
+    said = set(lexical.tokenize([span])[0])
+    return any(_known(t, said) for t in lexical.tokenize([name])[0])
+
+
 def _known(term: str, vocabulary: Container[str]) -> bool:
     if term in vocabulary:
         return True
@@ -133,38 +170,85 @@ def _known(term: str, vocabulary: Container[str]) -> bool:
 
 
 _SPEAKER = re.compile(
-    r"\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+"
+    # "the Kremlin", "the New York Times": a name may come with its article
+    r"\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+(?:the\s+)?"
     r"(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin)\s+){0,5}?([A-Z][\w’'-]+)\s+"
-    r"(?:say|tell|said|argue|think|write|claim|call|describe|put)\b"
-    r"|\b(?i:quote)\s+what\s+(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin)\s+){0,5}?([A-Z][\w’'-]+)\s+(?:said|says|told|wrote|argued)\b",
+    r"(?:say|tell|said|argue|think|write|claim|call|describe|put|report)\b"
+    r"|\b(?i:quote)\s+what\s+(?:the\s+)?(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin)\s+){0,5}?([A-Z][\w’'-]+)\s+"
+    r"(?:said|says|told|wrote|argued|reported|called|urged|warned)\b"
+    # "Quote Donald Trump's own words on ...", "the governor's exact words"
+    r"|(?<![.!?]\s)(?<!^)\b([A-Z][\w-]+)[’']s\s+(?:own\s+|exact\s+)+words\b",
 )
-_SPEECH_VERB = re.compile(
-    r"\b(?:said|says|told|tells|added|noted|argued|stated|warned|urged|called|described|dismissed|defended|"
-    r"praised|wrote|claimed|insisted|admitted|put|according\s+to)\b",
-    re.IGNORECASE,
+SPEECH_VERBS = (
+    r"(?:said|says|told|tells|added|noted|argued|stated|warned|urged|called|described|dismissed|defended|"
+    r"praised|wrote|claimed|insisted|admitted|put|reported|according\s+to)"
 )
-_TOPIC = re.compile(r"\babout\s+((?:\S+\s+){0,3})")
+_SPEECH_VERB = re.compile(rf"\b{SPEECH_VERBS}\b", re.IGNORECASE)
+_TOPIC = re.compile(r"\babout\s+((?:\S+(?:\s+|$)){0,3})")
 _YES_NO_VERB = re.compile(
     r"^\s*(?i:did|does|do|has|have|had|will|would|can|could)\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s+)+([a-z]\w+)\b"
+)
+_EVENT_VERB = re.compile(
+    # "When did Iran *receive* ...": a date of another event of the same thing answers less surely
+    r"^\s*(?i:when)\s+(?i:did|does|do|has|have|had|will|would)\s+(?:the\s+)?"
+    r"(?:[A-Z][\w.’'-]*\s+)+(?:[a-z]+ly\s+)?([a-z]\w+)\b"
+    # "Who *succeeded* X": the relation asked about (a regular verb; "who built" has many wordings)
+    r"|^\s*(?i:who)\s+(?!(?:is|was|are|were|has|have|had|did|does|do)\b)([a-z]+ed)\b"
 )
 
 
 def speaker(question: str) -> str | None:
     """The person whose words the question asks for ("What did Antonov say ...", "Quote what X said")."""
     m = _SPEAKER.search(question)
-    return (m.group(1) or m.group(2)) if m else None
+    return (m.group(1) or m.group(2) or m.group(3)) if m else None
 
 
-def quotes_speaker(span: str, name: str, question: str) -> bool:
+_SENTENCE_END = re.compile(r"[.!?][”’\"']?\s")
+_QUOTATION = re.compile(r"^\W*[“\"]|[“\"]\w")  # opens with, or holds, quoted words
+SPEECH_REACH = 6  # words from a name to its verb of speech: "X, the deputy minister, told ..."
+_SPEECH_BEFORE = re.compile(r"\b(?:said|says|told|according\s+to)\s+(?:[\w’'.-]+\s+){0,3}$", re.IGNORECASE)
+_PRONOUN_SPEECH = re.compile(rf"\b(?:he|she)\s+(?:also\s+|then\s+|later\s+)?{SPEECH_VERBS}\b", re.IGNORECASE)
+# "What did X tell *Y*", "what did X say to *Y*": the one addressed, whom the quote must name too.
+_ADDRESSEE = re.compile(r"\b(?i:tell|tells|told|say\s+to|said\s+to)\s+((?:[A-Z][\w’'.-]*\s*)+)")
+
+
+def _speaks(span: str, at: int, name: str) -> bool:
+    """Whether the name at ``at`` in ``span`` is who speaks: a verb of speech within a few words after it
+    ("X told", "X, the minister, said"), one just before it ("said X", "according to X"), or "he said"
+    later on (a quotation attributed to the one just named)."""
+    after = span[at + len(name) :]
+    verb = _SPEECH_VERB.search(after)
+    between = after[: verb.start()] if verb is not None else ""
+    # within the name's own sentence: "X met Y. Reporters said ..." is said by the reporters
+    if verb is not None and len(between.split()) <= SPEECH_REACH and not _SENTENCE_END.search(between):
+        return True
+    return _SPEECH_BEFORE.search(span[:at]) is not None or _PRONOUN_SPEECH.search(after) is not None
+
+
+def quotes_speaker(span: str, name: str, question: str, quoted: str | None = None) -> bool:
     """Whether ``span`` gives words of ``name`` on the question's topic.
 
-    The name must come before a verb of speech ("X told", "X called on", "X has put ... he said"): a
-    sentence that only names the person ("X visited Moscow", "... a meeting with X") does not say what they
-    said. A name the question gives as the topic ("say about the Ukraine buildup") must be in it too.
+    The name must be who speaks (``_speaks``): a sentence that only names the person ("X visited Moscow",
+    "... a meeting with X", "X visited Moscow; sources there said ...") does not say what they said. A name
+    the question gives as the topic ("say about the Ukraine buildup") or as the one addressed ("tell
+    Pompeo") must be in it too.
+
+    ``quoted``: the part of ``span`` that would be quoted, when ``span`` also holds the sentence before it
+    (who speaks in "..., he said"). A speaker named only there must go on speaking in the quoted part (a
+    quotation, "he said"): otherwise the quote is someone else's sentence.
     """
     folded = span.casefold()
-    at = folded.find(name.casefold())
-    if at < 0 or not _SPEECH_VERB.search(span, at + len(name)):
+    speaking = [
+        m.start() for m in re.finditer(re.escape(name.casefold()), folded) if _speaks(span, m.start(), name)
+    ]
+    if not speaking:
+        return False
+    own = span.rfind(quoted) if quoted else 0
+    if own > 0 and speaking[-1] < own and not (_PRONOUN_SPEECH.search(quoted) or _QUOTATION.search(quoted)):
+        return False
+    told = _ADDRESSEE.search(question)
+    # the one addressed comes after the speaker ("X told TASS"), the surname is enough
+    if told and told.group(1).split()[-1].casefold() not in folded[speaking[0] :]:
         return False
     topic = _TOPIC.search(question)
     wanted = names(" x " + topic.group(1)) if topic else []
@@ -185,6 +269,78 @@ def yes_no_verb(question: str) -> str | None:
         return None
     m = _YES_NO_VERB.search(question) or _PERFECT_VERB.search(question)
     return m.group(1) if m else None
+
+
+def event_verb(question: str) -> str | None:
+    """The verb of the event a "When did X *verb*" or "Who *verbed* X" question asks about. Unlike a yes/no
+    question's verb it is often said in other words ("halt" for "suspended"), so a sentence that does not
+    state it is only scored lower (``EVENT_PENALTY`` in the generator), not refused."""
+    if " or " in question:
+        return None
+    m = _EVENT_VERB.search(question)
+    return (m.group(1) or m.group(2)) if m else None
+
+
+# The past forms of common irregular verbs: "When did Moscow *give* Tehran control?" is answered by "gave"
+# (and of a few verbs said as often in other words).
+_IRREGULAR = {
+    "give": "gave given",
+    "sell": "sold sale",
+    "buy": "bought",
+    "take": "took taken",
+    "make": "made",
+    "send": "sent",
+    "build": "built",
+    "begin": "began begun",
+    "come": "came",
+    "go": "went gone",
+    "get": "got gotten",
+    "hold": "held",
+    "lead": "led",
+    "meet": "met",
+    "pay": "paid",
+    "say": "said",
+    "see": "saw seen",
+    "tell": "told",
+    "win": "won",
+    "leave": "left",
+    "bring": "brought",
+    "keep": "kept",
+    "find": "found",
+    "become": "became",
+    "fall": "fell fallen",
+    "run": "ran",
+    "spend": "spent",
+    "write": "wrote written",
+    "lose": "lost",
+    "grow": "grew grown",
+    "know": "knew known",
+    "break": "broke broken",
+    "choose": "chose chosen",
+    "draw": "drew drawn",
+    "rise": "rose risen",
+    "speak": "spoke spoken",
+    "steal": "stole stolen",
+    "strike": "struck",
+    "withdraw": "withdrew withdrawn",
+    # and a few verbs said as often in other words: "hand Tehran control" is "gave Tehran control"
+    "hand": "gave given transferred",
+    "transfer": "gave given handed",
+    "obtain": "got received acquired",
+}
+
+
+def states_verb(span: str, verb: str | None) -> bool:
+    """Whether ``span`` states ``verb`` (any form with its stem, or an irregular past form)."""
+    if not verb:
+        return True
+    said = set(lexical.tokenize([span])[0])
+    wanted = set(lexical.tokenize([verb])[0])
+    # "delivery" states "deliver", "agreement" "agree": a noun made from the verb begins with its stem
+    if all(w in said or (len(w) >= 5 and any(t.startswith(w) for t in said)) for w in wanted):
+        return True
+    forms = _IRREGULAR.get(verb.lower(), "").split()
+    return any(set(lexical.tokenize([form])[0]) <= said for form in forms)
 
 
 _HOW_MANY = re.compile(r"\bhow\s+many\s+((?:[\w’'.-]+\s*){1,4})", re.IGNORECASE)

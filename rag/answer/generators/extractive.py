@@ -9,6 +9,7 @@ weight of the word overlap were calibrated on ``tests/data/seeds_qa.jsonl`` (REA
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from ...retrieve.conversation import standalone_question
 from ...settings import Settings
 from ...types import Document, Passage
 from .. import planning, reference
-from ..question_kinds import classify, quoted_topic
+from ..question_kinds import asks_about_authors, classify, quoted_topic
 from . import answer_checks, sections, spans
 from . import extractive_kinds as kinds
 from .base import Turn, register
@@ -82,6 +83,8 @@ def _long_clauses(texts: Sequence[str], query_terms: set[str]) -> dict[int, list
     return {i: [c for c in cs if query_terms & set(said[c])] for i, cs in found.items()}
 
 
+EVENT_PENALTY = 0.1  # score off a sentence that does not state the event a "when did X <verb>" asks about
+FULL_OVERLAP = 0.99  # share of the question's words that makes a sentence worth quoting beside the best
 PASSAGE_WEIGHT = 0.0  # calibrated: weight of the passage's retrieval score
 OVERLAP_WEIGHT = 0.25  # calibrated with the threshold (Settings.abstain_threshold), see module docstring
 
@@ -99,6 +102,10 @@ class ScoredSentence:
     score: float
     # In the document's author box: it may say who the author is, never what the document argues.
     in_author_box: bool = False
+
+
+def _written_by(document: Document | None, name: str) -> bool:
+    return document is not None and name.casefold() in (document.author or "").casefold()
 
 
 class ExtractiveGenerator:
@@ -299,28 +306,59 @@ class ExtractiveGenerator:
         if self.term_weights is not None and answer_checks.missing_names(question, self.term_weights()):
             return []
         kind, years = answer_checks.expected_type(question), answer_checks.required_years(question)
+        # "When did X deliver the Su-35 jets?": a date in a sentence about something else does not answer
+        about = answer_checks.subject(question, self.term_weights()) if kind and self.term_weights else None
         who = answer_checks.speaker(question)
         counted = answer_checks.counted_thing(question)
         verb = answer_checks.yes_no_verb(question)
-        verb_terms = set(lexical.tokenize([verb])[0]) if verb else set()
+        event = answer_checks.event_verb(question)
         by_n = {p.n: p for p in passages}
         docs = self.documents() if self.documents is not None and who is not None else {}
-        return [
+        found = [
             s
             for s in self.score_sentences(standalone_question(question, history), passages, most=most)
             if not (body_only and s.in_author_box)
             and answer_checks.fits_type(s.text, kind)
             and all(year in s.text for year in years)
+            # (said of it in the sentence, or in its paragraph when the sentence states the very event asked:
+            # "Putin suspended delivery of the air defense system" in a paragraph on the S-300)
+            and (
+                about is None
+                or answer_checks.names_subject(spans.quoted_span(s, by_n, question), about)
+                or (
+                    (verb or event) is not None
+                    and answer_checks.states_verb(s.text, verb or event)
+                    and answer_checks.names_subject(spans.paragraph_before(s, by_n), about)
+                )
+            )
             # "How many engineers": a number about something else ("two years before") does not answer.
             and (counted is None or answer_checks.counts(spans.quoted_span(s, by_n, question), counted))
-            # "What did X say": the quote must give X's words, not a sentence that merely names X.
+            # "What did X say": the quote must give X's words, not a sentence that merely names X. What the
+            # document's own author says is all of its text.
             and (
                 who is None
-                or answer_checks.quotes_speaker(spans.with_context(s, by_n, docs, question), who, question)
+                or _written_by(docs.get(s.doc_id), who)
+                or answer_checks.quotes_speaker(
+                    spans.with_context(s, by_n, docs, question),
+                    who,
+                    question,
+                    quoted=spans.quoted_span(s, by_n, question),
+                )
             )
             # "Did X deliver ...": a sentence about X that never says it delivered (or did not) cannot answer.
-            and verb_terms <= set(lexical.tokenize([spans.quoted_span(s, by_n, question)])[0])
+            and answer_checks.states_verb(spans.quoted_span(s, by_n, question), verb)
         ]
+        if event is None:
+            return found
+        # "When did Iran receive the S-300?": a dated sentence on the S-300 that says nothing of receiving
+        # it answers only if it matches the question well all the same (the verb said in other words).
+        lower = [
+            s
+            if answer_checks.states_verb(spans.quoted_span(s, by_n, question), event)
+            else dataclasses.replace(s, score=s.score - EVENT_PENALTY)
+            for s in found
+        ]
+        return sorted(lower, key=lambda s: s.score, reverse=True)
 
     def select(
         self,
@@ -338,7 +376,11 @@ class ExtractiveGenerator:
         if not scored or scored[0].score < self.threshold:
             return []
         floor = max(self.threshold, scored[0].score - self.margin)
-        return [s for s in scored if s.score >= floor][: self.max_quotes]
+        # A long sentence that says every word of the question answers it, though its one vector is blurred
+        # by the rest of it and so scores lower: it is quoted too.
+        return [
+            s for s in scored if s.score >= floor or (s.overlap >= FULL_OVERLAP and s.score >= self.threshold)
+        ][: self.max_quotes]
 
     def stream(
         self, question: str, passages: Sequence[Passage], history: Sequence[Turn] = ()
@@ -368,6 +410,9 @@ class ExtractiveGenerator:
         documents = self.documents() if self.documents is not None else {}
         plan = plan or planning.plan(question, documents, standalone_question(question, history))
         kind = plan.kind.kind
+        about_authors = kind in ("comparison", "fact") and asks_about_authors(
+            question
+        )  # before "author of X" goes
         if plan.scope.unresolved and kind in ("metadata", "summary"):
             return []  # it asks about a document that is not indexed: describing another would mislead
         if plan.scope.doc_ids and kind not in ("metadata", "multi_part"):
@@ -381,6 +426,8 @@ class ExtractiveGenerator:
             return found  # a code block (how-to) or a table row answers better than any sentence
         if kind == "metadata" and documents:
             return kinds.metadata(plan, passages, documents)
+        if about_authors:
+            return kinds.author_profiles(self, question, passages)
         if kind == "summary":
             return kinds.summary(self, question, passages, argue=False)
         if kind == "argument":

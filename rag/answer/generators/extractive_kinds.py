@@ -32,7 +32,14 @@ if TYPE_CHECKING:
 
 SUMMARY_SENTENCES = 4  # of one document; 3 each when several documents are summarised
 ARGUMENT_SENTENCES = 3
-COMPARISON_SLACK = 0.1  # a document's best sentence may be this far under the threshold to be compared
+COMPARISON_SLACK = 0.1
+PROFILE_SENTENCES = 3  # of one author's box: a role and places of work are often sentences of their own
+_AFFILIATION_ASKED = re.compile(
+    r"\b(?:affiliat\w*|employers?|institutions?|works?\s+(?:for|at))\b", re.IGNORECASE
+)
+_INSTITUTION = re.compile(
+    r"\b(?:at|for|with|of)\s+(?:the\s+)?[A-Z]\w+"
+)  # a document's best sentence may be this far under the threshold to be compared
 
 
 # A part that points back at the first ("when was *it* finished", "what changed *as a result*").
@@ -64,6 +71,9 @@ def missing_part(
         outside = reference.names_outside(asked, documents, plan.scope.doc_ids)
         if outside:
             return f"The document the question names never mentions {', '.join(outside)}."
+        lacking = _lacking_topic(documents, plan, topic(asked)) if topic(asked) != asked else []
+        if lacking:
+            return f"Not every document compared mentions it: {'; '.join(lacking)} does not."
     absent = answer_checks.missing_names(question, vocabulary) if vocabulary is not None else []
     if absent:
         return f"The documents never mention {', '.join(absent)}."
@@ -73,7 +83,17 @@ def missing_part(
     verb = answer_checks.yes_no_verb(question)
     if verb:
         return f'No passage says "{verb}" about what the question asks.'
+    wanted = answer_checks.expected_type(question)
+    about = answer_checks.subject(question, vocabulary) if wanted and vocabulary is not None else None
+    if about:
+        return f"No passage that names {about} gives the {_WANTED[wanted]} asked for."
+    left_out = list_items.excluded(question)
+    if left_out and plan.kind.kind == "list":
+        return f"No passage names {list_items.asked_type(question) or 'an item'} other than {left_out}."
     return None
+
+
+_WANTED = {"date": "date", "money": "amount", "quantity": "number"}
 
 
 def fact(
@@ -199,6 +219,9 @@ def argument(
     if scoped and not reference.topic_terms(question, documents, scoped):
         return summary(gen, question, passages, argue=True)
     scored = gen.eligible(question, passages, history, body_only=True)
+    if summaries.ADVICE_ASKED.search(question):
+        # "What does X recommend about Y?": a sentence on Y that advises nothing is not a recommendation
+        scored = [s for s in scored if summaries.ARGUING.search(s.text) or summaries.ADVISING.search(s.text)]
     # A sentence that argues (should, must, ...) on the asked topic may come a little under the threshold, as a
     # compared document's best sentence may: inside a document the user named, or when it is the best sentence
     # of all (the question asks for an argument, and the closest sentence is one).
@@ -221,6 +244,18 @@ def argument(
     return _grouped(_by_document(ranked[:ARGUMENT_SENTENCES]), passages, titled=False)
 
 
+def _lacking_topic(documents: Mapping[str, Document], plan: Plan, about: str) -> list[str]:
+    """The titles of the documents a comparison names that never mention a name in its topic ``about``."""
+    named = plan.scope.doc_ids or ()
+    if len(named) < 2 or plan.kind.kind != "comparison":
+        return []
+    return [
+        documents[d].title
+        for d in named
+        if d in documents and reference.names_outside(f"x {about}", documents, [d])
+    ]
+
+
 def comparison(
     gen: ExtractiveGenerator, question: str, plan: Plan, passages: Sequence[Passage], history: Sequence[Turn]
 ) -> list[str]:
@@ -229,10 +264,27 @@ def comparison(
     Documents the question names are each quoted; otherwise a document is compared only when its best
     sentence comes close to the threshold (it says something on the topic).
     """
-    scored = gen.eligible(topic(question), passages, history, body_only=True)
+    about = topic(question)
+    documents = gen.documents() if gen.documents is not None else {}
+    if about != question and _lacking_topic(documents, plan, about):
+        return []  # "Compare what A and B say about X" where B never mentions X: there is nothing to compare
+    scored = gen.eligible(about, passages, history, body_only=True)
+    # "How do the articles differ on *Chinese* arms sales?": a sentence that never names the topic's rare
+    # name is about something else, however close its words.
+    weights = gen.term_weights() if gen.term_weights is not None and about != question else None
+    rare = answer_checks.subject(f"x {about}", weights) if weights else None
+    if rare is not None:
+        by_n = {p.n: p for p in passages}
+        scored = [s for s in scored if answer_checks.names_subject(quoted_span(s, by_n, about), rare)]
+    words = gen.content_terms(about) if about != question else set()
+    # "What do the articles say about the S-300?": a name or two has too few words for its sentences to
+    # match it closely, but a sentence that says them is on the topic, and one that does not is not.
+    short = 0 < len(words) <= 2
+    if short:
+        scored = [s for s in scored if words <= gen.content_terms(s.text)]
     # Documents the question names are compared on its topic even when they say little about it in words
     # like the question's; the topic must still be there (a name none of them mentions abstains earlier).
-    gate = gen.threshold - (2 * COMPARISON_SLACK if plan.scope.doc_ids else 0.0)
+    gate = gen.threshold - (2 * COMPARISON_SLACK if plan.scope.doc_ids or short else 0.0)
     if not scored or scored[0].score < gate:
         return []
     arguing = 0.1 if asks_argument(question) else 0.0  # "their advice": prefer the sentences that advise
@@ -244,10 +296,29 @@ def comparison(
             reverse=True,
         )
         best = max(s.score for s in group)
-        if not plan.scope.doc_ids and best < gen.threshold - COMPARISON_SLACK:
+        if not plan.scope.doc_ids and best < (gate if short else gen.threshold - COMPARISON_SLACK):
             continue
         chosen[doc_id] = group[:1] + [s for s in group[1:2] if s.score >= best - gen.margin / 2]
     return _grouped(chosen, passages, titled=True) if chosen else []
+
+
+def author_profiles(gen: ExtractiveGenerator, question: str, passages: Sequence[Passage]) -> list[str]:
+    """For a question about the authors themselves ("Compare the affiliations of the authors"): each
+    document's author-box sentence that best answers it, under the document's title when there are several.
+
+    The box is about its author by definition, so no threshold applies; a document without one is left out.
+    """
+    boxed = [s for s in gen.score_sentences(question, passages) if s.in_author_box]
+    if _AFFILIATION_ASKED.search(question):  # where they work: the sentences that name an institution
+        boxed.sort(key=lambda s: s.score + (0.1 if _INSTITUTION.search(s.text) else 0.0), reverse=True)
+    chosen: dict[str, list[ScoredSentence]] = {}
+    said: set[str] = set()  # one author's box on two of their documents is quoted once
+    for s in boxed:  # best first
+        if s.text not in said and len(chosen.setdefault(s.doc_id, [])) < PROFILE_SENTENCES:
+            chosen[s.doc_id].append(s)
+            said.add(s.text)
+    chosen = {d: group for d, group in chosen.items() if group}
+    return _grouped(chosen, passages, titled=len(chosen) > 1) if chosen else []
 
 
 def listing(

@@ -22,7 +22,8 @@ from ...index import lexical
 from ...index.sentences import split_sentences
 from ...types import Passage
 from .. import direct_answers
-from ..question_kinds import plural
+from ..question_kinds import asks_sources, plural
+from . import answer_checks
 from .base import Turn
 
 if TYPE_CHECKING:
@@ -143,6 +144,122 @@ def enumeration(s: ScoredSentence, passages: Sequence[Passage]) -> list[tuple[Pa
     return [found[at] for at in run] if len(run) > 1 else []
 
 
+# Where a document names a publication it draws on ("According to the X", "as reported by the X", "in an
+# interview with X", "X reported that") and a person it quotes ("X put it", "X said", "told X", "said X").
+_BY_PUBLICATION = re.compile(
+    r"\baccording\s+to\b|\breported\b|\breports\s+that\b|\b(?:interview|spoke|speaking|talked)\s+(?:with|to)\b|"
+    r"\btold\b|\bwrote\s+in\b|\bpublished\s+(?:by|in)\b|\bcited\s+by\b",
+    re.IGNORECASE,
+)
+_SPEECH = rf"(?:{answer_checks.SPEECH_VERBS}|explained|declared|stressed|asserted|remarked)"
+_BY_PERSON = re.compile(
+    rf"\b[A-Z][\w’'-]+\s+(?:(?:has|had|have|also|then|later)\s+)?{_SPEECH}\b|"
+    rf"\b(?i:said|says|told|added|noted|according\s+to)\s+(?:[a-z]+\s+){{0,3}}?[A-Z][\w’'-]+"
+)
+# A person named with their role: "Foreign Minister Sergey Lavrov", "aide Yury Ushakov", "President X".
+_ROLE = (
+    r"(?:[Mm]inister|[Pp]resident|[Pp]rime\s+[Mm]inister|aide|[Aa]mbassador|[Ss]pokes(?:man|woman|person)|"
+    r"[Ss]ecretary(?:\s+of\s+[A-Z]\w+)?|official|[Aa]dvis[eo]r|[Dd]irector|[Ll]eader|[Cc]hief|[Ss]enator|"
+    r"[Gg]eneral|[Cc]hairman|[Gg]overnor|[Mm]ayor|[Cc]hancellor|[Ee]nvoy|[Dd]iplomat|[Dd]eputy)"
+)
+_NAMED_PERSON = re.compile(rf"{_BY_PERSON.pattern}|\b{_ROLE}\s+(?:[A-Z][\w’'-]+\s+){{0,3}}[A-Z][\w’'-]+")
+SOURCE_ITEMS = 8  # a document seldom cites more; each is its own sentence
+
+
+def sources(
+    gen: ExtractiveGenerator, question: str, passages: Sequence[Passage], kind: str
+) -> list[ScoredSentence]:
+    """For "Which outlets does it cite?" / "Which officials are quoted?": the sentences that attribute words
+    or figures to a publication (``kind`` "publication") or a person ("person"), in document order.
+
+    They seldom share the question's words ("cite", "quoted"), so no threshold applies: the attribution is
+    what makes a sentence an item. A qualifier ("*Russian* officials") must be in the sentence or the one
+    before it (a person is often introduced by a title alone: "Putin's aide X told TASS").
+    """
+    pattern = {"publication": _BY_PUBLICATION, "person": _BY_PERSON}.get(kind, _NAMED_PERSON)
+    wanted = qualifier(asked_type(question))
+    by_n = {p.n: p for p in passages}
+    qualified = _qualified if kind == "publication" else _of_people
+    found = [
+        s
+        for s in gen.score_sentences(question, passages)
+        if not s.in_author_box
+        and pattern.search(s.text)
+        and qualified(_with_previous(s, by_n[s.passage_n]), wanted)
+    ]
+    return sorted(found, key=lambda s: passages_start(s, passages))[:SOURCE_ITEMS]
+
+
+# "while on a visit *to China*": a country named as a place, not as whose the people are
+_PLACE_BEFORE = re.compile(r"\b(?:to|in|into|from|at|across|towards?|near)\s+$", re.IGNORECASE)
+
+
+def _of_people(text: str, words: Sequence[str]) -> bool:
+    """Like ``_qualified``, for people: a qualifier ("*Chinese* officials") counts where it is not a place
+    someone went to or was in ("a visit to China"); "Russian ambassador", "Russia's neutrality" and "if Russia
+    had" count."""
+    for word in words:
+        stem = re.escape(word[:4])
+        if not any(
+            m.group(0).endswith(("’s", "'s")) or not _PLACE_BEFORE.search(text[: m.start()])
+            for m in re.finditer(rf"\b{stem}[\w’']*", text, re.IGNORECASE)
+        ):
+            return False
+    return True
+
+
+def _with_previous(s: ScoredSentence, passage: Passage) -> str:
+    """The sentence with the one before it in its passage."""
+    before = [(a, b) for a, b in split_sentences(passage.text) if b <= s.start]
+    return passage.text[before[-1][0] : s.end] if before else s.text
+
+
+# "Which systems *other than the S-300* ...": the named item is excluded, and an item must be of the asked
+# kind; "the system" after it points back at the excluded one.
+_EXCEPT = re.compile(
+    r"\b(?i:other\s+than|besides|apart\s+from|aside\s+from|except(?:\s+for)?)\s+(?i:the\s+|a\s+|an\s+)?"
+    # a name ("the S-300", "Iran and Syria") or else the words up to the verb or the end of the clause
+    r"(?:(?P<name>[A-Z0-9][\w’'.-]*(?:\s+(?:and\s+)?[A-Z0-9][\w’'.-]*)*)|"
+    r"(?P<words>.+?)(?=\s+(?:has|have|had|did|does|do|is|are|was|were|that|which|who|in|to|from|by|for|on)\b|[?,;]|$))"
+)
+_POINTING = frozenset(["the", "this", "that", "these", "those", "its", "their", "such", "same"])
+
+
+def excluded(question: str) -> str | None:
+    """What a list question leaves out ("other than the S-300" -> "S-300"), or None."""
+    m = _EXCEPT.search(question)
+    return (m.group("name") or m.group("words")).strip() if m else None
+
+
+def names_new_item(text: str, left_out: str, kind: str | None, question: str) -> bool:
+    """Whether ``text`` can name an item other than ``left_out``.
+
+    A sentence that mentions ``left_out`` must name something else too (a name the question does not
+    give). When the asked kind is a compound ("air defense systems") the sentence must name that kind, and
+    not as "the system" (which points back at the item just named) or as the left-out item's kind. A single word ("weapons") is seldom
+    repeated by an item's sentence, so it is not required.
+    """
+    if left_out.casefold() in text.casefold():
+        given = {w.casefold() for w in answer_checks.names(" x " + question)}
+        others = [w for w in answer_checks.names(text) if w.casefold() not in given and w not in left_out]
+        if not others:
+            return False
+    words = lexical.tokenize([kind or ""])[0]
+    if len(words) < 2:
+        return True
+    raw = re.findall(r"[\w’'-]+", text.casefold())
+    stems = [lexical.tokenize([w])[0] for w in raw]  # a stop word has none
+    n = len(words)
+    # "the S-300 air defense system", "Su-35 fighter jets": the kind named of the item left out
+    not_new = _POINTING | set(re.findall(r"[\w’'-]+", left_out.casefold()))
+    for i in range(len(raw) - n + 1):
+        if [t[:1] for t in stems[i : i + n]] == [[w] for w in words] and (
+            i == 0 or raw[i - 1] not in not_new
+        ):
+            return True
+    return False
+
+
 def passages_start(s: ScoredSentence, passages: Sequence[Passage]) -> int:
     """Where ``s`` begins in its document."""
     return next(p.start for p in passages if p.n == s.passage_n) + s.start
@@ -156,14 +273,19 @@ def listing(
     Items are taken best first, each document's best one among them, skipping a sentence that repeats one
     already taken.
     """
+    cited = asks_sources(question)
+    if cited is not None:  # a sentence that names no source is no item, however close to the question
+        return sources(gen, question, passages, cited)
     kind = asked_type(question)
     wanted = qualifier(kind)
+    left_out = excluded(question)
     verb = relation(question)
-    verb_terms = set(lexical.tokenize([verb])[0]) if verb else set()
     scored = [
         s
         for s in gen.eligible(question, passages, history)
-        if _qualified(s.text, wanted) and verb_terms <= set(lexical.tokenize([s.text])[0])
+        if _qualified(s.text, wanted)
+        and answer_checks.states_verb(s.text, verb)
+        and (left_out is None or names_new_item(s.text, left_out, kind, question))
     ]
     if not scored:
         return []

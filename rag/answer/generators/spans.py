@@ -32,6 +32,13 @@ def quoted_span(s: ScoredSentence, passages: Mapping[int, Passage], question: st
     return s.text
 
 
+def paragraph_before(s: ScoredSentence, passages: Mapping[int, Passage]) -> str:
+    """The sentence with what comes before it in its paragraph (within its passage)."""
+    text = passages[s.passage_n].text
+    start = text.rfind("\n\n", 0, s.start)
+    return text[start + 2 if start >= 0 else 0 : s.end]
+
+
 def with_context(
     s: ScoredSentence, passages: Mapping[int, Passage], documents: Mapping[str, Document], question: str
 ) -> str:
