@@ -186,7 +186,7 @@ def topic(question: str) -> str:
     """What a comparison is about, without its framing ("what do the documents say about X" -> "X")."""
     m = _TOPIC.search(question)
     found = m.group(1).strip(" ?.") if m else ""
-    # one word is a topic ("about Syria"), unless it only points back ("about it")
+    # one word is a topic ("about Lima"), unless it only points back ("about it")
     if len(found.split()) >= 2 or (found and found.casefold() not in _POINTERS):
         return found
     return question
@@ -200,8 +200,8 @@ _QUOTED_ON = re.compile(
 
 
 def quoted_topic(question: str) -> str:
-    """What a request for a quote is about ("Give me the exact words the analysis uses *about Russian
-    vetoes*" -> "Russian vetoes"): the request's own words (quote, exact words, uses) match every sentence
+    """What a request for a quote is about ("Give me the exact words the analysis uses *about Chilean
+    tariffs*" -> "Chilean tariffs"): the request's own words (quote, exact words, uses) match every sentence
     alike. The question itself when it says no "about"/"on"."""
     m = _QUOTED_ON.search(question)
     found = m.group(1).strip(" ?.") if m else ""

@@ -46,7 +46,7 @@ UNVERIFIED_UNCITED = "*(unverified: not found in the documents)*"
 # it when the ratio is at least 0.8 and the window holds at least 85% of the quote's words: for a quote of
 # ten words that allows one word to differ, while a paraphrase that rewords a sentence keeps well under two
 # thirds of its words in order and stays unverified. The coverage rule stops a repair from keeping the
-# document's half of a quote and dropping the model's claim ("Aliens built [the Bushehr plant]"). Quotes
+# document's half of a quote and dropping the model's claim ("Aliens built [the ferry terminal]"). Quotes
 # under four words are never repaired: one changed word there is another statement. Nor is a window that
 # differs from the quote in a number or a negation, or where the quote swaps a word for another one ("for"
 # for "against") rather than a form of it: those change what the sentence says.

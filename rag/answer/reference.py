@@ -1,10 +1,10 @@
 """What a question asks once the words that only name its document are taken out.
 
-"Which news outlets does *the Ukraine standoff analysis* cite?" is answered from that document alone
+"Which news outlets does *the Lima strike analysis* cite?" is answered from that document alone
 (``scoping``); inside it, the title words say nothing about which sentence answers, and they pull the scores
 toward every sentence about the title's topic. So sentences (and the document's passages) are scored
 against "Which news outlets does cite?". A name the question still holds after that must be in the
-document, or the document does not answer it ("What does <its author> argue *Biden* should do?").
+document, or the document does not answer it ("What does <its author> argue *Ruiz* should do?").
 
 Only the documents' own metadata (title, authors, outlet) and generic document words are matched.
 """
@@ -24,7 +24,7 @@ _STOP_TAIL = (
     r"does|do|did|is|are|was|were|give|gives|list|lists|describe|describes|mention|mentions|cite|cites|quote|"
     r"quotes)\b|\s*[,?.;]|$)"
 )
-# "the Ukraine standoff analysis", "the article about X", "in the National Interest piece"
+# "the Lima strike analysis", "the article about X", "in the Harbour Gazette piece"
 _REFERENCE = re.compile(
     rf"(?:\b(?:in|from|of|by)\s+)?\b(?:the|this|that|an?)\s+(?:[\w’'.-]+\s+){{0,3}}?{_DOC_WORDS}\b"
     rf"(?:\s+(?:about|on|regarding|concerning|covering)\s+.+?{_STOP_TAIL})?",
@@ -137,7 +137,7 @@ def names_outside(question: str, documents: Mapping[str, Document], doc_ids: Seq
     """The names (capitalised words, not the first) of ``question`` that none of ``doc_ids`` mentions.
 
     ``question`` should be the question without its document reference, so a title word does not count.
-    A name matches a word it begins (the first five letters: "Syrian" in "Syria", "Iranians" in "Iran").
+    A name matches a word it begins (the first five letters: "Chilean" in "Chile", "Kenyans" in "Kenya").
     """
     # The document's metadata counts: an author named only in front matter is still its author.
     texts = [
@@ -152,7 +152,7 @@ def names_outside(question: str, documents: Mapping[str, Document], doc_ids: Seq
         if len(word) < 3 or word in _ASKING:
             continue
         stem = (lexical.tokenize([word])[0] or [word])[0]
-        # "Su-35", "F-16": a model name is found whole, not by a piece as short as "su" (in "issue")
+        # "Lu-9", "F-16": a model name is found whole, not by a piece as short as "lu" (in "value")
         found = (word in t for t in texts) if "-" in word else (word[:5] in t or stem in t for t in texts)
         if not any(found):
             missing.append(name)
@@ -174,8 +174,8 @@ _FRAMING = frozenset(
 
 def topic_terms(question: str, documents: Mapping[str, Document], doc_ids: Sequence[str]) -> set[str]:
     """The terms ``question`` asks about beyond naming its documents and framing the ask: empty for "What
-    are the main arguments of <author>?", {"decis", "ukrain", ...} for "What does <author> argue Putin's
-    decisions on Ukraine really are?"."""
+    are the main arguments of <author>?", {"decis", "strike", ...} for "What does <author> argue Ruiz's
+    decisions on the strike really are?"."""
     text = without_reference(question, documents, doc_ids)
     for doc_id in doc_ids:
         document = documents.get(doc_id)

@@ -1,7 +1,7 @@
 """Which documents a question is about, when it names them: by title words, author, outlet or a quoted title.
 
-"Who wrote the National Interest piece?", "Summarize the article about the Ukraine standoff",
-"What is Suchkov's argument ...": each names one document (or one author's documents), and is answered from
+"Who wrote the Harbour Gazette piece?", "Summarize the article about the Lima strike",
+"What is Okafor's argument ...": each names one document (or one author's documents), and is answered from
 those alone. A question that refers to a document ("the article on X") that no indexed document matches is
 *unresolved*: a metadata question or a summary about it abstains rather than describe another document.
 
@@ -177,7 +177,7 @@ def resolve(
         document_kind: the question asks about a document as a whole (metadata, summary, argument), so
             title words name a document even without the word "article".
         several: the question sets documents side by side (a comparison): each may be named another way
-            ("the Suchkov article" and "the Ukraine standoff analysis"), and all of them are its scope.
+            ("the Okafor article" and "the Lima strike analysis"), and all of them are its scope.
     """
     cat = catalog(documents)
     if not cat.entries:
@@ -225,7 +225,7 @@ def resolve(
         by_title = [e for e in by_title if not _names_absent(question, e.doc_id, cat)]
     descriptor = _DESCRIPTOR.search(question)
     topic = set(lexical.tokenize([descriptor.group(1)])[0]) if descriptor else set()
-    # (each document of a comparison lacks the other's names: "the Suchkov article" is not about Ukraine)
+    # (each document of a comparison lacks the other's names: "the Okafor article" is not about Lima)
     named = list({e.doc_id: e for e in [*by_person, *by_outlet, *titled]}.values())
     if several and len(named) >= 2:
         return Scope(tuple(e.doc_id for e in named))
@@ -250,7 +250,7 @@ def resolve(
 
 
 def _modifier_terms(question: str) -> set[str]:
-    """The terms of the two words right before the document word ("the *Ukraine standoff* analysis")."""
+    """The terms of the two words right before the document word ("the *Lima strike* analysis")."""
     m = _DOCUMENT_WORD.search(question)
     if m is None:
         return set()

@@ -4,7 +4,7 @@ In a long README, "What chunk size is used and why?" shares its words with many 
 a paragraph that quotes the question itself) and the section *Chunking* answers it in its own words ("Chunks
 are whole sentences packed up to 200 tokens"), so the section can rank below the passages handed to the
 answerer. Its heading names what is asked: when every word of a heading is among the question's (ordinary
-words, not only names: a section "Before and After Crimea" does not answer every question naming Crimea), the
+words, not only names: a section "Before and After Nordline" does not answer every question naming Nordline), the
 chunk that opens the section is retrieved too. Only documents with recorded headings (markdown, HTML) have
 sections; the answerer still judges the passage like any other.
 """

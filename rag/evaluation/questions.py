@@ -2,8 +2,8 @@
 
 A line looks like::
 
-    {"id": "q01", "question": "When was the S-300 sale agreed?", "answerable": true,
-     "answers": ["2007"], "doc_ids": ["000_ef786f168e0479b6"], "evidence": ["When the sale was ..."],
+    {"id": "q01", "question": "When was the crane contract signed?", "answerable": true,
+     "answers": ["2007"], "doc_ids": ["harbour_report"], "evidence": ["When the contract was ..."],
      "history": [{"role": "user", "content": "..."}, {"role": "assistant", "content": "..."}], "type": "fact"}
 
 Only ``id`` and ``question`` are required; ``answerable`` defaults to true, the lists to empty.

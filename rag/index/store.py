@@ -85,7 +85,7 @@ class StoredIndex:
         """BM25 idf of every indexed term: how telling a word is in this collection.
 
         Words of the documents' metadata (authors, publication) count as known too, at the highest weight,
-        so a question about "the National Interest piece" is not taken for one about something absent.
+        so a question about "the Harbour Gazette piece" is not taken for one about something absent.
         """
         weights = lexical.idf_table(self.bm25)
         top = max(weights.values(), default=1.0)

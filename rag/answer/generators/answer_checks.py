@@ -1,10 +1,10 @@
 """Cheap checks that a sentence can answer a question at all, used by the extractive generator.
 
-Similarity alone cannot tell "Moscow is poised to sell thirty-two Su-35 jets" from an answer to "How much
-would the jets cost?": both are about the jets. Classic question answering adds two checks, kept here:
+Similarity alone cannot tell "Nordline is poised to sell thirty-two Lu-9 ferries" from an answer to "How much
+would the ferries cost?": both are about the ferries. Classic question answering adds two checks, kept here:
 - the expected answer type: a "when" question needs a date, a "how many" question a number, a "how much
   does it cost" question an amount of money; a question that names a year needs that year;
-- the question's names: a name the question asks about (Germany, the Taliban) that no retrieved passage
+- the question's names: a name the question asks about (Germany, the Harbour Authority) that no retrieved passage
   mentions means the passages are about something else.
 """
 
@@ -119,7 +119,7 @@ def missing_names(question: str, vocabulary: Container[str]) -> list[str]:
     """The question's names that the documents never mention.
 
     ``vocabulary`` holds the BM25 terms (stems) of the whole index. A name matches a term it extends by a
-    few letters too, so "Syrian" is found through "Syria" and "Iranians" through "Iran".
+    few letters too, so "Chilean" is found through "Chile" and "Kenyans" through "Kenya".
     """
     wanted = names(question)
     if not wanted:
@@ -136,8 +136,8 @@ RARE_NAME = 0.5  # share of the index's highest idf above which a name is what a
 
 def subject(question: str, weights: Mapping[str, float]) -> str | None:
     """The question's rarest name, when it is rare in the index (idf at least ``RARE_NAME`` of the
-    highest): what a date or a number must be about ("When did Russia deliver the *Su-35* jets?"). A name
-    found in most passages ("Russia" in articles about Russia) says nothing about a sentence: None then,
+    highest): what a date or a number must be about ("When did Nordline deliver the *Lu-9* ferries?"). A name
+    found in most passages ("Nordline" in articles about Nordline) says nothing about a sentence: None then,
     or when the question names nothing."""
     wanted = names(question)
     top = max(weights.values(), default=0.0)
@@ -150,7 +150,7 @@ def subject(question: str, weights: Mapping[str, float]) -> str | None:
 
 
 def _weight(term: str, weights: Mapping[str, float]) -> float:
-    """The idf of ``term``, or of the index term it extends ("syrian" -> "syria", as in ``_known``)."""
+    """The idf of ``term``, or of the index term it extends ("chilean" -> "chile", as in ``_known``)."""
     if term in weights:
         return weights[term]
     cuts = (term[:cut] for cut in range(len(term) - 1, max(4, len(term) - 3) - 1, -1))
@@ -170,13 +170,13 @@ def _known(term: str, vocabulary: Container[str]) -> bool:
 
 
 _SPEAKER = re.compile(
-    # "the Kremlin", "the New York Times": a name may come with its article
+    # "the Harbour Authority", "the Coast Herald": a name may come with its article
     r"\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+(?:the\s+)?"
     r"(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin)\s+){0,5}?([A-Z][\w’'-]+)\s+"
     r"(?:say|tell|said|argue|think|write|claim|call|describe|put|report)\b"
     r"|\b(?i:quote)\s+what\s+(?:the\s+)?(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin)\s+){0,5}?([A-Z][\w’'-]+)\s+"
     r"(?:said|says|told|wrote|argued|reported|called|urged|warned)\b"
-    # "Quote Donald Trump's own words on ...", "the governor's exact words"
+    # "Quote Ana Ruiz's own words on ...", "the governor's exact words"
     r"|(?<![.!?]\s)(?<!^)\b([A-Z][\w-]+)[’']s\s+(?:own\s+|exact\s+)+words\b",
 )
 SPEECH_VERBS = (
@@ -189,7 +189,7 @@ _YES_NO_VERB = re.compile(
     r"^\s*(?i:did|does|do|has|have|had|will|would|can|could)\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s+)+([a-z]\w+)\b"
 )
 _EVENT_VERB = re.compile(
-    # "When did Iran *receive* ...": a date of another event of the same thing answers less surely
+    # "When did Nordline *receive* ...": a date of another event of the same thing answers less surely
     r"^\s*(?i:when)\s+(?i:did|does|do|has|have|had|will|would)\s+(?:the\s+)?"
     r"(?:[A-Z][\w.’'-]*\s+)+(?:[a-z]+ly\s+)?([a-z]\w+)\b"
     # "Who *succeeded* X": the relation asked about (a regular verb; "who built" has many wordings)
@@ -198,7 +198,7 @@ _EVENT_VERB = re.compile(
 
 
 def speaker(question: str) -> str | None:
-    """The person whose words the question asks for ("What did Antonov say ...", "Quote what X said")."""
+    """The person whose words the question asks for ("What did Ruiz say ...", "Quote what X said")."""
     m = _SPEAKER.search(question)
     return (m.group(1) or m.group(2) or m.group(3)) if m else None
 
@@ -228,10 +228,10 @@ def _speaks(span: str, at: int, name: str) -> bool:
 def quotes_speaker(span: str, name: str, question: str, quoted: str | None = None) -> bool:
     """Whether ``span`` gives words of ``name`` on the question's topic.
 
-    The name must be who speaks (``_speaks``): a sentence that only names the person ("X visited Moscow",
-    "... a meeting with X", "X visited Moscow; sources there said ...") does not say what they said. A name
-    the question gives as the topic ("say about the Ukraine buildup") or as the one addressed ("tell
-    Pompeo") must be in it too.
+    The name must be who speaks (``_speaks``): a sentence that only names the person ("X visited Lima",
+    "... a meeting with X", "X visited Lima; sources there said ...") does not say what they said. A name
+    the question gives as the topic ("say about the Lima strike") or as the one addressed ("tell
+    Ruiz") must be in it too.
 
     ``quoted``: the part of ``span`` that would be quoted, when ``span`` also holds the sentence before it
     (who speaks in "..., he said"). A speaker named only there must go on speaking in the quoted part (a
@@ -247,7 +247,7 @@ def quotes_speaker(span: str, name: str, question: str, quoted: str | None = Non
     if own > 0 and speaking[-1] < own and not (_PRONOUN_SPEECH.search(quoted) or _QUOTATION.search(quoted)):
         return False
     told = _ADDRESSEE.search(question)
-    # the one addressed comes after the speaker ("X told TASS"), the surname is enough
+    # the one addressed comes after the speaker ("X told Reuters"), the surname is enough
     if told and told.group(1).split()[-1].casefold() not in folded[speaking[0] :]:
         return False
     topic = _TOPIC.search(question)
@@ -262,8 +262,8 @@ _PERFECT_VERB = re.compile(
 
 
 def yes_no_verb(question: str) -> str | None:
-    """The verb a question asks about, which a sentence must state to answer it: "Did Russia *deliver* the
-    jets?", "How many jets has Iran *received*?" (a sentence about selling them does not say how many were
+    """The verb a question asks about, which a sentence must state to answer it: "Did Nordline *deliver* the
+    ferries?", "How many ferries has Chile *received*?" (a sentence about selling them does not say how many were
     received). None for "X or Y" questions and other shapes."""
     if " or " in question:
         return None
@@ -281,7 +281,7 @@ def event_verb(question: str) -> str | None:
     return (m.group(1) or m.group(2)) if m else None
 
 
-# The past forms of common irregular verbs: "When did Moscow *give* Tehran control?" is answered by "gave"
+# The past forms of common irregular verbs: "When did the Council *give* Nordline control?" is answered by "gave"
 # (and of a few verbs said as often in other words).
 _IRREGULAR = {
     "give": "gave given",
@@ -323,7 +323,7 @@ _IRREGULAR = {
     "steal": "stole stolen",
     "strike": "struck",
     "withdraw": "withdrew withdrawn",
-    # and a few verbs said as often in other words: "hand Tehran control" is "gave Tehran control"
+    # and a few verbs said as often in other words: "hand Nordline control" is "gave Nordline control"
     "hand": "gave given transferred",
     "transfer": "gave given handed",
     "obtain": "got received acquired",

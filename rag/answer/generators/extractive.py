@@ -43,7 +43,7 @@ _QUESTION_WORDS = frozenset(
     )[0]
 )
 MIN_WORDS = 6  # shorter "sentences" are headings, bylines and dates, not answers
-# "Location: Moscow, Russia": a labelled value on one line (a label of one to three words, then a value).
+# "Location: Lima, Peru": a labelled value on one line (a label of one to three words, then a value).
 _FIELD_LINE = re.compile(r"[A-Z][\w-]*(?: [\w-]+){0,2}: \S[^\n]*")
 
 
@@ -306,7 +306,7 @@ class ExtractiveGenerator:
         if self.term_weights is not None and answer_checks.missing_names(question, self.term_weights()):
             return []
         kind, years = answer_checks.expected_type(question), answer_checks.required_years(question)
-        # "When did X deliver the Su-35 jets?": a date in a sentence about something else does not answer
+        # "When did X deliver the Lu-9 ferries?": a date in a sentence about something else does not answer
         about = answer_checks.subject(question, self.term_weights()) if kind and self.term_weights else None
         who = answer_checks.speaker(question)
         counted = answer_checks.counted_thing(question)
@@ -321,7 +321,7 @@ class ExtractiveGenerator:
             and answer_checks.fits_type(s.text, kind)
             and all(year in s.text for year in years)
             # (said of it in the sentence, or in its paragraph when the sentence states the very event asked:
-            # "Putin suspended delivery of the air defense system" in a paragraph on the S-300)
+            # "The company suspended delivery of the container crane" in a paragraph on the Model-7)
             and (
                 about is None
                 or answer_checks.names_subject(spans.quoted_span(s, by_n, question), about)
@@ -350,7 +350,7 @@ class ExtractiveGenerator:
         ]
         if event is None:
             return found
-        # "When did Iran receive the S-300?": a dated sentence on the S-300 that says nothing of receiving
+        # "When did Nordline receive the Model-7?": a dated sentence on the Model-7 that says nothing of receiving
         # it answers only if it matches the question well all the same (the verb said in other words).
         lower = [
             s

@@ -187,7 +187,7 @@ def summary(gen: ExtractiveGenerator, question: str, passages: Sequence[Passage]
     # A summary or an argument is the document's own case: its author box (a biography) is never part of it.
     scored = [s for s in gen.score_sentences(about if topical else question, passages) if not s.in_author_box]
     words = gen.content_terms(about) if topical else set()
-    if topical and len(words) <= 2:  # "about Syria": a sentence that never says Syria is about something else
+    if topical and len(words) <= 2:  # "about Lima": a sentence that never says Lima is about something else
         scored = [s for s in scored if words & gen.content_terms(s.text)]
     if not scored:
         return []
@@ -269,7 +269,7 @@ def comparison(
     if about != question and _lacking_topic(documents, plan, about):
         return []  # "Compare what A and B say about X" where B never mentions X: there is nothing to compare
     scored = gen.eligible(about, passages, history, body_only=True)
-    # "How do the articles differ on *Chinese* arms sales?": a sentence that never names the topic's rare
+    # "How do the articles differ on *Chilean* ferry fares?": a sentence that never names the topic's rare
     # name is about something else, however close its words.
     weights = gen.term_weights() if gen.term_weights is not None and about != question else None
     rare = answer_checks.subject(f"x {about}", weights) if weights else None
@@ -277,7 +277,7 @@ def comparison(
         by_n = {p.n: p for p in passages}
         scored = [s for s in scored if answer_checks.names_subject(quoted_span(s, by_n, about), rare)]
     words = gen.content_terms(about) if about != question else set()
-    # "What do the articles say about the S-300?": a name or two has too few words for its sentences to
+    # "What do the articles say about the Model-7?": a name or two has too few words for its sentences to
     # match it closely, but a sentence that says them is on the topic, and one that does not is not.
     short = 0 < len(words) <= 2
     if short:

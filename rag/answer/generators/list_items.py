@@ -5,10 +5,10 @@ often spread over the documents), within a margin of the best: items differ from
 the question less alike than one answer does. Two habits of lists are used as well:
 - the items of an enumeration ("First, ...", "Second, ...", "Finally, ...") are taken together when one of
   them answers, since the next items rarely repeat the question's words;
-- a qualifier of the asked type ("*Chinese* officials") must be in an item's sentence ("China" or
-  "Chinese"), or the sentence names an item of another kind.
+- a qualifier of the asked type ("*Chilean* officials") must be in an item's sentence ("Chile" or
+  "Chilean"), or the sentence names an item of another kind.
 
-(Naming items by their type with the embedder, "the Russian news agency TASS" against "news outlets", was
+(Naming items by their type with the embedder, "the Chilean news agency Sur Press" against "news outlets", was
 tried: all-MiniLM's cosines between a short name and a type word are too close together to draw a line.)
 """
 
@@ -103,13 +103,13 @@ def asked_type(question: str) -> str | None:
 
 
 def qualifier(kind: str | None) -> list[str]:
-    """The capitalised words of the asked type ("*Chinese* officials"): an item's sentence must name them."""
+    """The capitalised words of the asked type ("*Chilean* officials"): an item's sentence must name them."""
     return [w for w in (kind or "").split()[:-1] if w[:1].isupper()]
 
 
 def _qualified(text: str, words: Sequence[str]) -> bool:
     folded = text.casefold()
-    # "Chinese" is named by "China", "Iranian" by "Iran": their first four letters.
+    # "Chilean" is named by "Chile", "Peruvian" by "Peru": their first four letters.
     return all(w.casefold()[:4] in folded for w in words)
 
 
@@ -156,7 +156,7 @@ _BY_PERSON = re.compile(
     rf"\b[A-Z][\w’'-]+\s+(?:(?:has|had|have|also|then|later)\s+)?{_SPEECH}\b|"
     rf"\b(?i:said|says|told|added|noted|according\s+to)\s+(?:[a-z]+\s+){{0,3}}?[A-Z][\w’'-]+"
 )
-# A person named with their role: "Foreign Minister Sergey Lavrov", "aide Yury Ushakov", "President X".
+# A person named with their role: "Harbour Minister Ana Ruiz", "aide Tomas Berg", "President X".
 _ROLE = (
     r"(?:[Mm]inister|[Pp]resident|[Pp]rime\s+[Mm]inister|aide|[Aa]mbassador|[Ss]pokes(?:man|woman|person)|"
     r"[Ss]ecretary(?:\s+of\s+[A-Z]\w+)?|official|[Aa]dvis[eo]r|[Dd]irector|[Ll]eader|[Cc]hief|[Ss]enator|"
@@ -173,8 +173,8 @@ def sources(
     or figures to a publication (``kind`` "publication") or a person ("person"), in document order.
 
     They seldom share the question's words ("cite", "quoted"), so no threshold applies: the attribution is
-    what makes a sentence an item. A qualifier ("*Russian* officials") must be in the sentence or the one
-    before it (a person is often introduced by a title alone: "Putin's aide X told TASS").
+    what makes a sentence an item. A qualifier ("*Peruvian* officials") must be in the sentence or the one
+    before it (a person is often introduced by a title alone: "the mayor's aide X told Reuters").
     """
     pattern = {"publication": _BY_PUBLICATION, "person": _BY_PERSON}.get(kind, _NAMED_PERSON)
     wanted = qualifier(asked_type(question))
@@ -190,13 +190,13 @@ def sources(
     return sorted(found, key=lambda s: passages_start(s, passages))[:SOURCE_ITEMS]
 
 
-# "while on a visit *to China*": a country named as a place, not as whose the people are
+# "while on a visit *to Peru*": a country named as a place, not as whose the people are
 _PLACE_BEFORE = re.compile(r"\b(?:to|in|into|from|at|across|towards?|near)\s+$", re.IGNORECASE)
 
 
 def _of_people(text: str, words: Sequence[str]) -> bool:
-    """Like ``_qualified``, for people: a qualifier ("*Chinese* officials") counts where it is not a place
-    someone went to or was in ("a visit to China"); "Russian ambassador", "Russia's neutrality" and "if Russia
+    """Like ``_qualified``, for people: a qualifier ("*Peruvian* officials") counts where it is not a place
+    someone went to or was in ("a visit to Peru"); "Peruvian ambassador", "Peru's neutrality" and "if Peru
     had" count."""
     for word in words:
         stem = re.escape(word[:4])
@@ -214,11 +214,11 @@ def _with_previous(s: ScoredSentence, passage: Passage) -> str:
     return passage.text[before[-1][0] : s.end] if before else s.text
 
 
-# "Which systems *other than the S-300* ...": the named item is excluded, and an item must be of the asked
-# kind; "the system" after it points back at the excluded one.
+# "Which cranes *other than the Model-7* ...": the named item is excluded, and an item must be of the asked
+# kind; "the crane" after it points back at the excluded one.
 _EXCEPT = re.compile(
     r"\b(?i:other\s+than|besides|apart\s+from|aside\s+from|except(?:\s+for)?)\s+(?i:the\s+|a\s+|an\s+)?"
-    # a name ("the S-300", "Iran and Syria") or else the words up to the verb or the end of the clause
+    # a name ("the Model-7", "Chile and Peru") or else the words up to the verb or the end of the clause
     r"(?:(?P<name>[A-Z0-9][\w’'.-]*(?:\s+(?:and\s+)?[A-Z0-9][\w’'.-]*)*)|"
     r"(?P<words>.+?)(?=\s+(?:has|have|had|did|does|do|is|are|was|were|that|which|who|in|to|from|by|for|on)\b|[?,;]|$))"
 )
@@ -226,7 +226,7 @@ _POINTING = frozenset(["the", "this", "that", "these", "those", "its", "their", 
 
 
 def excluded(question: str) -> str | None:
-    """What a list question leaves out ("other than the S-300" -> "S-300"), or None."""
+    """What a list question leaves out ("other than the Model-7" -> "Model-7"), or None."""
     m = _EXCEPT.search(question)
     return (m.group("name") or m.group("words")).strip() if m else None
 
@@ -235,8 +235,8 @@ def names_new_item(text: str, left_out: str, kind: str | None, question: str) ->
     """Whether ``text`` can name an item other than ``left_out``.
 
     A sentence that mentions ``left_out`` must name something else too (a name the question does not
-    give). When the asked kind is a compound ("air defense systems") the sentence must name that kind, and
-    not as "the system" (which points back at the item just named) or as the left-out item's kind. A single word ("weapons") is seldom
+    give). When the asked kind is a compound ("container cranes") the sentence must name that kind, and
+    not as "the crane" (which points back at the item just named) or as the left-out item's kind. A single word ("weapons") is seldom
     repeated by an item's sentence, so it is not required.
     """
     if left_out.casefold() in text.casefold():
@@ -250,7 +250,7 @@ def names_new_item(text: str, left_out: str, kind: str | None, question: str) ->
     raw = re.findall(r"[\w’'-]+", text.casefold())
     stems = [lexical.tokenize([w])[0] for w in raw]  # a stop word has none
     n = len(words)
-    # "the S-300 air defense system", "Su-35 fighter jets": the kind named of the item left out
+    # "the Model-7 container crane", "Lu-9 passenger ferries": the kind named of the item left out
     not_new = _POINTING | set(re.findall(r"[\w’'-]+", left_out.casefold()))
     for i in range(len(raw) - n + 1):
         if [t[:1] for t in stems[i : i + n]] == [[w] for w in words] and (

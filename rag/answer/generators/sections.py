@@ -4,7 +4,7 @@ In a README or a manual, "What chunk size is used and why?" is answered by the s
 are whole sentences packed up to 200 tokens ..., because ...". That sentence says "chunks" and numbers, not
 "chunk size", so it scores far under the abstention threshold; its heading says what it is about. So when
 no sentence answers, a retrieved section whose heading's words are all among the question's (ordinary
-words, not only names: a section "Before and After Crimea" does not answer every question naming Crimea)
+words, not only names: a section "Before and After Nordline" does not answer every question naming Nordline)
 is quoted from its opening sentence, with the sentence after it when the question asks why.
 
 Only a fallback before abstaining: a sentence that answers in the question's own words still wins, every

@@ -61,7 +61,7 @@ def _is_sentence(text: str) -> bool:
 
 def continued_speech(s: ScoredSentence, passage: Passage, span: str) -> str:
     """``span`` with the speaker's next words: a following sentence of the same paragraph that opens a
-    quotation, after a sentence that reports speech ("'...,' X told TASS. 'We laid out ...'")."""
+    quotation, after a sentence that reports speech ("'...,' X told Reuters. 'We laid out ...'")."""
     if "”" not in s.text and '"' not in s.text:
         return span
     after = [(a, b) for a, b in split_sentences(passage.text) if a >= s.end]
