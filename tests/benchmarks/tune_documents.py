@@ -84,9 +84,11 @@ def full_bm25(model, queries: list[str]) -> np.ndarray:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sentences", action="store_true", help="also the best sentence's cosine (slow)")
+    ap.add_argument("--index-dir", type=Path, help="a SciFact index (default: tune_retrieval.py's)")
     args = ap.parse_args()
     settings = Settings()
-    index_dir = ROOT / ".cache" / "beir" / f"scifact-c{settings.chunk_tokens}o{settings.chunk_overlap}"
+    default_dir = ROOT / ".cache" / "beir" / f"scifact-c{settings.chunk_tokens}o{settings.chunk_overlap}"
+    index_dir = args.index_dir or default_dir
     if current_generation(index_dir) is None:  # the index tune_retrieval.py builds, else built here
         build_index([SCIFACT / "corpus.jsonl"], index_dir=index_dir, settings=settings)
     index = load_index(index_dir)
