@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import QuestionSetError
+from ..retrieve import documents
 from ..retrieve.retrieval import Retriever
 
 
@@ -85,17 +86,14 @@ def rank_documents(
     method: str | None = None,
     dense_weight: float | None = None,
 ) -> list[tuple[str, float]]:
-    """Documents ranked by their best chunk: (doc_id, score), best first, at most ``n_docs``."""
-    chunks = retriever.index.chunks
-    hits = retriever.search(
-        query, k=min(len(chunks), n_docs * 3), method=method, dense_weight=dense_weight, use_mmr=False
-    )
-    best: dict[str, float] = {}
-    for hit in hits:
-        doc_id = chunks[hit.row].doc_id
-        if doc_id not in best:
-            best[doc_id] = hit.score
-    return list(best.items())[:n_docs]
+    """Documents for ``query``: (doc_id, score), best first, at most ``n_docs``.
+
+    The product's document ranking (``rag.retrieve.documents``); with ``method`` or ``dense_weight`` given
+    (a tuning script's chunk fusion), documents ranked by their best fused chunk under that fusion.
+    """
+    if method is None and dense_weight is None:
+        return documents.rank_documents(retriever, query, n_docs)
+    return documents.rank_by_best_chunk(retriever, query, n_docs, method=method, dense_weight=dense_weight)
 
 
 def load_sentences(folder: Path, doc_ids: set[str]) -> dict[str, list[str]]:

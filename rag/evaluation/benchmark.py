@@ -23,7 +23,7 @@ from tqdm import tqdm
 from ..answer.generators.extractive import ExtractiveGenerator
 from ..answer.pipeline import get_pipeline
 from ..answer.quotes import find_verbatim, verify_answer
-from ..index import store
+from ..index import health, store
 from ..index.build import build_index, build_settings_record
 from ..index.embedding import get_embedder
 from ..retrieve.retrieval import Retriever
@@ -77,6 +77,13 @@ def _matches(manifest: dict[str, Any] | None, record: dict[str, Any], corpus_sha
     return corpus_sha is None or sorted(manifest.get("files", {}).values()) == [corpus_sha]
 
 
+def _ranks_documents(index_dir: Path) -> bool:
+    """Whether the live generation holds whole-document BM25: one written before it would score the old
+    document ranking (best chunk), so it is not reused for a benchmark."""
+    generation = store.current_generation(index_dir)
+    return generation is not None and (generation / health.BM25_DOCUMENTS).is_dir()
+
+
 def prepare_index(
     corpus: Path, settings: Settings, cache_dir: Path = DEFAULT_CACHE, *, progress: bool = True
 ) -> tuple[Path, str]:
@@ -97,7 +104,7 @@ def prepare_index(
     if store.read_manifest(own) is None and cache_dir.is_dir():
         sha = file_sha256(corpus)
         for candidate in sorted(p for p in cache_dir.iterdir() if p.is_dir() and p != own):
-            if _matches(store.read_manifest(candidate), record, sha):
+            if _matches(store.read_manifest(candidate), record, sha) and _ranks_documents(candidate):
                 return candidate, f"reused {candidate} (same corpus and settings)"
     report = build_index([corpus], index_dir=own, settings=settings, progress=progress)
     how = "up to date" if not report.changed else "built" if not report.unchanged else "updated"

@@ -35,6 +35,7 @@ CHUNKS = "chunks.jsonl"
 EMBEDDINGS = "embeddings.npy"
 DENSE = "dense.faiss"
 BM25 = "bm25"
+BM25_DOCUMENTS = "bm25_documents"  # optional: generations written before it lack it, and still load
 BM25_FILES = ("params.index.json", "vocab.index.json")
 BM25_ARRAYS = ("data.csc.index.npy", "indices.csc.index.npy", "indptr.csc.index.npy")
 _GENERATION = re.compile(r"gen-[0-9A-Za-z][0-9A-Za-z._-]{0,120}")
@@ -174,14 +175,15 @@ def generation_problems(path: Path, *, count_lines: bool = True) -> tuple[dict[s
             )
     if not (path / BM25).is_dir():
         problems.append(f"{BM25}/ is missing")
-    else:
-        problems.extend(
-            f"{BM25}/{name} is missing" for name in BM25_FILES if not (path / BM25 / name).is_file()
-        )
-        for name in BM25_ARRAYS:
-            _shape, problem = _npy_problem(path / BM25 / name, f"{BM25}/{name}")
-            if problem:
-                problems.append(problem)
+    for folder in (BM25, BM25_DOCUMENTS):
+        if (path / folder).is_dir():
+            problems.extend(
+                f"{folder}/{name} is missing" for name in BM25_FILES if not (path / folder / name).is_file()
+            )
+            for name in BM25_ARRAYS:
+                _shape, problem = _npy_problem(path / folder / name, f"{folder}/{name}")
+                if problem:
+                    problems.append(problem)
     dense = path / DENSE
     if dense.is_file() and stored is not None:
         flat = (manifest.get("dense_index") or {}).get("type", "flat") == "flat"

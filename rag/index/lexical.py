@@ -49,6 +49,12 @@ def _tokenize(texts: Sequence[str]) -> list[list[str]]:
     )
 
 
+def document_text(title: str | None, text: str) -> str:
+    """What document-level BM25 indexes for a document: its title (when the text does not open with it) and
+    its whole text. Titles of scientific abstracts and articles name what the text is about."""
+    return f"{title}\n{text}" if title and not text.startswith(title) else text
+
+
 def build_bm25(texts: Sequence[str]) -> bm25s.BM25:
     """A BM25 index over ``texts`` (row i of the index is text i)."""
     model = bm25s.BM25()
@@ -78,17 +84,36 @@ def bm25_search(model: bm25s.BM25, query: str, n: int, corpus_size: int) -> tupl
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
     if getattr(model, "nonoccurrence_array", None) is not None:  # BM25L/BM25+: bm25s adds a per-term constant
         return _bm25s_retrieve(model, terms, n, corpus_size)
+    scores = _summed_columns(model, terms)
+    if scores is None:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    top = top_rows(scores, min(n, corpus_size, len(scores)))
+    top = top[scores[top] > 0]
+    return top.astype(np.int64), scores[top]
+
+
+def bm25_scores(model: bm25s.BM25, query: str) -> np.ndarray:
+    """The BM25 score of ``query`` for every row of ``model`` (0 where no query term occurs), float32.
+
+    For a ranking that normalises scores by their spread over the whole collection (document ranking,
+    ``rag.retrieve.documents``): one sparse product, the same cost as ``bm25_search``.
+    """
+    rows = int(model.scores["num_docs"])
+    terms = tokenize([query])[0]
+    scores = _summed_columns(model, terms) if terms else None
+    return np.zeros(rows, dtype=np.float32) if scores is None else scores
+
+
+def _summed_columns(model: bm25s.BM25, terms: list[str]) -> np.ndarray | None:
+    """Sum of the query terms' score columns (one score per row), or None when no term is indexed."""
     columns = [model.vocab_dict.get(term) for term in terms]
     matrix = _term_matrix(model)
     present = [c for c in columns if c is not None and c < matrix.shape[1]]
     if not present:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        return None
     # A repeated query word counts again, as in bm25s: its column is weighted by its count.
     unique, counts = np.unique(np.asarray(present, dtype=np.int64), return_counts=True)
-    scores = np.asarray(matrix[:, unique] @ counts.astype(np.float32), dtype=np.float32)
-    top = top_rows(scores, min(n, corpus_size, len(scores)))
-    top = top[scores[top] > 0]
-    return top.astype(np.int64), scores[top]
+    return np.asarray(matrix[:, unique] @ counts.astype(np.float32), dtype=np.float32)
 
 
 def top_rows(scores: np.ndarray, k: int, step: int = 64) -> np.ndarray:

@@ -5,7 +5,9 @@ A build writes a complete new generation next to the old one and then replaces `
 generation, so the previous index stays usable; readers never see a half-written index.
 
 Layout of a generation: ``manifest.json`` (what built it), ``documents.jsonl`` (cleaned text, metadata and the
-map back to the source file), ``chunks.jsonl`` (spans), ``embeddings.npy``, ``dense.faiss``, ``bm25/``.
+map back to the source file), ``chunks.jsonl`` (spans), ``embeddings.npy``, ``dense.faiss``, ``bm25/``, and ``bm25_documents/`` (BM25 over
+whole documents, row i the i-th line of ``documents.jsonl``, for ranking documents; generations written before
+it lack it, and still load).
 The large files are memory-mapped when loaded (embeddings, BM25 matrices, the FAISS index where its type
 allows), so a million-chunk index costs RAM only for what searches touch.
 """
@@ -52,6 +54,12 @@ class StoredIndex:
     embeddings: np.ndarray
     faiss_index: faiss.Index
     bm25: bm25s.BM25
+    bm25_documents: bm25s.BM25 | None = None  # None: a generation written before it (documents by best chunk)
+
+    @functools.cached_property
+    def document_ids(self) -> list[str]:
+        """Document ids in ``documents.jsonl`` order: row i of ``bm25_documents`` is ``document_ids[i]``."""
+        return list(self.documents)
 
     def vectors(self, rows: np.ndarray) -> np.ndarray:
         """Stored vectors of ``rows`` (sorted ascending is fastest), read from the file, not the memory map.
@@ -248,6 +256,10 @@ def _stored(
         faiss_index = dense.load_faiss(path / "dense.faiss", manifest.get("dense_index"))
     with reading("bm25/"):
         bm25 = lexical.load_bm25(path / "bm25")
+    bm25_documents = None
+    if (path / health.BM25_DOCUMENTS).is_dir():
+        with reading(f"{health.BM25_DOCUMENTS}/"):
+            bm25_documents = lexical.load_bm25(path / health.BM25_DOCUMENTS)
     return StoredIndex(
         path=path,
         manifest=manifest,
@@ -256,6 +268,7 @@ def _stored(
         embeddings=embeddings,
         faiss_index=faiss_index,
         bm25=bm25,
+        bm25_documents=bm25_documents,
     )
 
 
@@ -391,6 +404,10 @@ def _write_files(
     dense.save_faiss(faiss_index, folder / "dense.faiss")
     if bm25_stats is None:
         lexical.save_bm25(lexical.build_bm25(bm25_texts), folder / "bm25")
+        # Whole documents too (title and text), for ranking documents rather than passages. A shard skips it:
+        # its documents would be scored with the shard's own statistics (see bm25_global).
+        document_texts = [lexical.document_text(d.title, d.text) for d in documents]
+        lexical.save_bm25(lexical.build_bm25(document_texts), folder / health.BM25_DOCUMENTS)
     else:
         from . import bm25_global  # a shard of a sharded index: BM25 with the whole collection's statistics
 
