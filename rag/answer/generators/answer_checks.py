@@ -184,7 +184,6 @@ SPEECH_VERBS = (
     r"praised|wrote|claimed|insisted|admitted|put|reported|according\s+to)"
 )
 _SPEECH_VERB = re.compile(rf"\b{SPEECH_VERBS}\b", re.IGNORECASE)
-_TOPIC = re.compile(r"\babout\s+((?:\S+(?:\s+|$)){0,3})")
 _YES_NO_VERB = re.compile(
     r"^\s*(?i:did|does|do|has|have|had|will|would|can|could)\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s+)+([a-z]\w+)\b"
 )
@@ -197,6 +196,11 @@ _EVENT_VERB = re.compile(
 )
 
 
+def reports_speech(sentence: str) -> bool:
+    """Whether ``sentence`` has a verb of speech ("X said the plan failed", "according to X")."""
+    return _SPEECH_VERB.search(sentence) is not None
+
+
 def speaker(question: str) -> str | None:
     """The person whose words the question asks for ("What did Ruiz say ...", "Quote what X said")."""
     m = _SPEAKER.search(question)
@@ -206,6 +210,8 @@ def speaker(question: str) -> str | None:
 _SENTENCE_END = re.compile(r"[.!?][”’\"']?\s")
 _QUOTATION = re.compile(r"^\W*[“\"]|[“\"]\w")  # opens with, or holds, quoted words
 SPEECH_REACH = 6  # words from a name to its verb of speech: "X, the deputy minister, told ..."
+APPOSITION_REACH = 25  # words of an aside between a name and its verb ("X, a ... who ..., said")
+_APPOSITION = re.compile(rf"^,(?:\s+[^,;:.!?\s]+){{1,{APPOSITION_REACH}}},\s+(?:also\s+|later\s+)?$")
 _SPEECH_BEFORE = re.compile(r"\b(?:said|says|told|according\s+to)\s+(?:[\w’'.-]+\s+){0,3}$", re.IGNORECASE)
 _PRONOUN_SPEECH = re.compile(rf"\b(?:he|she)\s+(?:also\s+|then\s+|later\s+)?{SPEECH_VERBS}\b", re.IGNORECASE)
 # "What did X tell *Y*", "what did X say to *Y*": the one addressed, whom the quote must name too.
@@ -221,6 +227,10 @@ def _speaks(span: str, at: int, name: str) -> bool:
     between = after[: verb.start()] if verb is not None else ""
     # within the name's own sentence: "X met Y. Reporters said ..." is said by the reporters
     if verb is not None and len(between.split()) <= SPEECH_REACH and not _SENTENCE_END.search(between):
+        return True
+    # "Ana Ruiz, a geologist at the Lima institute who was not involved in the survey, said ...": an
+    # aside set off by commas stands between the name and its verb, however long it is
+    if verb is not None and _APPOSITION.match(between) and not _SENTENCE_END.search(between):
         return True
     return _SPEECH_BEFORE.search(span[:at]) is not None or _PRONOUN_SPEECH.search(after) is not None
 
@@ -250,9 +260,103 @@ def quotes_speaker(span: str, name: str, question: str, quoted: str | None = Non
     # the one addressed comes after the speaker ("X told Reuters"), the surname is enough
     if told and told.group(1).split()[-1].casefold() not in folded[speaking[0] :]:
         return False
-    topic = _TOPIC.search(question)
-    wanted = names(" x " + topic.group(1)) if topic else []
-    return all(w.casefold() in folded for w in wanted)
+    return covers_topic(span, question)
+
+
+# Words of a topic that say nothing of what it is ("about *whether there would have been* a deal").
+_TOPIC_FILLER = frozenset(
+    [
+        "whether",
+        "would",
+        "could",
+        "should",
+        "have",
+        "has",
+        "had",
+        "been",
+        "being",
+        "there",
+        "their",
+        "them",
+        "they",
+        "what",
+        "which",
+        "that",
+        "this",
+        "these",
+        "those",
+        "with",
+        "without",
+        "from",
+        "into",
+        "about",
+        "over",
+        "under",
+        "after",
+        "before",
+        "when",
+        "where",
+        "while",
+        "such",
+        "some",
+        "other",
+        "its",
+        "his",
+        "her",
+        "our",
+        "your",
+        "about",
+        "only",
+        "also",
+        "just",
+        "very",
+        "more",
+        "most",
+        "much",
+        "many",
+        "make",
+        "made",
+        "does",
+        "did",
+        "said",
+        "says",
+        "say",
+        "tell",
+        "told",
+    ]
+)
+_ABOUT = re.compile(r"\babout\s+(.+?)\s*[?.!]*$", re.IGNORECASE)
+
+
+def topic_terms(question: str) -> list[str]:
+    """The content terms (BM25 stems) of what a question asks someone's words "about" (all of it, to the
+    end of the question), filler left out; empty when it names no topic."""
+    m = _ABOUT.search(question)
+    if m is None:
+        return []
+    return [t for t in lexical.tokenize([m.group(1)])[0] if t not in _TOPIC_FILLER and len(t) > 2]
+
+
+def covers_topic(span: str, question: str) -> bool:
+    """Whether ``span`` is on the topic the question asks about: the names that open it (not one that owns
+    it: "Ana's") and at least half of its content words, by stem or a word they extend
+    ("What did Ruiz say about the *petition*?" is not answered by Ruiz's words on the budget)."""
+    m = _ABOUT.search(question)
+    if m is None:
+        return True
+    # the names that open the topic must be said ("about the Lima strike"); one with a possessive owns the
+    # topic and is often said as "our" or "its" ("about Peru's approach": "we laid out our approach")
+    opening = " ".join(m.group(1).split()[:3])
+    if not all(names_subject(span, w) for w in names(" x " + opening) if not re.search(r"[’']s$", w)):
+        return False
+    wanted = topic_terms(question)
+    said = set(lexical.tokenize([span])[0])
+    return not wanted or 2 * sum(_known(t, said) or _extends(t, said) for t in wanted) >= len(wanted)
+
+
+def _extends(term: str, said: set[str]) -> bool:
+    """Whether a term of ``said`` extends ``term`` by a few letters ("result" -> "results")."""
+    return len(term) >= 4 and any(t.startswith(term) and len(t) - len(term) <= 3 for t in said)
 
 
 _PERFECT_VERB = re.compile(

@@ -83,6 +83,9 @@ def _long_clauses(texts: Sequence[str], query_terms: set[str]) -> dict[int, list
     return {i: [c for c in cs if query_terms & set(said[c])] for i, cs in found.items()}
 
 
+SPEECH_SLACK = (
+    0.05  # threshold eased for a sentence that passed the check that it gives the asked speaker's words
+)
 EVENT_PENALTY = 0.1  # score off a sentence that does not state the event a "when did X <verb>" asks about
 FULL_OVERLAP = 0.99  # share of the question's words that makes a sentence worth quoting beside the best
 PASSAGE_WEIGHT = 0.0  # calibrated: weight of the passage's retrieval score
@@ -369,17 +372,20 @@ class ExtractiveGenerator:
         body_only: bool = False,
     ) -> list[ScoredSentence]:
         """The sentences to quote, best first; empty when the evidence is too weak (abstain)."""
+        # "Quote what X said after the vote": every eligible sentence already gives X's own words (on the
+        # topic, when one is named), a check of its own; such a short question matches them less closely.
+        threshold = self.threshold - (SPEECH_SLACK if answer_checks.speaker(question) else 0.0)
         scored = self.eligible(question, passages, history, body_only=body_only, most=SENTENCE_CANDIDATES)
-        if not scored or scored[0].score < self.threshold:
+        if not scored or scored[0].score < threshold:
             # The likeliest sentences do not answer: every sentence is judged before abstaining.
             scored = self.eligible(question, passages, history, body_only=body_only)
-        if not scored or scored[0].score < self.threshold:
+        if not scored or scored[0].score < threshold:
             return []
-        floor = max(self.threshold, scored[0].score - self.margin)
+        floor = max(threshold, scored[0].score - self.margin)
         # A long sentence that says every word of the question answers it, though its one vector is blurred
         # by the rest of it and so scores lower: it is quoted too.
         return [
-            s for s in scored if s.score >= floor or (s.overlap >= FULL_OVERLAP and s.score >= self.threshold)
+            s for s in scored if s.score >= floor or (s.overlap >= FULL_OVERLAP and s.score >= threshold)
         ][: self.max_quotes]
 
     def stream(

@@ -62,7 +62,10 @@ def _is_sentence(text: str) -> bool:
 def continued_speech(s: ScoredSentence, passage: Passage, span: str) -> str:
     """``span`` with the speaker's next words: a following sentence of the same paragraph that opens a
     quotation, after a sentence that reports speech ("'...,' X told Reuters. 'We laid out ...'")."""
-    if "”" not in s.text and '"' not in s.text:
+    quoting = "”" in s.text or '"' in s.text
+    # "X, a geologist, said the survey was flawed." reports X's words; a quotation of X that follows in the
+    # paragraph gives them as said, which is what a request for someone's words wants
+    if not quoting and not answer_checks.reports_speech(s.text):
         return span
     after = [(a, b) for a, b in split_sentences(passage.text) if a >= s.end]
     if not after or "\n\n" in passage.text[s.end : after[0][0]]:
@@ -70,7 +73,23 @@ def continued_speech(s: ScoredSentence, passage: Passage, span: str) -> str:
     following = passage.text[after[0][0] : after[0][1]]
     if not following.startswith(("“", '"')):
         return span
-    return span + passage.text[s.end : after[0][1]]
+    end = after[0][1]
+    # a quotation of several sentences goes on to the one that closes it (a few at most)
+    for a, b in after[: QUOTATION_SENTENCES - 1] if not quoting else ():
+        if _closes(passage.text[a:b], opened=a == after[0][0]) or "\n\n" in passage.text[end:a]:
+            end = b if "\n\n" not in passage.text[end:a] else end
+            break
+        end = b
+    return span + passage.text[s.end : end]
+
+
+QUOTATION_SENTENCES = 4  # sentences of one quotation followed to its close
+
+
+def _closes(sentence: str, *, opened: bool) -> bool:
+    """Whether ``sentence`` closes a quotation (the one it opens, when ``opened``)."""
+    body = sentence[1:] if opened else sentence
+    return "”" in body or '"' in body
 
 
 def _next_in_paragraph(s: ScoredSentence, passage: Passage) -> tuple[int, int] | None:
