@@ -712,3 +712,57 @@ def test_a_dash_without_spaces_ends_a_clause() -> None:
         "focused on the outer basin first—the council should prepare for the ferry to stop running in May."
     )
     assert "the council should prepare for the ferry to stop running in May." in found
+
+
+LIBRARY = """# Town Library Cuts Sunday Hours
+
+The Elmford town council voted on Monday to close the central library on Sundays from May, saving
+120,000 euros a year.
+
+"We cannot keep the doors open for a handful of readers while the pool closes," treasurer Rosa Lind told
+reporters after the vote. Mayor Paul Okoye said every department had been asked to save five percent.
+
+Dr. Ines Varga, a sociologist at the Northfield College of Education who was not involved in the decision,
+said libraries matter most to people without a quiet room at home. "A closed library is a closed study
+room. Students lose the one place where they can work in silence," Varga said.
+
+Residents began a petition against the cut on Tuesday, the readers' association said.
+
+The library building was designed by the architect Hugo Brandt and given to the town by a local family.
+"""
+
+
+@pytest.fixture(scope="module")
+def library_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    base = tmp_path_factory.mktemp("library")
+    src = base / "docs"
+    src.mkdir()
+    (src / "library.md").write_text(LIBRARY, encoding="utf-8")
+    build_index([src], index_dir=base / "vectors")
+    return base / "vectors"
+
+
+def test_exact_words_go_from_reported_speech_into_the_quotation_to_its_close(library_index: Path) -> None:
+    # the name's long aside ("a sociologist at ... who ...,") stands between it and "said"; the quotation
+    # that follows is two sentences, and its second holds what she said about students
+    answer = _ask("What exactly did Ines Varga say about libraries?", library_index)
+    assert not answer.abstained
+    assert "work in silence" in " ".join(c.quote for c in answer.citations)
+    _verbatim(answer, library_index)
+
+
+def test_a_speakers_words_on_another_topic_do_not_answer(library_index: Path) -> None:
+    # the mayor speaks, the petition is in the document, but he says nothing about it
+    answer = _ask("What did Mayor Paul Okoye say about the petition?", library_index)
+    assert answer.abstained
+    assert "Okoye's own words" in answer.text
+
+
+def test_an_opinion_is_what_the_person_says(library_index: Path) -> None:
+    # the architect is named, never quoted: his view of the cut is not in the document
+    assert _ask("What is Hugo Brandt's opinion of the Sunday closure?", library_index).abstained
+
+
+def test_why_needs_a_sentence_that_states_a_reason(library_index: Path) -> None:
+    # the document says the family gave the building, not why
+    assert _ask("Why did the local family give the library building to the town?", library_index).abstained

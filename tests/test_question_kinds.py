@@ -260,6 +260,7 @@ def test_what_type_of_answer_a_question_expects(question: str, wanted: str | Non
         ("Who succeeded Ana Lopez as mayor?", None, "succeeded"),
         ("Who built the dam?", None, None),  # irregular: said in many words ("was built by", "its builder")
         ("When was the dam finished?", None, None),
+        ("When was the Harbour Authority founded?", None, "founded"),  # of a named thing: its founding
         ("Did Acme buy or sell the plant?", None, None),  # either answers
     ],
 )
@@ -285,3 +286,88 @@ def test_whether_a_quote_states_the_verb_asked_about(span: str, verb: str, state
     from rag.answer.generators.answer_checks import states_verb
 
     assert states_verb(span, verb) is stated
+
+
+@pytest.mark.parametrize(
+    ("question", "who"),
+    [
+        ("What exactly did Ana Ruiz say about the strike?", "Ruiz"),
+        ("Quote what Owen Hale said after the vote.", "Hale"),
+        ("What is Ana Ruiz's opinion of the ferry sale?", "Ruiz"),  # a view is what the person says
+        ("What is the council's view?", None),
+        ("What did the report find?", None),
+    ],
+)
+def test_whose_words_are_asked_for(question: str, who: str | None) -> None:
+    from rag.answer.generators.answer_checks import speaker
+
+    assert speaker(question) == who
+
+
+@pytest.mark.parametrize(
+    ("span", "question", "covered"),
+    [
+        # every content word of the whole topic counts, not only its first words
+        ("Ruiz said the budget was too small.", "What did Ruiz say about the petition?", False),
+        ("Ruiz said the petition had 3,000 names.", "What did Ruiz say about the petition?", True),
+        # at least half: "results" is said as "result", "lab" is missing
+        (
+            "He said the results were a serious piece of work.",
+            "What did Ali say about the lab results?",
+            True,
+        ),
+        # a possessive owns the topic, often said as "our": not required
+        (
+            "We laid out our approach to the talks.",
+            "What did Ito say about Peru's approach to the talks?",
+            True,
+        ),
+        # a name that opens the topic must be said
+        ("Ruiz spoke about the strike.", "What did Ruiz say about Lima's port?", False),
+        ("Ruiz praised the plan.", "What is Ana Ruiz's opinion of the ferry sale?", False),
+        ("Ruiz said anything at all.", "What did Ruiz say?", True),  # no topic: nothing to check
+    ],
+)
+def test_whether_words_are_on_the_asked_topic(span: str, question: str, covered: bool) -> None:
+    from rag.answer.generators.answer_checks import covers_topic
+
+    assert covers_topic(span, question) is covered
+
+
+@pytest.mark.parametrize(
+    ("span", "question", "reason"),
+    [
+        ("The mask was collected by a captain who gave it to the museum.", "Why did he give it away?", False),
+        ("He gave it away because the museum asked.", "Why did he give it away?", True),
+        ("Many warned against the alliance over fears of betrayal.", "Why did they warn?", True),
+        ("Researchers blame a mite that weakens the bees.", "Why do researchers blame the mite?", True),
+        (
+            "The museum has displayed it since 1921.",
+            "Why did the museum keep it?",
+            False,
+        ),  # a date, not a cause
+        ("The museum has displayed it since 1921.", "When did the museum show it?", True),  # not asked why
+    ],
+)
+def test_whether_a_quote_states_a_reason(span: str, question: str, reason: bool) -> None:
+    from rag.answer.generators.answer_checks import gives_reason
+
+    assert gives_reason(span, question) is reason
+
+
+@pytest.mark.parametrize(
+    ("span", "name", "speaks"),
+    [
+        (
+            "Dr. Ana Ruiz, a geologist at the Lima institute who was not involved, said the survey failed.",
+            "Ruiz",
+            True,
+        ),
+        ("Ana Ruiz, who chairs the board, said the cut was wrong.", "Ruiz", True),
+        ("Ana Ruiz, the architect, designed the hall, and critics said it leaks.", "Ruiz", False),
+    ],
+)
+def test_who_speaks_past_an_aside(span: str, name: str, speaks: bool) -> None:
+    from rag.answer.generators.answer_checks import quotes_speaker
+
+    assert quotes_speaker(span, name, f"What did {name} say?") is speaks

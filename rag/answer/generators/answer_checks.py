@@ -149,6 +149,41 @@ def subject(question: str, weights: Mapping[str, float]) -> str | None:
     return rarest[1]
 
 
+def rare_names(question: str, weights: Mapping[str, float]) -> list[str]:
+    """Every name of the question that is rare in the index (idf at least ``RARE_NAME`` of the highest, as
+    in ``subject``): each is part of what is asked ("What is *Ana Ruiz*'s view of the *Lu-9* sale?"), so a
+    sentence about one of them alone does not answer."""
+    wanted = names(question)
+    if not wanted:
+        return []
+    floor = RARE_NAME * max(weights.values(), default=0.0)
+    return [
+        name
+        for name, terms in zip(wanted, lexical.tokenize(wanted), strict=True)
+        if terms and max(_weight(t, weights) for t in terms) >= floor
+    ]
+
+
+_WHY = re.compile(r"^\s*why\b", re.IGNORECASE)
+# What states a reason: a cause ("because", "due to", "over fears of"), a purpose ("in order to", "aim"),
+# a condition it followed from ("once", "given", "under pressure"), what the thing does ("blame a mite
+# *that weakens* the bees").
+_REASON = re.compile(
+    r"\b(?:because|since(?!\s+(?:\d|the\s+start|then|last|early|late))|due\s+to|owing\s+to|thanks\s+to|as\s+a\s+result|result(?:ed|s)?\s+(?:of|in|from)|"
+    r"so\s+that|in\s+order\s+to|so\s+as\s+to|reasons?|why|given\s+(?:that|the|its|their|his|her|a|an)\b|once|after|amid|under|over\s+(?:fears?|concerns?)|"
+    r"fears?\s+(?:of|that)|for\s+fear|led\s+to|lead\s+to|leads\s+to|caus\w*|driven|motiv\w*|aim\w*|"
+    r"goal|purpose|desire|in\s+this\s+context|hence|therefore|thus|"
+    r"so\b|explanation|explain\w*|crucial|(?:that|which)\s+[a-z]+s|to\s+(?:secure|avoid|ensure|prevent|protect|keep|help|gain|win))\b",
+    re.IGNORECASE,
+)
+
+
+def gives_reason(span: str, question: str) -> bool:
+    """Whether ``span`` can answer a "why" question: it states a cause or a purpose. A sentence that only
+    says the thing happened ("X gave the mask to the museum") does not say why; other questions: True."""
+    return not _WHY.search(question) or _REASON.search(span) is not None
+
+
 def _weight(term: str, weights: Mapping[str, float]) -> float:
     """The idf of ``term``, or of the index term it extends ("chilean" -> "chile", as in ``_known``)."""
     if term in weights:
@@ -177,7 +212,10 @@ _SPEAKER = re.compile(
     r"|\b(?i:quote)\s+what\s+(?:the\s+)?(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin)\s+){0,5}?([A-Z][\w’'-]+)\s+"
     r"(?:said|says|told|wrote|argued|reported|called|urged|warned)\b"
     # "Quote Ana Ruiz's own words on ...", "the governor's exact words"
-    r"|(?<![.!?]\s)(?<!^)\b([A-Z][\w-]+)[’']s\s+(?:own\s+|exact\s+)+words\b",
+    r"|(?<![.!?]\s)(?<!^)\b([A-Z][\w-]+)[’']s\s+(?:own\s+|exact\s+)+words\b"
+    # "What is Ana Ruiz's opinion of the sale?": a view is what the person says
+    r"|(?<![.!?]\s)(?<!^)\b([A-Z][\w-]+)[’']s\s+(?:own\s+)?(?:opinion|views?|position|stance|reaction|assessment)\s+"
+    r"(?i:of|on|about)\b",
 )
 SPEECH_VERBS = (
     r"(?:said|says|told|tells|added|noted|argued|stated|warned|urged|called|described|dismissed|defended|"
@@ -193,6 +231,9 @@ _EVENT_VERB = re.compile(
     r"(?:[A-Z][\w.’'-]*\s+)+(?:[a-z]+ly\s+)?([a-z]\w+)\b"
     # "Who *succeeded* X": the relation asked about (a regular verb; "who built" has many wordings)
     r"|^\s*(?i:who)\s+(?!(?:is|was|are|were|has|have|had|did|does|do)\b)([a-z]+ed)\b"
+    # "When was the Harbour Authority *founded*?"
+    r"|^\s*(?i:when)\s+(?i:was|were|is|are)\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s+)+(?:first\s+)?([a-z]+ed|built|made|"
+    r"held|begun|founded|set\s+up)\b"
 )
 
 
@@ -204,7 +245,7 @@ def reports_speech(sentence: str) -> bool:
 def speaker(question: str) -> str | None:
     """The person whose words the question asks for ("What did Ruiz say ...", "Quote what X said")."""
     m = _SPEAKER.search(question)
-    return (m.group(1) or m.group(2) or m.group(3)) if m else None
+    return (m.group(1) or m.group(2) or m.group(3) or m.group(4)) if m else None
 
 
 _SENTENCE_END = re.compile(r"[.!?][”’\"']?\s")
@@ -325,7 +366,10 @@ _TOPIC_FILLER = frozenset(
         "told",
     ]
 )
-_ABOUT = re.compile(r"\babout\s+(.+?)\s*[?.!]*$", re.IGNORECASE)
+_ABOUT = re.compile(
+    r"\b(?:about|(?:opinion|views?|position|stance|reaction|assessment)\s+(?:of|on))\s+(.+?)\s*[?.!]*$",
+    re.IGNORECASE,
+)
 
 
 def topic_terms(question: str) -> list[str]:
@@ -382,7 +426,7 @@ def event_verb(question: str) -> str | None:
     if " or " in question:
         return None
     m = _EVENT_VERB.search(question)
-    return (m.group(1) or m.group(2)) if m else None
+    return (m.group(1) or m.group(2) or m.group(3)) if m else None
 
 
 # The past forms of common irregular verbs: "When did the Council *give* Nordline control?" is answered by "gave"

@@ -334,6 +334,8 @@ class ExtractiveGenerator:
                     and answer_checks.names_subject(spans.paragraph_before(s, by_n), about)
                 )
             )
+            # "Why did X ...": a sentence that states no cause or purpose says only that X happened.
+            and answer_checks.gives_reason(spans.quoted_span(s, by_n, question), question)
             # "How many engineers": a number about something else ("two years before") does not answer.
             and (counted is None or answer_checks.counts(spans.quoted_span(s, by_n, question), counted))
             # "What did X say": the quote must give X's words, not a sentence that merely names X. What the
@@ -361,6 +363,7 @@ class ExtractiveGenerator:
             else dataclasses.replace(s, score=s.score - EVENT_PENALTY)
             for s in found
         ]
+
         return sorted(lower, key=lambda s: s.score, reverse=True)
 
     def select(
