@@ -44,6 +44,7 @@ EXAMPLES = [
     ("What does GDP stand for?", "definition", None),
     # lists
     ("Which countries signed the treaty?", "list", None),
+    ("Which people opposed the bridge plan?", "list", None),  # a plural without an "s"
     ("What three reasons does the author give?", "list", None),
     ("List the steps to install the package.", "list", None),
     ("Which news outlets does the report cite?", "list", None),

@@ -95,7 +95,7 @@ _LIST = re.compile(
 )
 _PLURAL_AFTER_WH = re.compile(
     r"^\s*(?i:which|what)\s+(?i:(?:two|three|four|five|six|\d+|main|key|other)\s+)?"
-    r"(?:[A-Z]\w+\s+)?(\w+s)\b"
+    r"(?:[A-Z]\w+\s+)?(\w+s|people|men|women|children)\b"
 )
 _VERBS_AFTER_WHAT = ("happens", "means", "makes", "remains", "seems", "matters", "causes", "explains", "lies")
 _NOT_PLURAL = frozenset(
@@ -283,7 +283,13 @@ def split_parts(question: str) -> tuple[str, ...]:
 def plural(word: str) -> bool:
     """Whether ``word`` looks like a plural noun ("outlets", not "news", "its" or "happens")."""
     w = word.lower()
+    if w in _IRREGULAR_PLURALS:
+        return True
     return len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "'s", "’s")) and w not in _NOT_PLURAL
+
+
+# Plurals without an "s": "Which *people* criticised the plan?" asks for a list as "Which officials" does.
+_IRREGULAR_PLURALS = frozenset(["people", "men", "women", "children", "persons"])
 
 
 def _asks_list(question: str) -> bool:
