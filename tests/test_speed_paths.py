@@ -147,6 +147,60 @@ def test_an_index_of_one_backend_is_refused_by_the_other(two_indexes: dict[str, 
         Pipeline(two_indexes["torch"], ONNX).retriever  # noqa: B018
 
 
+def _record_export(index_dir: Path, version: int | None) -> None:
+    """Rewrite the live manifest's recorded ONNX export (None: as manifests before it was recorded)."""
+    path = store.current_generation(index_dir) / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["embedder"].pop("export_version", None)
+    if version is not None:
+        manifest["embedder"]["export_version"] = version
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_an_index_of_another_onnx_export_is_refused_and_rebuilt(tmp_path: Path, onnx_embedder: Embedder):
+    from rag.index.onnx_backend import EXPORT_VERSION
+
+    sources = tmp_path / "docs"
+    sources.mkdir()
+    for path in sorted(SEEDS.glob("*.txt"))[:2]:
+        shutil.copy(path, sources)
+    index_dir = tmp_path / "v"
+    first = build_index([sources], index_dir=index_dir, settings=ONNX)
+    assert store.read_manifest(index_dir)["embedder"]["export_version"] == EXPORT_VERSION
+    Pipeline(index_dir, ONNX).retriever  # noqa: B018  (the export that built it: searched)
+
+    _record_export(index_dir, EXPORT_VERSION - 1)
+    with pytest.raises(
+        IndexMismatchError, match=rf"ONNX export {EXPORT_VERSION - 1}.*rag index .*{index_dir}"
+    ):
+        Pipeline(index_dir, ONNX).retriever  # noqa: B018
+    again = build_index(None, index_dir=index_dir, settings=ONNX)
+    assert again.rebuilt_because and "embedder" in again.rebuilt_because
+    assert again.embedded_chunks == first.chunks, "every vector of the other export was embedded again"
+    assert store.read_manifest(index_dir)["embedder"]["export_version"] == EXPORT_VERSION
+
+
+def test_an_index_that_does_not_record_its_export_is_searched_with_a_warning_then_re_embedded(
+    tmp_path: Path, onnx_embedder: Embedder, caplog
+):
+    sources = tmp_path / "docs"
+    sources.mkdir()
+    shutil.copy(sorted(SEEDS.glob("*.txt"))[0], sources)
+    index_dir = tmp_path / "v"
+    first = build_index([sources], index_dir=index_dir, settings=ONNX)
+    _record_export(index_dir, None)
+    with caplog.at_level("WARNING", logger="rag.index.store"):
+        hits = Pipeline(index_dir, ONNX).retriever.search("What is this document about?", 3)
+    assert hits, "an index from before the export was recorded is still searched"
+    assert "does not record which ONNX export" in caplog.text and f"--index-dir {index_dir}" in caplog.text
+    again = build_index(None, index_dir=index_dir, settings=ONNX)
+    assert again.embedded_chunks == first.chunks, "the next build re-embeds it with the current export"
+
+
+def test_a_torch_index_records_no_onnx_export(two_indexes: dict[str, Path]):
+    assert "export_version" not in store.read_manifest(two_indexes["torch"])["embedder"]
+
+
 def test_an_unknown_backend_lists_the_known_ones():
     with pytest.raises(ModelUnavailableError, match="torch, onnx-int8"):
         Embedder(backend="tensorrt")

@@ -28,6 +28,7 @@ from ..types import Chunk, Document
 from . import dense, health, lexical, store
 from .chunking import chunk_document
 from .embedding import Embedder, get_embedder
+from .onnx_backend import EXPORT_VERSION
 from .records import chunker_settings, rebuild_reason, relative_path, text_hash, window_test
 
 log = logging.getLogger(__name__)
@@ -86,13 +87,17 @@ def index_text(document: Document, chunk: Chunk) -> str:
 
 def build_settings_record(settings: Settings, embedder: Embedder) -> dict[str, Any]:
     """The part of the manifest that, when it changes, invalidates every vector."""
+    embedder_record: dict[str, Any] = {
+        "name": settings.embedder,
+        "backend": settings.embedder_backend,
+        "dimension": embedder.dimension,
+        "max_tokens": embedder.max_tokens,
+    }
+    if settings.embedder_backend == "onnx-int8":
+        # Two exports of one model give slightly different vectors: queries must come from the same one.
+        embedder_record["export_version"] = EXPORT_VERSION
     return {
-        "embedder": {
-            "name": settings.embedder,
-            "backend": settings.embedder_backend,
-            "dimension": embedder.dimension,
-            "max_tokens": embedder.max_tokens,
-        },
+        "embedder": embedder_record,
         "chunker": {
             "chunk_tokens": settings.chunk_tokens,
             "overlap_tokens": settings.chunk_overlap,
