@@ -110,6 +110,38 @@ def test_an_onnx_vector_does_not_depend_on_its_batch(onnx_embedder: Embedder, se
     np.testing.assert_allclose(together, alone, atol=1e-5)
 
 
+def test_texts_counted_before_they_are_embedded_are_not_tokenised_again(
+    onnx_embedder: Embedder, seeds_index: Path
+):
+    texts = [c.text for c in store.load_index(seeds_index).chunks[:8]] + ["Iran", "A much longer text " * 30]
+    counted = onnx_embedder.model.tokenizer._counted
+    fresh = onnx_embedder.embed_documents(texts)
+    onnx_embedder.count_tokens(texts[::2])  # as the build's window test does for every chunk it keeps
+    assert set(texts[::2]) <= set(counted)
+    reused = onnx_embedder.embed_documents(texts)
+    assert not set(texts) & set(counted), "each kept tokenisation is used once, then dropped"
+    np.testing.assert_array_equal(reused, fresh)
+
+
+def test_background_embedding_returns_every_vector_in_order(onnx_embedder: Embedder):
+    from rag.index.background import BackgroundEmbedding
+
+    texts = [f"Sentence number {i} about {'fusion ' * (i % 7)}reactors." for i in range(23)]
+    with BackgroundEmbedding(onnx_embedder.embed_documents, 384, block=4) as background:
+        for start, end in ((0, 3), (3, 4), (4, 11), (11, 12), (12, 20), (20, 23)):  # uneven hand-overs
+            background.add(texts[start:end])
+        streamed = background.vectors()
+    np.testing.assert_allclose(streamed, onnx_embedder.embed_documents(texts), atol=1e-5)
+
+    def failing(block: list[str]) -> np.ndarray:
+        raise RuntimeError("embedder crashed")
+
+    with BackgroundEmbedding(failing, 384, block=2) as background:
+        background.add(texts[:5])
+        with pytest.raises(RuntimeError, match="embedder crashed"):
+            background.vectors()
+
+
 def test_the_onnx_export_scales_activations_per_token(onnx_embedder: Embedder):
     import onnx
 
