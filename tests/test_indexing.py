@@ -19,6 +19,7 @@ from rag.answer.pipeline import Pipeline
 from rag.errors import IndexMismatchError, IndexNotFoundError, RagError, SourceNotFoundError
 from rag.index import store
 from rag.index.build import build_index
+from rag.index.onnx_backend import EXPORT_VERSION
 from rag.settings import Settings
 
 
@@ -69,12 +70,15 @@ def test_manifest_records_what_built_the_index(corpus: Path, tmp_path: Path, emb
     build_index([corpus], index_dir=tmp_path / "v")
     manifest = store.read_manifest(tmp_path / "v")
     assert manifest["format_version"] == store.FORMAT_VERSION
-    assert manifest["embedder"] == {
+    expected = {
         "name": "sentence-transformers/all-MiniLM-L6-v2",
         "backend": Settings().embedder_backend,
         "dimension": 384,
         "max_tokens": 256,
     }
+    if Settings().embedder_backend == "onnx-int8":
+        expected["export_version"] = EXPORT_VERSION
+    assert manifest["embedder"] == expected
     assert manifest["chunker"]["chunk_tokens"] == Settings().chunk_tokens
     assert set(manifest["documents"]) == set(SEED_IDS)
     assert all(len(d["content_hash"]) == 64 for d in manifest["documents"].values())

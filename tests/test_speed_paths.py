@@ -110,6 +110,38 @@ def test_an_onnx_vector_does_not_depend_on_its_batch(onnx_embedder: Embedder, se
     np.testing.assert_allclose(together, alone, atol=1e-5)
 
 
+def test_texts_counted_before_they_are_embedded_are_not_tokenised_again(
+    onnx_embedder: Embedder, seeds_index: Path
+):
+    texts = [c.text for c in store.load_index(seeds_index).chunks[:8]] + ["Iran", "A much longer text " * 30]
+    counted = onnx_embedder.model.tokenizer._counted
+    fresh = onnx_embedder.embed_documents(texts)
+    onnx_embedder.count_tokens(texts[::2])  # as the build's window test does for every chunk it keeps
+    assert set(texts[::2]) <= set(counted)
+    reused = onnx_embedder.embed_documents(texts)
+    assert not set(texts) & set(counted), "each kept tokenisation is used once, then dropped"
+    np.testing.assert_array_equal(reused, fresh)
+
+
+def test_background_embedding_returns_every_vector_in_order(onnx_embedder: Embedder):
+    from rag.index.background import BackgroundEmbedding
+
+    texts = [f"Sentence number {i} about {'fusion ' * (i % 7)}reactors." for i in range(23)]
+    with BackgroundEmbedding(onnx_embedder.embed_documents, 384, block=4) as background:
+        for start, end in ((0, 3), (3, 4), (4, 11), (11, 12), (12, 20), (20, 23)):  # uneven hand-overs
+            background.add(texts[start:end])
+        streamed = background.vectors()
+    np.testing.assert_allclose(streamed, onnx_embedder.embed_documents(texts), atol=1e-5)
+
+    def failing(block: list[str]) -> np.ndarray:
+        raise RuntimeError("embedder crashed")
+
+    with BackgroundEmbedding(failing, 384, block=2) as background:
+        background.add(texts[:5])
+        with pytest.raises(RuntimeError, match="embedder crashed"):
+            background.vectors()
+
+
 def test_the_onnx_export_scales_activations_per_token(onnx_embedder: Embedder):
     import onnx
 
@@ -145,6 +177,60 @@ def test_an_index_of_one_backend_is_refused_by_the_other(two_indexes: dict[str, 
         Pipeline(two_indexes["onnx-int8"], TORCH).retriever  # noqa: B018
     with pytest.raises(IndexMismatchError, match=r"backend torch.*rag index"):
         Pipeline(two_indexes["torch"], ONNX).retriever  # noqa: B018
+
+
+def _record_export(index_dir: Path, version: int | None) -> None:
+    """Rewrite the live manifest's recorded ONNX export (None: as manifests before it was recorded)."""
+    path = store.current_generation(index_dir) / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["embedder"].pop("export_version", None)
+    if version is not None:
+        manifest["embedder"]["export_version"] = version
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_an_index_of_another_onnx_export_is_refused_and_rebuilt(tmp_path: Path, onnx_embedder: Embedder):
+    from rag.index.onnx_backend import EXPORT_VERSION
+
+    sources = tmp_path / "docs"
+    sources.mkdir()
+    for path in sorted(SEEDS.glob("*.txt"))[:2]:
+        shutil.copy(path, sources)
+    index_dir = tmp_path / "v"
+    first = build_index([sources], index_dir=index_dir, settings=ONNX)
+    assert store.read_manifest(index_dir)["embedder"]["export_version"] == EXPORT_VERSION
+    Pipeline(index_dir, ONNX).retriever  # noqa: B018  (the export that built it: searched)
+
+    _record_export(index_dir, EXPORT_VERSION - 1)
+    with pytest.raises(
+        IndexMismatchError, match=rf"ONNX export {EXPORT_VERSION - 1}.*rag index .*{index_dir}"
+    ):
+        Pipeline(index_dir, ONNX).retriever  # noqa: B018
+    again = build_index(None, index_dir=index_dir, settings=ONNX)
+    assert again.rebuilt_because and "embedder" in again.rebuilt_because
+    assert again.embedded_chunks == first.chunks, "every vector of the other export was embedded again"
+    assert store.read_manifest(index_dir)["embedder"]["export_version"] == EXPORT_VERSION
+
+
+def test_an_index_that_does_not_record_its_export_is_searched_with_a_warning_then_re_embedded(
+    tmp_path: Path, onnx_embedder: Embedder, caplog
+):
+    sources = tmp_path / "docs"
+    sources.mkdir()
+    shutil.copy(sorted(SEEDS.glob("*.txt"))[0], sources)
+    index_dir = tmp_path / "v"
+    first = build_index([sources], index_dir=index_dir, settings=ONNX)
+    _record_export(index_dir, None)
+    with caplog.at_level("WARNING", logger="rag.index.store"):
+        hits = Pipeline(index_dir, ONNX).retriever.search("What is this document about?", 3)
+    assert hits, "an index from before the export was recorded is still searched"
+    assert "does not record which ONNX export" in caplog.text and f"--index-dir {index_dir}" in caplog.text
+    again = build_index(None, index_dir=index_dir, settings=ONNX)
+    assert again.embedded_chunks == first.chunks, "the next build re-embeds it with the current export"
+
+
+def test_a_torch_index_records_no_onnx_export(two_indexes: dict[str, Path]):
+    assert "export_version" not in store.read_manifest(two_indexes["torch"])["embedder"]
 
 
 def test_an_unknown_backend_lists_the_known_ones():

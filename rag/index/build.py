@@ -26,8 +26,10 @@ from ..ingest import IngestResult, SkippedFile, find_source_files, load_document
 from ..settings import DEFAULT_INDEX_DIR, DEFAULT_SOURCES, Settings, default_index_dir
 from ..types import Chunk, Document
 from . import dense, health, lexical, sentence_store, store
+from .background import BackgroundEmbedding
 from .chunking import chunk_document
 from .embedding import Embedder, get_embedder
+from .onnx_backend import EXPORT_VERSION
 from .records import chunker_settings, rebuild_reason, relative_path, text_hash, window_test
 from .sections import context_prefix
 
@@ -89,13 +91,17 @@ def index_text(document: Document, chunk: Chunk) -> str:
 
 def build_settings_record(settings: Settings, embedder: Embedder) -> dict[str, Any]:
     """The part of the manifest that, when it changes, invalidates every vector."""
+    embedder_record: dict[str, Any] = {
+        "name": settings.embedder,
+        "backend": settings.embedder_backend,
+        "dimension": embedder.dimension,
+        "max_tokens": embedder.max_tokens,
+    }
+    if settings.embedder_backend == "onnx-int8":
+        # Two exports of one model give slightly different vectors: queries must come from the same one.
+        embedder_record["export_version"] = EXPORT_VERSION
     return {
-        "embedder": {
-            "name": settings.embedder,
-            "backend": settings.embedder_backend,
-            "dimension": embedder.dimension,
-            "max_tokens": embedder.max_tokens,
-        },
+        "embedder": embedder_record,
         "chunker": {
             "chunk_tokens": settings.chunk_tokens,
             "overlap_tokens": settings.chunk_overlap,
@@ -299,7 +305,7 @@ def _update(
         device=settings.device,
         batch_size=settings.batch_size,
     )
-    with store.write_lock(index_dir, on_wait):
+    with store.write_lock(index_dir, on_wait), contextlib.ExitStack() as stack:
         state = health.inspect(index_dir)
         notes: list[str] = []
         old_manifest = state.recorded  # what the index was built from, even when the live one is damaged
@@ -336,6 +342,8 @@ def _update(
         excluded = {k: v for k, v in plan.excluded.items() if k in present}  # forget files deleted since
         notes.extend(loaded.renamed)
         record = build_settings_record(settings, embedder)
+        # Chunks are embedded in the background while the next documents are chunked.
+        background = stack.enter_context(BackgroundEmbedding(embedder.embed_documents, embedder.dimension))
         if old_manifest and old_manifest.get("shards"):
             raise RagError(
                 f"The index at {index_dir} is sharded; update it on Ray with: "
@@ -377,6 +385,7 @@ def _update(
             if chunking is not None:
                 chunking.update(len(document.text))
             chunks.extend(doc_chunks)
+            background.add([index_text(document, c) for c in doc_chunks])
             to_embed.append((len(vectors), document, doc_chunks))
             vectors.append(np.zeros((0, embedder.dimension), dtype=np.float32))
         if chunking is not None:
@@ -403,11 +412,10 @@ def _update(
         recorded = {"sources": manifest_sources, "uploads": uploads_record, "excluded": excluded}
         before = store.current_generation(index_dir)
         if not unchanged_all:
-            texts = [index_text(d, c) for _, d, cs in to_embed for c in cs]
             show = stages.show(embedded >= PROGRESS_MIN_CHUNKS)
-            if texts:
-                stages.say(f"Embedding {len(texts):,} chunks", large_job=show)
-            new_vectors = embedder.embed_documents(texts, progress=show)
+            if embedded:
+                stages.say(f"Embedding {embedded:,} chunks", large_job=show)
+            new_vectors = background.vectors(progress=show)
             offset = 0
             for position, _document, doc_chunks in to_embed:
                 vectors[position] = new_vectors[offset : offset + len(doc_chunks)]

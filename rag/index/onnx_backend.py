@@ -14,7 +14,7 @@ import os
 import platform
 import re
 import threading
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 EXPORT_VERSION = 2  # bump when the export recipe (onnx_export.py) changes: older exports are rebuilt
 TOKEN_BUDGET = 256  # padded tokens per onnxruntime call (see OnnxEncoder._runs)
 INSTALL = "pip install onnxruntime onnx"
+COUNTED_TEXTS = 32768  # word pieces kept from count_tokens for the embedding that follows (~26 MB at most)
 
 
 def cache_root() -> Path:
@@ -90,8 +91,13 @@ class _Tokenizer:
 
     def __init__(self, folder: Path, max_length: int, pad_id: int, pad_token: str) -> None:
         self.max_length = max_length
+        self.pad_id = pad_id
         self._fast = None
         self._hf = None
+        # Word pieces of texts just counted (the build's window test counts every chunk it keeps), so that
+        # embedding them does not tokenize them again; bounded, and each entry is used once.
+        self._counted: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._counted_lock = threading.Lock()
         if (folder / "tokenizer.json").is_file():
             from tokenizers import Tokenizer
 
@@ -100,7 +106,7 @@ class _Tokenizer:
             self._fast.no_padding()
             self._batch = Tokenizer.from_file(str(folder / "tokenizer.json"))
             self._batch.enable_truncation(max_length=max_length)
-            self._batch.enable_padding(pad_id=pad_id, pad_token=pad_token)
+            self._batch.no_padding()  # padded here (_fast_batch), with the ids count_tokens kept
         else:  # a model with a slow (pure Python) tokenizer only
             from transformers import AutoTokenizer
 
@@ -109,8 +115,23 @@ class _Tokenizer:
     def __call__(self, texts: Sequence[str], **_kwargs: Any) -> dict[str, list[list[int]]]:
         """Untruncated word-piece ids with special tokens (what ``Embedder.count_tokens`` asks for)."""
         if self._fast is not None:
-            return {"input_ids": [e.ids for e in self._fast.encode_batch(list(texts))]}
+            encodings = self._fast.encode_batch(list(texts))
+            self._remember(texts, encodings)
+            return {"input_ids": [e.ids for e in encodings]}
         return {"input_ids": self._hf(list(texts), add_special_tokens=True, truncation=False)["input_ids"]}
+
+    def _remember(self, texts: Sequence[str], encodings: list[Any]) -> None:
+        with self._counted_lock:
+            for text, encoding in zip(texts, encodings, strict=True):
+                # Only what batch() would give unchanged: within the window, one segment (type ids all 0).
+                if len(encoding.ids) <= self.max_length and not any(encoding.type_ids):
+                    self._counted[text] = np.asarray(encoding.ids, dtype=np.int32)
+            while len(self._counted) > COUNTED_TEXTS:
+                self._counted.popitem(last=False)
+
+    def _recall(self, text: str) -> np.ndarray | None:
+        with self._counted_lock:
+            return self._counted.pop(text, None)
 
     def batch(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """Padded, truncated model inputs as int64 arrays."""
@@ -123,12 +144,25 @@ class _Tokenizer:
         return {k: np.asarray(v, dtype=np.int64) for k, v in encoded.items()}
 
     def _fast_batch(self, texts: Sequence[str]) -> dict[str, Any]:
-        encodings = self._batch.encode_batch(list(texts))
-        return {
-            "input_ids": [e.ids for e in encodings],
-            "attention_mask": [e.attention_mask for e in encodings],
-            "token_type_ids": [e.type_ids for e in encodings],
-        }
+        """The tokenizer's padded batch; texts counted just before are not tokenized again (same ids, padded
+        the same way: ``pad_id`` on the right, attention mask 0 and type id 0 there)."""
+        rows: list[tuple[Any, Any]] = [(ids, None) for ids in map(self._recall, texts)]
+        missing = [i for i, (ids, _) in enumerate(rows) if ids is None]
+        if missing:
+            for i, encoding in zip(
+                missing, self._batch.encode_batch([texts[i] for i in missing]), strict=True
+            ):
+                rows[i] = (encoding.ids, encoding.type_ids)
+        width = max(len(ids) for ids, _ in rows)
+        input_ids = np.full((len(rows), width), self.pad_id, dtype=np.int64)
+        attention_mask = np.zeros((len(rows), width), dtype=np.int64)
+        token_type_ids = np.zeros((len(rows), width), dtype=np.int64)
+        for row, (ids, type_ids) in enumerate(rows):
+            input_ids[row, : len(ids)] = ids
+            attention_mask[row, : len(ids)] = 1
+            if type_ids is not None:
+                token_type_ids[row, : len(ids)] = type_ids
+        return {"input_ids": input_ids, "attention_mask": attention_mask, "token_type_ids": token_type_ids}
 
 
 class OnnxEncoder:

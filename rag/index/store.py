@@ -37,6 +37,7 @@ from ..errors import IndexDamagedError, IndexMismatchError, IndexNotFoundError, 
 from ..types import Chunk, Document
 from . import dense, health, lexical, tables
 from .health import CURRENT, Unreadable, reading
+from .onnx_backend import EXPORT_VERSION
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +151,35 @@ def check_compatible(manifest: dict[str, Any], embedder: str, backend: str, inde
             f"(backend {built_backend}), but '{embedder}' (backend {backend}) is configured. "
             f"Vectors from different embedders or backends are not compared. {rebuild}, or set {switch}."
         )
+    if backend == "onnx-int8":
+        _check_export_version(built.get("export_version"), index_dir, rebuild)
+
+
+def _check_export_version(version: Any, index_dir: Path, rebuild: str) -> None:
+    """Refuse document vectors of another ONNX export than the one that embeds the queries.
+
+    Indexes built before the manifest recorded the export (no ``export_version``) are searched, with one
+    warning: they may hold export 1 or 2 vectors, both within 0.003 cosine of torch's, so refusing them would
+    break every existing index for a small loss; the next ``rag index`` re-embeds them, since the record
+    differs.
+    """
+    if version is None:
+        if str(index_dir) not in _WARNED_UNVERSIONED:
+            _WARNED_UNVERSIONED.add(str(index_dir))
+            log.warning(
+                "The index at %s does not record which ONNX export embedded it; queries use export %s. "
+                "To be sure both match: rag index --index-dir %s",
+                index_dir, EXPORT_VERSION, index_dir,
+            )  # fmt: skip
+        return
+    if version != EXPORT_VERSION:
+        raise IndexMismatchError(
+            f"The index at {index_dir} holds vectors of ONNX export {version}, but this version embeds queries "
+            f"with export {EXPORT_VERSION}; their vectors are not compared. {rebuild}."
+        )
+
+
+_WARNED_UNVERSIONED: set[str] = set()
 
 
 def load_index(index_dir: Path) -> StoredIndex:

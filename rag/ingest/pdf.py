@@ -6,11 +6,13 @@ import io
 import logging
 import re
 from dataclasses import dataclass
-
-from pypdf import PdfReader
+from typing import TYPE_CHECKING
 
 from rag.ingest.errors import UnreadableFileError
 from rag.ingest.metadata import Metadata, split_authors
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 logger = logging.getLogger(__name__)
 # Titles that tools write into PDF metadata without meaning them.
@@ -45,6 +47,8 @@ def read_pdf(data: bytes) -> PdfText:
 
     Raises UnreadableFileError when pypdf cannot parse the file, it is encrypted, or no page has text.
     """
+    from pypdf import PdfReader  # here: a build of text files alone never loads it
+
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
