@@ -372,3 +372,18 @@ def test_who_speaks_past_an_aside(span: str, name: str, speaks: bool) -> None:
     from rag.answer.generators.answer_checks import quotes_speaker
 
     assert quotes_speaker(span, name, f"What did {name} say?") is speaks
+
+
+@pytest.mark.parametrize(
+    ("words", "said", "expected"),
+    [
+        ({"shortag"}, {"short", "of", "driver"}, True),  # a noun made longer from the word said
+        ({"driver"}, {"drivers"}, True),  # a word that extends it
+        ({"driver", "wage"}, {"drivers"}, False),  # every word must be said
+        ({"pollut"}, {"polic"}, False),
+    ],
+)
+def test_mentions_matches_words_by_stem_either_way(words: set[str], said: set[str], expected: bool) -> None:
+    from rag.answer.generators.answer_checks import mentions
+
+    assert mentions(words, said) is expected

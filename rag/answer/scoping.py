@@ -35,6 +35,8 @@ _DESCRIPTOR = re.compile(
     re.IGNORECASE,
 )
 _PLURAL_REFERENCE = re.compile(r"\b(?:articles|pieces|analyses|documents|papers|reports)\b", re.IGNORECASE)
+# "Which article is more hopeful about X?", "What does each report say?": asks among the documents, names none
+_ASKS_AMONG = re.compile(rf"\b(?:which|each|every|either|neither)\s+{DOCUMENT_WORDS}\b", re.IGNORECASE)
 _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b([A-Z][\w’'-]*\w)")
 # "the article by Jane Roe": a document named by its author (reached only when no indexed author matched)
 _BY_NAME = re.compile(_DOCUMENT_WORD.pattern + r"\s+by\s+[A-Z][\w’'-]+")
@@ -244,18 +246,20 @@ def resolve(
     unresolved = (
         refers
         and not _PLURAL_REFERENCE.search(question)
+        and not _ASKS_AMONG.search(question)
         and bool(topic or by_person or by_outlet or _named_reference(question) or _BY_NAME.search(question))
     )
     return Scope(unresolved=unresolved)
 
 
 def _modifier_terms(question: str) -> set[str]:
-    """The terms of the two words right before the document word ("the *Lima strike* analysis")."""
-    m = _DOCUMENT_WORD.search(question)
-    if m is None:
-        return set()
-    words = question[: m.start()].split()[-2:]
-    return set(lexical.tokenize([" ".join(words)])[0]) if words else set()
+    """The terms of the two words right before each document word ("the *Lima strike* analysis and the
+    *harbour* report": a comparison may name each of its documents this way)."""
+    terms: set[str] = set()
+    for m in _DOCUMENT_WORD.finditer(question):
+        words = question[: m.start()].split()[-2:]
+        terms |= set(lexical.tokenize([" ".join(words)])[0]) if words else set()
+    return terms
 
 
 def _named_reference(question: str) -> bool:

@@ -398,6 +398,12 @@ def covers_topic(span: str, question: str) -> bool:
     return not wanted or 2 * sum(_known(t, said) or _extends(t, said) for t in wanted) >= len(wanted)
 
 
+def mentions(words: set[str], said: set[str]) -> bool:
+    """Whether every term of ``words`` is in ``said`` by stem or a word that extends it, either way round
+    ("the ferry *shortage*" is said by "short of 12 crews"; "*driver*" by "drivers")."""
+    return all(_known(t, said) or _extends(t, said) for t in words)
+
+
 def _extends(term: str, said: set[str]) -> bool:
     """Whether a term of ``said`` extends ``term`` by a few letters ("result" -> "results")."""
     return len(term) >= 4 and any(t.startswith(term) and len(t) - len(term) <= 3 for t in said)

@@ -281,7 +281,7 @@ def comparison(
     # match it closely, but a sentence that says them is on the topic, and one that does not is not.
     short = 0 < len(words) <= 2
     if short:
-        scored = [s for s in scored if words <= gen.content_terms(s.text)]
+        scored = [s for s in scored if answer_checks.mentions(words, gen.content_terms(s.text))]
     # Documents the question names are compared on its topic even when they say little about it in words
     # like the question's; the topic must still be there (a name none of them mentions abstains earlier).
     gate = gen.threshold - (2 * COMPARISON_SLACK if plan.scope.doc_ids or short else 0.0)
@@ -299,7 +299,13 @@ def comparison(
         if not plan.scope.doc_ids and best < (gate if short else gen.threshold - COMPARISON_SLACK):
             continue
         chosen[doc_id] = group[:1] + [s for s in group[1:2] if s.score >= best - gen.margin / 2]
-    return _grouped(chosen, passages, titled=True) if chosen else []
+    if not chosen:
+        return []
+    # A document the question names that has no sentence on the topic is said to be silent, so the answer
+    # does not read as if the quoted documents were all it names ("the report and the op-ed on air quality").
+    silent = [documents[d].title for d in plan.scope.doc_ids or () if d in documents and d not in chosen]
+    lines = _grouped(chosen, passages, titled=True)
+    return lines + [f"*{title}*: no passage on this." for title in silent]
 
 
 def author_profiles(gen: ExtractiveGenerator, question: str, passages: Sequence[Passage]) -> list[str]:
