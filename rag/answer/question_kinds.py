@@ -74,7 +74,10 @@ _SUMMARY = re.compile(
 )
 _COMPARISON = re.compile(
     r"\bcompar(?:e|ed|es|ison)\b|\bdiffer(?:s|ent|ence|ences)?\b|\b(?:dis)?agree\b|\bcontrast\b|"
-    r"\bversus\b|\bvs\.?\s|\bsimilar(?:ity|ities)?\b|\bin\s+common\b",
+    r"\bversus\b|\bvs\.?\s|\bsimilar(?:ity|ities)?\b|\bin\s+common\b|"
+    # "Which article is more hopeful about X?", "Which of the two reports is least critical of Y?"
+    r"\bwhich\s+(?:of\s+the\s+(?:two\s+|three\s+)?)?(?:articles?|documents?|pieces?|reports?|analys[ie]s|"
+    r"papers?|authors?|writers?|sources?)\b[^?]*?\b(?:more|less|most|least)\b",
     _I,
 )
 _QUOTE = re.compile(
@@ -172,8 +175,10 @@ class QuestionKind:
 
 
 # The framing comes first ("Compare what the documents say about X"); a later "said about" is part of X.
+# A stance asked of the documents frames it too: "Which article is more hopeful *about* X?".
 _TOPIC = re.compile(
-    r"^\s*(?:\S+\s+){0,5}?(?:say|says|said|write|report|agree|disagree|differ|compare)\s+(?:about|on|regarding|over|from)\s+"
+    r"^\s*(?:\S+\s+){0,5}?(?:say|says|said|write|report|agree|disagree|differ|compare|"
+    r"(?:more|less|most|least)\s+\w+)\s+(?:about|on|regarding|over|from|of|towards?)\s+"
     r"(.+)$",
     _I,
 )

@@ -404,6 +404,13 @@ def mentions(words: set[str], said: set[str]) -> bool:
     return all(_known(t, said) or _extends(t, said) for t in words)
 
 
+def covers_terms(words: set[str], said: set[str]) -> bool:
+    """Whether ``said`` holds at least half of ``words`` (and two, when there are more than two), by stem
+    or a word that extends it."""
+    found = sum(_known(t, said) or _extends(t, said) for t in words)
+    return 2 * found >= len(words) and found >= min(2, len(words))
+
+
 def _extends(term: str, said: set[str]) -> bool:
     """Whether a term of ``said`` extends ``term`` by a few letters ("result" -> "results")."""
     return len(term) >= 4 and any(t.startswith(term) and len(t) - len(term) <= 3 for t in said)

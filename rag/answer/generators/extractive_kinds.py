@@ -296,7 +296,11 @@ def comparison(
             reverse=True,
         )
         best = max(s.score for s in group)
-        if not plan.scope.doc_ids and best < (gate if short else gen.threshold - COMPARISON_SLACK):
+        # A document whose best sentence says most of the topic's words is on it though its wording differs
+        # from the question's ("the Europeans' part in the talks": "backed European efforts to save them").
+        covered = bool(words) and answer_checks.covers_terms(words, gen.content_terms(group[0].text))
+        floor = gate if short else gen.threshold - (2 if covered else 1) * COMPARISON_SLACK
+        if not plan.scope.doc_ids and best < floor:
             continue
         chosen[doc_id] = group[:1] + [s for s in group[1:2] if s.score >= best - gen.margin / 2]
     if not chosen:
