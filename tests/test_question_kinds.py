@@ -178,6 +178,8 @@ def test_what_a_how_many_question_counts(question: str, counted: str | None) -> 
         ("Compare what the articles report from the news agency.", "the news agency"),
         ("What do the articles say about it?", "What do the articles say about it?"),  # points back: no topic
         ("Which article is more hopeful about the apple harvest?", "the apple harvest"),
+        # the framing names two parties of several words each
+        ("Do the fruit growers and the river trust agree about the water meters?", "the water meters"),
         ("Which of the reports is most critical of the new toll?", "the new toll"),
     ],
 )
