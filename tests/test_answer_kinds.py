@@ -826,6 +826,11 @@ def test_which_article_asks_among_the_documents_and_names_none(orchard_index: Pa
     documents = load_index(orchard_index).documents
     scope = scoping.resolve("Which article is more worried about the apple harvest?", documents, several=True)
     assert scope.doc_ids is None and not scope.unresolved
+    # the topic's words are two of one title's ("Record", "Harvest"), but all documents are asked among
+    scope = scoping.resolve(
+        "Which article is more worried about the record harvest?", documents, several=True
+    )
+    assert scope.doc_ids is None
     # a reference to a document that is not there is still unresolved
     assert scoping.resolve("Summarize the article about the pear harvest.", documents).unresolved
 

@@ -204,6 +204,10 @@ def resolve(
                 found.append(entry.doc_id)
     if found:
         return Scope(tuple(dict.fromkeys(found)))
+    if _ASKS_AMONG.search(question):
+        # "Which article is more critical of the harbour talks?": the topic's words may be a title's, but
+        # the question asks which of all the documents, so it names none of them
+        return Scope()
     named = cat.named_candidates(question)
     by_person = [e for e in named if _author_match(question, e)]
     by_outlet = [e for e in named if any(_has_phrase(question, o) for o in e.outlets)]
