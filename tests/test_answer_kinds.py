@@ -817,6 +817,17 @@ def test_a_comparison_names_each_document_by_the_words_before_its_document_word(
     assert not answer.abstained
     assert {c.doc_id for c in answer.citations} == {_doc(orchard_index, "Water Problem")}
     assert "Valley Orchards Expect a Record Apple Harvest*: no passage on this" in answer.text
+    assert not answer.uncited  # the note names a document it was given: not an uncited claim
+    _verbatim(answer, orchard_index)
+
+
+def test_the_articles_compared_name_those_of_a_small_collection_that_say_nothing_on_the_topic(
+    orchard_index: Path,
+) -> None:
+    answer = _ask("What do the articles say about the fish in the river?", orchard_index)
+    assert {c.doc_id for c in answer.citations} == {_doc(orchard_index, "Water Problem")}
+    assert "*Valley Orchards Expect a Record Apple Harvest*: no passage on this." in answer.text
+    assert not answer.uncited
     _verbatim(answer, orchard_index)
 
 

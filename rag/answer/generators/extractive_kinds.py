@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 SUMMARY_SENTENCES = 4  # of one document; 3 each when several documents are summarised
 ARGUMENT_SENTENCES = 3
 COMPARISON_SLACK = 0.1
+MAX_SILENT_LISTED = 5  # documents in the index, at most, for "the articles" silent on a topic to be named
 PROFILE_SENTENCES = 3  # of one author's box: a role and places of work are often sentences of their own
 _AFFILIATION_ASKED = re.compile(
     r"\b(?:affiliat\w*|employers?|institutions?|works?\s+(?:for|at))\b", re.IGNORECASE
@@ -307,9 +308,16 @@ def comparison(
         return []
     # A document the question names that has no sentence on the topic is said to be silent, so the answer
     # does not read as if the quoted documents were all it names ("the report and the op-ed on air quality").
-    silent = [documents[d].title for d in plan.scope.doc_ids or () if d in documents and d not in chosen]
+    # So is every other document of a small collection asked about as "the articles" (a handful the user
+    # knows); in a large index the documents not quoted are most of it, and naming them says nothing.
+    compared = plan.scope.doc_ids or (
+        tuple(documents) if plan.kind.all_documents and len(documents) <= MAX_SILENT_LISTED else ()
+    )
+    silent = [documents[d].title for d in compared if d in documents and d not in chosen]
     lines = _grouped(chosen, passages, titled=True)
-    return lines + [f"*{title}*: no passage on this." for title in silent]
+    from ..support import SILENT  # (support imports the generators' package)
+
+    return lines + [f"*{title}*: {SILENT}" for title in silent]
 
 
 def author_profiles(gen: ExtractiveGenerator, question: str, passages: Sequence[Passage]) -> list[str]:
