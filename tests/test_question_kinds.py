@@ -61,6 +61,8 @@ EXAMPLES = [
     ("Which article is more hopeful about the harvest?", "comparison", None),
     ("Which of the two reports is least critical of the new toll?", "comparison", None),
     ("Which bridge is more expensive to build?", "fact", None),  # a stance of the documents is not asked
+    ("How do the articles portray the night crews?", "comparison", None),
+    ("How do the reports describe the new toll?", "comparison", None),
     # yes / no
     ("Did the court approve the merger?", "yes_no", None),
     ("Is the bridge open to traffic?", "yes_no", None),
@@ -181,6 +183,7 @@ def test_what_a_how_many_question_counts(question: str, counted: str | None) -> 
         # the framing names two parties of several words each
         ("Do the fruit growers and the river trust agree about the water meters?", "the water meters"),
         ("Which of the reports is most critical of the new toll?", "the new toll"),
+        ("How do the articles portray the night crews?", "the night crews"),
     ],
 )
 def test_the_topic_of_a_question_about_what_documents_say(question: str, about: str) -> None:

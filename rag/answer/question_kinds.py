@@ -80,6 +80,9 @@ _COMPARISON = re.compile(
     r"papers?|authors?|writers?|sources?)\b[^?]*?\b(?:more|less|most|least)\b",
     _I,
 )
+_DEPICTS = re.compile(
+    r"^\s*how\s+(?:do|does|did)\b.*\b(?:portray|describe|depict|characteri[sz]e|present)\b", _I
+)
 _QUOTE = re.compile(
     r"\bquote\b|\bexact\s+words\b|\bown\s+words\b|\bverbatim\b|\bword\s+for\s+word\b|\bexactly\s+(?:did|does)\b",
     _I,
@@ -179,7 +182,10 @@ class QuestionKind:
 _TOPIC = re.compile(
     r"^\s*(?:\S+\s+){0,8}?(?:say|says|said|write|report|agree|disagree|differ|compare|"
     r"(?:more|less|most|least)\s+\w+)\s+(?:about|on|regarding|over|from|of|towards?)\s+"
-    r"(.+)$",
+    r"(.+)$|"
+    # "How do the articles *portray* X?": a verb of depiction takes its topic as its object
+    r"^\s*(?:\S+\s+){0,8}?(?:portray|portrays|describe|describes|depict|depicts|characteri[sz]e|"
+    r"characteri[sz]es|present|presents)\s+(.+)$",
     _I,
 )
 
@@ -190,7 +196,7 @@ _POINTERS = frozenset({"it", "this", "that", "them", "these", "those", "him", "h
 def topic(question: str) -> str:
     """What a comparison is about, without its framing ("what do the documents say about X" -> "X")."""
     m = _TOPIC.search(question)
-    found = m.group(1).strip(" ?.") if m else ""
+    found = (m.group(1) or m.group(2)).strip(" ?.") if m else ""
     # one word is a topic ("about Lima"), unless it only points back ("about it")
     if len(found.split()) >= 2 or (found and found.casefold() not in _POINTERS):
         return found
@@ -334,7 +340,8 @@ def classify(question: str) -> QuestionKind:
             return QuestionKind("metadata", field=field, parts=(text,), all_documents=all_documents)
     if _SUMMARY.search(text):
         return QuestionKind("summary", parts=(text,), all_documents=all_documents)
-    if _COMPARISON.search(text):
+    if _COMPARISON.search(text) or (all_documents and _DEPICTS.search(text)):
+        # "How do the articles portray X?": how each document depicts it, side by side
         return QuestionKind("comparison", parts=(text,), all_documents=all_documents)
     if len(parts) > 1:
         return QuestionKind("multi_part", parts=parts, all_documents=all_documents)
