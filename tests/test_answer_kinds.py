@@ -852,3 +852,19 @@ def test_a_short_comparison_topic_is_said_by_a_word_that_shares_its_stem(orchard
     assert not answer.abstained
     assert "200 euros" in answer.text
     _verbatim(answer, orchard_index)
+
+
+def test_a_comparison_party_named_by_one_word_of_one_title_is_compared(orchard_index: Path) -> None:
+    from rag.answer import scoping
+
+    documents = load_index(orchard_index).documents
+    # "the water problem piece" names the opinion by its title; "the valley growers" the harvest report by
+    # "Valley", a word of its title alone, among the parties set out before "agree"
+    question = "Do the water problem piece and the valley growers agree about river water?"
+    scope = scoping.resolve(question, documents, several=True)
+    assert set(scope.doc_ids or ()) == {_doc(orchard_index, "Water Problem"), _doc(orchard_index, "Valley")}
+    # a word in every title names no party
+    scope = scoping.resolve(
+        "Do the water problem piece and the apple growers agree?", documents, several=True
+    )
+    assert scope.doc_ids == (_doc(orchard_index, "Water Problem"),)

@@ -233,6 +233,10 @@ def resolve(
     topic = set(lexical.tokenize([descriptor.group(1)])[0]) if descriptor else set()
     # (each document of a comparison lacks the other's names: "the Okafor article" is not about Lima)
     named = list({e.doc_id: e for e in [*by_person, *by_outlet, *titled]}.values())
+    if several and len(named) == 1:
+        # "Do the harbour board and the crews' union agree about X?": one party named by its document's
+        # title words, the other by a word only one other title has, among the parties before the framing
+        named += _party_by_title_word(question, cat, named[0])
     if several and len(named) >= 2:
         return Scope(tuple(e.doc_id for e in named))
     candidates = by_person or by_outlet
@@ -254,6 +258,26 @@ def resolve(
         and bool(topic or by_person or by_outlet or _named_reference(question) or _BY_NAME.search(question))
     )
     return Scope(unresolved=unresolved)
+
+
+_PARTIES = re.compile(
+    r"^\s*(?:do|does|did|how\s+do|how\s+does|compare\s+(?:what|how))\s+(?:the\s+)?(.+?)\s+(?:agree|disagree|differ|"
+    r"say|see|view|compare)\b",
+    re.IGNORECASE,
+)
+
+
+def _party_by_title_word(question: str, cat: Catalog, named: _Entry) -> list[_Entry]:
+    """The one other document whose title alone has a word of the parties a comparison opens with and
+    names not the document already found: "the *council*" for "Harwick Council Approves ...". None when
+    that word is in several titles or the parties are not set out."""
+    m = _PARTIES.search(question)
+    if m is None or " and " not in m.group(1):
+        return []
+    words = set(lexical.tokenize([m.group(1)])[0]) - named.title_terms
+    found = {e.doc_id: e for e in cat.title_candidates(words) if e.doc_id != named.doc_id}
+    hits = [e for e in found.values() if any(cat.title_df[t] == 1 for t in e.title_terms & words)]
+    return hits if len(hits) == 1 else []
 
 
 def _modifier_terms(question: str) -> set[str]:
