@@ -391,6 +391,8 @@ def test_who_speaks_past_an_aside(span: str, name: str, speaks: bool) -> None:
         ({"driver"}, {"drivers"}, True),  # a word that extends it
         ({"driver", "wage"}, {"drivers"}, False),  # every word must be said
         ({"pollut"}, {"polic"}, False),
+        ({"speed", "buse"}, {"averag", "bus", "speed"}, True),  # the stemmer's "buse" for "buses"
+        ({"buse"}, {"bu"}, False),
     ],
 )
 def test_mentions_matches_words_by_stem_either_way(words: set[str], said: set[str], expected: bool) -> None:
