@@ -766,3 +766,105 @@ def test_an_opinion_is_what_the_person_says(library_index: Path) -> None:
 def test_why_needs_a_sentence_that_states_a_reason(library_index: Path) -> None:
     # the document says the family gave the building, not why
     assert _ask("Why did the local family give the library building to the town?", library_index).abstained
+
+
+ORCHARD = """---
+title: Valley Orchards Expect a Record Apple Harvest
+author: Noor Sato
+date: 2025-09-02
+---
+# Valley Orchards Expect a Record Apple Harvest
+
+Growers in the valley expect to pick 40,000 tonnes of apples this autumn, a record for the region.
+
+A wet spring and a mild summer kept the trees free of frost damage, the growers' cooperative said.
+
+The cooperative is short of 300 pickers and offers a bonus of 200 euros to those who stay for the whole season.
+"""
+
+ORCHARD_OPINION = """---
+title: Opinion: The Apple Boom Hides a Water Problem
+author: Ivo Brandt
+date: 2025-09-05
+---
+# Opinion: The Apple Boom Hides a Water Problem
+
+A record harvest is welcome, but the orchards drew more water from the river this summer than ever before.
+
+Irrigation now takes a third of the river's flow in August, and the fish that spawn there are declining.
+
+The valley should meter orchard wells and charge growers for the water they take.
+"""
+
+
+@pytest.fixture(scope="module")
+def orchard_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    base = tmp_path_factory.mktemp("orchard")
+    src = base / "docs"
+    src.mkdir()
+    (src / "harvest.md").write_text(ORCHARD, encoding="utf-8")
+    (src / "opinion.md").write_text(ORCHARD_OPINION, encoding="utf-8")
+    build_index([src], index_dir=base / "vectors")
+    return base / "vectors"
+
+
+def test_a_comparison_names_each_document_by_the_words_before_its_document_word(orchard_index: Path) -> None:
+    # "the harvest report" and "the opinion piece": each named by one title word; only the opinion piece
+    # speaks of river water, so it is quoted and the harvest report is said to have nothing on it
+    answer = _ask(
+        "Compare what the harvest report and the opinion piece say about river water.", orchard_index
+    )
+    assert not answer.abstained
+    assert {c.doc_id for c in answer.citations} == {_doc(orchard_index, "Water Problem")}
+    assert "Valley Orchards Expect a Record Apple Harvest*: no passage on this" in answer.text
+    assert not answer.uncited  # the note names a document it was given: not an uncited claim
+    _verbatim(answer, orchard_index)
+
+
+def test_the_articles_compared_name_those_of_a_small_collection_that_say_nothing_on_the_topic(
+    orchard_index: Path,
+) -> None:
+    answer = _ask("What do the articles say about the fish in the river?", orchard_index)
+    assert {c.doc_id for c in answer.citations} == {_doc(orchard_index, "Water Problem")}
+    assert "*Valley Orchards Expect a Record Apple Harvest*: no passage on this." in answer.text
+    assert not answer.uncited
+    _verbatim(answer, orchard_index)
+
+
+def test_which_article_asks_among_the_documents_and_names_none(orchard_index: Path) -> None:
+    from rag.answer import scoping
+
+    documents = load_index(orchard_index).documents
+    scope = scoping.resolve("Which article is more worried about the apple harvest?", documents, several=True)
+    assert scope.doc_ids is None and not scope.unresolved
+    # the topic's words are two of one title's ("Record", "Harvest"), but all documents are asked among
+    scope = scoping.resolve(
+        "Which article is more worried about the record harvest?", documents, several=True
+    )
+    assert scope.doc_ids is None
+    # a reference to a document that is not there is still unresolved
+    assert scoping.resolve("Summarize the article about the pear harvest.", documents).unresolved
+
+
+def test_a_short_comparison_topic_is_said_by_a_word_that_shares_its_stem(orchard_index: Path) -> None:
+    # a topic of two words is compared in the sentences that say both: "shortage" is said as "short of"
+    answer = _ask("What do the articles say about the picker shortage?", orchard_index)
+    assert not answer.abstained
+    assert "200 euros" in answer.text
+    _verbatim(answer, orchard_index)
+
+
+def test_a_comparison_party_named_by_one_word_of_one_title_is_compared(orchard_index: Path) -> None:
+    from rag.answer import scoping
+
+    documents = load_index(orchard_index).documents
+    # "the water problem piece" names the opinion by its title; "the valley growers" the harvest report by
+    # "Valley", a word of its title alone, among the parties set out before "agree"
+    question = "Do the water problem piece and the valley growers agree about river water?"
+    scope = scoping.resolve(question, documents, several=True)
+    assert set(scope.doc_ids or ()) == {_doc(orchard_index, "Water Problem"), _doc(orchard_index, "Valley")}
+    # a word in every title names no party
+    scope = scoping.resolve(
+        "Do the water problem piece and the apple growers agree?", documents, several=True
+    )
+    assert scope.doc_ids == (_doc(orchard_index, "Water Problem"),)

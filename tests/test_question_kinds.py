@@ -58,6 +58,11 @@ EXAMPLES = [
     ("Do the articles agree on the cause of the flood?", "comparison", None),
     ("How does the first report differ from the second?", "comparison", None),
     ("Compare what the documents say about wages.", "comparison", None),
+    ("Which article is more hopeful about the harvest?", "comparison", None),
+    ("Which of the two reports is least critical of the new toll?", "comparison", None),
+    ("Which bridge is more expensive to build?", "fact", None),  # a stance of the documents is not asked
+    ("How do the articles portray the night crews?", "comparison", None),
+    ("How do the reports describe the new toll?", "comparison", None),
     # yes / no
     ("Did the court approve the merger?", "yes_no", None),
     ("Is the bridge open to traffic?", "yes_no", None),
@@ -174,6 +179,11 @@ def test_what_a_how_many_question_counts(question: str, counted: str | None) -> 
         ("What do the articles say about the new harbour?", "the new harbour"),
         ("Compare what the articles report from the news agency.", "the news agency"),
         ("What do the articles say about it?", "What do the articles say about it?"),  # points back: no topic
+        ("Which article is more hopeful about the apple harvest?", "the apple harvest"),
+        # the framing names two parties of several words each
+        ("Do the fruit growers and the river trust agree about the water meters?", "the water meters"),
+        ("Which of the reports is most critical of the new toll?", "the new toll"),
+        ("How do the articles portray the night crews?", "the night crews"),
     ],
 )
 def test_the_topic_of_a_question_about_what_documents_say(question: str, about: str) -> None:
@@ -372,3 +382,37 @@ def test_who_speaks_past_an_aside(span: str, name: str, speaks: bool) -> None:
     from rag.answer.generators.answer_checks import quotes_speaker
 
     assert quotes_speaker(span, name, f"What did {name} say?") is speaks
+
+
+@pytest.mark.parametrize(
+    ("words", "said", "expected"),
+    [
+        ({"shortag"}, {"short", "of", "driver"}, True),  # a noun made longer from the word said
+        ({"driver"}, {"drivers"}, True),  # a word that extends it
+        ({"driver", "wage"}, {"drivers"}, False),  # every word must be said
+        ({"pollut"}, {"polic"}, False),
+        ({"speed", "buse"}, {"averag", "bus", "speed"}, True),  # the stemmer's "buse" for "buses"
+        ({"buse"}, {"bu"}, False),
+    ],
+)
+def test_mentions_matches_words_by_stem_either_way(words: set[str], said: set[str], expected: bool) -> None:
+    from rag.answer.generators.answer_checks import mentions
+
+    assert mentions(words, said) is expected
+
+
+@pytest.mark.parametrize(
+    ("words", "said", "expected"),
+    [
+        ({"european", "role", "save", "deal"}, {"support", "european", "effort", "save"}, True),  # half
+        ({"european", "role", "save", "deal"}, {"european", "union"}, False),  # one of four
+        ({"bonus", "picker"}, {"bonuses"}, False),  # two words asked: both must be said
+        ({"toll"}, {"tolls", "rise"}, True),
+    ],
+)
+def test_covers_terms_needs_half_of_the_topic_and_two_of_a_longer_one(
+    words: set[str], said: set[str], expected: bool
+) -> None:
+    from rag.answer.generators.answer_checks import covers_terms
+
+    assert covers_terms(words, said) is expected

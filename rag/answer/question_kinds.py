@@ -74,8 +74,14 @@ _SUMMARY = re.compile(
 )
 _COMPARISON = re.compile(
     r"\bcompar(?:e|ed|es|ison)\b|\bdiffer(?:s|ent|ence|ences)?\b|\b(?:dis)?agree\b|\bcontrast\b|"
-    r"\bversus\b|\bvs\.?\s|\bsimilar(?:ity|ities)?\b|\bin\s+common\b",
+    r"\bversus\b|\bvs\.?\s|\bsimilar(?:ity|ities)?\b|\bin\s+common\b|"
+    # "Which article is more hopeful about X?", "Which of the two reports is least critical of Y?"
+    r"\bwhich\s+(?:of\s+the\s+(?:two\s+|three\s+)?)?(?:articles?|documents?|pieces?|reports?|analys[ie]s|"
+    r"papers?|authors?|writers?|sources?)\b[^?]*?\b(?:more|less|most|least)\b",
     _I,
+)
+_DEPICTS = re.compile(
+    r"^\s*how\s+(?:do|does|did)\b.*\b(?:portray|describe|depict|characteri[sz]e|present)\b", _I
 )
 _QUOTE = re.compile(
     r"\bquote\b|\bexact\s+words\b|\bown\s+words\b|\bverbatim\b|\bword\s+for\s+word\b|\bexactly\s+(?:did|does)\b",
@@ -172,9 +178,14 @@ class QuestionKind:
 
 
 # The framing comes first ("Compare what the documents say about X"); a later "said about" is part of X.
+# A stance asked of the documents frames it too: "Which article is more hopeful *about* X?".
 _TOPIC = re.compile(
-    r"^\s*(?:\S+\s+){0,5}?(?:say|says|said|write|report|agree|disagree|differ|compare)\s+(?:about|on|regarding|over|from)\s+"
-    r"(.+)$",
+    r"^\s*(?:\S+\s+){0,8}?(?:say|says|said|write|report|agree|disagree|differ|compare|"
+    r"(?:more|less|most|least)\s+\w+)\s+(?:about|on|regarding|over|from|of|towards?)\s+"
+    r"(.+)$|"
+    # "How do the articles *portray* X?": a verb of depiction takes its topic as its object
+    r"^\s*(?:\S+\s+){0,8}?(?:portray|portrays|describe|describes|depict|depicts|characteri[sz]e|"
+    r"characteri[sz]es|present|presents)\s+(.+)$",
     _I,
 )
 
@@ -185,7 +196,7 @@ _POINTERS = frozenset({"it", "this", "that", "them", "these", "those", "him", "h
 def topic(question: str) -> str:
     """What a comparison is about, without its framing ("what do the documents say about X" -> "X")."""
     m = _TOPIC.search(question)
-    found = m.group(1).strip(" ?.") if m else ""
+    found = (m.group(1) or m.group(2)).strip(" ?.") if m else ""
     # one word is a topic ("about Lima"), unless it only points back ("about it")
     if len(found.split()) >= 2 or (found and found.casefold() not in _POINTERS):
         return found
@@ -329,7 +340,8 @@ def classify(question: str) -> QuestionKind:
             return QuestionKind("metadata", field=field, parts=(text,), all_documents=all_documents)
     if _SUMMARY.search(text):
         return QuestionKind("summary", parts=(text,), all_documents=all_documents)
-    if _COMPARISON.search(text):
+    if _COMPARISON.search(text) or (all_documents and _DEPICTS.search(text)):
+        # "How do the articles portray X?": how each document depicts it, side by side
         return QuestionKind("comparison", parts=(text,), all_documents=all_documents)
     if len(parts) > 1:
         return QuestionKind("multi_part", parts=parts, all_documents=all_documents)

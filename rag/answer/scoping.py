@@ -35,6 +35,8 @@ _DESCRIPTOR = re.compile(
     re.IGNORECASE,
 )
 _PLURAL_REFERENCE = re.compile(r"\b(?:articles|pieces|analyses|documents|papers|reports)\b", re.IGNORECASE)
+# "Which article is more hopeful about X?", "What does each report say?": asks among the documents, names none
+_ASKS_AMONG = re.compile(rf"\b(?:which|each|every|either|neither)\s+{DOCUMENT_WORDS}\b", re.IGNORECASE)
 _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b([A-Z][\w’'-]*\w)")
 # "the article by Jane Roe": a document named by its author (reached only when no indexed author matched)
 _BY_NAME = re.compile(_DOCUMENT_WORD.pattern + r"\s+by\s+[A-Z][\w’'-]+")
@@ -202,6 +204,10 @@ def resolve(
                 found.append(entry.doc_id)
     if found:
         return Scope(tuple(dict.fromkeys(found)))
+    if _ASKS_AMONG.search(question):
+        # "Which article is more critical of the harbour talks?": the topic's words may be a title's, but
+        # the question asks which of all the documents, so it names none of them
+        return Scope()
     named = cat.named_candidates(question)
     by_person = [e for e in named if _author_match(question, e)]
     by_outlet = [e for e in named if any(_has_phrase(question, o) for o in e.outlets)]
@@ -227,6 +233,10 @@ def resolve(
     topic = set(lexical.tokenize([descriptor.group(1)])[0]) if descriptor else set()
     # (each document of a comparison lacks the other's names: "the Okafor article" is not about Lima)
     named = list({e.doc_id: e for e in [*by_person, *by_outlet, *titled]}.values())
+    if several and len(named) == 1:
+        # "Do the harbour board and the crews' union agree about X?": one party named by its document's
+        # title words, the other by a word only one other title has, among the parties before the framing
+        named += _party_by_title_word(question, cat, named[0])
     if several and len(named) >= 2:
         return Scope(tuple(e.doc_id for e in named))
     candidates = by_person or by_outlet
@@ -244,18 +254,40 @@ def resolve(
     unresolved = (
         refers
         and not _PLURAL_REFERENCE.search(question)
+        and not _ASKS_AMONG.search(question)
         and bool(topic or by_person or by_outlet or _named_reference(question) or _BY_NAME.search(question))
     )
     return Scope(unresolved=unresolved)
 
 
+_PARTIES = re.compile(
+    r"^\s*(?:do|does|did|how\s+do|how\s+does|compare\s+(?:what|how))\s+(?:the\s+)?(.+?)\s+(?:agree|disagree|differ|"
+    r"say|see|view|compare)\b",
+    re.IGNORECASE,
+)
+
+
+def _party_by_title_word(question: str, cat: Catalog, named: _Entry) -> list[_Entry]:
+    """The one other document whose title alone has a word of the parties a comparison opens with and
+    names not the document already found: "the *council*" for "Harwick Council Approves ...". None when
+    that word is in several titles or the parties are not set out."""
+    m = _PARTIES.search(question)
+    if m is None or " and " not in m.group(1):
+        return []
+    words = set(lexical.tokenize([m.group(1)])[0]) - named.title_terms
+    found = {e.doc_id: e for e in cat.title_candidates(words) if e.doc_id != named.doc_id}
+    hits = [e for e in found.values() if any(cat.title_df[t] == 1 for t in e.title_terms & words)]
+    return hits if len(hits) == 1 else []
+
+
 def _modifier_terms(question: str) -> set[str]:
-    """The terms of the two words right before the document word ("the *Lima strike* analysis")."""
-    m = _DOCUMENT_WORD.search(question)
-    if m is None:
-        return set()
-    words = question[: m.start()].split()[-2:]
-    return set(lexical.tokenize([" ".join(words)])[0]) if words else set()
+    """The terms of the two words right before each document word ("the *Lima strike* analysis and the
+    *harbour* report": a comparison may name each of its documents this way)."""
+    terms: set[str] = set()
+    for m in _DOCUMENT_WORD.finditer(question):
+        words = question[: m.start()].split()[-2:]
+        terms |= set(lexical.tokenize([" ".join(words)])[0]) if words else set()
+    return terms
 
 
 def _named_reference(question: str) -> bool:

@@ -126,6 +126,9 @@ _LABEL_WORDS = frozenset(
 )
 _WORD = re.compile(r"\w+")
 _UNDER = re.compile(r"Under \*([^*\n]+)\*:")  # the heading a quoted code block or row sits under
+# A compared document that says nothing on the topic: a fixed message about a document it was given
+SILENT = "no passage on this."
+_SILENT = re.compile(r"\*([^*\n]+)\*: " + re.escape(SILENT))
 
 
 def _copied_label(unit: str, copied: set[str]) -> bool:
@@ -143,7 +146,8 @@ def uncited_sentences(
 ) -> tuple[str, ...]:
     """The sentences of ``text`` with no marker of a verified or repaired quote (label lines made only of
     copied words excepted, see ``_copied_label``, and an ``Under *Heading*:`` line whose heading is a line of
-    one of the ``passages`` a verified quote comes from)."""
+    one of the ``passages`` a verified quote comes from, and a ``*Title*: no passage on this.`` line for a
+    document among the ``passages``)."""
     verified = {c.n for c in citations if c.verified}
     copied = {
         w.lower()
@@ -154,12 +158,14 @@ def uncited_sentences(
     }
     quoted_from = {c.passage_n for c in citations if c.verified}
     lines = {line.strip() for p in passages if p.n in quoted_from for line in p.text.splitlines()}
+    titles = {p.title for p in passages}
     return tuple(
         s
         for s in sentences(text)
         if not _supported(s, verified)
         and not _copied_label(s, copied)
         and not ((m := _UNDER.fullmatch(s.strip())) and m.group(1).strip() in lines)
+        and not ((m := _SILENT.fullmatch(s.strip())) and m.group(1) in titles)
     )
 
 

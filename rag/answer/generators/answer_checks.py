@@ -398,6 +398,25 @@ def covers_topic(span: str, question: str) -> bool:
     return not wanted or 2 * sum(_known(t, said) or _extends(t, said) for t in wanted) >= len(wanted)
 
 
+def mentions(words: set[str], said: set[str]) -> bool:
+    """Whether every term of ``words`` is in ``said`` by stem or a word that extends it, either way round
+    ("the ferry *shortage*" is said by "short of 12 crews"; "*driver*" by "drivers"; the stemmer leaves
+    "buses" as "buse", which "bus" says)."""
+    return all(_known(t, said) or _extends(t, said) or _plural_e(t, said) for t in words)
+
+
+def _plural_e(term: str, said: set[str]) -> bool:
+    """Whether ``term`` is a said term and the "e" of its plural the stemmer kept ("buse" for "bus")."""
+    return len(term) >= 4 and term.endswith("e") and term[:-1] in said
+
+
+def covers_terms(words: set[str], said: set[str]) -> bool:
+    """Whether ``said`` holds at least half of ``words`` (and two, when there are more than two), by stem
+    or a word that extends it."""
+    found = sum(_known(t, said) or _extends(t, said) for t in words)
+    return 2 * found >= len(words) and found >= min(2, len(words))
+
+
 def _extends(term: str, said: set[str]) -> bool:
     """Whether a term of ``said`` extends ``term`` by a few letters ("result" -> "results")."""
     return len(term) >= 4 and any(t.startswith(term) and len(t) - len(term) <= 3 for t in said)

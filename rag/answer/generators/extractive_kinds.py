@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 SUMMARY_SENTENCES = 4  # of one document; 3 each when several documents are summarised
 ARGUMENT_SENTENCES = 3
 COMPARISON_SLACK = 0.1
+MAX_SILENT_LISTED = 5  # documents in the index, at most, for "the articles" silent on a topic to be named
 PROFILE_SENTENCES = 3  # of one author's box: a role and places of work are often sentences of their own
 _AFFILIATION_ASKED = re.compile(
     r"\b(?:affiliat\w*|employers?|institutions?|works?\s+(?:for|at))\b", re.IGNORECASE
@@ -281,7 +282,7 @@ def comparison(
     # match it closely, but a sentence that says them is on the topic, and one that does not is not.
     short = 0 < len(words) <= 2
     if short:
-        scored = [s for s in scored if words <= gen.content_terms(s.text)]
+        scored = [s for s in scored if answer_checks.mentions(words, gen.content_terms(s.text))]
     # Documents the question names are compared on its topic even when they say little about it in words
     # like the question's; the topic must still be there (a name none of them mentions abstains earlier).
     gate = gen.threshold - (2 * COMPARISON_SLACK if plan.scope.doc_ids or short else 0.0)
@@ -296,10 +297,27 @@ def comparison(
             reverse=True,
         )
         best = max(s.score for s in group)
-        if not plan.scope.doc_ids and best < (gate if short else gen.threshold - COMPARISON_SLACK):
+        # A document whose best sentence says most of the topic's words is on it though its wording differs
+        # from the question's ("the Europeans' part in the talks": "backed European efforts to save them").
+        covered = bool(words) and answer_checks.covers_terms(words, gen.content_terms(group[0].text))
+        floor = gate if short else gen.threshold - (2 if covered else 1) * COMPARISON_SLACK
+        if not plan.scope.doc_ids and best < floor:
             continue
         chosen[doc_id] = group[:1] + [s for s in group[1:2] if s.score >= best - gen.margin / 2]
-    return _grouped(chosen, passages, titled=True) if chosen else []
+    if not chosen:
+        return []
+    # A document the question names that has no sentence on the topic is said to be silent, so the answer
+    # does not read as if the quoted documents were all it names ("the report and the op-ed on air quality").
+    # So is every other document of a small collection asked about as "the articles" (a handful the user
+    # knows); in a large index the documents not quoted are most of it, and naming them says nothing.
+    compared = plan.scope.doc_ids or (
+        tuple(documents) if plan.kind.all_documents and len(documents) <= MAX_SILENT_LISTED else ()
+    )
+    silent = [documents[d].title for d in compared if d in documents and d not in chosen]
+    lines = _grouped(chosen, passages, titled=True)
+    from ..support import SILENT  # (support imports the generators' package)
+
+    return lines + [f"*{title}*: {SILENT}" for title in silent]
 
 
 def author_profiles(gen: ExtractiveGenerator, question: str, passages: Sequence[Passage]) -> list[str]:
