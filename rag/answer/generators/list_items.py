@@ -260,6 +260,66 @@ def names_new_item(text: str, left_out: str, kind: str | None, question: str) ->
     return False
 
 
+# The kind of item a list asks for, told by its head noun ("Which *organisations* ...", "What *amounts* ..."):
+# an item's sentence must hold one (a name the question does not give, a figure, a cause, a commitment).
+_ITEM_NOUNS = {
+    "person": "people persons men women officials experts leaders residents critics opponents supporters "
+    "politicians ministers diplomats analysts researchers scientists speakers",
+    "organisation": "organisations organizations groups companies firms institutions bodies agencies funders "
+    "sponsors banks parties unions associations businesses backers donors",
+    "place": "countries cities towns villages places regions states nations districts capitals",
+    "number": "amounts figures numbers sums totals prices costs percentages shares",
+    "reason": "reasons causes explanations factors motives",
+    "action": "measures steps actions conditions plans proposals commitments promises requirements rules",
+}
+_ITEM_TYPE = {noun: kind for kind, nouns in _ITEM_NOUNS.items() for noun in nouns.split()}
+_WHO = re.compile(r"^\s*who\b", re.IGNORECASE)
+# what a sentence commits someone to: "will offer", "must monitor", "is banned", "plans to"
+_ACTION = re.compile(
+    r"\b(?:will|must|shall|should|would|plans?\s+to|agreed\s+to|promised\s+to|is\s+banned|are\s+banned|"
+    r"required\s+to|has\s+to|have\s+to)\b",
+    re.IGNORECASE,
+)
+TYPED_SLACK = 0.2  # an item that holds a thing of the asked type may score this far under the threshold
+
+
+def item_type(question: str) -> str | None:
+    """What kind of thing a list question's items are: "person", "organisation", "place", "number",
+    "reason" or "action" (from the head noun of what it asks for, or "who"), or None."""
+    kind = asked_type(question)
+    if kind is not None:
+        return _ITEM_TYPE.get(kind.split()[-1].casefold())
+    return "person" if _WHO.match(question) else None
+
+
+def holds_item(text: str, kind: str | None, question: str) -> bool:
+    """Whether ``text`` holds a thing of the asked ``kind``: a name the question does not give (people,
+    organisations, places), a figure, a stated cause, or a commitment ("will", "must"). None: False."""
+    if kind in ("person", "organisation", "place"):
+        given = {w.casefold() for w in answer_checks.names(" x " + question)}
+        return any(w.casefold() not in given for w in answer_checks.names(" x " + text))
+    if kind == "number":
+        return answer_checks.fits_type(text, "quantity")
+    if kind == "reason":
+        return answer_checks.gives_reason(text, "why")
+    if kind == "action":
+        return _ACTION.search(text) is not None
+    return False
+
+
+def continued(s: ScoredSentence, sentences: Sequence[ScoredSentence]) -> ScoredSentence | None:
+    """The sentence right after ``s`` in its passage when it goes on about the same subject ("He also
+    works as ...", "It will also ..."): more items of the same list, which rarely repeat the question."""
+    after = [t for t in sentences if t.passage_n == s.passage_n and t.start >= s.end]
+    if not after:
+        return None
+    nxt = min(after, key=lambda t: t.start)
+    return nxt if _GOES_ON.match(nxt.text) else None
+
+
+_GOES_ON = re.compile(r"^(?:he|she|they|it)\s+(?:\w+\s+)?also\b", re.IGNORECASE)
+
+
 def passages_start(s: ScoredSentence, passages: Sequence[Passage]) -> int:
     """Where ``s`` begins in its document."""
     return next(p.start for p in passages if p.n == s.passage_n) + s.start
@@ -280,18 +340,26 @@ def listing(
     wanted = qualifier(kind)
     left_out = excluded(question)
     verb = relation(question)
+    typed = item_type(question)
+    every = gen.eligible(question, passages, history)
     scored = [
         s
-        for s in gen.eligible(question, passages, history)
+        for s in every
         if _qualified(s.text, wanted)
         and answer_checks.states_verb(s.text, verb)
         and (left_out is None or names_new_item(s.text, left_out, kind, question))
     ]
     if not scored:
         return []
-    if scored[0].score < gen.threshold:
+
+    def floor(s: ScoredSentence) -> float:
+        # an item of the asked type matches the question loosely ("opposed" asked, "condemned" said)
+        return gen.threshold - (TYPED_SLACK if holds_item(s.text, typed, question) else 0.0)
+
+    passing = [s for s in scored if s.score >= floor(s)]
+    if not passing:
         return []
-    pool = [s for s in scored if s.score >= max(gen.threshold, scored[0].score) - LIST_MARGIN]
+    pool = [s for s in passing if s.score >= passing[0].score - LIST_MARGIN]
     firsts = list({s.doc_id: s for s in reversed(pool)}.values())  # each document's best
     ordered = sorted(firsts, key=lambda s: -s.score) + [s for s in pool if s not in firsts]
     vectors = gen._vectors([s.text for s in ordered])
@@ -301,4 +369,9 @@ def listing(
             break
         if not picked or float((vectors[picked] @ vectors[i]).max()) < LIST_REPEAT:
             picked.append(i)
-    return [ordered[i] for i in picked]
+    chosen = [ordered[i] for i in picked]
+    for s in list(chosen):  # "He also works as ...": the next items of the same subject
+        nxt = continued(s, every)
+        if nxt is not None and nxt not in chosen and holds_item(nxt.text, typed, question):
+            chosen.append(nxt)
+    return chosen
