@@ -292,6 +292,19 @@ def item_type(question: str) -> str | None:
     return "person" if _WHO.match(question) else None
 
 
+def asks_who(question: str) -> bool:
+    """ "Who funded / opposed / met ...?": a question for the people or bodies that did something, which may
+    be several ("Who is X?", "Who wrote it?" ask for one)."""
+    m = _WHO_DID.match(question)
+    return m is not None and m.group(1).casefold() not in _WHO_ONE
+
+
+_WHO_DID = re.compile(r"^\s*(?i:who)\s+(?:(?:is|are|was|were|has|have|had)\s+)?([a-z]+)\b")
+_WHO_ONE = frozenset(
+    ["is", "was", "are", "were", "wrote", "write", "writes", "authored", "else", "the", "a", "an"]
+)
+
+
 def holds_item(text: str, kind: str | None, question: str) -> bool:
     """Whether ``text`` holds a thing of the asked ``kind``: a name the question does not give (people,
     organisations, places), a figure, a stated cause, or a commitment ("will", "must"). None: False."""
@@ -359,7 +372,11 @@ def listing(
     passing = [s for s in scored if s.score >= floor(s)]
     if not passing:
         return []
-    pool = [s for s in passing if s.score >= passing[0].score - LIST_MARGIN]
+    # An item of the asked type is taken wherever it ranks: one sentence that repeats the question's words
+    # ("the expansion would let the port ...") must not push the funder's sentence out of the list.
+    pool = [
+        s for s in passing if s.score >= passing[0].score - LIST_MARGIN or holds_item(s.text, typed, question)
+    ]
     firsts = list({s.doc_id: s for s in reversed(pool)}.values())  # each document's best
     ordered = sorted(firsts, key=lambda s: -s.score) + [s for s in pool if s not in firsts]
     vectors = gen._vectors([s.text for s in ordered])
