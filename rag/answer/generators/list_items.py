@@ -292,6 +292,47 @@ def item_type(question: str) -> str | None:
     return "person" if _WHO.match(question) else None
 
 
+# Verbs that state one relation in different words: a list of "who criticised X" is also made of those who
+# "complained about" or "condemned" it, and "who funded X" of those who "financed", "paid for" or "lent".
+_RELATION_FAMILIES = (
+    "criticise criticize complain condemn oppose object protest denounce attack warn reject",
+    "support back praise welcome endorse defend favour favor",
+    "fund finance pay paid sponsor contribute donate lend lent grant invest",
+    "meet met visit talks",
+)
+_FAMILIES = [lexical.tokenize([family])[0] for family in _RELATION_FAMILIES]
+RELATION_FLOOR = 0.15  # an item that names someone and states the asked relation needs only to be on topic
+_WHICH_DID = re.compile(
+    r"^\s*(?i:which|what)\s+(?:[a-z]+\s+){0,2}?(?:people|persons|men|women|[a-z]+s)\s+([a-z]+ed)\b"
+)
+
+
+def asked_verb(question: str) -> str | None:
+    """The verb a "who" or "which people" question asks its items to have done ("Who *funded* X?",
+    "Which groups *opposed* Y?"), or None."""
+    m = _WHO_DID.match(question) or _WHICH_DID.match(question)
+    if m is None or m.group(1).casefold() in _WHO_ONE:
+        return None
+    return m.group(1)
+
+
+def relation_stems(verb: str | None) -> list[str]:
+    """The stems that state ``verb``: its own, and those of its family of close variants."""
+    if not verb:
+        return []
+    own = lexical.tokenize([verb])[0]
+    for family in _FAMILIES:
+        if any(o.startswith(f) or f.startswith(o) for o in own for f in family if min(len(o), len(f)) >= 3):
+            return sorted(set(family) | set(own))
+    return own
+
+
+def states_relation(text: str, stems: Sequence[str]) -> bool:
+    """Whether ``text`` states one of ``stems`` (a word made from it counts: "complaint", "funding")."""
+    said = lexical.tokenize([text])[0]
+    return any(t == w or (len(w) >= 4 and t.startswith(w)) for t in said for w in stems)
+
+
 def asks_who(question: str) -> bool:
     """ "Who funded / opposed / met ...?": a question for the people or bodies that did something, which may
     be several ("Who is X?", "Who wrote it?" ask for one)."""
@@ -365,9 +406,13 @@ def listing(
     if not scored:
         return []
 
+    stems = relation_stems(asked_verb(question))
+
     def floor(s: ScoredSentence) -> float:
         # an item of the asked type matches the question loosely ("opposed" asked, "condemned" said)
-        return gen.threshold - (TYPED_SLACK if holds_item(s.text, typed, question) else 0.0)
+        if not holds_item(s.text, typed, question):
+            return gen.threshold
+        return RELATION_FLOOR if stems and states_relation(s.text, stems) else gen.threshold - TYPED_SLACK
 
     passing = [s for s in scored if s.score >= floor(s)]
     if not passing:
@@ -379,6 +424,10 @@ def listing(
     ]
     firsts = list({s.doc_id: s for s in reversed(pool)}.values())  # each document's best
     ordered = sorted(firsts, key=lambda s: -s.score) + [s for s in pool if s not in firsts]
+    if stems:  # a sentence that states the relation asked about names an item surely: those go first
+        ordered.sort(
+            key=lambda s: not (holds_item(s.text, typed, question) and states_relation(s.text, stems))
+        )
     vectors = gen._vectors([s.text for s in ordered])
     picked: list[int] = []
     for i in range(len(ordered)):
