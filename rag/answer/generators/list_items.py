@@ -74,6 +74,9 @@ _TOLD_VERBS = frozenset(
         "report",
         "see",
         "view",
+        # an affiliation is stated as "runs", "sits on the board of", "is a fellow at"
+        "work",
+        "serve",
     ]
 )
 
@@ -301,7 +304,9 @@ _RELATION_FAMILIES = (
     "meet met visit talks",
 )
 _FAMILIES = [lexical.tokenize([family])[0] for family in _RELATION_FAMILIES]
-RELATION_FLOOR = 0.15  # an item that names someone and states the asked relation needs only to be on topic
+RELATION_FLOOR = (
+    0.05  # an item that names someone and states the asked relation needs only be in a passage on topic
+)
 _WHICH_DID = re.compile(
     r"^\s*(?i:which|what)\s+(?:[a-z]+\s+){0,2}?(?:people|persons|men|women|[a-z]+s)\s+([a-z]+ed)\b"
 )
