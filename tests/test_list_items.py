@@ -36,6 +36,11 @@ teacher Edith Sand condemned the choice of site, saying it would destroy the las
 Coach Ivo Brandt trains the youth swimming team of the town. He also runs the lifeguard course at the \
 Harbour Sports Club and sits on the board of the Regional Swimming League.
 
+Ivo Brandt has been a visiting coach at the Lakeside Academy and the Northern Sports College.
+
+Ticket sales are expected to bring in 300,000 euros a year, and the town hopes visitor numbers will rise by \
+20 percent. The pool's opening will make the town more attractive to young families.
+
 The council attached conditions to the approval. The builder must plant forty trees along the road. \
 Work near the school will stop during exams.
 """
@@ -75,6 +80,8 @@ def test_the_kind_of_item_is_told_by_the_head_noun(question: str, kind: str | No
         ("Who is paying for the pool?", "paying"),
         ("Which people criticised the site?", "criticised"),
         ("Who is Nora Field?", None),
+        ("Which people did Nora Field meet or call?", "meet"),
+        ("Which colleges has Ivo Brandt been a coach at?", None),  # "been" is stated in many words
         ("Who wrote the article?", None),
     ],
 )
@@ -111,6 +118,7 @@ def test_an_item_holds_a_thing_of_the_asked_kind() -> None:
         ("Which people opposed the new swimming pool?", ["Karl Wendt", "Edith Sand"]),
         ("Who criticised the swimming pool plan?", ["Karl Wendt", "Edith Sand"]),
         # the author-box habit: the second sentence says "He also ..." and never repeats the question
+        ("Which colleges has Ivo Brandt been a visiting coach at?", ["Northern Sports College"]),
         (
             "Which organisations does Ivo Brandt work for?",
             ["Harbour Sports Club", "Regional Swimming League"],
@@ -130,3 +138,11 @@ def test_a_relation_the_document_never_states_is_not_listed(pool_index: Path) ->
     # nobody in the article praises the pool: the critics are no answer
     answer = _ask("Who praised the new swimming pool?", pool_index)
     assert "Karl Wendt" not in answer.text and "Edith Sand" not in answer.text
+
+
+def test_a_list_of_figures_quotes_only_sentences_with_figures(pool_index: Path) -> None:
+    # "The pool's opening will make the town more attractive" is close in words but gives no figure
+    answer = _ask("What figures are given for the new pool's ticket sales and visitors?", pool_index)
+    assert "300,000 euros" in answer.text and "20 percent" in answer.text
+    assert "more attractive" not in answer.text
+    _verbatim(answer, pool_index)

@@ -77,6 +77,9 @@ _TOLD_VERBS = frozenset(
         # an affiliation is stated as "runs", "sits on the board of", "is a fellow at"
         "work",
         "serve",
+        "be",
+        "been",
+        "become",
     ]
 )
 
@@ -269,7 +272,8 @@ _ITEM_NOUNS = {
     "person": "people persons men women officials experts leaders residents critics opponents supporters "
     "politicians ministers diplomats analysts researchers scientists speakers",
     "organisation": "organisations organizations groups companies firms institutions bodies agencies funders "
-    "sponsors banks parties unions associations businesses backers donors",
+    "sponsors banks parties unions associations businesses backers donors universities colleges schools "
+    "outlets newspapers",
     "place": "countries cities towns villages places regions states nations districts capitals",
     "number": "amounts figures numbers sums totals prices costs percentages shares",
     "reason": "reasons causes explanations factors motives",
@@ -315,8 +319,8 @@ _WHICH_DID = re.compile(
 def asked_verb(question: str) -> str | None:
     """The verb a "who" or "which people" question asks its items to have done ("Who *funded* X?",
     "Which groups *opposed* Y?"), or None."""
-    m = _WHO_DID.match(question) or _WHICH_DID.match(question)
-    if m is None or m.group(1).casefold() in _WHO_ONE:
+    m = _WHO_DID.match(question) or _WHICH_DID.match(question) or _RELATION.search(question)
+    if m is None or m.group(1).casefold() in _WHO_ONE or m.group(1).casefold() in _TOLD_VERBS:
         return None
     return m.group(1)
 
@@ -411,7 +415,8 @@ def listing(
     if not scored:
         return []
 
-    stems = relation_stems(asked_verb(question))
+    # "Which *Iranian* officials did X meet": whose official someone is cannot be checked by a name
+    stems = [] if wanted else relation_stems(asked_verb(question))
 
     def floor(s: ScoredSentence) -> float:
         # an item of the asked type matches the question loosely ("opposed" asked, "condemned" said)
@@ -422,6 +427,9 @@ def listing(
     passing = [s for s in scored if s.score >= floor(s)]
     if not passing:
         return []
+    if typed == "number" and any(holds_item(s.text, typed, question) for s in passing):
+        # "What trade figures ...": a sentence with no figure in it is no item, however close its words
+        passing = [s for s in passing if holds_item(s.text, typed, question)]
     # An item of the asked type is taken wherever it ranks: one sentence that repeats the question's words
     # ("the expansion would let the port ...") must not push the funder's sentence out of the list.
     pool = [
