@@ -33,6 +33,8 @@ new swimming pool district.
 Shop owner Karl Wendt complained that the building site would block the road to his bakery. Retired \
 teacher Edith Sand condemned the choice of site, saying it would destroy the last meadow in town.
 
+The design is by the architect Lena Moor, who aptly described it as "a glass boat on the meadow."
+
 Coach Ivo Brandt trains the youth swimming team of the town. He also runs the lifeguard course at the \
 Harbour Sports Club and sits on the board of the Regional Swimming League.
 
@@ -145,4 +147,11 @@ def test_a_list_of_figures_quotes_only_sentences_with_figures(pool_index: Path) 
     answer = _ask("What figures are given for the new pool's ticket sales and visitors?", pool_index)
     assert "300,000 euros" in answer.text and "20 percent" in answer.text
     assert "more attractive" not in answer.text
+    _verbatim(answer, pool_index)
+
+
+def test_a_person_quoted_with_an_adverb_before_the_verb_is_a_source(pool_index: Path) -> None:
+    # "who aptly described it as ...": an adverb between the name and the verb of speech
+    answer = _ask("Which people does the swimming pool article quote?", pool_index)
+    assert "Lena Moor" in answer.text
     _verbatim(answer, pool_index)

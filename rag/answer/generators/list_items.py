@@ -157,9 +157,10 @@ _BY_PUBLICATION = re.compile(
     r"\btold\b|\bwrote\s+in\b|\bpublished\s+(?:by|in)\b|\bcited\s+by\b",
     re.IGNORECASE,
 )
-_SPEECH = rf"(?:{answer_checks.SPEECH_VERBS}|explained|declared|stressed|asserted|remarked)"
+_SPEECH = rf"(?:{answer_checks.SPEECH_VERBS}|explained|declared|stressed|asserted|remarked|described)"
 _BY_PERSON = re.compile(
-    rf"\b[A-Z][\w’'-]+\s+(?:(?:has|had|have|also|then|later)\s+)?{_SPEECH}\b|"
+    # "X said", "X has also said", "X, who aptly described (it) as"
+    rf"\b[A-Z][\w’'-]+(?:,\s+who)?\s+(?:(?:has|had|have|also|then|later|[a-z]+ly)\s+)?{_SPEECH}\b|"
     rf"\b(?i:said|says|told|added|noted|according\s+to)\s+(?:[a-z]+\s+){{0,3}}?[A-Z][\w’'-]+"
 )
 # A person named with their role: "Harbour Minister Ana Ruiz", "aide Tomas Berg", "President X".
