@@ -155,3 +155,10 @@ def test_a_person_quoted_with_an_adverb_before_the_verb_is_a_source(pool_index: 
     answer = _ask("Which people does the swimming pool article quote?", pool_index)
     assert "Lena Moor" in answer.text
     _verbatim(answer, pool_index)
+
+
+def test_a_sentence_that_names_the_asked_kind_announces_the_next(pool_index: Path) -> None:
+    # "The council attached conditions ...": the conditions themselves are in the next sentence
+    answer = _ask("What conditions did the council attach to the pool approval?", pool_index)
+    assert "plant forty trees" in answer.text
+    _verbatim(answer, pool_index)

@@ -371,14 +371,19 @@ def holds_item(text: str, kind: str | None, question: str) -> bool:
     return False
 
 
-def continued(s: ScoredSentence, sentences: Sequence[ScoredSentence]) -> ScoredSentence | None:
+def continued(
+    s: ScoredSentence, sentences: Sequence[ScoredSentence], kind: str | None = None
+) -> ScoredSentence | None:
     """The sentence right after ``s`` in its passage when it goes on about the same subject ("He also
-    works as ...", "It will also ..."): more items of the same list, which rarely repeat the question."""
+    works as ...", "It will also ...") or gives what ``s`` announces by naming the asked ``kind`` itself
+    ("The board listed the *measures* it will take."): more items, which rarely repeat the question."""
     after = [t for t in sentences if t.passage_n == s.passage_n and t.start >= s.end]
     if not after:
         return None
     nxt = min(after, key=lambda t: t.start)
-    return nxt if _GOES_ON.match(nxt.text) else None
+    head = lexical.tokenize([kind.split()[-1]])[0] if kind else []
+    announces = bool(head) and set(head) <= set(lexical.tokenize([s.text])[0])
+    return nxt if announces or _GOES_ON.match(nxt.text) else None
 
 
 _GOES_ON = re.compile(r"^(?:he|she|they|it)\s+(?:\w+\s+)?also\b", re.IGNORECASE)
@@ -451,7 +456,7 @@ def listing(
             picked.append(i)
     chosen = [ordered[i] for i in picked]
     for s in list(chosen):  # "He also works as ...": the next items of the same subject
-        nxt = continued(s, every)
+        nxt = continued(s, every, kind)
         if nxt is not None and nxt not in chosen and holds_item(nxt.text, typed, question):
             chosen.append(nxt)
     return chosen
