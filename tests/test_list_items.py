@@ -48,12 +48,20 @@ Work near the school will stop during exams.
 """
 
 
+MARKET = """# Market Moves to the Harbour
+
+The weekly farmers' market will move to the harbour square in June. Stall holder Otto Kranz complained \
+about the new parking fees at the square.
+"""
+
+
 @pytest.fixture(scope="module")
 def pool_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
     base = tmp_path_factory.mktemp("pool")
     src = base / "docs"
     src.mkdir()
     (src / "pool.md").write_text(POOL, encoding="utf-8")
+    (src / "market.md").write_text(MARKET, encoding="utf-8")  # a complainer about something else
     build_index([src], index_dir=base / "vectors")
     return base / "vectors"
 
@@ -133,6 +141,7 @@ def test_items_that_match_the_question_loosely_are_listed(
     answer = _ask(question, pool_index)
     assert not answer.abstained
     assert all(name in answer.text for name in named), answer.text
+    assert "Otto Kranz" not in answer.text  # he states the relation, about another topic
     _verbatim(answer, pool_index)
 
 

@@ -431,6 +431,11 @@ def listing(
         return RELATION_FLOOR if stems and states_relation(s.text, stems) else gen.threshold - TYPED_SLACK
 
     passing = [s for s in scored if s.score >= floor(s)]
+    # An item let in by its relation alone comes from a document that is on the question's topic: another
+    # document's complainer complains about something else.
+    on_topic = {s.doc_id for s in scored if s.score >= gen.threshold - TYPED_SLACK}
+    if on_topic:
+        passing = [s for s in passing if s.doc_id in on_topic]
     if not passing:
         return []
     if typed == "number" and any(holds_item(s.text, typed, question) for s in passing):
