@@ -8,7 +8,21 @@ the question less alike than one answer does. Two habits of lists are used as we
 - a qualifier of the asked type ("*Chilean* officials") must be in an item's sentence ("Chile" or
   "Chilean"), or the sentence names an item of another kind.
 
-(Naming items by their type with the embedder, "the Chilean news agency Sur Press" against "news outlets", was
+Items often match the question only loosely ("Which people *opposed* the plan?" against "X *condemned* it";
+"Who is *paying* for it?" against "It is *financed* by ..."), so three more habits are used:
+- the kind of item is told by the question's head noun or "who" (``item_type``: a person, organisation,
+  place, number, reason or action) and an item's sentence holds one (``holds_item``: a name the question does
+  not give, a figure, a cause, a commitment); such a sentence may score ``TYPED_SLACK`` under the threshold
+  and is taken wherever it ranks, and a list of figures quotes only sentences with a figure;
+- the relation asked ("Who *funded*", "Which groups *opposed*") is stated by its verb, a word made from it,
+  or a close variant from a small family of verbs (``relation_stems``); a sentence that names someone and
+  states it needs only be on a document on the topic, and is listed first;
+- the sentence after an item goes on with more items when it says "He also ..." or when the item names the
+  asked kind itself ("The board listed the *measures* it will take.").
+"Who funded X?" (a fact by its form) is answered as a list when more than one sentence names someone who did.
+
+(Using word vectors for the close variants was tried: all-MiniLM puts "opposed" nearer "said" than
+"condemned". Naming items by their type with the embedder, "the Chilean news agency Sur Press" against "news outlets", was
 tried: all-MiniLM's cosines between a short name and a type word are too close together to draw a line.)
 """
 
