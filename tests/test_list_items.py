@@ -30,6 +30,8 @@ by the brewery Olsen Brothers, which gives 2 million euros.
 Council leader Nora Field said the new swimming pool would open in the summer of 2026 and serve the whole \
 new swimming pool district.
 
+The plan was welcomed by the regional sports council. The town's swimming club also endorsed the pool.
+
 Shop owner Karl Wendt complained that the building site would block the road to his bakery. Retired \
 teacher Edith Sand condemned the choice of site, saying it would destroy the last meadow in town.
 
@@ -127,6 +129,8 @@ def test_an_item_holds_a_thing_of_the_asked_kind() -> None:
         # neither says "opposed": one "complained", one "condemned"
         ("Which people opposed the new swimming pool?", ["Karl Wendt", "Edith Sand"]),
         ("Who criticised the swimming pool plan?", ["Karl Wendt", "Edith Sand"]),
+        # bodies named in lower case, in the words of the relation's family ("welcomed", "endorsed")
+        ("Who supported the new swimming pool?", ["regional sports council"]),
         # the author-box habit: the second sentence says "He also ..." and never repeats the question
         ("Which colleges has Ivo Brandt been a visiting coach at?", ["Northern Sports College"]),
         (

@@ -295,6 +295,10 @@ _ITEM_NOUNS = {
     "action": "measures steps actions conditions plans proposals commitments promises requirements rules",
 }
 _ITEM_TYPE = {noun: kind for kind, nouns in _ITEM_NOUNS.items() for noun in nouns.split()}
+_BODY = re.compile(
+    r"\b(?i:the)\s+(?:[a-z’'-]+\s+){1,2}(?:department|fund|government|council|union|ministry|board|agency|"
+    r"association|authority|committee|party|bank|company|court|commission)\b"
+)
 _WHO = re.compile(r"^\s*who\b", re.IGNORECASE)
 # what a sentence commits someone to: "will offer", "must monitor", "is banned", "plans to"
 _ACTION = re.compile(
@@ -375,7 +379,12 @@ def holds_item(text: str, kind: str | None, question: str) -> bool:
     organisations, places), a figure, a stated cause, or a commitment ("will", "must"). None: False."""
     if kind in ("person", "organisation", "place"):
         given = {w.casefold() for w in answer_checks.names(" x " + question)}
-        return any(w.casefold() not in given for w in answer_checks.names(" x " + text))
+        if any(w.casefold() not in given for w in answer_checks.names(" x " + text)):
+            return True
+        # "backed by the finance department": a body named in lower case, not the one the question names
+        return kind != "place" and any(
+            m.group(0).casefold() not in question.casefold() for m in _BODY.finditer(text)
+        )
     if kind == "number":
         return answer_checks.fits_type(text, "quantity")
     if kind == "reason":
