@@ -25,7 +25,7 @@ from ...settings import Settings
 from ...types import Document, Passage
 from .. import planning, reference
 from ..question_kinds import asks_about_authors, classify, quoted_topic
-from . import answer_checks, sections, spans
+from . import answer_checks, list_items, sections, spans
 from . import extractive_kinds as kinds
 from .base import Turn, register
 
@@ -444,7 +444,12 @@ class ExtractiveGenerator:
         if kind == "comparison" or (plan.kind.all_documents and kind in ("fact", "why_how", "quote")):
             # "What do the articles say about X": each document's own words on X, under its title.
             return kinds.comparison(self, question, plan, passages, history)
-        if kind == "list":
+        if kind == "list" or (
+            # "Who funded X?" may have several answers: each sentence naming one is quoted
+            kind == "fact"
+            and list_items.asks_who(question)
+            and len(list_items.listing(self, question, passages, history)) > 1
+        ):
             return kinds.listing(self, question, passages, history)
         if kind == "multi_part":
             return kinds.multi_part(self, question, plan, passages, history)

@@ -8,7 +8,21 @@ the question less alike than one answer does. Two habits of lists are used as we
 - a qualifier of the asked type ("*Chilean* officials") must be in an item's sentence ("Chile" or
   "Chilean"), or the sentence names an item of another kind.
 
-(Naming items by their type with the embedder, "the Chilean news agency Sur Press" against "news outlets", was
+Items often match the question only loosely ("Which people *opposed* the plan?" against "X *condemned* it";
+"Who is *paying* for it?" against "It is *financed* by ..."), so three more habits are used:
+- the kind of item is told by the question's head noun or "who" (``item_type``: a person, organisation,
+  place, number, reason or action) and an item's sentence holds one (``holds_item``: a name the question does
+  not give, a figure, a cause, a commitment); such a sentence may score ``TYPED_SLACK`` under the threshold
+  and is taken wherever it ranks, and a list of figures quotes only sentences with a figure;
+- the relation asked ("Who *funded*", "Which groups *opposed*") is stated by its verb, a word made from it,
+  or a close variant from a small family of verbs (``relation_stems``); a sentence that names someone and
+  states it needs only be on a document on the topic, and is listed first;
+- the sentence after an item goes on with more items when it says "He also ..." or when the item names the
+  asked kind itself ("The board listed the *measures* it will take.").
+"Who funded X?" (a fact by its form) is answered as a list when more than one sentence names someone who did.
+
+(Using word vectors for the close variants was tried: all-MiniLM puts "opposed" nearer "said" than
+"condemned". Naming items by their type with the embedder, "the Chilean news agency Sur Press" against "news outlets", was
 tried: all-MiniLM's cosines between a short name and a type word are too close together to draw a line.)
 """
 
@@ -74,6 +88,12 @@ _TOLD_VERBS = frozenset(
         "report",
         "see",
         "view",
+        # an affiliation is stated as "runs", "sits on the board of", "is a fellow at"
+        "work",
+        "serve",
+        "be",
+        "been",
+        "become",
     ]
 )
 
@@ -151,9 +171,10 @@ _BY_PUBLICATION = re.compile(
     r"\btold\b|\bwrote\s+in\b|\bpublished\s+(?:by|in)\b|\bcited\s+by\b",
     re.IGNORECASE,
 )
-_SPEECH = rf"(?:{answer_checks.SPEECH_VERBS}|explained|declared|stressed|asserted|remarked)"
+_SPEECH = rf"(?:{answer_checks.SPEECH_VERBS}|explained|declared|stressed|asserted|remarked|described)"
 _BY_PERSON = re.compile(
-    rf"\b[A-Z][\w’'-]+\s+(?:(?:has|had|have|also|then|later)\s+)?{_SPEECH}\b|"
+    # "X said", "X has also said", "X, who aptly described (it) as"
+    rf"\b[A-Z][\w’'-]+(?:,\s+who)?\s+(?:(?:has|had|have|also|then|later|[a-z]+ly)\s+)?{_SPEECH}\b|"
     rf"\b(?i:said|says|told|added|noted|according\s+to)\s+(?:[a-z]+\s+){{0,3}}?[A-Z][\w’'-]+"
 )
 # A person named with their role: "Harbour Minister Ana Ruiz", "aide Tomas Berg", "President X".
@@ -260,6 +281,137 @@ def names_new_item(text: str, left_out: str, kind: str | None, question: str) ->
     return False
 
 
+# The kind of item a list asks for, told by its head noun ("Which *organisations* ...", "What *amounts* ..."):
+# an item's sentence must hold one (a name the question does not give, a figure, a cause, a commitment).
+_ITEM_NOUNS = {
+    "person": "people persons men women officials experts leaders residents critics opponents supporters "
+    "politicians ministers diplomats analysts researchers scientists speakers",
+    "organisation": "organisations organizations groups companies firms institutions bodies agencies funders "
+    "sponsors banks parties unions associations businesses backers donors universities colleges schools "
+    "outlets newspapers",
+    "place": "countries cities towns villages places regions states nations districts capitals",
+    "number": "amounts figures numbers sums totals prices costs percentages shares",
+    "reason": "reasons causes explanations factors motives",
+    "action": "measures steps actions conditions plans proposals commitments promises requirements rules",
+}
+_ITEM_TYPE = {noun: kind for kind, nouns in _ITEM_NOUNS.items() for noun in nouns.split()}
+_BODY = re.compile(
+    r"\b(?i:the)\s+(?:[a-z’'-]+\s+){1,2}(?:department|fund|government|council|union|ministry|board|agency|"
+    r"association|authority|committee|party|bank|company|court|commission)\b"
+)
+_WHO = re.compile(r"^\s*who\b", re.IGNORECASE)
+# what a sentence commits someone to: "will offer", "must monitor", "is banned", "plans to"
+_ACTION = re.compile(
+    r"\b(?:will|must|shall|should|would|plans?\s+to|agreed\s+to|promised\s+to|is\s+banned|are\s+banned|"
+    r"required\s+to|has\s+to|have\s+to)\b",
+    re.IGNORECASE,
+)
+TYPED_SLACK = 0.2  # an item that holds a thing of the asked type may score this far under the threshold
+
+
+def item_type(question: str) -> str | None:
+    """What kind of thing a list question's items are: "person", "organisation", "place", "number",
+    "reason" or "action" (from the head noun of what it asks for, or "who"), or None."""
+    kind = asked_type(question)
+    if kind is not None:
+        return _ITEM_TYPE.get(kind.split()[-1].casefold())
+    return "person" if _WHO.match(question) else None
+
+
+# Verbs that state one relation in different words: a list of "who criticised X" is also made of those who
+# "complained about" or "condemned" it, and "who funded X" of those who "financed", "paid for" or "lent".
+_RELATION_FAMILIES = (
+    "criticise criticize complain condemn oppose object protest denounce attack warn reject",
+    "support back praise welcome endorse defend favour favor",
+    "fund finance pay paid sponsor contribute donate lend lent grant invest",
+    "meet met visit talks",
+)
+_FAMILIES = [lexical.tokenize([family])[0] for family in _RELATION_FAMILIES]
+RELATION_FLOOR = (
+    0.05  # an item that names someone and states the asked relation needs only be in a passage on topic
+)
+_WHICH_DID = re.compile(
+    r"^\s*(?i:which|what)\s+(?:[a-z]+\s+){0,2}?(?:people|persons|men|women|[a-z]+s)\s+([a-z]+ed)\b"
+)
+
+
+def asked_verb(question: str) -> str | None:
+    """The verb a "who" or "which people" question asks its items to have done ("Who *funded* X?",
+    "Which groups *opposed* Y?"), or None."""
+    m = _WHO_DID.match(question) or _WHICH_DID.match(question) or _RELATION.search(question)
+    if m is None or m.group(1).casefold() in _WHO_ONE or m.group(1).casefold() in _TOLD_VERBS:
+        return None
+    return m.group(1)
+
+
+def relation_stems(verb: str | None) -> list[str]:
+    """The stems that state ``verb``: its own, and those of its family of close variants."""
+    if not verb:
+        return []
+    own = lexical.tokenize([verb])[0]
+    for family in _FAMILIES:
+        if any(o.startswith(f) or f.startswith(o) for o in own for f in family if min(len(o), len(f)) >= 3):
+            return sorted(set(family) | set(own))
+    return own
+
+
+def states_relation(text: str, stems: Sequence[str]) -> bool:
+    """Whether ``text`` states one of ``stems`` (a word made from it counts: "complaint", "funding")."""
+    said = lexical.tokenize([text])[0]
+    return any(t == w or (len(w) >= 4 and t.startswith(w)) for t in said for w in stems)
+
+
+def asks_who(question: str) -> bool:
+    """ "Who funded / opposed / met ...?": a question for the people or bodies that did something, which may
+    be several ("Who is X?", "Who wrote it?" ask for one)."""
+    m = _WHO_DID.match(question)
+    return m is not None and m.group(1).casefold() not in _WHO_ONE
+
+
+_WHO_DID = re.compile(r"^\s*(?i:who)\s+(?:(?:is|are|was|were|has|have|had)\s+)?([a-z]+)\b")
+_WHO_ONE = frozenset(
+    ["is", "was", "are", "were", "wrote", "write", "writes", "authored", "else", "the", "a", "an"]
+)
+
+
+def holds_item(text: str, kind: str | None, question: str) -> bool:
+    """Whether ``text`` holds a thing of the asked ``kind``: a name the question does not give (people,
+    organisations, places), a figure, a stated cause, or a commitment ("will", "must"). None: False."""
+    if kind in ("person", "organisation", "place"):
+        given = {w.casefold() for w in answer_checks.names(" x " + question)}
+        if any(w.casefold() not in given for w in answer_checks.names(" x " + text)):
+            return True
+        # "backed by the finance department": a body named in lower case, not the one the question names
+        return kind != "place" and any(
+            m.group(0).casefold() not in question.casefold() for m in _BODY.finditer(text)
+        )
+    if kind == "number":
+        return answer_checks.fits_type(text, "quantity")
+    if kind == "reason":
+        return answer_checks.gives_reason(text, "why")
+    if kind == "action":
+        return _ACTION.search(text) is not None
+    return False
+
+
+def continued(
+    s: ScoredSentence, sentences: Sequence[ScoredSentence], kind: str | None = None
+) -> ScoredSentence | None:
+    """The sentence right after ``s`` in its passage when it goes on about the same subject ("He also
+    works as ...", "It will also ...") or gives what ``s`` announces by naming the asked ``kind`` itself
+    ("The board listed the *measures* it will take."): more items, which rarely repeat the question."""
+    after = [t for t in sentences if t.passage_n == s.passage_n and t.start >= s.end]
+    if not after:
+        return None
+    nxt = min(after, key=lambda t: t.start)
+    head = lexical.tokenize([kind.split()[-1]])[0] if kind else []
+    announces = bool(head) and set(head) <= set(lexical.tokenize([s.text])[0])
+    return nxt if announces or _GOES_ON.match(nxt.text) else None
+
+
+_GOES_ON = re.compile(r"^(?:he|she|they|it)\s+(?:\w+\s+)?also\b", re.IGNORECASE)
+
+
 def passages_start(s: ScoredSentence, passages: Sequence[Passage]) -> int:
     """Where ``s`` begins in its document."""
     return next(p.start for p in passages if p.n == s.passage_n) + s.start
@@ -280,20 +432,49 @@ def listing(
     wanted = qualifier(kind)
     left_out = excluded(question)
     verb = relation(question)
+    typed = item_type(question)
+    every = gen.eligible(question, passages, history)
     scored = [
         s
-        for s in gen.eligible(question, passages, history)
+        for s in every
         if _qualified(s.text, wanted)
         and answer_checks.states_verb(s.text, verb)
         and (left_out is None or names_new_item(s.text, left_out, kind, question))
     ]
     if not scored:
         return []
-    if scored[0].score < gen.threshold:
+
+    # "Which *Iranian* officials did X meet": whose official someone is cannot be checked by a name
+    stems = [] if wanted else relation_stems(asked_verb(question))
+
+    def floor(s: ScoredSentence) -> float:
+        # an item of the asked type matches the question loosely ("opposed" asked, "condemned" said)
+        if not holds_item(s.text, typed, question):
+            return gen.threshold
+        return RELATION_FLOOR if stems and states_relation(s.text, stems) else gen.threshold - TYPED_SLACK
+
+    passing = [s for s in scored if s.score >= floor(s)]
+    # An item let in by its relation alone comes from a document that is on the question's topic: another
+    # document's complainer complains about something else.
+    on_topic = {s.doc_id for s in scored if s.score >= gen.threshold - TYPED_SLACK}
+    if on_topic:
+        passing = [s for s in passing if s.doc_id in on_topic]
+    if not passing:
         return []
-    pool = [s for s in scored if s.score >= max(gen.threshold, scored[0].score) - LIST_MARGIN]
+    if typed == "number" and any(holds_item(s.text, typed, question) for s in passing):
+        # "What trade figures ...": a sentence with no figure in it is no item, however close its words
+        passing = [s for s in passing if holds_item(s.text, typed, question)]
+    # An item of the asked type is taken wherever it ranks: one sentence that repeats the question's words
+    # ("the expansion would let the port ...") must not push the funder's sentence out of the list.
+    pool = [
+        s for s in passing if s.score >= passing[0].score - LIST_MARGIN or holds_item(s.text, typed, question)
+    ]
     firsts = list({s.doc_id: s for s in reversed(pool)}.values())  # each document's best
     ordered = sorted(firsts, key=lambda s: -s.score) + [s for s in pool if s not in firsts]
+    if stems:  # a sentence that states the relation asked about names an item surely: those go first
+        ordered.sort(
+            key=lambda s: not (holds_item(s.text, typed, question) and states_relation(s.text, stems))
+        )
     vectors = gen._vectors([s.text for s in ordered])
     picked: list[int] = []
     for i in range(len(ordered)):
@@ -301,4 +482,9 @@ def listing(
             break
         if not picked or float((vectors[picked] @ vectors[i]).max()) < LIST_REPEAT:
             picked.append(i)
-    return [ordered[i] for i in picked]
+    chosen = [ordered[i] for i in picked]
+    for s in list(chosen):  # "He also works as ...": the next items of the same subject
+        nxt = continued(s, every, kind)
+        if nxt is not None and nxt not in chosen and holds_item(nxt.text, typed, question):
+            chosen.append(nxt)
+    return chosen
