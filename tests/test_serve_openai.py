@@ -254,7 +254,10 @@ def test_eight_concurrent_completions_each_get_their_own_answer(client, document
         (BUSHEHR, "Atomstroyexport"),
         ("When did Russia annex Crimea?", "March 2014"),
         ("What did Putin's aide Yury Ushakov tell TASS?", "Ushakov"),
-        ("Why should Biden not expect help from Moscow on the Iran deal?", "soberly modest"),
+        (
+            "How should Iran keep its expectations of Russian help, according to the AL-Monitor analysis?",
+            "soberly modest",
+        ),
     ]
     jobs = [(q, fact, stream) for q, fact in cases for stream in (False, True)]
 
