@@ -36,3 +36,16 @@ def seeds_index(tmp_path_factory, embedder) -> Path:
     shutil.copytree(SEEDS, base / "seeds")
     build_index([base / "seeds"], index_dir=base / "vectors")
     return base / "vectors"
+
+
+def index_of(tmp_path_factory: pytest.TempPathFactory, name: str, files: dict[str, str]) -> Path:
+    """A real index of small documents written by a test: ``files`` maps a file name to its text."""
+    from rag.index.build import build_index
+
+    base = tmp_path_factory.mktemp(name)
+    src = base / "docs"
+    src.mkdir()
+    for file_name, text in files.items():
+        (src / file_name).write_text(text, encoding="utf-8")
+    build_index([src], index_dir=base / "vectors")
+    return base / "vectors"

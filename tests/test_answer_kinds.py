@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import index_of
 from test_ingest import _pdf
 
 from rag import ask
@@ -373,13 +374,14 @@ about twelve hours then always falls whole inside one chunk.
 
 @pytest.fixture(scope="module")
 def harbour_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
-    base = tmp_path_factory.mktemp("harbour")
-    src = base / "docs"
-    src.mkdir()
-    (src / "report.md").write_text(REPORT, encoding="utf-8")
-    (src / "tool.md").write_text(TOOL, encoding="utf-8")
-    build_index([src], index_dir=base / "vectors")
-    return base / "vectors"
+    return index_of(
+        tmp_path_factory,
+        "harbour",
+        {
+            "report.md": REPORT,
+            "tool.md": TOOL,
+        },
+    )
 
 
 def test_a_list_quotes_every_item_of_the_enumeration_it_announces(harbour_index: Path) -> None:
@@ -545,13 +547,14 @@ harbour cranes from a shipyard in Rotterdam in March 2021.
 
 @pytest.fixture(scope="module")
 def strike_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
-    base = tmp_path_factory.mktemp("strike")
-    src = base / "docs"
-    src.mkdir()
-    (src / "strike.md").write_text(STRIKE, encoding="utf-8")
-    (src / "report.md").write_text(REPORT, encoding="utf-8")  # a second document, so scoping has a choice
-    build_index([src], index_dir=base / "vectors")
-    return base / "vectors"
+    return index_of(
+        tmp_path_factory,
+        "strike",
+        {
+            "strike.md": STRIKE,
+            "report.md": REPORT,  # a second document, so scoping has a choice
+        },
+    )
 
 
 @pytest.mark.parametrize(
@@ -734,12 +737,13 @@ The library building was designed by the architect Hugo Brandt and given to the 
 
 @pytest.fixture(scope="module")
 def library_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
-    base = tmp_path_factory.mktemp("library")
-    src = base / "docs"
-    src.mkdir()
-    (src / "library.md").write_text(LIBRARY, encoding="utf-8")
-    build_index([src], index_dir=base / "vectors")
-    return base / "vectors"
+    return index_of(
+        tmp_path_factory,
+        "library",
+        {
+            "library.md": LIBRARY,
+        },
+    )
 
 
 def test_exact_words_go_from_reported_speech_into_the_quotation_to_its_close(library_index: Path) -> None:
@@ -799,13 +803,14 @@ The valley should meter orchard wells and charge growers for the water they take
 
 @pytest.fixture(scope="module")
 def orchard_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
-    base = tmp_path_factory.mktemp("orchard")
-    src = base / "docs"
-    src.mkdir()
-    (src / "harvest.md").write_text(ORCHARD, encoding="utf-8")
-    (src / "opinion.md").write_text(ORCHARD_OPINION, encoding="utf-8")
-    build_index([src], index_dir=base / "vectors")
-    return base / "vectors"
+    return index_of(
+        tmp_path_factory,
+        "orchard",
+        {
+            "harvest.md": ORCHARD,
+            "opinion.md": ORCHARD_OPINION,
+        },
+    )
 
 
 def test_a_comparison_names_each_document_by_the_words_before_its_document_word(orchard_index: Path) -> None:

@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import index_of
 from test_answer_kinds import _ask, _verbatim
 
 from rag.answer.generators import list_items
-from rag.index.build import build_index
 
 POOL = """---
 title: Town Votes for a New Swimming Pool
@@ -59,13 +59,14 @@ about the new parking fees at the square.
 
 @pytest.fixture(scope="module")
 def pool_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
-    base = tmp_path_factory.mktemp("pool")
-    src = base / "docs"
-    src.mkdir()
-    (src / "pool.md").write_text(POOL, encoding="utf-8")
-    (src / "market.md").write_text(MARKET, encoding="utf-8")  # a complainer about something else
-    build_index([src], index_dir=base / "vectors")
-    return base / "vectors"
+    return index_of(
+        tmp_path_factory,
+        "pool",
+        {
+            "pool.md": POOL,
+            "market.md": MARKET,  # a complainer about something else
+        },
+    )
 
 
 @pytest.mark.parametrize(
