@@ -176,3 +176,19 @@ def test_a_sentence_that_names_the_asked_kind_announces_the_next(pool_index: Pat
     answer = _ask("What conditions did the council attach to the pool approval?", pool_index)
     assert "plant forty trees" in answer.text
     _verbatim(answer, pool_index)
+
+
+@pytest.mark.parametrize(
+    ("question", "several"),
+    [
+        ("Who funded the pool?", True),
+        ("Who is paying for the pool?", True),
+        ("Who criticised the plan?", True),
+        ("Who built the pool?", False),  # one builder, answered as a fact with its direct answer line
+        ("Who designed the pool?", False),
+        ("Who is Nora Field?", False),
+        ("Who wrote the article?", False),
+    ],
+)
+def test_who_asks_for_several_only_of_relations_several_share(question: str, several: bool) -> None:
+    assert list_items.asks_who(question) is several

@@ -362,10 +362,13 @@ def states_relation(text: str, stems: Sequence[str]) -> bool:
 
 
 def asks_who(question: str) -> bool:
-    """ "Who funded / opposed / met ...?": a question for the people or bodies that did something, which may
-    be several ("Who is X?", "Who wrote it?" ask for one)."""
+    """ "Who funded / opposed / met ...?": a question for the people or bodies that did something several
+    usually do together — a relation of a family of close verbs (backing, opposing, paying, meeting). "Who is
+    X?", "Who wrote it?" and "Who built X?" ask for one, and are answered as facts, with a direct answer."""
     m = _WHO_DID.match(question)
-    return m is not None and m.group(1).casefold() not in _WHO_ONE
+    if m is None or m.group(1).casefold() in _WHO_ONE:
+        return False
+    return len(relation_stems(m.group(1))) > len(lexical.tokenize([m.group(1)])[0])
 
 
 _WHO_DID = re.compile(r"^\s*(?i:who)\s+(?:(?:is|are|was|were|has|have|had)\s+)?([a-z]+)\b")
