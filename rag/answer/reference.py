@@ -25,15 +25,11 @@ _STOP_TAIL = (
     r"quotes)\b|\s*[,?.;]|$)"
 )
 # "the Lima strike analysis", "the article about X", "in the Harbour Gazette piece"
+_BARE = rf"(?:\b(?:in|from|of|by)\s+)?\b(?:the|this|that|an?)\s+(?:[\w’'.-]+\s+){{0,3}}?{_DOC_WORDS}\b"
 _REFERENCE = re.compile(
-    rf"(?:\b(?:in|from|of|by)\s+)?\b(?:the|this|that|an?)\s+(?:[\w’'.-]+\s+){{0,3}}?{_DOC_WORDS}\b"
-    rf"(?:\s+(?:about|on|regarding|concerning|covering)\s+.+?{_STOP_TAIL})?",
-    re.IGNORECASE,
+    _BARE + rf"(?:\s+(?:about|on|regarding|concerning|covering)\s+.+?{_STOP_TAIL})?", re.IGNORECASE
 )
-_BARE_REFERENCE = re.compile(
-    rf"(?:\b(?:in|from|of|by)\s+)?\b(?:the|this|that|an?)\s+(?:[\w’'.-]+\s+){{0,3}}?{_DOC_WORDS}\b",
-    re.IGNORECASE,
-)
+_BARE_REFERENCE = re.compile(_BARE, re.IGNORECASE)
 _ACCORDING = re.compile(
     rf",?\s*\b(?:according\s+to|in)\s+(?:the|this|that|these|both|all)\s+(?:two\s+|three\s+)?{_DOC_WORDS}\b",
     re.IGNORECASE,

@@ -444,12 +444,13 @@ class ExtractiveGenerator:
         if kind == "comparison" or (plan.kind.all_documents and kind in ("fact", "why_how", "quote")):
             # "What do the articles say about X": each document's own words on X, under its title.
             return kinds.comparison(self, question, plan, passages, history)
-        if kind == "list" or (
-            # "Who funded X?" may have several answers: each sentence naming one is quoted
-            kind == "fact"
-            and list_items.asks_who(question)
-            and len(list_items.listing(self, question, passages, history)) > 1
-        ):
+        if kind == "fact" and list_items.asks_who(question):
+            # "Who funded X?" may have several answers: each sentence naming one is quoted (the items found
+            # here are the listing's own, not found a second time)
+            chosen = list_items.listing(self, question, passages, history)
+            if len(chosen) > 1:
+                return kinds.listing(self, question, passages, history, chosen=chosen)
+        if kind == "list":
             return kinds.listing(self, question, passages, history)
         if kind == "multi_part":
             return kinds.multi_part(self, question, plan, passages, history)

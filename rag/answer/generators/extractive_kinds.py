@@ -340,11 +340,16 @@ def author_profiles(gen: ExtractiveGenerator, question: str, passages: Sequence[
 
 
 def listing(
-    gen: ExtractiveGenerator, question: str, passages: Sequence[Passage], history: Sequence[Turn]
+    gen: ExtractiveGenerator,
+    question: str,
+    passages: Sequence[Passage],
+    history: Sequence[Turn],
+    chosen: list[ScoredSentence] | None = None,
 ) -> list[str]:
-    """Every sentence that holds an item of the list (``list_items``), and the other items of an
-    enumeration one of them belongs to, grouped by document."""
-    chosen = list_items.listing(gen, question, passages, history)
+    """Every sentence that holds an item of the list (``list_items``; ``chosen`` when the caller found them
+    already), and the other items of an enumeration one of them belongs to, grouped by document."""
+    if chosen is None:
+        chosen = list_items.listing(gen, question, passages, history)
     if not chosen:
         return []
     from .extractive import ScoredSentence
