@@ -12,8 +12,39 @@ from pathlib import Path
 from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_INDEX_DIR = PROJECT_ROOT / "vectors"
-DEFAULT_SOURCES = (PROJECT_ROOT / "seeds",)
+
+
+def user_data_dir() -> Path:
+    """Where an installed copy keeps its index: ``$XDG_DATA_HOME/rag-quotes``, else ``~/.local/share/rag-quotes``."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "rag-quotes"
+
+
+def bundled_defaults(root: Path) -> tuple[Path, tuple[Path, ...]]:
+    """The default index folder and the folders it starts from, for a copy of the project at ``root``.
+
+    A checkout (``seeds/`` beside ``rag/``) answers from its bundled articles and their built ``vectors/``. An
+    installed copy (``pip install .``, no ``seeds/`` in site-packages) must not write into site-packages: its
+    index lives in the user's data folder and starts empty, to be filled with ``rag index SOURCES``.
+    """
+    if (root / "seeds").is_dir():
+        return root / "vectors", (root / "seeds",)
+    return user_data_dir() / "vectors", ()
+
+
+DEFAULT_INDEX_DIR, DEFAULT_SOURCES = bundled_defaults(PROJECT_ROOT)
+
+
+def cache_dir() -> Path:
+    """Where runtime caches live (the ONNX export, BEIR indexes): ``RAG_CACHE_DIR``, else the checkout's
+    ``.cache/``, else (an installed copy) ``$XDG_CACHE_HOME/rag-quotes`` or ``~/.cache/rag-quotes``."""
+    if os.environ.get("RAG_CACHE_DIR"):
+        return Path(os.environ["RAG_CACHE_DIR"])
+    if DEFAULT_SOURCES:  # a checkout
+        return PROJECT_ROOT / ".cache"
+    return Path(os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")) / "rag-quotes"
+
+
 DEFAULT_EMBEDDER = "sentence-transformers/all-MiniLM-L6-v2"
 DEFAULT_EMBEDDER_BACKEND = "onnx-int8"  # ~2.5x torch fp32, nDCG@10 -0.004: README "Speed and scale"
 
@@ -103,5 +134,5 @@ class Settings:
 
 
 def default_index_dir() -> Path:
-    """``RAG_INDEX_DIR`` if set, else the project's ``vectors/``."""
+    """``RAG_INDEX_DIR`` if set, else the checkout's ``vectors/`` (an installed copy: the user's data folder)."""
     return Path(os.environ.get("RAG_INDEX_DIR") or DEFAULT_INDEX_DIR)

@@ -27,7 +27,7 @@ from ..index import health, store
 from ..index.build import build_index, build_settings_record
 from ..index.embedding import get_embedder
 from ..retrieve.retrieval import Retriever
-from ..settings import PROJECT_ROOT, Settings
+from ..settings import Settings, cache_dir
 from ..types import Document, Passage
 from .answer_metrics import percentile, spans_overlap
 from .beir import (
@@ -43,7 +43,7 @@ from .metrics import mrr_at_k, ndcg_at_k, recall_at_k
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CACHE = PROJECT_ROOT / ".cache" / "beir"
+DEFAULT_CACHE = cache_dir() / "beir"
 RUN_DEPTH = 100  # documents per query in run.tsv, as BEIR's evaluation
 
 

@@ -204,6 +204,10 @@ def plan_sources(
                 f"sources: rag index SOURCES --index-dir {index_dir}"
             )
         recorded = [Path(p) for p in DEFAULT_SOURCES]
+        if not recorded and not (uploads.is_dir() and any(uploads.iterdir())):  # an installed copy: no seeds
+            raise RagError(
+                f"Nothing to index at {index_dir} yet: give your documents with: rag index SOURCES"
+            )
     missing = [r for r in recorded if not r.exists()]
     if missing:
         where = os.path.relpath(missing[0])

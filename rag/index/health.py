@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from ..settings import DEFAULT_INDEX_DIR
+from ..settings import DEFAULT_INDEX_DIR, DEFAULT_SOURCES
 
 CURRENT = "CURRENT"
 DAMAGED = "damaged"  # where damaged generations are kept for inspection, inside the index folder
@@ -244,8 +244,8 @@ class IndexHealth:
 def repair_command(index_dir: Path, *, sources_known: bool = True) -> str:
     """The ``rag index`` command that rebuilds this index."""
     bundled = Path(index_dir).resolve() == DEFAULT_INDEX_DIR.resolve()
-    if bundled:
-        return "rag index"
+    if bundled:  # the default folder: a checkout rebuilds it from its seeds, an installed copy needs sources
+        return "rag index" if DEFAULT_SOURCES or sources_known else "rag index SOURCES"
     return f"rag index {'' if sources_known else 'SOURCES '}--index-dir {index_dir}"
 
 

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelUnavailableError
-from ..settings import PROJECT_ROOT
+from ..settings import cache_dir
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +34,8 @@ COUNTED_TEXTS = 32768  # word pieces kept from count_tokens for the embedding th
 
 
 def cache_root() -> Path:
-    """Where runtime caches live: ``RAG_CACHE_DIR`` or the project's ``.cache/``."""
-    return Path(os.environ.get("RAG_CACHE_DIR") or PROJECT_ROOT / ".cache")
+    """Where runtime caches live: ``RAG_CACHE_DIR``, the checkout's ``.cache/``, or the user's cache folder."""
+    return cache_dir()
 
 
 def cpu_key() -> str:
