@@ -379,14 +379,17 @@ def structured(gen: ExtractiveGenerator, question: str, passages: Sequence[Passa
     every sentence; empty otherwise. The block is quoted whole, so the verified quote keeps its lines."""
     how_to = bool(units.HOW_TO.search(question))
     by_n = {p.n: p for p in passages}
+    documents = gen.documents() if gen.documents is not None else {}
     found: dict[tuple[str, int], units.Unit] = {}
     for p in passages:
-        for unit in (units.code_blocks(p.n, p.text) if how_to else []) + units.table_rows(p.n, p.text):
+        whole = documents[p.doc_id].text if p.doc_id in documents else ""  # a later chunk's table header
+        for unit in (units.code_blocks(p.n, p.text) if how_to else []) + units.table_rows(
+            p.n, p.text, whole, p.start
+        ):
             found.setdefault((p.doc_id, p.start + unit.start), unit)
     if not found:
         return []
     candidates = list(found.values())
-    documents = gen.documents() if gen.documents is not None else {}
     scores = [0.0] * len(candidates)
     for doc_id in {by_n[u.passage_n].doc_id for u in candidates}:
         mine = [i for i, u in enumerate(candidates) if by_n[u.passage_n].doc_id == doc_id]
@@ -418,9 +421,8 @@ def structured(gen: ExtractiveGenerator, question: str, passages: Sequence[Passa
     named = sections.named_heading(question, passages) if unit.kind == "row" else None
     if named is not None and units.heading_before(by_n[unit.passage_n].text, unit.start) != named:
         return []
-    if unit.kind == "row" and unit.header is not None:
-        header = by_n[unit.passage_n].text[unit.header[0] : unit.header[1]]
-        return [_quote(header, unit.passage_n) + "\n" + _quote(unit.text, unit.passage_n)]
+    if unit.kind == "row":
+        return units.row_lines(unit, passages)  # under its header, from the passage that holds it
     return _code_lines(unit, by_n)
 
 
