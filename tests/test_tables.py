@@ -137,3 +137,49 @@ def test_a_row_of_a_later_chunk_is_quoted_under_the_header_from_its_own_span(man
 def test_an_option_the_table_does_not_have_is_not_answered_with_another_row(manual_index: Path) -> None:
     answer = ask("What is the default value of the glaze_colour option?", index_dir=manual_index)
     assert answer.abstained, answer.text  # not the row of another option that shares "default value"
+
+
+PAGE = """<html><head><title>Kiln care</title></head><body><h1>Kiln care</h1>
+<h2>Cleaning</h2><p>Vacuum the floor of the kiln after every tenth firing, with the power off.</p>
+<h2>Element life</h2><p>Elements wear out with use, as the table shows.</p>
+<table>
+<tr><th>Firing temperature</th><th>Firings per element set</th></tr>
+<tr><td>Up to 1000 degrees</td><td>About <b>400</b> firings</td></tr>
+<tr><td>1000 to 1200 degrees</td><td>About 150 firings</td></tr>
+<tr><td>Above 1200 degrees</td><td>About 60 firings</td></tr>
+</table>
+<h2>Shelves</h2><p>Coat the shelves with kiln wash once a year.</p>
+</body></html>
+"""
+
+
+@pytest.fixture(scope="module")
+def page_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    folder = tmp_path_factory.mktemp("page") / "docs"
+    folder.mkdir()
+    (folder / "care.html").write_text(PAGE, encoding="utf-8")
+    build_index([folder], index_dir=folder.parent / "vectors")
+    return folder.parent / "vectors"
+
+
+def test_an_html_table_is_kept_as_rows_under_its_header(tmp_path: Path) -> None:
+    (tmp_path / "care.html").write_text(PAGE, encoding="utf-8")
+    document = load_documents([tmp_path]).documents[0]
+    assert (
+        "| Firing temperature | Firings per element set |\n| --- | --- |\n"
+        "| Up to 1000 degrees | About 400 firings |\n" in document.text
+    )
+    # each cell's words map back to the file; only the bars and line breaks are inserted
+    at = document.text.index("About 400 firings")
+    source = [s for s in document.segments if s.clean_start <= at < s.clean_end]
+    assert source and PAGE[source[0].source_start + at - source[0].clean_start :].startswith("About <b>400")
+
+
+def test_a_value_in_an_html_table_is_answered_with_its_row(page_index: Path) -> None:
+    answer = ask("How many firings does an element set last above 1200 degrees?", index_dir=page_index)
+    assert not answer.abstained, answer.text
+    quotes = [c.quote for c in answer.citations]
+    assert quotes[:2] == [
+        "| Firing temperature | Firings per element set |",
+        "| Above 1200 degrees | About 60 firings |",
+    ]
