@@ -23,6 +23,7 @@ from .. import direct_answers, metadata_answers, planning, reference, summaries
 from .. import structured as units
 from ..planning import Plan
 from ..question_kinds import asks_argument, topic
+from ..steps import steps_answer
 from . import answer_checks, list_items, sections
 from .base import Turn
 from .spans import announced, continued_speech, quoted_span
@@ -387,6 +388,11 @@ def structured(gen: ExtractiveGenerator, question: str, passages: Sequence[Passa
             p.n, p.text, whole, p.start
         ):
             found.setdefault((p.doc_id, p.start + unit.start), unit)
+    if how_to:  # a section whose heading holds every asked word, made of steps without code: its steps
+        from .extractive import _QUESTION_WORDS
+
+        if steps := steps_answer(question, passages, documents, _QUESTION_WORDS):
+            return steps
     if not found:
         return []
     candidates = list(found.values())
