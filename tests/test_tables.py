@@ -183,3 +183,18 @@ def test_a_value_in_an_html_table_is_answered_with_its_row(page_index: Path) -> 
         "| Firing temperature | Firings per element set |",
         "| Above 1200 degrees | About 60 firings |",
     ]
+
+
+def test_a_table_row_is_one_sentence_so_no_quote_starts_or_ends_inside_one() -> None:
+    from rag.index.sentences import split_sentences
+
+    text = f"Intro sentence one. Intro sentence two.\n\n{TABLE}\n\nAfter the table. The end."
+    found = [text[s:e] for s, e in split_sentences(text)]
+    assert found[:2] == ["Intro sentence one.", "Intro sentence two."] and found[-2:] == [
+        "After the table.",
+        "The end.",
+    ]
+    rows = found[2:-2]
+    assert rows == TABLE.split("\n")  # each row whole, though its cells end with full stops
+    # prose whose lines merely hold a bar is still split as prose
+    assert len(split_sentences("Prose with a bar | inside it. Then more | text here.")) == 2
