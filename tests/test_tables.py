@@ -137,6 +137,19 @@ def test_a_row_of_a_later_chunk_is_quoted_under_the_header_from_its_own_span(man
 def test_an_option_the_table_does_not_have_is_not_answered_with_another_row(manual_index: Path) -> None:
     answer = ask("What is the default value of the glaze_colour option?", index_dir=manual_index)
     assert answer.abstained, answer.text  # not the row of another option that shares "default value"
+    assert (
+        not answer.citations and "none of them mentions `glaze_colour`" in answer.text
+    )  # says what is missing
+
+
+def test_a_question_naming_an_option_gets_that_options_row(manual_index: Path) -> None:
+    # tariff_start and tariff_end mean nearly the same words; the name decides, in any of its spellings
+    for question in ["When does the tariff_end setting say the night hours stop?", "What is `TARIFF_END`?"]:
+        answer = ask(question, index_dir=manual_index)
+        assert [c.quote for c in answer.citations][:2] == [
+            HEADER,
+            "| `tariff_end` | `06:00` | End of the night tariff hours. |",
+        ]
 
 
 PAGE = """<html><head><title>Kiln care</title></head><body><h1>Kiln care</h1>

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..types import Passage
+from ..types import Document, Passage
 
 _FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL)
 _ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.MULTILINE)
@@ -152,3 +152,43 @@ def row_lines(unit: Unit, passages: Sequence[Passage]) -> list[str]:
         return [row]
     a, b = unit.header_at[0] - holder.start, unit.header_at[1] - holder.start
     return [f"> {holder.text[a:b]} [{holder.n}]\n{row}"]
+
+
+# A name written as code in a question: `backticked`, snake_case or CONSTANT_CASE ("What does strip_exif
+# do?", "the RAG_TOP_K default"). A table of options is keyed by such names: the row that holds the named one
+# answers, whatever another row's words share with the question, and a name no document mentions is an
+# option the documents do not have ("What is the default of compression_level?" is not answered with the
+# row of jpeg_quality, close as its meaning is).
+_IDENTIFIER = re.compile(r"`([^`\s]{2,})`|\b([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+)\b")
+
+
+def identifiers(question: str) -> list[str]:
+    """The names the question writes as code, lowercased, in order."""
+    return list(dict.fromkeys((m.group(1) or m.group(2)).lower() for m in _IDENTIFIER.finditer(question)))
+
+
+def unmentioned(question: str, passages: Sequence[Passage], documents: dict[str, Document]) -> str | None:
+    """The first name ``question`` writes as code that no document of ``passages`` mentions; None when it
+    names none, or every one is mentioned (looked for in the whole documents, not only the passages)."""
+    names = identifiers(question)
+    if not names:
+        return None
+    texts = [documents[d].text.lower() for d in dict.fromkeys(p.doc_id for p in passages) if d in documents]
+    if not texts:
+        return None
+    return next((name for name in names if not any(name in text for text in texts)), None)
+
+
+def naming_rows(units: Sequence[Unit], question: str) -> list[int]:
+    """Indices of the table rows among ``units`` whose key (first) cell is a name ``question`` writes as
+    code."""
+    names = set(identifiers(question))
+    if not names:
+        return []
+    found = []
+    for i, unit in enumerate(units):
+        cells = unit.text.strip().strip("|").split("|") if unit.kind == "row" else []
+        keys = {k.strip().strip("`").lower() for k in cells[:1][0].split(",")} if cells else set()
+        if keys & names:
+            found.append(i)
+    return found

@@ -381,6 +381,8 @@ def structured(gen: ExtractiveGenerator, question: str, passages: Sequence[Passa
     how_to = bool(units.HOW_TO.search(question))
     by_n = {p.n: p for p in passages}
     documents = gen.documents() if gen.documents is not None else {}
+    if (name := units.unmentioned(question, passages, documents)) is not None:
+        return [f"The documents do not answer this question: none of them mentions `{name}`."]
     found: dict[tuple[str, int], units.Unit] = {}
     for p in passages:
         whole = documents[p.doc_id].text if p.doc_id in documents else ""  # a later chunk's table header
@@ -410,6 +412,8 @@ def structured(gen: ExtractiveGenerator, question: str, passages: Sequence[Passa
         if notes:
             heading = units.heading_before(by_n[unit.passage_n].text, unit.start)
             scores[i] = max([scores[i], *gen.score_texts(question, [f"{heading} {n}" for n in notes])])
+    if keyed := units.naming_rows(candidates, question):  # the row of the option the question names
+        return units.row_lines(candidates[max(keyed, key=scores.__getitem__)], passages)
     best = max(range(len(candidates)), key=scores.__getitem__)
     unit = candidates[best]
     sentences = gen.eligible(question, passages)
