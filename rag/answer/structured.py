@@ -48,10 +48,17 @@ class Unit:
     header_at: tuple[int, int] | None = None
 
 
+HEADING_WINDOW = 6_000  # characters before ``at`` a heading is looked for in (not a whole README each time)
+
+
 def heading_before(text: str, at: int) -> str:
-    """The last heading-like line before ``at``: its own paragraph, short, without a final full stop."""
+    """The last heading-like line before ``at`` (within ``HEADING_WINDOW`` characters): its own paragraph,
+    short, without a final full stop."""
     found = ""
-    for m in _HEADING.finditer(text, 0, at + 2):
+    start = max(0, at - HEADING_WINDOW)
+    if start:  # begin at a paragraph break, so the window does not open in the middle of a line
+        start = max(0, text.rfind("\n\n", 0, start))
+    for m in _HEADING.finditer(text, start, at + 2):
         line = m.group(1).strip()
         if m.end(1) <= at and line[-1:] not in ".:;,!?" and not line.startswith(("|", "```", "~~~")):
             found = line
@@ -91,10 +98,12 @@ def table_rows(n: int, text: str, document_text: str = "", offset: int = 0) -> l
     rows = list(_ROW.finditer(text))
     header: tuple[int, int] | None = None  # in the passage
     header_at: tuple[int, int] | None = None  # in the document
+    head: str | None = None  # the header row's words, and the heading above the table
+    above = ""
     previous_end = -2
     for i, m in enumerate(rows):
         if m.start() != previous_end + 1:  # not the line right after the last row: a new table
-            header, header_at = None, None
+            header, header_at, head, above = None, None, None, ""
             if i + 1 < len(rows) and _SEPARATOR.match(rows[i + 1].group(0)):
                 header = m.span()
                 header_at = (offset + m.start(), offset + m.end())
@@ -103,10 +112,13 @@ def table_rows(n: int, text: str, document_text: str = "", offset: int = 0) -> l
         previous_end = m.end()
         if header_at is None or m.span() == header or _SEPARATOR.match(m.group(0)):
             continue
-        head = document_text[slice(*header_at)] if header is None else text[slice(*header)]
-        above = (
-            heading_before(document_text, header_at[0]) if header is None else heading_before(text, header[0])
-        )
+        if head is None:  # once per table: its rows share the header and the heading above it
+            head = document_text[slice(*header_at)] if header is None else text[slice(*header)]
+            above = (
+                heading_before(document_text, header_at[0])
+                if header is None
+                else heading_before(text, header[0])
+            )
         context = " ".join([above, head, m.group(0)])
         units.append(Unit("row", n, m.start(), m.end(), m.group(0), context, header, header_at))
     return units

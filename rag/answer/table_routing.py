@@ -21,11 +21,12 @@ from collections.abc import Sequence
 
 from ..retrieve.retrieval import Hit
 from ..retrieve.searcher import Searcher
-from .structured import table_header
+from .structured import heading_before, table_header
 
 ROW_POOL = 30  # how deep a question looks for passages that hold table rows
 ROW_PASSAGES = 2  # passages with table rows added from that depth
 MAX_TABLES = 2  # tables whose header chunk is brought in for one question
+FIRST_DEPTH = 10  # where the header's chunk is looked for first
 HEADER_DEPTH = 256  # how deep in its document's ranking the header's chunk is looked for (as for sections)
 
 
@@ -68,9 +69,15 @@ def header_hits(retriever: Searcher, hits: list[Hit]) -> list[Hit]:
     for (doc_id, _), (a, b) in list(wanted.items())[:MAX_TABLES]:
         if any(d == doc_id and s <= a and b <= e for d, s, e in held):
             continue
-        depth = min(counts.get(doc_id, HEADER_DEPTH), HEADER_DEPTH)
-        ranked = retriever.search(retriever.documents[doc_id].text[a:b], depth, doc_ids=[doc_id])
-        found += [
-            h for h, q in zip(ranked, retriever.passages(ranked), strict=True) if q.start <= a and b <= q.end
-        ][:1]
+        text = retriever.documents[doc_id].text
+        query = f"{heading_before(text, a)} {text[a:b]}"  # the table's first chunk holds both
+        # Near the top as a rule: a deep search (a README's every chunk) only when it is not.
+        depths = dict.fromkeys(min(counts.get(doc_id, HEADER_DEPTH), d) for d in (FIRST_DEPTH, HEADER_DEPTH))
+        for depth in depths:
+            ranked = retriever.search(query, depth, doc_ids=[doc_id])
+            passages = retriever.passages(ranked)
+            holding = [h for h, q in zip(ranked, passages, strict=True) if q.start <= a and b <= q.end]
+            if holding:
+                found.append(holding[0])
+                break
     return found
