@@ -22,6 +22,13 @@ EXAMPLES = [
     ("Which outlet published the interview with the mayor?", "metadata", "outlet"),
     ("What is the title of the paper by Jane Roe?", "metadata", "title"),
     ("Give me the link to the original article.", "metadata", "link"),
+    ("What is the URL of the report on school meals?", "metadata", "link"),
+    ("What is the article's URL?", "metadata", "link"),
+    (
+        "What is the default database URL?",
+        "definition",
+        None,
+    ),  # a value a manual gives, not the document's link
     ("How do the two articles differ in when they were published?", "metadata", "date"),
     # summaries
     ("Summarize the article about the harbour expansion.", "summary", None),

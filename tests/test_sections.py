@@ -263,3 +263,13 @@ def test_the_readme_copy_answers_a_how_to_with_the_block_of_the_section_it_names
     assert answer.text.startswith("Under *Evaluation*:")
     assert answer.citations[0].quote.startswith("```bash\nrag eval QUESTIONS.jsonl")
     _verbatim_at_spans(answer, readme_index)
+
+
+def test_the_readme_copy_answers_a_table_value_with_its_row_under_the_header(readme_index: Path) -> None:
+    # The answer is a row of the *Configuration* table, which spans several chunks; no section is named.
+    answer = ask("What is the default abstention threshold?", index_dir=readme_index)
+    assert not answer.abstained
+    header, row = (c.quote for c in answer.citations[:2])
+    assert header == "| variable | default | meaning |"
+    assert "`RAG_ABSTAIN_THRESHOLD` | 0.572 |" in row and row.startswith("|") and row.endswith("|")
+    _verbatim_at_spans(answer, readme_index)

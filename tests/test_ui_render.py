@@ -208,3 +208,14 @@ def test_answer_line_is_highlighted_in_its_quote_and_a_quoted_code_block_is_show
     code = render_text("Under *Tests*:\n\n> ```bash\n> pytest -q <tests>\n> \n> ruff check\n> ```\n> [1]")
     assert "<pre><code>```bash\npytest -q &lt;tests&gt;\n\nruff check\n```</code></pre>" in code
     assert "[1]</sup>" in code
+
+
+def test_a_quoted_table_row_is_shown_as_a_table_under_its_header():
+    html = render_text(
+        "> | Option | Default | Meaning | [1]\n> | `port` | 8080 | TCP port <b>it</b> uses. | [2]"
+    )
+    assert '<table class="quote-table"><tr><th>Option</th><th>Default</th><th>Meaning</th>' in html
+    assert "<td>`port`</td><td>8080</td><td>TCP port &lt;b&gt;it&lt;/b&gt; uses.</td>" in html
+    assert html.count("</sup>") == 2 and "| 8080 |" not in html  # a marker per row; no bar left as text
+    # one row alone, or a row among prose, stays a quotation as written
+    assert "<table" not in render_text("> | `port` | 8080 | TCP port. | [1]")

@@ -22,9 +22,23 @@ _STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 _EMPHASIS = re.compile(r"(?<![*\w])\*(?=\S)([^*]+?)(?<=\S)\*(?![*\w])")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 _ANSWER_LINE = re.compile(r"\*\*([^*\n]{1,80})\*\*")
+# A quoted table row: "| a | b | [2]" (the bars of its first and last cell, then its marker).
+_TABLE_ROW = re.compile(r"\s*\|(?P<cells>.*)\|\s*(?P<marker>\[\d+\])?\s*")
 _FENCED = re.compile(
     r"(?P<code>(?:```|~~~)[^\n]*\n.*?\n[ \t]*(?:```|~~~))(?P<after>\s*(?:\[\d+\])?)", re.DOTALL
 )
+
+
+def _table(rows: list[re.Match[str]], citations: dict[int, Citation]) -> str:
+    """Quoted table rows (a header row, then the rows under it) as a table: each cell's words as quoted,
+    each row's marker at its end. The bars are the table's markup, not words of it."""
+    out = []
+    for i, m in enumerate(rows):
+        tag = "th" if i == 0 else "td"
+        cells = "".join(f"<{tag}>{esc(cell.strip())}</{tag}>" for cell in m["cells"].split("|"))
+        marker = _MARKER.sub(lambda n: _marker(citations, int(n[1])), esc(m["marker"] or ""))
+        out.append(f'<tr>{cells}<td class="cite">{marker}</td></tr>')
+    return f'<table class="quote-table">{"".join(out)}</table>'
 
 
 def _status(citations: dict[int, Citation], n: int) -> str:
@@ -75,14 +89,17 @@ def _inline(text: str, citations: dict[int, Citation], uncited: Sequence[str] = 
 def _blockquote(lines: list[str], citations: dict[int, Citation], highlight: str | None = None) -> str:
     """A ``> quote [n]`` block: the quoted words exactly as they stand, styled by how they were checked.
 
-    A quoted code block is shown as code; ``highlight`` (the answer line's words) is marked where it stands
+    A quoted code block is shown as code, quoted table rows as a table under their header row; ``highlight`` (the answer line's words) is marked where it stands
     in the quote.
     """
     text = "\n".join(re.sub(r"^>\s?", "", line) for line in lines)
     markers = [int(n) for n in _MARKER.findall(text)]
     status = _status(citations, markers[-1]) if markers else "reference"
     fence = _FENCED.fullmatch(text.strip())
-    if fence:
+    rows = [_TABLE_ROW.fullmatch(line) for line in text.split("\n")]
+    if len(rows) > 1 and all(rows):
+        body = _table([m for m in rows if m], citations)
+    elif fence:
         code = f"<pre><code>{esc(fence['code'])}</code></pre>"
         body = code + _MARKER.sub(lambda m: _marker(citations, int(m[1])), esc(fence["after"]))
     else:

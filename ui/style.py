@@ -41,6 +41,9 @@ CSS = """
 blockquote.quote { margin: 0.25em 0 0.8em; padding: 0.6em 0.9em; border-radius: 6px; font-style: normal;
   font-size: 1.02em; line-height: 1.55; quotes: none; }
 blockquote.quote::before, blockquote.quote::after { content: none; }
+table.quote-table { border-collapse: collapse; margin: 0; }
+table.quote-table th, table.quote-table td { border: 1px solid #cbd5e1; padding: 0.2em 0.6em; text-align: left; }
+table.quote-table td.cite { border: 0; }
 blockquote.q-verified { border-left: 4px solid #16a34a; background: rgba(22, 163, 74, 0.07); }
 blockquote.q-repaired { border-left: 4px solid #d97706; background: rgba(217, 119, 6, 0.08); }
 blockquote.q-unverified { border-left: 4px dashed #dc2626; background: rgba(220, 38, 38, 0.06); }

@@ -19,6 +19,7 @@ from .reference import without_reference
 from .scoping import Scope, resolve
 from .section_routing import section_hits
 from .structured import HOW_TO
+from .table_routing import header_hits, row_hits
 
 SUMMARY_CHUNKS = 12  # passages of one document a summary chooses its sentences from
 PER_DOCUMENT = 3  # passages per document for a comparison or a summary of several documents
@@ -82,7 +83,9 @@ def retrieve(retriever: Searcher, query: str, k: int, the_plan: Plan) -> list[Pa
     """
     if the_plan.scope.doc_ids and the_plan.kind.kind not in ("metadata", "multi_part"):
         query = without_reference(query, retriever.documents, the_plan.scope.doc_ids)
-    return retriever.passages(_unique(_hits(retriever, query, k, the_plan)))
+    hits = _unique(_hits(retriever, query, k, the_plan))
+    # A row of a table split over chunks is shown under the header, which only the table's first chunk holds.
+    return retriever.passages(_unique(hits + header_hits(retriever, hits)))
 
 
 def _hits(retriever: Searcher, query: str, k: int, the_plan: Plan) -> list[Hit]:
@@ -146,6 +149,8 @@ def _hits(retriever: Searcher, query: str, k: int, the_plan: Plan) -> list[Hit]:
         hits += [h for h, p in zip(pool, retriever.passages(pool), strict=True) if "```" in p.text][
             :CODE_PASSAGES
         ]
+    if kind in ("fact", "definition", "why_how"):
+        hits += row_hits(retriever, query, hits, scoped)  # a value in a long table: its row's chunk ranks low
     if kind == "list" or (the_plan.kind.all_documents and not scoped):
         # Items of a list, or what "the articles" say, may sit in any document: each gets its best chunks.
         # "The articles" are every document on the topic, not only those of the best few chunks.

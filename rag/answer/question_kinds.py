@@ -64,7 +64,16 @@ _METADATA = (
             _I,
         ),
     ),
-    ("link", re.compile(r"\b(?:link|url|web\s*address)\b", _I)),
+    # The document's link, not "the database URL" or "the download link" of something a manual describes:
+    # a word before "link"/"URL" is a determiner, a possessive or a word for the document.
+    (
+        "link",
+        re.compile(
+            r"(?:^|[^\w\s]\s*|\b(?:the|a|an|its|their|this|that|original|source|web|online|\w+'s)\s+|"
+            r"\b(?:article|document|piece|page|paper|report|story|essay)s?\s+)(?:link|url|web\s*address)\b",
+            _I,
+        ),
+    ),
 )
 _SUMMARY = re.compile(
     r"\bsummar(?:y|ise|ize|ies)\b|\bgist\b|\boverview\b|\btl;?\s?dr\b|\b(?:key|main)\s+(?:points|ideas|"

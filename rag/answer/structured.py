@@ -10,7 +10,10 @@ its section is about, not only by its own (often terse) words.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from ..types import Document, Passage
 
 _FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL)
 _ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.MULTILINE)
@@ -29,7 +32,10 @@ HOW_TO = re.compile(
 class Unit:
     """A code block or a table row of one passage: ``text == passage.text[start:end]``.
 
-    ``header`` is the span of the table's header row (for a row), ``context`` the words it is found by.
+    ``header`` is the span of the table's header row (for a row) in the passage, ``context`` the words it is
+    found by. A row of a table that began in an earlier chunk has no header in its passage: ``header_at`` is
+    the header's span in the whole document (for a row whose header is in the passage too), so the answer
+    can quote it from the passage that holds it.
     """
 
     kind: str  # "code" or "row"
@@ -39,12 +45,20 @@ class Unit:
     text: str
     context: str
     header: tuple[int, int] | None = None
+    header_at: tuple[int, int] | None = None
+
+
+HEADING_WINDOW = 6_000  # characters before ``at`` a heading is looked for in (not a whole README each time)
 
 
 def heading_before(text: str, at: int) -> str:
-    """The last heading-like line before ``at``: its own paragraph, short, without a final full stop."""
+    """The last heading-like line before ``at`` (within ``HEADING_WINDOW`` characters): its own paragraph,
+    short, without a final full stop."""
     found = ""
-    for m in _HEADING.finditer(text, 0, at + 2):
+    start = max(0, at - HEADING_WINDOW)
+    if start:  # begin at a paragraph break, so the window does not open in the middle of a line
+        start = max(0, text.rfind("\n\n", 0, start))
+    for m in _HEADING.finditer(text, start, at + 2):
         line = m.group(1).strip()
         if m.end(1) <= at and line[-1:] not in ".:;,!?" and not line.startswith(("|", "```", "~~~")):
             found = line
@@ -74,18 +88,119 @@ def comments(block: str) -> list[str]:
     return [m.group(1).strip() for m in _COMMENT.finditer(block) if not m.group(0).lstrip().startswith("#!")]
 
 
-def table_rows(n: int, text: str) -> list[Unit]:
-    """Every body row of every table of a passage's ``text``, with the table's header row."""
+def table_rows(n: int, text: str, document_text: str = "", offset: int = 0) -> list[Unit]:
+    """Every body row of every table of a passage's ``text``, with the table's header row.
+
+    ``document_text`` and ``offset`` (where the passage starts in it): a table split over chunks has its
+    header in the first chunk only; the rows of the later ones get theirs from the document.
+    """
     units = []
     rows = list(_ROW.finditer(text))
-    header: re.Match[str] | None = None
+    header: tuple[int, int] | None = None  # in the passage
+    header_at: tuple[int, int] | None = None  # in the document
+    head: str | None = None  # the header row's words, and the heading above the table
+    above = ""
     previous_end = -2
     for i, m in enumerate(rows):
         if m.start() != previous_end + 1:  # not the line right after the last row: a new table
-            header = m if i + 1 < len(rows) and _SEPARATOR.match(rows[i + 1].group(0)) else None
+            header, header_at, head, above = None, None, None, ""
+            if i + 1 < len(rows) and _SEPARATOR.match(rows[i + 1].group(0)):
+                header = m.span()
+                header_at = (offset + m.start(), offset + m.end())
+            elif document_text:
+                header_at = table_header(document_text, offset + m.start())
         previous_end = m.end()
-        if header is None or m is header or _SEPARATOR.match(m.group(0)):
+        if header_at is None or m.span() == header or _SEPARATOR.match(m.group(0)):
             continue
-        context = " ".join([heading_before(text, header.start()), header.group(0), m.group(0)])
-        units.append(Unit("row", n, m.start(), m.end(), m.group(0), context, (header.start(), header.end())))
+        if head is None:  # once per table: its rows share the header and the heading above it
+            head = document_text[slice(*header_at)] if header is None else text[slice(*header)]
+            above = (
+                heading_before(document_text, header_at[0])
+                if header is None
+                else heading_before(text, header[0])
+            )
+        context = " ".join([above, head, m.group(0)])
+        units.append(Unit("row", n, m.start(), m.end(), m.group(0), context, header, header_at))
     return units
+
+
+def table_header(text: str, at: int) -> tuple[int, int] | None:
+    """The span of the header row of the table whose row starts at ``at`` in ``text`` (a whole document):
+    the first of the unbroken run of row lines above it, when a separator row follows it; None otherwise."""
+    first: tuple[int, int] | None = None
+    line_start = at
+    while line_start > 0:
+        previous = text.rfind("\n", 0, line_start - 1) + 1
+        line = text[previous : line_start - 1]
+        if not _ROW.fullmatch(line):
+            break
+        first, line_start = (previous, line_start - 1), previous
+    if first is None:
+        return None
+    below = text[first[1] + 1 : text.find("\n", first[1] + 1) if "\n" in text[first[1] + 1 :] else len(text)]
+    return first if _SEPARATOR.match(below) else None
+
+
+def row_lines(unit: Unit, passages: Sequence[Passage]) -> list[str]:
+    """A table row quoted under its table's header row, each from the passage that holds it: the row's own
+    passage, or (a table split over chunks) the one holding the header, which planning retrieves with it
+    (``header_hits``). The row alone when no passage holds the header."""
+    own = next(p for p in passages if p.n == unit.passage_n)
+    row = f"> {unit.text} [{unit.passage_n}]"
+    if unit.header is not None:
+        return [f"> {own.text[unit.header[0] : unit.header[1]]} [{unit.passage_n}]\n{row}"]
+    holder = next(
+        (
+            p
+            for p in passages
+            if unit.header_at is not None
+            and p.doc_id == own.doc_id
+            and p.start <= unit.header_at[0]
+            and unit.header_at[1] <= p.end
+        ),
+        None,
+    )
+    if holder is None or unit.header_at is None:
+        return [row]
+    a, b = unit.header_at[0] - holder.start, unit.header_at[1] - holder.start
+    return [f"> {holder.text[a:b]} [{holder.n}]\n{row}"]
+
+
+# A name written as code in a question: `backticked`, snake_case or CONSTANT_CASE ("What does strip_exif
+# do?", "the RAG_TOP_K default"). A table of options is keyed by such names: the row that holds the named one
+# answers, whatever another row's words share with the question, and a name no document mentions is an
+# option the documents do not have ("What is the default of compression_level?" is not answered with the
+# row of jpeg_quality, close as its meaning is).
+_IDENTIFIER = re.compile(r"`([^`\s]{2,})`|\b([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+)\b")
+
+
+def identifiers(question: str) -> list[str]:
+    """The names the question writes as code, lowercased, in order."""
+    return list(dict.fromkeys((m.group(1) or m.group(2)).lower() for m in _IDENTIFIER.finditer(question)))
+
+
+def unmentioned(question: str, passages: Sequence[Passage], documents: dict[str, Document]) -> str | None:
+    """The first name ``question`` writes as code that no document of ``passages`` mentions; None when it
+    names none, or every one is mentioned (looked for in the whole documents, not only the passages)."""
+    names = identifiers(question)
+    if not names:
+        return None
+    texts = [documents[d].text.lower() for d in dict.fromkeys(p.doc_id for p in passages) if d in documents]
+    if not texts:
+        return None
+    return next((name for name in names if not any(name in text for text in texts)), None)
+
+
+def naming_rows(units: Sequence[Unit], question: str) -> list[int]:
+    """Indices of the table rows among ``units`` whose key (first) cell is a name ``question`` writes as
+    code."""
+    names = set(identifiers(question))
+    if not names:
+        return []
+    found = []
+    for i, unit in enumerate(units):
+        cells = unit.text.strip().strip("|").split("|") if unit.kind == "row" else []
+        keys = {k.strip().strip("`").lower() for k in cells[:1][0].split(",")} if cells else set()
+        if keys & names:
+            found.append(i)
+    return found

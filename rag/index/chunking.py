@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..types import Chunk, Document
-from .sections import code_blocks, section_starts
+from .sections import code_blocks, section_starts, table_rows
 from .sentences import split_sentences
 from .tokens import get_encoding
 
@@ -157,7 +157,9 @@ def _region_spans(
     """Chunk spans of each region between two cuts, each region chunked on its own."""
     text = document.text
     bounds = [0, *cuts, len(text)]
-    sentences = _whole_code_blocks(split_sentences(text), code_blocks(document))
+    sentences = _whole_code_blocks(
+        _whole_rows(text, split_sentences(text), table_rows(document)), code_blocks(document)
+    )
     spans: list[Span] = []
     for lo, hi in zip(bounds, bounds[1:], strict=False):
         inside = [(max(s, lo), min(e, hi)) for s, e in sentences if s < hi and e > lo]
@@ -165,6 +167,25 @@ def _region_spans(
         if inside:
             spans += _chunk_spans(text, inside, settings.chunk_tokens, settings.overlap_tokens, fits)
     return spans
+
+
+def _whole_rows(text: str, sentences: list[Span], rows: list[Span]) -> list[Span]:
+    """The sentence spans with each table row as one unit: a row's cells often end with a full stop, and a
+    chunk cut there would leave the row's closing bar, and the table's shape, to the next chunk."""
+    if not rows:
+        return sentences
+    out: list[Span] = list(rows)
+    for s, e in sentences:
+        cursor = s
+        for a, b in rows:  # what of the sentence lies outside every row stays a unit of its own
+            if b <= cursor or a >= e:
+                continue
+            if text[cursor:a].strip():
+                out.append((cursor, a))
+            cursor = max(cursor, b)
+        if cursor < e and text[cursor:e].strip():
+            out.append((cursor, e))
+    return sorted(set(out))
 
 
 def _whole_code_blocks(sentences: list[Span], blocks: list[tuple[int, int]]) -> list[Span]:

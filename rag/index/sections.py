@@ -5,7 +5,9 @@ of the first section and hold the start of the second, whose heading it may not 
 the second section ("What chunk size is used?" under *Chunking*) then meets a passage that is mostly about
 something else. So a section starts a new chunk, and every chunk is embedded and BM25-indexed with the headings
 it sits under ("Guide > How it works > Chunking"), also when it is the third chunk of a long section.
-In such a document a fenced code block is one unit that ends its chunk (``code_blocks``), so it is quoted whole.
+In such a document a fenced code block is one unit that ends its chunk (``code_blocks``), so it is quoted whole,
+and a table row is one unit (``table_rows``): a chunk ends between two rows, never inside one, so a row is
+quoted whole with its cells and bars.
 Documents without recorded headings (plain text, PDF, JSONL) are left as they were.
 """
 
@@ -18,6 +20,17 @@ from ..types import Document
 PATH_SEPARATOR = " > "
 # A fenced code block, fences included (the cleaner keeps code as written).
 _FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL)
+
+
+# A table row: a line that starts and ends with a bar (the cleaner keeps tables as written).
+_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.MULTILINE)
+
+
+def table_rows(document: Document) -> list[tuple[int, int]]:
+    """``(start, end)`` of every table row line of a document with headings; none for other documents."""
+    if not document.headings:
+        return []
+    return [m.span() for m in _ROW.finditer(document.text)]
 
 
 def code_blocks(document: Document) -> list[tuple[int, int]]:

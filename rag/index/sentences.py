@@ -89,7 +89,7 @@ def _split(text: str, start: int, end: int | None) -> list[tuple[int, int]]:
     para_start = start
     for m in [*_PARAGRAPH.finditer(text, start, end), None]:
         para_end = m.start() if m else end
-        for s, e in _split_paragraph(text, para_start, para_end):
+        for s, e in _table_lines(text, para_start, para_end) or _split_paragraph(text, para_start, para_end):
             while s < e and text[s].isspace():
                 s += 1
             while e > s and text[e - 1].isspace():
@@ -98,6 +98,24 @@ def _split(text: str, start: int, end: int | None) -> list[tuple[int, int]]:
                 spans.append((s, e))
         if m:
             para_start = m.end()
+    return spans
+
+
+# A table row: a line that starts and ends with a bar. A paragraph of such lines is a table, and each row is
+# one "sentence": a cell that ends with a full stop does not end it, so a quote holds whole rows, bars and all.
+_TABLE_ROW = re.compile(r"[ \t]*\|.*\|[ \t]*")
+
+
+def _table_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The line spans of ``text[start:end]`` when every line of it is a table row; empty otherwise."""
+    if text[start:end].lstrip()[:1] != "|":
+        return []  # the common case, prose, at the cost of one slice
+    spans, at = [], start
+    for line in text[start:end].split("\n"):
+        if line.strip() and not _TABLE_ROW.fullmatch(line):
+            return []
+        spans.append((at, at + len(line)))
+        at += len(line) + 1
     return spans
 
 

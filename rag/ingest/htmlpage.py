@@ -3,6 +3,12 @@
 Character references are left unconverted by the parser so every text run it reports is a verbatim slice of
 the file (and can be mapped back); an entity becomes inserted text. Whitespace collapses as a browser would:
 a single space in the file is copied, any other run of whitespace becomes an inserted space.
+
+A ``<table>`` becomes one block of rows written as a markdown table: ``| cell | cell |`` per ``<tr>``, the
+bars and line breaks inserted (like an entity's text), each cell's words copied; a first row of ``<th>``
+cells gets a ``| --- |`` separator row after it, so the table's header is known as in a markdown file. A row
+is then one line that is found, chunked and quoted whole under its header; cells alone would be paragraphs
+of a word or two, each quoted without the row or the column it belongs to.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ _DATE_KEYS = (
     "time",
 )
 _WORDS = re.compile(r"\S+|\s+")
+_TABLE_PARTS = frozenset(["tr", "td", "th", "thead", "tbody", "tfoot"])
 
 
 class _PageParser(HTMLParser):
@@ -52,6 +59,11 @@ class _PageParser(HTMLParser):
         self._skip = 0  # depth inside _SKIP elements
         self._in_title = False
         self._h1 = 0  # 1 inside the first <h1>, 2 after it
+        self._table = 0  # depth inside <table> elements (a nested table's cells join the outer one's)
+        self._rows: list[list[Piece]] = []  # the table's rows so far, each ``| a | b |`` as pieces
+        self._cells: list[list[Piece]] = []  # the cells of the row being read
+        self._header_row = False  # the row being read has a <th> cell
+        self._table_start = 0
 
     def _offset(self) -> int:
         line, column = self.getpos()
@@ -99,6 +111,8 @@ class _PageParser(HTMLParser):
             self._h1 = 1
         if tag in _SKIP:
             self._skip += 1
+        elif not self._skip and (tag == "table" or self._table and tag in _TABLE_PARTS):
+            self._table_tag(tag, opening=True)
         elif not self._skip and tag == "br":
             self._space = Piece("\n")
         elif not self._skip and tag in _BLOCK:
@@ -111,8 +125,60 @@ class _PageParser(HTMLParser):
             self._h1 = 2
         if tag in _SKIP:
             self._skip = max(0, self._skip - 1)
+        elif not self._skip and (tag == "table" or self._table and tag in _TABLE_PARTS):
+            self._table_tag(tag, opening=False)
         elif not self._skip and tag in _BLOCK:
             self._flush()
+
+    def _table_tag(self, tag: str, *, opening: bool) -> None:
+        """Rows and cells of a table: a cell's words are gathered as a paragraph's, a row is closed into a
+        ``| a | b |`` line, and the table into one block at its end."""
+        if tag == "table":
+            if opening:
+                self._table += 1
+                if self._table == 1:
+                    self._flush()
+                    self._rows, self._cells, self._table_start = [], [], self._offset()
+                return
+            self._table = max(0, self._table - 1)
+            if self._table == 0:
+                self._end_cell()
+                self._end_row()
+                self._end_table()
+            return
+        if tag in ("td", "th"):
+            self._end_cell()
+            self._header_row = self._header_row or (opening and tag == "th")
+        elif tag == "tr" or tag in ("thead", "tbody", "tfoot"):
+            self._end_cell()
+            self._end_row()
+
+    def _end_cell(self) -> None:
+        cell = trim(self._pieces)
+        if cell:
+            self._cells.append(cell)
+        self._pieces, self._space = [], None
+
+    def _end_row(self) -> None:
+        if not self._cells:
+            return
+        row: list[Piece] = [Piece("| ")]
+        for i, cell in enumerate(self._cells):
+            row += [*([Piece(" | ")] if i else []), *cell]
+        self._rows.append([*row, Piece(" |")])
+        if len(self._rows) == 1 and self._header_row:
+            self._rows.append([Piece("| " + " | ".join("---" for _ in self._cells) + " |")])
+        self._cells, self._header_row = [], False
+
+    def _end_table(self) -> None:
+        pieces = [
+            piece for i, row in enumerate(self._rows) for piece in [*([Piece("\n")] if i else []), *row]
+        ]
+        if pieces:
+            text = "".join(p.text for p in pieces)
+            start = next((p.source_start for p in pieces if p.source_start is not None), self._table_start)
+            self.blocks.append(Block(text, start, pieces, "p"))
+        self._rows, self._pieces, self._space, self._kind = [], [], None, "p"
 
     def close(self) -> None:
         super().close()

@@ -23,6 +23,7 @@ from .. import direct_answers, metadata_answers, planning, reference, summaries
 from .. import structured as units
 from ..planning import Plan
 from ..question_kinds import asks_argument, topic
+from ..steps import steps_answer
 from . import answer_checks, list_items, sections
 from .base import Turn
 from .spans import announced, continued_speech, quoted_span
@@ -379,14 +380,24 @@ def structured(gen: ExtractiveGenerator, question: str, passages: Sequence[Passa
     every sentence; empty otherwise. The block is quoted whole, so the verified quote keeps its lines."""
     how_to = bool(units.HOW_TO.search(question))
     by_n = {p.n: p for p in passages}
+    documents = gen.documents() if gen.documents is not None else {}
+    if (name := units.unmentioned(question, passages, documents)) is not None:
+        return [f"The documents do not answer this question: none of them mentions `{name}`."]
     found: dict[tuple[str, int], units.Unit] = {}
     for p in passages:
-        for unit in (units.code_blocks(p.n, p.text) if how_to else []) + units.table_rows(p.n, p.text):
+        whole = documents[p.doc_id].text if p.doc_id in documents else ""  # a later chunk's table header
+        for unit in (units.code_blocks(p.n, p.text) if how_to else []) + units.table_rows(
+            p.n, p.text, whole, p.start
+        ):
             found.setdefault((p.doc_id, p.start + unit.start), unit)
+    if how_to:  # a section whose heading holds every asked word, made of steps without code: its steps
+        from .extractive import _QUESTION_WORDS
+
+        if steps := steps_answer(question, passages, documents, _QUESTION_WORDS):
+            return steps
     if not found:
         return []
     candidates = list(found.values())
-    documents = gen.documents() if gen.documents is not None else {}
     scores = [0.0] * len(candidates)
     for doc_id in {by_n[u.passage_n].doc_id for u in candidates}:
         mine = [i for i, u in enumerate(candidates) if by_n[u.passage_n].doc_id == doc_id]
@@ -401,6 +412,8 @@ def structured(gen: ExtractiveGenerator, question: str, passages: Sequence[Passa
         if notes:
             heading = units.heading_before(by_n[unit.passage_n].text, unit.start)
             scores[i] = max([scores[i], *gen.score_texts(question, [f"{heading} {n}" for n in notes])])
+    if keyed := units.naming_rows(candidates, question):  # the row of the option the question names
+        return units.row_lines(candidates[max(keyed, key=scores.__getitem__)], passages)
     best = max(range(len(candidates)), key=scores.__getitem__)
     unit = candidates[best]
     sentences = gen.eligible(question, passages)
@@ -418,9 +431,8 @@ def structured(gen: ExtractiveGenerator, question: str, passages: Sequence[Passa
     named = sections.named_heading(question, passages) if unit.kind == "row" else None
     if named is not None and units.heading_before(by_n[unit.passage_n].text, unit.start) != named:
         return []
-    if unit.kind == "row" and unit.header is not None:
-        header = by_n[unit.passage_n].text[unit.header[0] : unit.header[1]]
-        return [_quote(header, unit.passage_n) + "\n" + _quote(unit.text, unit.passage_n)]
+    if unit.kind == "row":
+        return units.row_lines(unit, passages)  # under its header, from the passage that holds it
     return _code_lines(unit, by_n)
 
 
