@@ -8,6 +8,7 @@ first chunk of the table, where it is written.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -211,3 +212,22 @@ def test_a_table_row_is_one_sentence_so_no_quote_starts_or_ends_inside_one() -> 
     assert rows == TABLE.split("\n")  # each row whole, though its cells end with full stops
     # prose whose lines merely hold a bar is still split as prose
     assert len(split_sentences("Prose with a bar | inside it. Then more | text here.")) == 2
+
+
+def test_an_index_whose_table_chunks_were_cut_under_the_old_layout_is_rechunked(
+    manual: Path, tmp_path: Path
+) -> None:
+    index_dir = tmp_path / "vectors"
+    build_index([manual], index_dir=index_dir, progress=False)
+    again = build_index([manual], index_dir=index_dir, progress=False)
+    assert again.unchanged == 1 and again.embedded_chunks == 0  # the same layout: chunks and vectors reused
+
+    # An index built before rows were kept whole records no layout for the document.
+    generation = index_dir / (index_dir / "CURRENT").read_text(encoding="utf-8").strip()
+    manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["documents"].values():
+        assert entry.pop("layout") == "2"
+    (generation / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+    rebuilt = build_index([manual], index_dir=index_dir, progress=False)
+    assert rebuilt.unchanged == 0 and rebuilt.embedded_chunks > 0

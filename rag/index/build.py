@@ -25,7 +25,7 @@ from ..errors import RagError, SourceNotFoundError
 from ..ingest import IngestResult, SkippedFile, find_source_files, load_documents
 from ..settings import DEFAULT_INDEX_DIR, DEFAULT_SOURCES, Settings, default_index_dir
 from ..types import Chunk, Document
-from . import dense, health, lexical, sentence_store, store
+from . import dense, health, lexical, sections, sentence_store, store
 from .background import BackgroundEmbedding
 from .chunking import chunk_document
 from .embedding import Embedder, get_embedder
@@ -482,9 +482,20 @@ def _update(
     )
 
 
+# How chunks of a document with headings are laid out: 2 keeps table rows whole (1: a row could be cut at a
+# full stop). A document with headings chunked under another layout is re-chunked at the next build, whose
+# file and text are unchanged; plain documents (the articles, BEIR corpora) have no layout and are reused.
+TABLE_LAYOUT = "2"
+
+
+def _layout(document: Document) -> str:
+    return TABLE_LAYOUT if sections.table_rows(document) else ""
+
+
 def _is_reusable(previous, document: Document) -> bool:
-    # Both hashes: the raw file, and the cleaned text the chunk spans point into (the cleaner may change).
-    return bool(previous) and previous[0] == (document.content_hash, text_hash(document))
+    # Both hashes: the raw file, and the cleaned text the chunk spans point into (the cleaner may change);
+    # and the layout its chunks were cut with.
+    return bool(previous) and previous[0] == (document.content_hash, text_hash(document), _layout(document))
 
 
 def _unknown_document(doc_id: str, index_dir: Path, state: health.IndexHealth) -> str:
@@ -523,6 +534,7 @@ def document_entry(document: Document, index_dir: Path) -> dict[str, str]:
     return {
         "content_hash": document.content_hash,
         "text_hash": text_hash(document),
+        **({"layout": _layout(document)} if _layout(document) else {}),
         "source_path": relative_path(Path(document.source_path), index_dir),
         "title": document.title,
     }
@@ -530,7 +542,7 @@ def document_entry(document: Document, index_dir: Path) -> dict[str, str]:
 
 def _reusable(
     generation: Path,
-) -> dict[str, tuple[tuple[str, str], list[Chunk], np.ndarray]]:
+) -> dict[str, tuple[tuple[str, str, str], list[Chunk], np.ndarray]]:
     """content hash, chunks and vectors of each document of a whole ``generation``, to skip re-embedding them."""
     try:
         current = store.load_generation(generation)
@@ -543,7 +555,7 @@ def _reusable(
     reusable = {}
     for doc_id, rows in by_doc.items():
         entry = documents.get(doc_id, {})
-        doc_hash = (entry.get("content_hash", ""), entry.get("text_hash", ""))
+        doc_hash = (entry.get("content_hash", ""), entry.get("text_hash", ""), entry.get("layout", ""))
         reusable[doc_id] = (doc_hash, [current.chunks[r] for r in rows], np.asarray(current.embeddings[rows]))
     return reusable
 
