@@ -77,6 +77,12 @@ _NOT_NAMES = frozenset(
 
 
 # "Quote the words on *the cost of* the jets": an amount asked for, whatever the question's shape
+# "How much is X *paying* for ...", "how much did it *spend*": an amount of money, not a count of things
+_HOW_MUCH_MONEY = re.compile(
+    r"\bhow\s+much\b(?!\s+(?:more|less|longer|further|of)\b).*\b(?:pay(?:s|ing)?|paid|spen[dt]\w*|cost(?:s|ing)?|"
+    r"charg(?:e|es|ed|ing)|earn\w*|invest\w*|sell(?:s|ing)?\s+for|sold\s+for|bought\s+for|raised?|raising)\b",
+    re.IGNORECASE,
+)
 _THE_COST = re.compile(r"\b(?:the|its|their)\s+(?:cost|price)s?\s+of\b", re.IGNORECASE)
 
 
@@ -84,9 +90,13 @@ def expected_type(question: str) -> str | None:
     """ "date", "money", "quantity" or None (anything goes)."""
     if _ASKS_DATE.search(question):
         return "date"
-    if _THE_COST.search(question) or (
-        _ASKS_MONEY.search(question)
-        and (_ASKS_QUANTITY.search(question) or re.search(r"\b(what|how)\b", question, re.I))
+    if (
+        _THE_COST.search(question)
+        or _HOW_MUCH_MONEY.search(question)
+        or (
+            _ASKS_MONEY.search(question)
+            and (_ASKS_QUANTITY.search(question) or re.search(r"\b(what|how)\b", question, re.I))
+        )
     ):
         return "money"
     if _ASKS_QUANTITY.search(question):
@@ -178,10 +188,41 @@ _REASON = re.compile(
 )
 
 
+# A cause given outright: what follows it is the cause, what comes before it the thing caused.
+_CAUSE = re.compile(r"\b(?:because(?:\s+of)?|due\s+to|owing\s+to|as\s+a\s+result\s+of)\b", re.IGNORECASE)
+_WHY_WORDS = re.compile(
+    r"^\s*why\s+(?:(?:did|does|do|is|are|was|were|has|have|had|will|would|can|could)\s+)?", re.I
+)
+
+
 def gives_reason(span: str, question: str) -> bool:
     """Whether ``span`` can answer a "why" question: it states a cause or a purpose. A sentence that only
-    says the thing happened ("X gave the mask to the museum") does not say why; other questions: True."""
-    return not _WHY.search(question) or _REASON.search(span) is not None
+    says the thing happened ("X gave the mask to the museum") does not say why, nor one where the thing asked
+    about is itself the cause of something else; other questions: True."""
+    if not _WHY.search(question):
+        return True
+    return _REASON.search(span) is not None and not _asked_as_cause(span, question)
+
+
+def _asked_as_cause(span: str, question: str) -> bool:
+    """Whether ``span`` says what the why-question asks about only as the cause of something else: "The
+    road stayed shut because the builder went bankrupt" does not say why the builder went bankrupt. Half
+    or more of the question's words are in the cause and fewer than half in what it caused."""
+    m = _CAUSE.search(span)
+    if m is None:
+        return False
+    asked = set(lexical.tokenize([_WHY_WORDS.sub("", question)])[0])
+    if len(asked) < 2:
+        return False
+    if len(span[: m.start()].split()) <= 2:
+        # "(Second,) because the builder went bankrupt, the road stayed shut": the cause runs to the comma
+        comma = span.find(",", m.end())
+        cause, caused = (span[m.end() : comma], span[comma:]) if comma > 0 else (span[m.end() :], "")
+    else:
+        cause, caused = span[m.end() :], span[: m.start()]
+    in_cause = sum(_known(t, set(lexical.tokenize([cause])[0])) for t in asked)
+    in_caused = sum(_known(t, set(lexical.tokenize([caused])[0])) for t in asked)
+    return 2 * in_cause >= len(asked) and 2 * in_caused < len(asked)
 
 
 def _weight(term: str, weights: Mapping[str, float]) -> float:
@@ -204,6 +245,10 @@ def _known(term: str, vocabulary: Container[str]) -> bool:
     return any(term[:cut] in vocabulary for cut in range(max(4, len(term) - 3), len(term)))
 
 
+_ROLES = (
+    r"president|prime\s+minister|minister|ambassador|chancellor|mayor|governor|spokes(?:man|woman|person)|"
+    r"secretary|envoy|official|chief|leader"
+)
 _SPEAKER = re.compile(
     # "the Harbour Authority", "the Coast Herald": a name may come with its article
     r"\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+(?:the\s+)?"
@@ -215,7 +260,11 @@ _SPEAKER = re.compile(
     r"|(?<![.!?]\s)(?<!^)\b([A-Z][\w-]+)[’']s\s+(?:own\s+|exact\s+)+words\b"
     # "What is Ana Ruiz's opinion of the sale?": a view is what the person says
     r"|(?<![.!?]\s)(?<!^)\b([A-Z][\w-]+)[’']s\s+(?:own\s+)?(?:opinion|views?|position|stance|reaction|assessment)\s+"
-    r"(?i:of|on|about)\b",
+    r"(?i:of|on|about)\b"
+    # "What did the Dutch minister say ...": one named by a role, which the quote must name as the speaker (a
+    # sentence that names "the Dutch minister" only as someone met or mentioned does not give their words)
+    rf"|\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+the\s+((?:[A-Z][\w’'-]+\s+)+(?i:{_ROLES}))\s+"
+    r"(?:say|tell|said|argue|think|write|claim)\b",
 )
 SPEECH_VERBS = (
     r"(?:said|says|told|tells|added|noted|argued|stated|warned|urged|called|described|dismissed|defended|"
@@ -245,11 +294,12 @@ def reports_speech(sentence: str) -> bool:
 def speaker(question: str) -> str | None:
     """The person whose words the question asks for ("What did Ruiz say ...", "Quote what X said")."""
     m = _SPEAKER.search(question)
-    return (m.group(1) or m.group(2) or m.group(3) or m.group(4)) if m else None
+    return (m.group(1) or m.group(2) or m.group(3) or m.group(4) or m.group(5)) if m else None
 
 
 _SENTENCE_END = re.compile(r"[.!?][”’\"']?\s")
-_QUOTATION = re.compile(r"^\W*[“\"]|[“\"]\w")  # opens with, or holds, quoted words
+# opens with, holds, or closes quoted words ('... in January."' ends a quotation opened a sentence before)
+_QUOTATION = re.compile(r"^\W*[“\"]|[“\"]\w|[\w.!?,][”\"]")
 SPEECH_REACH = 6  # words from a name to its verb of speech: "X, the deputy minister, told ..."
 APPOSITION_REACH = 25  # words of an aside between a name and its verb ("X, a ... who ..., said")
 _APPOSITION = re.compile(rf"^,(?:\s+[^,;:.!?\s]+){{1,{APPOSITION_REACH}}},\s+(?:also\s+|later\s+)?$")

@@ -80,7 +80,7 @@ def missing_part(
         return f"The documents never mention {', '.join(absent)}."
     who = answer_checks.speaker(question)
     if who:
-        return f"No passage gives {who}'s own words on this."
+        return f"No passage gives {'the ' if who[:1].isupper() and ' ' in who and who.split()[-1].islower() else ''}{who}'s own words on this."
     verb = answer_checks.yes_no_verb(question)
     if verb:
         return f'No passage says "{verb}" about what the question asks.'

@@ -6,6 +6,7 @@ Every span is a stretch of one passage's text, so the quote stays verbatim.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -51,7 +52,23 @@ def with_context(
     at = passages[s.passage_n].start + s.start
     window = max(0, at - 600)
     before = [(a, b) for a, b in split_sentences(document.text, window, at) if b <= at]
-    return (document.text[before[-1][0] : before[-1][1]] + " " + span) if before else span
+    if not before:
+        return span
+    # A quotation of several sentences is attributed once: '"A," he said. "B."' is said by whoever the
+    # sentence before '"A,"' names, so the context goes back along the quotation, within its paragraph, to
+    # the first sentence that is not quoted words ("Ana Ruiz, a farmer, defended the plan.").
+    first = len(before) - 1
+    while (
+        first > 0
+        and len(before) - first < QUOTATION_SENTENCES
+        and _QUOTED.search(document.text[before[first][0] : before[first][1]])
+        and "\n\n" not in document.text[before[first - 1][1] : before[first][0]]
+    ):
+        first -= 1
+    return document.text[before[first][0] : before[-1][1]] + " " + span
+
+
+_QUOTED = re.compile(r"^\W*[“\"]|[”\"]\s*$|[,.!?][”\"]\s+(?:he|she|they)\s", re.IGNORECASE)  # quoted words
 
 
 def _is_sentence(text: str) -> bool:

@@ -1,0 +1,171 @@
+"""Questions that come close to what a document says without it answering them, and requests for someone's
+words: who speaks in a quotation of several sentences, what a "why" asks the reason of, an amount of money
+against a count, a speaker named by a role. Rules are checked on tables; answers on a small article written
+here, indexed with the real embedder, every quote checked verbatim at its span."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import index_of
+
+from rag import ask
+from rag.index.store import load_index
+from rag.settings import Settings
+
+HARBOUR = """# Harbour Dredging Delayed Again
+
+By Tom Reyes
+
+May 2, 2025
+
+The port of Welby will not finish dredging its main channel before winter, the harbour board said on Friday.
+The work has stopped for three months because the dredging company hired for the job went bankrupt in February.
+
+The board's chair, Ilse Moran, defended the delay at a meeting with the visiting Danish minister on Thursday.
+"We will not rush a contract of this size," she said. "Ships can still reach the inner quay at high tide."
+
+Piet Vos, who runs a fishing cooperative of twelve boats, criticised the board. "Every month of waiting costs
+us catches," he said. "If the channel silts up, our boats stay in port and the fish market closes."
+
+The board has bought four new pilot boats for the harbour, which will guide larger ships through the channel.
+"""
+
+
+@pytest.fixture(scope="module")
+def harbour_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    return index_of(tmp_path_factory, "harbour-speech", {"harbour.md": HARBOUR})
+
+
+def _ask(question: str, index: Path):
+    return ask(question, index_dir=index, settings=Settings())
+
+
+def _verbatim(answer, index: Path) -> None:
+    documents = load_index(index).documents
+    for c in answer.citations:
+        assert c.verified
+        assert documents[c.doc_id].text[c.start : c.end] == c.quote
+
+
+@pytest.mark.parametrize(
+    ("span", "question", "reason"),
+    [
+        # the thing asked about is itself the cause of something else
+        (
+            "The road stayed shut for a month because the builder hired to mend it went bankrupt.",
+            "Why did the builder go bankrupt?",
+            False,
+        ),
+        (
+            "The road stayed shut for a month because the builder hired to mend it went bankrupt.",
+            "Why did the road stay shut?",
+            True,
+        ),
+        ("Because the builder went bankrupt, the road stayed shut.", "Why did the road stay shut?", True),
+        (
+            "Because the builder went bankrupt, the road stayed shut.",
+            "Why did the builder go bankrupt?",
+            False,
+        ),
+        # a connective before a sentence-initial cause ("Second, because ...")
+        (
+            "Second, because the town has little to gain, it can afford to wait.",
+            "Why can the town wait?",
+            True,
+        ),
+    ],
+)
+def test_a_why_question_is_not_answered_by_its_event_given_as_a_cause(
+    span: str, question: str, reason: bool
+) -> None:
+    from rag.answer.generators.answer_checks import gives_reason
+
+    assert gives_reason(span, question) is reason
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("How much is the city paying for the new trams?", "money"),
+        ("How much did the club spend on players?", "money"),
+        ("How much did the farm cut its water use?", "quantity"),  # an amount, not of money
+        ("How many trams did the city buy?", "quantity"),
+    ],
+)
+def test_how_much_with_a_verb_of_paying_asks_for_money(question: str, expected: str) -> None:
+    from rag.answer.generators.answer_checks import expected_type
+
+    assert expected_type(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "who"),
+    [
+        ("What did the Danish minister say about the delay?", "Danish minister"),
+        ("What did the French prime minister say at the summit?", "French prime minister"),
+        ("What did Ilse Moran say?", "Moran"),
+        ("What did the board decide?", None),  # no verb of speech
+    ],
+)
+def test_a_speaker_may_be_named_by_a_role(question: str, who: str | None) -> None:
+    from rag.answer.generators.answer_checks import speaker
+
+    assert speaker(question) == who
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "about"),
+    [
+        (
+            "Give me the sentence where the mayor defends the budget.",
+            "quote",
+            "the mayor defends the budget",
+        ),
+        ("Show me the line in which the report mentions tolls.", "quote", "the report mentions tolls"),
+        ("Give me a summary of the report.", "summary", None),
+    ],
+)
+def test_a_request_for_the_sentence_where_something_is_said_is_a_quote_request(
+    question: str, kind: str, about: str | None
+) -> None:
+    from rag.answer.question_kinds import classify, quoted_topic
+
+    assert classify(question).kind == kind
+    if about is not None:
+        assert quoted_topic(question) == about
+
+
+def test_a_quotation_of_several_sentences_is_its_speakers_words(harbour_index: Path) -> None:
+    # "If the channel silts up ..." names nobody: it goes on the quotation that "he said" attributes to the
+    # one named the sentence before
+    answer = _ask("What did Piet Vos say about the fish market?", harbour_index)
+    assert not answer.abstained
+    assert "fish market closes" in " ".join(c.quote for c in answer.citations)
+    _verbatim(answer, harbour_index)
+
+
+def test_the_sentence_where_someone_defends_a_decision_comes_with_their_words(harbour_index: Path) -> None:
+    answer = _ask("Give me the sentence where Ilse Moran defends the delay.", harbour_index)
+    quoted = " ".join(c.quote for c in answer.citations)
+    assert "defended the delay" in quoted and "rush a contract" in quoted
+    _verbatim(answer, harbour_index)
+
+
+def test_why_abstains_when_the_document_gives_the_event_only_as_a_cause(harbour_index: Path) -> None:
+    # the document says the bankruptcy stopped the work, not why the company went bankrupt
+    assert _ask("Why did the dredging company hired for the job go bankrupt?", harbour_index).abstained
+    answer = _ask("Why has the dredging work stopped?", harbour_index)
+    assert "went bankrupt" in " ".join(c.quote for c in answer.citations)
+
+
+def test_a_role_only_met_is_not_a_speaker(harbour_index: Path) -> None:
+    answer = _ask("What did the Danish minister say at the meeting?", harbour_index)
+    assert answer.abstained
+    assert "Danish minister's own words" in answer.text
+
+
+def test_how_much_was_paid_is_not_answered_by_a_count(harbour_index: Path) -> None:
+    # "four new pilot boats" is a number said of the boats, not what they cost
+    assert _ask("How much did the board pay for the pilot boats?", harbour_index).abstained
