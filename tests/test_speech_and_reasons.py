@@ -30,6 +30,9 @@ Piet Vos, who runs a fishing cooperative of twelve boats, criticised the board. 
 us catches," he said. "If the channel silts up, our boats stay in port and the fish market closes."
 
 The board has bought four new pilot boats for the harbour, which will guide larger ships through the channel.
+
+The delay was never the fault of the fishing cooperative, and the silt in the channel should not be blamed on
+its boats. The harbour board and the town council should sign a new dredging contract before the autumn storms.
 """
 
 
@@ -169,3 +172,32 @@ def test_a_role_only_met_is_not_a_speaker(harbour_index: Path) -> None:
 def test_how_much_was_paid_is_not_answered_by_a_count(harbour_index: Path) -> None:
     # "four new pilot boats" is a number said of the boats, not what they cost
     assert _ask("How much did the board pay for the pilot boats?", harbour_index).abstained
+
+
+@pytest.mark.parametrize(
+    ("sentence", "who", "tells"),
+    [
+        ("The council and its partners should sign the contract.", "council", True),
+        ("The council must act now.", "council", True),
+        (
+            "The plan was never a favour to the council, and the delay should not be blamed on it.",
+            "council",
+            False,
+        ),
+        ("Residents say the council is slow. The mayor should resign.", "council", False),
+    ],
+)
+def test_advice_is_for_the_one_who_should_act(sentence: str, who: str, tells: bool) -> None:
+    from rag.answer.summaries import advised, advises
+
+    assert advised(f"What should the {who} do?") == who
+    assert advises(sentence, who) is tells
+
+
+def test_what_should_x_do_quotes_the_advice_given_to_x(harbour_index: Path) -> None:
+    # "... the fault of the fishing cooperative, and ... should not be blamed ..." names the cooperative
+    # but advises nobody; the board is told what to do in the next sentence
+    answer = _ask("What should the harbour board do about the dredging?", harbour_index)
+    quoted = " ".join(c.quote for c in answer.citations)
+    assert "sign a new dredging contract" in quoted
+    _verbatim(answer, harbour_index)

@@ -237,7 +237,11 @@ def argument(
     if not scored or scored[0].score < gate:
         return []
     floor = max(gate, scored[0].score - gen.margin)
-    ranked = sorted(
+    # "What should the council do?": sentences that tell the council what to do answer it, though one that
+    # only names the council scores higher
+    who = summaries.advised(question)
+    told = [s for s in scored if s.score >= gate and summaries.advises(s.text, who)] if who else []
+    ranked = told or sorted(
         (s for s in scored if s.score >= floor),
         key=lambda s: s.score + (0.1 if summaries.ARGUING.search(s.text) else 0.0),
         reverse=True,
