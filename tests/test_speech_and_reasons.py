@@ -31,6 +31,9 @@ us catches," he said. "If the channel silts up, our boats stay in port and the f
 
 The board has bought four new pilot boats for the harbour, which will guide larger ships through the channel.
 
+After the Welby council's budget vote, the mayor warned the board that the town could not pay for another year of
+delays. Roughly a third of the port's income comes from the fish market, the board said.
+
 The delay was never the fault of the fishing cooperative, and the silt in the channel should not be blamed on
 its boats. The harbour board and the town council should sign a new dredging contract before the autumn storms.
 """
@@ -201,3 +204,70 @@ def test_what_should_x_do_quotes_the_advice_given_to_x(harbour_index: Path) -> N
     quoted = " ".join(c.quote for c in answer.citations)
     assert "sign a new dredging contract" in quoted
     _verbatim(answer, harbour_index)
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "fits"),
+    [
+        (
+            "What share of the port's income comes from fishing?",
+            "A third of the income comes from fishing.",
+            True,
+        ),
+        (
+            "What share of the port's income comes from fishing?",
+            "One reason is that 12 boats fish here.",
+            False,
+        ),
+        ("What percentage of nurses left?", "19 percent of nurses left in the year.", True),
+        ("What proportion of the budget is spent on roads?", "Most of the budget goes to roads.", False),
+    ],
+)
+def test_a_share_is_answered_by_a_part_of_a_whole(question: str, sentence: str, fits: bool) -> None:
+    from rag.answer.generators.answer_checks import expected_type, fits_type
+
+    assert fits_type(sentence, expected_type(question)) is fits
+
+
+@pytest.mark.parametrize(
+    ("span", "name", "speaks"),
+    [
+        # "he" is the one named as a person, not a name that qualifies a noun before it
+        ("After the Moran government fell, the mayor spoke. He warned the board.", "Moran", False),
+        ("Moran's aide met the board. He said the plan would wait.", "Moran", False),
+        ("Moran met the board. She said the plan would wait.", "Moran", True),
+    ],
+)
+def test_a_pronoun_speaks_for_a_person_not_for_a_name_that_qualifies(
+    span: str, name: str, speaks: bool
+) -> None:
+    from rag.answer.generators.answer_checks import quotes_speaker
+
+    assert quotes_speaker(span, name, f"What did {name} say?") is speaks
+
+
+def test_a_reply_of_someone_only_warned_is_not_in_the_document(harbour_index: Path) -> None:
+    # the mayor warned the board; what the board replied is never said
+    assert (
+        speaker_of("What did the Welby board reply to the mayor?") is None
+    )  # a board is no role of a person
+    assert _ask("What did Moran reply to the mayor's warning?", harbour_index).abstained
+
+
+def speaker_of(question: str) -> str | None:
+    from rag.answer.generators.answer_checks import speaker
+
+    return speaker(question)
+
+
+def test_a_speakers_words_on_the_asked_topic_answer_though_they_share_few_words(harbour_index: Path) -> None:
+    # the question's framing and the speaker's name are not in the quotation; its topic ("catches") is
+    answer = _ask("What exactly did Piet Vos say about catches?", harbour_index)
+    assert not answer.abstained
+    assert "costs us catches" in " ".join(c.quote for c in answer.citations).replace("\n", " ")
+    _verbatim(answer, harbour_index)
+
+
+def test_a_share_the_document_does_not_give_abstains(harbour_index: Path) -> None:
+    # "four new pilot boats" is a count, not a part of a whole
+    assert _ask("What share of the pilot boats will guide larger ships?", harbour_index).abstained

@@ -83,11 +83,22 @@ _HOW_MUCH_MONEY = re.compile(
     r"charg(?:e|es|ed|ing)|earn\w*|invest\w*|sell(?:s|ing)?\s+for|sold\s+for|bought\s+for|raised?|raising)\b",
     re.IGNORECASE,
 )
+# "What share / percentage / proportion of X ...": a part of a whole, said as one ("40 percent", "a third")
+_ASKS_SHARE = re.compile(
+    r"\b(?:what|which)\s+(?:share|percentage|proportion|fraction|part)\s+of\b|\bhow\s+(?:big|large)\s+a\s+share\b",
+    re.IGNORECASE,
+)
+_SHARE = re.compile(
+    r"%|\bper\s?cent\b|\bpercentage\b|\b(?:a|one|two)[\s-](?:half|halves|third|thirds|quarter|quarters|fifth|fifths|"
+    r"tenth|tenths)\b|\bhalf\b|\b\w+\s+(?:in|out\s+of)\s+(?:every\s+)?(?:\d+|ten|five|four|three|hundred)\b|"
+    r"\bmajority\b|\bminority\b",
+    re.IGNORECASE,
+)
 _THE_COST = re.compile(r"\b(?:the|its|their)\s+(?:cost|price)s?\s+of\b", re.IGNORECASE)
 
 
 def expected_type(question: str) -> str | None:
-    """ "date", "money", "quantity" or None (anything goes)."""
+    """ "date", "money", "share" (a part of a whole), "quantity" or None (anything goes)."""
     if _ASKS_DATE.search(question):
         return "date"
     if (
@@ -99,6 +110,8 @@ def expected_type(question: str) -> str | None:
         )
     ):
         return "money"
+    if _ASKS_SHARE.search(question):
+        return "share"
     if _ASKS_QUANTITY.search(question):
         return "quantity"
     return None
@@ -110,6 +123,8 @@ def fits_type(sentence: str, kind: str | None) -> bool:
         return bool(_DATE.search(sentence))
     if kind == "money":
         return bool(_MONEY.search(sentence))
+    if kind == "share":
+        return bool(_SHARE.search(sentence))
     if kind == "quantity":
         return bool(_QUANTITY.search(_YEAR.sub(" ", sentence)))  # a year is not a quantity
     return True
@@ -253,7 +268,7 @@ _SPEAKER = re.compile(
     # "the Harbour Authority", "the Coast Herald": a name may come with its article
     r"\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+(?:the\s+)?"
     r"(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin)\s+){0,5}?([A-Z][\w’'-]+)\s+"
-    r"(?:say|tell|said|argue|think|write|claim|call|describe|put|report)\b"
+    r"(?:say|tell|said|argue|think|write|claim|call|describe|put|report|reply|respond|answer)\b"
     r"|\b(?i:quote)\s+what\s+(?:the\s+)?(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin)\s+){0,5}?([A-Z][\w’'-]+)\s+"
     r"(?:said|says|told|wrote|argued|reported|called|urged|warned)\b"
     # "Quote Ana Ruiz's own words on ...", "the governor's exact words"
@@ -294,7 +309,19 @@ def reports_speech(sentence: str) -> bool:
 def speaker(question: str) -> str | None:
     """The person whose words the question asks for ("What did Ruiz say ...", "Quote what X said")."""
     m = _SPEAKER.search(question)
-    return (m.group(1) or m.group(2) or m.group(3) or m.group(4) or m.group(5)) if m else None
+    if m is None:
+        return None
+    if m.group(4) and not _ASKS_VIEW.match(question):
+        return None  # "Why does the city's view of X matter?" asks a reason, not for the city's words
+    return m.group(1) or m.group(2) or m.group(3) or m.group(4) or m.group(5)
+
+
+_ASKS_VIEW = re.compile(r"\s*(?:what|how|describe|give|tell|quote|summari[sz]e)\b", re.IGNORECASE)
+
+
+def asks_topic(question: str) -> bool:
+    """Whether the question says what the words asked for are about ("about X", "X's view of Y")."""
+    return _ABOUT.search(question) is not None
 
 
 _SENTENCE_END = re.compile(r"[.!?][”’\"']?\s")
@@ -323,7 +350,12 @@ def _speaks(span: str, at: int, name: str) -> bool:
     # aside set off by commas stands between the name and its verb, however long it is
     if verb is not None and _APPOSITION.match(between) and not _SENTENCE_END.search(between):
         return True
-    return _SPEECH_BEFORE.search(span[:at]) is not None or _PRONOUN_SPEECH.search(after) is not None
+    if _SPEECH_BEFORE.search(span[:at]) is not None:
+        return True
+    # "he said" goes back to a person named as one: not to a name that qualifies something ("the *Ruiz*
+    # government", "*Ruiz*'s aide"), after which "he" is someone else
+    attributive = re.search(r"\bthe\s+$", span[:at], re.IGNORECASE) or re.match(r"[’']s\b", after)
+    return not attributive and _PRONOUN_SPEECH.search(after) is not None
 
 
 def quotes_speaker(span: str, name: str, question: str, quoted: str | None = None) -> bool:

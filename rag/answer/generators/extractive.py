@@ -86,6 +86,7 @@ def _long_clauses(texts: Sequence[str], query_terms: set[str]) -> dict[int, list
 SPEECH_SLACK = (
     0.05  # threshold eased for a sentence that passed the check that it gives the asked speaker's words
 )
+TOPIC_SPEECH_SLACK = 0.05  # more of it when the speaker's words were also checked to be on the asked topic
 EVENT_PENALTY = 0.1  # score off a sentence that does not state the event a "when did X <verb>" asks about
 FULL_OVERLAP = 0.99  # share of the question's words that makes a sentence worth quoting beside the best
 PASSAGE_WEIGHT = 0.0  # calibrated: weight of the passage's retrieval score
@@ -377,7 +378,11 @@ class ExtractiveGenerator:
         """The sentences to quote, best first; empty when the evidence is too weak (abstain)."""
         # "Quote what X said after the vote": every eligible sentence already gives X's own words (on the
         # topic, when one is named), a check of its own; such a short question matches them less closely.
-        threshold = self.threshold - (SPEECH_SLACK if answer_checks.speaker(question) else 0.0)
+        threshold = self.threshold
+        if answer_checks.speaker(question):
+            # "What did X say about Y": the check also found Y's words in the sentence, which then answers on
+            # two counts the similarity does not see (the question's framing and X's name are not in it)
+            threshold -= SPEECH_SLACK + (TOPIC_SPEECH_SLACK if answer_checks.asks_topic(question) else 0.0)
         scored = self.eligible(question, passages, history, body_only=body_only, most=SENTENCE_CANDIDATES)
         if not scored or scored[0].score < threshold:
             # The likeliest sentences do not answer: every sentence is judged before abstaining.

@@ -94,7 +94,7 @@ def missing_part(
     return None
 
 
-_WANTED = {"date": "date", "money": "amount", "quantity": "number"}
+_WANTED = {"date": "date", "money": "amount", "quantity": "number", "share": "share"}
 
 
 def fact(
