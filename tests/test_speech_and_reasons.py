@@ -32,7 +32,8 @@ us catches," he said. "If the channel silts up, our boats stay in port and the f
 The board has bought four new pilot boats for the harbour, which will guide larger ships through the channel.
 
 After the Welby council's budget vote, the mayor warned the board that the town could not pay for another year of
-delays. Roughly a third of the port's income comes from the fish market, the board said.
+delays. Roughly a third of the port's income comes from the fish market, the board said. The board spent
+1.2 million euros on the four pilot boats.
 
 The delay was never the fault of the fishing cooperative, and the silt in the channel should not be blamed on
 its boats. The harbour board and the town council should sign a new dredging contract before the autumn storms.
@@ -172,11 +173,6 @@ def test_a_role_only_met_is_not_a_speaker(harbour_index: Path) -> None:
     assert "Danish minister's own words" in answer.text
 
 
-def test_how_much_was_paid_is_not_answered_by_a_count(harbour_index: Path) -> None:
-    # "four new pilot boats" is a number said of the boats, not what they cost
-    assert _ask("How much did the board pay for the pilot boats?", harbour_index).abstained
-
-
 @pytest.mark.parametrize(
     ("sentence", "who", "tells"),
     [
@@ -271,3 +267,33 @@ def test_a_speakers_words_on_the_asked_topic_answer_though_they_share_few_words(
 def test_a_share_the_document_does_not_give_abstains(harbour_index: Path) -> None:
     # "four new pilot boats" is a count, not a part of a whole
     assert _ask("What share of the pilot boats will guide larger ships?", harbour_index).abstained
+
+
+@pytest.mark.parametrize(
+    ("span", "question", "fits"),
+    [
+        (
+            "The board spent 1.2 million euros on the boats.",
+            "How much did the board pay for each boat?",
+            False,
+        ),
+        ("Each boat cost 300,000 euros.", "How much did the board pay for each boat?", True),
+        ("Pilots earn 40 euros an hour.", "How much is each pilot paid?", True),
+        (
+            "The board spent 1.2 million euros on the boats.",
+            "How much did the board spend on the boats?",
+            True,
+        ),
+    ],
+)
+def test_an_amount_for_each_one_is_not_a_total(span: str, question: str, fits: bool) -> None:
+    from rag.answer.generators.answer_checks import gives_rate
+
+    assert gives_rate(span, question) is fits
+
+
+def test_a_total_does_not_answer_how_much_each_cost(harbour_index: Path) -> None:
+    assert _ask("How much did the board pay for each pilot boat?", harbour_index).abstained
+    answer = _ask("How much did the board spend on the pilot boats?", harbour_index)
+    assert answer.text.startswith("**1.2 million euros**")  # the answer line names the currency word
+    _verbatim(answer, harbour_index)

@@ -130,6 +130,22 @@ def fits_type(sentence: str, kind: str | None) -> bool:
     return True
 
 
+# "How much is paid *per* nurse / to *each* nurse": an amount for one of them, which a total does not give
+_ASKS_RATE = re.compile(r"\bhow\s+(?:much|many)\b.*\b(?:each|per|apiece|every)\b", re.IGNORECASE)
+_RATE = re.compile(
+    r"\b(?:each|per|apiece|every)\b|\ba\s+(?:head|piece|year|month|week|day|night|hour|person|seat|ticket)\b|"
+    r"\ban\s+(?:hour|hectare|acre)\b|/\s?(?:h|hr|hour|day|year|month)\b",
+    re.IGNORECASE,
+)
+
+
+def gives_rate(span: str, question: str) -> bool:
+    """Whether ``span`` can answer a question about an amount for each one ("How much does each nurse earn?"):
+    it says an amount per thing ("each", "per", "a year", "an hour"), not only a total ("2 million pounds on
+    agency staff"); other questions: True."""
+    return not _ASKS_RATE.search(question) or _RATE.search(span) is not None
+
+
 def required_years(question: str) -> set[str]:
     """Years the question names: an answer about another year does not answer it."""
     return {m.group(1) for m in _YEAR.finditer(question)}

@@ -323,6 +323,7 @@ class ExtractiveGenerator:
             for s in self.score_sentences(standalone_question(question, history), passages, most=most)
             if not (body_only and s.in_author_box)
             and answer_checks.fits_type(s.text, kind)
+            and answer_checks.gives_rate(s.text, question)
             and all(year in s.text for year in years)
             # (said of it in the sentence, or in its paragraph when the sentence states the very event asked:
             # "The company suspended delivery of the container crane" in a paragraph on the Model-7)
