@@ -29,6 +29,8 @@ The board's chair, Ilse Moran, defended the delay at a meeting with the visiting
 Piet Vos, who runs a fishing cooperative of twelve boats, criticised the board. "Every month of waiting costs
 us catches," he said. "If the channel silts up, our boats stay in port and the fish market closes."
 
+The old pilot boats are being retired. They are too slow to guide the new container ships safely.
+
 The board has bought four new pilot boats for the harbour, which will guide larger ships through the channel.
 
 After the Welby council's budget vote, the mayor warned the board that the town could not pay for another year of
@@ -75,6 +77,18 @@ def _verbatim(answer, index: Path) -> None:
             "Because the builder went bankrupt, the road stayed shut.",
             "Why did the builder go bankrupt?",
             False,
+        ),
+        # a temporal "since" clause holds the event asked about, not its reason
+        (
+            "Complaints have risen since the plant doubled its output.",
+            "Why did the plant double its output?",
+            False,
+        ),
+        # of two causes, the second says why the thing asked about happened
+        (
+            "Profit fell due to the closure of the mill, which shut because its machines were old.",
+            "Why did the mill shut?",
+            True,
         ),
         # a connective before a sentence-initial cause ("Second, because ...")
         (
@@ -297,3 +311,32 @@ def test_a_total_does_not_answer_how_much_each_cost(harbour_index: Path) -> None
     answer = _ask("How much did the board spend on the pilot boats?", harbour_index)
     assert answer.text.startswith("**1.2 million euros**")  # the answer line names the currency word
     _verbatim(answer, harbour_index)
+
+
+def test_a_claim_is_quoted_with_the_next_sentence_that_explains_it(harbour_index: Path) -> None:
+    # "The old pilot boats are being retired." says what is asked, the next sentence why ("too slow to")
+    answer = _ask("Why are the old pilot boats being retired?", harbour_index)
+    quoted = " ".join(c.quote for c in answer.citations)
+    assert "being retired. They are too slow" in quoted
+    _verbatim(answer, harbour_index)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "explains"),
+    [
+        ("They are too slow to guide the ships.", True),
+        ("The cut would free money for a new line.", True),
+        ("It shut because its machines were old.", True),
+        (
+            "A survey found that a third of riders travel for work.",
+            False,
+        ),  # "that ... travel" tells no reason
+        ("In June, the court ruled under pressure from residents.", False),
+    ],
+)
+def test_a_sentence_after_a_claim_explains_it_only_with_a_reason_said_outright(
+    sentence: str, explains: bool
+) -> None:
+    from rag.answer.generators.answer_checks import explains as gives
+
+    assert gives(sentence) is explains

@@ -214,16 +214,39 @@ _REASON = re.compile(
     r"so\s+that|in\s+order\s+to|so\s+as\s+to|reasons?|why|given\s+(?:that|the|its|their|his|her|a|an)\b|once|after|amid|under|over\s+(?:fears?|concerns?)|"
     r"fears?\s+(?:of|that)|for\s+fear|led\s+to|lead\s+to|leads\s+to|caus\w*|driven|motiv\w*|aim\w*|"
     r"goal|purpose|desire|in\s+this\s+context|hence|therefore|thus|"
-    r"so\b|explanation|explain\w*|crucial|(?:that|which)\s+[a-z]+s|to\s+(?:secure|avoid|ensure|prevent|protect|keep|help|gain|win))\b",
+    r"so\b|explanation|explain\w*|crucial|(?:that|which)\s+[a-z]+s|to\s+(?:secure|avoid|ensure|prevent|protect|keep|help|gain|win)|too\s+\w+\s+(?:for|to)|"
+    # what a step is for: "the cut would free money for a new line"
+    r"(?:would|will|could)\s+(?:free|allow|enable|let|fund|pay\s+for|make\s+room))\b",
     re.IGNORECASE,
 )
 
 
 # A cause given outright: what follows it is the cause, what comes before it the thing caused.
-_CAUSE = re.compile(r"\b(?:because(?:\s+of)?|due\s+to|owing\s+to|as\s+a\s+result\s+of)\b", re.IGNORECASE)
+_CAUSE = re.compile(
+    r"\b(?:because(?:\s+of)?|due\s+to|owing\s+to|as\s+a\s+result\s+of|since)\b", re.IGNORECASE
+)
 _WHY_WORDS = re.compile(
     r"^\s*why\s+(?:(?:did|does|do|is|are|was|were|has|have|had|will|would|can|could)\s+)?", re.I
 )
+
+
+# A reason said outright, which a sentence after a claim may give for it (not "after", "under", "that takes":
+# those tell how things stood and are read as a reason only in a sentence that says the thing asked itself)
+_EXPLICIT_REASON = re.compile(
+    r"\b(?:because|due\s+to|owing\s+to|so\s+that|in\s+order\s+to|so\s+as\s+to|too\s+\w+\s+(?:for|to)|"
+    r"the\s+reason|as\s+a\s+result|(?:would|will|could)\s+(?:free|allow|enable|let|fund|pay\s+for|make\s+room))\b",
+    re.IGNORECASE,
+)
+
+
+def explains(sentence: str) -> bool:
+    """Whether ``sentence`` gives a reason outright ("because", "too old to", "would free money for")."""
+    return _EXPLICIT_REASON.search(sentence) is not None
+
+
+def asks_why(question: str) -> bool:
+    """Whether the question asks for a reason ("Why did ...")."""
+    return _WHY.search(question) is not None
 
 
 def gives_reason(span: str, question: str) -> bool:
@@ -238,13 +261,16 @@ def gives_reason(span: str, question: str) -> bool:
 def _asked_as_cause(span: str, question: str) -> bool:
     """Whether ``span`` says what the why-question asks about only as the cause of something else: "The
     road stayed shut because the builder went bankrupt" does not say why the builder went bankrupt. Half
-    or more of the question's words are in the cause and fewer than half in what it caused."""
-    m = _CAUSE.search(span)
-    if m is None:
-        return False
+    or more of the question's words are in the cause and fewer than half in what it caused, for every cause the span gives ("a charge due to the closure of the
+    plant, which shut because its machines were old" says why the plant shut in its second)."""
     asked = set(lexical.tokenize([_WHY_WORDS.sub("", question)])[0])
-    if len(asked) < 2:
+    causes = list(_CAUSE.finditer(span))
+    if len(asked) < 2 or not causes:
         return False
+    return all(_only_in_cause(span, m, asked) for m in causes)
+
+
+def _only_in_cause(span: str, m: re.Match[str], asked: set[str]) -> bool:
     if len(span[: m.start()].split()) <= 2:
         # "(Second,) because the builder went bankrupt, the road stayed shut": the cause runs to the comma
         comma = span.find(",", m.end())

@@ -320,7 +320,10 @@ class ExtractiveGenerator:
         docs = self.documents() if self.documents is not None and who is not None else {}
         found = [
             s
-            for s in self.score_sentences(standalone_question(question, history), passages, most=most)
+            for s in (
+                spans.with_reason(s, by_n, question)
+                for s in self.score_sentences(standalone_question(question, history), passages, most=most)
+            )
             if not (body_only and s.in_author_box)
             and answer_checks.fits_type(s.text, kind)
             and answer_checks.gives_rate(s.text, question)

@@ -1,11 +1,13 @@
 """Which words of a document a chosen sentence is quoted with: the sentence before it when it needs it (a
-pronoun, "he said"), the speaker's next quoted words, the sentence an announcing sentence points to.
+pronoun, "he said"), the speaker's next quoted words, the sentence an announcing sentence points to, the
+sentence that gives the reason for a claim a why-question asks about.
 
 Every span is a stretch of one passage's text, so the quote stays verbatim.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -121,3 +123,17 @@ def announced(s: ScoredSentence, passage: Passage, span: str) -> str:
     if following is None or not direct_answers.announces_next(s.text):
         return span
     return span + passage.text[s.end : following[1]]
+
+
+def with_reason(s: ScoredSentence, passages: Mapping[int, Passage], question: str) -> ScoredSentence:
+    """``s`` with the next sentence of its paragraph, for a why-question, when ``s`` states what is asked
+    without a reason and the next one gives it ("Day trains are no substitute. The first arrives at 10:40,
+    too late for work."): a claim is often explained by the sentence after it. Else ``s`` itself."""
+    if not answer_checks.asks_why(question) or answer_checks.gives_reason(s.text, question):
+        return s
+    passage = passages[s.passage_n]
+    following = _next_in_paragraph(s, passage)
+    reason = passage.text[following[0] : following[1]] if following else ""
+    if not answer_checks.explains(reason) or not answer_checks.gives_reason(reason, question):
+        return s
+    return dataclasses.replace(s, end=following[1], text=passage.text[s.start : following[1]])
