@@ -340,3 +340,22 @@ def test_a_sentence_after_a_claim_explains_it_only_with_a_reason_said_outright(
     from rag.answer.generators.answer_checks import explains as gives
 
     assert gives(sentence) is explains
+
+
+def test_a_speakers_words_are_found_by_their_topic(harbour_index: Path) -> None:
+    # the third sentence of her quotation: neither her name nor the request's words are in it
+    answer = _ask("What did Ilse Moran say about the inner quay?", harbour_index)
+    assert not answer.abstained
+    assert "reach the inner quay" in " ".join(c.quote for c in answer.citations)
+    _verbatim(answer, harbour_index)
+
+
+def test_the_topic_of_a_request_for_words_is_scored_alone_and_with_the_speaker() -> None:
+    from rag.answer.generators.answer_checks import speech_topics
+
+    assert speech_topics("What did Ilse Moran say about the inner quay?") == [
+        "the inner quay",
+        "Moran: the inner quay",
+    ]
+    assert speech_topics("What did Ilse Moran say?") == []
+    assert speech_topics("What do the articles say about the quay?") == []  # no speaker

@@ -361,9 +361,12 @@ def speaker(question: str) -> str | None:
 _ASKS_VIEW = re.compile(r"\s*(?:what|how|describe|give|tell|quote|summari[sz]e)\b", re.IGNORECASE)
 
 
-def asks_topic(question: str) -> bool:
-    """Whether the question says what the words asked for are about ("about X", "X's view of Y")."""
-    return _ABOUT.search(question) is not None
+def speech_topics(question: str) -> list[str]:
+    """For a request for someone's words that names what they are about, that topic alone and with who
+    speaks ("What did Ruiz say about the petition?" -> ["the petition", "Ruiz: the petition"]); else []."""
+    who = speaker(question)
+    m = _ABOUT.search(question) if who else None
+    return [m.group(1), f"{who}: {m.group(1)}"] if m else []
 
 
 _SENTENCE_END = re.compile(r"[.!?][”’\"']?\s")

@@ -86,7 +86,6 @@ def _long_clauses(texts: Sequence[str], query_terms: set[str]) -> dict[int, list
 SPEECH_SLACK = (
     0.05  # threshold eased for a sentence that passed the check that it gives the asked speaker's words
 )
-TOPIC_SPEECH_SLACK = 0.05  # more of it when the speaker's words were also checked to be on the asked topic
 EVENT_PENALTY = 0.1  # score off a sentence that does not state the event a "when did X <verb>" asks about
 FULL_OVERLAP = 0.99  # share of the question's words that makes a sentence worth quoting beside the best
 PASSAGE_WEIGHT = 0.0  # calibrated: weight of the passage's retrieval score
@@ -321,8 +320,7 @@ class ExtractiveGenerator:
         found = [
             s
             for s in (
-                spans.with_reason(s, by_n, question)
-                for s in self.score_sentences(standalone_question(question, history), passages, most=most)
+                spans.with_reason(s, by_n, question) for s in self._scored(question, history, passages, most)
             )
             if not (body_only and s.in_author_box)
             and answer_checks.fits_type(s.text, kind)
@@ -371,6 +369,24 @@ class ExtractiveGenerator:
 
         return sorted(lower, key=lambda s: s.score, reverse=True)
 
+    def _scored(
+        self, question: str, history: Sequence[Turn], passages: Sequence[Passage], most: int | None
+    ) -> list[ScoredSentence]:
+        """``score_sentences`` for the question; for "What did Ruiz say about the petition?" each sentence's
+        better score against the topic alone and the topic with the name: the sentences that pass are Ruiz's
+        words on the petition (checked in ``eligible``), which match the request's framing, and often the
+        name, not at all, so a quotation on the topic scored by the whole question falls far short."""
+        variants = [] if history else answer_checks.speech_topics(question)
+        if not variants:
+            return self.score_sentences(standalone_question(question, history), passages, most=most)
+        best: dict[tuple[int, int], ScoredSentence] = {}
+        for variant in variants:
+            for s in self.score_sentences(variant, passages, most=most):
+                known = best.get((s.passage_n, s.start))
+                if known is None or s.score > known.score:
+                    best[(s.passage_n, s.start)] = s
+        return sorted(best.values(), key=lambda s: s.score, reverse=True)
+
     def select(
         self,
         question: str,
@@ -382,11 +398,7 @@ class ExtractiveGenerator:
         """The sentences to quote, best first; empty when the evidence is too weak (abstain)."""
         # "Quote what X said after the vote": every eligible sentence already gives X's own words (on the
         # topic, when one is named), a check of its own; such a short question matches them less closely.
-        threshold = self.threshold
-        if answer_checks.speaker(question):
-            # "What did X say about Y": the check also found Y's words in the sentence, which then answers on
-            # two counts the similarity does not see (the question's framing and X's name are not in it)
-            threshold -= SPEECH_SLACK + (TOPIC_SPEECH_SLACK if answer_checks.asks_topic(question) else 0.0)
+        threshold = self.threshold - (SPEECH_SLACK if answer_checks.speaker(question) else 0.0)
         scored = self.eligible(question, passages, history, body_only=body_only, most=SENTENCE_CANDIDATES)
         if not scored or scored[0].score < threshold:
             # The likeliest sentences do not answer: every sentence is judged before abstaining.
