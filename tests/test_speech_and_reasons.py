@@ -25,6 +25,7 @@ The work has stopped for three months because the dredging company hired for the
 
 The board's chair, Ilse Moran, defended the delay at a meeting with the visiting Danish minister on Thursday.
 "We will not rush a contract of this size," she said. "Ships can still reach the inner quay at high tide."
+Moran blamed the late start on "a winter nobody could dredge in".
 
 Piet Vos, who runs a fishing cooperative of twelve boats, criticised the board. "Every month of waiting costs
 us catches," he said. "If the channel silts up, our boats stay in port and the fish market closes."
@@ -359,3 +360,49 @@ def test_the_topic_of_a_request_for_words_is_scored_alone_and_with_the_speaker()
     ]
     assert speech_topics("What did Ilse Moran say?") == []
     assert speech_topics("What do the articles say about the quay?") == []  # no speaker
+
+
+@pytest.mark.parametrize(
+    ("question", "who"),
+    [
+        ("What exactly did Acme's chief executive say about the strike?", "chief executive"),
+        ("What did the union's branch secretary say?", "branch secretary"),
+        ("Quote Ana Lutz's words about the quay.", "Lutz"),
+        ("What was Ana Lutz's exact phrase for the delay?", "Lutz"),
+        (
+            "How many messages did the analysis find in Lutz's remarks?",
+            None,
+        ),  # remarks asked about, not words
+    ],
+)
+def test_whose_words_are_asked_for(question: str, who: str | None) -> None:
+    from rag.answer.generators.answer_checks import speaker
+
+    assert speaker(question) == who
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What was the price of the new boats?", "money"),
+        ("What did the company say about the price war?", None),  # a price war is no amount
+    ],
+)
+def test_a_price_war_asks_for_no_amount(question: str, expected: str | None) -> None:
+    from rag.answer.generators.answer_checks import expected_type
+
+    assert expected_type(question) == expected
+
+
+def test_a_quote_request_goes_on_into_the_next_quotation_of_the_same_speaker(harbour_index: Path) -> None:
+    # "X criticised the board." reports his words; two quotations follow, the second after "he said"
+    answer = _ask("Quote what Piet Vos said when he criticised the board.", harbour_index)
+    quoted = " ".join(c.quote for c in answer.citations)
+    assert "criticised the board" in quoted and "fish market closes" in quoted
+    _verbatim(answer, harbour_index)
+
+
+def test_the_exact_phrase_someone_blamed_a_delay_on(harbour_index: Path) -> None:
+    answer = _ask("What was Ilse Moran's exact phrase for the cause of the late start?", harbour_index)
+    assert "a winter nobody could dredge in" in " ".join(c.quote for c in answer.citations)
+    _verbatim(answer, harbour_index)

@@ -84,7 +84,7 @@ _DEPICTS = re.compile(
     r"^\s*how\s+(?:do|does|did)\b.*\b(?:portray|describe|depict|characteri[sz]e|present)\b", _I
 )
 _QUOTE = re.compile(
-    r"\bquote\b|\bexact\s+words\b|\bown\s+words\b|\bverbatim\b|\bword\s+for\s+word\b|\bexactly\s+(?:did|does)\b|"
+    r"\bquote\b|\bexact\s+(?:words|phrase|wording)\b|\bown\s+words\b|\bverbatim\b|\bword\s+for\s+word\b|\bexactly\s+(?:did|does)\b|"
     # "Give me the sentence where X defends the plan", "Show me the exact line in which ...": the words asked
     # for are the document's own, as with "quote"
     r"\b(?:give|show|find)\s+(?:me\s+)?the\s+(?:exact\s+)?(?:sentences?|lines?|passages?|paragraph)\s+"

@@ -40,7 +40,9 @@ _ASKS_DATE = re.compile(
     re.IGNORECASE,
 )
 _ASKS_MONEY = re.compile(
-    r"\b(cost|costs|price|priced|worth|paid|pay|value|how\s+much\s+money)\b", re.IGNORECASE
+    r"\b(cost|costs|price(?!\s+(?:war|wars|competition|cuts?|rises?|increases?|pressure|controls?)\b)|priced|worth|paid|"
+    r"pay|value|how\s+much\s+money)\b",
+    re.IGNORECASE,
 )
 _ASKS_QUANTITY = re.compile(
     r"\bhow\s+(many|much)\b|\b(number|amount|capacity|percentage|share)\s+of\b|"
@@ -304,7 +306,7 @@ def _known(term: str, vocabulary: Container[str]) -> bool:
 
 _ROLES = (
     r"president|prime\s+minister|minister|ambassador|chancellor|mayor|governor|spokes(?:man|woman|person)|"
-    r"secretary|envoy|official|chief|leader"
+    r"secretary|envoy|official|chief\s+executive|chief|leader|chair(?:man|woman|person)?|director|judge"
 )
 _SPEAKER = re.compile(
     # "the Harbour Authority", "the Coast Herald": a name may come with its article
@@ -314,18 +316,21 @@ _SPEAKER = re.compile(
     r"|\b(?i:quote)\s+what\s+(?:the\s+)?(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin)\s+){0,5}?([A-Z][\w’'-]+)\s+"
     r"(?:said|says|told|wrote|argued|reported|called|urged|warned)\b"
     # "Quote Ana Ruiz's own words on ...", "the governor's exact words"
-    r"|(?<![.!?]\s)(?<!^)\b([A-Z][\w-]+)[’']s\s+(?:own\s+|exact\s+)+words\b"
+    r"|(?<![.!?]\s)(?<!^)\b([A-Z][\w-]+)[’']s\s+(?:own\s+|exact\s+)*(?:words|phrase|wording)\b"
     # "What is Ana Ruiz's opinion of the sale?": a view is what the person says
     r"|(?<![.!?]\s)(?<!^)\b([A-Z][\w-]+)[’']s\s+(?:own\s+)?(?:opinion|views?|position|stance|reaction|assessment)\s+"
     r"(?i:of|on|about)\b"
     # "What did the Dutch minister say ...": one named by a role, which the quote must name as the speaker (a
     # sentence that names "the Dutch minister" only as someone met or mentioned does not give their words)
-    rf"|\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+the\s+((?:[A-Z][\w’'-]+\s+)+(?i:{_ROLES}))\s+"
+    # "... the Dutch minister", "... Acme's chief executive", "... the union's branch secretary"
+    rf"|\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+(?:the\s+(?:[\w-]+[’']s\s+)?|[A-Z][\w-]*[’']s\s+)"
+    rf"((?:[A-Z][\w’'-]+\s+|(?:[a-z]+\s+)(?=(?i:{_ROLES})))*?(?i:{_ROLES}))\s+"
     r"(?:say|tell|said|argue|think|write|claim)\b",
 )
 SPEECH_VERBS = (
     r"(?:said|says|told|tells|added|noted|argued|stated|warned|urged|called|described|dismissed|defended|"
-    r"praised|wrote|claimed|insisted|admitted|put|reported|according\s+to)"
+    r"praised|wrote|claimed|insisted|admitted|put|reported|blamed|critici[sz]ed|welcomed|denied|explained|"
+    r"acknowledged|conceded|complained|replied|responded|according\s+to)"
 )
 _SPEECH_VERB = re.compile(rf"\b{SPEECH_VERBS}\b", re.IGNORECASE)
 _YES_NO_VERB = re.compile(
@@ -494,7 +499,8 @@ _TOPIC_FILLER = frozenset(
     ]
 )
 _ABOUT = re.compile(
-    r"\b(?:about|(?:opinion|views?|position|stance|reaction|assessment)\s+(?:of|on))\s+(.+?)\s*[?.!]*$",
+    r"\b(?:about|(?:opinion|views?|position|stance|reaction|assessment)\s+(?:of|on)|"
+    r"(?:reply|replied|respond|responded|react|reacted)\s+to)\s+(.+?)\s*[?.!]*$",
     re.IGNORECASE,
 )
 

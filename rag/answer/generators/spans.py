@@ -93,12 +93,16 @@ def continued_speech(s: ScoredSentence, passage: Passage, span: str) -> str:
     if not following.startswith(("“", '"')):
         return span
     end = after[0][1]
-    # a quotation of several sentences goes on to the one that closes it (a few at most)
-    for a, b in after[: QUOTATION_SENTENCES - 1] if not quoting else ():
-        if _closes(passage.text[a:b], opened=a == after[0][0]) or "\n\n" in passage.text[end:a]:
-            end = b if "\n\n" not in passage.text[end:a] else end
+    # a quotation of several sentences goes on to the one that closes it, and on into the next quotation that
+    # opens right after ('X welcomed it. "A," he said. "B."'), a few sentences at most
+    closed = False
+    for a, b in after[:QUOTATION_SENTENCES] if not quoting else ():
+        sentence = passage.text[a:b]
+        opens = sentence.startswith(("“", '"'))
+        if "\n\n" in passage.text[end:a] or (closed and not opens):
             break
         end = b
+        closed = _closes(sentence, opened=opens)
     return span + passage.text[s.end : end]
 
 
