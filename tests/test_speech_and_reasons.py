@@ -91,6 +91,19 @@ def _verbatim(answer, index: Path) -> None:
             "Why did the mill shut?",
             True,
         ),
+        # "after" / "following" a meeting: the meeting asked about is when, not why
+        (
+            "He spoke to reporters following a meeting with the Dutch minister in Ghent.",
+            "Why did he meet the Dutch minister in Ghent?",
+            False,
+        ),
+        ("The vote came after the board met the mayor.", "Why did the board meet the mayor?", False),
+        # what someone fears is why they worry
+        (
+            "Some workers fear the ruling could cost jobs.",
+            "Why are some workers worried about the ruling?",
+            True,
+        ),
         # a connective before a sentence-initial cause ("Second, because ...")
         (
             "Second, because the town has little to gain, it can afford to wait.",
@@ -199,12 +212,14 @@ def test_a_role_only_met_is_not_a_speaker(harbour_index: Path) -> None:
             False,
         ),
         ("Residents say the council is slow. The mayor should resign.", "council", False),
+        ("In theory, the council could show goodwill by cutting fees.", "council", True),  # "could do"
     ],
 )
 def test_advice_is_for_the_one_who_should_act(sentence: str, who: str, tells: bool) -> None:
     from rag.answer.summaries import advised, advises
 
     assert advised(f"What should the {who} do?") == who
+    assert advised(f"What does the author suggest the {who} could do?") == who
     assert advises(sentence, who) is tells
 
 

@@ -33,17 +33,19 @@ ADVISING = re.compile(
 # "What should the council do?", "What must Acme and its partners do now?": the one advised
 _ADVISED = re.compile(
     r"\bwhat\s+(?:should|must|ought|needs?)\s+(?:to\s+)?(?:the\s+)?((?:[\w’'-]+\s+){0,3}?[\w’'-]+)\s+"
-    r"(?:to\s+)?(?:do|have\s+done)\b",
+    r"(?:to\s+)?(?:do|have\s+done)\b"
+    # "What does the author suggest Acme could do ...": the one the modal is said of
+    r"|\bwhat\b.*?\b([\w’'-]+)\s+(?:should|must|could|can|ought\s+to|needs?\s+to)\s+(?:have\s+)?(?:do|done)\b",
     re.IGNORECASE,
 )
-_MODAL = r"(?:should|must|needs?\s+to|ought\s+to|ha(?:ve|s)\s+to)"
+_MODAL = r"(?:should|must|needs?\s+to|ought\s+to|ha(?:ve|s)\s+to|could|can)"
 ADVICE_REACH = 5  # words from the one advised to the modal: "the council and its partners should"
 
 
 def advised(question: str) -> str | None:
     """Whom a "what should X do" question asks advice for (the head word of X), or None."""
     m = _ADVISED.search(question)
-    return m.group(1).split()[-1] if m else None
+    return (m.group(1) or m.group(2)).split()[-1] if m else None
 
 
 def advises(sentence: str, who: str) -> bool:
