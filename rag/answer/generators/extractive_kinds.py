@@ -80,7 +80,9 @@ def missing_part(
         return f"The documents never mention {', '.join(absent)}."
     who = answer_checks.speaker(question)
     if who:
-        return f"No passage gives {'the ' if who[:1].isupper() and ' ' in who and who.split()[-1].islower() else ''}{who}'s own words on this."
+        # one named by a role ("Danish minister", "chief executive") is "the" role
+        named = f"the {who}" if who.split()[-1].islower() else who
+        return f"No passage gives {named}'s own words on this."
     verb = answer_checks.yes_no_verb(question)
     if verb:
         return f'No passage says "{verb}" about what the question asks.'
