@@ -23,7 +23,11 @@ _DATE = re.compile(
     rf"\b(?:(?:early|mid|late)[- ])?(?:\d{{1,2}}\s+)?(?:{_MONTHS})\.?(?:\s+\d{{1,2}}(?:,)?)?(?:\s+(?:1[6-9]|20)\d\d)?\b"
     r"|\b(?:1[6-9]|20)\d\d\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b"
 )
-_MONEY = re.compile(r"[$€£¥₽]\s?\d[\d,.]*(?:\s(?:million|billion|trillion))?")
+_MONEY = re.compile(
+    r"[$€£¥₽]\s?\d[\d,.]*(?:\s(?:million|billion|trillion))?"
+    # "2.1 million pounds", "85 euros": the currency said as a word
+    r"|\b\d[\d,.]*(?:\s(?:million|billion|trillion))?\s(?:dollars|euros|pounds|yuan|rubles|roubles|francs|yen)\b"
+)
 _QUANTITY = re.compile(
     rf"\b(?:(?:almost|about|nearly|over|around|roughly|some|more than|less than)\s)?"
     rf"(?:\d[\d,.]*|(?:{_NUMBER_WORDS})(?:-(?:{_NUMBER_WORDS}))?)"
@@ -34,7 +38,7 @@ _YEAR_ONLY = re.compile(r"^(?:1[6-9]|20)\d\d$")
 _ASKS_WHO = re.compile(r"^\s*(?:who|whom|which\s+(?:person|official|company|country|agency|group))\b", re.I)
 _ASKS_WHEN = re.compile(r"^\s*(?:when\b|in\s+what\s+year|what\s+(?:year|date|month)|which\s+year)", re.I)
 _ASKS_HOW_MUCH = re.compile(r"\bhow\s+(?:many|much)\b|\bwhat\s+(?:percentage|share)\b", re.I)
-_ASKS_MONEY = re.compile(r"\b(?:cost|price|worth|paid|value|trade)\b", re.I)
+_ASKS_MONEY = re.compile(r"\b(?:cost|costs|price|worth|pay|pays|paying|paid|spend|spent|value|trade)\b", re.I)
 _NAME_RUN = re.compile(r"\b[A-Z][\w’'.-]*(?:\s+(?:of|van|der|de|al-|bin)?\s*[A-Z][\w’'.-]*)*")
 _PRONOUN_START = re.compile(r"^[“\"]?(?:he|she|they|it|this|that|these|those|his|her|their|its|such)\b", re.I)
 # "The remarks contained three messages." / "... as follows:": the answer is the sentence that comes next.

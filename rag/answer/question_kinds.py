@@ -93,7 +93,11 @@ _DEPICTS = re.compile(
     r"^\s*how\s+(?:do|does|did)\b.*\b(?:portray|describe|depict|characteri[sz]e|present)\b", _I
 )
 _QUOTE = re.compile(
-    r"\bquote\b|\bexact\s+words\b|\bown\s+words\b|\bverbatim\b|\bword\s+for\s+word\b|\bexactly\s+(?:did|does)\b",
+    r"\bquote\b|\bexact\s+(?:words|phrase|wording)\b|\bown\s+words\b|\bverbatim\b|\bword\s+for\s+word\b|\bexactly\s+(?:did|does)\b|"
+    # "Give me the sentence where X defends the plan", "Show me the exact line in which ...": the words asked
+    # for are the document's own, as with "quote"
+    r"\b(?:give|show|find)\s+(?:me\s+)?the\s+(?:exact\s+)?(?:sentences?|lines?|passages?|paragraph)\s+"
+    r"(?:where|in\s+which|that|which)\b",
     _I,
 )
 _ARGUMENT = re.compile(
@@ -219,10 +223,19 @@ _QUOTED_ON = re.compile(
 )
 
 
+_SENTENCE_WHERE = re.compile(
+    r"\b(?:sentences?|lines?|passages?|paragraph)\s+(?:where|in\s+which)\s+(.+)$", _I
+)
+
+
 def quoted_topic(question: str) -> str:
     """What a request for a quote is about ("Give me the exact words the analysis uses *about Chilean
     tariffs*" -> "Chilean tariffs"): the request's own words (quote, exact words, uses) match every sentence
-    alike. The question itself when it says no "about"/"on"."""
+    alike. The question itself when it says no "about"/"on"; "the sentence where X happens" is about all of
+    "X happens" (its "about" is a detail of it)."""
+    where = _SENTENCE_WHERE.search(question)
+    if where:
+        return where.group(1).strip(" ?.")
     m = _QUOTED_ON.search(question)
     found = m.group(1).strip(" ?.") if m else ""
     return found if found and found.casefold() not in _POINTERS else question

@@ -30,6 +30,32 @@ ADVISING = re.compile(
     r"\b(?:recommend(?:s|ed)?|urge[sd]?|advise[sd]?|propose[sd]?|call(?:s|ed)?\s+(?:on|for)|the\s+last\s+thing)\b",
     re.IGNORECASE,
 )
+# "What should the council do?", "What must Acme and its partners do now?": the one advised
+_ADVISED = re.compile(
+    r"\bwhat\s+(?:should|must|ought|needs?)\s+(?:to\s+)?(?:the\s+)?((?:[\w’'-]+\s+){0,3}?[\w’'-]+)\s+"
+    r"(?:to\s+)?(?:do|have\s+done)\b"
+    # "What does the author suggest Acme could do ...": the one the modal is said of
+    r"|\bwhat\b.*?\b([\w’'-]+)\s+(?:should|must|could|can|ought\s+to|needs?\s+to)\s+(?:have\s+)?(?:do|done)\b",
+    re.IGNORECASE,
+)
+_MODAL = r"(?:should|must|needs?\s+to|ought\s+to|ha(?:ve|s)\s+to|could|can)"
+ADVICE_REACH = 5  # words from the one advised to the modal: "the council and its partners should"
+
+
+def advised(question: str) -> str | None:
+    """Whom a "what should X do" question asks advice for (the head word of X), or None."""
+    m = _ADVISED.search(question)
+    return (m.group(1) or m.group(2)).split()[-1] if m else None
+
+
+def advises(sentence: str, who: str) -> bool:
+    """Whether ``sentence`` tells ``who`` what to do: ``who`` comes a few words before "should", "must",
+    "needs to" in one clause ("the council *and its partners should* focus on ..."), not as someone the
+    advice is about ("... was never a favor to the council, and ... should not be viewed ...")."""
+    pattern = rf"\b{re.escape(who)}\b(?:\s+[\w’'-]+){{0,{ADVICE_REACH}}}?\s+{_MODAL}\b"
+    return re.search(pattern, sentence, re.IGNORECASE) is not None
+
+
 _QUOTED = re.compile(r"^\s*[“\"]")
 LEAD_BONUS = 0.15  # the first sentence of a document (standfirst, lead) states its point
 MMR_LAMBDA = 0.7  # relevance against redundancy when picking the next sentence

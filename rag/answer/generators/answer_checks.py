@@ -40,7 +40,9 @@ _ASKS_DATE = re.compile(
     re.IGNORECASE,
 )
 _ASKS_MONEY = re.compile(
-    r"\b(cost|costs|price|priced|worth|paid|pay|value|how\s+much\s+money)\b", re.IGNORECASE
+    r"\b(cost|costs|price(?!\s+(?:war|wars|competition|cuts?|rises?|increases?|pressure|controls?)\b)|priced|worth|paid|"
+    r"pay|value|how\s+much\s+money)\b",
+    re.IGNORECASE,
 )
 _ASKS_QUANTITY = re.compile(
     r"\bhow\s+(many|much)\b|\b(number|amount|capacity|percentage|share)\s+of\b|"
@@ -77,18 +79,41 @@ _NOT_NAMES = frozenset(
 
 
 # "Quote the words on *the cost of* the jets": an amount asked for, whatever the question's shape
+# "How much is X *paying* for ...", "how much did it *spend*": an amount of money, not a count of things
+_HOW_MUCH_MONEY = re.compile(
+    r"\bhow\s+much\b(?!\s+(?:more|less|longer|further|of)\b).*\b(?:pay(?:s|ing)?|paid|spen[dt]\w*|cost(?:s|ing)?|"
+    r"charg(?:e|es|ed|ing)|earn\w*|invest\w*|sell(?:s|ing)?\s+for|sold\s+for|bought\s+for|raised?|raising)\b",
+    re.IGNORECASE,
+)
+# "What share / percentage / proportion of X ...": a part of a whole, said as one ("40 percent", "a third")
+_ASKS_SHARE = re.compile(
+    r"\b(?:what|which)\s+(?:share|percentage|proportion|fraction|part)\s+of\b|\bhow\s+(?:big|large)\s+a\s+share\b",
+    re.IGNORECASE,
+)
+_SHARE = re.compile(
+    r"%|\bper\s?cent\b|\bpercentage\b|\b(?:a|one|two)[\s-](?:half|halves|third|thirds|quarter|quarters|fifth|fifths|"
+    r"tenth|tenths)\b|\bhalf\b|\b\w+\s+(?:in|out\s+of)\s+(?:every\s+)?(?:\d+|ten|five|four|three|hundred)\b|"
+    r"\bmajority\b|\bminority\b",
+    re.IGNORECASE,
+)
 _THE_COST = re.compile(r"\b(?:the|its|their)\s+(?:cost|price)s?\s+of\b", re.IGNORECASE)
 
 
 def expected_type(question: str) -> str | None:
-    """ "date", "money", "quantity" or None (anything goes)."""
+    """ "date", "money", "share" (a part of a whole), "quantity" or None (anything goes)."""
     if _ASKS_DATE.search(question):
         return "date"
-    if _THE_COST.search(question) or (
-        _ASKS_MONEY.search(question)
-        and (_ASKS_QUANTITY.search(question) or re.search(r"\b(what|how)\b", question, re.I))
+    if (
+        _THE_COST.search(question)
+        or _HOW_MUCH_MONEY.search(question)
+        or (
+            _ASKS_MONEY.search(question)
+            and (_ASKS_QUANTITY.search(question) or re.search(r"\b(what|how)\b", question, re.I))
+        )
     ):
         return "money"
+    if _ASKS_SHARE.search(question):
+        return "share"
     if _ASKS_QUANTITY.search(question):
         return "quantity"
     return None
@@ -100,9 +125,27 @@ def fits_type(sentence: str, kind: str | None) -> bool:
         return bool(_DATE.search(sentence))
     if kind == "money":
         return bool(_MONEY.search(sentence))
+    if kind == "share":
+        return bool(_SHARE.search(sentence))
     if kind == "quantity":
         return bool(_QUANTITY.search(_YEAR.sub(" ", sentence)))  # a year is not a quantity
     return True
+
+
+# "How much is paid *per* nurse / to *each* nurse": an amount for one of them, which a total does not give
+_ASKS_RATE = re.compile(r"\bhow\s+(?:much|many)\b.*\b(?:each|per|apiece|every)\b", re.IGNORECASE)
+_RATE = re.compile(
+    r"\b(?:each|per|apiece|every)\b|\ba\s+(?:head|piece|year|month|week|day|night|hour|person|seat|ticket)\b|"
+    r"\ban\s+(?:hour|hectare|acre)\b|/\s?(?:h|hr|hour|day|year|month)\b",
+    re.IGNORECASE,
+)
+
+
+def gives_rate(span: str, question: str) -> bool:
+    """Whether ``span`` can answer a question about an amount for each one ("How much does each nurse earn?"):
+    it says an amount per thing ("each", "per", "a year", "an hour"), not only a total ("2 million pounds on
+    agency staff"); other questions: True."""
+    return not _ASKS_RATE.search(question) or _RATE.search(span) is not None
 
 
 def required_years(question: str) -> set[str]:
@@ -172,16 +215,75 @@ _REASON = re.compile(
     r"\b(?:because|since(?!\s+(?:\d|the\s+start|then|last|early|late))|due\s+to|owing\s+to|thanks\s+to|as\s+a\s+result|result(?:ed|s)?\s+(?:of|in|from)|"
     r"so\s+that|in\s+order\s+to|so\s+as\s+to|reasons?|why|given\s+(?:that|the|its|their|his|her|a|an)\b|once|after|amid|under|over\s+(?:fears?|concerns?)|"
     r"fears?\s+(?:of|that)|for\s+fear|led\s+to|lead\s+to|leads\s+to|caus\w*|driven|motiv\w*|aim\w*|"
-    r"goal|purpose|desire|in\s+this\s+context|hence|therefore|thus|"
-    r"so\b|explanation|explain\w*|crucial|(?:that|which)\s+[a-z]+s|to\s+(?:secure|avoid|ensure|prevent|protect|keep|help|gain|win))\b",
+    r"goal|purpose|desire|in\s+this\s+context|hence|therefore|thus|follow(?:s|ed|ing)|"
+    # what is feared is why ("some workers fear the ruling could cost jobs")
+    r"(?:fear|fears|feared|worry|worries|worried)\s+(?:that\s+)?[^.;]{0,60}?\b(?:could|would|will|might|may)|"
+    r"so\b|explanation|explain\w*|crucial|(?:that|which)\s+[a-z]+s|to\s+(?:secure|avoid|ensure|prevent|protect|keep|help|gain|win)|too\s+\w+\s+(?:for|to)|"
+    # what a step is for: "the cut would free money for a new line"
+    r"(?:would|will|could)\s+(?:free|allow|enable|let|fund|pay\s+for|make\s+room))\b",
     re.IGNORECASE,
 )
 
 
+# A cause given outright: what follows it is the cause, what comes before it the thing caused.
+_CAUSE = re.compile(
+    r"\b(?:because(?:\s+of)?|due\s+to|owing\s+to|as\s+a\s+result\s+of|since|after|following)\b", re.IGNORECASE
+)
+_WHY_WORDS = re.compile(
+    r"^\s*why\s+(?:(?:did|does|do|is|are|was|were|has|have|had|will|would|can|could)\s+)?", re.I
+)
+
+
+# A reason said outright, which a sentence after a claim may give for it (not "after", "under", "that takes":
+# those tell how things stood and are read as a reason only in a sentence that says the thing asked itself)
+_EXPLICIT_REASON = re.compile(
+    r"\b(?:because|due\s+to|owing\s+to|so\s+that|in\s+order\s+to|so\s+as\s+to|too\s+\w+\s+(?:for|to)|"
+    r"the\s+reason|as\s+a\s+result|(?:would|will|could)\s+(?:free|allow|enable|let|fund|pay\s+for|make\s+room))\b",
+    re.IGNORECASE,
+)
+
+
+def explains(sentence: str) -> bool:
+    """Whether ``sentence`` gives a reason outright ("because", "too old to", "would free money for")."""
+    return _EXPLICIT_REASON.search(sentence) is not None
+
+
+def asks_why(question: str) -> bool:
+    """Whether the question asks for a reason ("Why did ...")."""
+    return _WHY.search(question) is not None
+
+
 def gives_reason(span: str, question: str) -> bool:
     """Whether ``span`` can answer a "why" question: it states a cause or a purpose. A sentence that only
-    says the thing happened ("X gave the mask to the museum") does not say why; other questions: True."""
-    return not _WHY.search(question) or _REASON.search(span) is not None
+    says the thing happened ("X gave the mask to the museum") does not say why, nor one where the thing asked
+    about is itself the cause of something else; other questions: True."""
+    if not _WHY.search(question):
+        return True
+    return _REASON.search(span) is not None and not _asked_as_cause(span, question)
+
+
+def _asked_as_cause(span: str, question: str) -> bool:
+    """Whether ``span`` says what the why-question asks about only as the cause of something else: "The
+    road stayed shut because the builder went bankrupt" does not say why the builder went bankrupt. More of
+    the question's words are in the cause than in what it caused, and fewer than half in the latter, for every cause the span gives ("a charge due to the closure of the
+    plant, which shut because its machines were old" says why the plant shut in its second)."""
+    asked = set(lexical.tokenize([_WHY_WORDS.sub("", question)])[0])
+    causes = list(_CAUSE.finditer(span))
+    if len(asked) < 2 or not causes:
+        return False
+    return all(_only_in_cause(span, m, asked) for m in causes)
+
+
+def _only_in_cause(span: str, m: re.Match[str], asked: set[str]) -> bool:
+    if len(span[: m.start()].split()) <= 2:
+        # "(Second,) because the builder went bankrupt, the road stayed shut": the cause runs to the comma
+        comma = span.find(",", m.end())
+        cause, caused = (span[m.end() : comma], span[comma:]) if comma > 0 else (span[m.end() :], "")
+    else:
+        cause, caused = span[m.end() :], span[: m.start()]
+    in_cause = sum(_known(t, set(lexical.tokenize([cause])[0])) for t in asked)
+    in_caused = sum(_known(t, set(lexical.tokenize([caused])[0])) for t in asked)
+    return in_cause > in_caused and 2 * in_caused < len(asked)
 
 
 def _weight(term: str, weights: Mapping[str, float]) -> float:
@@ -204,22 +306,33 @@ def _known(term: str, vocabulary: Container[str]) -> bool:
     return any(term[:cut] in vocabulary for cut in range(max(4, len(term) - 3), len(term)))
 
 
+_ROLES = (
+    r"president|prime\s+minister|minister|ambassador|chancellor|mayor|governor|spokes(?:man|woman|person)|"
+    r"secretary|envoy|official|chief\s+executive|chief|leader|chair(?:man|woman|person)?|director|judge"
+)
 _SPEAKER = re.compile(
     # "the Harbour Authority", "the Coast Herald": a name may come with its article
     r"\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+(?:the\s+)?"
     r"(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin)\s+){0,5}?([A-Z][\w’'-]+)\s+"
-    r"(?:say|tell|said|argue|think|write|claim|call|describe|put|report)\b"
+    r"(?:say|tell|said|argue|think|write|claim|call|describe|put|report|reply|respond|answer)\b"
     r"|\b(?i:quote)\s+what\s+(?:the\s+)?(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin)\s+){0,5}?([A-Z][\w’'-]+)\s+"
     r"(?:said|says|told|wrote|argued|reported|called|urged|warned)\b"
     # "Quote Ana Ruiz's own words on ...", "the governor's exact words"
-    r"|(?<![.!?]\s)(?<!^)\b([A-Z][\w-]+)[’']s\s+(?:own\s+|exact\s+)+words\b"
+    r"|(?<![.!?]\s)(?<!^)\b([A-Z][\w-]+)[’']s\s+(?:own\s+|exact\s+)*(?:words|phrase|wording)\b"
     # "What is Ana Ruiz's opinion of the sale?": a view is what the person says
     r"|(?<![.!?]\s)(?<!^)\b([A-Z][\w-]+)[’']s\s+(?:own\s+)?(?:opinion|views?|position|stance|reaction|assessment)\s+"
-    r"(?i:of|on|about)\b",
+    r"(?i:of|on|about)\b"
+    # "What did the Dutch minister say ...": one named by a role, which the quote must name as the speaker (a
+    # sentence that names "the Dutch minister" only as someone met or mentioned does not give their words)
+    # "... the Dutch minister", "... Acme's chief executive", "... the union's branch secretary"
+    rf"|\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+(?:the\s+(?:[\w-]+[’']s\s+)?|[A-Z][\w-]*[’']s\s+)"
+    rf"((?:[A-Z][\w’'-]+\s+|(?:[a-z]+\s+)(?=(?i:{_ROLES})))*?(?i:{_ROLES}))\s+"
+    r"(?:say|tell|said|argue|think|write|claim)\b",
 )
 SPEECH_VERBS = (
     r"(?:said|says|told|tells|added|noted|argued|stated|warned|urged|called|described|dismissed|defended|"
-    r"praised|wrote|claimed|insisted|admitted|put|reported|according\s+to)"
+    r"praised|wrote|claimed|insisted|admitted|put|reported|blamed|critici[sz]ed|welcomed|denied|explained|"
+    r"acknowledged|conceded|complained|replied|responded|according\s+to)"
 )
 _SPEECH_VERB = re.compile(rf"\b{SPEECH_VERBS}\b", re.IGNORECASE)
 _YES_NO_VERB = re.compile(
@@ -245,11 +358,27 @@ def reports_speech(sentence: str) -> bool:
 def speaker(question: str) -> str | None:
     """The person whose words the question asks for ("What did Ruiz say ...", "Quote what X said")."""
     m = _SPEAKER.search(question)
-    return (m.group(1) or m.group(2) or m.group(3) or m.group(4)) if m else None
+    if m is None:
+        return None
+    if m.group(4) and not _ASKS_VIEW.match(question):
+        return None  # "Why does the city's view of X matter?" asks a reason, not for the city's words
+    return m.group(1) or m.group(2) or m.group(3) or m.group(4) or m.group(5)
+
+
+_ASKS_VIEW = re.compile(r"\s*(?:what|how|describe|give|tell|quote|summari[sz]e)\b", re.IGNORECASE)
+
+
+def speech_topics(question: str) -> list[str]:
+    """For a request for someone's words that names what they are about, that topic alone and with who
+    speaks ("What did Ruiz say about the petition?" -> ["the petition", "Ruiz: the petition"]); else []."""
+    who = speaker(question)
+    m = _ABOUT.search(question) if who else None
+    return [m.group(1), f"{who}: {m.group(1)}"] if m else []
 
 
 _SENTENCE_END = re.compile(r"[.!?][”’\"']?\s")
-_QUOTATION = re.compile(r"^\W*[“\"]|[“\"]\w")  # opens with, or holds, quoted words
+# opens with, holds, or closes quoted words ('... in January."' ends a quotation opened a sentence before)
+_QUOTATION = re.compile(r"^\W*[“\"]|[“\"]\w|[\w.!?,][”\"]")
 SPEECH_REACH = 6  # words from a name to its verb of speech: "X, the deputy minister, told ..."
 APPOSITION_REACH = 25  # words of an aside between a name and its verb ("X, a ... who ..., said")
 _APPOSITION = re.compile(rf"^,(?:\s+[^,;:.!?\s]+){{1,{APPOSITION_REACH}}},\s+(?:also\s+|later\s+)?$")
@@ -273,7 +402,12 @@ def _speaks(span: str, at: int, name: str) -> bool:
     # aside set off by commas stands between the name and its verb, however long it is
     if verb is not None and _APPOSITION.match(between) and not _SENTENCE_END.search(between):
         return True
-    return _SPEECH_BEFORE.search(span[:at]) is not None or _PRONOUN_SPEECH.search(after) is not None
+    if _SPEECH_BEFORE.search(span[:at]) is not None:
+        return True
+    # "he said" goes back to a person named as one: not to a name that qualifies something ("the *Ruiz*
+    # government", "*Ruiz*'s aide"), after which "he" is someone else
+    attributive = re.search(r"\bthe\s+$", span[:at], re.IGNORECASE) or re.match(r"[’']s\b", after)
+    return not attributive and _PRONOUN_SPEECH.search(after) is not None
 
 
 def quotes_speaker(span: str, name: str, question: str, quoted: str | None = None) -> bool:
@@ -367,7 +501,8 @@ _TOPIC_FILLER = frozenset(
     ]
 )
 _ABOUT = re.compile(
-    r"\b(?:about|(?:opinion|views?|position|stance|reaction|assessment)\s+(?:of|on))\s+(.+?)\s*[?.!]*$",
+    r"\b(?:about|(?:opinion|views?|position|stance|reaction|assessment)\s+(?:of|on)|"
+    r"(?:reply|replied|respond|responded|react|reacted)\s+to)\s+(.+?)\s*[?.!]*$",
     re.IGNORECASE,
 )
 

@@ -319,9 +319,12 @@ class ExtractiveGenerator:
         docs = self.documents() if self.documents is not None and who is not None else {}
         found = [
             s
-            for s in self.score_sentences(standalone_question(question, history), passages, most=most)
+            for s in (
+                spans.with_reason(s, by_n, question) for s in self._scored(question, history, passages, most)
+            )
             if not (body_only and s.in_author_box)
             and answer_checks.fits_type(s.text, kind)
+            and answer_checks.gives_rate(s.text, question)
             and all(year in s.text for year in years)
             # (said of it in the sentence, or in its paragraph when the sentence states the very event asked:
             # "The company suspended delivery of the container crane" in a paragraph on the Model-7)
@@ -365,6 +368,24 @@ class ExtractiveGenerator:
         ]
 
         return sorted(lower, key=lambda s: s.score, reverse=True)
+
+    def _scored(
+        self, question: str, history: Sequence[Turn], passages: Sequence[Passage], most: int | None
+    ) -> list[ScoredSentence]:
+        """``score_sentences`` for the question; for "What did Ruiz say about the petition?" each sentence's
+        better score against the topic alone and the topic with the name: the sentences that pass are Ruiz's
+        words on the petition (checked in ``eligible``), which match the request's framing, and often the
+        name, not at all, so a quotation on the topic scored by the whole question falls far short."""
+        variants = [] if history else answer_checks.speech_topics(question)
+        if not variants:
+            return self.score_sentences(standalone_question(question, history), passages, most=most)
+        best: dict[tuple[int, int], ScoredSentence] = {}
+        for variant in variants:
+            for s in self.score_sentences(variant, passages, most=most):
+                known = best.get((s.passage_n, s.start))
+                if known is None or s.score > known.score:
+                    best[(s.passage_n, s.start)] = s
+        return sorted(best.values(), key=lambda s: s.score, reverse=True)
 
     def select(
         self,

@@ -81,7 +81,9 @@ def missing_part(
         return f"The documents never mention {', '.join(absent)}."
     who = answer_checks.speaker(question)
     if who:
-        return f"No passage gives {who}'s own words on this."
+        # one named by a role ("Danish minister", "chief executive") is "the" role
+        named = f"the {who}" if who.split()[-1].islower() else who
+        return f"No passage gives {named}'s own words on this."
     verb = answer_checks.yes_no_verb(question)
     if verb:
         return f'No passage says "{verb}" about what the question asks.'
@@ -95,7 +97,7 @@ def missing_part(
     return None
 
 
-_WANTED = {"date": "date", "money": "amount", "quantity": "number"}
+_WANTED = {"date": "date", "money": "amount", "quantity": "number", "share": "share"}
 
 
 def fact(
@@ -221,9 +223,16 @@ def argument(
     if scoped and not reference.topic_terms(question, documents, scoped):
         return summary(gen, question, passages, argue=True)
     scored = gen.eligible(question, passages, history, body_only=True)
+    who = summaries.advised(question)
     if summaries.ADVICE_ASKED.search(question):
         # "What does X recommend about Y?": a sentence on Y that advises nothing is not a recommendation
-        scored = [s for s in scored if summaries.ARGUING.search(s.text) or summaries.ADVISING.search(s.text)]
+        scored = [
+            s
+            for s in scored
+            if summaries.ARGUING.search(s.text)
+            or summaries.ADVISING.search(s.text)
+            or (who and summaries.advises(s.text, who))
+        ]
     # A sentence that argues (should, must, ...) on the asked topic may come a little under the threshold, as a
     # compared document's best sentence may: inside a document the user named, or when it is the best sentence
     # of all (the question asks for an argument, and the closest sentence is one).
@@ -238,7 +247,15 @@ def argument(
     if not scored or scored[0].score < gate:
         return []
     floor = max(gate, scored[0].score - gen.margin)
-    ranked = sorted(
+    # "What should the council do?": sentences that tell the council what to do answer it, though one that
+    # only names the council scores higher
+    # (as close to the threshold as an arguing sentence may come: the advice is to the one asked about)
+    told = (
+        [s for s in scored if s.score >= gate - COMPARISON_SLACK and summaries.advises(s.text, who)]
+        if who
+        else []
+    )
+    ranked = told or sorted(
         (s for s in scored if s.score >= floor),
         key=lambda s: s.score + (0.1 if summaries.ARGUING.search(s.text) else 0.0),
         reverse=True,

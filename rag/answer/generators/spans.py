@@ -1,11 +1,14 @@
 """Which words of a document a chosen sentence is quoted with: the sentence before it when it needs it (a
-pronoun, "he said"), the speaker's next quoted words, the sentence an announcing sentence points to.
+pronoun, "he said"), the speaker's next quoted words, the sentence an announcing sentence points to, the
+sentence that gives the reason for a claim a why-question asks about.
 
 Every span is a stretch of one passage's text, so the quote stays verbatim.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -51,7 +54,23 @@ def with_context(
     at = passages[s.passage_n].start + s.start
     window = max(0, at - 600)
     before = [(a, b) for a, b in split_sentences(document.text, window, at) if b <= at]
-    return (document.text[before[-1][0] : before[-1][1]] + " " + span) if before else span
+    if not before:
+        return span
+    # A quotation of several sentences is attributed once: '"A," he said. "B."' is said by whoever the
+    # sentence before '"A,"' names, so the context goes back along the quotation, within its paragraph, to
+    # the first sentence that is not quoted words ("Ana Ruiz, a farmer, defended the plan.").
+    first = len(before) - 1
+    while (
+        first > 0
+        and len(before) - first < QUOTATION_SENTENCES
+        and _QUOTED.search(document.text[before[first][0] : before[first][1]])
+        and "\n\n" not in document.text[before[first - 1][1] : before[first][0]]
+    ):
+        first -= 1
+    return document.text[before[first][0] : before[-1][1]] + " " + span
+
+
+_QUOTED = re.compile(r"^\W*[“\"]|[”\"]\s*$|[,.!?][”\"]\s+(?:he|she|they)\s", re.IGNORECASE)  # quoted words
 
 
 def _is_sentence(text: str) -> bool:
@@ -74,12 +93,16 @@ def continued_speech(s: ScoredSentence, passage: Passage, span: str) -> str:
     if not following.startswith(("“", '"')):
         return span
     end = after[0][1]
-    # a quotation of several sentences goes on to the one that closes it (a few at most)
-    for a, b in after[: QUOTATION_SENTENCES - 1] if not quoting else ():
-        if _closes(passage.text[a:b], opened=a == after[0][0]) or "\n\n" in passage.text[end:a]:
-            end = b if "\n\n" not in passage.text[end:a] else end
+    # a quotation of several sentences goes on to the one that closes it, and on into the next quotation that
+    # opens right after ('X welcomed it. "A," he said. "B."'), a few sentences at most
+    closed = False
+    for a, b in after[:QUOTATION_SENTENCES] if not quoting else ():
+        sentence = passage.text[a:b]
+        opens = sentence.startswith(("“", '"'))
+        if "\n\n" in passage.text[end:a] or (closed and not opens):
             break
         end = b
+        closed = _closes(sentence, opened=opens)
     return span + passage.text[s.end : end]
 
 
@@ -104,3 +127,17 @@ def announced(s: ScoredSentence, passage: Passage, span: str) -> str:
     if following is None or not direct_answers.announces_next(s.text):
         return span
     return span + passage.text[s.end : following[1]]
+
+
+def with_reason(s: ScoredSentence, passages: Mapping[int, Passage], question: str) -> ScoredSentence:
+    """``s`` with the next sentence of its paragraph, for a why-question, when ``s`` states what is asked
+    without a reason and the next one gives it ("Day trains are no substitute. The first arrives at 10:40,
+    too late for work."): a claim is often explained by the sentence after it. Else ``s`` itself."""
+    if not answer_checks.asks_why(question) or answer_checks.gives_reason(s.text, question):
+        return s
+    passage = passages[s.passage_n]
+    following = _next_in_paragraph(s, passage)
+    reason = passage.text[following[0] : following[1]] if following else ""
+    if not answer_checks.explains(reason) or not answer_checks.gives_reason(reason, question):
+        return s
+    return dataclasses.replace(s, end=following[1], text=passage.text[s.start : following[1]])
