@@ -118,9 +118,11 @@ def _hits(retriever: Searcher, query: str, k: int, the_plan: Plan) -> list[Hit]:
         doc_ids = _documents_of(retriever, ranked)
         per = PER_DOCUMENT + (2 if kind == "summary" else 0)
         return [h for d in doc_ids for h in _body_search(retriever, query, per, d)]
-    if kind == "list" and scoped and asks_sources(query):
-        # "Which outlets does it cite?": its sources may be named anywhere in it, in words unlike the question's
-        return [h for d in scoped[:MAX_DOCUMENTS] for h in _body_search(retriever, query, SUMMARY_CHUNKS, d)]
+    if kind == "list" and asks_sources(query):
+        # "Which outlets does it cite?": its sources may be named anywhere in it, in words unlike the question's;
+        # "... across the articles": so may every document's on the topic
+        doc_ids = scoped or _documents_of(retriever, retriever.search(query, max(k, 20)))
+        return [h for d in doc_ids[:MAX_DOCUMENTS] for h in _body_search(retriever, query, SUMMARY_CHUNKS, d)]
     if kind == "comparison" and scoped:
         return [h for d in scoped[:MAX_DOCUMENTS] for h in _body_search(retriever, query, PER_DOCUMENT, d)]
     if kind == "multi_part":

@@ -405,6 +405,26 @@ def mentions(words: set[str], said: set[str]) -> bool:
     return all(_known(t, said) or _extends(t, said) or _plural_e(t, said) for t in words)
 
 
+COMMON_TERM = 0.25  # share of a topic's highest idf under which a word of it is in nearly every passage
+_FULL_NAME = re.compile(r"\b(?:[A-Z][\w’'-]*\s+)+([A-Z][\w’'-]*)")
+
+
+def telling_terms(topic: str, words: set[str], weights: Mapping[str, float] | None) -> set[str]:
+    """The terms of a short ``topic`` that a sentence on it must say: a person or body named in full is
+    said by the last word of the name ("Ana Ruiz" by "Ruiz said"), and a word found in nearly every passage
+    of the index (idf under ``COMMON_TERM`` of the topic's rarest: "the *ferries*" in a collection about
+    ferries) says nothing about a sentence when the topic has a rarer one ("refitting the ferries")."""
+    drop: set[str] = set()
+    for m in _FULL_NAME.finditer(topic):
+        first = m.group(0)[: m.start(1) - m.start(0)]
+        drop |= set(lexical.tokenize([first])[0]) - set(lexical.tokenize([m.group(1)])[0])
+    kept = words - drop or words
+    if weights and len(kept) > 1:
+        top = max(weights.get(t, 0.0) for t in kept)
+        kept = {t for t in kept if weights.get(t, top) >= COMMON_TERM * top}
+    return kept
+
+
 def _plural_e(term: str, said: set[str]) -> bool:
     """Whether ``term`` is a said term and the "e" of its plural the stemmer kept ("buse" for "bus")."""
     return len(term) >= 4 and term.endswith("e") and term[:-1] in said

@@ -282,7 +282,8 @@ def comparison(
     # match it closely, but a sentence that says them is on the topic, and one that does not is not.
     short = 0 < len(words) <= 2
     if short:
-        scored = [s for s in scored if answer_checks.mentions(words, gen.content_terms(s.text))]
+        telling = answer_checks.telling_terms(about, words, gen.term_weights() if gen.term_weights else None)
+        scored = [s for s in scored if answer_checks.mentions(telling, gen.content_terms(s.text))]
     # Documents the question names are compared on its topic even when they say little about it in words
     # like the question's; the topic must still be there (a name none of them mentions abstains earlier).
     gate = gen.threshold - (2 * COMPARISON_SLACK if plan.scope.doc_ids or short else 0.0)

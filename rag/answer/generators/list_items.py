@@ -377,17 +377,42 @@ _WHO_ONE = frozenset(
 )
 
 
+NAMED_KINDS = ("person", "organisation", "place")
+# "Helvion's offer ...", "Ana Ruiz said ...": a sentence's first word is a name when it owns something or
+# goes on with another capitalised word; otherwise it is capitalised only for starting the sentence ("They").
+_NAME_FIRST = re.compile(r"^\W*([A-Z][\w’'-]*[\w])(?=[’']s\b|\s+[A-Z])")
+
+
+def new_names(text: str, question: str) -> set[str]:
+    """The names ``text`` holds that the question does not give (case folded), and the bodies it names in
+    lower case ("the regional sports council"): the candidate items of a list of people, organisations or
+    places."""
+    given = {w.casefold() for w in answer_checks.names(" x " + question)}
+    first = _NAME_FIRST.match(text)
+    found = answer_checks.names(text) + ([first.group(1)] if first else [])
+    bodies = {m.group(0).casefold() for m in _BODY.finditer(text)}
+    return ({w.casefold() for w in found} - given - _CALENDAR) | {
+        b for b in bodies if b not in question.casefold()
+    }
+
+
+# A month or a day is capitalised but names no item ("by September").
+_CALENDAR = frozenset(
+    re.findall(
+        r"\w+",
+        "january february march april may june july august september october november december "
+        "monday tuesday wednesday thursday friday saturday sunday",
+    )
+)
+
+
 def holds_item(text: str, kind: str | None, question: str) -> bool:
     """Whether ``text`` holds a thing of the asked ``kind``: a name the question does not give (people,
     organisations, places), a figure, a stated cause, or a commitment ("will", "must"). None: False."""
-    if kind in ("person", "organisation", "place"):
-        given = {w.casefold() for w in answer_checks.names(" x " + question)}
-        if any(w.casefold() not in given for w in answer_checks.names(" x " + text)):
-            return True
+    if kind in NAMED_KINDS:
         # "backed by the finance department": a body named in lower case, not the one the question names
-        return kind != "place" and any(
-            m.group(0).casefold() not in question.casefold() for m in _BODY.finditer(text)
-        )
+        found = new_names(text, question)
+        return bool(found if kind != "place" else {w for w in found if " " not in w})
     if kind == "number":
         return answer_checks.fits_type(text, "quantity")
     if kind == "reason":
@@ -413,6 +438,42 @@ def continued(
 
 
 _GOES_ON = re.compile(r"^(?:he|she|they|it)\s+(?:\w+\s+)?also\b", re.IGNORECASE)
+
+
+NAME_GAIN = 0.05  # what each name not yet quoted (up to NAME_CAP) adds to an item's score in a list of names
+NAME_CAP = 3
+
+
+def by_new_names(ordered: Sequence[ScoredSentence], question: str) -> list[ScoredSentence]:
+    """``ordered`` re-ranked for a list of people, organisations or places: each next item is the one whose
+    score, plus ``NAME_GAIN`` for each name it adds to those already taken, is highest, keeping the order's
+    first habit (each document's best first). A sentence that adds no name repeats the items already taken
+    ("*The bidders* also promise ...") and is left out once one item is taken.
+
+    A sentence that names three companies ("The bidders are A, a Danish developer; B; and C.") is then
+    quoted before one that only matches the question's words ("The board shortlisted three companies.").
+    """
+    left = list(ordered)
+    firsts = {id(s) for s in {s.doc_id: s for s in reversed(left)}.values()}
+    taken: list[ScoredSentence] = []
+    seen: set[str] = set()
+    docs: set[str] = set()
+    names_of = {id(s): new_names(s.text, question) for s in left}
+
+    def value(s: ScoredSentence, seen: set[str], docs: set[str]) -> tuple[bool, float]:
+        fresh = len(names_of[id(s)] - seen)
+        return (s.doc_id not in docs and id(s) in firsts, s.score + NAME_GAIN * min(fresh, NAME_CAP))
+
+    while left:
+        best = max(left, key=lambda s: value(s, seen, docs))  # noqa: B023 (used at once, in this turn)
+        left.remove(best)
+        names = names_of[id(best)]
+        if taken and not names - seen:
+            continue
+        taken.append(best)
+        seen |= names
+        docs.add(best.doc_id)
+    return taken
 
 
 def passages_start(s: ScoredSentence, passages: Sequence[Passage]) -> int:
@@ -474,6 +535,8 @@ def listing(
     ]
     firsts = list({s.doc_id: s for s in reversed(pool)}.values())  # each document's best
     ordered = sorted(firsts, key=lambda s: -s.score) + [s for s in pool if s not in firsts]
+    if typed in NAMED_KINDS:
+        ordered = by_new_names(ordered, question)
     if stems:  # a sentence that states the relation asked about names an item surely: those go first
         ordered.sort(
             key=lambda s: not (holds_item(s.text, typed, question) and states_relation(s.text, stems))
