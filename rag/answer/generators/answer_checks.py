@@ -48,7 +48,7 @@ _ASKS_QUANTITY = re.compile(
     re.IGNORECASE,
 )
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w’'-]*[\w])")
-_NOT_NAMES = frozenset(
+NOT_NAMES = frozenset(
     {
         "I",
         "What",
@@ -112,7 +112,7 @@ def required_years(question: str) -> set[str]:
 
 def names(question: str) -> list[str]:
     """Capitalised words inside the question (not its first word): the names it asks about."""
-    return [m.group(1) for m in _NAME.finditer(question.strip()) if m.group(1) not in _NOT_NAMES]
+    return [m.group(1) for m in _NAME.finditer(question.strip()) if m.group(1) not in NOT_NAMES]
 
 
 def missing_names(question: str, vocabulary: Container[str]) -> list[str]:
@@ -409,6 +409,12 @@ COMMON_TERM = 0.25  # share of a topic's highest idf under which a word of it is
 _FULL_NAME = re.compile(r"\b(?:[A-Z][\w’'-]*\s+)+([A-Z][\w’'-]*)")
 
 
+def by_surname(topic: str) -> str:
+    """``topic`` with each name of several words cut to its last ("what Ana Ruiz said" -> "what Ruiz said"):
+    how a person or body is named again after the first time."""
+    return _FULL_NAME.sub(lambda m: m.group(1), topic)
+
+
 def telling_terms(topic: str, words: set[str], weights: Mapping[str, float] | None) -> set[str]:
     """The terms of a short ``topic`` that a sentence on it must say: a person or body named in full is
     said by the last word of the name ("Ana Ruiz" by "Ruiz said"), and a word found in nearly every passage
@@ -515,6 +521,28 @@ _IRREGULAR = {
     "transfer": "gave given handed",
     "obtain": "got received acquired",
 }
+
+
+_PAST_OF = {form: base for base, forms in _IRREGULAR.items() for form in forms.split()}
+# "Do the articles agree on *how many jets X has delivered*?": a question set inside a comparison
+# (Not "when the board approved it": a date is often said of its event in other words, "gave X control"
+# for "X took control", so a fact question's event verb only lowers a score, and a comparison's is not asked.)
+_CLAUSE = re.compile(r"^\s*(?i:how\s+(?:many|much))\s+(?P<rest>.+)$")
+
+
+def clause_verb(topic: str) -> str | None:
+    """The verb of a "how many" question a comparison's topic holds ("how many ferries the port has
+    *received*"), which a compared sentence must state, as the sentence of "How many ferries has the port
+    received?" must; None for any other topic. (The first word after "how many" is what is counted.)"""
+    m = _CLAUSE.match(topic)
+    if m is None:
+        return None
+    for word in re.findall(r"[\w’'.-]+", m.group("rest"))[1:]:
+        if re.fullmatch(r"[a-z]{3,}ed", word):
+            return word
+        if word in _PAST_OF:
+            return _PAST_OF[word]
+    return None
 
 
 def states_verb(span: str, verb: str | None) -> bool:

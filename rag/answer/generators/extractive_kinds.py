@@ -273,10 +273,15 @@ def comparison(
     # "How do the articles differ on *Chilean* ferry fares?": a sentence that never names the topic's rare
     # name is about something else, however close its words.
     weights = gen.term_weights() if gen.term_weights is not None and about != question else None
-    rare = answer_checks.subject(f"x {about}", weights) if weights else None
+    rare = answer_checks.subject(f"x {answer_checks.by_surname(about)}", weights) if weights else None
     if rare is not None:
         by_n = {p.n: p for p in passages}
         scored = [s for s in scored if answer_checks.names_subject(quoted_span(s, by_n, about), rare)]
+    # "Do they agree on how many cranes X *received*?": a sentence that never says so does not answer
+    verb = answer_checks.clause_verb(about) if about != question else None
+    if verb is not None:
+        by_n = {p.n: p for p in passages}
+        scored = [s for s in scored if answer_checks.states_verb(quoted_span(s, by_n, about), verb)]
     words = gen.content_terms(about) if about != question else set()
     # "What do the articles say about the Model-7?": a name or two has too few words for its sentences to
     # match it closely, but a sentence that says them is on the topic, and one that does not is not.

@@ -384,16 +384,40 @@ _NAME_FIRST = re.compile(r"^\W*([A-Z][\w’'-]*[\w])(?=[’']s\b|\s+[A-Z])")
 
 
 def new_names(text: str, question: str) -> set[str]:
-    """The names ``text`` holds that the question does not give (case folded), and the bodies it names in
-    lower case ("the regional sports council"): the candidate items of a list of people, organisations or
-    places."""
+    """The names ``text`` holds that the question does not give, one per run of capitalised words ("Corvel
+    Rail, a Swiss builder": "corvel rail" and "swiss"; case folded), and the bodies it names in lower case
+    ("the regional sports council"): the candidate items of a list of people, organisations or places."""
     given = {w.casefold() for w in answer_checks.names(" x " + question)}
-    first = _NAME_FIRST.match(text)
-    found = answer_checks.names(text) + ([first.group(1)] if first else [])
+    words = list(_WORD.finditer(text))
+    runs: list[list[str]] = []
+    last = -2  # the index of the last named word
+    for i, m in enumerate(words):
+        word = _OWNER.sub("", m.group(0))
+        named = (
+            word[:1].isupper()
+            and word not in answer_checks.NOT_NAMES
+            and word.casefold() not in given | _CALENDAR
+            and (i > 0 or _NAME_FIRST.match(text) is not None)
+        )
+        if not named:
+            continue
+        # a run goes on over the next word when only a space stands between them ("Corvel Rail")
+        if (
+            last == i - 1
+            and text[words[last].end() : m.start()] == " "
+            and not _OWNER.search(words[last].group(0))
+        ):
+            runs[-1].append(word)
+        else:
+            runs.append([word])
+        last = i
+    found = {" ".join(run).casefold() for run in runs}
     bodies = {m.group(0).casefold() for m in _BODY.finditer(text)}
-    return ({w.casefold() for w in found} - given - _CALENDAR) | {
-        b for b in bodies if b not in question.casefold()
-    }
+    return found | {b for b in bodies if b not in question.casefold()}
+
+
+_WORD = re.compile(r"[\w’'-]+")
+_OWNER = re.compile(r"[’']s$")
 
 
 # A month or a day is capitalised but names no item ("by September").
@@ -441,7 +465,7 @@ _GOES_ON = re.compile(r"^(?:he|she|they|it)\s+(?:\w+\s+)?also\b", re.IGNORECASE)
 
 
 NAME_GAIN = 0.05  # what each name not yet quoted (up to NAME_CAP) adds to an item's score in a list of names
-NAME_CAP = 3
+NAME_CAP = 4
 
 
 def by_new_names(ordered: Sequence[ScoredSentence], question: str) -> list[ScoredSentence]:

@@ -1,0 +1,149 @@
+"""Lists, comparisons and "what do the articles say" questions on documents nobody tuned on.
+
+Three small invented articles on one tram line, from different sides, are indexed with the real embedder;
+every quote must be the document's own text. Each test is one mechanism: a list of names ranked by the
+names each sentence adds, a comparison topic said by its telling words (a word in nearly every passage is
+checked by the table only: an index of three chunks has too few passages for idf to tell it), and a
+"how many" question set inside a comparison.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import index_of
+from test_answer_kinds import _ask, _verbatim
+
+from rag.answer.generators import answer_checks, list_items
+
+NEWS = """---
+title: Harbour Town Shortlists Three Tram Builders
+author: Ines Vahl
+date: 2025-03-04
+---
+# Harbour Town Shortlists Three Tram Builders
+
+The transport board of Lindau Harbour has shortlisted three companies to build the new tram line along the \
+river. The board expects to choose the winner by June and to open the line in 2028.
+
+The three bidders are Corvel Rail, a Swiss builder of light rail; Ostmark Transit, a maker of battery \
+trams; and Feldhaus Works, the town's former shipyard.
+
+Board chair Mira Jansen said the tram line would carry 40,000 passengers a day and cut traffic on the \
+river road. The town has ordered 12 trams for the first stage.
+
+Lindau Harbour wants the companies to build the tram line in two stages, first to the Old Market and then \
+to the Stadium.
+
+The winning builder will also repair the trams in a new depot at the north end of the line.
+"""
+
+OPINION = """---
+title: Opinion - The Tram Line Is Too Slow and Too Costly
+author: Paul Brenner
+date: 2025-03-11
+---
+# Opinion - The Tram Line Is Too Slow and Too Costly
+
+The tram line will crawl along the river at 14 kilometres an hour, slower than the bus it replaces.
+
+Jansen has promised far more passengers than the board's own survey found, and the line's cost has \
+doubled since the plan was first drawn.
+
+Repairs alone will cost the town 2 million euros a year, a sum the budget does not show. The Harbour \
+Council let the companies bid to build the tram line on price alone.
+"""
+
+SHOPS = """---
+title: Shop Owners Fear Two Years of Road Works
+author: Tom Adler
+date: 2025-03-18
+---
+# Shop Owners Fear Two Years of Road Works
+
+Shop owners on the river road say the tram works will keep customers away for two years.
+
+Baker Lena Oss said her takings fell by a third the last time the road was dug up. The traders' \
+association asked the board for a fund to cover lost sales while the tracks are laid.
+"""
+
+
+@pytest.fixture(scope="module")
+def tram_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    return index_of(
+        tmp_path_factory,
+        "tram",
+        {"news.md": NEWS, "opinion.md": OPINION, "shops.md": SHOPS},
+    )
+
+
+def test_a_list_of_names_quotes_the_sentence_that_names_them(tram_index: Path) -> None:
+    # "shortlisted three companies" repeats the question's words; the items are in the next paragraph
+    answer = _ask("Which companies bid to build the tram line?", tram_index)
+    assert not answer.abstained
+    assert all(name in answer.text for name in ("Corvel Rail", "Ostmark Transit", "Feldhaus Works"))
+    _verbatim(answer, tram_index)
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (
+            "The bidders are Corvel Rail, a Swiss firm, and Ostmark Transit.",
+            {"corvel rail", "swiss", "ostmark transit"},
+        ),
+        ("Helvion's offer is the cheapest, said Ana Ruiz's aide.", {"helvion", "ana ruiz"}),
+        ("They are newer and heavier.", set()),  # capitalised only for starting the sentence
+        ("Helvion's offer is the cheapest.", {"helvion"}),
+        ("The board will decide by June.", set()),  # a month names no item
+        ("The plan was welcomed by the regional sports council.", {"the regional sports council"}),
+    ],
+)
+def test_the_names_a_sentence_adds(text: str, names: set[str]) -> None:
+    assert list_items.new_names(text, "Which companies bid for the tram line?") == names
+
+
+def test_a_person_named_in_full_is_said_by_the_surname(tram_index: Path) -> None:
+    # the opinion piece says "Jansen has promised ...", never "Mira"
+    answer = _ask("What do the articles say about Mira Jansen?", tram_index)
+    assert "Board chair Mira Jansen said" in answer.text
+    assert "Jansen has promised far more passengers" in answer.text
+    _verbatim(answer, tram_index)
+
+
+@pytest.mark.parametrize(
+    ("topic", "weights", "telling"),
+    [
+        ("Mira Jansen", {"mira": 2.0, "jansen": 2.0}, {"jansen"}),
+        # "trams" is in nearly every passage of an index on a tram line: "Repairs will cost ..." is on topic
+        ("repairing the trams", {"repair": 1.2, "tram": 0.05}, {"repair"}),
+        ("tram fares", {"fare": 1.0, "tram": 0.6}, {"fare", "tram"}),  # both tell
+    ],
+)
+def test_telling_terms(topic: str, weights: dict[str, float], telling: set[str]) -> None:
+    words = {t for t in weights if t in {"mira", "jansen", "repair", "tram", "fare"}}
+    assert answer_checks.telling_terms(topic, words, weights) == telling
+
+
+@pytest.mark.parametrize(
+    ("topic", "verb"),
+    [
+        ("how many trams the town has received", "received"),
+        ("how many tickets the operator sold", "sell"),
+        ("how much money the board has spent on it", "spend"),  # "spent" is its irregular past
+        ("when the board approved the line", None),  # a date is said of its event in other words
+        ("the cost of the tram line", None),
+    ],
+)
+def test_the_verb_of_a_how_many_topic(topic: str, verb: str | None) -> None:
+    assert answer_checks.clause_verb(topic) == verb
+
+
+def test_a_count_of_something_else_does_not_answer_how_many_inside_a_comparison(tram_index: Path) -> None:
+    # the town "has ordered 12 trams": no article says how many it has received
+    answer = _ask("Do the articles agree on how many trams the town has received?", tram_index)
+    assert answer.abstained
+    answered = _ask("Do the articles agree on how many trams the town has ordered?", tram_index)
+    assert not answered.abstained and "12 trams" in answered.text
+    _verbatim(answered, tram_index)
