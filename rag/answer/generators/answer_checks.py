@@ -407,28 +407,39 @@ def mentions(words: set[str], said: set[str]) -> bool:
 
 COMMON_TERM = 0.25  # share of a topic's highest idf under which a word of it is in nearly every passage
 _FULL_NAME = re.compile(r"\b(?:[A-Z][\w’'-]*\s+)+([A-Z][\w’'-]*)")
+# The last words of organisations' names, which say little: "Castell *Power*" is named again as "Castell".
+_BODY_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "power energy group rail railways works bank batteries chemical chemicals systems industries "
+        "holdings partners transit motors airlines research institute council network alliance trust union "
+        "association agency authority ministry company corporation corp inc ltd times post herald news press "
+        "service services foundation fund club party",
+    )
+)
 
 
-def by_surname(topic: str) -> str:
-    """``topic`` with each name of several words cut to its last ("what Ana Ruiz said" -> "what Ruiz said"):
-    how a person or body is named again after the first time."""
-    return _FULL_NAME.sub(lambda m: m.group(1), topic)
+def short_names(topic: str) -> str:
+    """``topic`` with each name of several words cut to the word it is named again by: a person's last
+    ("Ana Ruiz" -> "Ruiz"), a body's first when its last says only what it is ("Castell Power" ->
+    "Castell")."""
+
+    def short(m: re.Match[str]) -> str:
+        words = m.group(0).split()
+        return words[0] if words[-1].casefold() in _BODY_WORDS else words[-1]
+
+    return _FULL_NAME.sub(short, topic)
 
 
-def telling_terms(topic: str, words: set[str], weights: Mapping[str, float] | None) -> set[str]:
-    """The terms of a short ``topic`` that a sentence on it must say: a person or body named in full is
-    said by the last word of the name ("Ana Ruiz" by "Ruiz said"), and a word found in nearly every passage
-    of the index (idf under ``COMMON_TERM`` of the topic's rarest: "the *ferries*" in a collection about
-    ferries) says nothing about a sentence when the topic has a rarer one ("refitting the ferries")."""
-    drop: set[str] = set()
-    for m in _FULL_NAME.finditer(topic):
-        first = m.group(0)[: m.start(1) - m.start(0)]
-        drop |= set(lexical.tokenize([first])[0]) - set(lexical.tokenize([m.group(1)])[0])
-    kept = words - drop or words
-    if weights and len(kept) > 1:
-        top = max(weights.get(t, 0.0) for t in kept)
-        kept = {t for t in kept if weights.get(t, top) >= COMMON_TERM * top}
-    return kept
+def telling_terms(words: set[str], weights: Mapping[str, float] | None) -> set[str]:
+    """The terms of a short topic (its names cut by ``short_names``) that a sentence on it must say: a
+    word found in nearly every passage of the index (idf under ``COMMON_TERM`` of the topic's rarest: "the
+    *ferries*" in a collection about ferries) says nothing about a sentence when the topic has a rarer one
+    ("refitting the ferries")."""
+    if not weights or len(words) < 2:
+        return words
+    top = max(weights.get(t, 0.0) for t in words)
+    return {t for t in words if weights.get(t, top) >= COMMON_TERM * top}
 
 
 def _plural_e(term: str, said: set[str]) -> bool:

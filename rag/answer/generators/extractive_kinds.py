@@ -273,7 +273,8 @@ def comparison(
     # "How do the articles differ on *Chilean* ferry fares?": a sentence that never names the topic's rare
     # name is about something else, however close its words.
     weights = gen.term_weights() if gen.term_weights is not None and about != question else None
-    rare = answer_checks.subject(f"x {answer_checks.by_surname(about)}", weights) if weights else None
+    # (a name of several words by the word it is named again by: "Ana Ruiz" by "Ruiz")
+    rare = answer_checks.subject(f"x {answer_checks.short_names(about)}", weights) if weights else None
     if rare is not None:
         by_n = {p.n: p for p in passages}
         scored = [s for s in scored if answer_checks.names_subject(quoted_span(s, by_n, about), rare)]
@@ -287,7 +288,10 @@ def comparison(
     # match it closely, but a sentence that says them is on the topic, and one that does not is not.
     short = 0 < len(words) <= 2
     if short:
-        telling = answer_checks.telling_terms(about, words, gen.term_weights() if gen.term_weights else None)
+        telling = answer_checks.telling_terms(
+            gen.content_terms(answer_checks.short_names(about)),
+            gen.term_weights() if gen.term_weights else None,
+        )
         scored = [s for s in scored if answer_checks.mentions(telling, gen.content_terms(s.text))]
     # Documents the question names are compared on its topic even when they say little about it in words
     # like the question's; the topic must still be there (a name none of them mentions abstains earlier).

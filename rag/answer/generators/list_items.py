@@ -173,8 +173,10 @@ _BY_PUBLICATION = re.compile(
 )
 _SPEECH = rf"(?:{answer_checks.SPEECH_VERBS}|explained|declared|stressed|asserted|remarked|described)"
 _BY_PERSON = re.compile(
-    # "X said", "X has also said", "X, who aptly described (it) as"
-    rf"\b[A-Z][\w’'-]+(?:,\s+who)?\s+(?:(?:has|had|have|also|then|later|[a-z]+ly)\s+)?{_SPEECH}\b|"
+    # "X said", "X has also said", "X, who aptly described (it) as", "The mayor, X, said", "X, 24, who
+    # studies in Lima, said": an aside set off by commas may stand between the name and its verb
+    rf"\b[A-Z][\w’'-]+(?:,\s+who|(?:,(?:\s+[^,;:.!?\s]+){{1,{answer_checks.APPOSITION_REACH}}}){{1,2}},|,)?\s+"
+    rf"(?:(?:has|had|have|also|then|later|[a-z]+ly)\s+)?{_SPEECH}\b|"
     rf"\b(?i:said|says|told|added|noted|according\s+to)\s+(?:[a-z]+\s+){{0,3}}?[A-Z][\w’'-]+"
 )
 # A person named with their role: "Harbour Minister Ana Ruiz", "aide Tomas Berg", "President X".
