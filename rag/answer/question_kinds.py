@@ -178,9 +178,11 @@ class QuestionKind:
 
 
 # The framing comes first ("Compare what the documents say about X"); a later "said about" is part of X.
+# It may name its parties in twelve words ("Compare what the residents' article and the council report say
+# about X").
 # A stance asked of the documents frames it too: "Which article is more hopeful *about* X?".
 _TOPIC = re.compile(
-    r"^\s*(?:\S+\s+){0,8}?(?:say|says|said|write|report|agree|disagree|differ|compare|"
+    r"^\s*(?:\S+\s+){0,12}?(?:say|says|said|write|report|agree|disagree|differ|compare|"
     r"(?:more|less|most|least)\s+\w+)\s+(?:about|on|regarding|over|from|of|towards?)\s+"
     r"(.+)$|"
     # "How do the articles *portray* X?": a verb of depiction takes its topic as its object
