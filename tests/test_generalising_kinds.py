@@ -158,3 +158,17 @@ def test_a_count_of_something_else_does_not_answer_how_many_inside_a_comparison(
     answered = _ask("Do the articles agree on how many trams the town has ordered?", tram_index)
     assert not answered.abstained and "12 trams" in answered.text
     _verbatim(answered, tram_index)
+
+
+@pytest.mark.parametrize(
+    ("question", "stems"),
+    [
+        ("Which countries does the report say the army has invaded or threatened?", ["invad", "threaten"]),
+        ("Which firms were fined or banned?", ["ban", "fine"]),
+        ("Which countries have signed the treaty?", ["sign"]),
+        ("Which officials are quoted?", []),  # a verb of the document: its sources, not a relation
+        ("Which people were named in it?", []),
+    ],
+)
+def test_the_relations_a_list_asks_after_an_auxiliary(question: str, stems: list[str]) -> None:
+    assert list_items.perfect_stems(question) == stems

@@ -98,6 +98,11 @@ _TOLD_VERBS = frozenset(
 )
 
 
+_TOLD_STEMS = frozenset(t for verb in _TOLD_VERBS for t in lexical.tokenize([verb])[0]) | frozenset(
+    lexical.tokenize(["said told mentioned named quoted cited listed described called based reported"])[0]
+)
+
+
 def relation(question: str) -> str | None:
     """The verb a list question asks its items to stand in ("Which officials did X *meet*?"), or None."""
     m = _RELATION.search(question)
@@ -357,6 +362,25 @@ def relation_stems(verb: str | None) -> list[str]:
     return own
 
 
+# "... Russia *has intervened in or threatened*?", "... were *fined or banned*?": the relations a list asks
+# its items to stand in, after an auxiliary, joined by "or"/"and"
+_PERFECT = re.compile(
+    rf"\b{_AUX}\s+(?:been\s+)?([a-z]{{3,}}ed)\b(?:\s+(?!or\b|and\b)[a-z]+)?(?:\s+(?:or|and)\s+([a-z]{{3,}}ed)\b)?"
+)
+
+
+def perfect_stems(question: str) -> list[str]:
+    """The stems of the past participles a list question asks about after an auxiliary ("which countries
+    Russia *has intervened in or threatened*"), verbs of speech and of the document left out; empty when
+    there are none."""
+    found: list[str] = []
+    for m in _PERFECT.finditer(question):
+        for verb in filter(None, m.groups()):
+            if not set(lexical.tokenize([verb])[0]) & _TOLD_STEMS:
+                found += lexical.tokenize([verb])[0]
+    return sorted(set(found))
+
+
 def states_relation(text: str, stems: Sequence[str]) -> bool:
     """Whether ``text`` states one of ``stems`` (a word made from it counts: "complaint", "funding")."""
     said = lexical.tokenize([text])[0]
@@ -535,7 +559,7 @@ def listing(
         return []
 
     # "Which *Iranian* officials did X meet": whose official someone is cannot be checked by a name
-    stems = [] if wanted else relation_stems(asked_verb(question))
+    stems = [] if wanted else relation_stems(asked_verb(question)) or perfect_stems(question)
 
     def floor(s: ScoredSentence) -> float:
         # an item of the asked type matches the question loosely ("opposed" asked, "condemned" said)
