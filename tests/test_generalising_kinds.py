@@ -66,6 +66,8 @@ Shop owners on the river road say the tram works will keep customers away for tw
 
 Baker Lena Oss said her takings fell by a third the last time the road was dug up. The traders' \
 association asked the board for a fund to cover lost sales while the tracks are laid.
+
+"Nobody from the board has walked this street," the association's chair, Olaf Brink, told the meeting.
 """
 
 
@@ -172,3 +174,10 @@ def test_a_count_of_something_else_does_not_answer_how_many_inside_a_comparison(
 )
 def test_the_relations_a_list_asks_after_an_auxiliary(question: str, stems: list[str]) -> None:
     assert list_items.perfect_stems(question) == stems
+
+
+def test_people_who_spoke_are_the_sources_a_document_quotes(tram_index: Path) -> None:
+    # the speaker named after an aside set off by commas; "Nobody" opens a quotation and is no speaker
+    answer = _ask("Which people spoke about the road works?", tram_index)
+    assert "Lena Oss" in answer.text and "Olaf Brink" in answer.text
+    _verbatim(answer, tram_index)

@@ -176,11 +176,15 @@ _BY_PUBLICATION = re.compile(
     r"\btold\b|\bwrote\s+in\b|\bpublished\s+(?:by|in)\b|\bcited\s+by\b",
     re.IGNORECASE,
 )
-_SPEECH = rf"(?:{answer_checks.SPEECH_VERBS}|explained|declared|stressed|asserted|remarked|described)"
+_SPEECH = (
+    rf"(?:{answer_checks.SPEECH_VERBS}|explained|declared|stressed|asserted|remarked|described|asked|replied)"
+)
 _BY_PERSON = re.compile(
     # "X said", "X has also said", "X, who aptly described (it) as", "The mayor, X, said", "X, 24, who
     # studies in Lima, said": an aside set off by commas may stand between the name and its verb
-    rf"\b[A-Z][\w’'-]+(?:,\s+who|(?:,(?:\s+[^,;:.!?\s]+){{1,{answer_checks.APPOSITION_REACH}}}){{1,2}},|,)?\s+"
+    # (not the first word of a quotation, '"Nobody has told us ...," she said', nor a pronoun: "She said" names
+    # no one)
+    rf"(?<![“\"])\b(?!(?:He|She|They|It|We|I|You)\b)[A-Z][\w’'-]+(?:,\s+who|(?:,(?:\s+[^,;:.!?\s]+){{1,{answer_checks.APPOSITION_REACH}}}){{1,2}},|,)?\s+"
     rf"(?:(?:has|had|have|also|then|later|[a-z]+ly)\s+)?{_SPEECH}\b|"
     rf"\b(?i:said|says|told|added|noted|according\s+to)\s+(?:[a-z]+\s+){{0,3}}?[A-Z][\w’'-]+"
 )
@@ -215,7 +219,9 @@ def sources(
         and pattern.search(s.text)
         and qualified(_with_previous(s, by_n[s.passage_n]), wanted)
     ]
-    return sorted(found, key=lambda s: passages_start(s, passages))[:SOURCE_ITEMS]
+    # several documents ("the articles"): each in turn, the best retrieved first, each in its own order
+    rank = {d: i for i, d in enumerate(dict.fromkeys(p.doc_id for p in passages))}
+    return sorted(found, key=lambda s: (rank[s.doc_id], passages_start(s, passages)))[:SOURCE_ITEMS]
 
 
 # "while on a visit *to Peru*": a country named as a place, not as whose the people are
