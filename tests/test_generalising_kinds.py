@@ -15,7 +15,9 @@ import pytest
 from conftest import index_of
 from test_answer_kinds import _ask, _verbatim
 
+from rag.answer import scoping
 from rag.answer.generators import answer_checks, list_items
+from rag.index.store import load_index
 
 NEWS = """---
 title: Harbour Town Shortlists Three Tram Builders
@@ -181,3 +183,21 @@ def test_people_who_spoke_are_the_sources_a_document_quotes(tram_index: Path) ->
     answer = _ask("Which people spoke about the road works?", tram_index)
     assert "Lena Oss" in answer.text and "Olaf Brink" in answer.text
     _verbatim(answer, tram_index)
+
+
+@pytest.mark.parametrize(
+    ("question", "titles"),
+    [
+        ("How fast will the tram be, according to the op-ed?", ["Opinion"]),
+        ("What does the editorial say about the cost of the tram line?", ["Opinion"]),
+        ("Do the opinion piece and the shop owners' article agree on the works?", ["Opinion", "Shop Owners"]),
+        ("How fast will the tram be?", []),
+    ],
+)
+def test_an_op_ed_is_the_document_titled_as_opinion(
+    tram_index: Path, question: str, titles: list[str]
+) -> None:
+    documents = load_index(tram_index).documents
+    scope = scoping.resolve(question, documents, several=len(titles) > 1)
+    found = sorted(documents[d].title for d in scope.doc_ids or ())
+    assert [next(t for t in found if t.startswith(w)) for w in titles] == found
