@@ -201,3 +201,17 @@ def test_an_op_ed_is_the_document_titled_as_opinion(
     scope = scoping.resolve(question, documents, several=len(titles) > 1)
     found = sorted(documents[d].title for d in scope.doc_ids or ())
     assert [next(t for t in found if t.startswith(w)) for w in titles] == found
+
+
+def test_a_comparison_with_one_party_found_reads_every_document(tram_index: Path) -> None:
+    from rag.answer import planning
+
+    documents = load_index(tram_index).documents
+    # "the traders' letter" names no document; one document is no comparison
+    both = planning.plan("Do the op-ed and the traders' letter agree on the cost of the line?", documents)
+    assert both.scope.doc_ids is None
+    # one document asked about alone stays scoped
+    one = planning.plan("What does the op-ed say about the cost of the line?", documents)
+    assert [documents[d].title for d in one.scope.doc_ids or ()] == [
+        "Opinion - The Tram Line Is Too Slow and Too Costly"
+    ]

@@ -16,7 +16,7 @@ from ..retrieve.searcher import Searcher
 from ..types import Document, Passage
 from .question_kinds import DOCUMENT_KINDS, QuestionKind, asks_about_authors, asks_sources, classify, topic
 from .reference import without_reference
-from .scoping import Scope, resolve
+from .scoping import Scope, resolve, sets_out_parties
 from .section_routing import section_hits
 from .structured import HOW_TO
 
@@ -71,6 +71,10 @@ def _plan(question: str, documents: Mapping[str, Document], query: str | None) -
     )
     if kind.all_documents and (scope.unresolved or len(scope.doc_ids or ()) < 2):
         # "the articles" are every document, unless the question says which ("the two articles by X").
+        scope = Scope()
+    elif kind.kind == "comparison" and len(scope.doc_ids or ()) == 1 and sets_out_parties(query or question):
+        # "Do the op-ed and the village article agree ...?" with one party found: the other is a document
+        # the words did not name, and one document is no comparison, so every document on the topic is read
         scope = Scope()
     return Plan(kind, scope)
 

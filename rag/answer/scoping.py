@@ -273,6 +273,12 @@ _PARTIES = re.compile(
 )
 
 
+def sets_out_parties(question: str) -> bool:
+    """Whether a comparison opens with two parties ("Do *the op-ed and the council* agree ...?")."""
+    m = _PARTIES.search(question)
+    return m is not None and " and " in m.group(1)
+
+
 def _party_by_title_word(question: str, cat: Catalog, named: _Entry) -> list[_Entry]:
     """The one other document whose title alone has a word of the parties a comparison opens with and
     names not the document already found: "the *council*" for "Harwick Council Approves ...". None when
