@@ -190,6 +190,8 @@ def test_what_a_how_many_question_counts(question: str, counted: str | None) -> 
         # the framing names two parties of several words each
         ("Do the fruit growers and the river trust agree about the water meters?", "the water meters"),
         ("Which of the reports is most critical of the new toll?", "the new toll"),
+        # each party described in a few words: nine words before "say"
+        ("Compare what the growers' letter and the harbour report say about the toll.", "the toll"),
         ("How do the articles portray the night crews?", "the night crews"),
     ],
 )

@@ -16,7 +16,7 @@ from ..retrieve.searcher import Searcher
 from ..types import Document, Passage
 from .question_kinds import DOCUMENT_KINDS, QuestionKind, asks_about_authors, asks_sources, classify, topic
 from .reference import without_reference
-from .scoping import Scope, resolve
+from .scoping import Scope, resolve, sets_out_parties
 from .section_routing import section_hits
 from .structured import HOW_TO
 from .table_routing import header_hits, row_hits
@@ -73,6 +73,10 @@ def _plan(question: str, documents: Mapping[str, Document], query: str | None) -
     if kind.all_documents and (scope.unresolved or len(scope.doc_ids or ()) < 2):
         # "the articles" are every document, unless the question says which ("the two articles by X").
         scope = Scope()
+    elif kind.kind == "comparison" and len(scope.doc_ids or ()) == 1 and sets_out_parties(query or question):
+        # "Do the op-ed and the village article agree ...?" with one party found: the other is a document
+        # the words did not name, and one document is no comparison, so every document on the topic is read
+        scope = Scope()
     return Plan(kind, scope)
 
 
@@ -121,9 +125,11 @@ def _hits(retriever: Searcher, query: str, k: int, the_plan: Plan) -> list[Hit]:
         doc_ids = _documents_of(retriever, ranked)
         per = PER_DOCUMENT + (2 if kind == "summary" else 0)
         return [h for d in doc_ids for h in _body_search(retriever, query, per, d)]
-    if kind == "list" and scoped and asks_sources(query):
-        # "Which outlets does it cite?": its sources may be named anywhere in it, in words unlike the question's
-        return [h for d in scoped[:MAX_DOCUMENTS] for h in _body_search(retriever, query, SUMMARY_CHUNKS, d)]
+    if kind == "list" and asks_sources(query):
+        # "Which outlets does it cite?": its sources may be named anywhere in it, in words unlike the question's;
+        # "... across the articles": so may every document's on the topic
+        doc_ids = scoped or _documents_of(retriever, retriever.search(query, max(k, 20)))
+        return [h for d in doc_ids[:MAX_DOCUMENTS] for h in _body_search(retriever, query, SUMMARY_CHUNKS, d)]
     if kind == "comparison" and scoped:
         return [h for d in scoped[:MAX_DOCUMENTS] for h in _body_search(retriever, query, PER_DOCUMENT, d)]
     if kind == "multi_part":

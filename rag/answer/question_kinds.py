@@ -191,9 +191,11 @@ class QuestionKind:
 
 
 # The framing comes first ("Compare what the documents say about X"); a later "said about" is part of X.
+# It may name its parties in twelve words ("Compare what the residents' article and the council report say
+# about X").
 # A stance asked of the documents frames it too: "Which article is more hopeful *about* X?".
 _TOPIC = re.compile(
-    r"^\s*(?:\S+\s+){0,8}?(?:say|says|said|write|report|agree|disagree|differ|compare|"
+    r"^\s*(?:\S+\s+){0,12}?(?:say|says|said|write|report|agree|disagree|differ|compare|"
     r"(?:more|less|most|least)\s+\w+)\s+(?:about|on|regarding|over|from|of|towards?)\s+"
     r"(.+)$|"
     # "How do the articles *portray* X?": a verb of depiction takes its topic as its object
@@ -244,7 +246,10 @@ def quoted_topic(question: str) -> str:
 # "Which outlets does the report cite?", "Which officials are quoted in it?": the items are the sources a
 # document names where it attributes words or figures to them, a publication or a person.
 _CITES = re.compile(
-    r"\b(?:cit(?:e|es|ed|ing)|quot(?:e|es|ed|ing)|draws?\s+on|rel(?:y|ies)\s+on|refer(?:s|red)?\s+to)\b", _I
+    # "Which residents spoke at the meeting?": those a document quotes as speaking
+    r"\b(?:cit(?:e|es|ed|ing)|quot(?:e|es|ed|ing)|draws?\s+on|rel(?:y|ies)\s+on|refer(?:s|red)?\s+to|"
+    r"sp(?:oke|eak|eaks|oken)|talked)\b",
+    _I,
 )
 _PUBLICATIONS = (
     r"(?:outlets?|newspapers?|papers?|media|publications?|agenc(?:y|ies)|magazines?|journals?|websites?|"
@@ -252,7 +257,8 @@ _PUBLICATIONS = (
 )
 _PEOPLE = (
     r"(?:officials?|people|persons|experts?|analysts?|leaders?|ministers?|diplomats?|politicians?|scholars?|"
-    r"researchers?|spokes(?:man|men|woman|women|people|persons?)|individuals|figures|economists?|scientists?)"
+    r"researchers?|spokes(?:man|men|woman|women|people|persons?)|individuals|figures|economists?|scientists?|"
+    r"residents?|critics?|witnesses|participants|speakers|villagers|locals|members|voters|activists)"
 )
 _SOURCE_TYPE = re.compile(
     rf"^\s*(?:please\s+)?(?:which|what|list|name)\s+(?:(?:the|all|any)\s+)?(?:[\w’'-]+\s+){{0,2}}?"

@@ -26,7 +26,7 @@ MAX_CATALOG = 50_000
 # The words a question uses to speak of a document ("the article", "this report"); ``reference`` builds on them.
 DOCUMENT_WORDS = (
     r"(?:article|articles|piece|pieces|analysis|analyses|report|paper|document|essay|post|op-ed|story|"
-    r"brief|commentary|column|readme|page|manual|guide)"
+    r"brief|commentary|column|editorial|readme|page|manual|guide)"
 )
 _DOCUMENT_WORD = re.compile(rf"\b{DOCUMENT_WORDS}\b", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“‘]([^\"”’]{8,200})[\"”’]|(?<![A-Za-z])'(.{8,200}?)'(?![A-Za-z])")
@@ -186,6 +186,9 @@ def resolve(
         return Scope()
     refers = bool(_DOCUMENT_WORD.search(question))
     q_terms = set(lexical.tokenize([question])[0])
+    # "the op-ed", "the editorial": a piece of opinion, which a title says by its label ("Opinion: ...")
+    genre = set(_OPINION_TERMS) if _OPINION.search(question) else set()
+    q_terms |= genre
     quoted = [a or b for a, b in _QUOTED.findall(question)]
     found: list[str] = []
     # A quoted title, or most of a title's words: the strongest signal.
@@ -215,7 +218,7 @@ def resolve(
     titled: list[_Entry] = []  # before the check that the question names nothing the document lacks
     if refers or document_kind:
         rare = max(1, len(cat.entries) // 100)
-        modifier = {t for t in _modifier_terms(question) if cat.title_df[t] == 1}
+        modifier = {t for t in _modifier_terms(question) | genre if cat.title_df[t] == 1}
         best = 0
         # Only a title that shares a rare term or a modifier with the question can reach _MIN_TITLE_WORDS.
         reachable = {t for t in q_terms if cat.title_df[t] <= rare} | modifier
@@ -260,11 +263,20 @@ def resolve(
     return Scope(unresolved=unresolved)
 
 
+_OPINION = re.compile(r"\b(?:op-?eds?|editorials?|opinion\s+(?:piece|article|column)s?)\b", re.IGNORECASE)
+_OPINION_TERMS = frozenset(lexical.tokenize(["opinion"])[0])
+
 _PARTIES = re.compile(
     r"^\s*(?:do|does|did|how\s+do|how\s+does|compare\s+(?:what|how))\s+(?:the\s+)?(.+?)\s+(?:agree|disagree|differ|"
     r"say|see|view|compare)\b",
     re.IGNORECASE,
 )
+
+
+def sets_out_parties(question: str) -> bool:
+    """Whether a comparison opens with two parties ("Do *the op-ed and the council* agree ...?")."""
+    m = _PARTIES.search(question)
+    return m is not None and " and " in m.group(1)
 
 
 def _party_by_title_word(question: str, cat: Catalog, named: _Entry) -> list[_Entry]:

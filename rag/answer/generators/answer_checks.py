@@ -50,7 +50,7 @@ _ASKS_QUANTITY = re.compile(
     re.IGNORECASE,
 )
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w’'-]*[\w])")
-_NOT_NAMES = frozenset(
+NOT_NAMES = frozenset(
     {
         "I",
         "What",
@@ -155,7 +155,7 @@ def required_years(question: str) -> set[str]:
 
 def names(question: str) -> list[str]:
     """Capitalised words inside the question (not its first word): the names it asks about."""
-    return [m.group(1) for m in _NAME.finditer(question.strip()) if m.group(1) not in _NOT_NAMES]
+    return [m.group(1) for m in _NAME.finditer(question.strip()) if m.group(1) not in NOT_NAMES]
 
 
 def missing_names(question: str, vocabulary: Container[str]) -> list[str]:
@@ -540,6 +540,43 @@ def mentions(words: set[str], said: set[str]) -> bool:
     return all(_known(t, said) or _extends(t, said) or _plural_e(t, said) for t in words)
 
 
+COMMON_TERM = 0.25  # share of a topic's highest idf under which a word of it is in nearly every passage
+_FULL_NAME = re.compile(r"\b(?:[A-Z][\w’'-]*\s+)+([A-Z][\w’'-]*)")
+# The last words of organisations' names, which say little: "Castell *Power*" is named again as "Castell".
+_BODY_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "power energy group rail railways works bank batteries chemical chemicals systems industries "
+        "holdings partners transit motors airlines research institute council network alliance trust union "
+        "association agency authority ministry company corporation corp inc ltd times post herald news press "
+        "service services foundation fund club party",
+    )
+)
+
+
+def short_names(topic: str) -> str:
+    """``topic`` with each name of several words cut to the word it is named again by: a person's last
+    ("Ana Ruiz" -> "Ruiz"), a body's first when its last says only what it is ("Castell Power" ->
+    "Castell")."""
+
+    def short(m: re.Match[str]) -> str:
+        words = m.group(0).split()
+        return words[0] if words[-1].casefold() in _BODY_WORDS else words[-1]
+
+    return _FULL_NAME.sub(short, topic)
+
+
+def telling_terms(words: set[str], weights: Mapping[str, float] | None) -> set[str]:
+    """The terms of a short topic (its names cut by ``short_names``) that a sentence on it must say: a
+    word found in nearly every passage of the index (idf under ``COMMON_TERM`` of the topic's rarest: "the
+    *ferries*" in a collection about ferries) says nothing about a sentence when the topic has a rarer one
+    ("refitting the ferries")."""
+    if not weights or len(words) < 2:
+        return words
+    top = max(weights.get(t, 0.0) for t in words)
+    return {t for t in words if weights.get(t, top) >= COMMON_TERM * top}
+
+
 def _plural_e(term: str, said: set[str]) -> bool:
     """Whether ``term`` is a said term and the "e" of its plural the stemmer kept ("buse" for "bus")."""
     return len(term) >= 4 and term.endswith("e") and term[:-1] in said
@@ -630,6 +667,28 @@ _IRREGULAR = {
     "transfer": "gave given handed",
     "obtain": "got received acquired",
 }
+
+
+_PAST_OF = {form: base for base, forms in _IRREGULAR.items() for form in forms.split()}
+# "Do the articles agree on *how many jets X has delivered*?": a question set inside a comparison
+# (Not "when the board approved it": a date is often said of its event in other words, "gave X control"
+# for "X took control", so a fact question's event verb only lowers a score, and a comparison's is not asked.)
+_CLAUSE = re.compile(r"^\s*(?i:how\s+(?:many|much))\s+(?P<rest>.+)$")
+
+
+def clause_verb(topic: str) -> str | None:
+    """The verb of a "how many" question a comparison's topic holds ("how many ferries the port has
+    *received*"), which a compared sentence must state, as the sentence of "How many ferries has the port
+    received?" must; None for any other topic. (The first word after "how many" is what is counted.)"""
+    m = _CLAUSE.match(topic)
+    if m is None:
+        return None
+    for word in re.findall(r"[\w’'.-]+", m.group("rest"))[1:]:
+        if re.fullmatch(r"[a-z]{3,}ed", word):
+            return word
+        if word in _PAST_OF:
+            return _PAST_OF[word]
+    return None
 
 
 def states_verb(span: str, verb: str | None) -> bool:

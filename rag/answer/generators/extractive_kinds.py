@@ -291,16 +291,26 @@ def comparison(
     # "How do the articles differ on *Chilean* ferry fares?": a sentence that never names the topic's rare
     # name is about something else, however close its words.
     weights = gen.term_weights() if gen.term_weights is not None and about != question else None
-    rare = answer_checks.subject(f"x {about}", weights) if weights else None
+    # (a name of several words by the word it is named again by: "Ana Ruiz" by "Ruiz")
+    rare = answer_checks.subject(f"x {answer_checks.short_names(about)}", weights) if weights else None
     if rare is not None:
         by_n = {p.n: p for p in passages}
         scored = [s for s in scored if answer_checks.names_subject(quoted_span(s, by_n, about), rare)]
+    # "Do they agree on how many cranes X *received*?": a sentence that never says so does not answer
+    verb = answer_checks.clause_verb(about) if about != question else None
+    if verb is not None:
+        by_n = {p.n: p for p in passages}
+        scored = [s for s in scored if answer_checks.states_verb(quoted_span(s, by_n, about), verb)]
     words = gen.content_terms(about) if about != question else set()
     # "What do the articles say about the Model-7?": a name or two has too few words for its sentences to
     # match it closely, but a sentence that says them is on the topic, and one that does not is not.
     short = 0 < len(words) <= 2
     if short:
-        scored = [s for s in scored if answer_checks.mentions(words, gen.content_terms(s.text))]
+        telling = answer_checks.telling_terms(
+            gen.content_terms(answer_checks.short_names(about)),
+            gen.term_weights() if gen.term_weights else None,
+        )
+        scored = [s for s in scored if answer_checks.mentions(telling, gen.content_terms(s.text))]
     # Documents the question names are compared on its topic even when they say little about it in words
     # like the question's; the topic must still be there (a name none of them mentions abstains earlier).
     gate = gen.threshold - (2 * COMPARISON_SLACK if plan.scope.doc_ids or short else 0.0)

@@ -98,6 +98,11 @@ _TOLD_VERBS = frozenset(
 )
 
 
+_TOLD_STEMS = frozenset(t for verb in _TOLD_VERBS for t in lexical.tokenize([verb])[0]) | frozenset(
+    lexical.tokenize(["said told mentioned named quoted cited listed described called based reported"])[0]
+)
+
+
 def relation(question: str) -> str | None:
     """The verb a list question asks its items to stand in ("Which officials did X *meet*?"), or None."""
     m = _RELATION.search(question)
@@ -171,10 +176,16 @@ _BY_PUBLICATION = re.compile(
     r"\btold\b|\bwrote\s+in\b|\bpublished\s+(?:by|in)\b|\bcited\s+by\b",
     re.IGNORECASE,
 )
-_SPEECH = rf"(?:{answer_checks.SPEECH_VERBS}|explained|declared|stressed|asserted|remarked|described)"
+_SPEECH = (
+    rf"(?:{answer_checks.SPEECH_VERBS}|explained|declared|stressed|asserted|remarked|described|asked|replied)"
+)
 _BY_PERSON = re.compile(
-    # "X said", "X has also said", "X, who aptly described (it) as"
-    rf"\b[A-Z][\w’'-]+(?:,\s+who)?\s+(?:(?:has|had|have|also|then|later|[a-z]+ly)\s+)?{_SPEECH}\b|"
+    # "X said", "X has also said", "X, who aptly described (it) as", "The mayor, X, said", "X, 24, who
+    # studies in Lima, said": an aside set off by commas may stand between the name and its verb
+    # (not the first word of a quotation, '"Nobody has told us ...," she said', nor a pronoun: "She said" names
+    # no one)
+    rf"(?<![“\"])\b(?!(?:He|She|They|It|We|I|You)\b)[A-Z][\w’'-]+(?:,\s+who|(?:,(?:\s+[^,;:.!?\s]+){{1,{answer_checks.APPOSITION_REACH}}}){{1,2}},|,)?\s+"
+    rf"(?:(?:has|had|have|also|then|later|[a-z]+ly)\s+)?{_SPEECH}\b|"
     rf"\b(?i:said|says|told|added|noted|according\s+to)\s+(?:[a-z]+\s+){{0,3}}?[A-Z][\w’'-]+"
 )
 # A person named with their role: "Harbour Minister Ana Ruiz", "aide Tomas Berg", "President X".
@@ -208,7 +219,9 @@ def sources(
         and pattern.search(s.text)
         and qualified(_with_previous(s, by_n[s.passage_n]), wanted)
     ]
-    return sorted(found, key=lambda s: passages_start(s, passages))[:SOURCE_ITEMS]
+    # several documents ("the articles"): each in turn, the best retrieved first, each in its own order
+    rank = {d: i for i, d in enumerate(dict.fromkeys(p.doc_id for p in passages))}
+    return sorted(found, key=lambda s: (rank[s.doc_id], passages_start(s, passages)))[:SOURCE_ITEMS]
 
 
 # "while on a visit *to Peru*": a country named as a place, not as whose the people are
@@ -355,6 +368,25 @@ def relation_stems(verb: str | None) -> list[str]:
     return own
 
 
+# "... Russia *has intervened in or threatened*?", "... were *fined or banned*?": the relations a list asks
+# its items to stand in, after an auxiliary, joined by "or"/"and"
+_PERFECT = re.compile(
+    rf"\b{_AUX}\s+(?:been\s+)?([a-z]{{3,}}ed)\b(?:\s+(?!or\b|and\b)[a-z]+)?(?:\s+(?:or|and)\s+([a-z]{{3,}}ed)\b)?"
+)
+
+
+def perfect_stems(question: str) -> list[str]:
+    """The stems of the past participles a list question asks about after an auxiliary ("which countries
+    Russia *has intervened in or threatened*"), verbs of speech and of the document left out; empty when
+    there are none."""
+    found: list[str] = []
+    for m in _PERFECT.finditer(question):
+        for verb in filter(None, m.groups()):
+            if not set(lexical.tokenize([verb])[0]) & _TOLD_STEMS:
+                found += lexical.tokenize([verb])[0]
+    return sorted(set(found))
+
+
 def states_relation(text: str, stems: Sequence[str]) -> bool:
     """Whether ``text`` states one of ``stems`` (a word made from it counts: "complaint", "funding")."""
     said = lexical.tokenize([text])[0]
@@ -377,17 +409,66 @@ _WHO_ONE = frozenset(
 )
 
 
+NAMED_KINDS = ("person", "organisation", "place")
+# "Helvion's offer ...", "Ana Ruiz said ...": a sentence's first word is a name when it owns something or
+# goes on with another capitalised word; otherwise it is capitalised only for starting the sentence ("They").
+_NAME_FIRST = re.compile(r"^\W*([A-Z][\w’'-]*[\w])(?=[’']s\b|\s+[A-Z])")
+
+
+def new_names(text: str, question: str) -> set[str]:
+    """The names ``text`` holds that the question does not give, one per run of capitalised words ("Corvel
+    Rail, a Swiss builder": "corvel rail" and "swiss"; case folded), and the bodies it names in lower case
+    ("the regional sports council"): the candidate items of a list of people, organisations or places."""
+    given = {w.casefold() for w in answer_checks.names(" x " + question)}
+    words = list(_WORD.finditer(text))
+    runs: list[list[str]] = []
+    last = -2  # the index of the last named word
+    for i, m in enumerate(words):
+        word = _OWNER.sub("", m.group(0))
+        named = (
+            word[:1].isupper()
+            and word not in answer_checks.NOT_NAMES
+            and word.casefold() not in given | _CALENDAR
+            and (i > 0 or _NAME_FIRST.match(text) is not None)
+        )
+        if not named:
+            continue
+        # a run goes on over the next word when only a space stands between them ("Corvel Rail")
+        if (
+            last == i - 1
+            and text[words[last].end() : m.start()] == " "
+            and not _OWNER.search(words[last].group(0))
+        ):
+            runs[-1].append(word)
+        else:
+            runs.append([word])
+        last = i
+    found = {" ".join(run).casefold() for run in runs}
+    bodies = {m.group(0).casefold() for m in _BODY.finditer(text)}
+    return found | {b for b in bodies if b not in question.casefold()}
+
+
+_WORD = re.compile(r"[\w’'-]+")
+_OWNER = re.compile(r"[’']s$")
+
+
+# A month or a day is capitalised but names no item ("by September").
+_CALENDAR = frozenset(
+    re.findall(
+        r"\w+",
+        "january february march april may june july august september october november december "
+        "monday tuesday wednesday thursday friday saturday sunday",
+    )
+)
+
+
 def holds_item(text: str, kind: str | None, question: str) -> bool:
     """Whether ``text`` holds a thing of the asked ``kind``: a name the question does not give (people,
     organisations, places), a figure, a stated cause, or a commitment ("will", "must"). None: False."""
-    if kind in ("person", "organisation", "place"):
-        given = {w.casefold() for w in answer_checks.names(" x " + question)}
-        if any(w.casefold() not in given for w in answer_checks.names(" x " + text)):
-            return True
+    if kind in NAMED_KINDS:
         # "backed by the finance department": a body named in lower case, not the one the question names
-        return kind != "place" and any(
-            m.group(0).casefold() not in question.casefold() for m in _BODY.finditer(text)
-        )
+        found = new_names(text, question)
+        return bool(found if kind != "place" else {w for w in found if " " not in w})
     if kind == "number":
         return answer_checks.fits_type(text, "quantity")
     if kind == "reason":
@@ -413,6 +494,42 @@ def continued(
 
 
 _GOES_ON = re.compile(r"^(?:he|she|they|it)\s+(?:\w+\s+)?also\b", re.IGNORECASE)
+
+
+NAME_GAIN = 0.05  # what each name not yet quoted (up to NAME_CAP) adds to an item's score in a list of names
+NAME_CAP = 4
+
+
+def by_new_names(ordered: Sequence[ScoredSentence], question: str) -> list[ScoredSentence]:
+    """``ordered`` re-ranked for a list of people, organisations or places: each next item is the one whose
+    score, plus ``NAME_GAIN`` for each name it adds to those already taken, is highest, keeping the order's
+    first habit (each document's best first). A sentence that adds no name repeats the items already taken
+    ("*The bidders* also promise ...") and is left out once one item is taken.
+
+    A sentence that names three companies ("The bidders are A, a Danish developer; B; and C.") is then
+    quoted before one that only matches the question's words ("The board shortlisted three companies.").
+    """
+    left = list(ordered)
+    firsts = {id(s) for s in {s.doc_id: s for s in reversed(left)}.values()}
+    taken: list[ScoredSentence] = []
+    seen: set[str] = set()
+    docs: set[str] = set()
+    names_of = {id(s): new_names(s.text, question) for s in left}
+
+    def value(s: ScoredSentence, seen: set[str], docs: set[str]) -> tuple[bool, float]:
+        fresh = len(names_of[id(s)] - seen)
+        return (s.doc_id not in docs and id(s) in firsts, s.score + NAME_GAIN * min(fresh, NAME_CAP))
+
+    while left:
+        best = max(left, key=lambda s: value(s, seen, docs))  # noqa: B023 (used at once, in this turn)
+        left.remove(best)
+        names = names_of[id(best)]
+        if taken and not names - seen:
+            continue
+        taken.append(best)
+        seen |= names
+        docs.add(best.doc_id)
+    return taken
 
 
 def passages_start(s: ScoredSentence, passages: Sequence[Passage]) -> int:
@@ -448,7 +565,7 @@ def listing(
         return []
 
     # "Which *Iranian* officials did X meet": whose official someone is cannot be checked by a name
-    stems = [] if wanted else relation_stems(asked_verb(question))
+    stems = [] if wanted else relation_stems(asked_verb(question)) or perfect_stems(question)
 
     def floor(s: ScoredSentence) -> float:
         # an item of the asked type matches the question loosely ("opposed" asked, "condemned" said)
@@ -474,6 +591,8 @@ def listing(
     ]
     firsts = list({s.doc_id: s for s in reversed(pool)}.values())  # each document's best
     ordered = sorted(firsts, key=lambda s: -s.score) + [s for s in pool if s not in firsts]
+    if typed in NAMED_KINDS:
+        ordered = by_new_names(ordered, question)
     if stems:  # a sentence that states the relation asked about names an item surely: those go first
         ordered.sort(
             key=lambda s: not (holds_item(s.text, typed, question) and states_relation(s.text, stems))
