@@ -110,6 +110,42 @@ def test_an_onnx_vector_does_not_depend_on_its_batch(onnx_embedder: Embedder, se
     np.testing.assert_allclose(together, alone, atol=1e-5)
 
 
+def test_a_question_s_sentences_are_embedded_in_even_calls_that_keep_their_vectors(
+    onnx_embedder: Embedder, seeds_index: Path
+):
+    from rag.index.onnx_backend import TOKEN_BUDGET, OnnxEncoder
+    from rag.index.sentences import split_sentences
+
+    chunks = store.load_index(seeds_index).chunks
+    text = " ".join(c.text for c in chunks)
+    found = [text[a:b] for a, b in split_sentences(text)]
+    encoder = OnnxEncoder(onnx_embedder.model.folder, threads=2)
+    for start in range(0, len(found) - 12, 6):  # a dozen sentences, what the generator embeds per question
+        sentences = found[start : start + 12]
+        calls = [(rows, feeds["input_ids"].size) for rows, feeds in encoder._runs(sentences, 32)]
+        assert sorted(i for rows, _ in calls for i in rows) == list(range(len(sentences)))
+        assert len(calls) % 2 == 0, f"{len(calls)} calls on 2 cores: the last runs while the other core waits"
+        assert max(padded for _, padded in calls) <= TOKEN_BUDGET
+    together = encoder.encode(sentences)
+    alone = np.stack([encoder.encode([s])[0] for s in sentences])
+    np.testing.assert_allclose(together, alone, atol=1e-5)
+
+
+def test_calls_are_even_contiguous_and_within_the_budget():
+    from rag.index.onnx_calls import split
+
+    lengths = [61, 52, 47, 44, 38, 36, 33, 30, 27, 22, 14, 10]  # a SciFact question's sentences, 414 tokens
+    calls = split(lengths, 256, 2)
+    assert [i for a, b in calls for i in range(a, b)] == list(range(len(lengths)))
+    padded = [(b - a) * lengths[a] for a, b in calls]
+    # before: 183 + 176 + 150 padded tokens in three calls, the third alone on one core
+    assert len(calls) % 2 == 0 and max(padded) <= 256
+    assert split([300, 100, 100, 20], 256, 2)[0] == (0, 1), "a text over the budget is a call alone"
+    assert split([250] * 32, 256, 2) == [(i, i + 1) for i in range(32)], "chunk-long texts stay one a call"
+    assert split(lengths, 0, 2) == [(i, i + 1) for i in range(len(lengths))]
+    assert split([], 256, 2) == []
+
+
 def test_texts_counted_before_they_are_embedded_are_not_tokenised_again(
     onnx_embedder: Embedder, seeds_index: Path
 ):

@@ -24,6 +24,7 @@ import numpy as np
 
 from ..errors import ModelUnavailableError
 from ..settings import cache_dir
+from . import onnx_calls
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +112,7 @@ class _Tokenizer:
             from transformers import AutoTokenizer
 
             self._hf = AutoTokenizer.from_pretrained(str(folder))
+            self._hf.padding_side = "right"  # the encoder cuts each call's padding off the right (_runs)
 
     def __call__(self, texts: Sequence[str], **_kwargs: Any) -> dict[str, list[list[int]]]:
         """Untruncated word-piece ids with special tokens (what ``Embedder.count_tokens`` asks for)."""
@@ -243,7 +245,8 @@ class OnnxEncoder:
         return out
 
     def _runs(self, texts: list[str], batch_size: int) -> Iterator[tuple[np.ndarray, dict[str, np.ndarray]]]:
-        """(rows, model inputs) per onnxruntime call: texts of similar length together, up to a token budget.
+        """(rows, model inputs) per onnxruntime call: texts of similar length together, up to a token budget,
+        in calls the workers share evenly (``onnx_calls.split``).
 
         Every quantised activation is scaled per token (``onnx_pertoken.py``) and the padding is masked, so a
         text's vector does not depend on which texts share its call. Calls are kept small (``token_budget``
@@ -255,27 +258,20 @@ class OnnxEncoder:
         for start in range(0, len(order), step):
             rows = order[start : start + step]
             inputs = self.tokenizer.batch([texts[i] for i in rows])
-            mask = inputs["attention_mask"]
-            lengths = mask.sum(axis=1)
-            budget = self._budget(int(lengths.sum()))
-            at = 0
-            while at < len(rows):
-                end = at + 1  # the call is padded to its longest text
-                while end < len(rows) and (end - at + 1) * max(lengths[at : end + 1]) <= budget:
-                    end += 1
-                real = mask[at:end].any(axis=0)  # drop columns that are padding in every text of the call
-                feeds = {name: inputs[name][at:end][:, real] for name in self._inputs if name in inputs}
+            lengths = inputs["attention_mask"].sum(axis=1)
+            # longest first in word pieces (characters only approximate them): each call is padded to its first
+            by_length = np.argsort(-lengths, kind="stable")
+            rows, lengths = rows[by_length], lengths[by_length]
+            inputs = {name: values[by_length] for name, values in inputs.items()}
+            for at, end in onnx_calls.split(lengths.tolist(), self.token_budget, self.workers):
+                # padding is on the right: the columns past the call's longest text are padding in all of it
+                width = int(lengths[at])
+                feeds = {
+                    name: np.ascontiguousarray(inputs[name][at:end, :width])
+                    for name in self._inputs
+                    if name in inputs
+                }
                 yield rows[at:end], feeds
-                at = end
-
-    def _budget(self, tokens: int) -> int:
-        """The token budget per call for ``tokens`` in all: at most ``token_budget``, in a number of calls
-        that the workers share evenly (600 tokens on 2 cores: 4 calls of 150, not 256 + 256 + 88)."""
-        if self.token_budget <= 0 or self.workers <= 1:
-            return self.token_budget
-        calls = -(-tokens // self.token_budget)
-        calls = -(-calls // self.workers) * self.workers
-        return min(self.token_budget, -(-tokens // calls))
 
     def _run(self, feeds: dict[str, np.ndarray]) -> np.ndarray:
         return self.session.run(None, feeds)[0]
