@@ -10,8 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import index_of
 
-from rag import ask, build_index
+from rag import ask
 
 README = """# Ferrule
 
@@ -45,12 +46,7 @@ MANUAL = """<html><head><title>Quillbox manual</title></head><body><h1>Quillbox 
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
-    folder = tmp_path_factory.mktemp("steps") / "docs"
-    folder.mkdir()
-    (folder / "ferrule.md").write_text(README, encoding="utf-8")
-    (folder / "quillbox.html").write_text(MANUAL, encoding="utf-8")
-    build_index([folder], index_dir=folder.parent / "vectors")
-    return folder.parent / "vectors"
+    return index_of(tmp_path_factory, "steps", {"ferrule.md": README, "quillbox.html": MANUAL})
 
 
 def test_a_how_to_is_answered_with_the_steps_of_the_section_its_words_name(index: Path) -> None:

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import index_of
 
 from rag import ask, build_index
 from rag.index.chunking import ChunkerSettings, chunk_document
@@ -90,10 +91,8 @@ def manual_document(manual: Path) -> Document:
 
 
 @pytest.fixture(scope="module")
-def manual_index(manual: Path, tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
-    index_dir = tmp_path_factory.mktemp("manual-index") / "vectors"
-    build_index([manual], index_dir=index_dir)
-    return index_dir
+def manual_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    return index_of(tmp_path_factory, "manual-index", {"kiln.md": MANUAL})
 
 
 def _rows(document: Document) -> list[tuple[int, int]]:
@@ -169,11 +168,7 @@ PAGE = """<html><head><title>Kiln care</title></head><body><h1>Kiln care</h1>
 
 @pytest.fixture(scope="module")
 def page_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
-    folder = tmp_path_factory.mktemp("page") / "docs"
-    folder.mkdir()
-    (folder / "care.html").write_text(PAGE, encoding="utf-8")
-    build_index([folder], index_dir=folder.parent / "vectors")
-    return folder.parent / "vectors"
+    return index_of(tmp_path_factory, "page", {"care.html": PAGE})
 
 
 def test_an_html_table_is_kept_as_rows_under_its_header(tmp_path: Path) -> None:
