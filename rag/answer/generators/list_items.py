@@ -368,7 +368,7 @@ def relation_stems(verb: str | None) -> list[str]:
     return own
 
 
-# "... Russia *has intervened in or threatened*?", "... were *fined or banned*?": the relations a list asks
+# "... the ministry *has inspected or fined*?", "... were *fined or banned*?": the relations a list asks
 # its items to stand in, after an auxiliary, joined by "or"/"and"
 _PERFECT = re.compile(
     rf"\b{_AUX}\s+(?:been\s+)?([a-z]{{3,}}ed)\b(?:\s+(?!or\b|and\b)[a-z]+)?(?:\s+(?:or|and)\s+([a-z]{{3,}}ed)\b)?"
@@ -377,7 +377,7 @@ _PERFECT = re.compile(
 
 def perfect_stems(question: str) -> list[str]:
     """The stems of the past participles a list question asks about after an auxiliary ("which countries
-    Russia *has intervened in or threatened*"), verbs of speech and of the document left out; empty when
+    the ministry *has inspected or fined*"), verbs of speech and of the document left out; empty when
     there are none."""
     found: list[str] = []
     for m in _PERFECT.finditer(question):
