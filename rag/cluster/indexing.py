@@ -23,9 +23,16 @@ import ray
 
 from ..errors import ClusterError, RagError
 from ..index import bm25_global, lexical, store
-from ..index.build import IndexReport, build_settings_record, document_entry, source_fingerprints
+from ..index.build import (
+    IndexReport,
+    build_settings_record,
+    document_entry,
+    document_key,
+    entry_key,
+    source_fingerprints,
+)
 from ..index.embedding import get_embedder
-from ..index.records import rebuild_reason, relative_path, text_hash
+from ..index.records import rebuild_reason, relative_path
 from ..ingest import find_source_files
 from ..settings import Settings
 from ..types import Document
@@ -116,8 +123,7 @@ def build_sharded_index(
         todo = [
             d
             for d in documents
-            if (old_docs.get(d.doc_id, {}).get("content_hash"), old_docs.get(d.doc_id, {}).get("text_hash"))
-            != (d.content_hash, text_hash(d))
+            if d.doc_id not in old_docs or entry_key(old_docs[d.doc_id]) != document_key(d)
         ]
         removed = sorted(set(old_docs) - {d.doc_id for d in documents})
         fingerprints = source_fingerprints([Path(s) for s in sources], index_dir)

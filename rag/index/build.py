@@ -492,10 +492,20 @@ def _layout(document: Document) -> str:
     return TABLE_LAYOUT if sections.table_rows(document) else ""
 
 
+def document_key(document: Document) -> tuple[str, str, str]:
+    """What must match a manifest's ``entry_key`` for a document's chunks and vectors to be reused: both
+    hashes (the raw file, and the cleaned text the chunk spans point into: the cleaner may change) and the
+    layout its chunks were cut with."""
+    return document.content_hash, text_hash(document), _layout(document)
+
+
+def entry_key(entry: dict[str, Any]) -> tuple[str, str, str]:
+    """``document_key`` as a manifest's document entry recorded it."""
+    return entry.get("content_hash", ""), entry.get("text_hash", ""), entry.get("layout", "")
+
+
 def _is_reusable(previous, document: Document) -> bool:
-    # Both hashes: the raw file, and the cleaned text the chunk spans point into (the cleaner may change);
-    # and the layout its chunks were cut with.
-    return bool(previous) and previous[0] == (document.content_hash, text_hash(document), _layout(document))
+    return bool(previous) and previous[0] == document_key(document)
 
 
 def _unknown_document(doc_id: str, index_dir: Path, state: health.IndexHealth) -> str:
@@ -555,8 +565,11 @@ def _reusable(
     reusable = {}
     for doc_id, rows in by_doc.items():
         entry = documents.get(doc_id, {})
-        doc_hash = (entry.get("content_hash", ""), entry.get("text_hash", ""), entry.get("layout", ""))
-        reusable[doc_id] = (doc_hash, [current.chunks[r] for r in rows], np.asarray(current.embeddings[rows]))
+        reusable[doc_id] = (
+            entry_key(entry),
+            [current.chunks[r] for r in rows],
+            np.asarray(current.embeddings[rows]),
+        )
     return reusable
 
 
