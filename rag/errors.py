@@ -18,6 +18,10 @@ class IndexNotFoundError(RagError):
     """No index exists at the given folder."""
 
 
+class NothingToIndexError(IndexNotFoundError):
+    """A new index with no sources to build it from (an installed copy before its first documents)."""
+
+
 class IndexMismatchError(RagError):
     """The index was built with other settings (embedder, dimension, format) than the ones in use."""
 

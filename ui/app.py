@@ -24,7 +24,7 @@ import rag
 from rag import MAX_UPLOAD_BYTES, UPLOAD_SUFFIXES, default_index_dir
 from rag.serve import apis_lifespan
 
-from .chat import ChatApp, Conversation
+from .chat import ChatApp, Conversation, failure_message
 from .export import connect_markdown, export_files
 from .style import CSS, theme
 
@@ -210,7 +210,7 @@ def build_app(
             try:
                 return chat.api_ask(question, k, generator, history)
             except rag.RagError as e:  # the caller's mistake or a missing index: a message, no traceback
-                raise gr.Error(str(e), print_exception=False) from e
+                raise gr.Error(failure_message(e, generator), print_exception=False) from e
 
         def documents_api() -> list[dict[str, Any]]:
             """Every indexed document: doc_id, title, author, date, url, chunks, source_path."""
@@ -263,12 +263,19 @@ def serve(
     settings = settings or rag.Settings.from_env()
     folder = Path(index_dir) if index_dir is not None else default_index_dir()
     # Fails here, before a server starts, when there is no usable index; builds the bundled one if needed.
-    documents = rag.list_documents(folder, settings=settings)
+    # A new index with nothing to build it from (an installed copy) starts empty: documents are uploaded.
+    try:
+        documents = rag.list_documents(folder, settings=settings)
+    except rag.NothingToIndexError:
+        documents = []
+        print(f"No documents are indexed at {folder} yet: add some in the Documents tab, or with: rag index "
+              "SOURCES", file=sys.stderr, flush=True)  # fmt: skip
     log.info("Serving %d documents from %s", len(documents), folder)
     warning = exposure_warning(host, port, share=share, auth=auth)
     if warning:
         print(warning, file=sys.stderr, flush=True)
-    threading.Thread(target=_warm_up, args=(folder, settings), name="warm-up", daemon=True).start()
+    if documents:
+        threading.Thread(target=_warm_up, args=(folder, settings), name="warm-up", daemon=True).start()
     app = build_app(folder, settings, key_required=bool(api_key))
     app.queue(default_concurrency_limit=concurrency)
     # Gradio's own start-up lines speak to Python users ("set share=True in launch()"): it is launched quiet,

@@ -33,8 +33,10 @@ class Conversation:
     answers: list[dict[str, Any]] = field(default_factory=list)  # Answer.to_dict() of each reply, for export
 
 
-def _failure(error: Exception, generator: str) -> str:
+def failure_message(error: Exception, generator: str) -> str:
     """A message for the chat; the traceback goes to the server log, never to the browser."""
+    if isinstance(error, rag.NothingToIndexError):  # an installed copy before its first documents
+        return "No documents are indexed yet: add some in the Documents tab (or run: rag index SOURCES)."
     if isinstance(error, rag.RagError):
         return str(error)
     log.exception("The %s generator failed", generator)
@@ -103,15 +105,22 @@ class ChatApp:
                     shown[-1] = {"role": "assistant", "content": render_draft("".join(pieces))}
                 yield list(shown), conversation, ""
         except Exception as e:  # any failure becomes a message in the chat
-            shown[-1] = {"role": "assistant", "content": render_error(_failure(e, generator))}
+            shown[-1] = {"role": "assistant", "content": render_error(failure_message(e, generator))}
             yield shown, Conversation(shown=shown, turns=conversation.turns, answers=conversation.answers), ""
 
     def clear(self) -> tuple[list[dict[str, str]], Conversation, str]:
         return [], Conversation(), ""
 
+    def _documents(self) -> list[rag.DocumentInfo]:
+        """What is indexed; none yet for a new index with nothing to build it from (uploads will)."""
+        try:
+            return rag.list_documents(self.index_dir, settings=self.settings)
+        except rag.NothingToIndexError:
+            return []
+
     def documents_html(self) -> str:
         try:
-            return render_documents(rag.list_documents(self.index_dir, settings=self.settings))
+            return render_documents(self._documents())
         except rag.RagError as e:
             return render_upload_error(str(e))
 
@@ -171,7 +180,7 @@ class ChatApp:
 
     def api_documents(self) -> list[dict[str, Any]]:
         """Every indexed document: doc_id, title, author, date, url, chunks, source_path."""
-        documents = [d.to_dict() for d in rag.list_documents(self.index_dir, settings=self.settings)]
+        documents = [d.to_dict() for d in self._documents()]
         for document in documents:
             document["url"] = safe_url(document.get("url"))
         return documents
@@ -181,7 +190,7 @@ class ChatApp:
     def document_choices(self) -> list[tuple[str, str]]:
         """(label, doc_id) of every indexed document, for the remove picker."""
         try:
-            documents = rag.list_documents(self.index_dir, settings=self.settings)
+            documents = self._documents()
         except rag.RagError:
             return []
         return [(f"{d.title} ({d.doc_id})" if d.title != d.doc_id else d.doc_id, d.doc_id) for d in documents]

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import RagError, SourceNotFoundError
+from ..errors import NothingToIndexError, RagError, SourceNotFoundError
 from ..ingest import IngestResult, SkippedFile, find_source_files, load_documents
 from ..settings import DEFAULT_INDEX_DIR, DEFAULT_SOURCES, Settings, default_index_dir
 from ..types import Chunk, Document
@@ -205,7 +205,7 @@ def plan_sources(
             )
         recorded = [Path(p) for p in DEFAULT_SOURCES]
         if not recorded and not (uploads.is_dir() and any(uploads.iterdir())):  # an installed copy: no seeds
-            raise RagError(
+            raise NothingToIndexError(
                 f"Nothing to index at {index_dir} yet: give your documents with: rag index SOURCES"
             )
     missing = [r for r in recorded if not r.exists()]
