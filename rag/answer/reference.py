@@ -17,6 +17,8 @@ from collections.abc import Mapping, Sequence
 from ..index import lexical
 from ..types import Document
 from .scoping import DOCUMENT_WORDS, catalog
+from .scoping import NAME as _NAME
+from .scoping import QUOTED as _QUOTED
 
 _DOC_WORDS = rf"(?:documents|{DOCUMENT_WORDS})"  # "according to the documents" is a reference here too
 _STOP_TAIL = (
@@ -37,8 +39,6 @@ _ACCORDING = re.compile(
 _AUTHOR_OF = re.compile(
     r"\b(?:the\s+)?(?:author|writer)s?\s+of\s*(?=[,?.]|$)|\bthe\s+(?:author|writer)\b", re.I
 )
-_QUOTED = re.compile(r"[\"“‘]([^\"”’]{8,200})[\"”’]|(?<![A-Za-z])'(.{8,200}?)'(?![A-Za-z])")
-_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b([A-Z][\w’'-]*\w)")
 _ASKING = frozenset(
     [
         "what",

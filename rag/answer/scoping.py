@@ -29,7 +29,7 @@ DOCUMENT_WORDS = (
     r"brief|commentary|column|editorial|readme|page|manual|guide)"
 )
 _DOCUMENT_WORD = re.compile(rf"\b{DOCUMENT_WORDS}\b", re.IGNORECASE)
-_QUOTED = re.compile(r"[\"“‘]([^\"”’]{8,200})[\"”’]|(?<![A-Za-z])'(.{8,200}?)'(?![A-Za-z])")
+QUOTED = re.compile(r"[\"“‘]([^\"”’]{8,200})[\"”’]|(?<![A-Za-z])'(.{8,200}?)'(?![A-Za-z])")
 _DESCRIPTOR = re.compile(
     _DOCUMENT_WORD.pattern + r"\s+(?:about|on|regarding|concerning|covering|that\s+covers)\s+(.+)$",
     re.IGNORECASE,
@@ -37,7 +37,7 @@ _DESCRIPTOR = re.compile(
 _PLURAL_REFERENCE = re.compile(r"\b(?:articles|pieces|analyses|documents|papers|reports)\b", re.IGNORECASE)
 # "Which article is more hopeful about X?", "What does each report say?": asks among the documents, names none
 _ASKS_AMONG = re.compile(rf"\b(?:which|each|every|either|neither)\s+{DOCUMENT_WORDS}\b", re.IGNORECASE)
-_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b([A-Z][\w’'-]*\w)")
+NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b([A-Z][\w’'-]*\w)")
 # "the article by Jane Roe": a document named by its author (reached only when no indexed author matched)
 _BY_NAME = re.compile(_DOCUMENT_WORD.pattern + r"\s+by\s+[A-Z][\w’'-]+")
 _STRONG_TITLE = 0.8  # share of a title's words in the question that names it without saying "article"
@@ -159,7 +159,7 @@ def _names_absent(question: str, doc_id: str, cat: Catalog) -> bool:
     text = cat.texts.get(doc_id, "")
     entry = cat.by_id.get(doc_id)
     entry_words = entry.title + " " + " ".join(entry.authors + entry.outlets) if entry else ""
-    for name in _NAME.findall(question):
+    for name in NAME.findall(question):
         word = name.casefold().removesuffix("'s").removesuffix("’s")
         if len(word) < 3 or word in ("the", "what", "who", "when", "which", "how", "why", "where"):
             continue
@@ -189,7 +189,7 @@ def resolve(
     # "the op-ed", "the editorial": a piece of opinion, which a title says by its label ("Opinion: ...")
     genre = set(_OPINION_TERMS) if _OPINION.search(question) else set()
     q_terms |= genre
-    quoted = [a or b for a, b in _QUOTED.findall(question)]
+    quoted = [a or b for a, b in QUOTED.findall(question)]
     found: list[str] = []
     # A quoted title, or most of a title's words: the strongest signal.
     quoted = [q.strip(" ?.!").casefold() for q in quoted if len(q.split()) >= 3]

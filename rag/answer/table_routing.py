@@ -16,9 +16,9 @@ chunk is retrieved alongside, however it ranks. Only documents with recorded hea
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
+from ..index.sections import TABLE_ROW as _ROW
 from ..retrieve.retrieval import Hit
 from ..retrieve.searcher import Searcher
 from .structured import heading_before, table_header
@@ -28,9 +28,6 @@ ROW_PASSAGES = 2  # passages with table rows added from that depth
 MAX_TABLES = 2  # tables whose header chunk is brought in for one question
 FIRST_DEPTH = 10  # where the header's chunk is looked for first
 HEADER_DEPTH = 256  # how deep in its document's ranking the header's chunk is looked for (as for sections)
-
-
-_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.MULTILINE)
 
 
 def row_hits(retriever: Searcher, query: str, hits: list[Hit], doc_ids: Sequence[str] | None) -> list[Hit]:

@@ -541,10 +541,11 @@ def _dense_kind_unchanged(manifest: dict[str, Any], settings: Settings, chunks: 
 
 def document_entry(document: Document, index_dir: Path) -> dict[str, str]:
     """What a manifest records of one document: enough to tell, at the next build, whether it changed."""
+    layout = _layout(document)
     return {
         "content_hash": document.content_hash,
         "text_hash": text_hash(document),
-        **({"layout": _layout(document)} if _layout(document) else {}),
+        **({"layout": layout} if layout else {}),
         "source_path": relative_path(Path(document.source_path), index_dir),
         "title": document.title,
     }

@@ -34,11 +34,6 @@ INSTALL = "pip install onnxruntime onnx"
 COUNTED_TEXTS = 32768  # word pieces kept from count_tokens for the embedding that follows (~26 MB at most)
 
 
-def cache_root() -> Path:
-    """Where runtime caches live: ``RAG_CACHE_DIR``, the checkout's ``.cache/``, or the user's cache folder."""
-    return cache_dir()
-
-
 def cpu_key() -> str:
     """The CPU family an int8 export is tuned for: the machine and its best int8 dot-product instructions."""
     machine = platform.machine().lower() or "cpu"
@@ -73,7 +68,7 @@ def model_fingerprint(name: str, model_path: str) -> str:
 def export_dir(name: str, model_path: str) -> Path:
     """The cache folder of this model's export for this CPU."""
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(name).name or name)[-48:]
-    return cache_root() / "onnx" / f"{slug}-{model_fingerprint(name, model_path)}-{cpu_key()}"
+    return cache_dir() / "onnx" / f"{slug}-{model_fingerprint(name, model_path)}-{cpu_key()}"
 
 
 def require_onnxruntime() -> Any:

@@ -19,18 +19,18 @@ from ..types import Document
 
 PATH_SEPARATOR = " > "
 # A fenced code block, fences included (the cleaner keeps code as written).
-_FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL)
+FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL)
 
 
 # A table row: a line that starts and ends with a bar (the cleaner keeps tables as written).
-_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.MULTILINE)
+TABLE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.MULTILINE)
 
 
 def table_rows(document: Document) -> list[tuple[int, int]]:
     """``(start, end)`` of every table row line of a document with headings; none for other documents."""
     if not document.headings:
         return []
-    return [m.span() for m in _ROW.finditer(document.text)]
+    return [m.span() for m in TABLE_ROW.finditer(document.text)]
 
 
 def code_blocks(document: Document) -> list[tuple[int, int]]:
@@ -38,7 +38,7 @@ def code_blocks(document: Document) -> list[tuple[int, int]]:
     plain-text article has no markup to trust)."""
     if not document.headings:
         return []
-    return [m.span() for m in _FENCE.finditer(document.text)]
+    return [m.span() for m in FENCE.finditer(document.text)]
 
 
 def section_starts(document: Document) -> list[int]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 import re
 
+from . import sections
+
 # Words that end in a period without ending a sentence.
 _ABBREVIATION_WORDS = """mr mrs ms dr prof sr jr st vs etc e.g i.e al fig no nos vol pp approx est gen col lt sgt gov sen rep
     jan feb mar apr jun jul aug sep sept oct nov dec inc ltd co corp dept univ ca cf"""
@@ -103,7 +105,7 @@ def _split(text: str, start: int, end: int | None) -> list[tuple[int, int]]:
 
 # A table row: a line that starts and ends with a bar. A paragraph of such lines is a table, and each row is
 # one "sentence": a cell that ends with a full stop does not end it, so a quote holds whole rows, bars and all.
-_TABLE_ROW = re.compile(r"[ \t]*\|.*\|[ \t]*")
+_TABLE_ROW = sections.TABLE_ROW  # (matched against one line at a time)
 
 
 def _table_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
