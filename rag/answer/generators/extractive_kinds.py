@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...types import Document, Passage
-from .. import direct_answers, metadata_answers, planning, reference, summaries
+from .. import direct_answers, metadata_answers, planning, reference, summaries, table_extremes
 from .. import structured as units
 from ..planning import Plan
 from ..question_kinds import asks_argument, topic
@@ -424,6 +424,8 @@ def structured(gen: ExtractiveGenerator, question: str, passages: Sequence[Passa
             return steps
     if not found:
         return []
+    if not how_to and (extreme := _table_extreme(question, found, by_n, documents)):
+        return extreme  # "Which sensor drifted the most?": the row holding the column's extreme
     candidates = list(found.values())
     scores = [0.0] * len(candidates)
     for doc_id in {by_n[u.passage_n].doc_id for u in candidates}:
@@ -461,6 +463,40 @@ def structured(gen: ExtractiveGenerator, question: str, passages: Sequence[Passa
     if unit.kind == "row":
         return units.row_lines(unit, passages)  # under its header, from the passage that holds it
     return _code_lines(unit, by_n)
+
+
+def _table_extreme(
+    question: str,
+    found: Mapping[tuple[str, int], units.Unit],
+    by_n: Mapping[int, Passage],
+    documents: Mapping[str, Document],
+) -> list[str]:
+    """The row(s) holding the extreme a superlative question asks for, under the table's header, with the
+    key cell and the value as the answer line; empty when it asks for none, no retrieved table has the column
+    it is about, or the winning row is not among the retrieved passages (it could not be quoted)."""
+    if table_extremes.asked_way(question) is None:
+        return []
+    tables: dict[tuple[str, int], int] = {}  # each retrieved table's header, by the best passage holding it
+    for (doc_id, _), unit in found.items():
+        if unit.kind == "row" and unit.header_at is not None and doc_id in documents:
+            key = (doc_id, unit.header_at[0])
+            tables[key] = min(tables.get(key, unit.passage_n), unit.passage_n)
+    answers = []
+    for doc_id, header_start in sorted(tables, key=tables.__getitem__):
+        result = table_extremes.extreme(question, documents[doc_id].text, header_start)
+        if result is not None:
+            answers.append((doc_id, result))
+    if len(answers) != 1:
+        return []  # no table has the column, or two do and the question does not say which
+    doc_id, result = answers[0]
+    rows = [found.get((doc_id, row.start)) for row in result.rows]
+    if any(unit is None for unit in rows):
+        return []
+    lines = [f"**{' / '.join(row.cells[0] for row in result.rows)}** ({result.column}: {result.value})"]
+    for unit in rows:
+        assert unit is not None
+        lines += units.row_lines(unit, list(by_n.values()))
+    return lines
 
 
 def _code_lines(unit: units.Unit, by_n: Mapping[int, Passage]) -> list[str]:
