@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from ..index.sections import FENCE as _FENCE
 from ..index.sections import TABLE_ROW as _ROW
+from ..index.sections import TABLE_SEPARATOR as _SEPARATOR
 from ..types import Document, Passage
 
-_SEPARATOR = re.compile(r"^[ \t]*\|(?:[ \t]*:?-{2,}:?[ \t]*\|)+[ \t]*$")
 _HEADING = re.compile(
     r"(?:^|\n\n)([^\n]{2,80})(?=\n\n)"
 )  # a lookahead: one blank line ends a heading and starts the next

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from ..index import lexical
 from ..index.sections import TABLE_ROW
+from ..index.sections import TABLE_SEPARATOR as _SEPARATOR
 
-_SEPARATOR = re.compile(r"^[ \t]*\|(?:[ \t]*:?-{2,}:?[ \t]*\|)+[ \t]*$")
 # The superlatives that say which way, and the column subject some of them imply on their own.
 _LARGEST = ("most", "highest", "largest", "biggest", "greatest", "maximum", "longest", "heaviest", "priciest")
 _SMALLEST = ("least", "lowest", "smallest", "fewest", "minimum", "shortest", "lightest", "cheapest")

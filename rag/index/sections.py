@@ -24,6 +24,8 @@ FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.MULTILINE 
 
 # A table row: a line that starts and ends with a bar (the cleaner keeps tables as written).
 TABLE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.MULTILINE)
+# The row under a table's header that marks it as one: bars around dashes ("| --- | :--: |").
+TABLE_SEPARATOR = re.compile(r"^[ \t]*\|(?:[ \t]*:?-{2,}:?[ \t]*\|)+[ \t]*$")
 
 
 def table_rows(document: Document) -> list[tuple[int, int]]:
