@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from scipy import sparse
 # bm25s sets its own logger to DEBUG, which floods any application that configures logging.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-TOKENIZER_ID = "bm25s:stopwords=en:stemmer=snowball-english"  # recorded in the manifest
+TOKENIZER_ID = "bm25s:stopwords=en:stemmer=snowball-english:name-parts"  # recorded in the manifest
 
 
 @functools.lru_cache(maxsize=1)
@@ -42,10 +43,27 @@ _CACHE_SIZE = 50_000
 _TERMS: dict[str, tuple[str, ...]] = {}
 
 
+# A name written as code: snake_case or CONSTANT_CASE ("RAG_FUSION", "strip_exif").
+_IDENTIFIER = re.compile(r"\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b")
+
+
+def _with_parts(text: str) -> str:
+    """``text`` with each snake_case name followed by its words: a README's table row keyed `RAG_FUSION` is
+    found by "the fusion method", which the whole name (one term) never matches; the whole name stays a term
+    of its own, so a question that writes it still matches it best."""
+    if "_" not in text:
+        return text
+    return _IDENTIFIER.sub(lambda m: f"{m.group(0)} {m.group(0).replace('_', ' ')}", text)
+
+
 def _tokenize(texts: Sequence[str]) -> list[list[str]]:
     # (each text's terms do not depend on the other texts of the call)
     return bm25s.tokenize(
-        list(texts), stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False
+        [_with_parts(t) for t in texts],
+        stopwords="en",
+        stemmer=_stemmer(),
+        return_ids=False,
+        show_progress=False,
     )
 
 
