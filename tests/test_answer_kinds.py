@@ -164,6 +164,43 @@ def test_metadata_from_meta_tags_and_pdf_properties_is_given_without_a_quote(sha
     assert "Jane Roe" in pdf.text
 
 
+FRONT_ONLY = """---
+title: Repairing Dry Stone Walls
+authors:
+  - Rhian Pugh
+  - Tom Ellery
+date: "2019-10-21"
+tags: [walls, craft]
+---
+# Repairing Dry Stone Walls
+
+A dry stone wall is repaired from the bottom up: the fallen stones are sorted by size before any is put back.
+The largest stones go in the lowest course, and each stone is laid with its length into the wall.
+"""
+
+
+@pytest.fixture(scope="module")
+def front_only_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    return index_of(tmp_path_factory, "front-only", {"walls.md": FRONT_ONLY})
+
+
+def test_metadata_only_front_matter_states_is_quoted_from_the_front_matter(front_only_index: Path) -> None:
+    # No byline in the text: the front matter's lines are what the file says, quoted where they are.
+    document = load_index(front_only_index).documents["walls"]
+    for question, value, quote in [
+        ("Who wrote the article on repairing dry stone walls?", "Rhian Pugh", "Rhian Pugh"),
+        ("When was the dry stone walls article published?", "2019-10-21", 'date: "2019-10-21"'),
+    ]:
+        answer = _ask(question, front_only_index)
+        assert not answer.abstained and value in answer.text, answer.text
+        assert answer.citations[0].quote == quote
+        citation = answer.citations[0]
+        assert citation.source_start is not None and citation.source_end is not None
+        assert FRONT_ONLY[citation.source_start : citation.source_end] == quote  # opens in the front matter
+        _verbatim(answer, front_only_index)
+    assert "tags" not in document.text and "title:" not in document.text  # only who, when and where
+
+
 def test_metadata_question_about_a_document_that_is_not_indexed_abstains(shapes_index: Path) -> None:
     answer = _ask("Who wrote the article about volcano eruptions in Iceland?", shapes_index)
     assert answer.abstained and not answer.citations and "Kim Lee" not in answer.text

@@ -246,7 +246,11 @@ def test_markdown_front_matter_links_and_emphasis(tmp_path: Path) -> None:
         "# The *Heading*\n\nSee [the report \\(/r/1\\)](/r/1) and **bold words** for \\$5.\n"
     )
     document = load_file(_write(tmp_path, "post.md", markdown), tmp_path)[0]
-    assert document.text == "The Heading\n\nSee the report and bold words for $5."
+    # The lines stating who wrote it and when stay, as written, so an answer can quote them where they are.
+    assert (
+        document.text
+        == "author: Kim Lee\ndate: 2020-03-04\n\nThe Heading\n\nSee the report and bold words for $5."
+    )
     assert (document.title, document.authors, document.date, document.url) == (
         "Front Title",
         ("Kim Lee",),

@@ -15,6 +15,8 @@ from ..ingest.dates import parse_date
 from ..types import Document, Passage
 
 FIELD_NAMES = {"author": "author", "date": "date", "outlet": "published in", "title": "title", "link": "link"}
+# A line kept from a markdown file's front matter (``rag.ingest.readers.front_matter_lines``).
+_FRONT_MATTER_LINE = re.compile(r"^(?:author|authors|date|published|publication)\s*:", re.IGNORECASE)
 MAX_LINE_WORDS = 14  # a byline or dateline is short; a sentence that mentions the author is not one
 
 
@@ -45,7 +47,7 @@ def _states(line: str, document: Document, field: str) -> bool:
     if field == "author":
         return any(a.casefold() in folded for a in document.authors)
     if field == "date":
-        return document.date is not None and parse_date(line) == document.date
+        return document.date is not None and parse_date(line.replace('"', "")) == document.date
     if field == "title":
         return " ".join(folded.split()) == " ".join(document.title.casefold().split())
     wanted = value(document, field)
@@ -53,12 +55,16 @@ def _states(line: str, document: Document, field: str) -> bool:
 
 
 def stating_line(document: Document, field: str, passages: Sequence[Passage]) -> tuple[Passage, str] | None:
-    """The first line of ``document`` among ``passages`` that states ``field``, with its passage."""
-    for passage in sorted((p for p in passages if p.doc_id == document.doc_id), key=lambda p: p.start):
-        for _, _, line in _lines(passage):
-            if _states(line, document, field):
-                return passage, line
-    return None
+    """The first line of ``document`` among ``passages`` that states ``field``, with its passage: the page's
+    own byline or dateline before a front matter line (``author: Kim Lee``), which a reader of the rendered
+    page does not see."""
+    found = [
+        (passage, line)
+        for passage in sorted((p for p in passages if p.doc_id == document.doc_id), key=lambda p: p.start)
+        for _, _, line in _lines(passage)
+        if _states(line, document, field)
+    ]
+    return min(found, key=lambda f: _FRONT_MATTER_LINE.match(f[1]) is not None, default=None)
 
 
 def answer(

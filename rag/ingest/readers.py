@@ -147,6 +147,65 @@ def _front_matter(original: str) -> tuple[int, Metadata]:
     return m.end(), metadata
 
 
+# Front matter keys whose lines a reader takes as the document's byline and dateline.
+_STATED_KEYS = ("author", "authors", "date", "published", "publication")
+
+
+def front_matter_lines(original: str) -> list[tuple[int, int]]:
+    """Spans in ``original`` of the front matter lines that state who wrote the file, when, and where
+    (``author: Kim Lee``, ``date: 2020-03-04``, an author list's ``- Kim Lee`` items), in file order."""
+    m = _FRONT_MATTER.match(original)
+    if not m:
+        return []
+    spans = []
+    key = ""
+    for line in re.finditer(r"[^\r\n]+", m.group(1)):
+        item = re.match(r"\s+-\s+(.+?)\s*$", line.group(0))
+        pair = re.match(r"([A-Za-z_][\w-]*)\s*:", line.group(0))
+        if pair:
+            key = pair.group(1).lower()
+        stated = key in _STATED_KEYS
+        if pair and stated and line.group(0)[pair.end() :].strip():
+            spans.append((m.start(1) + line.start(), m.start(1) + line.start() + len(line.group(0).rstrip())))
+        elif item and stated:
+            spans.append((m.start(1) + line.start() + item.start(1), m.start(1) + line.start() + item.end(1)))
+    return spans
+
+
+def _with_front_matter(
+    original: str,
+    text: str,
+    segments: tuple[SourceSegment, ...],
+    author_box: tuple[tuple[int, int], ...],
+    headings: tuple[tuple[int, int, int], ...],
+) -> tuple[str, tuple[SourceSegment, ...], tuple[tuple[int, int], ...], tuple[tuple[int, int, int], ...]]:
+    """The cleaned text with the front matter's byline and dateline lines first, as written in the file: a
+    metadata answer quotes them where the file states them (a citation opens there) rather than saying the
+    text does not state its author. Every other span moves down by what they add."""
+    spans = front_matter_lines(original)
+    if not spans:
+        return text, segments, author_box, headings
+    lines: list[str] = []
+    head: list[SourceSegment] = []
+    at = 0
+    for a, b in spans:
+        head.append(SourceSegment(at, at + b - a, a, b))
+        lines.append(original[a:b])
+        at += b - a + 1
+    prefix = "\n".join(lines) + "\n\n"
+    shift = len(prefix)
+    moved = tuple(
+        SourceSegment(s.clean_start + shift, s.clean_end + shift, s.source_start, s.source_end)
+        for s in segments
+    )
+    return (
+        prefix + text,
+        (*head, *moved),
+        tuple((a + shift, b + shift) for a, b in author_box),
+        tuple((a + shift, b + shift, level) for a, b, level in headings),
+    )
+
+
 def read_text_page(
     original: str, *, markdown_file: bool, progress: Progress | None = None
 ) -> tuple[
@@ -163,6 +222,10 @@ def read_text_page(
     markdown = markdown_file or _MARKDOWN_HINTS.search(original) is not None
     page = classify(split_blocks(original, start, markdown=markdown, progress=progress))
     text, segments, author_box, headings = assemble(page, original)
+    if markdown_file:
+        text, segments, author_box, headings = _with_front_matter(
+            original, text, segments, author_box, headings
+        )
     metadata = page_metadata(page, original)
     kept_h1 = (
         b.text
