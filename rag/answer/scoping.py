@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 
 from ..index import lexical
 from ..types import Document
+from . import authors_roles
 
 # Catalogs are built from every document's metadata; past this many documents, scoping by title is skipped
 # (reading every document of a very large index for it would cost more than the question is worth).
@@ -59,6 +60,8 @@ class _Entry:
     title_terms: frozenset[str]
     authors: tuple[str, ...]
     outlets: tuple[str, ...]
+    year: str = ""  # the year of the document's date, "" when it has none
+    roles: tuple[authors_roles.Role, ...] = ()  # what its byline or author box calls its authors
 
 
 class Catalog:
@@ -68,7 +71,15 @@ class Catalog:
         docs = list(documents.values()) if len(documents) <= MAX_CATALOG else []
         terms = lexical.tokenize([d.title for d in docs]) if docs else []
         self.entries = [
-            _Entry(d.doc_id, d.title, frozenset(t), d.authors, _outlets(d))
+            _Entry(
+                d.doc_id,
+                d.title,
+                frozenset(t),
+                d.authors,
+                _outlets(d),
+                (d.date or "")[:4],
+                authors_roles.roles(d),
+            )
             for d, t in zip(docs, terms, strict=True)
         ]
         self.title_df = Counter(t for e in self.entries for t in e.title_terms)
@@ -207,6 +218,11 @@ def resolve(
                 found.append(entry.doc_id)
     if found:
         return Scope(tuple(dict.fromkeys(found)))
+    if genre and _OPINIONS.search(question):
+        # "the two op-eds", "the opinion pieces": every document titled as opinion
+        opinions = [e.doc_id for e in cat.entries if e.title_terms & genre]
+        if len(opinions) >= 2:
+            return Scope(tuple(opinions))
     if _ASKS_AMONG.search(question):
         # "Which article is more critical of the harbour talks?": the topic's words may be a title's, but
         # the question asks which of all the documents, so it names none of them
@@ -214,6 +230,9 @@ def resolve(
     named = cat.named_candidates(question)
     by_person = [e for e in named if _author_match(question, e)]
     by_outlet = [e for e in named if any(_has_phrase(question, o) for o in e.outlets)]
+    # "the headteacher", "the consumer editor's view": an author named by the role their byline gives;
+    # "the 2021 article": a document named by its year
+    by_person += [e for e in _by_role(question, cat) + _by_year(question, cat) if e not in by_person]
     by_title: list[_Entry] = []
     titled: list[_Entry] = []  # before the check that the question names nothing the document lacks
     if refers or document_kind:
@@ -264,6 +283,7 @@ def resolve(
 
 
 _OPINION = re.compile(r"\b(?:op-?eds?|editorials?|opinion\s+(?:piece|article|column)s?)\b", re.IGNORECASE)
+_OPINIONS = re.compile(r"\b(?:op-?eds|editorials|opinion\s+(?:pieces|articles|columns))\b", re.IGNORECASE)
 _OPINION_TERMS = frozenset(lexical.tokenize(["opinion"])[0])
 
 _PARTIES = re.compile(
@@ -309,3 +329,28 @@ def _named_reference(question: str) -> bool:
         return False
     before = question[: m.start()].split()[-3:]
     return any(w[:1].isupper() and w.casefold() not in ("the", "this", "that") for w in before[1:] or before)
+
+
+# "the 2021 article", "the 2021 and 2022 pieces", "the analysis from 2019": a year next to a document word
+_YEAR_BEFORE = re.compile(
+    rf"\b((?:19|20)\d\d)(?:\s+(?:and|or)\s+((?:19|20)\d\d))?\s+(?:[\w-]+\s+)?{DOCUMENT_WORDS}\b",
+    re.IGNORECASE,
+)
+_YEAR_AFTER = re.compile(
+    rf"\b{DOCUMENT_WORDS}\s+(?:from|of|published\s+in|written\s+in|in)\s+((?:19|20)\d\d)\b", re.IGNORECASE
+)
+
+
+def _by_year(question: str, cat: Catalog) -> list[_Entry]:
+    """The documents dated in a year the question names beside a document word; none when no such year is
+    asked or no document is dated then (a year alone names an event as often as a document)."""
+    years = {y for m in _YEAR_BEFORE.finditer(question) for y in m.groups() if y}
+    years |= {m.group(1) for m in _YEAR_AFTER.finditer(question)}
+    return [e for e in cat.entries if e.year and e.year in years] if years else []
+
+
+def _by_role(question: str, cat: Catalog) -> list[_Entry]:
+    """The documents whose author the question names by the role the byline or author box gives them
+    ("the headteacher" for "By Ann Roe, headteacher of X"); none when the role names every document."""
+    found = [e for e in cat.entries if any(authors_roles.named_by(question, r) for r in e.roles)]
+    return found if len(found) < len(cat.entries) else []

@@ -1,0 +1,58 @@
+"""What a document's byline or author box calls its author ("By Ann Roe, *headteacher of Elm School*",
+"Ann Roe is *a senior fellow at X*"), so that a question may name the document by that role: "What does
+the headteacher want?", "in the consumer editor's view".
+
+Only the document's own lines that name its author are read; nothing here knows any document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..index import lexical
+from ..types import Document
+
+OPENING = 1500  # characters of a document's start where a byline stands
+# "Ann Roe, headteacher of Elm School" / "Ann Roe is a senior fellow at X": the role runs to the line's or
+# the sentence's end
+_AFTER_NAME = r"(?:,\s+|\s+is\s+(?:an?|the)\s+)(?P<role>[a-z][^\n.;]{2,80})"
+_HEAD = re.compile(r"^(?P<head>(?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*?)(?=\s+(?:of|at|for|with|on|in)\b|,|$)")
+
+
+@dataclass(frozen=True)
+class Role:
+    """An author's role: its head noun ("editor") and every term of the role and its organisation."""
+
+    head: str
+    terms: frozenset[str]
+
+
+def roles(document: Document) -> tuple[Role, ...]:
+    """The roles the document's opening lines or author box give its authors."""
+    texts = [document.text[:OPENING], *(document.text[a:b] for a, b in document.author_box)]
+    found: dict[str, Role] = {}
+    for author in document.authors:
+        names = {author, author.split()[0]} if author.split() else {author}
+        for name in names:
+            pattern = re.compile(re.escape(name) + _AFTER_NAME)
+            for text in texts:
+                for m in pattern.finditer(text):
+                    role = m.group("role").strip()
+                    head = _HEAD.match(role.casefold())
+                    if head is None or not head.group("head"):
+                        continue
+                    words = head.group("head").split()
+                    found.setdefault(role, Role(words[-1], frozenset(lexical.tokenize([role])[0])))
+    return tuple(found.values())
+
+
+def named_by(question: str, role: Role) -> bool:
+    """Whether the question speaks of ``role``'s holder as "the <role>" ("the headteacher's view", "the
+    parents' chair"): its head noun after "the" and up to two words, each a word of the role."""
+    pattern = rf"\bthe\s+((?:[\w’'-]+\s+){{0,2}}?){re.escape(role.head)}(?:s|['’]s?)?\b"
+    for m in re.finditer(pattern, question, re.IGNORECASE):
+        modifiers = set(lexical.tokenize([m.group(1)])[0])
+        if modifiers <= role.terms:
+            return True
+    return False
