@@ -17,7 +17,9 @@ import numpy as np
 
 ARGUING = re.compile(
     r"\b(?:should|must|need(?:s)?\s+to|ought\s+to|ha(?:ve|s)\s+to|it\s+is\s+(?:important|critical|essential|"
-    r"vital)|(?:we|they)\s+recommend|the\s+(?:best|right)\s+(?:way|course))\b",
+    r"vital)|(?:we|they)\s+recommend|the\s+(?:best|right|wrong)\s+(?:way|course|answer|choice)|"
+    # a verdict or a conclusion stated as such: "Our verdict: ...", "In short, ...", "There is a better way."
+    r"verdict|in\s+(?:short|conclusion|sum)|the\s+bottom\s+line|a\s+better\s+(?:way|answer|approach|option))\b",
     re.IGNORECASE,
 )
 # A question that asks for advice, and the words a sentence gives it in besides ARGUING's.
