@@ -111,7 +111,7 @@ _ARGUMENT = re.compile(
     # "What is the main point of X?", "What does X conclude?", "What does X call for?", "What does the
     # mayor want the board to do?": what a writer or speaker argues for, in other words
     r"\b(?:main|central|chief)\s+(?:point|claim|message|conclusion)\b|\bthe\s+point\s+of\s+(?:the|this|that)\b|"
-    r"\bconclu(?:de|des|ded|sion)\b|\bcall(?:s|ed)?\s+for\b|\bwhat\s+(?:does|did|do)\b.{1,60}\bwants?\b.{1,40}\bto\s+do\b",
+    r"\bconclu(?:de|des|ded|sion)\b|\bwhat\s+(?:should|must|ought\s+to)\b|\bcall(?:s|ed)?\s+for\b|\bwhat\s+(?:does|did|do)\b.{1,60}\bwants?\b.{1,40}\bto\s+do\b",
     _I,
 )
 _LIST = re.compile(

@@ -37,7 +37,9 @@ _ADVISED = re.compile(
     r"\bwhat\s+(?:should|must|ought|needs?)\s+(?:to\s+)?(?:the\s+)?((?:[\w’'-]+\s+){0,3}?[\w’'-]+)\s+"
     r"(?:to\s+)?(?:do|have\s+done)\b"
     # "What does the author suggest Acme could do ...": the one the modal is said of
-    r"|\bwhat\b.*?\b([\w’'-]+)\s+(?:should|must|could|can|ought\s+to|needs?\s+to)\s+(?:have\s+)?(?:do|done)\b",
+    r"|\bwhat\b.*?\b([\w’'-]+)\s+(?:should|must|could|can|ought\s+to|needs?\s+to)\s+(?:have\s+)?(?:do|done)\b"
+    # "What should the board *insist on*?", "What must schools *tell* parents?": one word, then its verb
+    r"|\bwhat\s+(?:should|must|ought\s+to|needs?\s+to)\s+(?:the\s+)?([\w’'-]+)\s+(?!do\b|have\b)[a-z]+\b",
     re.IGNORECASE,
 )
 _MODAL = r"(?:should|must|needs?\s+to|ought\s+to|ha(?:ve|s)\s+to|could|can)"
@@ -47,7 +49,7 @@ ADVICE_REACH = 5  # words from the one advised to the modal: "the council and it
 def advised(question: str) -> str | None:
     """Whom a "what should X do" question asks advice for (the head word of X), or None."""
     m = _ADVISED.search(question)
-    return (m.group(1) or m.group(2)).split()[-1] if m else None
+    return next(g for g in m.groups() if g).split()[-1] if m else None
 
 
 def advises(sentence: str, who: str) -> bool:

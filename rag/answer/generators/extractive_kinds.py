@@ -166,8 +166,10 @@ def _by_document(sentences: Sequence[ScoredSentence]) -> dict[str, list[ScoredSe
 
 
 def _grouped(chosen: dict[str, list[ScoredSentence]], passages: Sequence[Passage], titled: bool) -> list[str]:
-    """Quotes in document order under each document's title (when there are several documents)."""
+    """Quotes in document order under each document's title (when there are several documents); a sentence
+    that only announces the next ("... what the fee is for.", "... three messages.") is quoted with it."""
     starts = {p.n: p.start for p in passages}
+    by_n = {p.n: p for p in passages}
     titles = {p.doc_id: p.title for p in passages}
     lines = []
     for doc_id, group in chosen.items():
@@ -176,7 +178,7 @@ def _grouped(chosen: dict[str, list[ScoredSentence]], passages: Sequence[Passage
         if titled:
             lines.append(f"**{titles[doc_id]}**")
         for s in sorted(group, key=lambda s: starts[s.passage_n] + s.start):
-            lines.append(_quote(s.text, s.passage_n))
+            lines.append(_quote(announced(s, by_n[s.passage_n], s.text), s.passage_n))
     return lines
 
 
