@@ -549,7 +549,9 @@ _BODY_WORDS = frozenset(
         "power energy group rail railways works bank batteries chemical chemicals systems industries "
         "holdings partners transit motors airlines research institute council network alliance trust union "
         "association agency authority ministry company corporation corp inc ltd times post herald news press "
-        "service services foundation fund club party",
+        "service services foundation fund club party "
+        # "the Ruiz administration", "the Lima government", "the Nordline era": named by the first word
+        "administration government cabinet campaign era presidency",
     )
 )
 
