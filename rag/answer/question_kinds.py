@@ -211,7 +211,10 @@ _TOPIC = re.compile(
     # "How do the articles *portray* X?": a verb of depiction takes its topic as its object
     r"^\s*(?:\S+\s+){0,8}?(?:portray|portrays|describe|describes|depict|depicts|characteri[sz]e|"
     r"characteri[sz]es|present|presents|treat|treats|view|views|frame|frames|cover|covers|discuss|discusses|"
-    r"use|uses)\s+(.+)$",
+    r"use|uses)\s+(?!of\s)(.+)$|"
+    # "Contrast the views of X and Y on Z", "Compare the two reports' positions on Z"
+    r"^\s*(?:\S+\s+){0,6}?(?:views?|positions?|stances?|opinions?|takes?)\s+(?:of\s+)?(?:\S+\s+){0,8}?"
+    r"(?:on|about|regarding|over|towards?)\s+(.+)$",
     _I,
 )
 
@@ -222,7 +225,7 @@ _POINTERS = frozenset({"it", "this", "that", "them", "these", "those", "him", "h
 def topic(question: str) -> str:
     """What a comparison is about, without its framing ("what do the documents say about X" -> "X")."""
     m = _TOPIC.search(question)
-    found = (m.group(1) or m.group(2)).strip(" ?.") if m else ""
+    found = next(g for g in m.groups() if g).strip(" ?.") if m else ""
     # one word is a topic ("about Lima"), unless it only points back ("about it")
     if len(found.split()) >= 2 or (found and found.casefold() not in _POINTERS):
         return found

@@ -568,7 +568,9 @@ def short_names(topic: str) -> str:
 
 # "the Ruiz administration", "the Lima government": a name with a word that says only what of it is meant,
 # which the name alone says again ("President Ruiz's decision")
-_NAME_BODY = re.compile(r"\b([A-Z][\w’'-]*)\s+(?:administration|government|cabinet|campaign|era|presidency)\b")
+_NAME_BODY = re.compile(
+    r"\b([A-Z][\w’'-]*)\s+(?:administration|government|cabinet|campaign|era|presidency)\b"
+)
 
 
 def telling_terms(words: set[str], weights: Mapping[str, float] | None) -> set[str]:
