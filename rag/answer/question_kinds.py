@@ -275,7 +275,7 @@ _PEOPLE = (
     r"residents?|critics?|witnesses|participants|speakers|villagers|locals|members|voters|activists)"
 )
 _SOURCE_TYPE = re.compile(
-    rf"^\s*(?:please\s+)?(?:which|what|list|name)\s+(?:(?:the|all|any)\s+)?(?:[\w’'-]+\s+){{0,2}}?"
+    rf"^\s*(?:please\s+)?(?:which|what|list|name|who\s+(?:are|were))\s+(?:(?:the|all|any)\s+)?(?:[\w’'-]+\s+){{0,2}}?"
     rf"(?:(?P<publication>{_PUBLICATIONS})|(?P<person>{_PEOPLE}))\b",
     _I,
 )
@@ -345,8 +345,15 @@ def plural(word: str) -> bool:
 _IRREGULAR_PLURALS = frozenset(["people", "men", "women", "children", "persons"])
 
 
+# "Who are the bidders?", "Who were the speakers at X?": the people of a plural, as "Which bidders ..."
+_WHO_ARE_THE = re.compile(r"^\s*who\s+(?:are|were)\s+the\s+(?:[\w’'-]+\s+)?([\w’'-]+)\b", _I)
+
+
 def _asks_list(question: str) -> bool:
     if _LIST.search(question):
+        return True
+    who = _WHO_ARE_THE.search(question)
+    if who and plural(who.group(1)):
         return True
     m = _PLURAL_AFTER_WH.search(question)
     if m and plural(m.group(1)):
