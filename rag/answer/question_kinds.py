@@ -346,14 +346,14 @@ _IRREGULAR_PLURALS = frozenset(["people", "men", "women", "children", "persons"]
 
 
 # "Who are the bidders?", "Who were the speakers at X?": the people of a plural, as "Which bidders ..."
-_WHO_ARE_THE = re.compile(r"^\s*who\s+(?:are|were)\s+the\s+(?:[\w’'-]+\s+)?([\w’'-]+)\b", _I)
+_WHO_ARE_THE = re.compile(r"^\s*who\s+(?:are|were)\s+the\s+([\w’'-]+)(?:\s+([\w’'-]+))?", _I)
 
 
 def _asks_list(question: str) -> bool:
     if _LIST.search(question):
         return True
     who = _WHO_ARE_THE.search(question)
-    if who and plural(who.group(1)):
+    if who and any(plural(w) for w in who.groups() if w):
         return True
     m = _PLURAL_AFTER_WH.search(question)
     if m and plural(m.group(1)):
