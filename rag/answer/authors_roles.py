@@ -47,11 +47,22 @@ def roles(document: Document) -> tuple[Role, ...]:
     return tuple(found.values())
 
 
+def _pattern(role: Role) -> str:
+    return rf"\bthe\s+((?:[\w’'-]+\s+){{0,2}}?){re.escape(role.head)}(?:s|['’]s?)?\b"
+
+
+def without_role(question: str, role: Role) -> str:
+    """``question`` without the words that speak of ``role``'s holder ("the parents' chair")."""
+    for m in reversed(list(re.finditer(_pattern(role), question, re.IGNORECASE))):
+        if set(lexical.tokenize([m.group(1)])[0]) <= role.terms:
+            question = question[: m.start()] + " " + question[m.end() :]
+    return question
+
+
 def named_by(question: str, role: Role) -> bool:
     """Whether the question speaks of ``role``'s holder as "the <role>" ("the headteacher's view", "the
     parents' chair"): its head noun after "the" and up to two words, each a word of the role."""
-    pattern = rf"\bthe\s+((?:[\w’'-]+\s+){{0,2}}?){re.escape(role.head)}(?:s|['’]s?)?\b"
-    for m in re.finditer(pattern, question, re.IGNORECASE):
+    for m in re.finditer(_pattern(role), question, re.IGNORECASE):
         modifiers = set(lexical.tokenize([m.group(1)])[0])
         if modifiers <= role.terms:
             return True

@@ -222,8 +222,28 @@ def argument(
     main arguments of X"), its central arguing sentences. A topic none of its sentences answers abstains."""
     documents = gen.documents() if gen.documents is not None else {}
     scoped = plan.scope.doc_ids
-    if scoped and not reference.topic_terms(question, documents, scoped):
+    asked = reference.topic_terms(question, documents, scoped) if scoped else set()
+    if scoped and not asked:
         return summary(gen, question, passages, argue=True)
+    found = _argued(gen, question, plan, passages, history)
+    if found or not scoped:
+        return found
+    # In a document the user named, a sentence that argues and says every word of what is asked ("What
+    # does X advise schools about Brio?": "Brio is dear, and schools should budget for ...") answers, though
+    # so short a question matches no sentence closely.
+    said = [
+        s
+        for s in gen.eligible(question, passages, history, body_only=True)
+        if summaries.ARGUING.search(s.text) and answer_checks.mentions(asked, gen.content_terms(s.text))
+    ]
+    return _grouped(_by_document(said[:ARGUMENT_SENTENCES]), passages, titled=False)
+
+
+def _argued(
+    gen: ExtractiveGenerator, question: str, plan: Plan, passages: Sequence[Passage], history: Sequence[Turn]
+) -> list[str]:
+    """The arguing sentences that answer the question by their score; empty when none comes close."""
+    scoped = plan.scope.doc_ids
     scored = gen.eligible(question, passages, history, body_only=True)
     who = summaries.advised(question)
     if summaries.ADVICE_ASKED.search(question):
