@@ -27,7 +27,7 @@ MAX_CATALOG = 50_000
 # The words a question uses to speak of a document ("the article", "this report"); ``reference`` builds on them.
 DOCUMENT_WORDS = (
     r"(?:article|articles|piece|pieces|analysis|analyses|report|paper|document|essay|post|op-ed|story|"
-    r"brief|commentary|column|editorial|readme|page|manual|guide)"
+    r"brief|commentary|column|editorial|review|readme|page|manual|guide)"
 )
 _DOCUMENT_WORD = re.compile(rf"\b{DOCUMENT_WORDS}\b", re.IGNORECASE)
 QUOTED = re.compile(r"[\"“‘]([^\"”’]{8,200})[\"”’]|(?<![A-Za-z])'(.{8,200}?)'(?![A-Za-z])")
