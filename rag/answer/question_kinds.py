@@ -114,7 +114,9 @@ _ARGUMENT = re.compile(
     r"\bconclu(?:de|des|ded|sion)\b|\bwhat\s+(?:should|must|ought\s+to)\b|"
     # "What does X think the board should do?", "What warning does X give?"
     r"\bwhat\s+(?:does|did|do)\b.{1,60}\b(?:think|believe|say)s?\b.{0,40}\b(?:should|must)\b|"
-    r"\bwhat\s+(?:warnings?|advice|alternatives?|solutions?)\s+(?:does|did|do)\b|\bcall(?:s|ed)?\s+for\b|\bwhat\s+(?:does|did|do)\b.{1,60}\bwants?\b.{1,40}\bto\s+do\b",
+    r"\bwhat\s+(?:warnings?|advice|alternatives?|solutions?)\s+(?:does|did|do)\b|"
+    # "What is X's case for the ban?", "What is the verdict of the review?"
+    r"\bcase\s+(?:for|against)\b|\bverdict\b|\bcall(?:s|ed)?\s+for\b|\bwhat\s+(?:does|did|do)\b.{1,60}\bwants?\b.{1,40}\bto\s+do\b",
     _I,
 )
 _LIST = re.compile(

@@ -166,7 +166,7 @@ _FRAMING = frozenset(
             "position author writer article piece their his her its this that these those say says "
             # "What does X think the board should do instead?", "What warning does X give?"
             "think thinks believe believes want wants should instead warning warnings give gives conclude "
-            "concludes"
+            "concludes alternative alternatives verdict case"
         ]
     )[0]
 )
