@@ -34,7 +34,8 @@ Three charities have offered to run the building instead. Bookwise, a reading ch
 open it four days a week. The Tamsin Trust offered a café and a homework club. Open Shelves, which runs
 two libraries in Denmark, would keep the present staff.
 
-The library's users collected 2,400 signatures against the closure.
+The library's users collected 2,400 signatures against the closure. Committee chair Ida Holm said the vote
+would be open to the public.
 """
 
 FOR = """---
@@ -92,6 +93,9 @@ def _named(index: Path, question: str) -> list[str]:
             [],
         ),  # "review" is a document word, no title has it
         ("What did the culture committee decide?", []),  # no byline calls anyone that
+        # another document gives "chair" to someone it names ("committee chair Ida Holm"): "the chair" may be her
+        ("What did the chair say about the petition?", []),
+        ("What did the Friends' chair say about the petition?", ["against"]),
         # a year beside a document word names the documents dated then
         ("What does the 2023 article say about the charities?", ["news"]),
         ("What do the 2024 pieces say about home delivery?", ["against", "for"]),

@@ -59,11 +59,30 @@ def without_role(question: str, role: Role) -> str:
     return question
 
 
-def named_by(question: str, role: Role) -> bool:
+def named_by(question: str, role: Role) -> int:
     """Whether the question speaks of ``role``'s holder as "the <role>" ("the headteacher's view", "the
-    parents' chair"): its head noun after "the" and up to two words, each a word of the role."""
+    parents' chair"): its head noun after "the" and up to two words, each a word of the role. 2 when words of
+    the role come with its head ("the parents' chair"), 1 for the head alone ("the chair"), 0 otherwise."""
+    found = 0
     for m in re.finditer(_pattern(role), question, re.IGNORECASE):
         modifiers = set(lexical.tokenize([m.group(1)])[0])
-        if modifiers <= role.terms:
-            return True
-    return False
+        if not modifiers <= role.terms:
+            continue
+        # "the chair of the Friends": words of the role after its head say which holder too
+        after = re.match(r"\s+of\s+(?:the\s+)?((?:[\w’'-]+\s*){1,3})", question[m.end() :])
+        words = after.group(1).split() if after else []
+        if any(
+            (terms := set(lexical.tokenize([" ".join(words[:n])])[0])) and terms <= role.terms
+            for n in range(1, len(words) + 1)
+        ):
+            modifiers.add(role.head)
+        found = max(found, 2 if modifiers else 1)
+    return found
+
+
+def titles_someone(text: str, role: Role) -> bool:
+    """Whether ``text`` gives ``role``'s head noun as the title of someone it names ("board chair Mira
+    Jansen", "Jansen, the chair"): then "the chair" may be that person, not the byline's author."""
+    head = re.escape(role.head)
+    pattern = rf"\b{head}\s+[A-Z][\w’'-]+\s+[A-Z]|[A-Z][\w’'-]+,\s+(?:the\s+)?(?:[a-z]+\s+)?{head}\b"
+    return re.search(pattern, text) is not None

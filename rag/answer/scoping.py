@@ -41,6 +41,9 @@ _ASKS_AMONG = re.compile(rf"\b(?:which|each|every|either|neither)\s+{DOCUMENT_WO
 NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b([A-Z][\w’'-]*\w)")
 # "the article by Jane Roe": a document named by its author (reached only when no indexed author matched)
 _BY_NAME = re.compile(_DOCUMENT_WORD.pattern + r"\s+by\s+[A-Z][\w’'-]+")
+# A bare role ("the editor") names a document only in a small collection: in a large one many bylines share
+# it, and telling whether another document gives it to someone else would read every document.
+BARE_ROLE_DOCUMENTS = 200
 _STRONG_TITLE = 0.8  # share of a title's words in the question that names it without saying "article"
 _MIN_TITLE_WORDS = 2  # distinctive title words a question must share with a title to name it
 
@@ -232,7 +235,9 @@ def resolve(
     by_outlet = [e for e in named if any(_has_phrase(question, o) for o in e.outlets)]
     # "the headteacher", "the consumer editor's view": an author named by the role their byline gives;
     # "the 2021 article": a document named by its year
-    by_person += [e for e in _by_role(question, cat) + _by_year(question, cat) if e not in by_person]
+    by_person += [
+        e for e in _by_role(question, cat, documents) + _by_year(question, cat) if e not in by_person
+    ]
     by_title: list[_Entry] = []
     titled: list[_Entry] = []  # before the check that the question names nothing the document lacks
     if refers or document_kind:
@@ -349,8 +354,24 @@ def _by_year(question: str, cat: Catalog) -> list[_Entry]:
     return [e for e in cat.entries if e.year and e.year in years] if years else []
 
 
-def _by_role(question: str, cat: Catalog) -> list[_Entry]:
+def _by_role(question: str, cat: Catalog, documents: Mapping[str, Document]) -> list[_Entry]:
     """The documents whose author the question names by the role the byline or author box gives them
-    ("the headteacher" for "By Ann Roe, headteacher of X"); none when the role names every document."""
-    found = [e for e in cat.entries if any(authors_roles.named_by(question, r) for r in e.roles)]
+    ("the headteacher" for "By Ann Roe, headteacher of X"); none when the role names every document, or
+    when another document gives the bare role word to someone it names ("board chair Ana Ruiz": "the
+    chair" may be her)."""
+    found = []
+    for e in cat.entries:
+        for role in e.roles:
+            how = authors_roles.named_by(question, role)
+            if how == 2 or (
+                how == 1
+                and len(cat.entries) <= BARE_ROLE_DOCUMENTS
+                and not any(
+                    authors_roles.titles_someone(documents[d.doc_id].text, role)
+                    for d in cat.entries
+                    if d.doc_id != e.doc_id and d.doc_id in documents
+                )
+            ):
+                found.append(e)
+                break
     return found if len(found) < len(cat.entries) else []
