@@ -30,11 +30,16 @@ class Role:
 
 def roles(document: Document) -> tuple[Role, ...]:
     """The roles the document's opening lines or author box give its authors."""
-    texts = [document.text[:OPENING], *(document.text[a:b] for a, b in document.author_box)]
+    opening = document.text[:OPENING]
+    box = [document.text[a:b] for a, b in document.author_box]
     found: dict[str, Role] = {}
     for author in document.authors:
-        names = {author, author.split()[0]} if author.split() else {author}
-        for name in names:
+        # the full name anywhere in the opening; a first name ("Maxim is a fellow at ...") only in the author
+        # box, where it can be no one else
+        for name, texts in (
+            (author, [opening, *box]),
+            (author.split()[0] if author.split() else author, box),
+        ):
             pattern = re.compile(re.escape(name) + _AFTER_NAME)
             for text in texts:
                 for m in pattern.finditer(text):
