@@ -34,6 +34,8 @@ Three charities have offered to run the building instead. Bookwise, a reading ch
 open it four days a week. The Tamsin Trust offered a café and a homework club. Open Shelves, which runs
 two libraries in Denmark, would keep the present staff.
 
+Visits to the branch fell by 18 percent in 2022. Loans dropped from 41,000 books to 29,500 over three years.
+
 The library's users collected 2,400 signatures against the closure. Committee chair Ida Holm said the vote
 would be open to the public.
 """
@@ -195,3 +197,10 @@ def test_a_short_argument_question_in_a_named_document_takes_the_sentence_that_s
     argued = _ask("What does Tom Verhey think the committee should do?", library_index)
     assert "should keep Mill Lane open" in argued.text
     _verbatim(argued, library_index)
+
+
+def test_a_list_of_figures_goes_on_into_the_next_sentence_of_its_paragraph(library_index: Path) -> None:
+    # the second figure's sentence shares no word with the question
+    answer = _ask("What figures does the 2023 article give on the branch's use?", library_index)
+    assert "18 percent" in answer.text and "29,500" in answer.text
+    _verbatim(answer, library_index)

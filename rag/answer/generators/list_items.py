@@ -633,6 +633,22 @@ def listing(
     chosen = [ordered[i] for i in picked]
     for s in list(chosen):  # "He also works as ...": the next items of the same subject
         nxt = continued(s, every, kind)
+        if nxt is None and typed == "number" and holds_item(s.text, typed, question):
+            # a paragraph that gives one figure on the subject goes on with the next ("Lessons disrupted
+            # dropped from 4.2 a week to 0.6.")
+            nxt = _next_in_paragraph(s, every, passages)
         if nxt is not None and nxt not in chosen and holds_item(nxt.text, typed, question):
             chosen.append(nxt)
     return chosen
+
+
+def _next_in_paragraph(
+    s: ScoredSentence, sentences: Sequence[ScoredSentence], passages: Sequence[Passage]
+) -> ScoredSentence | None:
+    """The sentence right after ``s`` in its passage, when no paragraph break stands between them."""
+    after = [t for t in sentences if t.passage_n == s.passage_n and t.start >= s.end]
+    if not after:
+        return None
+    nxt = min(after, key=lambda t: t.start)
+    text = next(p.text for p in passages if p.n == s.passage_n)
+    return None if "\n\n" in text[s.end : nxt.start] else nxt
