@@ -66,6 +66,7 @@ EXAMPLES = [
     ("What does the mayor want the council to do?", "argument", None),
     ("What does the union think the board should do?", "argument", None),
     ("What should the board insist on?", "argument", None),
+    ("What should I install first?", "fact", None),  # a how-to's reader, not advice a document argues
     ("What is the editor's case for the toll?", "argument", None),
     ("What warning does the engineer give?", "argument", None),
     ("What does the review conclude?", "argument", None),
