@@ -58,6 +58,18 @@ EXAMPLES = [
     ("What are the three reasons the report gives?", "list", None),
     ("What trade figures between the two countries does the report give?", "list", None),
     ("What happens when the pump fails?", "fact", None),  # a verb, not a plural
+    # "Who are the <plural>": a list; one person is not
+    ("Who are the bidders for the ferry contract?", "list", None),
+    ("Who were the speakers at the hearing?", "list", None),
+    # arguments said in other words
+    ("What is the main point of the memo?", "argument", None),
+    ("What does the mayor want the council to do?", "argument", None),
+    ("What does the union think the board should do?", "argument", None),
+    ("What should the board insist on?", "argument", None),
+    ("What should I install first?", "fact", None),  # a how-to's reader, not advice a document argues
+    ("What is the editor's case for the toll?", "argument", None),
+    ("What warning does the engineer give?", "argument", None),
+    ("What does the review conclude?", "argument", None),
     # the people a document quotes, not their words
     ("Which experts does the article quote?", "list", None),
     ("Which officials are quoted in the report?", "list", None),
@@ -70,6 +82,9 @@ EXAMPLES = [
     ("Which bridge is more expensive to build?", "fact", None),  # a stance of the documents is not asked
     ("How do the articles portray the night crews?", "comparison", None),
     ("How do the reports describe the new toll?", "comparison", None),
+    ("What do the 2021 and 2022 reports each say about the toll?", "comparison", None),
+    ("How do the articles treat the night crews?", "comparison", None),
+    ("How do the opinion pieces use the flood example?", "comparison", None),
     # yes / no
     ("Did the court approve the merger?", "yes_no", None),
     ("Is the bridge open to traffic?", "yes_no", None),

@@ -44,7 +44,9 @@ _PRONOUN_START = re.compile(r"^[“\"]?(?:he|she|they|it|this|that|these|those|h
 # "The remarks contained three messages." / "... as follows:": the answer is the sentence that comes next.
 _ANNOUNCES = re.compile(
     rf"(?::|\b(?:{_NUMBER_WORDS}|several|a\s+few|\d+)\s+(?:\w+\s+)?(?!(?:years|months|weeks|days|decades|"
-    r"times|hours|minutes|percent)\b)[a-z]+s\s*[.:]|\bas\s+follows\s*[.:]?)\s*[”\"’]?$",
+    r"times|hours|minutes|percent)\b)[a-z]+s\s*[.:]|\bas\s+follows\s*[.:]?|"
+    # "... tell parents clearly what the rule is for.": what it is for is said next
+    r"\b(?:what|why)\s+(?:[\w’'-]+\s+){1,4}(?:is|are|was|were)\s+(?:for|about)\s*\.)\s*[”\"’]?$",
     re.I,
 )
 _WHO_IS = re.compile(r"^\s*who\s+(?:is|was|are|were)\s+(?:(?:the\s+)?[A-Z][\w’'.-]*\s*)+\??\s*$", re.I)

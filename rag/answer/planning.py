@@ -7,6 +7,7 @@ a metadata question needs the document's opening (its byline and dateline).
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -64,13 +65,22 @@ _RECENT_LOCK = threading.Lock()
 _RECENT_MAX = 64  # questions in flight at once, with room to spare
 
 
+# "the analysts quoted in *the Ukraine analysis*": people of one named document, not every document's authors
+_ONE_DOCUMENT = re.compile(
+    r"\b(?:in|of|from|by)\s+the\s+(?:[\w’'-]+\s+){0,3}?(?:article|piece|analysis|report|paper|op-ed|essay|brief|"
+    r"editorial|column|story|review)\b",
+    re.IGNORECASE,
+)
+
+
 def _plan(question: str, documents: Mapping[str, Document], query: str | None) -> Plan:
     kind = classify(question)
     document_kind = kind.kind in DOCUMENT_KINDS or kind.kind == "metadata"
     scope = resolve(
         query or question, documents, document_kind=document_kind, several=kind.kind == "comparison"
     )
-    if kind.all_documents and (scope.unresolved or len(scope.doc_ids or ()) < 2):
+    one_named = len(scope.doc_ids or ()) == 1 and _ONE_DOCUMENT.search(query or question) is not None
+    if kind.all_documents and not one_named and (scope.unresolved or len(scope.doc_ids or ()) < 2):
         # "the articles" are every document, unless the question says which ("the two articles by X").
         scope = Scope()
     elif kind.kind == "comparison" and len(scope.doc_ids or ()) == 1 and sets_out_parties(query or question):

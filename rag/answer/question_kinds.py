@@ -84,13 +84,17 @@ _SUMMARY = re.compile(
 _COMPARISON = re.compile(
     r"\bcompar(?:e|ed|es|ison)\b|\bdiffer(?:s|ent|ence|ences)?\b|\b(?:dis)?agree\b|\bcontrast\b|"
     r"\bversus\b|\bvs\.?\s|\bsimilar(?:ity|ities)?\b|\bin\s+common\b|"
+    # "What do the two reports each say about X?": each document's view, side by side
+    r"\beach\s+(?:say|says|write|writes|argue|argues|describe|describes|see|sees|view|views|think)\b|"
     # "Which article is more hopeful about X?", "Which of the two reports is least critical of Y?"
     r"\bwhich\s+(?:of\s+the\s+(?:two\s+|three\s+)?)?(?:articles?|documents?|pieces?|reports?|analys[ie]s|"
     r"papers?|authors?|writers?|sources?)\b[^?]*?\b(?:more|less|most|least)\b",
     _I,
 )
 _DEPICTS = re.compile(
-    r"^\s*how\s+(?:do|does|did)\b.*\b(?:portray|describe|depict|characteri[sz]e|present)\b", _I
+    r"^\s*how\s+(?:do|does|did)\b.*\b(?:portray|describe|depict|characteri[sz]e|present|treat|view|see|"
+    r"frame|cover|discuss|use)\b",
+    _I,
 )
 _QUOTE = re.compile(
     r"\bquote\b|\bexact\s+(?:words|phrase|wording)\b|\bown\s+words\b|\bverbatim\b|\bword\s+for\s+word\b|\bexactly\s+(?:did|does)\b|"
@@ -103,7 +107,16 @@ _QUOTE = re.compile(
 _ARGUMENT = re.compile(
     r"\barguments?\b|\bargue[sd]?\b|\brecommend(?:s|ed|ation|ations)?\b|\badvi[cs]e\b|\bsuggest(?:s|ed)?\b|"
     r"\bpropos(?:e|es|al)\b|\b(?:author|article|piece|analysis|writer|paper)\b.*\b(?:warn|urge)s?\b|"
-    r"\b(?:article|piece|author|analysis)\b.*\bshould\b.*\bdo\b|\bwhat\s+should\b.*\bdo\b|\bthesis\b",
+    r"\b(?:article|piece|author|analysis)\b.*\bshould\b.*\bdo\b|\bwhat\s+should\b.*\bdo\b|\bthesis\b|"
+    # "What is the main point of X?", "What does X conclude?", "What does X call for?", "What does the
+    # mayor want the board to do?": what a writer or speaker argues for, in other words
+    r"\b(?:main|central|chief)\s+(?:point|claim|message|conclusion)\b|\bthe\s+point\s+of\s+(?:the|this|that)\b|"
+    r"\bconclu(?:de|des|ded|sion)\b|\bwhat\s+(?:should|must|ought\s+to)\s+(?!i\b|we\b|you\b)|"
+    # "What does X think the board should do?", "What warning does X give?"
+    r"\bwhat\s+(?:does|did|do)\b.{1,60}\b(?:think|believe|say)s?\b.{0,40}\b(?:should|must)\b|"
+    r"\bwhat\s+(?:warnings?|advice|alternatives?|solutions?)\s+(?:does|did|do)\b|"
+    # "What is X's case for the ban?", "What is the verdict of the review?"
+    r"\bcase\s+(?:for|against)\b|\bverdict\b|\bcall(?:s|ed)?\s+for\b|\bwhat\s+(?:does|did|do)\b.{1,60}\bwants?\b.{1,40}\bto\s+do\b",
     _I,
 )
 _LIST = re.compile(
@@ -169,8 +182,10 @@ _PART_BREAK = re.compile(
 _BOTH = re.compile(rf"^(?P<stem>{_WH}\b[^,]{{8,}}),\s+both\s+(?P<a>.+?)\s+and\s+(?P<b>.+)$", _I)
 MIN_PART_WORDS = 3  # "..., and why?" leans wholly on the first question: it is not a question of its own
 _ALL_DOCUMENTS = re.compile(
-    r"\b(?:the|all|both|each|every|these|those)\s+(?:the\s+)?(?:two\s+|three\s+)?(?:articles|documents|pieces|"
-    r"papers|reports|sources|texts|analyses|analysts|authors|writers)\b|\b(?:each|every)\s+(?:article|document|piece)\b",
+    r"\b(?:the|all|both|each|every|these|those)\s+(?:the\s+)?(?:two\s+|three\s+)?"
+    # "the opinion pieces", "the 2021 and 2022 articles"
+    r"(?:opinion\s+|(?:19|20)\d\d\s+(?:and\s+(?:19|20)\d\d\s+)?)?(?:articles|documents|pieces|"
+    r"papers|reports|sources|texts|analyses|analysts|authors|writers|op-?eds|editorials)\b|\b(?:each|every)\s+(?:article|document|piece)\b",
     _I,
 )
 
@@ -200,7 +215,11 @@ _TOPIC = re.compile(
     r"(.+)$|"
     # "How do the articles *portray* X?": a verb of depiction takes its topic as its object
     r"^\s*(?:\S+\s+){0,8}?(?:portray|portrays|describe|describes|depict|depicts|characteri[sz]e|"
-    r"characteri[sz]es|present|presents)\s+(.+)$",
+    r"characteri[sz]es|present|presents|treat|treats|view|views|frame|frames|cover|covers|discuss|discusses|"
+    r"use|uses)\s+(?!of\s)(.+)$|"
+    # "Contrast the views of X and Y on Z", "Compare the two reports' positions on Z"
+    r"^\s*(?:\S+\s+){0,6}?(?:views?|positions?|stances?|opinions?|takes?)\s+(?:of\s+)?(?:\S+\s+){0,8}?"
+    r"(?:on|about|regarding|over|towards?)\s+(.+)$",
     _I,
 )
 
@@ -211,7 +230,7 @@ _POINTERS = frozenset({"it", "this", "that", "them", "these", "those", "him", "h
 def topic(question: str) -> str:
     """What a comparison is about, without its framing ("what do the documents say about X" -> "X")."""
     m = _TOPIC.search(question)
-    found = (m.group(1) or m.group(2)).strip(" ?.") if m else ""
+    found = next(g for g in m.groups() if g).strip(" ?.") if m else ""
     # one word is a topic ("about Lima"), unless it only points back ("about it")
     if len(found.split()) >= 2 or (found and found.casefold() not in _POINTERS):
         return found
@@ -261,7 +280,7 @@ _PEOPLE = (
     r"residents?|critics?|witnesses|participants|speakers|villagers|locals|members|voters|activists)"
 )
 _SOURCE_TYPE = re.compile(
-    rf"^\s*(?:please\s+)?(?:which|what|list|name)\s+(?:(?:the|all|any)\s+)?(?:[\w’'-]+\s+){{0,2}}?"
+    rf"^\s*(?:please\s+)?(?:which|what|list|name|who\s+(?:are|were))\s+(?:(?:the|all|any)\s+)?(?:[\w’'-]+\s+){{0,2}}?"
     rf"(?:(?P<publication>{_PUBLICATIONS})|(?P<person>{_PEOPLE}))\b",
     _I,
 )
@@ -331,8 +350,15 @@ def plural(word: str) -> bool:
 _IRREGULAR_PLURALS = frozenset(["people", "men", "women", "children", "persons"])
 
 
+# "Who are the bidders?", "Who were the speakers at X?": the people of a plural, as "Which bidders ..."
+_WHO_ARE_THE = re.compile(r"^\s*who\s+(?:are|were)\s+the\s+([\w’'-]+)(?:\s+([\w’'-]+))?", _I)
+
+
 def _asks_list(question: str) -> bool:
     if _LIST.search(question):
+        return True
+    who = _WHO_ARE_THE.search(question)
+    if who and any(plural(w) for w in who.groups() if w):
         return True
     m = _PLURAL_AFTER_WH.search(question)
     if m and plural(m.group(1)):

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 
 from ..index import lexical
 from ..types import Document
+from . import authors_roles
 from .scoping import DOCUMENT_WORDS, catalog
 from .scoping import NAME as _NAME
 from .scoping import QUOTED as _QUOTED
@@ -162,7 +163,10 @@ _FRAMING = frozenset(
             "what which who how does do did is are was were the a an of in on about main key central chief "
             "argument arguments argue argues argued recommend recommends recommendation recommendations advice "
             "advise advises suggest suggests propose proposes thesis point points case make makes view views "
-            "position author writer article piece their his her its this that these those say says"
+            "position author writer article piece their his her its this that these those say says "
+            # "What does X think the board should do instead?", "What warning does X give?"
+            "think thinks believe believes want wants should instead warning warnings give gives conclude "
+            "concludes alternative alternatives verdict case"
         ]
     )[0]
 )
@@ -179,6 +183,9 @@ def topic_terms(question: str, documents: Mapping[str, Document], doc_ids: Seque
             for name in sorted({author, *author.split()}, key=len, reverse=True):
                 if len(name) >= 3:
                     text = re.sub(_possessive(name), " ", text, flags=re.IGNORECASE)
+        # "the parents' chair": the role that named the document's author is no part of what is asked
+        for role in catalog(documents).by_id[doc_id].roles if doc_id in catalog(documents).by_id else ():
+            text = authors_roles.without_role(text, role)
     return set(lexical.tokenize([text])[0]) - _FRAMING
 
 

@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 
 from ..index import lexical
 from ..types import Document
+from . import authors_roles
 
 # Catalogs are built from every document's metadata; past this many documents, scoping by title is skipped
 # (reading every document of a very large index for it would cost more than the question is worth).
@@ -26,7 +27,7 @@ MAX_CATALOG = 50_000
 # The words a question uses to speak of a document ("the article", "this report"); ``reference`` builds on them.
 DOCUMENT_WORDS = (
     r"(?:article|articles|piece|pieces|analysis|analyses|report|paper|document|essay|post|op-ed|story|"
-    r"brief|commentary|column|editorial|readme|page|manual|guide)"
+    r"brief|commentary|column|editorial|review|readme|page|manual|guide)"
 )
 _DOCUMENT_WORD = re.compile(rf"\b{DOCUMENT_WORDS}\b", re.IGNORECASE)
 QUOTED = re.compile(r"[\"“‘]([^\"”’]{8,200})[\"”’]|(?<![A-Za-z])'(.{8,200}?)'(?![A-Za-z])")
@@ -40,6 +41,9 @@ _ASKS_AMONG = re.compile(rf"\b(?:which|each|every|either|neither)\s+{DOCUMENT_WO
 NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b([A-Z][\w’'-]*\w)")
 # "the article by Jane Roe": a document named by its author (reached only when no indexed author matched)
 _BY_NAME = re.compile(_DOCUMENT_WORD.pattern + r"\s+by\s+[A-Z][\w’'-]+")
+# A bare role ("the editor") names a document only in a small collection: in a large one many bylines share
+# it, and telling whether another document gives it to someone else would read every document.
+BARE_ROLE_DOCUMENTS = 200
 _STRONG_TITLE = 0.8  # share of a title's words in the question that names it without saying "article"
 _MIN_TITLE_WORDS = 2  # distinctive title words a question must share with a title to name it
 
@@ -59,6 +63,8 @@ class _Entry:
     title_terms: frozenset[str]
     authors: tuple[str, ...]
     outlets: tuple[str, ...]
+    year: str = ""  # the year of the document's date, "" when it has none
+    roles: tuple[authors_roles.Role, ...] = ()  # what its byline or author box calls its authors
 
 
 class Catalog:
@@ -68,7 +74,15 @@ class Catalog:
         docs = list(documents.values()) if len(documents) <= MAX_CATALOG else []
         terms = lexical.tokenize([d.title for d in docs]) if docs else []
         self.entries = [
-            _Entry(d.doc_id, d.title, frozenset(t), d.authors, _outlets(d))
+            _Entry(
+                d.doc_id,
+                d.title,
+                frozenset(t),
+                d.authors,
+                _outlets(d),
+                (d.date or "")[:4],
+                authors_roles.roles(d),
+            )
             for d, t in zip(docs, terms, strict=True)
         ]
         self.title_df = Counter(t for e in self.entries for t in e.title_terms)
@@ -207,6 +221,11 @@ def resolve(
                 found.append(entry.doc_id)
     if found:
         return Scope(tuple(dict.fromkeys(found)))
+    if genre and _OPINIONS.search(question):
+        # "the two op-eds", "the opinion pieces": every document titled as opinion
+        opinions = [e.doc_id for e in cat.entries if e.title_terms & genre]
+        if len(opinions) >= 2:
+            return Scope(tuple(opinions))
     if _ASKS_AMONG.search(question):
         # "Which article is more critical of the harbour talks?": the topic's words may be a title's, but
         # the question asks which of all the documents, so it names none of them
@@ -214,6 +233,11 @@ def resolve(
     named = cat.named_candidates(question)
     by_person = [e for e in named if _author_match(question, e)]
     by_outlet = [e for e in named if any(_has_phrase(question, o) for o in e.outlets)]
+    # "the headteacher", "the consumer editor's view": an author named by the role their byline gives;
+    # "the 2021 article": a document named by its year
+    by_person += [
+        e for e in _by_role(question, cat, documents) + _by_year(question, cat) if e not in by_person
+    ]
     by_title: list[_Entry] = []
     titled: list[_Entry] = []  # before the check that the question names nothing the document lacks
     if refers or document_kind:
@@ -264,6 +288,7 @@ def resolve(
 
 
 _OPINION = re.compile(r"\b(?:op-?eds?|editorials?|opinion\s+(?:piece|article|column)s?)\b", re.IGNORECASE)
+_OPINIONS = re.compile(r"\b(?:op-?eds|editorials|opinion\s+(?:pieces|articles|columns))\b", re.IGNORECASE)
 _OPINION_TERMS = frozenset(lexical.tokenize(["opinion"])[0])
 
 _PARTIES = re.compile(
@@ -309,3 +334,44 @@ def _named_reference(question: str) -> bool:
         return False
     before = question[: m.start()].split()[-3:]
     return any(w[:1].isupper() and w.casefold() not in ("the", "this", "that") for w in before[1:] or before)
+
+
+# "the 2021 article", "the 2021 and 2022 pieces", "the analysis from 2019": a year next to a document word
+_YEAR_BEFORE = re.compile(
+    rf"\b((?:19|20)\d\d)(?:\s+(?:and|or)\s+((?:19|20)\d\d))?\s+(?:[\w-]+\s+)?{DOCUMENT_WORDS}\b",
+    re.IGNORECASE,
+)
+_YEAR_AFTER = re.compile(
+    rf"\b{DOCUMENT_WORDS}\s+(?:from|of|published\s+in|written\s+in|in)\s+((?:19|20)\d\d)\b", re.IGNORECASE
+)
+
+
+def _by_year(question: str, cat: Catalog) -> list[_Entry]:
+    """The documents dated in a year the question names beside a document word; none when no such year is
+    asked or no document is dated then (a year alone names an event as often as a document)."""
+    years = {y for m in _YEAR_BEFORE.finditer(question) for y in m.groups() if y}
+    years |= {m.group(1) for m in _YEAR_AFTER.finditer(question)}
+    return [e for e in cat.entries if e.year and e.year in years] if years else []
+
+
+def _by_role(question: str, cat: Catalog, documents: Mapping[str, Document]) -> list[_Entry]:
+    """The documents whose author the question names by the role the byline or author box gives them
+    ("the headteacher" for "By Ann Roe, headteacher of X"); none when the role names every document, or
+    when another document gives the bare role word to someone it names ("board chair Ana Ruiz": "the
+    chair" may be her)."""
+    found = []
+    for e in cat.entries:
+        for role in e.roles:
+            how = authors_roles.named_by(question, role)
+            if how == 2 or (
+                how == 1
+                and len(cat.entries) <= BARE_ROLE_DOCUMENTS
+                and not any(
+                    authors_roles.titles_someone(documents[d.doc_id].text, role)
+                    for d in cat.entries
+                    if d.doc_id != e.doc_id and d.doc_id in documents
+                )
+            ):
+                found.append(e)
+                break
+    return found if len(found) < len(cat.entries) else []

@@ -17,7 +17,9 @@ import numpy as np
 
 ARGUING = re.compile(
     r"\b(?:should|must|need(?:s)?\s+to|ought\s+to|ha(?:ve|s)\s+to|it\s+is\s+(?:important|critical|essential|"
-    r"vital)|(?:we|they)\s+recommend|the\s+(?:best|right)\s+(?:way|course))\b",
+    r"vital)|(?:we|they)\s+recommend|the\s+(?:best|right|wrong)\s+(?:way|course|answer|choice)|"
+    # a verdict or a conclusion stated as such: "Our verdict: ...", "In short, ...", "There is a better way."
+    r"verdict|in\s+(?:short|conclusion|sum)|the\s+bottom\s+line|a\s+better\s+(?:way|answer|approach|option))\b",
     re.IGNORECASE,
 )
 # A question that asks for advice, and the words a sentence gives it in besides ARGUING's.
@@ -35,7 +37,9 @@ _ADVISED = re.compile(
     r"\bwhat\s+(?:should|must|ought|needs?)\s+(?:to\s+)?(?:the\s+)?((?:[\w’'-]+\s+){0,3}?[\w’'-]+)\s+"
     r"(?:to\s+)?(?:do|have\s+done)\b"
     # "What does the author suggest Acme could do ...": the one the modal is said of
-    r"|\bwhat\b.*?\b([\w’'-]+)\s+(?:should|must|could|can|ought\s+to|needs?\s+to)\s+(?:have\s+)?(?:do|done)\b",
+    r"|\bwhat\b.*?\b([\w’'-]+)\s+(?:should|must|could|can|ought\s+to|needs?\s+to)\s+(?:have\s+)?(?:do|done)\b"
+    # "What should the board *insist on*?", "What must schools *tell* parents?": one word, then its verb
+    r"|\bwhat\s+(?:should|must|ought\s+to|needs?\s+to)\s+(?:the\s+)?([\w’'-]+)\s+(?!do\b|have\b)[a-z]+\b",
     re.IGNORECASE,
 )
 _MODAL = r"(?:should|must|needs?\s+to|ought\s+to|ha(?:ve|s)\s+to|could|can)"
@@ -45,7 +49,7 @@ ADVICE_REACH = 5  # words from the one advised to the modal: "the council and it
 def advised(question: str) -> str | None:
     """Whom a "what should X do" question asks advice for (the head word of X), or None."""
     m = _ADVISED.search(question)
-    return (m.group(1) or m.group(2)).split()[-1] if m else None
+    return next(g for g in m.groups() if g).split()[-1] if m else None
 
 
 def advises(sentence: str, who: str) -> bool:

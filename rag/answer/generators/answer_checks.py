@@ -563,7 +563,14 @@ def short_names(topic: str) -> str:
         words = m.group(0).split()
         return words[0] if words[-1].casefold() in _BODY_WORDS else words[-1]
 
-    return _FULL_NAME.sub(short, topic)
+    return _FULL_NAME.sub(short, _NAME_BODY.sub(r"\1", topic))
+
+
+# "the Ruiz administration", "the Lima government": a name with a word that says only what of it is meant,
+# which the name alone says again ("President Ruiz's decision")
+_NAME_BODY = re.compile(
+    r"\b([A-Z][\w’'-]*)\s+(?:administration|government|cabinet|campaign|era|presidency)\b"
+)
 
 
 def telling_terms(words: set[str], weights: Mapping[str, float] | None) -> set[str]:

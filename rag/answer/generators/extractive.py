@@ -462,7 +462,9 @@ class ExtractiveGenerator:
             return kinds.summary(self, question, passages, argue=False)
         if kind == "argument":
             return kinds.argument(self, question, plan, passages, history)
-        if kind == "comparison" or (plan.kind.all_documents and kind in ("fact", "why_how", "quote")):
+        if kind == "comparison" or (
+            plan.kind.all_documents and kind in ("fact", "why_how", "quote", "yes_no")
+        ):
             # "What do the articles say about X": each document's own words on X, under its title.
             return kinds.comparison(self, question, plan, passages, history)
         if kind == "fact" and list_items.asks_who(question):

@@ -166,8 +166,10 @@ def _by_document(sentences: Sequence[ScoredSentence]) -> dict[str, list[ScoredSe
 
 
 def _grouped(chosen: dict[str, list[ScoredSentence]], passages: Sequence[Passage], titled: bool) -> list[str]:
-    """Quotes in document order under each document's title (when there are several documents)."""
+    """Quotes in document order under each document's title (when there are several documents); a sentence
+    that only announces the next ("... what the fee is for.", "... three messages.") is quoted with it."""
     starts = {p.n: p.start for p in passages}
+    by_n = {p.n: p for p in passages}
     titles = {p.doc_id: p.title for p in passages}
     lines = []
     for doc_id, group in chosen.items():
@@ -176,7 +178,7 @@ def _grouped(chosen: dict[str, list[ScoredSentence]], passages: Sequence[Passage
         if titled:
             lines.append(f"**{titles[doc_id]}**")
         for s in sorted(group, key=lambda s: starts[s.passage_n] + s.start):
-            lines.append(_quote(s.text, s.passage_n))
+            lines.append(_quote(announced(s, by_n[s.passage_n], s.text), s.passage_n))
     return lines
 
 
@@ -220,8 +222,28 @@ def argument(
     main arguments of X"), its central arguing sentences. A topic none of its sentences answers abstains."""
     documents = gen.documents() if gen.documents is not None else {}
     scoped = plan.scope.doc_ids
-    if scoped and not reference.topic_terms(question, documents, scoped):
+    asked = reference.topic_terms(question, documents, scoped) if scoped else set()
+    if scoped and not asked:
         return summary(gen, question, passages, argue=True)
+    found = _argued(gen, question, plan, passages, history)
+    if found or not scoped:
+        return found
+    # In a document the user named, a sentence that argues and says every word of what is asked ("What
+    # does X advise schools about Brio?": "Brio is dear, and schools should budget for ...") answers, though
+    # so short a question matches no sentence closely.
+    said = [
+        s
+        for s in gen.eligible(question, passages, history, body_only=True)
+        if summaries.ARGUING.search(s.text) and answer_checks.mentions(asked, gen.content_terms(s.text))
+    ]
+    return _grouped(_by_document(said[:ARGUMENT_SENTENCES]), passages, titled=False)
+
+
+def _argued(
+    gen: ExtractiveGenerator, question: str, plan: Plan, passages: Sequence[Passage], history: Sequence[Turn]
+) -> list[str]:
+    """The arguing sentences that answer the question by their score; empty when none comes close."""
+    scoped = plan.scope.doc_ids
     scored = gen.eligible(question, passages, history, body_only=True)
     who = summaries.advised(question)
     if summaries.ADVICE_ASKED.search(question):

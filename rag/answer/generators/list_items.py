@@ -166,7 +166,30 @@ def enumeration(s: ScoredSentence, passages: Sequence[Passage]) -> list[tuple[Pa
         run = next((r for r in runs if 0 < r[0] - here <= ANNOUNCE_REACH), [])
     else:
         run = next((r for r in runs if here in r), [])
-    return [found[at] for at in run] if len(run) > 1 else []
+    if len(run) > 1:
+        return [found[at] for at in run]
+    return counted_items(s, passages) if opens else []
+
+
+_NUMBER_WORDS = ("two", "three", "four", "five", "six", "seven")
+_COUNT = re.compile(rf"\b({'|'.join(_NUMBER_WORDS)})\s+(?:[a-z]+\s+)?[a-z]+s\b", re.IGNORECASE)
+
+
+def counted_items(s: ScoredSentence, passages: Sequence[Passage]) -> list[tuple[Passage, int, int]]:
+    """The sentences that go through what ``s`` counts without ordinals ("Three firms bid. Acme quoted
+    ... Brio quoted ... Cato, a Dutch maker, ..."): as many of the next sentences of its paragraph as it
+    counts, when each names something; empty otherwise."""
+    m = _COUNT.search(s.text)
+    if m is None:
+        return []
+    count = _NUMBER_WORDS.index(m.group(1).casefold()) + 2
+    passage = next(p for p in passages if p.n == s.passage_n)
+    paragraph_end = passage.text.find("\n\n", s.end)
+    end = len(passage.text) if paragraph_end < 0 else paragraph_end
+    items = [(a, b) for a, b in split_sentences(passage.text) if s.end <= a < end][:count]
+    if len(items) < 2 or not all(new_names(passage.text[a:b], "") for a, b in items):
+        return []
+    return [(passage, a, b) for a, b in items]
 
 
 # Where a document names a publication it draws on ("According to the X", "as reported by the X", "in an
@@ -301,11 +324,14 @@ _ITEM_NOUNS = {
     "politicians ministers diplomats analysts researchers scientists speakers",
     "organisation": "organisations organizations groups companies firms institutions bodies agencies funders "
     "sponsors banks parties unions associations businesses backers donors universities colleges schools "
-    "outlets newspapers",
+    "outlets newspapers suppliers bidders manufacturers makers vendors providers contractors councils clubs "
+    "charities",
     "place": "countries cities towns villages places regions states nations districts capitals",
     "number": "amounts figures numbers sums totals prices costs percentages shares",
     "reason": "reasons causes explanations factors motives",
     "action": "measures steps actions conditions plans proposals commitments promises requirements rules",
+    # things made and sold are named like organisations: "the Brio X2", "Acme's Model-7"
+    "product": "products models brands devices machines apps tools vehicles",
 }
 _ITEM_TYPE = {noun: kind for kind, nouns in _ITEM_NOUNS.items() for noun in nouns.split()}
 _BODY = re.compile(
@@ -409,7 +435,7 @@ _WHO_ONE = frozenset(
 )
 
 
-NAMED_KINDS = ("person", "organisation", "place")
+NAMED_KINDS = ("person", "organisation", "place", "product")
 # "Helvion's offer ...", "Ana Ruiz said ...": a sentence's first word is a name when it owns something or
 # goes on with another capitalised word; otherwise it is capitalised only for starting the sentence ("They").
 _NAME_FIRST = re.compile(r"^\W*([A-Z][\w’'-]*[\w])(?=[’']s\b|\s+[A-Z])")
@@ -607,6 +633,22 @@ def listing(
     chosen = [ordered[i] for i in picked]
     for s in list(chosen):  # "He also works as ...": the next items of the same subject
         nxt = continued(s, every, kind)
+        if nxt is None and typed == "number" and holds_item(s.text, typed, question):
+            # a paragraph that gives one figure on the subject goes on with the next ("Lessons disrupted
+            # dropped from 4.2 a week to 0.6.")
+            nxt = _next_in_paragraph(s, every, passages)
         if nxt is not None and nxt not in chosen and holds_item(nxt.text, typed, question):
             chosen.append(nxt)
     return chosen
+
+
+def _next_in_paragraph(
+    s: ScoredSentence, sentences: Sequence[ScoredSentence], passages: Sequence[Passage]
+) -> ScoredSentence | None:
+    """The sentence right after ``s`` in its passage, when no paragraph break stands between them."""
+    after = [t for t in sentences if t.passage_n == s.passage_n and t.start >= s.end]
+    if not after:
+        return None
+    nxt = min(after, key=lambda t: t.start)
+    text = next(p.text for p in passages if p.n == s.passage_n)
+    return None if "\n\n" in text[s.end : nxt.start] else nxt

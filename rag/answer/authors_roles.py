@@ -1,0 +1,93 @@
+"""What a document's byline or author box calls its author ("By Ann Roe, *headteacher of Elm School*",
+"Ann Roe is *a senior fellow at X*"), so that a question may name the document by that role: "What does
+the headteacher want?", "in the consumer editor's view".
+
+Only the document's own lines that name its author are read; nothing here knows any document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..index import lexical
+from ..types import Document
+
+OPENING = 1500  # characters of a document's start where a byline stands
+# "Ann Roe, headteacher of Elm School" / "Ann Roe is a senior fellow at X": the role runs to the line's or
+# the sentence's end
+_AFTER_NAME = r"(?:,\s+|\s+is\s+(?:an?|the)\s+)(?P<role>[a-z][^\n.;]{2,80})"
+_HEAD = re.compile(r"^(?P<head>(?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*?)(?=\s+(?:of|at|for|with|on|in)\b|,|$)")
+
+
+@dataclass(frozen=True)
+class Role:
+    """An author's role: its head noun ("editor") and every term of the role and its organisation."""
+
+    head: str
+    terms: frozenset[str]
+
+
+def roles(document: Document) -> tuple[Role, ...]:
+    """The roles the document's opening lines or author box give its authors."""
+    opening = document.text[:OPENING]
+    box = [document.text[a:b] for a, b in document.author_box]
+    found: dict[str, Role] = {}
+    for author in document.authors:
+        # the full name anywhere in the opening; a first name ("Maxim is a fellow at ...") only in the author
+        # box, where it can be no one else
+        for name, texts in (
+            (author, [opening, *box]),
+            (author.split()[0] if author.split() else author, box),
+        ):
+            pattern = re.compile(re.escape(name) + _AFTER_NAME)
+            for text in texts:
+                for m in pattern.finditer(text):
+                    role = m.group("role").strip()
+                    head = _HEAD.match(role.casefold())
+                    if head is None or not head.group("head"):
+                        continue
+                    words = head.group("head").split()
+                    found.setdefault(role, Role(words[-1], frozenset(lexical.tokenize([role])[0])))
+    return tuple(found.values())
+
+
+def _pattern(role: Role) -> str:
+    return rf"\bthe\s+((?:[\w’'-]+\s+){{0,2}}?){re.escape(role.head)}(?:s|['’]s?)?\b"
+
+
+def without_role(question: str, role: Role) -> str:
+    """``question`` without the words that speak of ``role``'s holder ("the parents' chair")."""
+    for m in reversed(list(re.finditer(_pattern(role), question, re.IGNORECASE))):
+        if set(lexical.tokenize([m.group(1)])[0]) <= role.terms:
+            question = question[: m.start()] + " " + question[m.end() :]
+    return question
+
+
+def named_by(question: str, role: Role) -> int:
+    """Whether the question speaks of ``role``'s holder as "the <role>" ("the headteacher's view", "the
+    parents' chair"): its head noun after "the" and up to two words, each a word of the role. 2 when words of
+    the role come with its head ("the parents' chair"), 1 for the head alone ("the chair"), 0 otherwise."""
+    found = 0
+    for m in re.finditer(_pattern(role), question, re.IGNORECASE):
+        modifiers = set(lexical.tokenize([m.group(1)])[0])
+        if not modifiers <= role.terms:
+            continue
+        # "the chair of the Friends": words of the role after its head say which holder too
+        after = re.match(r"\s+of\s+(?:the\s+)?((?:[\w’'-]+\s*){1,3})", question[m.end() :])
+        words = after.group(1).split() if after else []
+        if any(
+            (terms := set(lexical.tokenize([" ".join(words[:n])])[0])) and terms <= role.terms
+            for n in range(1, len(words) + 1)
+        ):
+            modifiers.add(role.head)
+        found = max(found, 2 if modifiers else 1)
+    return found
+
+
+def titles_someone(text: str, role: Role) -> bool:
+    """Whether ``text`` gives ``role``'s head noun as the title of someone it names ("board chair Mira
+    Jansen", "Jansen, the chair"): then "the chair" may be that person, not the byline's author."""
+    head = re.escape(role.head)
+    pattern = rf"\b{head}\s+[A-Z][\w’'-]+\s+[A-Z]|[A-Z][\w’'-]+,\s+(?:the\s+)?(?:[a-z]+\s+)?{head}\b"
+    return re.search(pattern, text) is not None
