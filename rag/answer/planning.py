@@ -65,7 +65,7 @@ _RECENT_LOCK = threading.Lock()
 _RECENT_MAX = 64  # questions in flight at once, with room to spare
 
 
-# "the analysts quoted in *the Ukraine analysis*": people of one named document, not every document's authors
+# "the analysts quoted in *the harbour analysis*": people of one named document, not every document's authors
 _ONE_DOCUMENT = re.compile(
     r"\b(?:in|of|from|by)\s+the\s+(?:[\w’'-]+\s+){0,3}?(?:article|piece|analysis|report|paper|op-ed|essay|brief|"
     r"editorial|column|story|review)\b",
