@@ -99,8 +99,28 @@ _SHARE = re.compile(
 _THE_COST = re.compile(r"\b(?:the|its|their)\s+(?:cost|price)s?\s+of\b", re.IGNORECASE)
 
 
+# "In which month ...", "what year", "on what day": a date as fine as asked; a year does not give the month
+_ASKS_UNIT = re.compile(r"\b(?:what|which)\s+(month|year|day|weekday)\b", re.IGNORECASE)
+_MONTH_NAME = re.compile(
+    r"\b(?:January|February|March|April|May(?=\s+\d|\s+of\b|,)|June|July|August|September|October|November|"
+    r"December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?(?=\s*\d))\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b"
+)
+_DAY = re.compile(
+    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tomorrow)s?\b|"
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+\d{1,2}\b|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?"
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|"
+    r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b"
+)
+_UNIT_FITS = {"month": _MONTH_NAME, "year": _YEAR, "day": _DAY, "weekday": _DAY}
+
+
 def expected_type(question: str) -> str | None:
-    """ "date", "money", "share" (a part of a whole), "quantity" or None (anything goes)."""
+    """ "date", "month", "year", "day" (a date at least that fine), "money", "share" (a part of a whole),
+    "quantity" or None (anything goes)."""
+    unit = _ASKS_UNIT.search(question)
+    if unit:
+        return unit.group(1).casefold().replace("weekday", "day")
     if _ASKS_DATE.search(question):
         return "date"
     if (
@@ -123,6 +143,8 @@ def fits_type(sentence: str, kind: str | None) -> bool:
     """Whether ``sentence`` contains the kind of thing the question asks for."""
     if kind == "date":
         return bool(_DATE.search(sentence))
+    if kind in _UNIT_FITS:
+        return bool(_UNIT_FITS[kind].search(sentence))
     if kind == "money":
         return bool(_MONEY.search(sentence))
     if kind == "share":
@@ -315,7 +337,8 @@ _SPEAKER = re.compile(
     r"\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+(?:the\s+)?"
     r"(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin)\s+){0,5}?([A-Z][\w’'-]+)\s+"
     r"(?:say|tell|said|argue|think|write|claim|call|describe|put|report|reply|respond|answer)\b"
-    r"|\b(?i:quote)\s+what\s+(?:the\s+)?(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin)\s+){0,5}?([A-Z][\w’'-]+)\s+"
+    # "Quote what X said", and the same asked as "Show me / give me / tell me what X told the board"
+    r"|\b(?i:quote|(?:show|give|tell)\s+(?:me|us))\s+what\s+(?:the\s+)?(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin)\s+){0,5}?([A-Z][\w’'-]+)\s+"
     r"(?:said|says|told|wrote|argued|reported|called|urged|warned)\b"
     # "Quote Ana Ruiz's own words on ...", "the governor's exact words"
     r"|(?<![.!?]\s)(?<!^)\b([A-Z][\w-]+)[’']s\s+(?:own\s+|exact\s+)*(?:words|phrase|wording)\b"
