@@ -104,6 +104,10 @@ def test_show_me_what_x_said_names_the_speaker(question: str, who: str | None) -
         ("On what day did the club announce it?", "The club said on Wednesday.", True),
         ("On what day did the club announce it?", "The club said in October.", False),
         ("When will the stand open?", "The stand will open in 2027.", True),  # any date answers "when"
+        ("Where was the deal signed?", "The club and the council signed the deal in October.", False),
+        ("Where was the deal signed?", "The club and the council signed the deal in Dunmore.", True),
+        ("Where was the deal signed?", "The deal was signed at the Grand Hotel.", True),
+        ("Where does the club stand on ticket prices?", "Prices will rise.", True),  # a position, not a place
     ],
 )
 def test_a_date_as_fine_as_asked(question: str, sentence: str, fits: bool) -> None:
@@ -120,6 +124,10 @@ def test_a_quotation_that_goes_back_to_a_named_person_by_a_pronoun_is_theirs(sta
     answer = _ask("How did the manager apologise to supporters, in his own words?", stadium_index)
     assert not answer.abstained
     assert "We let the town down" in answer.text
+
+
+def test_a_place_asked_abstains_when_the_sentence_names_none(stadium_index: Path) -> None:
+    assert _ask("Where did the planning committee approve the plans?", stadium_index).abstained
 
 
 def test_a_month_asked_abstains_when_only_the_year_is_given(stadium_index: Path) -> None:

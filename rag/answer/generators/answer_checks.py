@@ -112,7 +112,18 @@ _DAY = re.compile(
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|"
     r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b"
 )
-_UNIT_FITS = {"month": _MONTH_NAME, "year": _YEAR, "day": _DAY, "weekday": _DAY}
+# "Where was the treaty signed?": a place, said after "in", "at", "near" ... with a name ("in Lyon", "at the
+# Hotel Vega"); a sentence that says only who signed it does not say where. Not "Where does X stand on Y?",
+# which asks a position.
+_ASKS_PLACE = re.compile(
+    r"^\s*where\s+(?:was|were|is|are|did|does|do|will|would|has|have|had)\b(?!.*\b(?:stand|lead|go\s+from)\b)",
+    re.IGNORECASE,
+)
+_PLACE = re.compile(
+    rf"\b(?i:in|at|near|outside|inside|across|around|throughout)\s+(?:(?i:the)\s+)?(?!(?i:{_MONTHS})\b)[A-Z][\w’'-]+"
+    r"|\b(?i:here|there|abroad|locally|nationwide|at\s+home|on\s+site)\b"
+)
+_UNIT_FITS = {"month": _MONTH_NAME, "year": _YEAR, "day": _DAY, "weekday": _DAY, "place": _PLACE}
 
 
 def expected_type(question: str) -> str | None:
@@ -123,6 +134,8 @@ def expected_type(question: str) -> str | None:
         return unit.group(1).casefold().replace("weekday", "day")
     if _ASKS_DATE.search(question):
         return "date"
+    if _ASKS_PLACE.search(question):
+        return "place"
     if (
         _THE_COST.search(question)
         or _HOW_MUCH_MONEY.search(question)

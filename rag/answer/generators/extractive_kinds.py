@@ -102,6 +102,7 @@ _WANTED = {
     "month": "month",
     "year": "year",
     "day": "day",
+    "place": "place",
     "money": "amount",
     "quantity": "number",
     "share": "share",
