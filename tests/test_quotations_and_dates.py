@@ -32,6 +32,9 @@ the waiting list would open in spring.
 Manager Owen Pratt apologised to supporters after Saturday's home defeat. "We let the town down, and we will put it
 right on the pitch," he said.
 
+The club chose the east side for the stand because the land there already belongs to the club. The old training
+ground will be sold next year.
+
 Local resident Bea Long told the planning committee that the floodlights would shine into her kitchen. The
 committee approved the plans by five votes to two.
 """
@@ -128,6 +131,27 @@ def test_a_quotation_that_goes_back_to_a_named_person_by_a_pronoun_is_theirs(sta
 
 def test_a_place_asked_abstains_when_the_sentence_names_none(stadium_index: Path) -> None:
     assert _ask("Where did the planning committee approve the plans?", stadium_index).abstained
+
+
+def test_a_reason_for_another_event_answers_a_why_less_surely(stadium_index: Path) -> None:
+    # the sentence gives a reason for choosing the east side, not for buying land there
+    assert _ask("Why did Dunmore Rovers buy the land on the east side?", stadium_index).abstained
+    answer = _ask("Why did Dunmore Rovers choose the east side for the stand?", stadium_index)
+    assert not answer.abstained
+    assert "already belongs to the club" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "verb"),
+    [
+        ("Why did Dunmore Rovers sell the old ground?", "sell"),
+        ("Why will Dunmore Rovers delay the vote?", "delay"),
+        ("Why was the stand built?", None),  # a passive: the reason may be said of it in any voice
+        ("When did Dunmore Rovers open the stand?", "open"),
+    ],
+)
+def test_the_event_a_why_asks_about(question: str, verb: str | None) -> None:
+    assert answer_checks.event_verb(question) == verb
 
 
 def test_a_month_asked_abstains_when_only_the_year_is_given(stadium_index: Path) -> None:

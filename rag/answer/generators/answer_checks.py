@@ -383,6 +383,10 @@ _EVENT_VERB = re.compile(
     # "When was the Harbour Authority *founded*?"
     r"|^\s*(?i:when)\s+(?i:was|were|is|are)\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s+)+(?:first\s+)?([a-z]+ed|built|made|"
     r"held|begun|founded|set\s+up)\b"
+    # "Why did the club *sell* X?": a reason given for another event of X ("he chose X because ...") answers
+    # less surely than one for the selling
+    r"|^\s*(?i:why)\s+(?i:did|does|do|has|have|had|will|would)\s+(?:the\s+)?"
+    r"(?:[A-Z][\w.’'-]*\s+)+(?:[a-z]+ly\s+)?([a-z]\w+)\b"
 )
 
 
@@ -653,7 +657,7 @@ def event_verb(question: str) -> str | None:
     if " or " in question:
         return None
     m = _EVENT_VERB.search(question)
-    return (m.group(1) or m.group(2) or m.group(3)) if m else None
+    return (m.group(1) or m.group(2) or m.group(3) or m.group(4)) if m else None
 
 
 # The past forms of common irregular verbs: "When did the Council *give* Nordline control?" is answered by "gave"
