@@ -35,6 +35,8 @@ right on the pitch," he said.
 The club chose the east side for the stand because the land there already belongs to the club. The old training
 ground will be sold next year.
 
+The town council will ask the club to pay for two new bus stops on Mill Road before the stand opens.
+
 Local resident Bea Long told the planning committee that the floodlights would shine into her kitchen. The
 committee approved the plans by five votes to two.
 """
@@ -152,6 +154,27 @@ def test_a_reason_for_another_event_answers_a_why_less_surely(stadium_index: Pat
 )
 def test_the_event_a_why_asks_about(question: str, verb: str | None) -> None:
     assert answer_checks.event_verb(question) == verb
+
+
+@pytest.mark.parametrize(
+    ("question", "span", "reacts"),
+    [
+        ("How did the fire crews react to the change?", "Fire crews in Lyon welcomed the change.", True),
+        ("How did the union respond?", "Ana Ruiz, who chairs the union, said the ruling was unfair.", True),
+        ("How did the state respond to the request?", "The city will ask the state to pay for it.", False),
+        ("How did the board react to the vote?", "The vote came after the board met twice.", False),
+        ("What did the board decide?", "The vote came after the board met twice.", True),  # no reaction asked
+    ],
+)
+def test_a_reaction_needs_its_subject_to_act(question: str, span: str, reacts: bool) -> None:
+    assert answer_checks.reacts(span, answer_checks.reacting(question)) is reacts
+
+
+def test_a_reaction_asked_of_someone_only_mentioned_abstains(stadium_index: Path) -> None:
+    # the council asks the club to pay; nothing says how the club responded
+    assert _ask(
+        "How did the club respond to the council's request for new bus stops?", stadium_index
+    ).abstained
 
 
 def test_a_month_asked_abstains_when_only_the_year_is_given(stadium_index: Path) -> None:

@@ -390,6 +390,50 @@ _EVENT_VERB = re.compile(
 )
 
 
+# "How did the union react to the ruling?", "How has Acme responded to the fine?": a reaction is something
+# its subject does or says, so the sentence must have them act: a sentence where they are only mentioned ("the
+# city will ask the state to pay") gives no reaction of theirs.
+_ASKS_REACTION = re.compile(
+    r"^\s*how\s+(?:did|does|do|has|have|had|will|would|might)\s+(?P<who>.+?)\s+(?:react|respond)(?:ed)?\b",
+    re.IGNORECASE,
+)
+_REACTION_VERB = re.compile(
+    rf"\b{SPEECH_VERBS}\b|\b(?:react|respond|welcom|reject|condemn|protest|accept|refus|oppos|support|prais|"
+    r"appeal|vow|promis|threaten|demand|warn|challeng|dismiss|vot|approv|agree|decid|su(?:e|ed|ing)\b|back(?:ed|s)?\b|"
+    r"call(?:ed|s)?\b|walk(?:ed|s)?\s+out)\w*",
+    re.IGNORECASE,
+)
+
+
+def reacting(question: str) -> str | None:
+    """Who the question asks the reaction of, by the word they are named by last ("the nurses' *union*"), or
+    None when it asks no reaction."""
+    m = _ASKS_REACTION.search(question)
+    if m is None:
+        return None
+    words = re.findall(r"[\w-]+", m.group("who"))
+    return words[-1] if words else None
+
+
+def reacts(span: str, who: str | None) -> bool:
+    """Whether ``who`` acts or speaks in ``span``: named a few words before a verb of speech or reaction
+    ("Fire services in Belgium *welcomed* ...", "X, a representative of the *union*, *said* ..."). True when
+    the question asks no reaction."""
+    if not who:
+        return True
+    for m in re.finditer(rf"\b{re.escape(who)}\w*", span, re.IGNORECASE):
+        after = span[m.end() :]
+        verb = _REACTION_VERB.search(after)
+        between = after[: verb.start()] if verb is not None else ""
+        if (
+            verb is not None
+            and not _SENTENCE_END.search(between)
+            and (len(between.split()) <= SPEECH_REACH or _APPOSITION.match(between))
+        ):
+            return True
+    return False
+
+
 def reports_speech(sentence: str) -> bool:
     """Whether ``sentence`` has a verb of speech ("X said the plan failed", "according to X")."""
     return _SPEECH_VERB.search(sentence) is not None
