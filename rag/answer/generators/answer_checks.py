@@ -415,6 +415,22 @@ def reacting(question: str) -> str | None:
     return words[-1] if words else None
 
 
+_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+_PAST_VERB = re.compile(
+    r"\b(?<!was\s)(?<!were\s)(?<!been\s)(?<!being\s)(?<!is\s)(?<!are\s)([a-z]{3,}ed|[a-z]+)\b"
+)
+
+
+def _acted(after: str) -> re.Match[str] | None:
+    """The first verb in the past after a name, not in the passive ("Moscow *proclaimed* ...", "the union
+    *went* to court"; not "fans were *asked* to pay"), as a reaction: a past verb of any kind."""
+    for m in _PAST_VERB.finditer(after):
+        word = m.group(1)
+        if word.endswith("ed") or word in _PAST_OF:
+            return m
+    return None
+
+
 def reacts(span: str, who: str | None) -> bool:
     """Whether ``who`` acts or speaks in ``span``: named a few words before a verb of speech or reaction
     ("Fire services in Belgium *welcomed* ...", "X, a representative of the *union*, *said* ..."). True when
@@ -423,12 +439,13 @@ def reacts(span: str, who: str | None) -> bool:
         return True
     for m in re.finditer(rf"\b{re.escape(who)}\w*", span, re.IGNORECASE):
         after = span[m.end() :]
-        verb = _REACTION_VERB.search(after)
+        verb = _REACTION_VERB.search(after) or _acted(after)
         between = after[: verb.start()] if verb is not None else ""
         if (
             verb is not None
             and not _SENTENCE_END.search(between)
             and (len(between.split()) <= SPEECH_REACH or _APPOSITION.match(between))
+            and not _PASSIVE_BEFORE.search(between)
         ):
             return True
     return False
