@@ -113,6 +113,8 @@ def test_show_me_what_x_said_names_the_speaker(question: str, who: str | None) -
         ("Where was the deal signed?", "The club and the council signed the deal in Dunmore.", True),
         ("Where was the deal signed?", "The deal was signed at the Grand Hotel.", True),
         ("Where does the club stand on ticket prices?", "Prices will rise.", True),  # a position, not a place
+        ("Where does Nadia Holm work?", "Nadia Holm is treasurer of Dunmore Rovers.", True),  # a state
+        ("Where did Owen Pratt live before?", "Location: Dunmore, Ireland", True),
     ],
 )
 def test_a_date_as_fine_as_asked(question: str, sentence: str, fits: bool) -> None:

@@ -112,11 +112,13 @@ _DAY = re.compile(
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|"
     r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b"
 )
-# "Where was the treaty signed?": a place, said after "in", "at", "near" ... with a name ("in Lyon", "at the
-# Hotel Vega"); a sentence that says only who signed it does not say where. Not "Where does X stand on Y?",
-# which asks a position.
+# "Where was the treaty signed?": the place of an event, said after "in", "at", "near" ... with a name ("in
+# Lyon", "at the Hotel Vega"); a sentence that says only who signed it does not say where. Not where someone
+# lives, works or is from (a state, said as "Location: Lisbon" or "works for Acme" as often), nor "Where does X
+# stand on Y?", which asks a position.
 _ASKS_PLACE = re.compile(
-    r"^\s*where\s+(?:was|were|is|are|did|does|do|will|would|has|have|had)\b(?!.*\b(?:stand|lead|go\s+from)\b)",
+    r"^\s*where\s+(?:was|were|did|will|would|has|have|had)\b"
+    r"(?!.*\b(?:stand|lead|go\s+from|live[sd]?|work(?:s|ed)?|stud(?:y|ied)|based|born|from)\b)",
     re.IGNORECASE,
 )
 _PLACE = re.compile(
