@@ -11,7 +11,7 @@ import pytest
 from conftest import index_of
 
 from rag import ask
-from rag.answer.generators import answer_checks
+from rag.answer.generators import answer_checks, reactions
 from rag.answer.generators.spans import leaves_open
 from rag.answer.question_kinds import classify
 from rag.index.store import load_index
@@ -174,7 +174,7 @@ def test_the_event_a_why_asks_about(question: str, verb: str | None) -> None:
     ],
 )
 def test_a_reaction_needs_its_subject_to_act(question: str, span: str, reacts: bool) -> None:
-    assert answer_checks.reacts(span, answer_checks.reacting(question)) is reacts
+    assert reactions.reacts(span, reactions.reacting(question)) is reacts
 
 
 def test_a_reaction_asked_of_someone_only_mentioned_abstains(stadium_index: Path) -> None:

@@ -392,67 +392,6 @@ _EVENT_VERB = re.compile(
 )
 
 
-# "How did the union react to the ruling?", "How has Acme responded to the fine?": a reaction is something
-# its subject does or says, so the sentence must have them act: a sentence where they are only mentioned ("the
-# city will ask the state to pay") gives no reaction of theirs.
-_ASKS_REACTION = re.compile(
-    r"^\s*how\s+(?:did|does|do|has|have|had|will|would|might)\s+(?P<who>.+?)\s+(?:react|respond)(?:ed)?\b",
-    re.IGNORECASE,
-)
-_REACTION_VERB = re.compile(
-    rf"\b{SPEECH_VERBS}\b|\b(?:react|respond|welcom|reject|condemn|protest|accept|refus|oppos|support|prais|"
-    r"appeal|vow|promis|threaten|demand|warn|challeng|dismiss|vot|approv|agree|decid|su(?:e|ed|ing)\b|back(?:ed|s)?\b|"
-    r"call(?:ed|s)?\b|walk(?:ed|s)?\s+out)\w*",
-    re.IGNORECASE,
-)
-
-
-def reacting(question: str) -> str | None:
-    """Who the question asks the reaction of, by the word they are named by last ("the nurses' *union*"), or
-    None when it asks no reaction."""
-    m = _ASKS_REACTION.search(question)
-    if m is None:
-        return None
-    words = re.findall(r"[\w-]+", m.group("who"))
-    return words[-1] if words else None
-
-
-_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
-_PAST_VERB = re.compile(
-    r"\b(?<!was\s)(?<!were\s)(?<!been\s)(?<!being\s)(?<!is\s)(?<!are\s)([a-z]{3,}ed|[a-z]+)\b"
-)
-
-
-def _acted(after: str) -> re.Match[str] | None:
-    """The first verb in the past after a name, not in the passive ("Moscow *proclaimed* ...", "the union
-    *went* to court"; not "fans were *asked* to pay"), as a reaction: a past verb of any kind."""
-    for m in _PAST_VERB.finditer(after):
-        word = m.group(1)
-        if word.endswith("ed") or word in _PAST_OF:
-            return m
-    return None
-
-
-def reacts(span: str, who: str | None) -> bool:
-    """Whether ``who`` acts or speaks in ``span``: named a few words before a verb of speech or reaction
-    ("Fire services in Belgium *welcomed* ...", "X, a representative of the *union*, *said* ..."). True when
-    the question asks no reaction."""
-    if not who:
-        return True
-    for m in re.finditer(rf"\b{re.escape(who)}\w*", span, re.IGNORECASE):
-        after = span[m.end() :]
-        verb = _REACTION_VERB.search(after) or _acted(after)
-        between = after[: verb.start()] if verb is not None else ""
-        if (
-            verb is not None
-            and not _SENTENCE_END.search(between)
-            and (len(between.split()) <= SPEECH_REACH or _APPOSITION.match(between))
-            and not _PASSIVE_BEFORE.search(between)
-        ):
-            return True
-    return False
-
-
 def reports_speech(sentence: str) -> bool:
     """Whether ``sentence`` has a verb of speech ("X said the plan failed", "according to X")."""
     return _SPEECH_VERB.search(sentence) is not None
@@ -479,12 +418,12 @@ def speech_topics(question: str) -> list[str]:
     return [m.group(1), f"{who}: {m.group(1)}"] if m else []
 
 
-_SENTENCE_END = re.compile(r"[.!?][”’\"']?\s")
+SENTENCE_END = re.compile(r"[.!?][”’\"']?\s")
 # opens with, holds, or closes quoted words ('... in January."' ends a quotation opened a sentence before)
 _QUOTATION = re.compile(r"^\W*[“\"]|[“\"]\w|[\w.!?,][”\"]")
 SPEECH_REACH = 6  # words from a name to its verb of speech: "X, the deputy minister, told ..."
 APPOSITION_REACH = 25  # words of an aside between a name and its verb ("X, a ... who ..., said")
-_APPOSITION = re.compile(rf"^,(?:\s+[^,;:.!?\s]+){{1,{APPOSITION_REACH}}},\s+(?:also\s+|later\s+)?$")
+APPOSITION = re.compile(rf"^,(?:\s+[^,;:.!?\s]+){{1,{APPOSITION_REACH}}},\s+(?:also\s+|later\s+)?$")
 _SPEECH_BEFORE = re.compile(r"\b(?:said|says|told|according\s+to)\s+(?:[\w’'.-]+\s+){0,3}$", re.IGNORECASE)
 _PRONOUN_SPEECH = re.compile(rf"\b(?:he|she)\s+(?:also\s+|then\s+|later\s+)?{SPEECH_VERBS}\b", re.IGNORECASE)
 # "What did X tell *Y*", "what did X say to *Y*": the one addressed, whom the quote must name too.
@@ -499,11 +438,11 @@ def _speaks(span: str, at: int, name: str) -> bool:
     verb = _SPEECH_VERB.search(after)
     between = after[: verb.start()] if verb is not None else ""
     # within the name's own sentence: "X met Y. Reporters said ..." is said by the reporters
-    if verb is not None and len(between.split()) <= SPEECH_REACH and not _SENTENCE_END.search(between):
+    if verb is not None and len(between.split()) <= SPEECH_REACH and not SENTENCE_END.search(between):
         return True
     # "Ana Ruiz, a geologist at the Lima institute who was not involved in the survey, said ...": an
     # aside set off by commas stands between the name and its verb, however long it is
-    if verb is not None and _APPOSITION.match(between) and not _SENTENCE_END.search(between):
+    if verb is not None and APPOSITION.match(between) and not SENTENCE_END.search(between):
         return True
     if _SPEECH_BEFORE.search(span[:at]) is not None:
         return True
@@ -772,7 +711,7 @@ _IRREGULAR = {
 }
 
 
-_PAST_OF = {form: base for base, forms in _IRREGULAR.items() for form in forms.split()}
+PAST_OF = {form: base for base, forms in _IRREGULAR.items() for form in forms.split()}
 # "Do the articles agree on *how many jets X has delivered*?": a question set inside a comparison
 # (Not "when the board approved it": a date is often said of its event in other words, "gave X control"
 # for "X took control", so a fact question's event verb only lowers a score, and a comparison's is not asked.)
@@ -789,8 +728,8 @@ def clause_verb(topic: str) -> str | None:
     for word in re.findall(r"[\w’'.-]+", m.group("rest"))[1:]:
         if re.fullmatch(r"[a-z]{3,}ed", word):
             return word
-        if word in _PAST_OF:
-            return _PAST_OF[word]
+        if word in PAST_OF:
+            return PAST_OF[word]
     return None
 
 
