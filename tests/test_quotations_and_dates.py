@@ -166,8 +166,8 @@ def test_the_event_a_why_asks_about(question: str, verb: str | None) -> None:
         ("How did the state respond to the request?", "The city will ask the state to pay for it.", False),
         ("How did the board react to the vote?", "The board was told of the vote by the mayor.", False),
         (
-            "How did Moscow react to the deal?",
-            "Once it was agreed, Moscow proclaimed the embargo over.",
+            "How did the ministry react to the deal?",
+            "Once it was agreed, the ministry proclaimed the ban over.",
             True,
         ),
         ("What did the board decide?", "The vote came after the board met twice.", True),  # no reaction asked

@@ -38,7 +38,7 @@ _PAST_VERB = re.compile(
 
 
 def _acted(after: str) -> re.Match[str] | None:
-    """The first verb in the past after a name, not in the passive ("Moscow *proclaimed* ...", "the union
+    """The first verb in the past after a name, not in the passive ("the ministry *proclaimed* ...", "the union
     *went* to court"; not "fans were *asked* to pay"), as a reaction: a past verb of any kind."""
     for m in _PAST_VERB.finditer(after):
         word = m.group(1)
@@ -55,9 +55,9 @@ def reacts(span: str, who: str | None) -> bool:
         return True
     for m in re.finditer(rf"\b{re.escape(who)}\w*", span, re.IGNORECASE):
         after = span[m.end() :]
-        # the first verb of speech or reaction after the name; any past verb ("Moscow proclaimed") only when the
-        # rest of the span has none: where a reaction is reported, a past verb next to the name is more often
-        # someone else's ("X praised those that had supported Tehran and helped ..." is no reaction of Tehran)
+        # the first verb of speech or reaction after the name; any past verb ("the ministry proclaimed") only
+        # when the rest of the span has none: where a reaction is reported, a past verb next to the name is more
+        # often someone else's ("X praised those that had backed Lyon and helped ..." is no reaction of Lyon)
         verb = _REACTION_VERB.search(after) or _acted(after)
         between = after[: verb.start()] if verb is not None else ""
         if (
