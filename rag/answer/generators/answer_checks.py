@@ -99,10 +99,45 @@ _SHARE = re.compile(
 _THE_COST = re.compile(r"\b(?:the|its|their)\s+(?:cost|price)s?\s+of\b", re.IGNORECASE)
 
 
+# "In which month ...", "what year", "on what day": a date as fine as asked; a year does not give the month
+_ASKS_UNIT = re.compile(r"\b(?:what|which)\s+(month|year|day|weekday)\b", re.IGNORECASE)
+_MONTH_NAME = re.compile(
+    r"\b(?:January|February|March|April|May(?=\s+\d|\s+of\b|,)|June|July|August|September|October|November|"
+    r"December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?(?=\s*\d))\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b"
+)
+_DAY = re.compile(
+    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tomorrow)s?\b|"
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+\d{1,2}\b|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?"
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|"
+    r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b"
+)
+# "Where was the treaty signed?": the place of an event, said after "in", "at", "near" ... with a name ("in
+# Lyon", "at the Hotel Vega"); a sentence that says only who signed it does not say where. Not where someone
+# lives, works or is from (a state, said as "Location: Lisbon" or "works for Acme" as often), nor "Where does X
+# stand on Y?", which asks a position.
+_ASKS_PLACE = re.compile(
+    r"^\s*where\s+(?:was|were|did|will|would|has|have|had)\b"
+    r"(?!.*\b(?:stand|lead|go\s+from|live[sd]?|work(?:s|ed)?|stud(?:y|ied)|based|born|from)\b)",
+    re.IGNORECASE,
+)
+_PLACE = re.compile(
+    rf"\b(?i:in|at|near|outside|inside|across|around|throughout)\s+(?:(?i:the)\s+)?(?!(?i:{_MONTHS})\b)[A-Z][\w’'-]+"
+    r"|\b(?i:here|there|abroad|locally|nationwide|at\s+home|on\s+site)\b"
+)
+_UNIT_FITS = {"month": _MONTH_NAME, "year": _YEAR, "day": _DAY, "weekday": _DAY, "place": _PLACE}
+
+
 def expected_type(question: str) -> str | None:
-    """ "date", "money", "share" (a part of a whole), "quantity" or None (anything goes)."""
+    """ "date", "month", "year", "day" (a date at least that fine), "money", "share" (a part of a whole),
+    "quantity" or None (anything goes)."""
+    unit = _ASKS_UNIT.search(question)
+    if unit:
+        return unit.group(1).casefold().replace("weekday", "day")
     if _ASKS_DATE.search(question):
         return "date"
+    if _ASKS_PLACE.search(question):
+        return "place"
     if (
         _THE_COST.search(question)
         or _HOW_MUCH_MONEY.search(question)
@@ -123,6 +158,8 @@ def fits_type(sentence: str, kind: str | None) -> bool:
     """Whether ``sentence`` contains the kind of thing the question asks for."""
     if kind == "date":
         return bool(_DATE.search(sentence))
+    if kind in _UNIT_FITS:
+        return bool(_UNIT_FITS[kind].search(sentence))
     if kind == "money":
         return bool(_MONEY.search(sentence))
     if kind == "share":
@@ -315,7 +352,8 @@ _SPEAKER = re.compile(
     r"\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+(?:the\s+)?"
     r"(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin)\s+){0,5}?([A-Z][\w’'-]+)\s+"
     r"(?:say|tell|said|argue|think|write|claim|call|describe|put|report|reply|respond|answer)\b"
-    r"|\b(?i:quote)\s+what\s+(?:the\s+)?(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin)\s+){0,5}?([A-Z][\w’'-]+)\s+"
+    # "Quote what X said", and the same asked as "Show me / give me / tell me what X told the board"
+    r"|\b(?i:quote|(?:show|give|tell)\s+(?:me|us))\s+what\s+(?:the\s+)?(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin)\s+){0,5}?([A-Z][\w’'-]+)\s+"
     r"(?:said|says|told|wrote|argued|reported|called|urged|warned)\b"
     # "Quote Ana Ruiz's own words on ...", "the governor's exact words"
     r"|(?<![.!?]\s)(?<!^)\b([A-Z][\w-]+)[’']s\s+(?:own\s+|exact\s+)*(?:words|phrase|wording)\b"
@@ -347,6 +385,10 @@ _EVENT_VERB = re.compile(
     # "When was the Harbour Authority *founded*?"
     r"|^\s*(?i:when)\s+(?i:was|were|is|are)\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s+)+(?:first\s+)?([a-z]+ed|built|made|"
     r"held|begun|founded|set\s+up)\b"
+    # "Why did the club *sell* X?": a reason given for another event of X ("he chose X because ...") answers
+    # less surely than one for the selling
+    r"|^\s*(?i:why)\s+(?i:did|does|do|has|have|had|will|would)\s+(?:the\s+)?"
+    r"(?:[A-Z][\w.’'-]*\s+)+(?:[a-z]+ly\s+)?([a-z]\w+)\b"
 )
 
 
@@ -376,12 +418,12 @@ def speech_topics(question: str) -> list[str]:
     return [m.group(1), f"{who}: {m.group(1)}"] if m else []
 
 
-_SENTENCE_END = re.compile(r"[.!?][”’\"']?\s")
+SENTENCE_END = re.compile(r"[.!?][”’\"']?\s")
 # opens with, holds, or closes quoted words ('... in January."' ends a quotation opened a sentence before)
 _QUOTATION = re.compile(r"^\W*[“\"]|[“\"]\w|[\w.!?,][”\"]")
 SPEECH_REACH = 6  # words from a name to its verb of speech: "X, the deputy minister, told ..."
 APPOSITION_REACH = 25  # words of an aside between a name and its verb ("X, a ... who ..., said")
-_APPOSITION = re.compile(rf"^,(?:\s+[^,;:.!?\s]+){{1,{APPOSITION_REACH}}},\s+(?:also\s+|later\s+)?$")
+APPOSITION = re.compile(rf"^,(?:\s+[^,;:.!?\s]+){{1,{APPOSITION_REACH}}},\s+(?:also\s+|later\s+)?$")
 _SPEECH_BEFORE = re.compile(r"\b(?:said|says|told|according\s+to)\s+(?:[\w’'.-]+\s+){0,3}$", re.IGNORECASE)
 _PRONOUN_SPEECH = re.compile(rf"\b(?:he|she)\s+(?:also\s+|then\s+|later\s+)?{SPEECH_VERBS}\b", re.IGNORECASE)
 # "What did X tell *Y*", "what did X say to *Y*": the one addressed, whom the quote must name too.
@@ -396,11 +438,11 @@ def _speaks(span: str, at: int, name: str) -> bool:
     verb = _SPEECH_VERB.search(after)
     between = after[: verb.start()] if verb is not None else ""
     # within the name's own sentence: "X met Y. Reporters said ..." is said by the reporters
-    if verb is not None and len(between.split()) <= SPEECH_REACH and not _SENTENCE_END.search(between):
+    if verb is not None and len(between.split()) <= SPEECH_REACH and not SENTENCE_END.search(between):
         return True
     # "Ana Ruiz, a geologist at the Lima institute who was not involved in the survey, said ...": an
     # aside set off by commas stands between the name and its verb, however long it is
-    if verb is not None and _APPOSITION.match(between) and not _SENTENCE_END.search(between):
+    if verb is not None and APPOSITION.match(between) and not SENTENCE_END.search(between):
         return True
     if _SPEECH_BEFORE.search(span[:at]) is not None:
         return True
@@ -624,7 +666,7 @@ def event_verb(question: str) -> str | None:
     if " or " in question:
         return None
     m = _EVENT_VERB.search(question)
-    return (m.group(1) or m.group(2) or m.group(3)) if m else None
+    return (m.group(1) or m.group(2) or m.group(3) or m.group(4)) if m else None
 
 
 # The past forms of common irregular verbs: "When did the Council *give* Nordline control?" is answered by "gave"
@@ -676,7 +718,7 @@ _IRREGULAR = {
 }
 
 
-_PAST_OF = {form: base for base, forms in _IRREGULAR.items() for form in forms.split()}
+PAST_OF = {form: base for base, forms in _IRREGULAR.items() for form in forms.split()}
 # "Do the articles agree on *how many jets X has delivered*?": a question set inside a comparison
 # (Not "when the board approved it": a date is often said of its event in other words, "gave X control"
 # for "X took control", so a fact question's event verb only lowers a score, and a comparison's is not asked.)
@@ -693,8 +735,8 @@ def clause_verb(topic: str) -> str | None:
     for word in re.findall(r"[\w’'.-]+", m.group("rest"))[1:]:
         if re.fullmatch(r"[a-z]{3,}ed", word):
             return word
-        if word in _PAST_OF:
-            return _PAST_OF[word]
+        if word in PAST_OF:
+            return PAST_OF[word]
     return None
 
 

@@ -25,7 +25,7 @@ from ...settings import Settings
 from ...types import Document, Passage
 from .. import planning, reference
 from ..question_kinds import asks_about_authors, classify, quoted_topic
-from . import answer_checks, list_items, sections, spans
+from . import answer_checks, list_items, reactions, sections, spans
 from . import extractive_kinds as kinds
 from .base import Turn, register
 
@@ -315,6 +315,7 @@ class ExtractiveGenerator:
         counted = answer_checks.counted_thing(question)
         verb = answer_checks.yes_no_verb(question)
         event = answer_checks.event_verb(question)
+        reactor = reactions.reacting(question)
         by_n = {p.n: p for p in passages}
         docs = self.documents() if self.documents is not None and who is not None else {}
         found = [
@@ -339,6 +340,8 @@ class ExtractiveGenerator:
             )
             # "Why did X ...": a sentence that states no cause or purpose says only that X happened.
             and answer_checks.gives_reason(spans.quoted_span(s, by_n, question), question)
+            # "How did the union react to X?": a sentence in which the union does or says nothing is no reaction
+            and reactions.reacts(spans.quoted_span(s, by_n, question), reactor)
             # "How many engineers": a number about something else ("two years before") does not answer.
             and (counted is None or answer_checks.counts(spans.quoted_span(s, by_n, question), counted))
             # "What did X say": the quote must give X's words, not a sentence that merely names X. What the

@@ -97,7 +97,16 @@ def missing_part(
     return None
 
 
-_WANTED = {"date": "date", "money": "amount", "quantity": "number", "share": "share"}
+_WANTED = {
+    "date": "date",
+    "month": "month",
+    "year": "year",
+    "day": "day",
+    "place": "place",
+    "money": "amount",
+    "quantity": "number",
+    "share": "share",
+}
 
 
 def fact(

@@ -82,14 +82,21 @@ def continued_speech(s: ScoredSentence, passage: Passage, span: str) -> str:
     """``span`` with the speaker's next words: a following sentence of the same paragraph that opens a
     quotation, after a sentence that reports speech ("'...,' X told Reuters. 'We laid out ...'")."""
     quoting = "”" in s.text or '"' in s.text
-    # "X, a geologist, said the survey was flawed." reports X's words; a quotation of X that follows in the
-    # paragraph gives them as said, which is what a request for someone's words wants
-    if not quoting and not answer_checks.reports_speech(s.text):
-        return span
     after = [(a, b) for a, b in split_sentences(passage.text) if a >= s.end]
     if not after or "\n\n" in passage.text[s.end : after[0][0]]:
         return span
+    close = _close_of(passage.text, after) if leaves_open(span) else None
+    if close is not None:
+        # 'X said it surprised them. "We expected ten. Forty is a lot," she said.': the quotation opened in
+        # the span goes on to the sentence that closes it; cut there, the words quoted would be half of them
+        return span + passage.text[s.end : close]
     following = passage.text[after[0][0] : after[0][1]]
+    # "X, a geologist, said the survey was flawed." reports X's words; a quotation of X that follows in the
+    # paragraph gives them as said, which is what a request for someone's words wants. So does one that
+    # follows any sentence about a person and goes back to them by a pronoun ('The mayor apologised on
+    # Friday. "We got it wrong," she said.'): the verb that reports speech need not be a verb of saying.
+    if not quoting and not (answer_checks.reports_speech(s.text) or _PRONOUN_QUOTATION.search(following)):
+        return span
     if not following.startswith(("“", '"')):
         return span
     end = after[0][1]
@@ -107,6 +114,26 @@ def continued_speech(s: ScoredSentence, passage: Passage, span: str) -> str:
 
 
 QUOTATION_SENTENCES = 4  # sentences of one quotation followed to its close
+# a quotation attributed by a pronoun: '"We got it wrong," she said.' / '..." he told reporters.'
+_PRONOUN_QUOTATION = re.compile(r"[,.!?][”\"]\s+(?:he|she|they)\s+[a-z]+", re.IGNORECASE)
+
+
+def leaves_open(text: str) -> bool:
+    """Whether ``text`` opens a quotation it does not close ('... her team. "We expected ten.')."""
+    if "“" in text or "”" in text:
+        return text.count("“") > text.count("”")
+    return text.count('"') % 2 == 1
+
+
+def _close_of(text: str, after: list[tuple[int, int]]) -> int | None:
+    """The end of the sentence among ``after`` (a few, within the paragraph) that closes an open quotation;
+    None when none does (a quotation running on past them is not followed)."""
+    for i, (a, b) in enumerate(after[:QUOTATION_SENTENCES]):
+        if i and "\n\n" in text[after[i - 1][1] : a]:
+            return None
+        if "”" in text[a:b] or '"' in text[a:b]:
+            return b
+    return None
 
 
 def _closes(sentence: str, *, opened: bool) -> bool:
