@@ -159,6 +159,64 @@ def test_texts_counted_before_they_are_embedded_are_not_tokenised_again(
     np.testing.assert_array_equal(reused, fresh)
 
 
+def test_a_prefetched_query_is_embedded_once_with_the_vector_it_has_alone(
+    onnx_embedder: Embedder, monkeypatch
+):
+    import threading
+
+    from rag.index import embedding
+
+    monkeypatch.setattr(embedding, "_core_to_spare", lambda: True)
+    question = "Who agreed the sale of the air defence system, and when?"
+    alone = onnx_embedder.embed_documents([question])[0]
+    onnx_embedder._query_cache.clear()
+    calls: list[tuple[str, ...]] = []
+    embed = onnx_embedder.embed_documents
+    monkeypatch.setattr(
+        onnx_embedder, "embed_documents", lambda texts, **kw: calls.append(tuple(texts)) or embed(texts, **kw)
+    )
+    onnx_embedder.prefetch_query(question)
+    onnx_embedder.prefetch_query(question)  # a second prefetch of the same question starts nothing
+    vector = onnx_embedder.embed_query(question)
+    np.testing.assert_array_equal(vector, alone)
+    assert calls == [(question,)], "the question was embedded again instead of waiting for the prefetch"
+    assert not onnx_embedder._prefetching, "a finished prefetch is forgotten (its vector is in the cache)"
+    np.testing.assert_array_equal(onnx_embedder.embed_query(question), alone)
+    assert len(calls) == 1
+
+    # A prefetch still queued behind another is cancelled and the question embedded where it is asked.
+    release = threading.Event()
+    blocker = embedding._prefetcher().submit(release.wait)
+    other = "When was the sale agreed?"
+    onnx_embedder.prefetch_query(other)
+    np.testing.assert_array_equal(onnx_embedder.embed_query(other), onnx_embedder.embed_documents([other])[0])
+    release.set()
+    blocker.result()
+    assert not onnx_embedder._prefetching
+
+    # No core to spare: nothing starts, and the question is embedded where it is asked.
+    monkeypatch.setattr(embedding, "_core_to_spare", lambda: False)
+    busy = "Which entities were under sanctions?"
+    onnx_embedder.prefetch_query(busy)
+    assert not onnx_embedder._prefetching and busy not in onnx_embedder._query_cache
+
+
+def test_ask_prefetches_the_question_s_vector_and_answers_as_before(seeds_index: Path, embedder, monkeypatch):
+    from rag import ask
+
+    question = "In what year was the S-300 air defense sale to Iran originally agreed?"
+    embedder._query_cache.clear()
+    prefetched: list[str] = []
+    prefetch = embedder.prefetch_query
+    monkeypatch.setattr(embedder, "prefetch_query", lambda text: prefetched.append(text) or prefetch(text))
+    answer = ask(question, index_dir=seeds_index)
+    assert prefetched == [question]
+    assert not answer.abstained and "2007" in answer.text
+    embedder._query_cache.clear()
+    monkeypatch.setattr(embedder, "prefetch_query", lambda text: None)  # the path without a prefetch
+    assert ask(question, index_dir=seeds_index).text == answer.text
+
+
 def test_background_embedding_returns_every_vector_in_order(onnx_embedder: Embedder):
     from rag.index.background import BackgroundEmbedding
 
