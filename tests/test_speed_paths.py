@@ -561,3 +561,57 @@ def test_four_bit_codes_read_every_cell_cheaply_and_keep_recall_for_off_topic_qu
     ann.configure(loaded, {"nprobe": record["nprobe"], "rerank_pool": 10})  # the pool is what keeps recall
     narrow = np.stack([dense.dense_search(loaded, q, 10, rerank=x)[0] for q in off_topic])
     assert ann.recall_at_10(narrow, ann.exact_top(x, off_topic, 10)) < 0.9
+
+
+def test_a_certain_second_round_is_embedded_ahead_and_gives_the_same_vectors_and_answer(
+    seeds_index: Path, monkeypatch
+):
+    from rag.answer import planning
+    from rag.answer.pipeline import get_pipeline
+
+    pipeline = get_pipeline(seeds_index, Settings.from_env())
+    retriever, generator = pipeline.retriever, pipeline.generator()
+    question = "What is the recommended daily dose of vitamin C for adults?"  # the seeds never say
+    passages = planning.retrieve(
+        retriever, question, 5, planning.plan(question, retriever.documents, question)
+    )
+    batches: dict[str, list[list[str]]] = {"ahead": [], "asked": []}
+    ahead, embed = generator._ahead._embed, generator.embedder.embed_documents
+    monkeypatch.setattr(
+        generator._ahead, "_embed", lambda texts: batches["ahead"].append(texts) or ahead(texts)
+    )
+
+    def asked(texts, **kw):
+        batches["asked"].append(list(texts))
+        return embed(texts, **kw)
+
+    monkeypatch.setattr(generator.embedder, "embed_documents", asked)
+    generator._sentence_vectors.clear()
+    assert generator.select(question, passages) == []
+    with_ahead = dict(generator._sentence_vectors)
+    assert len(batches["ahead"]) == 1, (
+        "the likeliest sentences scored under the threshold: round two is certain"
+    )
+    assert all(t not in b for b in batches["asked"] for t in batches["ahead"][0]), "embedded twice"
+
+    # Without it, the second round embeds the very same batch itself, and every vector is the same.
+    monkeypatch.setattr(generator, "_embed_second_round", lambda *args: None)
+    generator._sentence_vectors.clear()
+    batches["asked"].clear()
+    assert generator.select(question, passages) == []
+    assert batches["ahead"][0] in batches["asked"]
+    assert with_ahead.keys() == generator._sentence_vectors.keys()
+    for text, vector in with_ahead.items():
+        np.testing.assert_array_equal(vector, generator._sentence_vectors[text])
+
+    # An answered question's likeliest sentences reach the threshold: nothing is embedded ahead.
+    monkeypatch.undo()
+    started: list[list[str]] = []
+    monkeypatch.setattr(generator._ahead, "start", started.append)
+    generator._sentence_vectors.clear()
+    answered = "In what year was the S-300 air defense sale to Iran originally agreed?"
+    passages = planning.retrieve(
+        retriever, answered, 5, planning.plan(answered, retriever.documents, answered)
+    )
+    assert generator.select(answered, passages)
+    assert started == []
