@@ -130,6 +130,22 @@ def test_a_question_s_sentences_are_embedded_in_even_calls_that_keep_their_vecto
     alone = np.stack([encoder.encode([s])[0] for s in sentences])
     np.testing.assert_allclose(together, alone, atol=1e-5)
 
+    # Two calls: the first runs in the calling thread, the other in the pool; the same calls, the same vectors.
+    import threading
+
+    ran: list[str] = []
+    run = encoder._run
+    encoder._run = lambda feeds: ran.append(threading.current_thread().name) or run(feeds)
+    assert encoder.inline_first
+    inline = encoder.encode(sentences)
+    assert len(ran) == 2 and ran.count(threading.current_thread().name) == 1, ran
+    assert any(name.startswith("rag-onnx") for name in ran), ran
+    encoder.inline_first = False
+    ran.clear()
+    np.testing.assert_array_equal(encoder.encode(sentences), inline)
+    assert threading.current_thread().name not in ran
+    np.testing.assert_array_equal(inline, together)
+
 
 def test_calls_are_even_contiguous_and_within_the_budget():
     from rag.index.onnx_calls import split
