@@ -130,22 +130,6 @@ def test_a_question_s_sentences_are_embedded_in_even_calls_that_keep_their_vecto
     alone = np.stack([encoder.encode([s])[0] for s in sentences])
     np.testing.assert_allclose(together, alone, atol=1e-5)
 
-    # Two calls: the first runs in the calling thread, the other in the pool; the same calls, the same vectors.
-    import threading
-
-    ran: list[str] = []
-    run = encoder._run
-    encoder._run = lambda feeds: ran.append(threading.current_thread().name) or run(feeds)
-    assert encoder.inline_first
-    inline = encoder.encode(sentences)
-    assert len(ran) == 2 and ran.count(threading.current_thread().name) == 1, ran
-    assert any(name.startswith("rag-onnx") for name in ran), ran
-    encoder.inline_first = False
-    ran.clear()
-    np.testing.assert_array_equal(encoder.encode(sentences), inline)
-    assert threading.current_thread().name not in ran
-    np.testing.assert_array_equal(inline, together)
-
 
 def test_calls_are_even_contiguous_and_within_the_budget():
     from rag.index.onnx_calls import split
@@ -173,64 +157,6 @@ def test_texts_counted_before_they_are_embedded_are_not_tokenised_again(
     reused = onnx_embedder.embed_documents(texts)
     assert not set(texts) & set(counted), "each kept tokenisation is used once, then dropped"
     np.testing.assert_array_equal(reused, fresh)
-
-
-def test_a_prefetched_query_is_embedded_once_with_the_vector_it_has_alone(
-    onnx_embedder: Embedder, monkeypatch
-):
-    import threading
-
-    from rag.index import embedding
-
-    monkeypatch.setattr(embedding, "_core_to_spare", lambda: True)
-    question = "Who agreed the sale of the air defence system, and when?"
-    alone = onnx_embedder.embed_documents([question])[0]
-    onnx_embedder._query_cache.clear()
-    calls: list[tuple[str, ...]] = []
-    embed = onnx_embedder.embed_documents
-    monkeypatch.setattr(
-        onnx_embedder, "embed_documents", lambda texts, **kw: calls.append(tuple(texts)) or embed(texts, **kw)
-    )
-    onnx_embedder.prefetch_query(question)
-    onnx_embedder.prefetch_query(question)  # a second prefetch of the same question starts nothing
-    vector = onnx_embedder.embed_query(question)
-    np.testing.assert_array_equal(vector, alone)
-    assert calls == [(question,)], "the question was embedded again instead of waiting for the prefetch"
-    assert not onnx_embedder._prefetching, "a finished prefetch is forgotten (its vector is in the cache)"
-    np.testing.assert_array_equal(onnx_embedder.embed_query(question), alone)
-    assert len(calls) == 1
-
-    # A prefetch still queued behind another is cancelled and the question embedded where it is asked.
-    release = threading.Event()
-    blocker = embedding._prefetcher().submit(release.wait)
-    other = "When was the sale agreed?"
-    onnx_embedder.prefetch_query(other)
-    np.testing.assert_array_equal(onnx_embedder.embed_query(other), onnx_embedder.embed_documents([other])[0])
-    release.set()
-    blocker.result()
-    assert not onnx_embedder._prefetching
-
-    # No core to spare: nothing starts, and the question is embedded where it is asked.
-    monkeypatch.setattr(embedding, "_core_to_spare", lambda: False)
-    busy = "Which entities were under sanctions?"
-    onnx_embedder.prefetch_query(busy)
-    assert not onnx_embedder._prefetching and busy not in onnx_embedder._query_cache
-
-
-def test_ask_prefetches_the_question_s_vector_and_answers_as_before(seeds_index: Path, embedder, monkeypatch):
-    from rag import ask
-
-    question = "In what year was the S-300 air defense sale to Iran originally agreed?"
-    embedder._query_cache.clear()
-    prefetched: list[str] = []
-    prefetch = embedder.prefetch_query
-    monkeypatch.setattr(embedder, "prefetch_query", lambda text: prefetched.append(text) or prefetch(text))
-    answer = ask(question, index_dir=seeds_index)
-    assert prefetched == [question]
-    assert not answer.abstained and "2007" in answer.text
-    embedder._query_cache.clear()
-    monkeypatch.setattr(embedder, "prefetch_query", lambda text: None)  # the path without a prefetch
-    assert ask(question, index_dir=seeds_index).text == answer.text
 
 
 def test_background_embedding_returns_every_vector_in_order(onnx_embedder: Embedder):
@@ -577,57 +503,3 @@ def test_four_bit_codes_read_every_cell_cheaply_and_keep_recall_for_off_topic_qu
     ann.configure(loaded, {"nprobe": record["nprobe"], "rerank_pool": 10})  # the pool is what keeps recall
     narrow = np.stack([dense.dense_search(loaded, q, 10, rerank=x)[0] for q in off_topic])
     assert ann.recall_at_10(narrow, ann.exact_top(x, off_topic, 10)) < 0.9
-
-
-def test_a_certain_second_round_is_embedded_ahead_and_gives_the_same_vectors_and_answer(
-    seeds_index: Path, monkeypatch
-):
-    from rag.answer import planning
-    from rag.answer.pipeline import get_pipeline
-
-    pipeline = get_pipeline(seeds_index, Settings.from_env())
-    retriever, generator = pipeline.retriever, pipeline.generator()
-    question = "What is the recommended daily dose of vitamin C for adults?"  # the seeds never say
-    passages = planning.retrieve(
-        retriever, question, 5, planning.plan(question, retriever.documents, question)
-    )
-    batches: dict[str, list[list[str]]] = {"ahead": [], "asked": []}
-    ahead, embed = generator._ahead._embed, generator.embedder.embed_documents
-    monkeypatch.setattr(
-        generator._ahead, "_embed", lambda texts: batches["ahead"].append(texts) or ahead(texts)
-    )
-
-    def asked(texts, **kw):
-        batches["asked"].append(list(texts))
-        return embed(texts, **kw)
-
-    monkeypatch.setattr(generator.embedder, "embed_documents", asked)
-    generator._sentence_vectors.clear()
-    assert generator.select(question, passages) == []
-    with_ahead = dict(generator._sentence_vectors)
-    assert len(batches["ahead"]) == 1, (
-        "the likeliest sentences scored under the threshold: round two is certain"
-    )
-    assert all(t not in b for b in batches["asked"] for t in batches["ahead"][0]), "embedded twice"
-
-    # Without it, the second round embeds the very same batch itself, and every vector is the same.
-    monkeypatch.setattr(generator, "_embed_second_round", lambda *args: None)
-    generator._sentence_vectors.clear()
-    batches["asked"].clear()
-    assert generator.select(question, passages) == []
-    assert batches["ahead"][0] in batches["asked"]
-    assert with_ahead.keys() == generator._sentence_vectors.keys()
-    for text, vector in with_ahead.items():
-        np.testing.assert_array_equal(vector, generator._sentence_vectors[text])
-
-    # An answered question's likeliest sentences reach the threshold: nothing is embedded ahead.
-    monkeypatch.undo()
-    started: list[list[str]] = []
-    monkeypatch.setattr(generator._ahead, "start", started.append)
-    generator._sentence_vectors.clear()
-    answered = "In what year was the S-300 air defense sale to Iran originally agreed?"
-    passages = planning.retrieve(
-        retriever, answered, 5, planning.plan(answered, retriever.documents, answered)
-    )
-    assert generator.select(answered, passages)
-    assert started == []

@@ -146,9 +146,6 @@ def ask_stream(
 
     t = time.perf_counter()
     query = standalone_question(text, turns)
-    if settings.fusion != "bm25":
-        # the question's vector is computed on the other core while the plan and BM25 need none
-        pipeline.embedder.prefetch_query(query)
     # The question's kind and the documents it names decide what is retrieved (one document, each document).
     passages = planning.retrieve(retriever, query, k, planning.plan(text, retriever.documents, query))
     timings["retrieve"] = time.perf_counter() - t

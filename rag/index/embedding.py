@@ -17,7 +17,6 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -79,8 +78,6 @@ class Embedder:
         self._model: SentenceTransformer | Any | None = None
         self._lock = threading.Lock()
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._query_lock = threading.Lock()  # the cache and the prefetches in flight, shared by threads
-        self._prefetching: dict[str, Future[np.ndarray]] = {}
 
     @property
     def model(self) -> SentenceTransformer | Any:
@@ -157,81 +154,16 @@ class Embedder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
-        """One unit vector; the last few hundred queries are cached because users repeat and rephrase.
-
-        A query being embedded by ``prefetch_query`` is waited for, not embedded again (the same single-text
-        call either way, so the same vector).
-        """
-        with self._query_lock:
-            cached = self._query_cache.get(text)
-            if cached is not None:
-                self._query_cache.move_to_end(text)
-                return cached
-            pending = self._prefetching.get(text)
-        if pending is not None:
-            if not pending.cancel():
-                return pending.result()
-            # it was still queued behind another: done here rather than waited for
-            with self._query_lock:
-                if self._prefetching.get(text) is pending:
-                    del self._prefetching[text]
-        vector = self.embed_documents([text])[0]
-        self._remember_query(text, vector)
-        return vector
-
-    def prefetch_query(self, text: str) -> None:
-        """Start embedding ``text`` as a query in a background thread and return at once.
-
-        ``ask()`` calls it before planning the question and searching BM25, which need no vector: the
-        question's embedding (a few ms on one core, most of a search on a small index) runs on the other
-        core meanwhile instead of after them. A later ``embed_query(text)`` takes the result. Nothing is started
-        when no core is spare (load average at or above the cores): the hand-off between threads would then
-        cost more than it hides (measured 1.02x slower at load 8 on 2 cores, ``bench_ask_paired.py``).
-        """
-        if not _core_to_spare():
-            return
-        with self._query_lock:
-            if text in self._query_cache or text in self._prefetching:
-                return
-            future = _prefetcher().submit(self._prefetched, text)
-            self._prefetching[text] = future
-
-    def _prefetched(self, text: str) -> np.ndarray:
-        try:
-            vector = self.embed_documents([text])[0]
-            self._remember_query(text, vector)
-            return vector
-        finally:
-            with self._query_lock:
-                self._prefetching.pop(text, None)
-
-    def _remember_query(self, text: str, vector: np.ndarray) -> None:
-        with self._query_lock:
-            self._query_cache[text] = vector
+        """One unit vector; the last few hundred queries are cached because users repeat and rephrase."""
+        cached = self._query_cache.get(text)
+        if cached is not None:
             self._query_cache.move_to_end(text)
-            if len(self._query_cache) > 512:
-                self._query_cache.popitem(last=False)
-
-
-def _core_to_spare() -> bool:
-    """Whether the last minute's load average leaves a core idle for this process."""
-    try:
-        return os.getloadavg()[0] < len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # no load average (Windows) or no affinity (macOS): assume one idles
-        return True
-
-
-_PREFETCHER: ThreadPoolExecutor | None = None
-_PREFETCHER_LOCK = threading.Lock()
-
-
-def _prefetcher() -> ThreadPoolExecutor:
-    """One thread for every embedder's query prefetches (a question is embedded on one core)."""
-    global _PREFETCHER
-    with _PREFETCHER_LOCK:
-        if _PREFETCHER is None:
-            _PREFETCHER = ThreadPoolExecutor(1, thread_name_prefix="rag-query")
-        return _PREFETCHER
+            return cached
+        vector = self.embed_documents([text])[0]
+        self._query_cache[text] = vector
+        if len(self._query_cache) > 512:
+            self._query_cache.popitem(last=False)
+        return vector
 
 
 _EMBEDDERS: dict[tuple[str, str, str | None], Embedder] = {}

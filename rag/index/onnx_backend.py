@@ -194,10 +194,6 @@ class OnnxEncoder:
         self._prompt = self.config.get("prompt") or ""
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
-        # A few calls (a question's sentences): the first runs in the calling thread, which already has a
-        # core, while the pool runs the others; handing every call to the pool and waiting costs a wake-up
-        # per call, which a loaded machine makes a scheduling delay.
-        self.inline_first = True
 
     def get_embedding_dimension(self) -> int:
         return int(self.config["dimension"])
@@ -220,18 +216,6 @@ class OnnxEncoder:
 
             bar = tqdm(total=len(texts), desc="Embedding", unit="text")
         runs = self._runs(texts, batch_size)
-        if self.workers > 1 and self.inline_first and 1 < len(texts) <= batch_size:
-            calls = list(runs)  # one batch: at most a few calls
-            if len(calls) <= self.workers:
-                futures = [(rows, self._executor().submit(self._run, feeds)) for rows, feeds in calls[1:]]
-                out[calls[0][0]] = self._run(calls[0][1])
-                for rows, future in futures:
-                    out[rows] = future.result()
-                if bar is not None:
-                    bar.update(len(texts))
-                runs = iter(())
-            else:
-                runs = iter(calls)
         if self.workers == 1 or len(texts) <= 1:
             for rows, feeds in runs:
                 out[rows] = self._run(feeds)

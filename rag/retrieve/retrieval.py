@@ -160,9 +160,7 @@ class Retriever:
         if method == "dense":
             return self.dense(query, n), empty
         if len(self.index.chunks) < PARALLEL_MIN_CHUNKS or _workers() == 1:
-            # BM25 first: meanwhile the query's vector may be on its way (``Embedder.prefetch_query``)
-            bm25_ranking = self.bm25(query, n)
-            return self.dense(query, n), bm25_ranking
+            return self.dense(query, n), self.bm25(query, n)
         dense_future = _executor().submit(self.dense, query, n)
         bm25_ranking = self.bm25(query, n)
         return dense_future.result(), bm25_ranking

@@ -27,7 +27,6 @@ from .. import planning, reference
 from ..question_kinds import asks_about_authors, classify, quoted_topic
 from . import answer_checks, list_items, sections, spans
 from . import extractive_kinds as kinds
-from .ahead import EmbeddingAhead
 from .base import Turn, register
 
 ABSTENTION = (
@@ -82,19 +81,6 @@ def _long_clauses(texts: Sequence[str], query_terms: set[str]) -> dict[int, list
     flat = [c for cs in found.values() for c in cs]
     said = dict(zip(flat, lexical.tokenize(flat), strict=True)) if flat else {}
     return {i: [c for c in cs if query_terms & set(said[c])] for i, cs in found.items()}
-
-
-def _clauses_to_score(
-    judged: list[str], overlaps: list[float], query_terms: set[str], definition: bool
-) -> tuple[list[int], dict[int, list[str]]]:
-    """The sentences (positions in ``judged``) whose clauses are scored too, and those clauses."""
-    if definition:  # "What is X?" is defined by a whole sentence; any clause that names X would match it
-        return [], {}
-    # Only sentences that share the question's words have a clause worth embedding (and it is cheaper).
-    wordy = sorted(
-        (i for i, o in enumerate(overlaps) if o >= CLAUSE_MIN_OVERLAP), key=lambda i: -overlaps[i]
-    )[:CLAUSE_CANDIDATES]
-    return wordy, _long_clauses([judged[i] for i in wordy], query_terms)
 
 
 SPEECH_SLACK = (
@@ -158,7 +144,6 @@ class ExtractiveGenerator:
         self.margin = margin
         self._sentence_vectors: dict[str, np.ndarray] = {}
         self.stored_vectors = sentence_vectors  # the index's sentence vectors, when it stores them
-        self._ahead = EmbeddingAhead(embedder.embed_documents, self._sentence_vectors)
 
     def score_sentences(
         self, question: str, passages: Sequence[Passage], *, most: int | None = None
@@ -201,7 +186,6 @@ class ExtractiveGenerator:
         definition = classify(question).kind == "definition"
         if most is not None and definition:
             most += CLAUSE_CANDIDATES  # it embeds no clauses: as many more whole sentences, for the same time
-        every = (judged, overlaps)  # what a second round over every sentence scores (see ``select``)
         if most is not None and len(candidates) > most:
             # The words a sentence shares with the question, and its passage's rank, are known before any
             # vector: the sentences least likely to answer are not embedded (the order is kept).
@@ -214,7 +198,14 @@ class ExtractiveGenerator:
             judged = [judged[i] for i in keep]
             overlaps = [overlaps[i] for i in keep]
         query_vector = self.embedder.embed_query(question)
-        wordy, pieces = _clauses_to_score(judged, overlaps, query_terms, definition)
+        wordy: list[int] = []
+        # "What is X?" is defined by a whole sentence; any clause that names X would match it as well.
+        if not definition:
+            # Only sentences that share the question's words have a clause worth embedding (and it is cheaper).
+            wordy = sorted(
+                (i for i, o in enumerate(overlaps) if o >= CLAUSE_MIN_OVERLAP), key=lambda i: -overlaps[i]
+            )[:CLAUSE_CANDIDATES]
+        pieces = _long_clauses([judged[i] for i in wordy], query_terms)
         # sentences and clauses in one call: the embedder batches them together
         vectors = self._vectors(judged + [c for cs in pieces.values() for c in cs])
         similarities = vectors[: len(judged)] @ query_vector
@@ -243,21 +234,7 @@ class ExtractiveGenerator:
                     passage.in_author_box(start, end),
                 )
             )
-        if every[0] is not judged and max(s.score for s in scored) < self.threshold - SPEECH_SLACK:
-            self._embed_second_round(*every, query_terms, definition)
         return sorted(scored, key=lambda s: s.score, reverse=True)
-
-    def _embed_second_round(
-        self, judged: list[str], overlaps: list[float], query_terms: set[str], definition: bool
-    ) -> None:
-        """Start embedding, in the background, what ``select``'s second round will: these sentences did not
-        reach even the lowest threshold before the answer checks, which only drop sentences or lower them."""
-        if self.stored_vectors is not None and self.stored_vectors() is not None:
-            return  # the index has them
-        _, pieces = _clauses_to_score(judged, overlaps, query_terms, definition)
-        texts = judged + [c for cs in pieces.values() for c in cs]
-        # the batch ``_vectors`` will ask for, text for text: the same vectors
-        self._ahead.start([t for t in dict.fromkeys(texts) if t not in self._sentence_vectors])
 
     def _clause_similarities(
         self, pieces: Mapping[int, list[str]], n: int, query_vector: np.ndarray
@@ -302,9 +279,6 @@ class ExtractiveGenerator:
     def _vectors(self, texts: list[str]) -> np.ndarray:
         """Sentence vectors, cached: the same passages come back for related questions."""
         missing = [t for t in dict.fromkeys(texts) if t not in self._sentence_vectors]
-        if missing:  # some may be on their way (``_embed_second_round``)
-            self._ahead.wait(missing)
-            missing = [t for t in missing if t not in self._sentence_vectors]
         stored = self.stored_vectors() if missing and self.stored_vectors is not None else None
         if stored is not None:  # the same vectors, embedded alone at index time
             self._sentence_vectors.update(stored.lookup(missing))
