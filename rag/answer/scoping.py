@@ -88,6 +88,7 @@ class Catalog:
         self.title_df = Counter(t for e in self.entries for t in e.title_terms)
         self.texts = {d.doc_id: d.text.casefold() for d in docs}
         self.by_id = {e.doc_id: e for e in self.entries}
+        self.with_roles = [e for e in self.entries if e.roles]  # a corpus without bylines has none to read
         # Which entries could match a question, so that a question naming no document costs a few set look-ups
         # rather than a walk over every title: entries (by position) per title term, and per first word of an
         # author, surname or outlet (a name matches only where its first word is a word of the question).
@@ -360,7 +361,7 @@ def _by_role(question: str, cat: Catalog, documents: Mapping[str, Document]) -> 
     when another document gives the bare role word to someone it names ("board chair Ana Ruiz": "the
     chair" may be her)."""
     found = []
-    for e in cat.entries:
+    for e in cat.with_roles:
         for role in e.roles:
             how = authors_roles.named_by(question, role)
             if how == 2 or (
