@@ -49,3 +49,25 @@ def index_of(tmp_path_factory: pytest.TempPathFactory, name: str, files: dict[st
         (src / file_name).write_text(text, encoding="utf-8")
     build_index([src], index_dir=base / "vectors")
     return base / "vectors"
+
+
+def assert_verbatim(answer, index_dir: Path, *, every: bool = True) -> None:
+    """The product's promise, checked: each verified quote is its document's exact text at its recorded span;
+    ``every``: and each quote is verified (an extractive answer's always are; an LLM's may be flagged)."""
+    from rag.index.store import load_index
+
+    documents = load_index(index_dir).documents
+    for c in answer.citations:
+        assert c.verified or not every, c
+        if c.verified:
+            assert documents[c.doc_id].text[c.start : c.end] == c.quote
+
+
+def ask_checked(question: str, index_dir: Path):
+    """``ask()`` with the default settings, its quotes checked verbatim at their spans."""
+    from rag import ask
+    from rag.settings import Settings
+
+    answer = ask(question, index_dir=index_dir, settings=Settings())
+    assert_verbatim(answer, index_dir)
+    return answer

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import index_of
+from conftest import assert_verbatim, index_of
 from test_ingest import _pdf
 
 from rag import ask
@@ -139,11 +139,7 @@ def _doc(index: Path, title_word: str) -> str:
     return next(d for d, doc in documents.items() if title_word in doc.title)
 
 
-def _verbatim(answer, index: Path) -> None:
-    documents = load_index(index).documents
-    for c in answer.citations:
-        assert c.verified
-        assert documents[c.doc_id].text[c.start : c.end] == c.quote
+_verbatim = assert_verbatim  # (other test modules import it from here)
 
 
 def test_metadata_answer_quotes_the_byline_of_the_named_document(shapes_index: Path) -> None:

@@ -8,14 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import index_of
+from conftest import ask_checked, index_of
 
-from rag import ask
 from rag.answer.generators import answer_checks, reactions
 from rag.answer.generators.spans import leaves_open
 from rag.answer.question_kinds import classify
-from rag.index.store import load_index
-from rag.settings import Settings
 
 STADIUM = """# Rovers Unveil Plans for a New East Stand
 
@@ -47,13 +44,7 @@ def stadium_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
     return index_of(tmp_path_factory, "stadium-quotes", {"stadium.md": STADIUM})
 
 
-def _ask(question: str, index: Path):
-    answer = ask(question, index_dir=index, settings=Settings())
-    documents = load_index(index).documents
-    for c in answer.citations:
-        assert c.verified
-        assert documents[c.doc_id].text[c.start : c.end] == c.quote
-    return answer
+_ask = ask_checked  # every answer's quotes checked verbatim at their spans
 
 
 @pytest.mark.parametrize(

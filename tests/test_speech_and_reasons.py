@@ -8,10 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import index_of
+from conftest import assert_verbatim, index_of
 
 from rag import ask
-from rag.index.store import load_index
 from rag.settings import Settings
 
 HARBOUR = """# Harbour Dredging Delayed Again
@@ -52,11 +51,7 @@ def _ask(question: str, index: Path):
     return ask(question, index_dir=index, settings=Settings())
 
 
-def _verbatim(answer, index: Path) -> None:
-    documents = load_index(index).documents
-    for c in answer.citations:
-        assert c.verified
-        assert documents[c.doc_id].text[c.start : c.end] == c.quote
+_verbatim = assert_verbatim
 
 
 @pytest.mark.parametrize(
