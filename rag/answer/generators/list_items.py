@@ -590,7 +590,7 @@ def listing(
     if not scored:
         return []
 
-    # "Which *Iranian* officials did X meet": whose official someone is cannot be checked by a name
+    # "Which *Chilean* officials did X meet": whose official someone is cannot be checked by a name
     stems = [] if wanted else relation_stems(asked_verb(question)) or perfect_stems(question)
 
     def floor(s: ScoredSentence) -> float:
