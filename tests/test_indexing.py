@@ -170,6 +170,20 @@ def test_a_crash_during_indexing_leaves_the_previous_index_intact(
     assert len(generations) <= 2
 
 
+def test_the_committed_bundled_index_is_current(embedder):
+    """vectors/ as committed is what this code would build from seeds/: a fresh clone answers from it at once
+    instead of rebuilding it at its first start (and leaving the tree changed) after a settings change."""
+    from rag.index.build import build_settings_record, source_fingerprints
+    from rag.index.records import rebuild_reason
+
+    manifest = store.read_manifest(ROOT / "vectors")
+    assert manifest is not None
+    assert rebuild_reason(manifest, build_settings_record(Settings(), embedder)) is None, (
+        "run: rag index seeds"
+    )
+    assert manifest["files"] == source_fingerprints([SEEDS], ROOT / "vectors"), "run: rag index seeds"
+
+
 def test_the_bundled_index_follows_its_seeds(tmp_path: Path, monkeypatch, embedder):
     """vectors/ is rebuilt automatically when the seeds change (here: a copy of the project layout)."""
     project = tmp_path / "project"
