@@ -28,6 +28,22 @@ def test_bad_auth_and_missing_index_are_clean_errors(tmp_path, capsys):
     assert err.startswith("error: No index at") and "rag index" in err and "Traceback" not in err
 
 
+def test_a_port_in_use_is_a_one_line_error(seeds_index):
+    # Another server (here a bare listening socket) holds the port: `rag serve` says so in one line and exits
+    # 1 before loading anything, instead of gradio's traceback (and an abort from a thread left running).
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        command = [sys.executable, "-m", "rag", "serve", "--port", str(port), "--index-dir", str(seeds_index)]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.strip() == (
+        f"error: Port {port} on 127.0.0.1 is already in use (another rag serve?): stop that server, or serve "
+        f"on another port (rag serve --port {port + 1})."
+    )
+
+
 @pytest.mark.integration
 def test_rag_serve_subprocess_answers_on_loopback_behind_auth(seeds_index, tmp_path):
     from gradio_client import Client

@@ -13,6 +13,7 @@ The app's API (for ``gradio_client``):
 """
 
 import logging
+import socket
 import sys
 import threading
 from pathlib import Path
@@ -239,6 +240,26 @@ def _warm_up(index_dir: Path, settings: rag.Settings) -> None:
         log.warning("Warm-up failed; the first answer may be slow.", exc_info=True)
 
 
+def port_free(host: str, port: int) -> bool:
+    """Whether a server could listen on ``host:port`` now (a socket in TIME_WAIT does not count as taken)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def port_in_use(host: str, port: int) -> str:
+    """The one line a user reads when ``host:port`` is taken."""
+    return (
+        f"Port {port} on {host} is already in use (another rag serve?): stop that server, or serve on another "
+        f"port (rag serve --port {port + 1})."
+    )
+
+
 def serve(
     host: str = "127.0.0.1",
     port: int = 7860,
@@ -262,6 +283,8 @@ def serve(
     """
     settings = settings or rag.Settings.from_env()
     folder = Path(index_dir) if index_dir is not None else default_index_dir()
+    if not port_free(host, port):  # before any work, and before a thread that would outlive the error
+        raise rag.RagError(port_in_use(host, port))
     # Fails here, before a server starts, when there is no usable index; builds the bundled one if needed.
     # A new index with nothing to build it from (an installed copy) starts empty: documents are uploaded.
     try:
@@ -280,21 +303,27 @@ def serve(
     app.queue(default_concurrency_limit=concurrency)
     # Gradio's own start-up lines speak to Python users ("set share=True in launch()"): it is launched quiet,
     # and the lines a `rag serve` user needs are printed instead.
-    app.launch(
-        server_name=host,
-        server_port=port,
-        share=share,
-        auth=auth,
-        max_file_size=MAX_UPLOAD_BYTES,
-        theme=theme(),
-        css=CSS,
-        ssr_mode=False,
-        show_error=False,
-        prevent_thread_lock=True,
-        inbrowser=False,
-        quiet=True,
-        app_kwargs={"lifespan": apis_lifespan(folder, settings, api_key=api_key, host=host)},
-    )
+    try:
+        app.launch(
+            server_name=host,
+            server_port=port,
+            share=share,
+            auth=auth,
+            max_file_size=MAX_UPLOAD_BYTES,
+            theme=theme(),
+            css=CSS,
+            ssr_mode=False,
+            show_error=False,
+            prevent_thread_lock=True,
+            inbrowser=False,
+            quiet=True,
+            app_kwargs={"lifespan": apis_lifespan(folder, settings, api_key=api_key, host=host)},
+        )
+    except OSError as e:
+        if port_free(host, port):
+            raise
+        # taken between the check above and the bind (another server started meanwhile)
+        raise rag.RagError(port_in_use(host, port)) from e
     if block:
         print(f"* Running on local URL:  {app.local_url}", flush=True)
         if not share:
