@@ -12,11 +12,12 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 
 from ..ingest.dates import parse_date
+from ..ingest.readers import STATED_KEYS
 from ..types import Document, Passage
 
 FIELD_NAMES = {"author": "author", "date": "date", "outlet": "published in", "title": "title", "link": "link"}
-# A line kept from a markdown file's front matter (``rag.ingest.readers.front_matter_lines``).
-_FRONT_MATTER_LINE = re.compile(r"^(?:author|authors|date|published|publication)\s*:", re.IGNORECASE)
+# A line kept from a markdown file's front matter (``rag.ingest.readers._front_matter``).
+_FRONT_MATTER_LINE = re.compile(rf"^(?:{'|'.join(STATED_KEYS)})\s*:", re.IGNORECASE)
 MAX_LINE_WORDS = 14  # a byline or dateline is short; a sentence that mentions the author is not one
 
 

@@ -124,6 +124,11 @@ def table_rows(n: int, text: str, document_text: str = "", offset: int = 0) -> l
     return units
 
 
+def cells(line: str) -> tuple[str, ...]:
+    """The cells of a table row line, stripped (the bars at its ends are the table's, not cells)."""
+    return tuple(c.strip() for c in line.strip().strip("|").split("|"))
+
+
 def table_header(text: str, at: int) -> tuple[int, int] | None:
     """The span of the header row of the table whose row starts at ``at`` in ``text`` (a whole document):
     the first of the unbroken run of row lines above it, when a separator row follows it; None otherwise."""
@@ -199,8 +204,8 @@ def naming_rows(units: Sequence[Unit], question: str) -> list[int]:
         return []
     found = []
     for i, unit in enumerate(units):
-        cells = unit.text.strip().strip("|").split("|") if unit.kind == "row" else []
-        keys = {k.strip().strip("`").lower() for k in cells[:1][0].split(",")} if cells else set()
+        key = cells(unit.text)[0] if unit.kind == "row" else ""
+        keys = {k.strip().strip("`").lower() for k in key.split(",")} if key else set()
         if keys & names:
             found.append(i)
     return found

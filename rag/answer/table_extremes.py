@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ..index import lexical
 from ..index.sections import TABLE_ROW
 from ..index.sections import TABLE_SEPARATOR as _SEPARATOR
+from .structured import cells
 
 # The superlatives that say which way, and the column subject some of them imply on their own.
 _LARGEST = ("most", "highest", "largest", "biggest", "greatest", "maximum", "longest", "heaviest", "priciest")
@@ -32,7 +33,12 @@ _IMPLIED = {
 _WAY = re.compile(r"\b(" + "|".join(_LARGEST + _SMALLEST) + r")\b", re.IGNORECASE)
 _NUMBER = re.compile(r"^[^\d\-−]{0,4}([\-−]?\d[\d,]*(?:\.\d+)?)(?:\s*[%\w()/ ]{0,12})?$")
 # Words of the question that say what kind of question it is, not what it is about.
-_ASKING = frozenset(lexical.tokenize(["which what who is was are were the of has had have did does do"])[0])
+# (and the superlatives themselves: "most" is no column's word)
+_ASKING = frozenset(
+    lexical.tokenize(
+        [" ".join(["which what who is was are were the of has had have did does do", *_LARGEST, *_SMALLEST])]
+    )[0]
+)
 
 
 @dataclass(frozen=True)
@@ -59,11 +65,6 @@ def asked_way(question: str) -> str | None:
     if m is None:
         return None
     return "max" if m.group(1).lower() in _LARGEST else "min"
-
-
-def cells(line: str) -> tuple[str, ...]:
-    """The cells of a table row line, stripped."""
-    return tuple(c.strip() for c in line.strip().strip("|").split("|"))
 
 
 def table_at(text: str, header_start: int) -> tuple[tuple[str, ...], list[Row]] | None:
@@ -101,11 +102,7 @@ def number(cell: str) -> float | None:
 def column_match(question: str, header: tuple[str, ...], rows: list[Row]) -> tuple[int, int] | None:
     """The numeric column ``question`` is about, with how many of its words say so; None when no column or
     more than one matches as well. The first column names the rows and is never the one compared."""
-    asked = (
-        set(lexical.tokenize([question])[0])
-        - _ASKING
-        - set(lexical.tokenize([" ".join(_LARGEST + _SMALLEST)])[0])
-    )
+    asked = set(lexical.tokenize([question])[0]) - _ASKING
     implied = {
         w for word, words in _IMPLIED.items() if re.search(rf"\b{word}\b", question, re.I) for w in words
     }

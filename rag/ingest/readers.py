@@ -119,22 +119,34 @@ def jsonl_bytes(data: bytes) -> bytes:
     return data.removeprefix(codecs.BOM_UTF8)
 
 
-def _front_matter(original: str) -> tuple[int, Metadata]:
-    """Where the text after a ``---`` YAML front matter block starts, and the title, author, date it gives."""
+# Front matter keys whose lines a reader takes as the document's byline and dateline.
+STATED_KEYS = ("author", "authors", "date", "published", "publication")
+
+
+def _front_matter(original: str) -> tuple[int, Metadata, list[tuple[int, int]]]:
+    """Where the text after a ``---`` YAML front matter block starts, the title, author, date it gives, and the
+    spans in ``original`` of its lines that state who wrote the file, when and where (``author: Kim Lee``,
+    ``date: 2020-03-04``, an author list's ``- Kim Lee`` items), in file order."""
     m = _FRONT_MATTER.match(original)
     if not m:
-        return 0, Metadata()
+        return 0, Metadata(), []
     values: dict[str, str] = {}
     authors: list[str] = []
+    stated: list[tuple[int, int]] = []
     key = ""
-    for line in m.group(1).splitlines():
-        item = re.match(r"\s+-\s+(.+)", line)
-        pair = re.match(r"([A-Za-z_][\w-]*)\s*:\s*(.*)", line)
+    for line in re.finditer(r"[^\r\n]+", m.group(1)):
+        at = m.start(1) + line.start()
+        item = re.match(r"\s+-\s+(.+?)\s*$", line.group(0))
+        pair = re.match(r"([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$", line.group(0))
+        if item and key in STATED_KEYS:
+            stated.append((at + item.start(1), at + item.end(1)))
         if item and key in ("author", "authors"):
-            authors.append(item.group(1).strip().strip("\"'"))
+            authors.append(item.group(1).strip("\"'"))
         elif pair:
-            key, value = pair.group(1).lower(), pair.group(2).strip().strip("\"'")
+            key, value = pair.group(1).lower(), pair.group(2).strip("\"'")
             values[key] = value
+            if pair.group(2) and key in STATED_KEYS:
+                stated.append((at, at + pair.end(2)))
             if key in ("author", "authors") and value:
                 authors.extend(split_authors(value.strip("[]").replace('"', "").replace("'", "")))
     metadata = Metadata(
@@ -144,36 +156,12 @@ def _front_matter(original: str) -> tuple[int, Metadata]:
         url=values.get("url") or values.get("canonical_url") or values.get("link") or None,
         publication=values.get("publication") or None,
     )
-    return m.end(), metadata
-
-
-# Front matter keys whose lines a reader takes as the document's byline and dateline.
-_STATED_KEYS = ("author", "authors", "date", "published", "publication")
-
-
-def front_matter_lines(original: str) -> list[tuple[int, int]]:
-    """Spans in ``original`` of the front matter lines that state who wrote the file, when, and where
-    (``author: Kim Lee``, ``date: 2020-03-04``, an author list's ``- Kim Lee`` items), in file order."""
-    m = _FRONT_MATTER.match(original)
-    if not m:
-        return []
-    spans = []
-    key = ""
-    for line in re.finditer(r"[^\r\n]+", m.group(1)):
-        item = re.match(r"\s+-\s+(.+?)\s*$", line.group(0))
-        pair = re.match(r"([A-Za-z_][\w-]*)\s*:", line.group(0))
-        if pair:
-            key = pair.group(1).lower()
-        stated = key in _STATED_KEYS
-        if pair and stated and line.group(0)[pair.end() :].strip():
-            spans.append((m.start(1) + line.start(), m.start(1) + line.start() + len(line.group(0).rstrip())))
-        elif item and stated:
-            spans.append((m.start(1) + line.start() + item.start(1), m.start(1) + line.start() + item.end(1)))
-    return spans
+    return m.end(), metadata, stated
 
 
 def _with_front_matter(
     original: str,
+    spans: list[tuple[int, int]],
     text: str,
     segments: tuple[SourceSegment, ...],
     author_box: tuple[tuple[int, int], ...],
@@ -182,7 +170,6 @@ def _with_front_matter(
     """The cleaned text with the front matter's byline and dateline lines first, as written in the file: a
     metadata answer quotes them where the file states them (a citation opens there) rather than saying the
     text does not state its author. Every other span moves down by what they add."""
-    spans = front_matter_lines(original)
     if not spans:
         return text, segments, author_box, headings
     lines: list[str] = []
@@ -216,16 +203,15 @@ def read_text_page(
 
     ``progress(fraction)`` is told how far the cleaning has come (it is most of the time a large file takes).
     """
-    start, front = _front_matter(original) if markdown_file else (0, Metadata())
+    start, front, stated = _front_matter(original) if markdown_file else (0, Metadata(), [])
     if start == 0 and original.startswith("\ufeff"):
         start = 1  # a byte-order mark is not text; skipping it keeps "# Title" on the first line a heading
     markdown = markdown_file or _MARKDOWN_HINTS.search(original) is not None
     page = classify(split_blocks(original, start, markdown=markdown, progress=progress))
     text, segments, author_box, headings = assemble(page, original)
-    if markdown_file:
-        text, segments, author_box, headings = _with_front_matter(
-            original, text, segments, author_box, headings
-        )
+    text, segments, author_box, headings = _with_front_matter(
+        original, stated, text, segments, author_box, headings
+    )
     metadata = page_metadata(page, original)
     kept_h1 = (
         b.text

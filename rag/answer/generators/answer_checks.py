@@ -15,10 +15,9 @@ from collections.abc import Container, Mapping
 
 from ...index import lexical
 
-_MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december|"
-    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
-)
+_FULL_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_SHORT_MONTHS = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
+_MONTHS = f"{_FULL_MONTHS}|{_SHORT_MONTHS}"  # (matched without regard to case)
 _YEAR = re.compile(r"\b(1[6-9]\d\d|20\d\d)s?\b")
 _DATE = re.compile(
     rf"\b(1[6-9]\d\d|20\d\d)s?\b|\b({_MONTHS})\b\.?|\b\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}\b", re.IGNORECASE
@@ -101,16 +100,13 @@ _THE_COST = re.compile(r"\b(?:the|its|their)\s+(?:cost|price)s?\s+of\b", re.IGNO
 
 # "In which month ...", "what year", "on what day": a date as fine as asked; a year does not give the month
 _ASKS_UNIT = re.compile(r"\b(?:what|which)\s+(month|year|day|weekday)\b", re.IGNORECASE)
-_MONTH_NAME = re.compile(
-    r"\b(?:January|February|March|April|May(?=\s+\d|\s+of\b|,)|June|July|August|September|October|November|"
-    r"December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?(?=\s*\d))\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b"
-)
+_NUMERIC_DATE = r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b"
+# ("May" alone is a verb as often as a month: a month only before a day, "of" or a comma)
+_A_MONTH = _FULL_MONTHS.replace("May", r"May(?=\s+\d|\s+of\b|,)")
+_MONTH_NAME = re.compile(rf"\b(?:{_A_MONTH}|(?:{_SHORT_MONTHS})\.?(?=\s*\d))\b|{_NUMERIC_DATE}")
 _DAY = re.compile(
     r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tomorrow)s?\b|"
-    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+\d{1,2}\b|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?"
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|"
-    r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b"
+    rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_FULL_MONTHS})\b|{_NUMERIC_DATE}"
 )
 # "Where was the treaty signed?": the place of an event, said after "in", "at", "near" ... with a name ("in
 # Lyon", "at the Hotel Vega"); a sentence that says only who signed it does not say where. Not where someone

@@ -60,7 +60,8 @@ _ORDINAL = re.compile(
 
 
 # "... found three problems with ...": a count of things, which the next sentences may go through.
-_COUNTED = re.compile(r"\b(?:two|three|four|five|six|seven|several)\s+(?:[a-z]+\s+)?[a-z]+s\b", re.IGNORECASE)
+_NUMBER_WORDS = ("two", "three", "four", "five", "six", "seven")
+_COUNTED = re.compile(rf"\b({'|'.join(_NUMBER_WORDS)}|several)\s+(?:[a-z]+\s+)?[a-z]+s\b", re.IGNORECASE)
 _FIRST = re.compile(r"^(?:first|one\b|the\s+first)", re.IGNORECASE)
 
 
@@ -171,15 +172,12 @@ def enumeration(s: ScoredSentence, passages: Sequence[Passage]) -> list[tuple[Pa
     return counted_items(s, passages) if opens else []
 
 
-_NUMBER_WORDS = ("two", "three", "four", "five", "six", "seven")
-_COUNT = re.compile(rf"\b({'|'.join(_NUMBER_WORDS)})\s+(?:[a-z]+\s+)?[a-z]+s\b", re.IGNORECASE)
-
-
 def counted_items(s: ScoredSentence, passages: Sequence[Passage]) -> list[tuple[Passage, int, int]]:
     """The sentences that go through what ``s`` counts without ordinals ("Three firms bid. Acme quoted
     ... Brio quoted ... Cato, a Dutch maker, ..."): as many of the next sentences of its paragraph as it
     counts, when each names something; empty otherwise."""
-    m = _COUNT.search(s.text)
+    # the first count said as a number ("several suppliers" says no number of sentences to take)
+    m = next((c for c in _COUNTED.finditer(s.text) if c.group(1).casefold() in _NUMBER_WORDS), None)
     if m is None:
         return []
     count = _NUMBER_WORDS.index(m.group(1).casefold()) + 2
