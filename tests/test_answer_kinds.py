@@ -152,12 +152,33 @@ def test_metadata_answer_quotes_the_byline_of_the_named_document(shapes_index: P
     assert "2020-03-04" in dated.text and dated.citations[0].quote == "March 4, 2020"
 
 
-def test_metadata_from_meta_tags_and_pdf_properties_is_given_without_a_quote(shapes_index: Path) -> None:
-    # The page states its author only in a meta tag: the answer gives it and says there is nothing to quote.
-    bees = _ask("Who is the author of the piece on honey bees?", shapes_index)
-    assert "Ann Writer" in bees.text and "metadata" in bees.text and not bees.citations
+def test_metadata_from_meta_tags_is_quoted_from_the_tag(shapes_index: Path) -> None:
+    # The page states its author, date and outlet only in meta tags: the answer quotes the tag, where it is.
+    for question, value, quote in [
+        ("Who is the author of the piece on honey bees?", "Ann Writer", 'name="author" content="Ann Writer"'),
+        (
+            "When was the honey bee piece published?",
+            "2021-06-15",
+            'property="article:published_time" content="2021-06-15T08:00:00Z"',
+        ),
+        (
+            "Which site published the honey bees article?",
+            "Garden Weekly",
+            'property="og:site_name" content="Garden Weekly"',
+        ),
+    ]:
+        answer = _ask(question, shapes_index)
+        assert not answer.abstained and value in answer.text, answer.text
+        citation = answer.citations[0]
+        assert citation.quote == quote
+        assert HTML[citation.source_start : citation.source_end] == quote  # opens at the tag in the file
+        _verbatim(answer, shapes_index)
+
+
+def test_metadata_from_pdf_properties_is_given_without_a_quote(shapes_index: Path) -> None:
+    # A PDF's properties have no place in its text: the answer gives the value and says there is no quote.
     pdf = _ask("Who wrote the document on compost and soil health?", shapes_index)
-    assert "Jane Roe" in pdf.text
+    assert "Jane Roe" in pdf.text and "metadata" in pdf.text and not pdf.citations
 
 
 FRONT_ONLY = """---

@@ -319,7 +319,10 @@ HTML_PAGE = """<!DOCTYPE html>
 
 def test_html_page(tmp_path: Path) -> None:
     document = load_file(_write(tmp_path, "page.html", HTML_PAGE), tmp_path)[0]
+    # The meta tags that state who wrote the page and when come first, as written, so an answer can quote them.
     assert document.text == (
+        'name="author" content="Ann Writer"\n'
+        'property="article:published_time" content="2023-03-05T10:00:00Z"\n\n'
         "The cat and the mouse signed a truce on Monday morning.\n\n"
         "“It was time,” said Tom. AT&T paid.\n\nFirst point\n\nSecond point"
     )

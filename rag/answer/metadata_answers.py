@@ -16,8 +16,13 @@ from ..ingest.readers import STATED_KEYS
 from ..types import Document, Passage
 
 FIELD_NAMES = {"author": "author", "date": "date", "outlet": "published in", "title": "title", "link": "link"}
-# A line kept from a markdown file's front matter (``rag.ingest.readers._front_matter``).
-_FRONT_MATTER_LINE = re.compile(rf"^(?:{'|'.join(STATED_KEYS)})\s*:", re.IGNORECASE)
+# A line kept from a markdown file's front matter (``date: 2020-03-04``, ``rag.ingest.readers._front_matter``)
+# or an HTML page's meta tag (``name="date" content="2020-03-04"``, ``rag.ingest.htmlpage``): what it states
+# is the value after the key.
+_HEAD_LINE = re.compile(
+    rf"""^(?:(?:{"|".join(STATED_KEYS)})\s*:\s*(.*)|(?:name|property|itemprop)=.*?\bcontent=["']?([^"']*))""",
+    re.IGNORECASE,
+)
 MAX_LINE_WORDS = 14  # a byline or dateline is short; a sentence that mentions the author is not one
 
 
@@ -44,6 +49,9 @@ def _states(line: str, document: Document, field: str) -> bool:
     """Whether ``line`` is where the document states ``field`` (a short line, not a sentence about it)."""
     if len(line.split()) > MAX_LINE_WORDS and field != "title":
         return False
+    head = _HEAD_LINE.match(line)
+    if head:
+        line = head.group(1) if head.group(1) is not None else head.group(2)
     folded = line.casefold()
     if field == "author":
         return any(a.casefold() in folded for a in document.authors)
@@ -57,15 +65,15 @@ def _states(line: str, document: Document, field: str) -> bool:
 
 def stating_line(document: Document, field: str, passages: Sequence[Passage]) -> tuple[Passage, str] | None:
     """The first line of ``document`` among ``passages`` that states ``field``, with its passage: the page's
-    own byline or dateline before a front matter line (``author: Kim Lee``), which a reader of the rendered
-    page does not see."""
+    own byline or dateline before a front matter line (``author: Kim Lee``) or a meta tag's, which a reader of
+    the rendered page does not see."""
     found = [
         (passage, line)
         for passage in sorted((p for p in passages if p.doc_id == document.doc_id), key=lambda p: p.start)
         for _, _, line in _lines(passage)
         if _states(line, document, field)
     ]
-    return min(found, key=lambda f: _FRONT_MATTER_LINE.match(f[1]) is not None, default=None)
+    return min(found, key=lambda f: _HEAD_LINE.match(f[1]) is not None, default=None)
 
 
 def answer(

@@ -20,7 +20,7 @@ from html.parser import HTMLParser
 from rag.ingest.clean import assemble, classify
 from rag.ingest.dates import parse_date
 from rag.ingest.metadata import Metadata, page_metadata, split_authors
-from rag.ingest.textmap import Block, Piece, trim
+from rag.ingest.textmap import Block, Piece, trim, with_stated_lines
 from rag.types import SourceSegment
 
 # Elements whose text is page furniture or not text at all.
@@ -41,6 +41,9 @@ _DATE_KEYS = (
     "citation_publication_date",
     "time",
 )
+_AUTHOR_KEYS = ("author", "article:author", "dc.creator", "citation_author")
+_OUTLET_KEY = "og:site_name"
+_ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
 _WORDS = re.compile(r"\S+|\s+")
 _TABLE_PARTS = frozenset(["tr", "td", "th", "thead", "tbody", "tfoot"])
 
@@ -51,6 +54,9 @@ class _PageParser(HTMLParser):
         self._line_starts = [0, *(m.end() for m in re.finditer("\n", original))]
         self.blocks: list[Block] = []
         self.meta: dict[str, str] = {}
+        # Where each meta tag's naming and content attributes lie in the file (``name="author" content="Kim
+        # Lee"``): the line a metadata answer quotes when the page's text never states it.
+        self.meta_spans: dict[str, tuple[int, int]] = {}
         self.title_parts: list[str] = []
         self.h1_parts: list[str] = []
         self._pieces: list[Piece] = []
@@ -101,6 +107,8 @@ class _PageParser(HTMLParser):
         values = {k.lower(): (v or "").strip() for k, v in attrs}
         key = (values.get("property") or values.get("name") or values.get("itemprop") or "").lower()
         if tag == "meta" and key and values.get("content"):
+            if key not in self.meta:
+                self._meta_span(key)
             self.meta.setdefault(key, values["content"])
         elif tag == "link" and "canonical" in values.get("rel", "").lower().split() and values.get("href"):
             self.meta.setdefault("canonical", values["href"])
@@ -117,6 +125,17 @@ class _PageParser(HTMLParser):
             self._space = Piece("\n")
         elif not self._skip and tag in _BLOCK:
             self._flush(tag if tag in ("li", "h1", "h2", "h3", "h4", "h5", "h6") else "p")
+
+    def _meta_span(self, key: str) -> None:
+        """Record the span from the meta tag's naming attribute to its content attribute, when on one line."""
+        raw, at = self.get_starttag_text() or "", self._offset()
+        found = {m.group(1).lower(): m.span() for m in _ATTRIBUTE.finditer(raw)}
+        named = next((found[k] for k in ("property", "name", "itemprop") if k in found), None)
+        if named is None or "content" not in found:
+            return
+        start, end = min(named[0], found["content"][0]), max(named[1], found["content"][1])
+        if "\n" not in raw[start:end]:
+            self.meta_spans[key] = (at + start, at + end)
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "title":
@@ -196,6 +215,18 @@ class _PageParser(HTMLParser):
         self._text(html.unescape(f"&#{name};").replace("\xa0", " "), None)
 
 
+def _stated_spans(parser: _PageParser) -> list[tuple[int, int]]:
+    """The spans of the meta tags whose values the metadata took (the author, date and outlet), in file order."""
+    meta = parser.meta
+    author = next((k for k in _AUTHOR_KEYS if k in meta), None)
+    chosen = [
+        None if author is None or meta[author].startswith(("http://", "https://")) else author,
+        next((k for k in _DATE_KEYS if k in meta and parse_date(meta[k])), None),
+        _OUTLET_KEY,
+    ]
+    return sorted(parser.meta_spans[k] for k in chosen if k in parser.meta_spans)
+
+
 def _head_metadata(parser: _PageParser) -> Metadata:
     meta = parser.meta
     title = (
@@ -203,16 +234,14 @@ def _head_metadata(parser: _PageParser) -> Metadata:
         or " ".join("".join(parser.title_parts).split())
         or " ".join("".join(parser.h1_parts).split())
     )
-    author = next(
-        (meta[k] for k in ("author", "article:author", "dc.creator", "citation_author") if k in meta), ""
-    )
+    author = next((meta[k] for k in _AUTHOR_KEYS if k in meta), "")
     dates = (parse_date(meta[k]) for k in _DATE_KEYS if k in meta)
     return Metadata(
         title=title or None,
         authors=() if author.startswith(("http://", "https://")) else split_authors(author),
         date=next((d for d in dates if d), None),
         url=meta.get("canonical") or meta.get("og:url"),
-        publication=meta.get("og:site_name"),
+        publication=meta.get(_OUTLET_KEY),
     )
 
 
@@ -229,4 +258,7 @@ def read_html(
     parser.close()
     page = classify(parser.blocks)
     text, segments, author_box, headings = assemble(page, original)
+    text, segments, author_box, headings = with_stated_lines(
+        original, _stated_spans(parser), text, segments, author_box, headings
+    )
     return text, segments, _head_metadata(parser).over(page_metadata(page, original)), author_box, headings

@@ -16,6 +16,7 @@ from rag.ingest.jsonl import read_jsonl
 from rag.ingest.metadata import Metadata, page_metadata, split_authors, web_url
 from rag.ingest.pdf import read_pdf
 from rag.ingest.result import SkippedFile
+from rag.ingest.textmap import with_stated_lines
 from rag.types import Document, SourceSegment
 
 Progress = Callable[[float], object]
@@ -159,40 +160,6 @@ def _front_matter(original: str) -> tuple[int, Metadata, list[tuple[int, int]]]:
     return m.end(), metadata, stated
 
 
-def _with_front_matter(
-    original: str,
-    spans: list[tuple[int, int]],
-    text: str,
-    segments: tuple[SourceSegment, ...],
-    author_box: tuple[tuple[int, int], ...],
-    headings: tuple[tuple[int, int, int], ...],
-) -> tuple[str, tuple[SourceSegment, ...], tuple[tuple[int, int], ...], tuple[tuple[int, int, int], ...]]:
-    """The cleaned text with the front matter's byline and dateline lines first, as written in the file: a
-    metadata answer quotes them where the file states them (a citation opens there) rather than saying the
-    text does not state its author. Every other span moves down by what they add."""
-    if not spans:
-        return text, segments, author_box, headings
-    lines: list[str] = []
-    head: list[SourceSegment] = []
-    at = 0
-    for a, b in spans:
-        head.append(SourceSegment(at, at + b - a, a, b))
-        lines.append(original[a:b])
-        at += b - a + 1
-    prefix = "\n".join(lines) + "\n\n"
-    shift = len(prefix)
-    moved = tuple(
-        SourceSegment(s.clean_start + shift, s.clean_end + shift, s.source_start, s.source_end)
-        for s in segments
-    )
-    return (
-        prefix + text,
-        (*head, *moved),
-        tuple((a + shift, b + shift) for a, b in author_box),
-        tuple((a + shift, b + shift, level) for a, b, level in headings),
-    )
-
-
 def read_text_page(
     original: str, *, markdown_file: bool, progress: Progress | None = None
 ) -> tuple[
@@ -209,7 +176,7 @@ def read_text_page(
     markdown = markdown_file or _MARKDOWN_HINTS.search(original) is not None
     page = classify(split_blocks(original, start, markdown=markdown, progress=progress))
     text, segments, author_box, headings = assemble(page, original)
-    text, segments, author_box, headings = _with_front_matter(
+    text, segments, author_box, headings = with_stated_lines(
         original, stated, text, segments, author_box, headings
     )
     metadata = page_metadata(page, original)

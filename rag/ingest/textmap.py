@@ -112,3 +112,38 @@ class TextBuilder:
     def build(self) -> tuple[str, tuple[SourceSegment, ...]]:
         """The cleaned text and the segments that map its copied characters back to the original."""
         return "".join(self._parts), tuple(SourceSegment(*s) for s in self._segments)
+
+
+def with_stated_lines(
+    original: str,
+    spans: list[tuple[int, int]],
+    text: str,
+    segments: tuple[SourceSegment, ...],
+    author_box: tuple[tuple[int, int], ...],
+    headings: tuple[tuple[int, int, int], ...],
+) -> tuple[str, tuple[SourceSegment, ...], tuple[tuple[int, int], ...], tuple[tuple[int, int, int], ...]]:
+    """The cleaned text with the lines at ``spans`` of ``original`` first, as written in the file: a markdown
+    file's front matter lines and an HTML page's meta tags that state who wrote it, when and where. A metadata
+    answer quotes them where the file states them (a citation opens there) rather than saying the text does
+    not state its author. Every other span moves down by what they add."""
+    if not spans:
+        return text, segments, author_box, headings
+    lines: list[str] = []
+    head: list[SourceSegment] = []
+    at = 0
+    for a, b in spans:
+        head.append(SourceSegment(at, at + b - a, a, b))
+        lines.append(original[a:b])
+        at += b - a + 1
+    prefix = "\n".join(lines) + "\n\n"
+    shift = len(prefix)
+    moved = tuple(
+        SourceSegment(s.clean_start + shift, s.clean_end + shift, s.source_start, s.source_end)
+        for s in segments
+    )
+    return (
+        prefix + text,
+        (*head, *moved),
+        tuple((a + shift, b + shift) for a, b in author_box),
+        tuple((a + shift, b + shift, level) for a, b, level in headings),
+    )
