@@ -1,0 +1,58 @@
+"""A sentence that names its subject only as "the work" or "it" is read under its document's title before the
+answerer abstains (``ExtractiveGenerator._in_context``), with the real embedder over articles written here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ask_checked, index_of
+
+DREDGING = """Harbour dredging plan approved
+
+By Priya Raman
+
+The port authority approved a plan on Tuesday to dredge the inner harbour to a depth of twelve metres, so \
+that larger container ships can dock.
+
+The work will cost 48 million dollars and take two years, the authority's chair said. Fishermen warned that \
+silt could harm the oyster beds near the harbour mouth.
+
+Dredging is expected to begin in the spring, after the herring season ends.
+"""
+
+ORCHARD = """Community orchard planted on old rail yard
+
+By Leo Marsh
+
+Volunteers planted sixty apple and pear trees on the disused rail yard behind the station last weekend.
+
+The trees were donated by a nursery in the next valley. The first fruit is expected in three years, and \
+anyone in the town will be free to pick it.
+"""
+
+
+@pytest.fixture(scope="module")
+def articles(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    return index_of(tmp_path_factory, "in-context", {"dredging.txt": DREDGING, "orchard.txt": ORCHARD})
+
+
+def test_a_sentence_that_says_the_work_answers_a_question_naming_it_by_the_title(articles: Path) -> None:
+    # The sentence never says "dredging"; alone it matches the question too weakly to be quoted.
+    answer = ask_checked("How much will the dredging cost?", articles)
+    assert not answer.abstained, answer.text
+    assert "48 million dollars" in answer.text.split("\n")[0]  # the answer line, copied from the quote
+    assert answer.citations[0].quote.startswith("The work will cost 48 million dollars")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many ships use the harbour each year?",  # the article's subject, a figure it never gives
+        "How much did the orchard trees cost?",  # donated: no price is given
+    ],
+)
+def test_the_title_does_not_make_a_close_question_answered(articles: Path, question: str) -> None:
+    answer = ask_checked(question, articles)
+    assert answer.abstained and not answer.citations, answer.text
