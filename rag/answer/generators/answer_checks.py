@@ -121,17 +121,44 @@ _PLACE = re.compile(
     rf"\b(?i:in|at|near|outside|inside|across|around|throughout)\s+(?:(?i:the)\s+)?(?!(?i:{_MONTHS})\b)[A-Z][\w’'-]+"
     r"|\b(?i:here|there|abroad|locally|nationwide|at\s+home|on\s+site)\b"
 )
-_UNIT_FITS = {"month": _MONTH_NAME, "year": _YEAR, "day": _DAY, "weekday": _DAY, "place": _PLACE}
+# "How long will the repairs take?", "how long did the strike last?", "for how long": a span of time, not a
+# length ("How long is the bridge?" names no verb of time and is left alone).
+_ASKS_DURATION = re.compile(
+    r"^\s*(?:for\s+)?how\s+long\b(?=.*\b(?:take[sn]?|took|last(?:s|ed)?|stay(?:s|ed)?|remain(?:s|ed)?|wait(?:s|ed)?|"
+    r"been|ago|spen[dt]|spends|serve[sd]?|run|ran|keep|kept|continue[sd]?|go\s+on|went\s+on)\b)"
+    r"|^\s*for\s+how\s+long\b",
+    re.IGNORECASE,
+)
+_DURATION = re.compile(
+    # "three long weeks"; "30 | Seconds", a table row's value and the unit its next cell names. Not "twice a
+    # day" (how often) nor "33,000 last year" (when).
+    rf"(?<!once )(?<!twice )(?<!times )\b(?:\d[\d,.]*|an?|{_NUMBER_WORDS}|(?:thir|four|fif|six|seven|eigh|nine)teen|"
+    r"several|few|many|some|couple\s+of)(?:[\s|-]+(?:long|more|full|further|whole|straight|consecutive|extra|short))?"
+    r"[\s|-]+"
+    r"(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centur(?:y|ies)|nights?|seasons?|terms?)\b"
+    r"|\b(?:until|till|since|indefinitely|permanently|for\s+good|overnight)\b",
+    re.IGNORECASE,
+)
+_UNIT_FITS = {
+    "month": _MONTH_NAME,
+    "year": _YEAR,
+    "day": _DAY,
+    "weekday": _DAY,
+    "place": _PLACE,
+    "duration": _DURATION,
+}
 
 
 def expected_type(question: str) -> str | None:
-    """ "date", "month", "year", "day" (a date at least that fine), "money", "share" (a part of a whole),
-    "quantity" or None (anything goes)."""
+    """ "date", "month", "year", "day" (a date at least that fine), "duration" (a span of time), "money",
+    "share" (a part of a whole), "quantity" or None (anything goes)."""
     unit = _ASKS_UNIT.search(question)
     if unit:
         return unit.group(1).casefold().replace("weekday", "day")
     if _ASKS_DATE.search(question):
         return "date"
+    if _ASKS_DURATION.search(question):
+        return "duration"
     if _ASKS_PLACE.search(question):
         return "place"
     if (

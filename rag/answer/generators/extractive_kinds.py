@@ -103,6 +103,7 @@ _WANTED = {
     "year": "year",
     "day": "day",
     "place": "place",
+    "duration": "length of time",
     "money": "amount",
     "quantity": "number",
     "share": "share",

@@ -1,0 +1,46 @@
+""""How long will X take / did X last": a span of time is what answers (``answer_checks.expected_type`` gives
+"duration"); a sentence that gives only a date, a frequency or a year does not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.answer.generators import answer_checks
+from tests.conftest import ask_checked, index_of
+from tests.test_sentence_in_context import DREDGING, ORCHARD
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "fits"),
+    [
+        ("How long will the repairs take?", "The repairs will take three weeks.", True),
+        ("How long will the repairs take?", "The repairs will start in the spring.", False),
+        ("How long did the strike last?", "It lasted eighteen months.", True),
+        ("How long did the strike last?", "The strike ended on 4 May.", False),
+        ("For how long was the road closed?", "The road was closed until the inquiry ended.", True),
+        ("How long has the ferry run?", "The ferry sails twice a day.", False),  # how often, not how long
+        ("How long will the ward stay open?", "It treated 33,000 patients last year.", False),  # when
+        ("How long may a job run?", "| `timeout` | 30 | Seconds a job may run. |", True),  # a row and its unit
+        ("How long is the bridge?", "The bridge is 400 metres long.", True),  # a length: not a time question
+    ],
+)
+def test_a_how_long_question_needs_a_span_of_time(question: str, sentence: str, fits: bool) -> None:
+    assert answer_checks.fits_type(sentence, answer_checks.expected_type(question)) is fits
+
+
+@pytest.fixture(scope="module")
+def articles(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    return index_of(tmp_path_factory, "durations", {"dredging.txt": DREDGING, "orchard.txt": ORCHARD})
+
+
+def test_how_long_is_answered_by_the_sentence_that_gives_the_time(articles: Path) -> None:
+    answer = ask_checked("How long will the dredging take?", articles)
+    assert not answer.abstained and "two years" in answer.citations[0].quote, answer.text
+
+
+def test_how_long_abstains_when_no_time_is_given(articles: Path) -> None:
+    # The article says when planting happened, never how long it took.
+    answer = ask_checked("How long did the volunteers spend planting the orchard?", articles)
+    assert answer.abstained and not answer.citations, answer.text
