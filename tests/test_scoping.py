@@ -116,3 +116,44 @@ def test_a_question_is_planned_once_per_documents_mapping() -> None:
     again = planning.plan("Summarize the article by Author5 Surname5.", others)
     assert again is not first and again.scope == Scope(("d5",))
     assert planning.plan("Summarize the article by Author5 Surname5.", {}).scope == Scope()
+
+
+def _small_collection() -> dict[str, Document]:
+    def doc(doc_id: str, title: str, text: str) -> Document:
+        return Document(doc_id=doc_id, text=text, title=title)
+
+    return {
+        "runway": doc(
+            "runway",
+            "Northfield airport to shut main runway for resurfacing",
+            "Northfield Regional Airport will close its main runway for eleven weeks this summer.\n\n"
+            "During the closure, flights will use the shorter cross runway.",
+        ),
+        "orchard": doc(
+            "orchard",
+            "Community orchard planted on old rail yard",
+            "Volunteers planted sixty apple trees last weekend. "
+            + "The trees were donated. " * 60
+            # a teaser for another article, at the end of the page, is not what this page is about
+            + "\n\nRead next: volcano eruptions in Iceland",
+        ),
+        "ferries": doc("ferries", "Island ferry timetable cut", "The island ferry will sail twice a day."),
+        "ferry-fares": doc("ferry-fares", "Ferry fares to rise", "Island ferry fares will rise in March."),
+    }
+
+
+@pytest.mark.parametrize(
+    ("question", "scope"),
+    [
+        # Only one title word; the lead says the rest ("will close its main runway")
+        ("Who wrote the article about the runway closure?", Scope(("runway",))),
+        # Said only in a teaser at the end of a page: no indexed document is that article
+        ("Summarize the article about volcano eruptions in Iceland.", Scope(unresolved=True)),
+        # Two documents open on it: it is indexed, though which one is not said, so no scope and no abstention
+        ("Summarize the article about the island ferry.", Scope()),
+        # A name no document has settles it, whatever the leads say
+        ("Who wrote the Harbour Gazette article on the runway closure?", Scope(unresolved=True)),
+    ],
+)
+def test_a_document_named_by_what_its_lead_says(question: str, scope: Scope) -> None:
+    assert resolve(question, _small_collection(), document_kind=True) == scope

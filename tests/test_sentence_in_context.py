@@ -56,3 +56,26 @@ def test_a_sentence_that_says_the_work_answers_a_question_naming_it_by_the_title
 def test_the_title_does_not_make_a_close_question_answered(articles: Path, question: str) -> None:
     answer = ask_checked(question, articles)
     assert answer.abstained and not answer.citations, answer.text
+
+
+MARATHON = """Lakeside Marathon draws a record field
+
+By Noor Haddad
+
+The race drew 4,300 runners on Sunday, more than in any year since it began in 1991.
+
+A Kenyan runner won the men's race in two hours and nine minutes, a course record.
+"""
+
+
+@pytest.fixture(scope="module")
+def marathon(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    return index_of(tmp_path_factory, "marathon", {"marathon.txt": MARATHON, "orchard.txt": ORCHARD})
+
+
+def test_a_figure_about_what_the_title_names_is_about_it(marathon: Path) -> None:
+    # The sentence says "the race"; the title names the Lakeside Marathon, so the figure is about it.
+    answer = ask_checked("How many runners took part in the Lakeside Marathon?", marathon)
+    assert not answer.abstained and "4,300" in answer.citations[0].quote, answer.text
+    # a figure the title's subject is never given stays unanswered
+    assert ask_checked("How many volunteers worked at the Lakeside Marathon?", marathon).abstained

@@ -278,6 +278,19 @@ def resolve(
         candidates = [e for e in candidates if len(topic & e.title_terms) * 2 >= len(topic)]
     if candidates:
         return Scope(tuple(e.doc_id for e in candidates))
+    if (
+        descriptor
+        and topic
+        and not (_PLURAL_REFERENCE.search(question) or _ASKS_AMONG.search(question))
+        # "the Harbour Gazette article on X", "the article by Jane Roe": a name no document has settles it
+        and not (_named_reference(question) or _BY_NAME.search(question))
+    ):
+        # "the article about the runway closure" where the title says "... to shut main runway for resurfacing"
+        leads = _by_lead(topic, cat)
+        if len(leads) == 1:
+            return Scope((leads[0],))
+        if leads:  # several documents open on it: it is in the index, though which one is not said
+            return Scope()
     # It points at a document ("the article about X", "the X piece") that no indexed document matches.
     unresolved = (
         refers
@@ -286,6 +299,25 @@ def resolve(
         and bool(topic or by_person or by_outlet or _named_reference(question) or _BY_NAME.search(question))
     )
     return Scope(unresolved=unresolved)
+
+
+# How much of a document's text, after its title, is its lead: a news article states its subject there, and
+# a teaser for another article at the end of the page does not make the page about that subject.
+LEAD_CHARACTERS = 800
+
+
+def _by_lead(topic: set[str], cat: Catalog) -> list[str]:
+    """The documents whose title and lead say every term of ``topic`` (a stem's first letters are enough:
+    "closure" is said by "will close its runway"); none in a collection too large to read for it."""
+    if len(cat.entries) > BARE_ROLE_DOCUMENTS:
+        return []
+    stems = [re.compile(rf"\b{re.escape(t[: max(4, len(t) - 2)])}") for t in topic if len(t) >= 3]
+    return [
+        e.doc_id
+        for e in cat.entries
+        for lead in [e.title.casefold() + "\n" + cat.texts.get(e.doc_id, "")[:LEAD_CHARACTERS]]
+        if stems and all(p.search(lead) for p in stems)
+    ]
 
 
 _OPINION = re.compile(r"\b(?:op-?eds?|editorials?|opinion\s+(?:piece|article|column)s?)\b", re.IGNORECASE)

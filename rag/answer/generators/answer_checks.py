@@ -27,8 +27,11 @@ _NUMBER_WORDS = (
     "sixty|seventy|eighty|ninety|hundred|thousand|million|billion|trillion|dozen|dozens|percent|half"
 )
 _QUANTITY = re.compile(rf"\d|\b({_NUMBER_WORDS})\b|%", re.IGNORECASE)
+_CURRENCIES = r"(dollars?|euros?|rubles?|roubles?|rials?|pounds?|yuan)"
 _MONEY = re.compile(
-    r"[$€£¥₽]\s?\d|\b\d[\d,.]*\s?(dollars?|euros?|rubles?|roubles?|rials?|pounds?|yuan)\b|"
+    rf"[$€£¥₽]\s?\d|\b\d[\d,.]*\s?{_CURRENCIES}\b|"
+    # "a charge of eight pounds", "twenty-five euros"
+    rf"\b(?:{_NUMBER_WORDS}|(?:thir|four|fif|six|seven|eigh|nine)teen)(?:[\s-]+(?:{_NUMBER_WORDS}))*\s+{_CURRENCIES}\b|"
     r"\b(million|billion|trillion)\b",
     re.IGNORECASE,
 )
@@ -40,7 +43,7 @@ _ASKS_DATE = re.compile(
 )
 _ASKS_MONEY = re.compile(
     r"\b(cost|costs|price(?!\s+(?:war|wars|competition|cuts?|rises?|increases?|pressure|controls?)\b)|priced|worth|paid|"
-    r"pay|value|how\s+much\s+money)\b",
+    r"pay|value|how\s+much\s+(?:\w+\s+)?(?:money|cash|funding))\b",
     re.IGNORECASE,
 )
 _ASKS_QUANTITY = re.compile(

@@ -339,6 +339,9 @@ class ExtractiveGenerator:
             and (
                 about is None
                 or answer_checks.names_subject(spans.quoted_span(s, by_n, question), about)
+                # "How many players took part in the Harlow Open?": "The tournament drew 212 players" in the
+                # article titled "... wins Harlow Open": the whole document is about it
+                or answer_checks.names_subject(by_n[s.passage_n].title, about)
                 or (
                     (verb or event) is not None
                     and answer_checks.states_verb(s.text, verb or event)

@@ -1,5 +1,6 @@
-""""How long will X take / did X last": a span of time is what answers (``answer_checks.expected_type`` gives
-"duration"); a sentence that gives only a date, a frequency or a year does not."""
+"""What kind of thing answers a question (``answer_checks.expected_type``), and whether a sentence gives it:
+"how long will X take" a span of time, not a date, a frequency or a year; "how much" an amount of money, in
+figures or in words."""
 
 from __future__ import annotations
 
@@ -22,11 +23,30 @@ from tests.test_sentence_in_context import DREDGING, ORCHARD
         ("For how long was the road closed?", "The road was closed until the inquiry ended.", True),
         ("How long has the ferry run?", "The ferry sails twice a day.", False),  # how often, not how long
         ("How long will the ward stay open?", "It treated 33,000 patients last year.", False),  # when
-        ("How long may a job run?", "| `timeout` | 30 | Seconds a job may run. |", True),  # a row and its unit
+        (
+            "How long may a job run?",
+            "| `timeout` | 30 | Seconds a job may run. |",
+            True,
+        ),  # a row and its unit
         ("How long is the bridge?", "The bridge is 400 metres long.", True),  # a length: not a time question
     ],
 )
 def test_a_how_long_question_needs_a_span_of_time(question: str, sentence: str, fits: bool) -> None:
+    assert answer_checks.fits_type(sentence, answer_checks.expected_type(question)) is fits
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "fits"),
+    [
+        ("How much would the toll be?", "A daily toll of eight pounds would change that.", True),  # in words
+        ("How much would the toll be?", "A daily toll would change that.", False),
+        ("How much did the repairs cost?", "The repairs cost twenty-five thousand dollars.", True),
+        # "prize money": money, so a count of something else does not answer
+        ("How much prize money did the winner get?", "The winner beat three grandmasters.", False),
+        ("How much prize money did the winner get?", "The winner took home 2,000 euros.", True),
+    ],
+)
+def test_how_much_needs_an_amount_of_money(question: str, sentence: str, fits: bool) -> None:
     assert answer_checks.fits_type(sentence, answer_checks.expected_type(question)) is fits
 
 
