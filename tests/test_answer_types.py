@@ -44,6 +44,12 @@ def test_a_how_long_question_needs_a_span_of_time(question: str, sentence: str, 
         # "prize money": money, so a count of something else does not answer
         ("How much prize money did the winner get?", "The winner beat three grandmasters.", False),
         ("How much prize money did the winner get?", "The winner took home 2,000 euros.", True),
+        (
+            "How much was the council's loan to the shop?",
+            "She saved for six years.",
+            False,
+        ),  # a sum by its name
+        ("How much was the council's loan to the shop?", "The loan was 20,000 pounds.", True),
     ],
 )
 def test_how_much_needs_an_amount_of_money(question: str, sentence: str, fits: bool) -> None:
@@ -64,3 +70,24 @@ def test_how_long_abstains_when_no_time_is_given(articles: Path) -> None:
     # The article says when planting happened, never how long it took.
     answer = ask_checked("How long did the volunteers spend planting the orchard?", articles)
     assert answer.abstained and not answer.citations, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "fits"),
+    [
+        ("How long will the footbridge be?", "The council voted 31 to 17 to build it.", False),
+        ("How long will the footbridge be?", "The bridge will be 140 metres long.", True),
+        ("How long is the film?", "It runs for two hours.", True),  # a length of time answers too
+        ("How tall is the tower?", "The tower was built in two years.", False),
+        ("How tall is the tower?", "The tower is 120 m tall.", True),
+        ("How tall is the tower?", "I am sure it is tall.", False),  # "am" is no unit
+        ("How far is the station?", "The station is a ten-minute walk away.", True),
+        ("What time does the bakery open?", "She opened her bakery on Mill Street.", False),
+        ("What time does the bakery open?", "It opens at 7 a.m. on weekdays.", True),
+        ("What time does the bakery open?", "The doors open at seven in the morning.", True),
+        ("Where did she open the bakery?", "She opened her bakery on Mill Street.", True),
+        ("Where did she open the bakery?", "She opened her bakery on Saturday.", False),
+    ],
+)
+def test_a_size_a_time_of_day_and_a_street(question: str, sentence: str, fits: bool) -> None:
+    assert answer_checks.fits_type(sentence, answer_checks.expected_type(question)) is fits

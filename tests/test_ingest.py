@@ -555,3 +555,17 @@ def test_scifact_corpus_loads_fast() -> None:
     document = result.documents[0]
     assert document.doc_id == "4983" and document.title.startswith("Microstructural development")
     assert not document.text.startswith(document.title)
+
+
+def test_a_byline_with_its_dateline_on_the_next_line(tmp_path: Path) -> None:
+    # "By ..." and "Published ..." written as one block under the title: both read, both kept as text.
+    page = (
+        "Kiln fire closes pottery school\n\nBy Ola Brandt\nPublished 9 October 2024\n\n"
+        "The pottery school on Dock Lane will stay closed for a month after a fire in its kiln room.\n"
+    )
+    document = load_file(_write(tmp_path, "kiln.txt", page), tmp_path)[0]
+    assert document.authors == ("Ola Brandt",) and document.date == "2024-10-09"
+    assert "By Ola Brandt\nPublished 9 October 2024" in document.text
+    # a paragraph that merely starts with "By" is not a byline
+    prose = "Kiln fire\n\nBy noon the fire was out.\nThe school will reopen.\n\nMore text follows here.\n"
+    assert load_file(_write(tmp_path, "prose.txt", prose), tmp_path)[0].authors == ()

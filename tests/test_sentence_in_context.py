@@ -79,3 +79,54 @@ def test_a_figure_about_what_the_title_names_is_about_it(marathon: Path) -> None
     assert not answer.abstained and "4,300" in answer.citations[0].quote, answer.text
     # a figure the title's subject is never given stays unanswered
     assert ask_checked("How many volunteers worked at the Lakeside Marathon?", marathon).abstained
+
+
+BRIDGE = """Council backs footbridge over the river despite cost concerns
+
+By Samira Quint
+
+Councillors voted 31 to 17 on Monday to build a footbridge linking the new estate at Hallow Fields to the \
+town centre.
+
+Opponents argued the money would be better spent on repairing roads. Councillor Ivo Franke said the town \
+had "a pothole on every street" and warned that costs could rise again.
+
+Kingfishers that nest along the river have become rare since the estate was built. "They have nowhere \
+quiet left," warden Lena Ostrova said.
+"""
+
+
+SHOP = """From night buses to a bicycle workshop
+
+By Paul Ndiaye
+
+For nine years, Ada Kowal drove a night bus through the city. In May she opened a bicycle repair workshop on \
+Quarry Road, with two benches and a stand for customers' bikes.
+"""
+
+
+@pytest.fixture(scope="module")
+def bridge(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    return index_of(
+        tmp_path_factory, "bridge", {"bridge.txt": BRIDGE, "orchard.txt": ORCHARD, "shop.txt": SHOP}
+    )
+
+
+def test_words_on_what_the_title_names_are_on_the_asked_topic(bridge: Path) -> None:
+    # Franke never says "footbridge"; the article is about it, so his words on it are these.
+    answer = ask_checked("What did Ivo Franke say about the footbridge?", bridge)
+    assert not answer.abstained and "a pothole on every street" in answer.citations[0].quote, answer.text
+    # every word of the topic must be the title's or the quote's: "road repairs budget" is neither
+    assert ask_checked("What did Ivo Franke say about the school budget?", bridge).abstained
+
+
+def test_a_short_quotation_is_read_after_the_sentence_that_gives_its_topic(bridge: Path) -> None:
+    # "They have nowhere quiet left" says nothing of kingfishers; the sentence before it does.
+    answer = ask_checked("What did Lena Ostrova say about the kingfishers that nest along the river?", bridge)
+    assert not answer.abstained and "nowhere quiet left" in answer.text, answer.text
+
+
+def test_a_subject_named_in_the_sentence_before_a_pronoun(bridge: Path) -> None:
+    # "In May she opened ... on Quarry Road": she is the Ada Kowal of the sentence before.
+    answer = ask_checked("Where did Ada Kowal open her workshop?", bridge)
+    assert not answer.abstained and "Quarry Road" in answer.text, answer.text

@@ -137,6 +137,7 @@ def test_how_much_with_a_verb_of_paying_asks_for_money(question: str, expected: 
         ("What did the French prime minister say at the summit?", "French prime minister"),
         ("What did Ilse Moran say?", "Moran"),
         ("What did the board decide?", None),  # no verb of speech
+        ("What did the University of Leeds say about it?", "Leeds"),  # a name joined by "of"
     ],
 )
 def test_a_speaker_may_be_named_by_a_role(question: str, who: str | None) -> None:

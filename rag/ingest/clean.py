@@ -226,6 +226,23 @@ def _consume_section(page: Page, i: int, kind: str) -> int:
     return _consume_run(page, i, "tags", 10)
 
 
+def _byline_lines(text: str) -> bool:
+    """Whether a block of a few short lines is a byline and its dateline written together ("By Kim Lee" then
+    "Published 4 March 2020" on the next line): every line one or the other, one of them a byline."""
+    lines = [line.strip() for line in text.strip().split("\n")]
+    if not 2 <= len(lines) <= 4 or any(len(line) > 120 for line in lines):
+        return False
+    bylines = [bool(_BYLINE.fullmatch(line)) for line in lines]
+    return any(bylines) and all(b or parse_date(line) for b, line in zip(bylines, lines, strict=True))
+
+
+def byline_parts(text: str) -> tuple[str | None, list[str]]:
+    """A byline block's byline line and its other lines (a dateline written under it)."""
+    lines = [line.strip() for line in text.strip().split("\n")]
+    byline = next((line for line in lines if _BYLINE.fullmatch(line)), None)
+    return byline, [line for line in lines if line != byline]
+
+
 def _header(page: Page) -> int:
     """Mark the header blocks (title, byline, date, furniture between them); return where the body starts."""
     blocks, roles = page.blocks, page.roles
@@ -249,7 +266,7 @@ def _header(page: Page) -> int:
             roles[i] = "date"
         elif _ATTRIBUTION.match(text) and len(text) <= 300:
             roles[i] = "attribution"
-        elif _BYLINE.fullmatch(text) and "\n" not in text.strip():
+        elif _BYLINE.fullmatch(text) and "\n" not in text.strip() or _byline_lines(text):
             roles[i] = "byline"
         elif _is_nav(block, in_header=True):
             roles[i] = "nav"

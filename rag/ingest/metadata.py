@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, fields, replace
 from urllib.parse import urlsplit
 
-from rag.ingest.clean import Page
+from rag.ingest.clean import Page, byline_parts
 from rag.ingest.dates import parse_date
 from rag.ingest.inline import links
 
@@ -115,8 +115,10 @@ def page_metadata(page: Page, original: str) -> Metadata:
     title_block = page.first("title")
     title = proper_case(title_block.text.strip(), original) if title_block else None
     byline = page.first("byline")
-    authors = split_authors(byline.text) if byline else tuple(page.author_names)
-    dates = (parse_date(b.text) for b in page.having("date"))
+    stated, under = byline_parts(byline.text) if byline else (None, [])
+    authors = split_authors(stated) if stated else tuple(page.author_names)
+    # a dateline written under the byline, in the same block, comes before a date line further down
+    dates = (parse_date(text) for text in [*under, *(b.text for b in page.having("date"))])
     url, publication = _attribution(page)
     return Metadata(
         title=title or None,

@@ -84,7 +84,10 @@ NOT_NAMES = frozenset(
 # "How much is X *paying* for ...", "how much did it *spend*": an amount of money, not a count of things
 _HOW_MUCH_MONEY = re.compile(
     r"\bhow\s+much\b(?!\s+(?:more|less|longer|further|of)\b).*\b(?:pay(?:s|ing)?|paid|spen[dt]\w*|cost(?:s|ing)?|"
-    r"charg(?:e|es|ed|ing)|earn\w*|invest\w*|sell(?:s|ing)?\s+for|sold\s+for|bought\s+for|raised?|raising)\b",
+    r"charg(?:e|es|ed|ing)|earn\w*|invest\w*|sell(?:s|ing)?\s+for|sold\s+for|bought\s+for|raised?|raising|"
+    # "How much was the council's loan?": a sum of money by its name
+    r"loans?|grants?|fees?|fines?|salary|salaries|wages?|budgets?|subsid(?:y|ies)|donations?|fares?|rent|"
+    r"debts?|bonus(?:es)?|prizes?|fund(?:s|ing)?|tax(?:es)?|bills?|compensation|damages)\b",
     re.IGNORECASE,
 )
 # "What share / percentage / proportion of X ...": a part of a whole, said as one ("40 percent", "a third")
@@ -123,6 +126,9 @@ _ASKS_PLACE = re.compile(
 _PLACE = re.compile(
     rf"\b(?i:in|at|near|outside|inside|across|around|throughout)\s+(?:(?i:the)\s+)?(?!(?i:{_MONTHS})\b)[A-Z][\w’'-]+"
     r"|\b(?i:here|there|abroad|locally|nationwide|at\s+home|on\s+site)\b"
+    # "on Mill Street", "on the Harbour Road"
+    r"|\b(?i:on|off)\s+(?:(?i:the)\s+)?(?:[A-Z][\w’'-]+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Square|Drive|"
+    r"Way|Boulevard|Place|Hill|Quay|Row|Terrace|Close|Crescent|Parade|Embankment|Wharf|Green|Island|Coast)\b"
 )
 # "How long will the repairs take?", "how long did the strike last?", "for how long": a span of time, not a
 # length ("How long is the bridge?" names no verb of time and is left alone).
@@ -130,6 +136,30 @@ _ASKS_DURATION = re.compile(
     r"^\s*(?:for\s+)?how\s+long\b(?=.*\b(?:take[sn]?|took|last(?:s|ed)?|stay(?:s|ed)?|remain(?:s|ed)?|wait(?:s|ed)?|"
     r"been|ago|spen[dt]|spends|serve[sd]?|run|ran|keep|kept|continue[sd]?|go\s+on|went\s+on)\b)"
     r"|^\s*for\s+how\s+long\b",
+    re.IGNORECASE,
+)
+# "How long will the bridge be?", "how tall is the tower", "how far is it": a measure of size or distance
+_ASKS_MEASURE = re.compile(
+    r"^\s*how\s+(long|tall|high|wide|deep|far|heavy)\s+(?:is|was|are|were|will|would|does|do)\b",
+    re.IGNORECASE,
+)
+_UNITS = (
+    r"(?:(?:kilo|centi|milli)?met(?:re|er)s?|km|cm|mm|m|miles?|feet|foot|ft|yards?|inches|inch|storeys|stories|"
+    r"floors|(?:kilo)?grams?|kg|tonnes?|tons?|pounds|lbs?)\b"
+)
+_MEASURE = re.compile(
+    rf"\b\d[\d,.]*[\s-]*{_UNITS}|"
+    rf"\b(?:{_NUMBER_WORDS}|(?:thir|four|fif|six|seven|eigh|nine)teen|a|an)[\s-]+{_UNITS}|"
+    # "a ten-minute walk away": a distance told by the time it takes
+    r"\b(?:minute|hour)s?['’]?[\s-]+(?:walk|drive|ride|cycle|journey)\b",
+    re.IGNORECASE,
+)
+# "What time does the shop open?": a time of day
+_ASKS_TIME = re.compile(r"^\s*(?:at\s+)?what\s+time\b", re.IGNORECASE)
+_CLOCK = re.compile(
+    r"\b\d{1,2}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)|\b\d{1,2}:\d\d\b|\bo['’]clock\b|\b(?:noon|midday|midnight|"
+    r"dawn|dusk|sunrise|sunset)\b|\b(?:in\s+the|this|each|every)\s+(?:morning|afternoon|evening)\b|"
+    rf"\b(?:{_NUMBER_WORDS})\s+(?:in\s+the\s+(?:morning|evening|afternoon)|at\s+night)\b",
     re.IGNORECASE,
 )
 _DURATION = re.compile(
@@ -149,11 +179,15 @@ _UNIT_FITS = {
     "weekday": _DAY,
     "place": _PLACE,
     "duration": _DURATION,
+    "measure": _MEASURE,
+    "length": re.compile(f"{_MEASURE.pattern}|{_DURATION.pattern}", re.IGNORECASE),
+    "time": _CLOCK,
 }
 
 
 def expected_type(question: str) -> str | None:
-    """ "date", "month", "year", "day" (a date at least that fine), "duration" (a span of time), "money",
+    """ "date", "month", "year", "day" (a date at least that fine), "duration" (a span of time), "measure"
+    (a size or distance), "length" (either), "time" (of day), "money",
     "share" (a part of a whole), "quantity" or None (anything goes)."""
     unit = _ASKS_UNIT.search(question)
     if unit:
@@ -162,6 +196,11 @@ def expected_type(question: str) -> str | None:
         return "date"
     if _ASKS_DURATION.search(question):
         return "duration"
+    measure = _ASKS_MEASURE.search(question)
+    if measure:  # "How long is the film?" is a span of time as often as "how long is the bridge" a length
+        return "length" if measure.group(1).casefold() == "long" else "measure"
+    if _ASKS_TIME.search(question):
+        return "time"
     if _ASKS_PLACE.search(question):
         return "place"
     if (
@@ -376,10 +415,10 @@ _ROLES = (
 _SPEAKER = re.compile(
     # "the Harbour Authority", "the Coast Herald": a name may come with its article
     r"\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+(?:the\s+)?"
-    r"(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin)\s+){0,5}?([A-Z][\w’'-]+)\s+"
+    r"(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin|of|for)\s+){0,5}?([A-Z][\w’'-]+)\s+"
     r"(?:say|tell|said|argue|think|write|claim|call|describe|put|report|reply|respond|answer)\b"
     # "Quote what X said", and the same asked as "Show me / give me / tell me what X told the board"
-    r"|\b(?i:quote|(?:show|give|tell)\s+(?:me|us))\s+what\s+(?:the\s+)?(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin)\s+){0,5}?([A-Z][\w’'-]+)\s+"
+    r"|\b(?i:quote|(?:show|give|tell)\s+(?:me|us))\s+what\s+(?:the\s+)?(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin|of|for)\s+){0,5}?([A-Z][\w’'-]+)\s+"
     r"(?:said|says|told|wrote|argued|reported|called|urged|warned)\b"
     # "Quote Ana Ruiz's own words on ...", "the governor's exact words"
     r"|(?<![.!?]\s)(?<!^)\b([A-Z][\w-]+)[’']s\s+(?:own\s+|exact\s+)*(?:words|phrase|wording)\b"
@@ -478,7 +517,7 @@ def _speaks(span: str, at: int, name: str) -> bool:
     return not attributive and _PRONOUN_SPEECH.search(after) is not None
 
 
-def quotes_speaker(span: str, name: str, question: str, quoted: str | None = None) -> bool:
+def quotes_speaker(span: str, name: str, question: str, quoted: str | None = None, title: str = "") -> bool:
     """Whether ``span`` gives words of ``name`` on the question's topic.
 
     The name must be who speaks (``_speaks``): a sentence that only names the person ("X visited Lima",
@@ -489,6 +528,10 @@ def quotes_speaker(span: str, name: str, question: str, quoted: str | None = Non
     ``quoted``: the part of ``span`` that would be quoted, when ``span`` also holds the sentence before it
     (who speaks in "..., he said"). A speaker named only there must go on speaking in the quoted part (a
     quotation, "he said"): otherwise the quote is someone else's sentence.
+
+    ``title``: the title of the document ``span`` is from. A topic it names is what the whole document is
+    about: "What did Ruiz say about the footbridge?" is answered by Ruiz's words in the article titled
+    "Council backs footbridge ...", though they say "the project" or nothing of it.
     """
     folded = span.casefold()
     speaking = [
@@ -503,7 +546,11 @@ def quotes_speaker(span: str, name: str, question: str, quoted: str | None = Non
     # the one addressed comes after the speaker ("X told Reuters"), the surname is enough
     if told and told.group(1).split()[-1].casefold() not in folded[speaking[0] :]:
         return False
-    return covers_topic(span, question)
+    # (with the title's help, every word of the topic: "about the Ukraine buildup" is not what an article
+    # titled "Will the Ukraine Standoff Affect the Iran Talks?" is about as a whole)
+    return (
+        covers_topic(span, question) or bool(title) and covers_topic(f"{title}\n{span}", question, every=True)
+    )
 
 
 # Words of a topic that say nothing of what it is ("about *whether there would have been* a deal").
@@ -584,10 +631,11 @@ def topic_terms(question: str) -> list[str]:
     return [t for t in lexical.tokenize([m.group(1)])[0] if t not in _TOPIC_FILLER and len(t) > 2]
 
 
-def covers_topic(span: str, question: str) -> bool:
+def covers_topic(span: str, question: str, *, every: bool = False) -> bool:
     """Whether ``span`` is on the topic the question asks about: the names that open it (not one that owns
     it: "Ana's") and at least half of its content words, by stem or a word they extend
-    ("What did Ruiz say about the *petition*?" is not answered by Ruiz's words on the budget)."""
+    ("What did Ruiz say about the *petition*?" is not answered by Ruiz's words on the budget); ``every``: all
+    of its content words."""
     m = _ABOUT.search(question)
     if m is None:
         return True
@@ -598,7 +646,8 @@ def covers_topic(span: str, question: str) -> bool:
         return False
     wanted = topic_terms(question)
     said = set(lexical.tokenize([span])[0])
-    return not wanted or 2 * sum(_known(t, said) or _extends(t, said) for t in wanted) >= len(wanted)
+    covered = sum(_known(t, said) or _extends(t, said) for t in wanted)
+    return not wanted or (covered == len(wanted) if every else 2 * covered >= len(wanted))
 
 
 def mentions(words: set[str], said: set[str]) -> bool:

@@ -83,6 +83,7 @@ def _long_clauses(texts: Sequence[str], query_terms: set[str]) -> dict[int, list
     return {i: [c for c in cs if query_terms & set(said[c])] for i, cs in found.items()}
 
 
+_PERSONAL_PRONOUN = re.compile(r"\b(?:he|she|they|him|her|them|his|hers|their|it|its)\b", re.IGNORECASE)
 SPEECH_SLACK = (
     0.05  # threshold eased for a sentence that passed the check that it gives the asked speaker's words
 )
@@ -342,6 +343,11 @@ class ExtractiveGenerator:
                 # "How many players took part in the Harlow Open?": "The tournament drew 212 players" in the
                 # article titled "... wins Harlow Open": the whole document is about it
                 or answer_checks.names_subject(by_n[s.passage_n].title, about)
+                # "Where did Grace Mbeki open her bakery?": "On Saturday she opened ..." after a sentence on her
+                or (
+                    _PERSONAL_PRONOUN.search(s.text) is not None
+                    and answer_checks.names_subject(spans.sentence_before(s, by_n), about)
+                )
                 or (
                     (verb or event) is not None
                     and answer_checks.states_verb(s.text, verb or event)
@@ -364,6 +370,7 @@ class ExtractiveGenerator:
                     who,
                     question,
                     quoted=spans.quoted_span(s, by_n, question),
+                    title=by_n[s.passage_n].title,
                 )
             )
             # "Did X deliver ...": a sentence about X that never says it delivered (or did not) cannot answer.
@@ -417,7 +424,12 @@ class ExtractiveGenerator:
             # The likeliest sentences do not answer: every sentence is judged before abstaining.
             scored = self.eligible(question, passages, history, body_only=body_only)
         if scored and scored[0].score < threshold:
-            scored = self._in_context(standalone_question(question, history), scored, passages)
+            scored = self._in_context(
+                standalone_question(question, history),
+                scored,
+                passages,
+                after_previous=answer_checks.speaker(question) is not None,
+            )
         if not scored or scored[0].score < threshold:
             return []
         floor = max(threshold, scored[0].score - self.margin)
@@ -428,18 +440,32 @@ class ExtractiveGenerator:
         ][: self.max_quotes]
 
     def _in_context(
-        self, question: str, scored: list[ScoredSentence], passages: Sequence[Passage]
+        self,
+        question: str,
+        scored: list[ScoredSentence],
+        passages: Sequence[Passage],
+        *,
+        after_previous: bool = False,
     ) -> list[ScoredSentence]:
-        """``scored`` with its best few sentences also judged as said under their document's title (each keeps
-        the better of the two readings), best first; for a question none of them answers as read alone."""
-        titles = {p.n: p.title for p in passages}
+        """``scored`` with its best few sentences also judged as said under their document's title, each
+        keeping the better reading, best first; for a question none of them answers as read alone.
+
+        ``after_previous``: read each after the sentence before it too, for a speaker's words whose topic
+        that sentence gives ("Birds that winter south of the Sahara have changed far less." then ""They are
+        flying blind," Viertel said."). Not for other questions: a date in the sentence after one on the
+        asked ship is not that ship's date, and read together they would match as if it were.
+        """
+        by_n = {p.n: p for p in passages}
         best = scored[:IN_CONTEXT_SENTENCES]
         query_vector = self.embedder.embed_query(question)
-        read = self._vectors([f"{titles[s.passage_n]}: {s.text}" for s in best]) @ query_vector
+        texts = [f"{by_n[s.passage_n].title}: {s.text}" for s in best]
+        if after_previous:
+            texts += [f"{spans.sentence_before(s, by_n)} {s.text}".strip() for s in best]
+        read = (self._vectors(texts) @ query_vector).reshape(-1, len(best)).max(axis=0)
         lifted = [
             dataclasses.replace(s, similarity=alone, score=s.score - s.similarity + alone)
-            for s, in_title in zip(best, read, strict=True)
-            for alone in [max(s.similarity, float(in_title) - IN_CONTEXT_DISCOUNT)]
+            for s, in_context in zip(best, read, strict=True)
+            for alone in [max(s.similarity, float(in_context) - IN_CONTEXT_DISCOUNT)]
         ]
         return sorted([*lifted, *scored[IN_CONTEXT_SENTENCES:]], key=lambda s: s.score, reverse=True)
 

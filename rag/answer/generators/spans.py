@@ -35,6 +35,13 @@ def quoted_span(s: ScoredSentence, passages: Mapping[int, Passage], question: st
     return s.text
 
 
+def sentence_before(s: ScoredSentence, passages: Mapping[int, Passage]) -> str:
+    """The sentence before ``s`` in its passage ("" for the first)."""
+    text = passages[s.passage_n].text
+    before = [(a, b) for a, b in split_sentences(text) if b <= s.start]
+    return text[before[-1][0] : before[-1][1]] if before else ""
+
+
 def paragraph_before(s: ScoredSentence, passages: Mapping[int, Passage]) -> str:
     """The sentence with what comes before it in its paragraph (within its passage)."""
     text = passages[s.passage_n].text
