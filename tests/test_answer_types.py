@@ -87,6 +87,20 @@ def test_how_long_abstains_when_no_time_is_given(articles: Path) -> None:
         ("What time does the bakery open?", "The doors open at seven in the morning.", True),
         ("Where did she open the bakery?", "She opened her bakery on Mill Street.", True),
         ("Where did she open the bakery?", "She opened her bakery on Saturday.", False),
+        # what happens every day is answered by a time of day or a season as well as a date
+        (
+            "When is the sun strongest?",
+            "It is strongest between 11 in the morning and 3 in the afternoon.",
+            True,
+        ),
+        ("When does the market open?", "The market opens on Saturdays.", True),
+        ("When is the sun strongest?", "Drink water regularly.", False),
+        ("When was the bridge built?", "It was built in the spring.", False),  # a past event needs its date
+        # a digit inside a code counts nothing; "sell X for" asks for money
+        ("How many models are recalled?", "The recall covers the KT-200 model.", False),
+        ("How many models are recalled?", "Two models are recalled.", True),
+        ("How much did the maker sell the KT-200 for?", "The recall covers the KT-200 model.", False),
+        ("How much did the maker sell the KT-200 for?", "It sold the KT-200 for 39 pounds.", True),
     ],
 )
 def test_a_size_a_time_of_day_and_a_street(question: str, sentence: str, fits: bool) -> None:

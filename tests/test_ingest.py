@@ -569,3 +569,15 @@ def test_a_byline_with_its_dateline_on_the_next_line(tmp_path: Path) -> None:
     # a paragraph that merely starts with "By" is not a byline
     prose = "Kiln fire\n\nBy noon the fire was out.\nThe school will reopen.\n\nMore text follows here.\n"
     assert load_file(_write(tmp_path, "prose.txt", prose), tmp_path)[0].authors == ()
+
+
+@pytest.mark.parametrize(
+    "byline",
+    ["*By Ola Brandt · 9 October 2024*", "By Ola Brandt | October 9, 2024", "By Ola Brandt, 9 October 2024"],
+)
+def test_a_byline_with_its_date_on_the_same_line(tmp_path: Path, byline: str) -> None:
+    page = (
+        f"# Kiln fire closes pottery school\n\n{byline}\n\nThe pottery school will stay closed for a month.\n"
+    )
+    document = load_file(_write(tmp_path, "kiln.md", page), tmp_path)[0]
+    assert document.authors == ("Ola Brandt",) and document.date == "2024-10-09"

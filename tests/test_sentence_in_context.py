@@ -102,6 +102,8 @@ By Paul Ndiaye
 
 For nine years, Ada Kowal drove a night bus through the city. In May she opened a bicycle repair workshop on \
 Quarry Road, with two benches and a stand for customers' bikes.
+
+Repairs start at ten pounds.
 """
 
 
@@ -130,3 +132,9 @@ def test_a_subject_named_in_the_sentence_before_a_pronoun(bridge: Path) -> None:
     # "In May she opened ... on Quarry Road": she is the Ada Kowal of the sentence before.
     answer = ask_checked("Where did Ada Kowal open her workshop?", bridge)
     assert not answer.abstained and "Quarry Road" in answer.text, answer.text
+
+
+def test_a_short_sentence_answers(bridge: Path) -> None:
+    # five words, a whole statement: an answer, not a heading
+    answer = ask_checked("How much do repairs at the bicycle workshop cost?", bridge)
+    assert not answer.abstained and answer.citations[0].quote == "Repairs start at ten pounds.", answer.text

@@ -56,7 +56,11 @@ def _states(line: str, document: Document, field: str) -> bool:
     if field == "author":
         return any(a.casefold() in folded for a in document.authors)
     if field == "date":
-        return document.date is not None and parse_date(line.replace('"', "")) == document.date
+        # "By Kim Lee · 4 March 2020": the date is one part of the line
+        parts = [line, *re.split(r"\s+[·|•—–]\s+|,\s+(?=\d)", line)]
+        return document.date is not None and any(
+            parse_date(p.replace('"', "")) == document.date for p in parts
+        )
     if field == "title":
         return " ".join(folded.split()) == " ".join(document.title.casefold().split())
     wanted = value(document, field)

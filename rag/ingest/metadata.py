@@ -45,6 +45,23 @@ def split_authors(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n.strip(" .") for n in names if n.strip(" .")))
 
 
+_BYLINE_SEPARATOR = re.compile(r"\s+[·|•—–]\s+")
+
+
+def _byline_fields(line: str) -> tuple[tuple[str, ...], list[str]]:
+    """The authors of a byline and the dates written on its line: "By Kim Lee · 4 March 2020", "By Kim Lee,
+    4 March 2020" (a part that reads as a date, or only a year, is no author's name)."""
+    parts = _BYLINE_SEPARATOR.split(line)
+    dates = [p for p in parts if parse_date(p)]
+    names = (
+        split_authors(" · ".join(p for p in parts if p not in dates))
+        if len(parts) > 1
+        else split_authors(line)
+    )
+    kept = tuple(n for n in names if not parse_date(n) and not re.fullmatch(r"[\d\s,.]+", n))
+    return kept, [*dates, *(n for n in names if parse_date(n))]
+
+
 def proper_case(title: str, original: str) -> str:
     """An all-capitals title replaced by the same words cased properly elsewhere in the file, if any."""
     if not title or title != title.upper() or title == title.lower():
@@ -116,9 +133,10 @@ def page_metadata(page: Page, original: str) -> Metadata:
     title = proper_case(title_block.text.strip(), original) if title_block else None
     byline = page.first("byline")
     stated, under = byline_parts(byline.text) if byline else (None, [])
-    authors = split_authors(stated) if stated else tuple(page.author_names)
-    # a dateline written under the byline, in the same block, comes before a date line further down
-    dates = (parse_date(text) for text in [*under, *(b.text for b in page.having("date"))])
+    named, dated = _byline_fields(stated) if stated else ((), [])
+    authors = named if stated else tuple(page.author_names)
+    # a date on the byline's line or under it, in the same block, comes before a date line further down
+    dates = (parse_date(text) for text in [*dated, *under, *(b.text for b in page.having("date"))])
     url, publication = _attribution(page)
     return Metadata(
         title=title or None,

@@ -26,7 +26,8 @@ _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
     "sixty|seventy|eighty|ninety|hundred|thousand|million|billion|trillion|dozen|dozens|percent|half"
 )
-_QUANTITY = re.compile(rf"\d|\b({_NUMBER_WORDS})\b|%", re.IGNORECASE)
+# (a digit inside a code, "KT-200" or "A320", counts nothing)
+_QUANTITY = re.compile(rf"(?<![\w-])\d|\b({_NUMBER_WORDS})\b|%", re.IGNORECASE)
 _CURRENCIES = r"(dollars?|euros?|rubles?|roubles?|rials?|pounds?|yuan)"
 _MONEY = re.compile(
     rf"[$€£¥₽]\s?\d|\b\d[\d,.]*\s?{_CURRENCIES}\b|"
@@ -84,7 +85,7 @@ NOT_NAMES = frozenset(
 # "How much is X *paying* for ...", "how much did it *spend*": an amount of money, not a count of things
 _HOW_MUCH_MONEY = re.compile(
     r"\bhow\s+much\b(?!\s+(?:more|less|longer|further|of)\b).*\b(?:pay(?:s|ing)?|paid|spen[dt]\w*|cost(?:s|ing)?|"
-    r"charg(?:e|es|ed|ing)|earn\w*|invest\w*|sell(?:s|ing)?\s+for|sold\s+for|bought\s+for|raised?|raising|"
+    r"charg(?:e|es|ed|ing)|earn\w*|invest\w*|sell(?:s|ing)?\b.*\bfor|sold\b.*\bfor|bought\b.*\bfor|raised?|raising|"
     # "How much was the council's loan?": a sum of money by its name
     r"loans?|grants?|fees?|fines?|salary|salaries|wages?|budgets?|subsid(?:y|ies)|donations?|fares?|rent|"
     r"debts?|bonus(?:es)?|prizes?|fund(?:s|ing)?|tax(?:es)?|bills?|compensation|damages)\b",
@@ -154,6 +155,10 @@ _MEASURE = re.compile(
     r"\b(?:minute|hour)s?['’]?[\s-]+(?:walk|drive|ride|cycle|journey)\b",
     re.IGNORECASE,
 )
+# "When is the sun strongest?", "when does the shop open?": what happens every day or every year is answered
+# by a time of day or a season as well as by a date
+_ASKS_HABIT = re.compile(r"^\s*when\s+(?:is|are|does|do|should|can)\b", re.IGNORECASE)
+_SEASON = re.compile(r"\b(?:spring|summer|autumn|fall|winter|weekends?|weekdays?|nights?)\b", re.IGNORECASE)
 # "What time does the shop open?": a time of day
 _ASKS_TIME = re.compile(r"^\s*(?:at\s+)?what\s+time\b", re.IGNORECASE)
 _CLOCK = re.compile(
@@ -183,6 +188,7 @@ _UNIT_FITS = {
     "length": re.compile(f"{_MEASURE.pattern}|{_DURATION.pattern}", re.IGNORECASE),
     "time": _CLOCK,
 }
+_WHEN = (_CLOCK, _SEASON, _DAY)
 
 
 def expected_type(question: str) -> str | None:
@@ -192,6 +198,8 @@ def expected_type(question: str) -> str | None:
     unit = _ASKS_UNIT.search(question)
     if unit:
         return unit.group(1).casefold().replace("weekday", "day")
+    if _ASKS_HABIT.search(question):
+        return "when"
     if _ASKS_DATE.search(question):
         return "date"
     if _ASKS_DURATION.search(question):
@@ -223,6 +231,8 @@ def fits_type(sentence: str, kind: str | None) -> bool:
     """Whether ``sentence`` contains the kind of thing the question asks for."""
     if kind == "date":
         return bool(_DATE.search(sentence))
+    if kind == "when":
+        return bool(_DATE.search(sentence)) or any(p.search(sentence) for p in _WHEN)
     if kind in _UNIT_FITS:
         return bool(_UNIT_FITS[kind].search(sentence))
     if kind == "money":

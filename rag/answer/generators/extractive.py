@@ -42,7 +42,7 @@ _QUESTION_WORDS = frozenset(
         ]
     )[0]
 )
-MIN_WORDS = 6  # shorter "sentences" are headings, bylines and dates, not answers
+MIN_WORDS = 4  # shorter "sentences" are headings, bylines and dates, not answers
 # "Location: Lima, Peru": a labelled value on one line (a label of one to three words, then a value).
 _FIELD_LINE = re.compile(r"[A-Z][\w-]*(?: [\w-]+){0,2}: \S[^\n]*")
 

@@ -106,6 +106,7 @@ _WANTED = {
     "duration": "length of time",
     "measure": "measurement",
     "length": "length",
+    "when": "date or time",
     "time": "time of day",
     "money": "amount",
     "quantity": "number",
