@@ -43,3 +43,17 @@ def test_the_byline_and_its_date_are_quoted(pages: Path, question: str, value: s
     answer = ask_checked(question, pages)
     assert not answer.abstained and value in answer.text, answer.text
     assert answer.citations[0].quote == quote
+
+
+def test_a_publisher_line_with_its_date(tmp_path: Path) -> None:
+    from rag.ingest import load_file
+
+    page = (
+        "Changes to library opening hours\n\nPublished by Westmere District Council, 15 September 2025\n\n"
+        "From 1 October the central library will open at nine and close at six on weekdays.\n"
+    )
+    (tmp_path / "hours.txt").write_text(page, encoding="utf-8")
+    document = load_file(tmp_path / "hours.txt", tmp_path)[0]
+    assert document.date == "2025-09-15"
+    # a paragraph that only starts with "Published" is still text
+    assert "Published by Westmere District Council" in document.text

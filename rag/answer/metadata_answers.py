@@ -57,7 +57,7 @@ def _states(line: str, document: Document, field: str) -> bool:
         return any(a.casefold() in folded for a in document.authors)
     if field == "date":
         # "By Kim Lee · 4 March 2020": the date is one part of the line
-        parts = [line, *re.split(r"\s+[·|•—–]\s+|,\s+(?=\d)", line)]
+        parts = [line, *re.split(r"\s+[·|•—–]\s+|,\s+", line)]
         return document.date is not None and any(
             parse_date(p.replace('"', "")) == document.date for p in parts
         )

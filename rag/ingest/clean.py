@@ -226,6 +226,18 @@ def _consume_section(page: Page, i: int, kind: str) -> int:
     return _consume_run(page, i, "tags", 10)
 
 
+_DATED = re.compile(r"(?:published|posted|updated|issued|released)\b", re.IGNORECASE)
+
+
+def dated_line(text: str) -> str | None:
+    """The date of a header line that says who published it and when ("Published by the Westmere District
+    Council, 15 September 2025"), where the date is one of its comma-separated parts; None otherwise."""
+    line = text.strip()
+    if "\n" in line or len(line) > 150 or not _DATED.match(line):
+        return None
+    return next((d for part in re.split(r",\s+|\s+[·|•—–]\s+", line)[1:] if (d := parse_date(part))), None)
+
+
 def _byline_lines(text: str) -> bool:
     """Whether a block of a few short lines is a byline and its dateline written together ("By Kim Lee" then
     "Published 4 March 2020" on the next line): every line one or the other, one of them a byline."""
@@ -262,7 +274,7 @@ def _header(page: Page) -> int:
                 break
             i = _consume_section(page, i, kind)
             continue
-        elif parse_date(text):
+        elif parse_date(text) or dated_line(text):
             roles[i] = "date"
         elif _ATTRIBUTION.match(text) and len(text) <= 300:
             roles[i] = "attribution"

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, fields, replace
 from urllib.parse import urlsplit
 
-from rag.ingest.clean import Page, byline_parts
+from rag.ingest.clean import Page, byline_parts, dated_line
 from rag.ingest.dates import parse_date
 from rag.ingest.inline import links
 
@@ -136,7 +136,10 @@ def page_metadata(page: Page, original: str) -> Metadata:
     named, dated = _byline_fields(stated) if stated else ((), [])
     authors = named if stated else tuple(page.author_names)
     # a date on the byline's line or under it, in the same block, comes before a date line further down
-    dates = (parse_date(text) for text in [*dated, *under, *(b.text for b in page.having("date"))])
+    dates = (
+        parse_date(text) or dated_line(text)
+        for text in [*dated, *under, *(b.text for b in page.having("date"))]
+    )
     url, publication = _attribution(page)
     return Metadata(
         title=title or None,

@@ -136,7 +136,9 @@ _PLACE = re.compile(
 _ASKS_DURATION = re.compile(
     r"^\s*(?:for\s+)?how\s+long\b(?=.*\b(?:take[sn]?|took|last(?:s|ed)?|stay(?:s|ed)?|remain(?:s|ed)?|wait(?:s|ed)?|"
     r"been|ago|spen[dt]|spends|serve[sd]?|run|ran|keep|kept|continue[sd]?|go\s+on|went\s+on)\b)"
-    r"|^\s*for\s+how\s+long\b",
+    r"|^\s*for\s+how\s+long\b"
+    # "How long did she study painting?", "how long has he lived there": any verb after did/has
+    r"|^\s*how\s+long\s+(?:did|does|do|has|have|had)\b",
     re.IGNORECASE,
 )
 # "How long will the bridge be?", "how tall is the tower", "how far is it": a measure of size or distance

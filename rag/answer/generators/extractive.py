@@ -47,14 +47,18 @@ MIN_WORDS = 4  # shorter "sentences" are headings, bylines and dates, not answer
 _FIELD_LINE = re.compile(r"[A-Z][\w-]*(?: [\w-]+){0,2}: \S[^\n]*")
 
 
-def _quotable(sentence: str) -> bool:
+def _quotable(sentence: str, *, answers_asked: bool = False) -> bool:
     """Whether a sentence can be an answer: a whole statement, not a heading, byline or rhetorical question.
 
     A line without closing punctuation is a heading or a title; a question in the text asks, never answers.
+    ``answers_asked``: it answers a question the text asks right before it (an interview, a FAQ), where
+    "Seven years." is a whole answer however short.
     """
     end = sentence.rstrip("”’\"' )]")
     return (
-        len(sentence.split()) >= MIN_WORDS and end[-1:] in (".", "!", "…", ";", ":") and not end.endswith("?")
+        (answers_asked or len(sentence.split()) >= MIN_WORDS)
+        and end[-1:] in (".", "!", "…", ";", ":")
+        and not end.endswith("?")
     )
 
 
@@ -165,6 +169,8 @@ class ExtractiveGenerator:
         candidates: list[tuple[Passage, int, int, str]] = []
         judged: list[str] = []  # the text each candidate is scored by
         asked = answer_checks.folded(question)
+        # (passage, start) -> the interview's or FAQ's question the sentence is read under
+        read_with: dict[tuple[int, int], str] = {}
         for passage in passages:
             for start, end in split_sentences(passage.text):
                 text = passage.text[start:end]
@@ -172,9 +178,16 @@ class ExtractiveGenerator:
                 # Short lines are headings or bylines; a question in the text is rhetorical, never an answer.
                 # An author box's "Location: X" line is short too, but it states a fact about the author.
                 field = _FIELD_LINE.match(text) is not None and passage.in_author_box(start, end)
-                if key in seen or not (_quotable(text) or field) or answer_checks.repeats(asked, text):
+                under = spans.asked_before(passage.text, start)
+                if (
+                    key in seen
+                    or not (_quotable(text, answers_asked=under is not None) or field)
+                    or answer_checks.repeats(asked, text)
+                ):
                     continue
                 seen.add(key)
+                if under is not None:
+                    read_with[(passage.n, start)] = under
                 candidates.append((passage, start, end, text))
                 # A field line never names whom it is about: it is scored as said of the document's author.
                 judged.append(f"{passage.author} — {text}" if field and passage.author else text)
@@ -214,9 +227,22 @@ class ExtractiveGenerator:
                 (i for i, o in enumerate(overlaps) if o >= CLAUSE_MIN_OVERLAP), key=lambda i: -overlaps[i]
             )[:CLAUSE_CANDIDATES]
         pieces = _long_clauses([judged[i] for i in wordy], query_terms)
+        # An answer in an interview or a FAQ is also read under its question ("Seven years." says what it
+        # answers only there); it keeps the better reading.
+        under_questions = [
+            (i, f"{read_with[(c[0].n, c[1])]} {c[3]}")
+            for i, c in enumerate(candidates)
+            if (c[0].n, c[1]) in read_with
+        ]
         # sentences and clauses in one call: the embedder batches them together
-        vectors = self._vectors(judged + [c for cs in pieces.values() for c in cs])
+        vectors = self._vectors(
+            judged + [c for cs in pieces.values() for c in cs] + [t for _, t in under_questions]
+        )
         similarities = vectors[: len(judged)] @ query_vector
+        if under_questions:
+            read = vectors[len(vectors) - len(under_questions) :] @ query_vector
+            for (i, _), value in zip(under_questions, read, strict=True):
+                similarities[i] = max(similarities[i], value)
         found = self._clause_similarities(pieces, len(wordy), query_vector)
         for i, value in zip(wordy, found, strict=True):
             similarities[i] = max(similarities[i], value)
@@ -343,6 +369,10 @@ class ExtractiveGenerator:
                 # "How many players took part in the Harlow Open?": "The tournament drew 212 players" in the
                 # article titled "... wins Harlow Open": the whole document is about it
                 or answer_checks.names_subject(by_n[s.passage_n].title, about)
+                # "How long did The Salt Road take to write?" asked right before "Seven years."
+                or answer_checks.names_subject(
+                    spans.asked_before(by_n[s.passage_n].text, s.start) or "", about
+                )
                 # "Where did Grace Mbeki open her bakery?": "On Saturday she opened ..." after a sentence on her
                 or (
                     _PERSONAL_PRONOUN.search(s.text) is not None
@@ -458,7 +488,14 @@ class ExtractiveGenerator:
         by_n = {p.n: p for p in passages}
         best = scored[:IN_CONTEXT_SENTENCES]
         query_vector = self.embedder.embed_query(question)
-        texts = [f"{by_n[s.passage_n].title}: {s.text}" for s in best]
+        # (an answer under an interview's or a FAQ's question was read under it already: the title adds the
+        # interviewee's name to "Four years.", which then matches any "how long did she ..." question)
+        texts = [
+            s.text
+            if spans.asked_before(by_n[s.passage_n].text, s.start)
+            else f"{by_n[s.passage_n].title}: {s.text}"
+            for s in best
+        ]
         if after_previous:
             texts += [f"{spans.sentence_before(s, by_n)} {s.text}".strip() for s in best]
         read = (self._vectors(texts) @ query_vector).reshape(-1, len(best)).max(axis=0)

@@ -35,6 +35,22 @@ def quoted_span(s: ScoredSentence, passages: Mapping[int, Passage], question: st
     return s.text
 
 
+MAX_ASKED_CHARACTERS = 200  # an interviewer's or a FAQ's question is one short line
+
+
+def asked_before(text: str, start: int) -> str | None:
+    """The question a paragraph of ``text`` answers, when the paragraph before it is one (an interview's or a
+    FAQ's "How long did the book take to write?" above "Seven years. ..."); None otherwise."""
+    para = text.rfind("\n\n", 0, start)
+    if para < 0:
+        return None
+    before = text[:para].rstrip()
+    asked = before[before.rfind("\n\n") + 2 if "\n\n" in before else 0 :].strip()
+    if not asked.endswith("?") or "\n" in asked or len(asked) > MAX_ASKED_CHARACTERS:
+        return None
+    return asked
+
+
 def sentence_before(s: ScoredSentence, passages: Mapping[int, Passage]) -> str:
     """The sentence before ``s`` in its passage ("" for the first)."""
     text = passages[s.passage_n].text

@@ -1,0 +1,49 @@
+"""An answer in an interview or a FAQ is read under the question printed above it: "Seven years." answers
+"How long did the book take to write?" there, and only there (real embedder, real index)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.answer.generators import spans
+from tests.conftest import ask_checked, index_of
+
+INTERVIEW = """"I paint the sky last": a conversation with the painter Odile Rask
+
+By Benno Vries
+
+Odile Rask's largest canvas, The Flooded Field, hangs in the new wing of the city gallery. We spoke in her \
+studio by the canal.
+
+How long did The Flooded Field take to paint?
+
+Four years.
+
+Which colour do you use most?
+
+A grey I mix from blue and burnt orange. Nobody believes me when I tell them.
+"""
+
+
+@pytest.fixture(scope="module")
+def interview(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    return index_of(tmp_path_factory, "interview", {"rask.txt": INTERVIEW})
+
+
+def test_the_question_a_paragraph_answers() -> None:
+    text = "Intro.\n\nHow long did it take?\n\nFour years. Then more.\n\nPlain paragraph."
+    assert spans.asked_before(text, text.index("Four")) == "How long did it take?"
+    assert spans.asked_before(text, text.index("Then")) == "How long did it take?"  # same paragraph
+    assert spans.asked_before(text, text.index("Plain")) is None  # the paragraph before is no question
+    assert spans.asked_before(text, text.index("Intro")) is None
+
+
+def test_a_two_word_answer_under_its_question(interview: Path) -> None:
+    answer = ask_checked("How long did The Flooded Field take to paint?", interview)
+    assert not answer.abstained and answer.citations[0].quote == "Four years.", answer.text
+
+
+def test_an_answer_under_a_question_is_no_answer_to_another(interview: Path) -> None:
+    assert ask_checked("How long did Odile Rask study painting?", interview).abstained
