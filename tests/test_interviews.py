@@ -24,6 +24,10 @@ Four years.
 Which colour do you use most?
 
 A grey I mix from blue and burnt orange. Nobody believes me when I tell them.
+
+Why do you paint the sky last?
+
+The sky sets the light for everything else, and I only know which light I want at the end.
 """
 
 
@@ -47,3 +51,28 @@ def test_a_two_word_answer_under_its_question(interview: Path) -> None:
 
 def test_an_answer_under_a_question_is_no_answer_to_another(interview: Path) -> None:
     assert ask_checked("How long did Odile Rask study painting?", interview).abstained
+
+
+def test_a_short_answer_paragraph_is_quoted_whole(interview: Path) -> None:
+    from rag.answer.generators.extractive import _answer_units
+
+    text = "Which colour?\n\nA grey. Nobody believes me.\n\nPlain text. More text."
+    units = [text[a:b] for a, b in _answer_units(text, "")]
+    assert units == ["Which colour?", "A grey. Nobody believes me.", "Plain text.", "More text."]
+    # a FAQ's reader asks in the FAQ's words: the whole answer is quoted, not the sentence nearest in words
+    answer = ask_checked("Which colour do you use most?", interview)
+    assert (
+        answer.citations[0].quote
+        == "A grey I mix from blue and burnt orange. Nobody believes me when I tell them."
+    )
+
+
+def test_the_answer_under_a_why_question_is_its_reason(interview: Path) -> None:
+    # no "because": printed under "Why ...?", the paragraph is the reason
+    answer = ask_checked("Why does Odile Rask paint the sky last?", interview)
+    assert not answer.abstained and "sets the light" in answer.text, answer.text
+
+
+def test_a_question_headline_is_not_a_faq_question() -> None:
+    text = "Will the talks survive?\n\nThe talks resumed on Monday."
+    assert spans.asked_before(text, text.index("The talks"), "Will the talks survive?") is None

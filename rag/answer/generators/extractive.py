@@ -62,6 +62,36 @@ def _quotable(sentence: str, *, answers_asked: bool = False) -> bool:
     )
 
 
+FAQ_ANSWER_CHARS = 400  # an answer under an interview's or a FAQ's question this short is quoted whole
+
+
+def _answer_units(text: str, title: str) -> list[tuple[int, int]]:
+    """The spans of ``text`` a quote is made of: its sentences, but a short paragraph that answers the question
+    printed above it whole ("Monday to Saturday, from 8 to 6. Parking is free on Sundays." under "What hours
+    does the zone operate?": its first sentence is the answer, its second alone would match better)."""
+    units: list[tuple[int, int]] = []
+    covered = -1
+    for start, end in split_sentences(text):
+        if start < covered:
+            continue
+        para_start = text.rfind("\n\n", 0, start)
+        para_start = 0 if para_start < 0 else para_start + 2
+        para_end = text.find("\n\n", start)
+        para_end = len(text) if para_end < 0 else para_end
+        whole = text[para_start:para_end].strip()
+        if (
+            text[para_start:start].strip() == ""
+            and len(whole) <= FAQ_ANSWER_CHARS
+            and "\n" not in whole
+            and spans.asked_before(text, start, title) is not None
+        ):
+            units.append((start, start + len(text[start:para_end].rstrip())))
+            covered = para_end
+        else:
+            units.append((start, end))
+    return units
+
+
 CLAUSE_MIN_SENTENCE = 20  # words: a shorter sentence's own vector already says what it is about
 CLAUSE_MIN_OVERLAP = 0.2  # share of the question's (weighted) words a sentence needs for its clauses to count
 CLAUSE_CANDIDATES = 4  # sentences, most overlapping first, whose clauses are scored
@@ -87,6 +117,7 @@ def _long_clauses(texts: Sequence[str], query_terms: set[str]) -> dict[int, list
     return {i: [c for c in cs if query_terms & set(said[c])] for i, cs in found.items()}
 
 
+_WHY_ASKED = re.compile(r"\s*why\b", re.IGNORECASE)
 _PERSONAL_PRONOUN = re.compile(r"\b(?:he|she|they|him|her|them|his|hers|their|it|its)\b", re.IGNORECASE)
 SPEECH_SLACK = (
     0.05  # threshold eased for a sentence that passed the check that it gives the asked speaker's words
@@ -172,13 +203,13 @@ class ExtractiveGenerator:
         # (passage, start) -> the interview's or FAQ's question the sentence is read under
         read_with: dict[tuple[int, int], str] = {}
         for passage in passages:
-            for start, end in split_sentences(passage.text):
+            for start, end in _answer_units(passage.text, passage.title):
                 text = passage.text[start:end]
                 key = (passage.doc_id, passage.start + start, passage.start + end)
                 # Short lines are headings or bylines; a question in the text is rhetorical, never an answer.
                 # An author box's "Location: X" line is short too, but it states a fact about the author.
                 field = _FIELD_LINE.match(text) is not None and passage.in_author_box(start, end)
-                under = spans.asked_before(passage.text, start)
+                under = spans.asked_before(passage.text, start, passage.title)
                 if (
                     key in seen
                     or not (_quotable(text, answers_asked=under is not None) or field)
@@ -371,7 +402,7 @@ class ExtractiveGenerator:
                 or answer_checks.names_subject(by_n[s.passage_n].title, about)
                 # "How long did The Salt Road take to write?" asked right before "Seven years."
                 or answer_checks.names_subject(
-                    spans.asked_before(by_n[s.passage_n].text, s.start) or "", about
+                    spans.asked_before(by_n[s.passage_n].text, s.start, by_n[s.passage_n].title) or "", about
                 )
                 # "Where did Grace Mbeki open her bakery?": "On Saturday she opened ..." after a sentence on her
                 or (
@@ -385,7 +416,14 @@ class ExtractiveGenerator:
                 )
             )
             # "Why did X ...": a sentence that states no cause or purpose says only that X happened.
-            and answer_checks.gives_reason(spans.quoted_span(s, by_n, question), question)
+            and (
+                answer_checks.gives_reason(spans.quoted_span(s, by_n, question), question)
+                # the answer printed under a FAQ's "Why is the council doing this?" is its reason, said or not
+                or _WHY_ASKED.match(
+                    spans.asked_before(by_n[s.passage_n].text, s.start, by_n[s.passage_n].title) or ""
+                )
+                is not None
+            )
             # "How did the union react to X?": a sentence in which the union does or says nothing is no reaction
             and reactions.reacts(spans.quoted_span(s, by_n, question), reactor)
             # "How many engineers": a number about something else ("two years before") does not answer.
@@ -492,7 +530,7 @@ class ExtractiveGenerator:
         # interviewee's name to "Four years.", which then matches any "how long did she ..." question)
         texts = [
             s.text
-            if spans.asked_before(by_n[s.passage_n].text, s.start)
+            if spans.asked_before(by_n[s.passage_n].text, s.start, by_n[s.passage_n].title)
             else f"{by_n[s.passage_n].title}: {s.text}"
             for s in best
         ]

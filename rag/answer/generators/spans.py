@@ -38,9 +38,10 @@ def quoted_span(s: ScoredSentence, passages: Mapping[int, Passage], question: st
 MAX_ASKED_CHARACTERS = 200  # an interviewer's or a FAQ's question is one short line
 
 
-def asked_before(text: str, start: int) -> str | None:
+def asked_before(text: str, start: int, title: str = "") -> str | None:
     """The question a paragraph of ``text`` answers, when the paragraph before it is one (an interview's or a
-    FAQ's "How long did the book take to write?" above "Seven years. ..."); None otherwise."""
+    FAQ's "How long did the book take to write?" above "Seven years. ..."); None otherwise, and None for the
+    document's ``title`` (a headline that asks, "Will the talks survive?", is not answered by the lead alone)."""
     para = text.rfind("\n\n", 0, start)
     if para < 0:
         return None
@@ -48,7 +49,7 @@ def asked_before(text: str, start: int) -> str | None:
     asked = before[before.rfind("\n\n") + 2 if "\n\n" in before else 0 :].strip()
     if not asked.endswith("?") or "\n" in asked or len(asked) > MAX_ASKED_CHARACTERS:
         return None
-    return asked
+    return None if title and asked.lstrip("# ") == title.strip() else asked
 
 
 def sentence_before(s: ScoredSentence, passages: Mapping[int, Passage]) -> str:
