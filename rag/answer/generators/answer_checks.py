@@ -40,7 +40,9 @@ _ASKS_DATE = re.compile(
 )
 _ASKS_MONEY = re.compile(
     r"\b(cost|costs|price(?!\s+(?:war|wars|competition|cuts?|rises?|increases?|pressure|controls?)\b)|priced|worth|paid|"
-    r"pay|value|how\s+much\s+money)\b",
+    r"pay|value|how\s+much\s+money|"
+    # "How large was trade in 2020 *in dollars*?": a size asked for in money
+    r"in\s+(?:dollars|euros|pounds|sterling|yen|yuan|rubles|roubles|francs|rupees|US\s+dollars))\b",
     re.IGNORECASE,
 )
 _ASKS_QUANTITY = re.compile(
@@ -343,6 +345,17 @@ _ROLES = (
     r"president|prime\s+minister|minister|ambassador|chancellor|mayor|governor|spokes(?:man|woman|person)|"
     r"secretary|envoy|official|chief\s+executive|chief|leader|chair(?:man|woman|person)?|director|judge"
 )
+# What a request for someone's words calls them ("X's own words", "X's quote", "X's remarks"), and the
+# request before them ("Give me", "Show us the", "What were")
+_ASKING = (
+    r"\b(?i:give|show|quote|share|provide|read|what\s+(?:are|were|was|is))\s+(?i:me\s+|us\s+)?"
+    r"(?:(?i:the|some\s+of|a\s+few\s+of)\s+)?"
+)
+_WORDS_ASKED = r"(?:own\s+|exact\s+)*(?:words|phrase|wording|quotes?|quotations?|remarks|comments?)\b"
+# A document's own words are its author's, not a speaker's to find in it ("the report's exact words")
+_DOCUMENT_NOUNS = (
+    r"(?:article|piece|report|analysis|document|paper|text|book|essay|op-ed|editorial|author|writer)"
+)
 _SPEAKER = re.compile(
     # "the Harbour Authority", "the Coast Herald": a name may come with its article
     r"\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+(?:the\s+)?"
@@ -361,7 +374,13 @@ _SPEAKER = re.compile(
     # "... the Dutch minister", "... Acme's chief executive", "... the union's branch secretary"
     rf"|\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+(?:the\s+(?:[\w-]+[’']s\s+)?|[A-Z][\w-]*[’']s\s+)"
     rf"((?:[A-Z][\w’'-]+\s+|(?:[a-z]+\s+)(?=(?i:{_ROLES})))*?(?i:{_ROLES}))\s+"
-    r"(?:say|tell|said|argue|think|write|claim)\b",
+    r"(?:say|tell|said|argue|think|write|claim)\b"
+    # "Give me Ana Ruiz's quote about ...", "What were Ruiz's remarks on ...": the words asked for by a
+    # possessive after a request (not "How many points did Ruiz's remarks make?", which asks about them)
+    rf"|{_ASKING}(?:[A-Z][\w’'.-]+\s+){{0,4}}?([A-Z][\w-]+)[’']s\s+{_WORDS_ASKED}"
+    # "Give me the sheriff's words on ...": one named by a lower-case role, which the quote must name as who
+    # speaks ("Sheriff Ann Roe said ...", "the county sheriff told ..."); a document's words are its author's
+    rf"|{_ASKING}(?!{_DOCUMENT_NOUNS}[’']s)([a-z][a-z-]+)[’']s\s+{_WORDS_ASKED}",
 )
 SPEECH_VERBS = (
     r"(?:said|says|told|tells|added|noted|argued|stated|warned|urged|called|described|dismissed|defended|"
@@ -400,7 +419,7 @@ def speaker(question: str) -> str | None:
         return None
     if m.group(4) and not _ASKS_VIEW.match(question):
         return None  # "Why does the city's view of X matter?" asks a reason, not for the city's words
-    return m.group(1) or m.group(2) or m.group(3) or m.group(4) or m.group(5)
+    return m.group(1) or m.group(2) or m.group(3) or m.group(4) or m.group(5) or m.group(6) or m.group(7)
 
 
 _ASKS_VIEW = re.compile(r"\s*(?:what|how|describe|give|tell|quote|summari[sz]e)\b", re.IGNORECASE)
@@ -771,10 +790,28 @@ def counted_thing(question: str) -> str | None:
     return (plural[-1] if plural else words[0]) if words else None
 
 
+# A number as written: "4,200", "$2.5", "40%", "thirty-two", "two million"
+_NUMBER = re.compile(rf"[$€£¥₽]?\d[\d,.]*%?|\b(?i:{_NUMBER_WORDS}|a\s+dozen)(?:-\w+)?\b")
+COUNT_REACH = (
+    5  # words after a number that may name what it counts ("900 *doors*", "32 Su-35 fighter *jets*")
+)
+COUNT_BEFORE = 3  # words before it ("*homes* destroyed: 40", "a *staff* of 40")
+
+
 def counts(span: str, thing: str) -> bool:
-    """Whether ``span`` names the ``thing`` counted (its stem, as the BM25 terms spell it)."""
+    """Whether a number in ``span`` counts the ``thing`` asked about: the thing (its stem, as the BM25 terms
+    spell it) named a few words after the number or just before it. "How many homes did the fire destroy?"
+    is not answered by "4,200 residents were ordered to leave their homes": 4,200 counts residents."""
     wanted = set(lexical.tokenize([thing])[0])
-    return not wanted or bool(wanted & set(lexical.tokenize([span])[0]))
+    if not wanted:
+        return True
+    text = _YEAR.sub(" ", span)  # a year counts nothing
+    for m in _NUMBER.finditer(text):
+        after = " ".join(text[m.end() :].split()[:COUNT_REACH])
+        before = " ".join(text[: m.start()].split()[-COUNT_BEFORE:])
+        if any(_known(t, set(lexical.tokenize([near])[0])) for t in wanted for near in (after, before)):
+            return True
+    return False
 
 
 def folded(text: str) -> str:
