@@ -105,7 +105,7 @@ _QUOTE = re.compile(
     r"[\w-]+[’']s\s+(?:own\s+|exact\s+)*(?:words|quotes?|quotations?|remarks|comments?)\b|"
     # "How did the chair put it, in her words?", "Show me what the treasurer told the board.": the words
     # themselves are asked for, whatever the question's opening
-    r"\bin\s+(?:his|her|their|its)\s+(?:own\s+)?words\b|\b(?:show|give)\s+(?:me|us)\s+what\b|"
+    r"\bin\s+(?:his|her|their|its)\s+(?:own\s+)?words\b|(?:^|,)\s*in\s+(?:[\w’'.-]+\s+){0,4}?[\w-]+[’']s\s+(?:own\s+)?words\b|\b(?:show|give)\s+(?:me|us)\s+what\b|"
     # "Give me the sentence where X defends the plan", "Show me the exact line in which ...": the words asked
     # for are the document's own, as with "quote"
     r"\b(?:give|show|find)\s+(?:me\s+)?the\s+(?:exact\s+)?(?:sentences?|lines?|passages?|paragraph)\s+"

@@ -18,6 +18,14 @@ _PAID_FOR = re.compile(
     r"donate|donated|award|awarded|cost|costs)\b\s+(?P<what>.+?)\s*[?.!]*$",
     re.IGNORECASE,
 )
+# "How will the council pay for / fund the new pool?": how the money is found for it, which a quote about
+# something else the council pays for does not say
+_FUNDED = re.compile(
+    r"^\s*how\s+(?:will|would|did|does|do|is|are|was|were|can|could)\b.*?\b(?:pay|paid|paying)\s+for\s+"
+    r"(?P<what>.+?)\s*[?.!]*$|^\s*how\s+(?:will|would|did|does|do|can|could)\b.*?\b(?:fund|finance)\s+"
+    r"(?P<funded>.+?)\s*[?.!]*$",
+    re.IGNORECASE,
+)
 # When, and for how long: not what the money is for ("last year", "in 2024", "each month", "so far")
 _WHEN = re.compile(
     r"\b(?:last|this|next|each|every|per|a)\s+(?:year|month|week|day|quarter|season|decade)\b|"
@@ -31,11 +39,12 @@ _FILLER = frozenset(lexical.tokenize(["the a an its their his her our for on to 
 
 def paid_for(question: str) -> list[str]:
     """The content terms (BM25 stems) of what a "how much did X pay / spend on ..." question asks the amount
-    of; empty for other questions and for one that ends at its verb ("How much does it cost?")."""
-    m = _PAID_FOR.search(question)
+    of, or a "how will X pay for / fund ..." question the funding of; empty for other questions and for one
+    that ends at its verb ("How much does it cost?")."""
+    m = _PAID_FOR.search(question) or _FUNDED.search(question)
     if m is None:
         return []
-    what = _WHEN.sub(" ", m.group("what"))
+    what = _WHEN.sub(" ", m.group("what") or m.group("funded"))
     return [t for t in lexical.tokenize([what])[0] if t not in _FILLER and len(t) > 2]
 
 

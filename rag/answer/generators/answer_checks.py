@@ -97,6 +97,8 @@ _SHARE = re.compile(
     r"\bmajority\b|\bminority\b",
     re.IGNORECASE,
 )
+# "What will the grant pay for?", "What was the money spent on?": what the money buys, not how much it is
+_PAID_WHAT = re.compile(r"^\s*what\b.*\b(?:pay|paid|spend|spent|used)\s+(?:for|on)\s*[?.!]*$", re.IGNORECASE)
 _THE_COST = re.compile(r"\b(?:the|its|their)\s+(?:cost|price)s?\s+of\b", re.IGNORECASE)
 
 
@@ -136,6 +138,8 @@ def expected_type(question: str) -> str | None:
         return "date"
     if _ASKS_PLACE.search(question):
         return "place"
+    if _PAID_WHAT.search(question):
+        return None
     if (
         _THE_COST.search(question)
         or _HOW_MUCH_MONEY.search(question)
@@ -253,7 +257,11 @@ _REASON = re.compile(
     r"goal|purpose|desire|in\s+this\s+context|hence|therefore|thus|follow(?:s|ed|ing)|"
     # what is feared is why ("some workers fear the ruling could cost jobs")
     r"(?:fear|fears|feared|worry|worries|worried)\s+(?:that\s+)?[^.;]{0,60}?\b(?:could|would|will|might|may)|"
-    r"so\b|explanation|explain\w*|crucial|(?:that|which)\s+[a-z]+s|to\s+(?:secure|avoid|ensure|prevent|protect|keep|help|gain|win)|too\s+\w+\s+(?:for|to)|"
+    # what the thing does ("a mite that *weakens* the bees"; not "that was", "which is", "that its", "which
+    # business": an auxiliary, a pronoun or a noun opens no such clause)
+    r"so\b|explanation|explain\w*|crucial|"
+    r"(?:that|which)\s+(?!(?:is|was|has|does|its|this|his|as|us|thus|always|perhaps)\b)[a-z]*[a-rt-z]s\b|"
+    r"to\s+(?:secure|avoid|ensure|prevent|protect|keep|help|gain|win)|too\s+\w+\s+(?:for|to)|"
     # what a step is for: "the cut would free money for a new line"
     r"(?:would|will|could)\s+(?:free|allow|enable|let|fund|pay\s+for|make\s+room))\b",
     re.IGNORECASE,
@@ -360,7 +368,9 @@ _SPEAKER = re.compile(
     # "the Harbour Authority", "the Coast Herald": a name may come with its article
     r"\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+(?:the\s+)?"
     r"(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin)\s+){0,5}?([A-Z][\w’'-]+)\s+"
-    r"(?:say|tell|said|argue|think|write|claim|call|describe|put|report|reply|respond|answer)\b"
+    r"(?:say|tell|said|argue|think|write|claim|call|describe|put|report|reply|respond|answer|"
+    # "How did X justify the fee?" (not "How did X explain why ...", which asks a reason however it is given)
+    r"(?:justify|explain|defend)(?=\s+(?:the|its|their|his|her)\b))\b"
     # "Quote what X said", and the same asked as "Show me / give me / tell me what X told the board"
     r"|\b(?i:quote|(?:show|give|tell)\s+(?:me|us))\s+what\s+(?:the\s+)?(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin)\s+){0,5}?([A-Z][\w’'-]+)\s+"
     r"(?:said|says|told|wrote|argued|reported|called|urged|warned)\b"
@@ -380,12 +390,17 @@ _SPEAKER = re.compile(
     rf"|{_ASKING}(?:[A-Z][\w’'.-]+\s+){{0,4}}?([A-Z][\w-]+)[’']s\s+{_WORDS_ASKED}"
     # "Give me the sheriff's words on ...": one named by a lower-case role, which the quote must name as who
     # speaks ("Sheriff Ann Roe said ...", "the county sheriff told ..."); a document's words are its author's
-    rf"|{_ASKING}(?!{_DOCUMENT_NOUNS}[’']s)([a-z][a-z-]+)[’']s\s+{_WORDS_ASKED}",
+    rf"|{_ASKING}(?!{_DOCUMENT_NOUNS}[’']s)([a-z][a-z-]+)[’']s\s+{_WORDS_ASKED}"
+    # "In the sheriff's words, how ...?", "..., in Ruiz's own words?" (not "the points in Ruiz's remarks")
+    r"|(?:^|,)\s*(?i:in)\s+(?:(?i:the)\s+)?(?:[A-Z][\w’'.-]+\s+){0,4}?([A-Z][\w-]+|[a-z][a-z-]+)[’']s\s+"
+    r"(?:own\s+)?words\b",
 )
 SPEECH_VERBS = (
     r"(?:said|says|told|tells|added|noted|argued|stated|warned|urged|called|described|dismissed|defended|"
     r"praised|wrote|claimed|insisted|admitted|put|reported|blamed|critici[sz]ed|welcomed|denied|explained|"
-    r"acknowledged|conceded|complained|replied|responded|according\s+to)"
+    r"acknowledged|conceded|complained|replied|responded|according\s+to|"
+    # "leaked audio of X *admitting* that ...", "X, *saying* the plan had failed"
+    r"saying|telling|admitting|arguing|insisting|claiming|noting|explaining|acknowledging|conceding|complaining)"
 )
 _SPEECH_VERB = re.compile(rf"\b{SPEECH_VERBS}\b", re.IGNORECASE)
 _YES_NO_VERB = re.compile(
@@ -419,7 +434,16 @@ def speaker(question: str) -> str | None:
         return None
     if m.group(4) and not _ASKS_VIEW.match(question):
         return None  # "Why does the city's view of X matter?" asks a reason, not for the city's words
-    return m.group(1) or m.group(2) or m.group(3) or m.group(4) or m.group(5) or m.group(6) or m.group(7)
+    return (
+        m.group(1)
+        or m.group(2)
+        or m.group(3)
+        or m.group(4)
+        or m.group(5)
+        or m.group(6)
+        or m.group(7)
+        or m.group(8)
+    )
 
 
 _ASKS_VIEW = re.compile(r"\s*(?:what|how|describe|give|tell|quote|summari[sz]e)\b", re.IGNORECASE)
@@ -559,7 +583,11 @@ _TOPIC_FILLER = frozenset(
 )
 _ABOUT = re.compile(
     r"\b(?:about|(?:opinion|views?|position|stance|reaction|assessment)\s+(?:of|on)|"
-    r"(?:reply|replied|respond|responded|react|reacted)\s+to)\s+(.+?)\s*[?.!]*$",
+    # "How did Ruiz justify the fee?": her words on the fee, which a quote on another matter does not give
+    r"(?:justify|explain|defend)(?=\s+(?:the|its|their|his|her)\b)|"
+    # "the sheriff's words on the curfew", "Ruiz's remarks regarding the fee"
+    r"(?:words|remarks|comments?|quotes?|quotations?)\s+(?:on|regarding|concerning)|"
+    r"(?:reply|replied|respond|responded|react|reacted)\s+to)\s+([^?!]+?)\s*[.]*\s*(?:[?!]|$)",
     re.IGNORECASE,
 )
 
