@@ -140,6 +140,8 @@ def expected_type(question: str) -> str | None:
         return "place"
     if _PAID_WHAT.search(question):
         return None
+    if _HOW_MUCH_FIGURE.search(question):
+        return "money"
     if (
         _THE_COST.search(question)
         or _HOW_MUCH_MONEY.search(question)
@@ -800,12 +802,25 @@ _HOW_MANY = re.compile(r"\bhow\s+many\s+((?:[\w’'.-]+\s*){1,4})", re.IGNORECAS
 _AUX = re.compile(r"^(?:is|are|was|were|did|does|do|has|have|had|will|would|can|could)$", re.IGNORECASE)
 
 
+# "How much *profit* did Acme make?": a figure a firm or body reports under its own name, which the number must
+# be said to be ("reported a *loss* of $14 million" is no profit; "2.1 million passengers" no revenue)
+_FIGURES = (
+    r"profits?|revenues?|income|loss(?:es)?|debts?|deficits?|surplus|salar(?:y|ies)|budgets?|turnover|"
+    r"earnings|sales|taxe?s?|rent|wages?|fees?|fines?|subsid(?:y|ies)|grants?|donations?"
+)
+_HOW_MUCH_FIGURE = re.compile(rf"\bhow\s+much\s+(?:in\s+)?({_FIGURES})\b", re.IGNORECASE)
+
+
 def counted_thing(question: str) -> str | None:
-    """What a "how many" question counts ("How many *engineers* worked there?"), or None.
+    """What a "how many" question counts ("How many *engineers* worked there?"), or the figure a "how much
+    profit / revenue / rent" question asks for, or None.
 
     The last plural-looking word before the verb; a number in a sentence about something else ("two years
     before ...") does not count engineers.
     """
+    figure = _HOW_MUCH_FIGURE.search(question)
+    if figure is not None:
+        return figure.group(1)
     m = _HOW_MANY.search(question)
     if m is None:
         return None
@@ -823,7 +838,9 @@ _NUMBER = re.compile(rf"[$€£¥₽]?\d[\d,.]*%?|\b(?i:{_NUMBER_WORDS}|a\s+doze
 COUNT_REACH = (
     5  # words after a number that may name what it counts ("900 *doors*", "32 Su-35 fighter *jets*")
 )
-COUNT_BEFORE = 3  # words before it ("*homes* destroyed: 40", "a *staff* of 40")
+COUNT_BEFORE = (
+    8  # words before it in its clause ("*homes* destroyed: 40", "*revenue* from X had grown to $2.8 billion")
+)
 
 
 def counts(span: str, thing: str) -> bool:
@@ -836,7 +853,8 @@ def counts(span: str, thing: str) -> bool:
     text = _YEAR.sub(" ", span)  # a year counts nothing
     for m in _NUMBER.finditer(text):
         after = " ".join(text[m.end() :].split()[:COUNT_REACH])
-        before = " ".join(text[: m.start()].split()[-COUNT_BEFORE:])
+        # (within its clause: "the inhaler Breathix, which rose from $98" does not count inhalers)
+        before = " ".join(re.split(r"[,;]", text[: m.start()])[-1].split()[-COUNT_BEFORE:])
         if any(_known(t, set(lexical.tokenize([near])[0])) for t in wanted for near in (after, before)):
             return True
     return False
