@@ -182,3 +182,11 @@ def test_justifying_something_never_mentioned_abstains(lifts_index: Path) -> Non
     assert ask_checked("How did Holm justify the ticket prices?", lifts_index).abstained
     answer = ask_checked("How did Holm defend the decision to close every lift?", lifts_index)
     assert not answer.abstained and any("not safely" in c.quote for c in answer.citations)
+
+
+def test_a_quote_inside_another_of_the_same_document_is_shown_once(lifts_index: Path) -> None:
+    # Holm's sentence and her quotation after it both go on into the same span: one quote, not two
+    answer = ask_checked("What exactly did Holm say about the lower lifts?", lifts_index)
+    assert not answer.abstained
+    assert len(answer.citations) == 1
+    assert "not safely" in answer.citations[0].quote
