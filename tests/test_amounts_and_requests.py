@@ -49,6 +49,10 @@ def lifts_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
         ("In the mayor's words, why was the bridge closed?", "mayor"),
         ("Why was the bridge closed, in Ruiz's own words?", "Ruiz"),
         ("How did Ruiz justify the fee?", "Ruiz"),
+        ("Read me what Ruiz said about the fee.", "Ruiz"),
+        ("Which words did Ruiz use to describe the fee?", "Ruiz"),
+        ("What was Ruiz's line about the fee?", "Ruiz"),
+        ("Quote Ana Ruiz on the fee.", "Ruiz"),
         # a possessive that is what the question is about, not the words asked for
         ("How many points did the analysis find in Ruiz's remarks on the port?", None),
         ("Quote the message Ruiz's remarks aimed at the board.", None),
@@ -190,3 +194,16 @@ def test_a_quote_inside_another_of_the_same_document_is_shown_once(lifts_index: 
     assert not answer.abstained
     assert len(answer.citations) == 1
     assert "not safely" in answer.citations[0].quote
+
+
+def test_a_request_that_asks_can_i_names_no_verb_to_state() -> None:
+    assert answer_checks.yes_no_verb("Can I get the quote where Ruiz criticises the fee?") is None
+    assert answer_checks.yes_no_verb("Can Acme raise the fee?") == "raise"
+
+
+def test_quote_someone_on_a_topic(lifts_index: Path) -> None:
+    assert answer_checks.speech_topics("Quote Ana Ruiz on the fee.") == ["the fee", "Ruiz: the fee"]
+    answer = ask_checked("Quote Holm on closing the lifts.", lifts_index)
+    assert not answer.abstained and any("not safely" in c.quote for c in answer.citations)
+    answer = ask_checked("Which words did Holm use about the lower lifts?", lifts_index)
+    assert not answer.abstained and any("not safely" in c.quote for c in answer.citations)

@@ -361,7 +361,7 @@ _ASKING = (
     r"\b(?i:give|show|quote|share|provide|read|what\s+(?:are|were|was|is))\s+(?i:me\s+|us\s+)?"
     r"(?:(?i:the|some\s+of|a\s+few\s+of)\s+)?"
 )
-_WORDS_ASKED = r"(?:own\s+|exact\s+)*(?:words|phrase|wording|quotes?|quotations?|remarks|comments?)\b"
+_WORDS_ASKED = r"(?:own\s+|exact\s+)*(?:words|phrase|wording|quotes?|quotations?|remarks|comments?|lines?)\b"
 # A document's own words are its author's, not a speaker's to find in it ("the report's exact words")
 _DOCUMENT_NOUNS = (
     r"(?:article|piece|report|analysis|document|paper|text|book|essay|op-ed|editorial|author|writer)"
@@ -374,7 +374,7 @@ _SPEAKER = re.compile(
     # "How did X justify the fee?" (not "How did X explain why ...", which asks a reason however it is given)
     r"(?:justify|explain|defend)(?=\s+(?:the|its|their|his|her)\b))\b"
     # "Quote what X said", and the same asked as "Show me / give me / tell me what X told the board"
-    r"|\b(?i:quote|(?:show|give|tell)\s+(?:me|us))\s+what\s+(?:the\s+)?(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin)\s+){0,5}?([A-Z][\w’'-]+)\s+"
+    r"|\b(?i:quote|(?:show|give|tell|read)\s+(?:me|us))\s+what\s+(?:the\s+)?(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin)\s+){0,5}?([A-Z][\w’'-]+)\s+"
     r"(?:said|says|told|wrote|argued|reported|called|urged|warned)\b"
     # "Quote Ana Ruiz's own words on ...", "the governor's exact words"
     r"|(?<![.!?]\s)(?<!^)\b([A-Z][\w-]+)[’']s\s+(?:own\s+|exact\s+)*(?:words|phrase|wording)\b"
@@ -393,6 +393,10 @@ _SPEAKER = re.compile(
     # "Give me the sheriff's words on ...": one named by a lower-case role, which the quote must name as who
     # speaks ("Sheriff Ann Roe said ...", "the county sheriff told ..."); a document's words are its author's
     rf"|{_ASKING}(?!{_DOCUMENT_NOUNS}[’']s)([a-z][a-z-]+)[’']s\s+{_WORDS_ASKED}"
+    # "Which words did Ruiz use ...?", "Quote Ruiz on the fee": the words asked for, said of who spoke them
+    r"|\b(?i:which|what)\s+(?i:words|phrase|expression|term)\s+(?i:did|does|do)\s+(?:the\s+)?"
+    r"(?:[A-Z][\w’'.-]+\s+){0,4}?([A-Z][\w’'-]+)\s+(?i:use)\b"
+    r"|\b(?i:quote)\s+(?:[A-Z][\w’'.-]+\s+){0,4}?([A-Z][\w’'-]+)\s+(?i:on|about|regarding)\b"
     # "In the sheriff's words, how ...?", "..., in Ruiz's own words?" (not "the points in Ruiz's remarks")
     r"|(?:^|,)\s*(?i:in)\s+(?:(?i:the)\s+)?(?:[A-Z][\w’'.-]+\s+){0,4}?([A-Z][\w-]+|[a-z][a-z-]+)[’']s\s+"
     r"(?:own\s+)?words\b",
@@ -406,7 +410,9 @@ SPEECH_VERBS = (
 )
 _SPEECH_VERB = re.compile(rf"\b{SPEECH_VERBS}\b", re.IGNORECASE)
 _YES_NO_VERB = re.compile(
-    r"^\s*(?i:did|does|do|has|have|had|will|would|can|could)\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s+)+([a-z]\w+)\b"
+    # (not "Can I get ...", "Could you show ...": a request, whose verb no document needs to state)
+    r"^\s*(?i:did|does|do|has|have|had|will|would|can|could)\s+(?!(?i:I|you|we)\s)(?:the\s+)?"
+    r"(?:[A-Z][\w.’'-]*\s+)+([a-z]\w+)\b"
 )
 _EVENT_VERB = re.compile(
     # "When did Nordline *receive* ...": a date of another event of the same thing answers less surely
@@ -436,16 +442,7 @@ def speaker(question: str) -> str | None:
         return None
     if m.group(4) and not _ASKS_VIEW.match(question):
         return None  # "Why does the city's view of X matter?" asks a reason, not for the city's words
-    return (
-        m.group(1)
-        or m.group(2)
-        or m.group(3)
-        or m.group(4)
-        or m.group(5)
-        or m.group(6)
-        or m.group(7)
-        or m.group(8)
-    )
+    return next((g for g in m.groups() if g), None)
 
 
 _ASKS_VIEW = re.compile(r"\s*(?:what|how|describe|give|tell|quote|summari[sz]e)\b", re.IGNORECASE)
@@ -587,6 +584,8 @@ _ABOUT = re.compile(
     r"\b(?:about|(?:opinion|views?|position|stance|reaction|assessment)\s+(?:of|on)|"
     # "How did Ruiz justify the fee?": her words on the fee, which a quote on another matter does not give
     r"(?:justify|explain|defend)(?=\s+(?:the|its|their|his|her)\b)|"
+    # "Quote Ruiz on the fee"
+    r"(?<=\b[Qq]uote\s)(?:[A-Z][\w’'.-]+\s+){1,5}(?:on|regarding)|"
     # "the sheriff's words on the curfew", "Ruiz's remarks regarding the fee"
     r"(?:words|remarks|comments?|quotes?|quotations?)\s+(?:on|regarding|concerning)|"
     r"(?:reply|replied|respond|responded|react|reacted)\s+to)\s+([^?!]+?)\s*[.]*\s*(?:[?!]|$)",
