@@ -108,6 +108,8 @@ def test_a_possessive_after_a_request_asks_for_words(question: str, kind: str) -
             "Its revenue from the drug had grown to $2.8 billion.",
             True,
         ),
+        # what is counted is named before a place or an owner ("on Acme's campus" counts no campuses)
+        ("How many students live on Acme's east campus?", "Acme enrolled 14,900 undergraduates.", False),
     ],
 )
 def test_a_number_must_count_what_is_asked(question: str, span: str, counted: bool) -> None:
@@ -207,3 +209,19 @@ def test_quote_someone_on_a_topic(lifts_index: Path) -> None:
     assert not answer.abstained and any("not safely" in c.quote for c in answer.citations)
     answer = ask_checked("Which words did Holm use about the lower lifts?", lifts_index)
     assert not answer.abstained and any("not safely" in c.quote for c in answer.citations)
+
+
+@pytest.mark.parametrize(
+    ("question", "span", "paid"),
+    [
+        (
+            "How much did Corran pay for Skyline?",
+            "Skyline, owned by the investment firm Corran, lost $14 million.",
+            False,
+        ),
+        ("How much did Corran pay for Skyline?", "Corran bought Skyline for $90 million in 2019.", True),
+        ("How much did the town spend on the pool?", "The pool cost the town $3 million.", True),
+    ],
+)
+def test_an_amount_paid_needs_a_payment(question: str, span: str, paid: bool) -> None:
+    assert amounts.says_what_paid(span, question) is paid
