@@ -149,18 +149,6 @@ def test_a_topic_ends_at_the_question_mark() -> None:
     assert answer_checks.topic_terms("What did Ruiz say about crews? Quote him.") == ["crew"]
 
 
-@pytest.mark.parametrize(
-    ("span", "reason"),
-    [
-        ("The resort, which is owned by a pension fund, reported a loss.", False),
-        ("She said the firm would meet the board, a meeting that was announced in May.", False),
-        ("They blame a mite that weakens the bees.", True),
-    ],
-)
-def test_a_relative_clause_is_a_reason_only_when_it_says_what_something_does(span: str, reason: bool) -> None:
-    assert answer_checks.gives_reason(span, "Why did the bees die?") is reason
-
-
 def test_a_gerund_of_a_verb_of_speech_reports_speech() -> None:
     assert answer_checks.reports_speech("a recording of the minister admitting that the talks had failed")
 

@@ -259,10 +259,7 @@ _REASON = re.compile(
     r"goal|purpose|desire|in\s+this\s+context|hence|therefore|thus|follow(?:s|ed|ing)|"
     # what is feared is why ("some workers fear the ruling could cost jobs")
     r"(?:fear|fears|feared|worry|worries|worried)\s+(?:that\s+)?[^.;]{0,60}?\b(?:could|would|will|might|may)|"
-    # what the thing does ("a mite that *weakens* the bees"; not "that was", "which is", "that its", "which
-    # business": an auxiliary, a pronoun or a noun opens no such clause)
-    r"so\b|explanation|explain\w*|crucial|"
-    r"(?:that|which)\s+(?!(?:is|was|has|does|its|this|his|as|us|thus|always|perhaps)\b)[a-z]*[a-rt-z]s\b|"
+    r"so\b|explanation|explain\w*|crucial|(?:that|which)\s+[a-z]+s|"
     r"to\s+(?:secure|avoid|ensure|prevent|protect|keep|help|gain|win)|too\s+\w+\s+(?:for|to)|"
     # what a step is for: "the cut would free money for a new line"
     r"(?:would|will|could)\s+(?:free|allow|enable|let|fund|pay\s+for|make\s+room))\b",
