@@ -97,10 +97,16 @@ _DEPICTS = re.compile(
     _I,
 )
 _QUOTE = re.compile(
-    r"\bquote\b|\bexact\s+(?:words|phrase|wording)\b|\bown\s+words\b|\bverbatim\b|\bword\s+for\s+word\b|\bexactly\s+(?:did|does)\b|"
+    r"\bquote\b|\bexact\s+(?:words|phrase|wording)\b|\bown\s+words\b|\bverbatim\b|\bword\s+for\s+word\b|"
+    r"\bexactly\s+(?:did|does)\b|"
+    # "Give me the sheriff's words on X", "What were Ruiz's remarks about Y?": someone's words asked for by
+    # a possessive after a request (not "How many points did Ruiz's remarks make?")
+    r"\b(?:give|show|share|provide|read|what\s+(?:are|were|was|is))\s+(?:me\s+|us\s+)?(?:[\w’'.-]+\s+){0,5}?"
+    r"[\w-]+[’']s\s+(?:own\s+|exact\s+)*(?:words|quotes?|quotations?|remarks|comments?|lines?)\b|"
     # "How did the chair put it, in her words?", "Show me what the treasurer told the board.": the words
     # themselves are asked for, whatever the question's opening
-    r"\bin\s+(?:his|her|their|its)\s+(?:own\s+)?words\b|\b(?:show|give)\s+(?:me|us)\s+what\b|"
+    r"\b(?:which|what)\s+(?:words|phrase|expression)\s+(?:did|does|do)\b.*\buse\b|\bread\s+(?:me|us)\s+what\b|"
+    r"\bin\s+(?:his|her|their|its)\s+(?:own\s+)?words\b|(?:^|,)\s*in\s+(?:[\w’'.-]+\s+){0,4}?[\w-]+[’']s\s+(?:own\s+)?words\b|\b(?:show|give)\s+(?:me|us)\s+what\b|"
     # "Give me the sentence where X defends the plan", "Show me the exact line in which ...": the words asked
     # for are the document's own, as with "quote"
     r"\b(?:give|show|find)\s+(?:me\s+)?the\s+(?:exact\s+)?(?:sentences?|lines?|passages?|paragraph)\s+"

@@ -44,7 +44,9 @@ _ASKS_DATE = re.compile(
 )
 _ASKS_MONEY = re.compile(
     r"\b(cost|costs|price(?!\s+(?:war|wars|competition|cuts?|rises?|increases?|pressure|controls?)\b)|priced|worth|paid|"
-    r"pay|value|how\s+much\s+(?:\w+\s+)?(?:money|cash|funding))\b",
+    r"pay|value|how\s+much\s+(?:\w+\s+)?(?:money|cash|funding)|"
+    # "How large was trade in 2020 *in dollars*?": a size asked for in money
+    r"in\s+(?:dollars|euros|pounds|sterling|yen|yuan|rubles|roubles|francs|rupees|US\s+dollars))\b",
     re.IGNORECASE,
 )
 _ASKS_QUANTITY = re.compile(
@@ -102,6 +104,8 @@ _SHARE = re.compile(
     r"\bmajority\b|\bminority\b",
     re.IGNORECASE,
 )
+# "What will the grant pay for?", "What was the money spent on?": what the money buys, not how much it is
+_PAID_WHAT = re.compile(r"^\s*what\b.*\b(?:pay|paid|spend|spent|used)\s+(?:for|on)\s*[?.!]*$", re.IGNORECASE)
 _THE_COST = re.compile(r"\b(?:the|its|their)\s+(?:cost|price)s?\s+of\b", re.IGNORECASE)
 
 
@@ -213,6 +217,10 @@ def expected_type(question: str) -> str | None:
         return "time"
     if _ASKS_PLACE.search(question):
         return "place"
+    if _PAID_WHAT.search(question):
+        return None
+    if _HOW_MUCH_FIGURE.search(question):
+        return "money"
     if (
         _THE_COST.search(question)
         or _HOW_MUCH_MONEY.search(question)
@@ -332,7 +340,8 @@ _REASON = re.compile(
     r"goal|purpose|desire|in\s+this\s+context|hence|therefore|thus|follow(?:s|ed|ing)|"
     # what is feared is why ("some workers fear the ruling could cost jobs")
     r"(?:fear|fears|feared|worry|worries|worried)\s+(?:that\s+)?[^.;]{0,60}?\b(?:could|would|will|might|may)|"
-    r"so\b|explanation|explain\w*|crucial|(?:that|which)\s+[a-z]+s|to\s+(?:secure|avoid|ensure|prevent|protect|keep|help|gain|win)|too\s+\w+\s+(?:for|to)|"
+    r"so\b|explanation|explain\w*|crucial|(?:that|which)\s+[a-z]+s|"
+    r"to\s+(?:secure|avoid|ensure|prevent|protect|keep|help|gain|win)|too\s+\w+\s+(?:for|to)|"
     # what a step is for: "the cut would free money for a new line"
     r"(?:would|will|could)\s+(?:free|allow|enable|let|fund|pay\s+for|make\s+room))\b",
     re.IGNORECASE,
@@ -424,13 +433,26 @@ _ROLES = (
     r"president|prime\s+minister|minister|ambassador|chancellor|mayor|governor|spokes(?:man|woman|person)|"
     r"secretary|envoy|official|chief\s+executive|chief|leader|chair(?:man|woman|person)?|director|judge"
 )
+# What a request for someone's words calls them ("X's own words", "X's quote", "X's remarks"), and the
+# request before them ("Give me", "Show us the", "What were")
+_ASKING = (
+    r"\b(?i:give|show|quote|share|provide|read|what\s+(?:are|were|was|is))\s+(?i:me\s+|us\s+)?"
+    r"(?:(?i:the|some\s+of|a\s+few\s+of)\s+)?"
+)
+_WORDS_ASKED = r"(?:own\s+|exact\s+)*(?:words|phrase|wording|quotes?|quotations?|remarks|comments?|lines?)\b"
+# A document's own words are its author's, not a speaker's to find in it ("the report's exact words")
+_DOCUMENT_NOUNS = (
+    r"(?:article|piece|report|analysis|document|paper|text|book|essay|op-ed|editorial|author|writer)"
+)
 _SPEAKER = re.compile(
     # "the Harbour Authority", "the Coast Herald": a name may come with its article
     r"\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+(?:the\s+)?"
     r"(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin|of|for)\s+){0,5}?([A-Z][\w’'-]+)\s+"
-    r"(?:say|tell|said|argue|think|write|claim|call|describe|put|report|reply|respond|answer)\b"
+    r"(?:say|tell|said|argue|think|write|claim|call|describe|put|report|reply|respond|answer|"
+    # "How did X justify the fee?" (not "How did X explain why ...", which asks a reason however it is given)
+    r"(?:justify|explain|defend)(?=\s+(?:the|its|their|his|her)\b))\b"
     # "Quote what X said", and the same asked as "Show me / give me / tell me what X told the board"
-    r"|\b(?i:quote|(?:show|give|tell)\s+(?:me|us))\s+what\s+(?:the\s+)?(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin|of|for)\s+){0,5}?([A-Z][\w’'-]+)\s+"
+    r"|\b(?i:quote|(?:show|give|tell|read)\s+(?:me|us))\s+what\s+(?:the\s+)?(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin|of|for)\s+){0,5}?([A-Z][\w’'-]+)\s+"
     r"(?:said|says|told|wrote|argued|reported|called|urged|warned)\b"
     # "Quote Ana Ruiz's own words on ...", "the governor's exact words"
     r"|(?<![.!?]\s)(?<!^)\b([A-Z][\w-]+)[’']s\s+(?:own\s+|exact\s+)*(?:words|phrase|wording)\b"
@@ -442,16 +464,33 @@ _SPEAKER = re.compile(
     # "... the Dutch minister", "... Acme's chief executive", "... the union's branch secretary"
     rf"|\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+(?:the\s+(?:[\w-]+[’']s\s+)?|[A-Z][\w-]*[’']s\s+)"
     rf"((?:[A-Z][\w’'-]+\s+|(?:[a-z]+\s+)(?=(?i:{_ROLES})))*?(?i:{_ROLES}))\s+"
-    r"(?:say|tell|said|argue|think|write|claim)\b",
+    r"(?:say|tell|said|argue|think|write|claim)\b"
+    # "Give me Ana Ruiz's quote about ...", "What were Ruiz's remarks on ...": the words asked for by a
+    # possessive after a request (not "How many points did Ruiz's remarks make?", which asks about them)
+    rf"|{_ASKING}(?:[A-Z][\w’'.-]+\s+){{0,4}}?([A-Z][\w-]+)[’']s\s+{_WORDS_ASKED}"
+    # "Give me the sheriff's words on ...": one named by a lower-case role, which the quote must name as who
+    # speaks ("Sheriff Ann Roe said ...", "the county sheriff told ..."); a document's words are its author's
+    rf"|{_ASKING}(?!{_DOCUMENT_NOUNS}[’']s)([a-z][a-z-]+)[’']s\s+{_WORDS_ASKED}"
+    # "Which words did Ruiz use ...?", "Quote Ruiz on the fee": the words asked for, said of who spoke them
+    r"|\b(?i:which|what)\s+(?i:words|phrase|expression|term)\s+(?i:did|does|do)\s+(?:the\s+)?"
+    r"(?:[A-Z][\w’'.-]+\s+){0,4}?([A-Z][\w’'-]+)\s+(?i:use)\b"
+    r"|\b(?i:quote)\s+(?:[A-Z][\w’'.-]+\s+){0,4}?([A-Z][\w’'-]+)\s+(?i:on|about|regarding)\b"
+    # "In the sheriff's words, how ...?", "..., in Ruiz's own words?" (not "the points in Ruiz's remarks")
+    r"|(?:^|,)\s*(?i:in)\s+(?:(?i:the)\s+)?(?:[A-Z][\w’'.-]+\s+){0,4}?([A-Z][\w-]+|[a-z][a-z-]+)[’']s\s+"
+    r"(?:own\s+)?words\b",
 )
 SPEECH_VERBS = (
     r"(?:said|says|told|tells|added|noted|argued|stated|warned|urged|called|described|dismissed|defended|"
     r"praised|wrote|claimed|insisted|admitted|put|reported|blamed|critici[sz]ed|welcomed|denied|explained|"
-    r"acknowledged|conceded|complained|replied|responded|according\s+to)"
+    r"acknowledged|conceded|complained|replied|responded|according\s+to|"
+    # "leaked audio of X *admitting* that ...", "X, *saying* the plan had failed"
+    r"saying|telling|admitting|arguing|insisting|claiming|noting|explaining|acknowledging|conceding|complaining)"
 )
 _SPEECH_VERB = re.compile(rf"\b{SPEECH_VERBS}\b", re.IGNORECASE)
 _YES_NO_VERB = re.compile(
-    r"^\s*(?i:did|does|do|has|have|had|will|would|can|could)\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s+)+([a-z]\w+)\b"
+    # (not "Can I get ...", "Could you show ...": a request, whose verb no document needs to state)
+    r"^\s*(?i:did|does|do|has|have|had|will|would|can|could)\s+(?!(?i:I|you|we)\s)(?:the\s+)?"
+    r"(?:[A-Z][\w.’'-]*\s+)+([a-z]\w+)\b"
 )
 _EVENT_VERB = re.compile(
     # "When did Nordline *receive* ...": a date of another event of the same thing answers less surely
@@ -481,7 +520,7 @@ def speaker(question: str) -> str | None:
         return None
     if m.group(4) and not _ASKS_VIEW.match(question):
         return None  # "Why does the city's view of X matter?" asks a reason, not for the city's words
-    return m.group(1) or m.group(2) or m.group(3) or m.group(4) or m.group(5)
+    return next((g for g in m.groups() if g), None)
 
 
 _ASKS_VIEW = re.compile(r"\s*(?:what|how|describe|give|tell|quote|summari[sz]e)\b", re.IGNORECASE)
@@ -629,7 +668,13 @@ _TOPIC_FILLER = frozenset(
 )
 _ABOUT = re.compile(
     r"\b(?:about|(?:opinion|views?|position|stance|reaction|assessment)\s+(?:of|on)|"
-    r"(?:reply|replied|respond|responded|react|reacted)\s+to)\s+(.+?)\s*[?.!]*$",
+    # "How did Ruiz justify the fee?": her words on the fee, which a quote on another matter does not give
+    r"(?:justify|explain|defend)(?=\s+(?:the|its|their|his|her)\b)|"
+    # "Quote Ruiz on the fee"
+    r"(?<=\b[Qq]uote\s)(?:[A-Z][\w’'.-]+\s+){1,5}(?:on|regarding)|"
+    # "the sheriff's words on the curfew", "Ruiz's remarks regarding the fee"
+    r"(?:words|remarks|comments?|quotes?|quotations?)\s+(?:on|regarding|concerning)|"
+    r"(?:reply|replied|respond|responded|react|reacted)\s+to)\s+([^?!]+?)\s*[.]*\s*(?:[?!]|$)",
     re.IGNORECASE,
 )
 
@@ -841,31 +886,74 @@ def states_verb(span: str, verb: str | None) -> bool:
 
 
 _HOW_MANY = re.compile(r"\bhow\s+many\s+((?:[\w’'.-]+\s*){1,4})", re.IGNORECASE)
+_PLACE_WORD = re.compile(r"^(?:on|in|at|from|across|inside|near|within)$", re.IGNORECASE)
 _AUX = re.compile(r"^(?:is|are|was|were|did|does|do|has|have|had|will|would|can|could)$", re.IGNORECASE)
 
 
+# "How much *profit* did Acme make?": a figure a firm or body reports under its own name, which the number must
+# be said to be ("reported a *loss* of $14 million" is no profit; "2.1 million passengers" no revenue)
+_FIGURES = (
+    r"profits?|revenues?|income|loss(?:es)?|debts?|deficits?|surplus|salar(?:y|ies)|budgets?|turnover|"
+    r"earnings|sales|taxe?s?|rent|wages?|fees?|fines?|subsid(?:y|ies)|grants?|donations?"
+)
+_HOW_MUCH_FIGURE = re.compile(rf"\bhow\s+much\s+(?:in\s+)?({_FIGURES})\b", re.IGNORECASE)
+
+
 def counted_thing(question: str) -> str | None:
-    """What a "how many" question counts ("How many *engineers* worked there?"), or None.
+    """What a "how many" question counts ("How many *engineers* worked there?"), or the figure a "how much
+    profit / revenue / rent" question asks for, or None.
 
     The last plural-looking word before the verb; a number in a sentence about something else ("two years
     before ...") does not count engineers.
     """
+    figure = _HOW_MUCH_FIGURE.search(question)
+    if figure is not None:
+        return figure.group(1)
     m = _HOW_MANY.search(question)
     if m is None:
         return None
     words = []
     for word in m.group(1).split():
-        if _AUX.match(word):
+        # (the count is named before its verb or a place: "How many students live *on* Acme's campus")
+        if _AUX.match(word) or _PLACE_WORD.match(word):
             break
         words.append(word.strip("?.,"))
-    plural = [w for w in words if len(w) > 3 and w.lower().endswith("s") and not w.lower().endswith("ss")]
+    plural = [
+        w
+        for w in words
+        if len(w) > 3
+        and w.lower().endswith("s")
+        and not w.lower().endswith("ss")
+        and not re.search(r"[’']s$", w)
+    ]
     return (plural[-1] if plural else words[0]) if words else None
 
 
+# A number as written: "4,200", "$2.5", "40%", "thirty-two", "two million"
+_NUMBER = re.compile(rf"[$€£¥₽]?\d[\d,.]*%?|\b(?i:{_NUMBER_WORDS}|a\s+dozen)(?:-\w+)?\b")
+COUNT_REACH = (
+    5  # words after a number that may name what it counts ("900 *doors*", "32 Su-35 fighter *jets*")
+)
+COUNT_BEFORE = (
+    8  # words before it in its clause ("*homes* destroyed: 40", "*revenue* from X had grown to $2.8 billion")
+)
+
+
 def counts(span: str, thing: str) -> bool:
-    """Whether ``span`` names the ``thing`` counted (its stem, as the BM25 terms spell it)."""
+    """Whether a number in ``span`` counts the ``thing`` asked about: the thing (its stem, as the BM25 terms
+    spell it) named a few words after the number or just before it. "How many homes did the fire destroy?"
+    is not answered by "4,200 residents were ordered to leave their homes": 4,200 counts residents."""
     wanted = set(lexical.tokenize([thing])[0])
-    return not wanted or bool(wanted & set(lexical.tokenize([span])[0]))
+    if not wanted:
+        return True
+    text = _YEAR.sub(" ", span)  # a year counts nothing
+    for m in _NUMBER.finditer(text):
+        after = " ".join(text[m.end() :].split()[:COUNT_REACH])
+        # (within its clause: "the inhaler Breathix, which rose from $98" does not count inhalers)
+        before = " ".join(re.split(r"[,;]", text[: m.start()])[-1].split()[-COUNT_BEFORE:])
+        if any(_known(t, set(lexical.tokenize([near])[0])) for t in wanted for near in (after, before)):
+            return True
+    return False
 
 
 def folded(text: str) -> str:

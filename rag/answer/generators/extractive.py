@@ -25,7 +25,7 @@ from ...settings import Settings
 from ...types import Document, Passage
 from .. import planning, reference
 from ..question_kinds import asks_about_authors, classify, quoted_topic
-from . import answer_checks, list_items, reactions, sections, spans
+from . import amounts, answer_checks, list_items, reactions, sections, spans
 from . import extractive_kinds as kinds
 from .base import Turn, register
 
@@ -428,6 +428,8 @@ class ExtractiveGenerator:
             and reactions.reacts(spans.quoted_span(s, by_n, question), reactor)
             # "How many engineers": a number about something else ("two years before") does not answer.
             and (counted is None or answer_checks.counts(spans.quoted_span(s, by_n, question), counted))
+            # "How much did Acme pay its chief executive?": an amount of Acme's revenue is of something else
+            and amounts.says_what_paid(spans.quoted_span(s, by_n, question), question)
             # "What did X say": the quote must give X's words, not a sentence that merely names X. What the
             # document's own author says is all of its text.
             and (

@@ -137,6 +137,17 @@ def fact(
     if speech:
         spans = [continued_speech(s, by_n[s.passage_n], span) for s, span in zip(chosen, spans, strict=True)]
     spans = [announced(s, by_n[s.passage_n], span) for s, span in zip(chosen, spans, strict=True)]
+    # A sentence quoted on its own and again inside a longer quote of the same document (two overlapping
+    # passages; one of them went on into the speaker's next words) is shown once, in the longer quote.
+    kept = [
+        i
+        for i, (s, span) in enumerate(zip(chosen, spans, strict=True))
+        if not any(
+            j != i and c.doc_id == s.doc_id and span in other and (span != other or j < i)
+            for j, (c, other) in enumerate(zip(chosen, spans, strict=True))
+        )
+    ]
+    chosen, spans = [chosen[i] for i in kept], [spans[i] for i in kept]
     lines = []
     head = direct_answers.best_answer_line(question, spans, gen.content_terms)
     if head:

@@ -1,0 +1,71 @@
+"""What an amount of money is asked of: "How much did Acme pay *its chief executive*?", "How much will the
+town spend *on the new pool*?". An amount in a sentence about the firm's revenue or the town's budget is an
+amount of something else, though it is money and names the firm or the town: the quote must say what the
+money went to (at least half of its words and two of them, by stem), as a "what did X say about Y" quote must say Y.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...index import lexical
+from . import answer_checks
+
+# "How much ... pay / spend / invest / charge / earn / cost ... <what>": the words after the verb, to the end
+_PAID_FOR = re.compile(
+    r"^\s*how\s+much\b(?!\s+(?:more|less|longer|further)\b).*?\b(?:pay|paid|paying|pays|spend|spent|spending|"
+    r"spends|invest|invested|investing|charge|charged|charging|charges|give|gave|giving|lend|lent|owe|owed|"
+    r"donate|donated|award|awarded|cost|costs)\b\s+(?P<what>.+?)\s*[?.!]*$",
+    re.IGNORECASE,
+)
+# "How will the council pay for / fund the new pool?": how the money is found for it, which a quote about
+# something else the council pays for does not say
+_FUNDED = re.compile(
+    r"^\s*how\s+(?:will|would|did|does|do|is|are|was|were|can|could)\b.*?\b(?:pay|paid|paying)\s+for\s+"
+    r"(?P<what>.+?)\s*[?.!]*$|^\s*how\s+(?:will|would|did|does|do|can|could)\b.*?\b(?:fund|finance)\s+"
+    r"(?P<funded>.+?)\s*[?.!]*$",
+    re.IGNORECASE,
+)
+# When, and for how long: not what the money is for ("last year", "in 2024", "each month", "so far")
+_WHEN = re.compile(
+    r"\b(?:last|this|next|each|every|per|a)\s+(?:year|month|week|day|quarter|season|decade)\b|"
+    r"\b(?:in|by|since|during|until)\s+(?:\d{4}|the\s+(?:past|last|first|next)\s+\w+)\b|\b\d{4}\b|"
+    r"\b(?:so\s+far|in\s+total|altogether|overall|in\s+all|annually|yearly|monthly|now|then)\b",
+    re.IGNORECASE,
+)
+# Words that say nothing of what was paid for
+_FILLER = frozenset(lexical.tokenize(["the a an its their his her our for on to in of into with out up"])[0])
+
+
+def paid_for(question: str) -> list[str]:
+    """The content terms (BM25 stems) of what a "how much did X pay / spend on ..." question asks the amount
+    of, or a "how will X pay for / fund ..." question the funding of; empty for other questions and for one
+    that ends at its verb ("How much does it cost?")."""
+    m = _PAID_FOR.search(question) or _FUNDED.search(question)
+    if m is None:
+        return []
+    what = _WHEN.sub(" ", m.group("what") or m.group("funded"))
+    return [t for t in lexical.tokenize([what])[0] if t not in _FILLER and len(t) > 2]
+
+
+# Words that say money changed hands: an amount in a sentence without one is a loss, a revenue, a budget
+_PAYMENT = re.compile(
+    r"\b(?:pa(?:y|ys|id|ying|yment|yments|yout)|spen[dt]|spending|costs?|costing|price[ds]?|bought|buy|buys|"
+    r"buying|purchas\w*|acqui\w*|deal|fees?|charg\w*|sold|sale|worth|"
+    # (an "investment firm" pays nothing; "an investment of $2 million" does)
+    r"invest(?:s|ed|ing)?|investments?\s+of|fund\w*|grant\w*|award\w*|"
+    r"donat\w*|lent|lend\w*|loans?|owe[ds]?|debts?|earn\w*|salar\w*|wages?|bonus\w*|compensat\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def says_what_paid(span: str, question: str) -> bool:
+    """Whether ``span`` says that money was paid (a verb or noun of paying, spending, buying, costing ...) and
+    at least half of what it went to, and two of its words when it has more than one ("its *chief
+    executive*": "Executives of Acme" is not enough); every question that asks no such amount: True."""
+    if _PAID_FOR.search(question) and not _PAYMENT.search(span):
+        return False  # "How much did Acme pay for X?": "X reported a loss of $14 million" says no payment
+    wanted = paid_for(question)
+    if not wanted:
+        return True
+    return answer_checks.covers_terms(set(wanted), set(lexical.tokenize([span])[0]))
