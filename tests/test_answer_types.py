@@ -101,6 +101,9 @@ def test_how_long_abstains_when_no_time_is_given(articles: Path) -> None:
         ("How many models are recalled?", "Two models are recalled.", True),
         ("How much did the maker sell the KT-200 for?", "The recall covers the KT-200 model.", False),
         ("How much did the maker sell the KT-200 for?", "It sold the KT-200 for 39 pounds.", True),
+        # a pay rise is said as a share as often as in money; "the third strike" says how many so far
+        ("What pay rise did the operator offer?", "It offered a rise of 4 percent.", True),
+        ("How many strikes have drivers held this year?", "It is the third strike this year.", True),
     ],
 )
 def test_a_size_a_time_of_day_and_a_street(question: str, sentence: str, fits: bool) -> None:

@@ -139,6 +139,9 @@ def _small_collection() -> dict[str, Document]:
         ),
         "ferries": doc("ferries", "Island ferry timetable cut", "The island ferry will sail twice a day."),
         "ferry-fares": doc("ferry-fares", "Ferry fares to rise", "Island ferry fares will rise in March."),
+        "review": Document(
+            doc_id="review", text="The laptop is light.", title="Laptop review", authors=("Omar Said",)
+        ),
     }
 
 
@@ -153,6 +156,9 @@ def _small_collection() -> dict[str, Document]:
         ("Summarize the article about the island ferry.", Scope()),
         # A name no document has settles it, whatever the leads say
         ("Who wrote the Harbour Gazette article on the runway closure?", Scope(unresolved=True)),
+        # a surname that is also a word names its author only written as a name
+        ("Summarize what Omar Said wrote.", Scope(("review",))),
+        ("Summarize what the mayor said about the runway closure.", Scope()),
     ],
 )
 def test_a_document_named_by_what_its_lead_says(question: str, scope: Scope) -> None:

@@ -138,6 +138,13 @@ def test_how_much_with_a_verb_of_paying_asks_for_money(question: str, expected: 
         ("What did Ilse Moran say?", "Moran"),
         ("What did the board decide?", None),  # no verb of speech
         ("What did the University of Leeds say about it?", "Leeds"),  # a name joined by "of"
+        # a body named in common words speaks too; the document, its writer or "the analyst" (one: its
+        # author) do not
+        ("What did the hotel association say about the cut?", "hotel association"),
+        ("What did the supermarkets say about the recall?", "supermarkets"),
+        ("What did the article say about the recall?", None),
+        ("What did the reviewer say about the keyboard?", None),
+        ("What does the analyst claim about the talks?", None),
     ],
 )
 def test_a_speaker_may_be_named_by_a_role(question: str, who: str | None) -> None:
@@ -417,3 +424,12 @@ def test_the_exact_phrase_someone_blamed_a_delay_on(harbour_index: Path) -> None
     answer = _ask("What was Ilse Moran's exact phrase for the cause of the late start?", harbour_index)
     assert "a winter nobody could dredge in" in " ".join(c.quote for c in answer.citations)
     _verbatim(answer, harbour_index)
+
+
+def test_a_speaker_named_after_the_verb_and_a_role() -> None:
+    from rag.answer.generators.answer_checks import _speaks
+
+    said = "\u201cWe never stopped,\u201d said the club\u2019s assistant manager, Jo Whitfield."
+    assert _speaks(said, said.index("Whitfield"), "Whitfield")
+    met = "The club\u2019s assistant manager met the mayor, Jo Whitfield."
+    assert not _speaks(met, met.index("Whitfield"), "Whitfield")

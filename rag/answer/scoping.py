@@ -162,9 +162,16 @@ def _has_phrase(text: str, phrase: str) -> bool:
 
 
 def _author_match(question: str, entry: _Entry) -> bool:
+    # A surname that is also a word ("Omar Said", "Ann Little") names its author only written as a name:
+    # "what Holt said" does not name Said; a question typed all in lower case may name either way.
+    lower = question == question.lower()
     for author in entry.authors:
         surname = author.split()[-1] if author.split() else ""
-        if _has_phrase(question, author) or (len(surname) >= 4 and _has_phrase(question, surname)):
+        if _has_phrase(question, author) or (
+            len(surname) >= 4
+            and _has_phrase(question, surname)
+            and (lower or re.search(rf"(?<!\w){re.escape(surname)}(?!\w)", question) is not None)
+        ):
             return True
     return False
 

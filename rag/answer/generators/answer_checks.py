@@ -27,7 +27,11 @@ _NUMBER_WORDS = (
     "sixty|seventy|eighty|ninety|hundred|thousand|million|billion|trillion|dozen|dozens|percent|half"
 )
 # (a digit inside a code, "KT-200" or "A320", counts nothing)
-_QUANTITY = re.compile(rf"(?<![\w-])\d|\b({_NUMBER_WORDS})\b|%", re.IGNORECASE)
+# ("It is the third strike this year": an ordinal says how many so far)
+_QUANTITY = re.compile(
+    rf"(?<![\w-])\d|\b({_NUMBER_WORDS}|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b|%",
+    re.IGNORECASE,
+)
 _CURRENCIES = r"(dollars?|euros?|rubles?|roubles?|rials?|pounds?|yuan)"
 _MONEY = re.compile(
     rf"[$€£¥₽]\s?\d|\b\d[\d,.]*\s?{_CURRENCIES}\b|"
@@ -44,7 +48,9 @@ _ASKS_DATE = re.compile(
 )
 _ASKS_MONEY = re.compile(
     r"\b(cost|costs|price(?!\s+(?:war|wars|competition|cuts?|rises?|increases?|pressure|controls?)\b)|priced|worth|paid|"
-    r"pay|value|how\s+much\s+(?:\w+\s+)?(?:money|cash|funding)|"
+    # ("What pay rise did the firm offer?" asks a rise, said as "4 percent" as often as in money)
+    r"pay(?!\s+(?:rises?|raises?|increases?|cuts?|deals?|dispute|talks|claims?|offers?|gap|freeze))|value|"
+    r"how\s+much\s+(?:\w+\s+)?(?:money|cash|funding)|"
     # "How large was trade in 2020 *in dollars*?": a size asked for in money
     r"in\s+(?:dollars|euros|pounds|sterling|yen|yuan|rubles|roubles|francs|rupees|US\s+dollars))\b",
     re.IGNORECASE,
@@ -444,6 +450,10 @@ _WORDS_ASKED = r"(?:own\s+|exact\s+)*(?:words|phrase|wording|quotes?|quotations?
 _DOCUMENT_NOUNS = (
     r"(?:article|piece|report|analysis|document|paper|text|book|essay|op-ed|editorial|author|writer)"
 )
+# Who wrote a document, called by their job: their words are the document's text
+_AUTHOR_NOUNS = (
+    r"(?:reviewer|critic|columnist|editor|journalist|reporter|interviewer|correspondent|study|survey|review)"
+)
 _SPEAKER = re.compile(
     # "the Harbour Authority", "the Coast Herald": a name may come with its article
     r"\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+(?:the\s+)?"
@@ -477,7 +487,14 @@ _SPEAKER = re.compile(
     r"|\b(?i:quote)\s+(?:[A-Z][\w’'.-]+\s+){0,4}?([A-Z][\w’'-]+)\s+(?i:on|about|regarding)\b"
     # "In the sheriff's words, how ...?", "..., in Ruiz's own words?" (not "the points in Ruiz's remarks")
     r"|(?:^|,)\s*(?i:in)\s+(?:(?i:the)\s+)?(?:[A-Z][\w’'.-]+\s+){0,4}?([A-Z][\w-]+|[a-z][a-z-]+)[’']s\s+"
-    r"(?:own\s+)?words\b",
+    r"(?:own\s+)?words\b"
+    # "What did the hotel association say about X?", "the supermarkets", "the heart charity": a body named in
+    # common words, which the quote must show speaking; not the document or whoever wrote it
+    rf"|\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+the\s+"
+    # ("the analyst", one, is an analysis's author; "the analysts" are those it quotes)
+    rf"(?!(?:{_DOCUMENT_NOUNS}|{_AUTHOR_NOUNS})s?\b|(?:analyst|expert|scholar|commentator)\b)"
+    r"((?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)\s+"
+    r"(?:say|tell|said|argue|claim|reply|respond)\b",
 )
 SPEECH_VERBS = (
     r"(?:said|says|told|tells|added|noted|argued|stated|warned|urged|called|described|dismissed|defended|"
@@ -540,7 +557,12 @@ _QUOTATION = re.compile(r"^\W*[“\"]|[“\"]\w|[\w.!?,][”\"]")
 SPEECH_REACH = 6  # words from a name to its verb of speech: "X, the deputy minister, told ..."
 APPOSITION_REACH = 25  # words of an aside between a name and its verb ("X, a ... who ..., said")
 APPOSITION = re.compile(rf"^,(?:\s+[^,;:.!?\s]+){{1,{APPOSITION_REACH}}},\s+(?:also\s+|later\s+)?$")
-_SPEECH_BEFORE = re.compile(r"\b(?:said|says|told|according\s+to)\s+(?:[\w’'.-]+\s+){0,3}$", re.IGNORECASE)
+_SPEECH_BEFORE = re.compile(
+    r"\b(?:said|says|told|according\s+to)\s+(?:[\w’'.-]+\s+){0,3}$"
+    # "..., said the union's regional organiser, Gary Holt": the role first, the name after its comma
+    r"|\b(?:said|says|added|wrote)\s+(?:[\w’'.-]+\s+){1,7}?[\w’'.-]+,\s+(?:[A-Z][\w’'.-]*\s+){0,3}$",
+    re.IGNORECASE,
+)
 _PRONOUN_SPEECH = re.compile(rf"\b(?:he|she)\s+(?:also\s+|then\s+|later\s+)?{SPEECH_VERBS}\b", re.IGNORECASE)
 # "What did X tell *Y*", "what did X say to *Y*": the one addressed, whom the quote must name too.
 _ADDRESSEE = re.compile(r"\b(?i:tell|tells|told|say\s+to|said\s+to)\s+((?:[A-Z][\w’'.-]*\s*)+)")
