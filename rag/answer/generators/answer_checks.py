@@ -39,8 +39,9 @@ _ASKS_DATE = re.compile(
     re.IGNORECASE,
 )
 _ASKS_MONEY = re.compile(
-    r"\b(cost|costs|price(?!\s+(?:war|wars|competition|cuts?|rises?|increases?|pressure|controls?)\b)|priced|worth|paid|"
-    r"pay|value|how\s+much\s+money)\b",
+    r"\b(cost|costs|price(?!\s+(?:war|wars|competition|cuts?|rises?|increases?|pressure|controls?)\b)|priced|worth|"
+    # "What study should the council pay for?" asks what is bought: "for" ends the question
+    r"(?:paid|pay)(?!\s+for\s*[?.]?\s*$)|value|how\s+much\s+money)\b",
     re.IGNORECASE,
 )
 _ASKS_QUANTITY = re.compile(
@@ -587,9 +588,19 @@ _BODY_WORDS = frozenset(
         "power energy group rail railways works bank batteries chemical chemicals systems industries "
         "holdings partners transit motors airlines research institute council network alliance trust union "
         "association agency authority ministry company corporation corp inc ltd times post herald news press "
-        "service services foundation fund club party",
+        "service services foundation fund club party utilities technologies solutions labs logistics "
+        "engineering construction electric software consulting ventures capital pharmaceuticals airways",
     )
 )
+
+
+# "on 3 June", "in March 2024": a date in a topic names no one; a sentence on the topic need not repeat it
+_DATE_IN_TOPIC = re.compile(rf"\b(?:\d{{1,2}}\s+)?(?:{_FULL_MONTHS})\b(?:\s+\d{{1,2}}\b)?(?:,?\s+\d{{4}}\b)?")
+
+
+def without_dates(topic: str) -> str:
+    """``topic`` without the dates that name a month ("whether to vote on 3 June" -> "whether to vote on")."""
+    return _DATE_IN_TOPIC.sub(" ", topic)
 
 
 def short_names(topic: str) -> str:

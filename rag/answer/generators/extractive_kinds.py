@@ -302,7 +302,8 @@ def _lacking_topic(documents: Mapping[str, Document], plan: Plan, about: str) ->
     return [
         documents[d].title
         for d in named
-        if d in documents and reference.names_outside(f"x {about}", documents, [d])
+        # (a name of several words is mentioned by the word it is named again by: "Halcyon's design")
+        if d in documents and reference.names_outside(f"x {answer_checks.short_names(about)}", documents, [d])
     ]
 
 
@@ -323,7 +324,9 @@ def comparison(
     # name is about something else, however close its words.
     weights = gen.term_weights() if gen.term_weights is not None and about != question else None
     # (a name of several words by the word it is named again by: "Ana Ruiz" by "Ruiz")
-    rare = answer_checks.subject(f"x {answer_checks.short_names(about)}", weights) if weights else None
+    # (a date is when, not what: "whether to vote on 3 June" is answered by "postpone the vote")
+    named = answer_checks.short_names(answer_checks.without_dates(about))
+    rare = answer_checks.subject(f"x {named}", weights) if weights else None
     if rare is not None:
         by_n = {p.n: p for p in passages}
         scored = [s for s in scored if answer_checks.names_subject(quoted_span(s, by_n, about), rare)]
@@ -347,7 +350,8 @@ def comparison(
     gate = gen.threshold - (2 * COMPARISON_SLACK if plan.scope.doc_ids or short else 0.0)
     if not scored or scored[0].score < gate:
         return []
-    arguing = 0.1 if asks_argument(question) else 0.0  # "their advice": prefer the sentences that advise
+    # "their advice", "agree on whether the board *should* sell": prefer the sentences that advise
+    arguing = 0.1 if asks_argument(question) or summaries.ADVICE_ASKED.search(about) else 0.0
     chosen = {}
     for doc_id, group in _by_document(scored).items():
         group = sorted(
