@@ -182,12 +182,28 @@ def counted_items(s: ScoredSentence, passages: Sequence[Passage]) -> list[tuple[
         return []
     count = _NUMBER_WORDS.index(m.group(1).casefold()) + 2
     passage = next(p for p in passages if p.n == s.passage_n)
-    paragraph_end = passage.text.find("\n\n", s.end)
-    end = len(passage.text) if paragraph_end < 0 else paragraph_end
-    items = [(a, b) for a, b in split_sentences(passage.text) if s.end <= a < end][:count]
-    if len(items) < 2 or not all(new_names(passage.text[a:b], "") for a, b in items):
+    items: list[tuple[Passage, int, int]] = []
+    after = passage.start + s.end  # where the next item may start, in the document
+    while passage is not None and len(items) < count:
+        paragraph_end = passage.text.find("\n\n", max(0, after - passage.start))
+        end = passage.start + (len(passage.text) if paragraph_end < 0 else paragraph_end)
+        for a, b in split_sentences(passage.text):
+            if after <= passage.start + a < end:
+                items.append((passage, a, b))
+                after = passage.start + b
+        # a paragraph cut by a chunk boundary goes on in the next chunk, when that one was retrieved too
+        passage = _next_chunk(passage, passages) if paragraph_end < 0 else None
+    items = items[:count]
+    if len(items) < 2 or not all(new_names(p.text[a:b], "") for p, a, b in items):
         return []
-    return [(passage, a, b) for a, b in items]
+    return items
+
+
+def _next_chunk(passage: Passage, passages: Sequence[Passage]) -> Passage | None:
+    """The retrieved passage of the same document that goes on after ``passage`` (chunks may overlap)."""
+    end = passage.start + len(passage.text)
+    later = [p for p in passages if p.doc_id == passage.doc_id and passage.start < p.start <= end + 2]
+    return min(later, key=lambda p: p.start, default=None)
 
 
 # Where a document names a publication it draws on ("According to the X", "as reported by the X", "in an
@@ -351,8 +367,17 @@ def item_type(question: str) -> str | None:
     "reason" or "action" (from the head noun of what it asks for, or "who"), or None."""
     kind = asked_type(question)
     if kind is not None:
-        return _ITEM_TYPE.get(kind.split()[-1].casefold())
+        head = kind.split()[-1].casefold()
+        if head in _ITEM_TYPE:
+            return _ITEM_TYPE[head]
+        # "Which treaties ...": a thing of a kind the table does not know is named with its head noun
+        # ("the Nonproliferation *Treaty*", "Georgetown *University*")
+        stem = lexical.tokenize([head])[0]
+        return f"{TITLED}{stem[0]}" if len(stem) == 1 else None
     return "person" if _WHO.match(question) else None
+
+
+TITLED = "titled:"  # item_type's prefix for a kind named by a name that ends with its head noun
 
 
 # Verbs that state one relation in different words: a list of "who criticised X" is also made of those who
@@ -427,7 +452,12 @@ def asks_who(question: str) -> bool:
     return len(relation_stems(m.group(1))) > len(lexical.tokenize([m.group(1)])[0])
 
 
-_WHO_DID = re.compile(r"^\s*(?i:who)\s+(?:(?:is|are|was|were|has|have|had)\s+)?([a-z]+)\b")
+# "Who funded X?", and "Who did the mayor *meet*?", "Who has Ana Ruiz *backed*?": the verb after its subject
+_WHO_DID = re.compile(
+    r"^\s*(?i:whom?)\s+(?:(?:is|are|was|were|has|have|had)\s+(?![A-Z]|the\s)|"
+    r"(?i:did|does|do|will|would|has|have|had)\s+(?:(?i:the)\s+[a-z]+|(?:[A-Z][\w’'.-]*\s+)*[A-Z][\w’'.-]*)\s+)?"
+    r"([a-z]+)\b"
+)
 _WHO_ONE = frozenset(
     ["is", "was", "are", "were", "wrote", "write", "writes", "authored", "else", "the", "a", "an"]
 )
@@ -493,6 +523,9 @@ def holds_item(text: str, kind: str | None, question: str) -> bool:
         # "backed by the finance department": a body named in lower case, not the one the question names
         found = new_names(text, question)
         return bool(found if kind != "place" else {w for w in found if " " not in w})
+    if kind is not None and kind.startswith(TITLED):
+        stem = kind.removeprefix(TITLED)
+        return any(lexical.tokenize([name.split()[-1]])[0] == [stem] for name in new_names(text, question))
     if kind == "number":
         return answer_checks.fits_type(text, "quantity")
     if kind == "reason":
