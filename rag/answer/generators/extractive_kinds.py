@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...types import Document, Passage
-from .. import direct_answers, metadata_answers, planning, reference, summaries, table_extremes
+from .. import direct_answers, metadata_answers, planning, reference, scoping, summaries, table_extremes
 from .. import structured as units
 from ..planning import Plan
 from ..question_kinds import asks_argument, topic
 from ..steps import steps_answer
-from . import answer_checks, list_items, sections
+from . import answer_checks, list_items, sections, verdicts
 from .base import Turn
 from .spans import announced, continued_speech, quoted_span
 
@@ -234,18 +234,32 @@ def argument(
     asked = reference.topic_terms(question, documents, scoped) if scoped else set()
     if scoped and not asked:
         return summary(gen, question, passages, argue=True)
+    if verdicts.asks_verdict(question):
+        # "What is the review's verdict?": the sentence that says it is the verdict ("Our verdict: ...")
+        stated = verdicts.stated_verdicts(gen.eligible(question, passages, history, body_only=True))
+        if stated:
+            return _grouped(_by_document(stated[:ARGUMENT_SENTENCES]), passages, titled=False)
     found = _argued(gen, question, plan, passages, history)
-    if found or not scoped:
+    if found:
         return found
-    # In a document the user named, a sentence that argues and says every word of what is asked ("What
-    # does X advise schools about Brio?": "Brio is dear, and schools should budget for ...") answers, though
-    # so short a question matches no sentence closely.
+    # A sentence that argues and says every word of what is asked ("What does X advise schools about Brio?":
+    # "Brio is dear, and schools should budget for ...") answers, though so short a question matches no
+    # sentence closely: in a document the user named, or anywhere when what is asked is two words or more
+    # beside the framing and the words for a document ("What advice does the review give to *buyers on a
+    # tight budget*?").
+    if not scoped:
+        asked = reference.topic_terms(re.sub(_DOCUMENT_WORD, " ", question), documents, ())
+        if len(asked) < 2:
+            return []
     said = [
         s
         for s in gen.eligible(question, passages, history, body_only=True)
         if summaries.ARGUING.search(s.text) and answer_checks.mentions(asked, gen.content_terms(s.text))
     ]
     return _grouped(_by_document(said[:ARGUMENT_SENTENCES]), passages, titled=False)
+
+
+_DOCUMENT_WORD = re.compile(rf"\b{scoping.DOCUMENT_WORDS}\b", re.IGNORECASE)
 
 
 def _argued(
