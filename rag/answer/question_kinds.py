@@ -96,6 +96,12 @@ _DEPICTS = re.compile(
     r"frame|cover|discuss|use)\b",
     _I,
 )
+# "How do *the report and the op-ed* treat X?": two parties set out before the verb of depiction
+_TWO_PARTIES = re.compile(
+    r"^\s*how\s+(?:do|did)\s+(?:\S+\s+){1,5}?and\s+(?:\S+\s+){1,5}?\S+\s+(?:portray|describe|"
+    r"depict|characteri[sz]e|present|treat|view|see|frame|cover|discuss|use)\b",
+    _I,
+)
 _QUOTE = re.compile(
     r"\bquote\b|\bexact\s+(?:words|phrase|wording)\b|\bown\s+words\b|\bverbatim\b|\bword\s+for\s+word\b|\bexactly\s+(?:did|does)\b|"
     # "How did the chair put it, in her words?", "Show me what the treasurer told the board.": the words
@@ -400,8 +406,9 @@ def classify(question: str) -> QuestionKind:
             return QuestionKind("metadata", field=field, parts=(text,), all_documents=all_documents)
     if _SUMMARY.search(text):
         return QuestionKind("summary", parts=(text,), all_documents=all_documents)
-    if _COMPARISON.search(text) or (all_documents and _DEPICTS.search(text)):
-        # "How do the articles portray X?": how each document depicts it, side by side
+    if _COMPARISON.search(text) or ((all_documents or _TWO_PARTIES.search(text)) and _DEPICTS.search(text)):
+        # "How do the articles portray X?", "How do the report and the op-ed treat X?": how each document
+        # depicts it, side by side
         return QuestionKind("comparison", parts=(text,), all_documents=all_documents)
     if len(parts) > 1:
         return QuestionKind("multi_part", parts=parts, all_documents=all_documents)

@@ -294,7 +294,8 @@ _OPINION_TERMS = frozenset(lexical.tokenize(["opinion"])[0])
 
 _PARTIES = re.compile(
     r"^\s*(?:do|does|did|how\s+do|how\s+does|compare\s+(?:what|how))\s+(?:the\s+)?(.+?)\s+(?:agree|disagree|differ|"
-    r"say|see|view|compare)\b",
+    # "How do the report and the op-ed *treat* X?"
+    r"say|see|view|compare|treat|portray|describe|depict|cover|discuss|present|frame)\b",
     re.IGNORECASE,
 )
 

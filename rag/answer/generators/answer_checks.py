@@ -96,7 +96,11 @@ _SHARE = re.compile(
     r"\bmajority\b|\bminority\b",
     re.IGNORECASE,
 )
-_THE_COST = re.compile(r"\b(?:the|its|their)\s+(?:cost|price)s?\s+of\b", re.IGNORECASE)
+# "What was the cost of X?", "Do they agree on the price of X?" ask for an amount; a topic alone ("how do the
+# articles treat the price of electricity": ``comparison`` scores by the topic) asks for what is said of it
+_THE_COST = re.compile(
+    r"^(?!\s*(?:the|its|their)\s).*\b(?:the|its|their)\s+(?:cost|price)s?\s+of\b", re.IGNORECASE
+)
 
 
 # "In which month ...", "what year", "on what day": a date as fine as asked; a year does not give the month

@@ -61,7 +61,10 @@ _ORDINAL = re.compile(
 
 # "... found three problems with ...": a count of things, which the next sentences may go through.
 _NUMBER_WORDS = ("two", "three", "four", "five", "six", "seven")
-_COUNTED = re.compile(rf"\b({'|'.join(_NUMBER_WORDS)}|several)\s+(?:[a-z]+\s+)?[a-z]+s\b", re.IGNORECASE)
+# ("four *air-source heat* pumps": up to two words between the number and the plural)
+_COUNTED = re.compile(
+    rf"\b({'|'.join(_NUMBER_WORDS)}|several)\s+(?:[a-z-]+\s+){{0,2}}[a-z]+s\b", re.IGNORECASE
+)
 _FIRST = re.compile(r"^(?:first|one\b|the\s+first)", re.IGNORECASE)
 
 
@@ -195,8 +198,34 @@ def counted_items(s: ScoredSentence, passages: Sequence[Passage]) -> list[tuple[
         passage = _next_chunk(passage, passages) if paragraph_end < 0 else None
     items = items[:count]
     if len(items) < 2 or not all(new_names(p.text[a:b], "") for p, a, b in items):
-        return []
+        # "We tested four pumps." and then a paragraph on each: the paragraphs' first sentences
+        return _paragraph_openers(s, passages, count)
     return items
+
+
+def _paragraph_openers(
+    s: ScoredSentence, passages: Sequence[Passage], count: int
+) -> list[tuple[Passage, int, int]]:
+    """The first sentences of the ``count`` paragraphs after ``s`` in its document, when each names
+    something no earlier one did (a review's "The Acme X2 came second, ..."); empty otherwise."""
+    here = passages_start(s, passages)
+    openers: dict[int, tuple[Passage, int, int]] = {}
+    for p in passages:
+        if p.doc_id != s.doc_id:
+            continue
+        for a, b in split_sentences(p.text):
+            if p.start + a > here and p.text[:a].rstrip(" ").endswith("\n\n"):
+                openers.setdefault(p.start + a, (p, a, b))
+    ordered = [openers[at] for at in sorted(openers)]
+    # they must follow on from each other: a paragraph between them not retrieved leaves the list broken
+    taken = ordered[:count]
+    seen: set[str] = set()
+    for p, a, b in taken:
+        names = new_names(p.text[a:b], "") - seen
+        if not names:
+            return []
+        seen |= names
+    return taken if len(taken) == count else []
 
 
 def _next_chunk(passage: Passage, passages: Sequence[Passage]) -> Passage | None:
@@ -214,7 +243,8 @@ _BY_PUBLICATION = re.compile(
     re.IGNORECASE,
 )
 _SPEECH = (
-    rf"(?:{answer_checks.SPEECH_VERBS}|explained|declared|stressed|asserted|remarked|described|asked|replied)"
+    rf"(?:{answer_checks.SPEECH_VERBS}|explained|declared|stressed|asserted|remarked|described|asked|replied|"
+    r"announced|confirmed)"
 )
 _BY_PERSON = re.compile(
     # "X said", "X has also said", "X, who aptly described (it) as", "The mayor, X, said", "X, 24, who
@@ -387,6 +417,8 @@ _RELATION_FAMILIES = (
     "support back praise welcome endorse defend favour favor",
     "fund finance pay paid sponsor contribute donate lend lent grant invest",
     "meet met visit talks",
+    # a reaction is what someone said or did about it: "X welcomed ...", "Y said the change would ..."
+    "react respond reply welcome said says told warned criticised condemned announced",
 )
 _FAMILIES = [lexical.tokenize([family])[0] for family in _RELATION_FAMILIES]
 RELATION_FLOOR = (
