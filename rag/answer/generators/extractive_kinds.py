@@ -300,9 +300,18 @@ def _argued(
         if who
         else []
     )
+    # "What does X argue policymakers are *missing*?": the sentence that says the argued clause's verb is
+    # the claim asked about ("they're missing the bigger picture"), over one that argues near it
+    verb = summaries.argued_verb(question)
+
+    def says_verb(s: ScoredSentence) -> bool:
+        return verb is not None and answer_checks.states_verb(s.text, verb)
+
     ranked = told or sorted(
-        (s for s in scored if s.score >= floor),
-        key=lambda s: s.score + (0.1 if summaries.ARGUING.search(s.text) else 0.0),
+        (s for s in scored if s.score >= floor or (says_verb(s) and s.score >= gate)),
+        key=lambda s: (
+            s.score + (0.1 if summaries.ARGUING.search(s.text) else 0.0) + (0.2 if says_verb(s) else 0.0)
+        ),
         reverse=True,
     )
     return _grouped(_by_document(ranked[:ARGUMENT_SENTENCES]), passages, titled=False)

@@ -110,9 +110,14 @@ _TOLD_STEMS = frozenset(t for verb in _TOLD_VERBS for t in lexical.tokenize([ver
 def relation(question: str) -> str | None:
     """The verb a list question asks its items to stand in ("Which officials did X *meet*?"), or None."""
     m = _RELATION.search(question)
-    if m is None or " or " in question or m.group(1).lower() in _TOLD_VERBS:
+    if m is None or " or " in question or m.group(1).lower() in _TOLD_VERBS or _STATE.search(m.group(0)):
         return None
     return m.group(1)
+
+
+# "Which bodies is X *affiliated* with?", "Which towns are *linked* to it?": a state said in many words ("works
+# for", "is an expert at"), not an event the sentence must state by its verb
+_STATE = re.compile(r"\b(?:is|are|was|were)\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s+)+[a-z]\w+$")
 
 
 def asked_type(question: str) -> str | None:
