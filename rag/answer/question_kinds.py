@@ -139,7 +139,7 @@ _LIST = re.compile(
 )
 _PLURAL_AFTER_WH = re.compile(
     r"^\s*(?i:which|what)\s+(?i:(?:two|three|four|five|six|\d+|main|key|other)\s+)?"
-    r"(?:[A-Z]\w+\s+)?(\w+s|people|men|women|children)\b"
+    r"(?:[A-Z]\w+\s+)?(\w[\w-]*s|people|men|women|children)\b"
 )
 _VERBS_AFTER_WHAT = ("happens", "means", "makes", "remains", "seems", "matters", "causes", "explains", "lies")
 _NOT_PLURAL = frozenset(
@@ -226,7 +226,7 @@ _TOPIC = re.compile(
     r"(?:more|less|most|least)\s+\w+)\s+(?:about|on|regarding|over|from|of|towards?)\s+"
     r"(.+)$|"
     # "How do the articles *portray* X?": a verb of depiction takes its topic as its object
-    r"^\s*(?:\S+\s+){0,8}?(?:portray|portrays|describe|describes|depict|depicts|characteri[sz]e|"
+    r"^\s*(?:\S+\s+){0,12}?(?:portray|portrays|describe|describes|depict|depicts|characteri[sz]e|"
     r"characteri[sz]es|present|presents|treat|treats|view|views|frame|frames|cover|covers|discuss|discusses|"
     r"use|uses)\s+(?!of\s)(.+)$|"
     # "Contrast the views of X and Y on Z", "Compare the two reports' positions on Z"

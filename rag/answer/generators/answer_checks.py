@@ -619,6 +619,38 @@ def short_names(topic: str) -> str:
     return _FULL_NAME.sub(short, _NAME_BODY.sub(r"\1", topic))
 
 
+_RUN = re.compile(r"[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
+
+
+def name_runs(topic: str) -> list[str]:
+    """Each name of ``topic`` (a run of capitalised words) as the words it may be named again by: all but
+    those that say only what a body is ("Velora Mobility" -> "Velora Mobility", "Castell Power" ->
+    "Castell"). A document names it when it says any of them ("Velora's scheme", "Ms Ruiz")."""
+    return [_said_by(m.group(0)) for m in _RUN.finditer(topic)]
+
+
+def name_run(topic: str, word: str) -> str:
+    """The name of ``topic`` that holds ``word``, as in ``name_runs`` ("Halcyon Utilities", "Utilities" ->
+    "Halcyon"); ``word`` itself when no name holds it."""
+    return next((_said_by(m.group(0)) for m in _RUN.finditer(topic) if word in m.group(0).split()), word)
+
+
+def _said_by(name: str) -> str:
+    return " ".join([w for w in name.split() if w.casefold() not in _BODY_WORDS] or name.split())
+
+
+def names_as_said(topic: str, span: str) -> str:
+    """``topic`` with each name of several words as ``span`` says it: the first of its words (not one that
+    says only what a body is) that ``span`` names ("Velora Mobility" -> "Velora" in "Velora's scheme"), else
+    the word it is usually named again by (``short_names``)."""
+
+    def said(m: re.Match[str]) -> str:
+        words = [w for w in m.group(0).split() if w.casefold() not in _BODY_WORDS]
+        return next((w for w in words if names_subject(span, w)), short_names(m.group(0)))
+
+    return _RUN.sub(said, _NAME_BODY.sub(r"\1", topic))
+
+
 # "the Ruiz administration", "the Lima government": a name with a word that says only what of it is meant,
 # which the name alone says again ("President Ruiz's decision")
 _NAME_BODY = re.compile(

@@ -325,8 +325,12 @@ def _lacking_topic(documents: Mapping[str, Document], plan: Plan, about: str) ->
     return [
         documents[d].title
         for d in named
-        # (a name of several words is mentioned by the word it is named again by: "Halcyon's design")
-        if d in documents and reference.names_outside(f"x {answer_checks.short_names(about)}", documents, [d])
+        # a name of several words is mentioned by any word it may be named again by ("Velora's scheme")
+        if d in documents
+        and any(
+            all(reference.names_outside(f"x {word}", documents, [d]) for word in run.split())
+            for run in answer_checks.name_runs(about)
+        )
     ]
 
 
@@ -348,11 +352,13 @@ def comparison(
     weights = gen.term_weights() if gen.term_weights is not None and about != question else None
     # (a name of several words by the word it is named again by: "Ana Ruiz" by "Ruiz")
     # (a date is when, not what: "whether to vote on 3 June" is answered by "postpone the vote")
-    named = answer_checks.short_names(answer_checks.without_dates(about))
-    rare = answer_checks.subject(f"x {named}", weights) if weights else None
+    undated = answer_checks.without_dates(about)
+    rare = answer_checks.subject(f"x {undated}", weights) if weights else None
     if rare is not None:
+        # (said by any word of its name: "Mira Jansen" by "Jansen", "Velora Mobility" by "Velora's")
+        run = answer_checks.name_run(undated, rare)
         by_n = {p.n: p for p in passages}
-        scored = [s for s in scored if answer_checks.names_subject(quoted_span(s, by_n, about), rare)]
+        scored = [s for s in scored if answer_checks.names_subject(quoted_span(s, by_n, about), run)]
     # "Do they agree on how many cranes X *received*?": a sentence that never says so does not answer
     verb = answer_checks.clause_verb(about) if about != question else None
     if verb is not None:
@@ -363,11 +369,15 @@ def comparison(
     # match it closely, but a sentence that says them is on the topic, and one that does not is not.
     short = 0 < len(words) <= 2
     if short:
-        telling = answer_checks.telling_terms(
-            gen.content_terms(answer_checks.short_names(about)),
-            gen.term_weights() if gen.term_weights else None,
-        )
-        scored = [s for s in scored if answer_checks.mentions(telling, gen.content_terms(s.text))]
+        # (a name of several words as the sentence says it: "Velora Mobility" by "Velora's", "Ana Ruiz" by "Ruiz")
+        def on_topic(s: ScoredSentence) -> bool:
+            telling = answer_checks.telling_terms(
+                gen.content_terms(answer_checks.names_as_said(about, s.text)),
+                gen.term_weights() if gen.term_weights else None,
+            )
+            return answer_checks.mentions(telling, gen.content_terms(s.text))
+
+        scored = [s for s in scored if on_topic(s)]
     # Documents the question names are compared on its topic even when they say little about it in words
     # like the question's; the topic must still be there (a name none of them mentions abstains earlier).
     gate = gen.threshold - (2 * COMPARISON_SLACK if plan.scope.doc_ids or short else 0.0)

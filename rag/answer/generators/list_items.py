@@ -63,7 +63,7 @@ _ORDINAL = re.compile(
 _NUMBER_WORDS = ("two", "three", "four", "five", "six", "seven")
 # ("four *air-source heat* pumps": up to two words between the number and the plural)
 _COUNTED = re.compile(
-    rf"\b({'|'.join(_NUMBER_WORDS)}|several)\s+(?:[a-z-]+\s+){{0,2}}[a-z]+s\b", re.IGNORECASE
+    rf"\b({'|'.join(_NUMBER_WORDS)}|several)\s+(?:[a-z-]+\s+){{0,2}}[a-z-]+s\b", re.IGNORECASE
 )
 _FIRST = re.compile(r"^(?:first|one\b|the\s+first)", re.IGNORECASE)
 
