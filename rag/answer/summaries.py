@@ -22,21 +22,6 @@ ARGUING = re.compile(
     r"verdict|in\s+(?:short|conclusion|sum)|the\s+bottom\s+line|a\s+better\s+(?:way|answer|approach|option))\b",
     re.IGNORECASE,
 )
-# "What does X argue policymakers are *missing*?", "... say the plan has *failed*": the verb of the clause argued
-_ARGUED_CLAUSE = re.compile(
-    r"\b(?:argue|argues|argued|say|says|said|think|thinks|believe|believes|claim|claims|contend|contends)\s+"
-    r"(?:that\s+)?(?:[\w’'-]+\s+){1,4}?(?:are|is|was|were|has|have|had|will\s+be|would\s+be)\s+"
-    r"(?:being\s+|been\s+)?([a-z]{3,}(?:ing|ed))\b",
-    re.IGNORECASE,
-)
-
-
-def argued_verb(question: str) -> str | None:
-    """The verb of the clause a question asks someone argues ("... argue policymakers are *missing*?"), or None."""
-    m = _ARGUED_CLAUSE.search(question)
-    return m.group(1) if m else None
-
-
 # A question that asks for advice, and the words a sentence gives it in besides ARGUING's.
 ADVICE_ASKED = re.compile(
     r"\b(?:recommend(?:s|ed|ation|ations)?|advi[cs]e[sd]?|urge[sd]?|suggest(?:s|ed|ion|ions)?|propos(?:e|es|ed|al))\b|"

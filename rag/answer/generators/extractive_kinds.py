@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...types import Document, Passage
-from .. import direct_answers, metadata_answers, planning, reference, scoping, summaries, table_extremes
+from .. import direct_answers, metadata_answers, planning, reference, summaries, table_extremes
 from .. import structured as units
 from ..planning import Plan
 from ..question_kinds import asks_argument, topic
 from ..steps import steps_answer
-from . import answer_checks, list_items, sections, verdicts
+from . import answer_checks, list_items, sections
 from .base import Turn
 from .spans import announced, continued_speech, quoted_span
 
@@ -234,32 +234,18 @@ def argument(
     asked = reference.topic_terms(question, documents, scoped) if scoped else set()
     if scoped and not asked:
         return summary(gen, question, passages, argue=True)
-    if verdicts.asks_verdict(question):
-        # "What is the review's verdict?": the sentence that says it is the verdict ("Our verdict: ...")
-        stated = verdicts.stated_verdicts(gen.eligible(question, passages, history, body_only=True))
-        if stated:
-            return _grouped(_by_document(stated[:ARGUMENT_SENTENCES]), passages, titled=False)
     found = _argued(gen, question, plan, passages, history)
-    if found:
+    if found or not scoped:
         return found
-    # A sentence that argues and says every word of what is asked ("What does X advise schools about Brio?":
-    # "Brio is dear, and schools should budget for ...") answers, though so short a question matches no
-    # sentence closely: in a document the user named, or anywhere when what is asked is two words or more
-    # beside the framing and the words for a document ("What advice does the review give to *buyers on a
-    # tight budget*?").
-    if not scoped:
-        asked = reference.topic_terms(re.sub(_DOCUMENT_WORD, " ", question), documents, ())
-        if len(asked) < 2:
-            return []
+    # In a document the user named, a sentence that argues and says every word of what is asked ("What
+    # does X advise schools about Brio?": "Brio is dear, and schools should budget for ...") answers, though
+    # so short a question matches no sentence closely.
     said = [
         s
         for s in gen.eligible(question, passages, history, body_only=True)
         if summaries.ARGUING.search(s.text) and answer_checks.mentions(asked, gen.content_terms(s.text))
     ]
     return _grouped(_by_document(said[:ARGUMENT_SENTENCES]), passages, titled=False)
-
-
-_DOCUMENT_WORD = re.compile(rf"\b{scoping.DOCUMENT_WORDS}\b", re.IGNORECASE)
 
 
 def _argued(
@@ -300,18 +286,9 @@ def _argued(
         if who
         else []
     )
-    # "What does X argue policymakers are *missing*?": the sentence that says the argued clause's verb is
-    # the claim asked about ("they're missing the bigger picture"), over one that argues near it
-    verb = summaries.argued_verb(question)
-
-    def says_verb(s: ScoredSentence) -> bool:
-        return verb is not None and answer_checks.states_verb(s.text, verb)
-
     ranked = told or sorted(
-        (s for s in scored if s.score >= floor or (says_verb(s) and s.score >= gate)),
-        key=lambda s: (
-            s.score + (0.1 if summaries.ARGUING.search(s.text) else 0.0) + (0.2 if says_verb(s) else 0.0)
-        ),
+        (s for s in scored if s.score >= floor),
+        key=lambda s: s.score + (0.1 if summaries.ARGUING.search(s.text) else 0.0),
         reverse=True,
     )
     return _grouped(_by_document(ranked[:ARGUMENT_SENTENCES]), passages, titled=False)
@@ -325,12 +302,7 @@ def _lacking_topic(documents: Mapping[str, Document], plan: Plan, about: str) ->
     return [
         documents[d].title
         for d in named
-        # a name of several words is mentioned by any word it may be named again by ("Velora's scheme")
-        if d in documents
-        and any(
-            all(reference.names_outside(f"x {word}", documents, [d]) for word in run.split())
-            for run in answer_checks.name_runs(about)
-        )
+        if d in documents and reference.names_outside(f"x {about}", documents, [d])
     ]
 
 
@@ -351,14 +323,10 @@ def comparison(
     # name is about something else, however close its words.
     weights = gen.term_weights() if gen.term_weights is not None and about != question else None
     # (a name of several words by the word it is named again by: "Ana Ruiz" by "Ruiz")
-    # (a date is when, not what: "whether to vote on 3 June" is answered by "postpone the vote")
-    undated = answer_checks.without_dates(about)
-    rare = answer_checks.subject(f"x {undated}", weights) if weights else None
+    rare = answer_checks.subject(f"x {answer_checks.short_names(about)}", weights) if weights else None
     if rare is not None:
-        # (said by any word of its name: "Mira Jansen" by "Jansen", "Velora Mobility" by "Velora's")
-        run = answer_checks.name_run(undated, rare)
         by_n = {p.n: p for p in passages}
-        scored = [s for s in scored if answer_checks.names_subject(quoted_span(s, by_n, about), run)]
+        scored = [s for s in scored if answer_checks.names_subject(quoted_span(s, by_n, about), rare)]
     # "Do they agree on how many cranes X *received*?": a sentence that never says so does not answer
     verb = answer_checks.clause_verb(about) if about != question else None
     if verb is not None:
@@ -369,22 +337,17 @@ def comparison(
     # match it closely, but a sentence that says them is on the topic, and one that does not is not.
     short = 0 < len(words) <= 2
     if short:
-        # (a name of several words as the sentence says it: "Velora Mobility" by "Velora's", "Ana Ruiz" by "Ruiz")
-        def on_topic(s: ScoredSentence) -> bool:
-            telling = answer_checks.telling_terms(
-                gen.content_terms(answer_checks.names_as_said(about, s.text)),
-                gen.term_weights() if gen.term_weights else None,
-            )
-            return answer_checks.mentions(telling, gen.content_terms(s.text))
-
-        scored = [s for s in scored if on_topic(s)]
+        telling = answer_checks.telling_terms(
+            gen.content_terms(answer_checks.short_names(about)),
+            gen.term_weights() if gen.term_weights else None,
+        )
+        scored = [s for s in scored if answer_checks.mentions(telling, gen.content_terms(s.text))]
     # Documents the question names are compared on its topic even when they say little about it in words
     # like the question's; the topic must still be there (a name none of them mentions abstains earlier).
     gate = gen.threshold - (2 * COMPARISON_SLACK if plan.scope.doc_ids or short else 0.0)
     if not scored or scored[0].score < gate:
         return []
-    # "their advice", "agree on whether the board *should* sell": prefer the sentences that advise
-    arguing = 0.1 if asks_argument(question) or summaries.ADVICE_ASKED.search(about) else 0.0
+    arguing = 0.1 if asks_argument(question) else 0.0  # "their advice": prefer the sentences that advise
     chosen = {}
     for doc_id, group in _by_document(scored).items():
         group = sorted(
