@@ -72,6 +72,8 @@ date: 2025-09-15
 
 By Jonah Reyes
 
+Jonah Reyes is a retired bus driver who has lived in Bellmoor all his life.
+
 Every year the council promises safer streets, and every year the traffic grows. The vote on 14 October \
 is the chance to change that, and councillors should take it.
 
@@ -89,7 +91,7 @@ date: 2025-09-18
 ---
 # Opinion: Fix the cycle lanes before we buy bikes
 
-By Mara Lindqvist
+By Mara Lindqvist, chair of the Bellmoor Cycling Forum
 
 The vote on 14 October comes before the town has seen where these bikes will be ridden. Most of our \
 cycle lanes end at a kerb or a bus stop.
@@ -140,3 +142,33 @@ def test_two_parties_one_of_which_names_no_document_read_every_document(bikes_in
     plan = planning.plan("How do the news report and the op-ed treat the charging docks?", documents)
     assert plan.kind.kind == "comparison"
     assert plan.scope.doc_ids is None
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        # the byline says whom the author speaks for: "By Mara Lindqvist, chair of the Bellmoor Cycling Forum"
+        (
+            "What does the forum's op-ed recommend?",
+            "Opinion: Fix the cycle lanes before we buy bikes",
+        ),
+        # the author box: "Jonah Reyes is a retired bus driver who ..." (a relative clause ends the role)
+        (
+            "What does the bus driver's piece recommend?",
+            "Opinion: Bellmoor is ready for bike-share. Vote yes.",
+        ),
+        (
+            "What does the driver want the council to do?",
+            "Opinion: Bellmoor is ready for bike-share. Vote yes.",
+        ),
+        ("What does the op-ed recommend?", None),  # two documents are titled as opinion: neither is named
+    ],
+)
+def test_a_document_named_by_whom_its_author_speaks_for(
+    bikes_index: Path, question: str, title: str | None
+) -> None:
+    from rag.answer import scoping
+
+    documents = load_index(bikes_index).documents
+    scope = scoping.resolve(question, documents)
+    assert [documents[d].title for d in scope.doc_ids or ()] == ([title] if title else [])
