@@ -82,6 +82,9 @@ scheme is polished, and Quayside Cycles is brave, but an untested operator is a 
 
 The charging docks will raise the council's electricity bill, and the council must ask the operator to \
 share it.
+
+The council has offered a subsidy for the first five years. Some councillors now want to trim it; I say the \
+cut would be a false saving.
 """
 
 AGAINST = """---
@@ -172,3 +175,10 @@ def test_a_document_named_by_whom_its_author_speaks_for(
     documents = load_index(bikes_index).documents
     scope = scoping.resolve(question, documents)
     assert [documents[d].title for d in scope.doc_ids or ()] == ([title] if title else [])
+
+
+def test_a_document_on_a_short_topic_may_say_its_rarest_word_alone(bikes_index: Path) -> None:
+    # the op-ed for says "subsidy" in one sentence and "the cut" in the next: it is on "the subsidy cut"
+    answer = _ask("What do the articles say about the subsidy cut?", bikes_index)
+    assert "the cut would be a false saving" in answer.text
+    _verbatim(answer, bikes_index)
