@@ -182,3 +182,11 @@ def test_a_document_on_a_short_topic_may_say_its_rarest_word_alone(bikes_index: 
     answer = _ask("What do the articles say about the subsidy cut?", bikes_index)
     assert "the cut would be a false saving" in answer.text
     _verbatim(answer, bikes_index)
+
+
+def test_documents_named_together_by_what_they_share_are_compared(bikes_index: Path) -> None:
+    # "the two Bellmoor op-eds": every document, named by a word before the plural
+    answer = _ask("How do the two Bellmoor op-eds treat the charging docks?", bikes_index)
+    assert question_kinds.classify(answer.question).all_documents
+    assert len({c.doc_id for c in answer.citations}) >= 2
+    _verbatim(answer, bikes_index)

@@ -89,6 +89,10 @@ EXAMPLES = [
     ("How do the report and the op-ed treat the new toll?", "comparison", None),
     ("How do the growers and the river trust view the water meters?", "comparison", None),
     ("How did the mayor and the police handle the protest?", "why_how", None),  # no verb of depiction
+    # every document, named by what they share: "the two *Lindau* reports", "both *Ana Roe* articles"
+    ("How do the two Lindau reports describe the tram?", "comparison", None),
+    ("How do both Ana Roe articles treat the strike?", "comparison", None),
+    ("How does the Lindau report treat the strike?", "why_how", None),  # one document: no comparison
     # yes / no
     ("Did the court approve the merger?", "yes_no", None),
     ("Is the bridge open to traffic?", "yes_no", None),

@@ -191,7 +191,8 @@ _PART_BREAK = re.compile(
 _BOTH = re.compile(rf"^(?P<stem>{_WH}\b[^,]{{8,}}),\s+both\s+(?P<a>.+?)\s+and\s+(?P<b>.+)$", _I)
 MIN_PART_WORDS = 3  # "..., and why?" leans wholly on the first question: it is not a question of its own
 _ALL_DOCUMENTS = re.compile(
-    r"\b(?:the|all|both|each|every|these|those)\s+(?:the\s+)?(?:two\s+|three\s+)?"
+    # ("the two *Kessa* op-eds", "both *Ana Roe* articles": names of what they share may come first)
+    r"\b(?:the|all|both|each|every|these|those)\s+(?:the\s+)?(?:two\s+|three\s+)?(?:[A-Z][\w’'-]*\s+){0,3}"
     # "the opinion pieces", "the 2021 and 2022 articles"
     r"(?:opinion\s+|(?:19|20)\d\d\s+(?:and\s+(?:19|20)\d\d\s+)?)?(?:articles|documents|pieces|"
     r"papers|reports|sources|texts|analyses|analysts|authors|writers|op-?eds|editorials)\b|\b(?:each|every)\s+(?:article|document|piece)\b",
