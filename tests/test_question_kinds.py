@@ -85,6 +85,14 @@ EXAMPLES = [
     ("What do the 2021 and 2022 reports each say about the toll?", "comparison", None),
     ("How do the articles treat the night crews?", "comparison", None),
     ("How do the opinion pieces use the flood example?", "comparison", None),
+    # two parties set out before a verb of depiction, as "the articles" are
+    ("How do the report and the op-ed treat the new toll?", "comparison", None),
+    ("How do the growers and the river trust view the water meters?", "comparison", None),
+    ("How did the mayor and the police handle the protest?", "why_how", None),  # no verb of depiction
+    # every document, named by what they share: "the two *Lindau* reports", "both *Ana Roe* articles"
+    ("How do the two Lindau reports describe the tram?", "comparison", None),
+    ("How do both Ana Roe articles treat the strike?", "comparison", None),
+    ("How does the Lindau report treat the strike?", "why_how", None),  # one document: no comparison
     # yes / no
     ("Did the court approve the merger?", "yes_no", None),
     ("Is the bridge open to traffic?", "yes_no", None),
@@ -208,6 +216,8 @@ def test_what_a_how_many_question_counts(question: str, counted: str | None) -> 
         # each party described in a few words: nine words before "say"
         ("Compare what the growers' letter and the harbour report say about the toll.", "the toll"),
         ("How do the articles portray the night crews?", "the night crews"),
+        # the parties of a depiction described in ten words
+        ("How do the news report and the op-ed against the toll describe the bridge?", "the bridge"),
     ],
 )
 def test_the_topic_of_a_question_about_what_documents_say(question: str, about: str) -> None:

@@ -17,7 +17,10 @@ OPENING = 1500  # characters of a document's start where a byline stands
 # "Ann Roe, headteacher of Elm School" / "Ann Roe is a senior fellow at X": the role runs to the line's or
 # the sentence's end
 _AFTER_NAME = r"(?:,\s+|\s+is\s+(?:an?|the)\s+)(?P<role>[a-z][^\n.;]{2,80})"
-_HEAD = re.compile(r"^(?P<head>(?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*?)(?=\s+(?:of|at|for|with|on|in)\b|,|$)")
+# ("a retired hydraulic engineer *who* designed ...": a relative clause ends the role too)
+_HEAD = re.compile(
+    r"^(?P<head>(?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*?)(?=\s+(?:of|at|for|with|on|in|who|that|which)\b|,|$)"
+)
 
 
 @dataclass(frozen=True)

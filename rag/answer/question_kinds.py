@@ -96,6 +96,12 @@ _DEPICTS = re.compile(
     r"frame|cover|discuss|use)\b",
     _I,
 )
+# "How do *the report and the op-ed* treat X?": two parties set out before the verb of depiction
+_TWO_PARTIES = re.compile(
+    r"^\s*how\s+(?:do|did)\s+(?:\S+\s+){1,5}?and\s+(?:\S+\s+){1,5}?\S+\s+(?:portray|describe|"
+    r"depict|characteri[sz]e|present|treat|view|see|frame|cover|discuss|use)\b",
+    _I,
+)
 _QUOTE = re.compile(
     r"\bquote\b|\bexact\s+(?:words|phrase|wording)\b|\bown\s+words\b|\bverbatim\b|\bword\s+for\s+word\b|"
     r"\bexactly\s+(?:did|does)\b|"
@@ -191,7 +197,8 @@ _PART_BREAK = re.compile(
 _BOTH = re.compile(rf"^(?P<stem>{_WH}\b[^,]{{8,}}),\s+both\s+(?P<a>.+?)\s+and\s+(?P<b>.+)$", _I)
 MIN_PART_WORDS = 3  # "..., and why?" leans wholly on the first question: it is not a question of its own
 _ALL_DOCUMENTS = re.compile(
-    r"\b(?:the|all|both|each|every|these|those)\s+(?:the\s+)?(?:two\s+|three\s+)?"
+    # ("the two *Kessa* op-eds", "both *Ana Roe* articles": names of what they share may come first)
+    r"\b(?:the|all|both|each|every|these|those)\s+(?:the\s+)?(?:two\s+|three\s+)?(?:[A-Z][\w’'-]*\s+){0,3}"
     # "the opinion pieces", "the 2021 and 2022 articles"
     r"(?:opinion\s+|(?:19|20)\d\d\s+(?:and\s+(?:19|20)\d\d\s+)?)?(?:articles|documents|pieces|"
     r"papers|reports|sources|texts|analyses|analysts|authors|writers|op-?eds|editorials)\b|\b(?:each|every)\s+(?:article|document|piece)\b",
@@ -223,7 +230,7 @@ _TOPIC = re.compile(
     r"(?:more|less|most|least)\s+\w+)\s+(?:about|on|regarding|over|from|of|towards?)\s+"
     r"(.+)$|"
     # "How do the articles *portray* X?": a verb of depiction takes its topic as its object
-    r"^\s*(?:\S+\s+){0,8}?(?:portray|portrays|describe|describes|depict|depicts|characteri[sz]e|"
+    r"^\s*(?:\S+\s+){0,12}?(?:portray|portrays|describe|describes|depict|depicts|characteri[sz]e|"
     r"characteri[sz]es|present|presents|treat|treats|view|views|frame|frames|cover|covers|discuss|discusses|"
     r"use|uses)\s+(?!of\s)(.+)$|"
     # "Contrast the views of X and Y on Z", "Compare the two reports' positions on Z"
@@ -403,8 +410,9 @@ def classify(question: str) -> QuestionKind:
             return QuestionKind("metadata", field=field, parts=(text,), all_documents=all_documents)
     if _SUMMARY.search(text):
         return QuestionKind("summary", parts=(text,), all_documents=all_documents)
-    if _COMPARISON.search(text) or (all_documents and _DEPICTS.search(text)):
-        # "How do the articles portray X?": how each document depicts it, side by side
+    if _COMPARISON.search(text) or ((all_documents or _TWO_PARTIES.search(text)) and _DEPICTS.search(text)):
+        # "How do the articles portray X?", "How do the report and the op-ed treat X?": how each document
+        # depicts it, side by side
         return QuestionKind("comparison", parts=(text,), all_documents=all_documents)
     if len(parts) > 1:
         return QuestionKind("multi_part", parts=parts, all_documents=all_documents)

@@ -327,13 +327,18 @@ def _by_lead(topic: set[str], cat: Catalog) -> list[str]:
     ]
 
 
+# "the fishermen's op-ed", "the chamber's opinion piece": who owns the document, before its word
+_OWNER_OF_DOCUMENT = re.compile(
+    rf"\bthe\s+((?:[\w-]+\s+){{0,2}}?[\w-]+)['’]s?\s+(?:opinion\s+)?{DOCUMENT_WORDS}\b", re.IGNORECASE
+)
 _OPINION = re.compile(r"\b(?:op-?eds?|editorials?|opinion\s+(?:piece|article|column)s?)\b", re.IGNORECASE)
 _OPINIONS = re.compile(r"\b(?:op-?eds|editorials|opinion\s+(?:pieces|articles|columns))\b", re.IGNORECASE)
 _OPINION_TERMS = frozenset(lexical.tokenize(["opinion"])[0])
 
 _PARTIES = re.compile(
     r"^\s*(?:do|does|did|how\s+do|how\s+does|compare\s+(?:what|how))\s+(?:the\s+)?(.+?)\s+(?:agree|disagree|differ|"
-    r"say|see|view|compare)\b",
+    # "How do the report and the op-ed *treat* X?"
+    r"say|see|view|compare|treat|portray|describe|depict|cover|discuss|present|frame)\b",
     re.IGNORECASE,
 )
 
@@ -400,7 +405,12 @@ def _by_role(question: str, cat: Catalog, documents: Mapping[str, Document]) -> 
     when another document gives the bare role word to someone it names ("board chair Ana Ruiz": "the
     chair" may be her)."""
     found = []
+    # "the fishermen's op-ed", "the chamber's opinion piece": a document named by whom its author speaks for
+    owners = [set(lexical.tokenize([m.group(1)])[0]) for m in _OWNER_OF_DOCUMENT.finditer(question)]
     for e in cat.with_roles:
+        if any(owner and any(owner <= role.terms for role in e.roles) for owner in owners):
+            found.append(e)
+            continue
         for role in e.roles:
             how = authors_roles.named_by(question, role)
             if how == 2 or (

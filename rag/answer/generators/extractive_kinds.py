@@ -353,11 +353,27 @@ def comparison(
     # match it closely, but a sentence that says them is on the topic, and one that does not is not.
     short = 0 < len(words) <= 2
     if short:
+        term_weights = gen.term_weights() if gen.term_weights else None
         telling = answer_checks.telling_terms(
-            gen.content_terms(answer_checks.short_names(about)),
-            gen.term_weights() if gen.term_weights else None,
+            gen.content_terms(answer_checks.short_names(about)), term_weights
         )
-        scored = [s for s in scored if answer_checks.mentions(telling, gen.content_terms(s.text))]
+        said = {id(s): gen.content_terms(s.text) for s in scored}
+        # A document that says every word of the topic somewhere is on it: there a sentence that says its
+        # rarest word answers too ("the grant cut": "the cut matters less than the headlines suggest").
+        in_doc: dict[str, set[str]] = {}
+        for s in scored:
+            in_doc.setdefault(s.doc_id, set()).update(said[id(s)])
+        rarest = max(telling, key=lambda t: (term_weights or {}).get(t, 0.0), default=None)
+        scored = [
+            s
+            for s in scored
+            if answer_checks.mentions(telling, said[id(s)])
+            or (
+                rarest is not None
+                and answer_checks.mentions({rarest}, said[id(s)])
+                and answer_checks.mentions(telling, in_doc[s.doc_id])
+            )
+        ]
     # Documents the question names are compared on its topic even when they say little about it in words
     # like the question's; the topic must still be there (a name none of them mentions abstains earlier).
     gate = gen.threshold - (2 * COMPARISON_SLACK if plan.scope.doc_ids or short else 0.0)
