@@ -104,7 +104,37 @@ def test_how_long_abstains_when_no_time_is_given(articles: Path) -> None:
         # a pay rise is said as a share as often as in money; "the third strike" says how many so far
         ("What pay rise did the operator offer?", "It offered a rise of 4 percent.", True),
         ("How many strikes have drivers held this year?", "It is the third strike this year.", True),
+        # a speed and an age are their own kinds of number
+        ("How fast does the drone fly?", "The drone can fly 40 kilometres on one charge.", False),
+        ("How fast does the drone fly?", "It cruises at 80 km/h.", True),
+        ("How old was the councillor?", "The councillor, Ron Baxter, died in August.", False),
+        ("How old is the candidate?", "Ferreira, a 34-year-old teacher, won.", True),
+        ("How old was she?", "She has died aged 94.", True),
     ],
 )
 def test_a_size_a_time_of_day_and_a_street(question: str, sentence: str, fits: bool) -> None:
     assert answer_checks.fits_type(sentence, answer_checks.expected_type(question)) is fits
+
+
+@pytest.mark.parametrize(
+    ("question", "verb"),
+    [
+        ("Can soda bread be frozen?", "frozen"),  # the passive's verb must be stated
+        ("Did Nordline deliver the ferries?", "deliver"),
+        ("Can I get the report?", None),  # a request
+    ],
+)
+def test_the_verb_a_yes_no_question_asks_about(question: str, verb: str | None) -> None:
+    assert answer_checks.yes_no_verb(question) == verb
+
+
+@pytest.mark.parametrize(
+    ("span", "thing", "counted"),
+    [
+        ("A drone built to carry parcels of up to 2.5 kilograms.", "drones", False),  # a measure
+        ("The company has sold 300 drones.", "drones", True),
+        ("The strike lasted 12 days.", "days", True),  # the unit is what is counted
+    ],
+)
+def test_a_measure_counts_no_things(span: str, thing: str, counted: bool) -> None:
+    assert answer_checks.counts(span, thing) is counted

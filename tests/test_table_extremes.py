@@ -57,6 +57,8 @@ def catalogue_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
         ("Which model has the lowest flow?", "min"),
         ("Which is the heaviest?", "max"),
         ("Which pump draws more power, A or B?", None),  # a comparison of two, not an extreme
+        ("Which pump has the longer warranty?", "max"),  # "the" + comparative: which of the rows
+        ("Which is the cheaper model?", "min"),
         ("What does the warranty cover?", None),
     ],
 )

@@ -18,6 +18,9 @@ from ..types import Document, Passage
 from .reference import without_title_words
 
 MAX_STEPS = 8  # paragraphs (steps) quoted from one section
+# "How do I make soda bread?" of a recipe titled "How to make a simple soda bread": every word asked is the
+# title's, so no heading holds one; the steps are then the section a heading calls steps ("Method").
+_PROCEDURE = frozenset(lexical.tokenize(["method steps instructions directions procedure preparation"])[0])
 
 
 def section_steps(
@@ -30,14 +33,14 @@ def section_steps(
         if document is None or not document.headings:
             continue
         asked = set(lexical.tokenize([without_title_words(question, document)])[0]) - set(ignored)
-        if not asked:
-            continue
+        whole_document = not asked and bool(set(lexical.tokenize([question])[0]) - set(ignored))
         starts = sorted(a for a, _b, _level in document.headings)
         for a, b, _level in sorted(document.headings):
             if not p.start <= a < p.end:
                 continue
             heading = " ".join(document.text[a:b].split())
-            if not asked <= set(lexical.tokenize([heading])[0]):
+            said = set(lexical.tokenize([heading])[0])
+            if not (said & _PROCEDURE if whole_document else asked and asked <= said):
                 continue
             end = min(next((s for s in starts if s > a), len(document.text)), p.end)
             body = document.text[b:end]

@@ -21,6 +21,10 @@ from .structured import cells
 # The superlatives that say which way, and the column subject some of them imply on their own.
 _LARGEST = ("most", "highest", "largest", "biggest", "greatest", "maximum", "longest", "heaviest", "priciest")
 _SMALLEST = ("least", "lowest", "smallest", "fewest", "minimum", "shortest", "lightest", "cheapest")
+# Comparatives after "the": "Which drone has the longer range?" asks which of the rows has the larger value
+# (not "Which pump draws more power, A or B?", which compares two it names)
+_MORE = ("more", "higher", "larger", "bigger", "greater", "longer", "heavier", "pricier")
+_LESS = ("fewer", "lower", "smaller", "shorter", "lighter", "cheaper")
 _IMPLIED = {
     "cheapest": ("price", "cost"),
     "priciest": ("price", "cost"),
@@ -29,14 +33,31 @@ _IMPLIED = {
     "lightest": ("weight", "mass"),
     "longest": ("length", "duration"),
     "shortest": ("length", "duration"),
+    "cheaper": ("price", "cost"),
+    "pricier": ("price", "cost"),
+    "heavier": ("weight", "mass"),
+    "lighter": ("weight", "mass"),
 }
-_WAY = re.compile(r"\b(" + "|".join(_LARGEST + _SMALLEST) + r")\b", re.IGNORECASE)
+_WAY = re.compile(
+    r"\b(" + "|".join(_LARGEST + _SMALLEST) + r")\b|\bthe\s+(" + "|".join(_MORE + _LESS) + r")\b",
+    re.IGNORECASE,
+)
 _NUMBER = re.compile(r"^[^\d\-−]{0,4}([\-−]?\d[\d,]*(?:\.\d+)?)(?:\s*[%\w()/ ]{0,12})?$")
 # Words of the question that say what kind of question it is, not what it is about.
 # (and the superlatives themselves: "most" is no column's word)
 _ASKING = frozenset(
     lexical.tokenize(
-        [" ".join(["which what who is was are were the of has had have did does do", *_LARGEST, *_SMALLEST])]
+        [
+            " ".join(
+                [
+                    "which what who is was are were the of has had have did does do",
+                    *_LARGEST,
+                    *_SMALLEST,
+                    *_MORE,
+                    *_LESS,
+                ]
+            )
+        ]
     )[0]
 )
 
@@ -64,7 +85,7 @@ def asked_way(question: str) -> str | None:
     m = _WAY.search(question)
     if m is None:
         return None
-    return "max" if m.group(1).lower() in _LARGEST else "min"
+    return "max" if (m.group(1) or m.group(2)).lower() in _LARGEST + _MORE else "min"
 
 
 def table_at(text: str, header_start: int) -> tuple[tuple[str, ...], list[Row]] | None:

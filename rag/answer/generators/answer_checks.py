@@ -171,6 +171,19 @@ _MEASURE = re.compile(
 # by a time of day or a season as well as by a date
 _ASKS_HABIT = re.compile(r"^\s*when\s+(?:is|are|does|do|should|can)\b", re.IGNORECASE)
 _SEASON = re.compile(r"\b(?:spring|summer|autumn|fall|winter|weekends?|weekdays?|nights?)\b", re.IGNORECASE)
+# "How fast does the drone fly?": a speed; "How old was she?": an age
+_ASKS_SPEED = re.compile(r"^\s*(?:at\s+)?(?:how\s+fast|what\s+(?:top\s+)?speed)\b", re.IGNORECASE)
+_SPEED = re.compile(
+    r"\b\d[\d,.]*\s*(?:km/h|kph|mph|knots|m/s)|\b(?:kilometres|kilometers|miles|metres|meters)\s+(?:an|per)\s+"
+    r"(?:hour|second|minute)\b",
+    re.IGNORECASE,
+)
+_ASKS_AGE = re.compile(r"^\s*(?:how\s+old|at\s+what\s+age|what\s+age)\b", re.IGNORECASE)
+_AGE = re.compile(
+    rf"\baged?\s+(?:\d+|{_NUMBER_WORDS})|\b(?:\d+|{_NUMBER_WORDS})[- ]years?[- ]old\b|,\s*\d{{1,3}},|"
+    r"\b(?:in\s+(?:his|her|their)\s+(?:teens|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))\b",
+    re.IGNORECASE,
+)
 # "What time does the shop open?": a time of day
 _ASKS_TIME = re.compile(r"^\s*(?:at\s+)?what\s+time\b", re.IGNORECASE)
 _CLOCK = re.compile(
@@ -199,6 +212,8 @@ _UNIT_FITS = {
     "measure": _MEASURE,
     "length": re.compile(f"{_MEASURE.pattern}|{_DURATION.pattern}", re.IGNORECASE),
     "time": _CLOCK,
+    "speed": _SPEED,
+    "age": _AGE,
 }
 _WHEN = (_CLOCK, _SEASON, _DAY)
 
@@ -216,6 +231,10 @@ def expected_type(question: str) -> str | None:
         return "date"
     if _ASKS_DURATION.search(question):
         return "duration"
+    if _ASKS_SPEED.search(question):
+        return "speed"
+    if _ASKS_AGE.search(question):
+        return "age"
     measure = _ASKS_MEASURE.search(question)
     if measure:  # "How long is the film?" is a span of time as often as "how long is the bridge" a length
         return "length" if measure.group(1).casefold() == "long" else "measure"
@@ -508,6 +527,8 @@ _YES_NO_VERB = re.compile(
     # (not "Can I get ...", "Could you show ...": a request, whose verb no document needs to state)
     r"^\s*(?i:did|does|do|has|have|had|will|would|can|could)\s+(?!(?i:I|you|we)\s)(?:the\s+)?"
     r"(?:[A-Z][\w.’'-]*\s+)+([a-z]\w+)\b"
+    # "Can soda bread be frozen?", "Was the bridge ever finished?": the passive's verb
+    r"|^\s*(?i:can|could|should|will|would|may|must)\s+(?!(?i:I|you|we)\s)(?:[\w’'-]+\s+){1,4}?be\s+([a-z]+(?:ed|en))\b"
 )
 _EVENT_VERB = re.compile(
     # "When did Nordline *receive* ...": a date of another event of the same thing answers less surely
@@ -810,7 +831,7 @@ def yes_no_verb(question: str) -> str | None:
     if " or " in question:
         return None
     m = _YES_NO_VERB.search(question) or _PERFECT_VERB.search(question)
-    return m.group(1) if m else None
+    return next((g for g in m.groups() if g), None) if m else None
 
 
 def event_verb(question: str) -> str | None:
@@ -921,6 +942,22 @@ _FIGURES = (
 _HOW_MUCH_FIGURE = re.compile(rf"\bhow\s+much\s+(?:in\s+)?({_FIGURES})\b", re.IGNORECASE)
 
 
+# "How much butter do I need?": a quantity of a substance, which the number must measure ("125 g butter"),
+# not another number of the passage ("only four ingredients")
+_HOW_MUCH_OF = re.compile(
+    r"^\s*how\s+much\s+(?!(?:money|cash|time|more|less|longer|further|of|is|was|are|were|does|do|did|will|"
+    r"would|should|can|could|has|have|had)\b)([a-z][a-z-]+)\s+(?:do|does|did|is|are|was|were|will|should|would|"
+    r"can|could|has|have|had|goes|go|went)\b",
+    re.IGNORECASE,
+)
+
+
+def measured_thing(question: str) -> str | None:
+    """What a "how much X" question measures ("How much *butter* do I need?"), or None."""
+    m = _HOW_MUCH_OF.search(question)
+    return m.group(1) if m and not _HOW_MUCH_FIGURE.search(question) else None
+
+
 def counted_thing(question: str) -> str | None:
     """What a "how many" question counts ("How many *engineers* worked there?"), or the figure a "how much
     profit / revenue / rent" question asks for, or None.
@@ -961,15 +998,27 @@ COUNT_BEFORE = (
 )
 
 
-def counts(span: str, thing: str) -> bool:
+_UNIT_AFTER = re.compile(
+    r"[\s-]*(?:%|per\s*cent|percent|(?:kilo|centi|milli)?(?:met(?:re|er)s?|grams?)|km|cm|mm|kg|g|m|miles?|feet|ft|"
+    r"tonnes?|tons?|litres?|liters?|ml|hours?|minutes?|seconds?|days?|weeks?|months?|years?|degrees?|°|"
+    r"dollars?|euros?|pounds?|[$€£])\b",
+    re.IGNORECASE,
+)
+
+
+def counts(span: str, thing: str, *, measured: bool = False) -> bool:
     """Whether a number in ``span`` counts the ``thing`` asked about: the thing (its stem, as the BM25 terms
     spell it) named a few words after the number or just before it. "How many homes did the fire destroy?"
-    is not answered by "4,200 residents were ordered to leave their homes": 4,200 counts residents."""
+    is not answered by "4,200 residents were ordered to leave their homes": 4,200 counts residents.
+    ``measured``: a quantity of the thing ("125 g butter"), whose number comes with a unit."""
     wanted = set(lexical.tokenize([thing])[0])
     if not wanted:
         return True
     text = _YEAR.sub(" ", span)  # a year counts nothing
     for m in _NUMBER.finditer(text):
+        unit = _UNIT_AFTER.match(text, m.end())
+        if unit and not measured and not set(lexical.tokenize([unit.group(0)])[0]) & wanted:
+            continue  # "parcels of up to 2.5 kilograms": a measure, which counts no parcels or drones
         after = " ".join(text[m.end() :].split()[:COUNT_REACH])
         # (within its clause: "the inhaler Breathix, which rose from $98" does not count inhalers)
         before = " ".join(re.split(r"[,;]", text[: m.start()])[-1].split()[-COUNT_BEFORE:])

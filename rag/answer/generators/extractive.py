@@ -65,14 +65,36 @@ def _quotable(sentence: str, *, answers_asked: bool = False) -> bool:
 FAQ_ANSWER_CHARS = 400  # an answer under an interview's or a FAQ's question this short is quoted whole
 
 
+_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*•+]|\d{1,2}[.)])[ \t]+(\S[^\n]*)", re.MULTILINE)
+
+
+def _list_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The items of a list that ``text[start:end]`` is (each line "- 450 g plain flour" or "2. Mix the flour."
+    without its marker), or [] when it is not a list of at least two items."""
+    lines = text[start:end].split("\n")
+    found = [(m.start(1), m.end(1)) for m in _LIST_ITEM.finditer(text, start, end)]
+    return found if len(found) >= 2 and len(found) == len(lines) else []
+
+
+def is_list_item(text: str, start: int) -> bool:
+    """Whether ``text[start:]`` begins an item of a list (after its "- " or "2. " marker)."""
+    line = text.rfind("\n", 0, start) + 1
+    return re.fullmatch(r"[ \t]*(?:[-*•+]|\d{1,2}[.)])[ \t]+", text[line:start]) is not None
+
+
 def _answer_units(text: str, title: str) -> list[tuple[int, int]]:
     """The spans of ``text`` a quote is made of: its sentences, but a short paragraph that answers the question
     printed above it whole ("Monday to Saturday, from 8 to 6. Parking is free on Sundays." under "What hours
-    does the zone operate?": its first sentence is the answer, its second alone would match better)."""
+    does the zone operate?": its first sentence is the answer, its second alone would match better), and a
+    list's items one by one ("450 g plain flour": a recipe's line is its own answer)."""
     units: list[tuple[int, int]] = []
     covered = -1
     for start, end in split_sentences(text):
         if start < covered:
+            continue
+        items = _list_items(text, start, end)
+        if items:
+            units.extend(items)
             continue
         para_start = text.rfind("\n\n", 0, start)
         para_start = 0 if para_start < 0 else para_start + 2
@@ -210,9 +232,10 @@ class ExtractiveGenerator:
                 # An author box's "Location: X" line is short too, but it states a fact about the author.
                 field = _FIELD_LINE.match(text) is not None and passage.in_author_box(start, end)
                 under = spans.asked_before(passage.text, start, passage.title)
+                item = is_list_item(passage.text, start) and len(text.split()) >= 2
                 if (
                     key in seen
-                    or not (_quotable(text, answers_asked=under is not None) or field)
+                    or not (_quotable(text, answers_asked=under is not None) or field or item)
                     or answer_checks.repeats(asked, text)
                 ):
                     continue
@@ -378,6 +401,7 @@ class ExtractiveGenerator:
         about = answer_checks.subject(question, self.term_weights()) if kind and self.term_weights else None
         who = answer_checks.speaker(question)
         counted = answer_checks.counted_thing(question)
+        measured = answer_checks.measured_thing(question)
         verb = answer_checks.yes_no_verb(question)
         event = answer_checks.event_verb(question)
         reactor = reactions.reacting(question)
@@ -428,6 +452,10 @@ class ExtractiveGenerator:
             and reactions.reacts(spans.quoted_span(s, by_n, question), reactor)
             # "How many engineers": a number about something else ("two years before") does not answer.
             and (counted is None or answer_checks.counts(spans.quoted_span(s, by_n, question), counted))
+            and (
+                measured is None
+                or answer_checks.counts(spans.quoted_span(s, by_n, question), measured, measured=True)
+            )
             # "How much did Acme pay its chief executive?": an amount of Acme's revenue is of something else
             and amounts.says_what_paid(spans.quoted_span(s, by_n, question), question)
             # "What did X say": the quote must give X's words, not a sentence that merely names X. What the

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ...index import lexical
 from ...types import Document, Passage
 from .. import direct_answers, metadata_answers, planning, reference, summaries, table_extremes
 from .. import structured as units
@@ -107,6 +108,8 @@ _WANTED = {
     "measure": "measurement",
     "length": "length",
     "when": "date or time",
+    "speed": "speed",
+    "age": "age",
     "time": "time of day",
     "money": "amount",
     "quantity": "number",
@@ -363,7 +366,15 @@ def comparison(
         in_doc: dict[str, set[str]] = {}
         for s in scored:
             in_doc.setdefault(s.doc_id, set()).update(said[id(s)])
-        rarest = max(telling, key=lambda t: (term_weights or {}).get(t, 0.0), default=None)
+        # (of words equally rare, the last of the topic: the head of "the subsidy cut" is the cut; which one
+        # a set yields first must not decide)
+        order = gen.content_terms(answer_checks.short_names(about))
+        spoken = [t for t in lexical.tokenize([about])[0] if t in order]
+        rarest = max(
+            telling,
+            key=lambda t: ((term_weights or {}).get(t, 0.0), spoken.index(t) if t in spoken else -1, t),
+            default=None,
+        )
         scored = [
             s
             for s in scored
