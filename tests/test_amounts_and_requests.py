@@ -108,8 +108,6 @@ def test_a_possessive_after_a_request_asks_for_words(question: str, kind: str) -
             "Its revenue from the drug had grown to $2.8 billion.",
             True,
         ),
-        # what is counted is named before a place or an owner ("on Acme's campus" counts no campuses)
-        ("How many students live on Acme's east campus?", "Acme enrolled 14,900 undergraduates.", False),
     ],
 )
 def test_a_number_must_count_what_is_asked(question: str, span: str, counted: bool) -> None:
@@ -138,6 +136,7 @@ def test_what_kind_of_figure_is_asked(question: str, expected: str | None) -> No
         ("How much will the town spend on the new pool in 2026?", ["new", "pool"]),
         ("How will the council pay for the new bridge?", ["new", "bridg"]),
         ("How much does the pass cost?", []),
+        ("How much does a cellar tour cost in Porto?", []),  # where it costs that is no thing paid for
         ("How many boats does it own?", []),
     ],
 )
@@ -197,19 +196,3 @@ def test_quote_someone_on_a_topic(lifts_index: Path) -> None:
     assert not answer.abstained and any("not safely" in c.quote for c in answer.citations)
     answer = ask_checked("Which words did Holm use about the lower lifts?", lifts_index)
     assert not answer.abstained and any("not safely" in c.quote for c in answer.citations)
-
-
-@pytest.mark.parametrize(
-    ("question", "span", "paid"),
-    [
-        (
-            "How much did Corran pay for Skyline?",
-            "Skyline, owned by the investment firm Corran, lost $14 million.",
-            False,
-        ),
-        ("How much did Corran pay for Skyline?", "Corran bought Skyline for $90 million in 2019.", True),
-        ("How much did the town spend on the pool?", "The pool cost the town $3 million.", True),
-    ],
-)
-def test_an_amount_paid_needs_a_payment(question: str, span: str, paid: bool) -> None:
-    assert amounts.says_what_paid(span, question) is paid

@@ -929,7 +929,6 @@ def states_verb(span: str, verb: str | None) -> bool:
 
 
 _HOW_MANY = re.compile(r"\bhow\s+many\s+((?:[\w’'.-]+\s*){1,4})", re.IGNORECASE)
-_PLACE_WORD = re.compile(r"^(?:on|in|at|from|across|inside|near|within)$", re.IGNORECASE)
 _AUX = re.compile(r"^(?:is|are|was|were|did|does|do|has|have|had|will|would|can|could)$", re.IGNORECASE)
 
 
@@ -973,18 +972,10 @@ def counted_thing(question: str) -> str | None:
         return None
     words = []
     for word in m.group(1).split():
-        # (the count is named before its verb or a place: "How many students live *on* Acme's campus")
-        if _AUX.match(word) or _PLACE_WORD.match(word):
+        if _AUX.match(word):
             break
         words.append(word.strip("?.,"))
-    plural = [
-        w
-        for w in words
-        if len(w) > 3
-        and w.lower().endswith("s")
-        and not w.lower().endswith("ss")
-        and not re.search(r"[’']s$", w)
-    ]
+    plural = [w for w in words if len(w) > 3 and w.lower().endswith("s") and not w.lower().endswith("ss")]
     return (plural[-1] if plural else words[0]) if words else None
 
 
