@@ -138,3 +138,18 @@ def test_the_verb_a_yes_no_question_asks_about(question: str, verb: str | None) 
 )
 def test_a_measure_counts_no_things(span: str, thing: str, counted: bool) -> None:
     assert answer_checks.counts(span, thing) is counted
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "line"),
+    [
+        # a name of several words may open the sentence; a day is no one
+        ("Who won the by-election?", "The Green Party won the by-election on Thursday.", "Green Party"),
+        ("Who won the open?", "Sixteen-year-old Mira Cole won the open on Sunday.", "Mira Cole"),
+        ("Who led the study?", "Songbirds arrive earlier, a study published on Tuesday found.", None),
+    ],
+)
+def test_who_is_answered_by_a_name_not_a_day(question: str, sentence: str, line: str | None) -> None:
+    from rag.answer.direct_answers import answer_line
+
+    assert answer_line(question, sentence) == line

@@ -39,6 +39,11 @@ _ASKS_WHO = re.compile(r"^\s*(?:who|whom|which\s+(?:person|official|company|coun
 _ASKS_WHEN = re.compile(r"^\s*(?:when\b|in\s+what\s+year|what\s+(?:year|date|month)|which\s+year)", re.I)
 _ASKS_HOW_MUCH = re.compile(r"\bhow\s+(?:many|much)\b|\bwhat\s+(?:percentage|share)\b", re.I)
 _ASKS_MONEY = re.compile(r"\b(?:cost|costs|price|worth|pay|pays|paying|paid|spend|spent|value|trade)\b", re.I)
+_THE = re.compile(r"^(?:The|A|An|[A-Z][a-z]+-[\w-]+)\s+(?=[A-Z])")  # "The", "Sixteen-year-old" before a name
+_CALENDAR = re.compile(
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|"
+    r"August|September|October|November|December|Today|Yesterday|Tomorrow)s?"
+)
 _NAME_RUN = re.compile(r"\b[A-Z][\w’'.-]*(?:\s+(?:of|van|der|de|al-|bin)?\s*[A-Z][\w’'.-]*)*")
 _PRONOUN_START = re.compile(r"^[“\"]?(?:he|she|they|it|this|that|these|those|his|her|their|its|such)\b", re.I)
 # "The remarks contained three messages." / "... as follows:": the answer is the sentence that comes next.
@@ -90,9 +95,13 @@ def answer_line(question: str, sentence: str) -> str | None:
     if _ASKS_WHO.search(question):
         asked = question.casefold()
         runs = [
-            _clean(m.group(0))
+            _clean(_THE.sub("", m.group(0)))
             for m in _NAME_RUN.finditer(sentence)
-            if m.start() > 0 and all(w.casefold() not in asked for w in m.group(0).split() if len(w) > 3)
+            # a capital that opens the sentence is no name, unless a name of several words follows it
+            # ("The Green Party won ..."); a day or a month is no one
+            if (m.start() > 0 or len(m.group(0).split()) > 1)
+            and not _CALENDAR.fullmatch(_clean(m.group(0)))
+            and all(w.casefold() not in asked for w in m.group(0).split() if len(w) > 3)
         ]
         runs = [r for r in runs if len(r) > 2]
         return max(runs, key=len) if runs else None
