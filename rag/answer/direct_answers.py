@@ -41,8 +41,7 @@ _ASKS_HOW_MUCH = re.compile(r"\bhow\s+(?:many|much)\b|\bwhat\s+(?:percentage|sha
 _ASKS_MONEY = re.compile(r"\b(?:cost|costs|price|worth|pay|pays|paying|paid|spend|spent|value|trade)\b", re.I)
 _THE = re.compile(r"^(?:The|A|An|[A-Z][a-z]+-[\w-]+)\s+(?=[A-Z])")  # "The", "Sixteen-year-old" before a name
 _CALENDAR = re.compile(
-    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|"
-    r"August|September|October|November|December|Today|Yesterday|Tomorrow)s?"
+    rf"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|{_MONTHS}|Today|Yesterday)s?"
 )
 _NAME_RUN = re.compile(r"\b[A-Z][\w’'.-]*(?:\s+(?:of|van|der|de|al-|bin)?\s*[A-Z][\w’'.-]*)*")
 _PRONOUN_START = re.compile(r"^[“\"]?(?:he|she|they|it|this|that|these|those|his|her|their|its|such)\b", re.I)

@@ -26,6 +26,8 @@ _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
     "sixty|seventy|eighty|ninety|hundred|thousand|million|billion|trillion|dozen|dozens|percent|half"
 )
+# (with the teens, for amounts and spans written in words: "eighteen months", "fifteen pounds")
+_COUNT_WORDS = f"{_NUMBER_WORDS}|(?:thir|four|fif|six|seven|eigh|nine)teen"
 # (a digit inside a code, "KT-200" or "A320", counts nothing)
 # ("It is the third strike this year": an ordinal says how many so far)
 _QUANTITY = re.compile(
@@ -36,7 +38,7 @@ _CURRENCIES = r"(dollars?|euros?|rubles?|roubles?|rials?|pounds?|yuan)"
 _MONEY = re.compile(
     rf"[$€£¥₽]\s?\d|\b\d[\d,.]*\s?{_CURRENCIES}\b|"
     # "a charge of eight pounds", "twenty-five euros"
-    rf"\b(?:{_NUMBER_WORDS}|(?:thir|four|fif|six|seven|eigh|nine)teen)(?:[\s-]+(?:{_NUMBER_WORDS}))*\s+{_CURRENCIES}\b|"
+    rf"\b(?:{_COUNT_WORDS})(?:[\s-]+(?:{_NUMBER_WORDS}))*\s+{_CURRENCIES}\b|"
     r"\b(million|billion|trillion)\b",
     re.IGNORECASE,
 )
@@ -162,7 +164,7 @@ _UNITS = (
 )
 _MEASURE = re.compile(
     rf"\b\d[\d,.]*[\s-]*{_UNITS}|"
-    rf"\b(?:{_NUMBER_WORDS}|(?:thir|four|fif|six|seven|eigh|nine)teen|a|an)[\s-]+{_UNITS}|"
+    rf"\b(?:{_COUNT_WORDS}|a|an)[\s-]+{_UNITS}|"
     # "a ten-minute walk away": a distance told by the time it takes
     r"\b(?:minute|hour)s?['’]?[\s-]+(?:walk|drive|ride|cycle|journey)\b",
     re.IGNORECASE,
@@ -195,7 +197,7 @@ _CLOCK = re.compile(
 _DURATION = re.compile(
     # "three long weeks"; "30 | Seconds", a table row's value and the unit its next cell names. Not "twice a
     # day" (how often) nor "33,000 last year" (when).
-    rf"(?<!once )(?<!twice )(?<!times )\b(?:\d[\d,.]*|an?|{_NUMBER_WORDS}|(?:thir|four|fif|six|seven|eigh|nine)teen|"
+    rf"(?<!once )(?<!twice )(?<!times )\b(?:\d[\d,.]*|an?|{_COUNT_WORDS}|"
     r"several|few|many|some|couple\s+of)(?:[\s|-]+(?:long|more|full|further|whole|straight|consecutive|extra|short))?"
     r"[\s|-]+"
     r"(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centur(?:y|ies)|nights?|seasons?|terms?)\b"
