@@ -57,6 +57,7 @@ class QueryLikelihood:
             n_ctx=CONTEXT,
             n_batch=CONTEXT,
             n_threads=n_threads,
+            n_threads_batch=n_threads,  # else a prompt is read on every core (llama-cpp-python default)
             logits_all=True,
             verbose=False,
         )
@@ -103,7 +104,9 @@ class YesNo:
         from llama_cpp import Llama
 
         # logits_all, switched off but for the last token (llama-cpp-python keeps no logits without it).
-        self._llm = Llama(str(path), n_ctx=512, n_batch=512, n_threads=1, logits_all=True, verbose=False)
+        self._llm = Llama(
+            str(path), n_ctx=512, n_batch=512, n_threads=1, n_threads_batch=1, logits_all=True, verbose=False
+        )
         self._yes = self._llm.tokenize(b"Yes", add_bos=False)[0]
         self._no = self._llm.tokenize(b"No", add_bos=False)[0]
 
