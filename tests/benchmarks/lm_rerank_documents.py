@@ -71,6 +71,11 @@ def main() -> None:
     ap.add_argument("--weight", type=float, help="report only this weight (chosen on train)")
     ap.add_argument("--cache", type=Path, help="JSON lines of scored pairs (default under /tmp)")
     ap.add_argument("--score-only", action="store_true", help="score the pairs, print no figures")
+    ap.add_argument(
+        "--scored-only",
+        action="store_true",
+        help="score nothing: figures over the longest run of the N queries (by id) whose pairs are all cached",
+    )
     args = ap.parse_args()
     cache = args.cache or Path(f"/tmp/lm-rerank-{args.model}-{args.prompt}.jsonl")
 
@@ -88,6 +93,13 @@ def main() -> None:
         for line in cache.read_text().splitlines():
             record = json.loads(line)
             done[record["q"], record["d"]] = record["s"]
+    if args.scored_only:  # a run stopped for time: the queries it finished, still a prefix fixed by id
+        complete = [
+            all((queries[r].query_id, doc_ids[d]) in done for d in docs)
+            for r, docs in zip(rows, top, strict=True)
+        ]
+        kept = complete.index(False) if False in complete else len(rows)
+        rows, top = rows[:kept], top[:kept]
     wanted: dict[str, list[int]] = defaultdict(list)  # pairs still to score, grouped by what is read once
     for r, docs in zip(rows.tolist(), top.tolist(), strict=True):
         for d in docs:
