@@ -1,7 +1,7 @@
 """Re-rank SciFact's top documents with a small LM reading query and document together (issue 15).
 
     .venv/bin/python tests/benchmarks/lm_rerank_documents.py --features /tmp/scifact-features.npz \
-        --index-dir DIR [--model smollm2|gemma] [--prompt upr|yesno] [--split train] [--queries 150] [--depth 20]
+        --index-dir DIR [--model smollm2|gemma] [--prompt upr|yesno] [--split train] [--queries 150] [--depth 10]
 
 The product's ranking (dense best chunk z + 0.7 x whole-document BM25 z, from ``document_features.py``'s cache)
 gives each query's top ``--depth`` documents; each (query, document) pair is scored by an LM with llama.cpp on
@@ -67,7 +67,7 @@ def main() -> None:
     ap.add_argument("--prompt", choices=("upr", "yesno"), default="upr")
     ap.add_argument("--split", choices=("train", "test"), default="train")
     ap.add_argument("--queries", type=int, default=150, help="the first N queries by id; 0: all")
-    ap.add_argument("--depth", type=int, default=20, help="documents re-ranked per query")
+    ap.add_argument("--depth", type=int, default=10, help="documents re-ranked per query")
     ap.add_argument("--weight", type=float, help="report only this weight (chosen on train)")
     ap.add_argument("--cache", type=Path, help="JSON lines of scored pairs (default under /tmp)")
     ap.add_argument("--score-only", action="store_true", help="score the pairs, print no figures")
