@@ -70,11 +70,21 @@ def test_answers_read_the_stored_vectors_and_do_not_change(
     assert [a.text for a in with_store] == [a.text for a in without]
     assert sum(len(a.citations) for a in with_store) > 0
     # nothing of the passages is embedded when answering, their sentences and clauses are read: only the
-    # questions themselves, and the author box's labelled lines scored with the author's name ("Name — Label:
-    # ..."), which are no text of a chunk
-    authors = {d.author for d in load_index(stored_index).documents.values() if d.author}
+    # questions themselves, the author box's labelled lines scored with the author's name ("Name — Label:
+    # ..."), and a short paragraph under a heading that asks a question, read whole and under that question
+    # ("How Does X Factor In? After ..."), which the store (sentences and clauses) does not hold
+    loaded = load_index(stored_index)
+    authors = {d.author for d in loaded.documents.values() if d.author}
+    chunks = "\n".join(c.text for c in loaded.chunks)
     extra = set(asked) - set(questions)
-    assert all(any(t.startswith(f"{a} — ") for a in authors) for t in extra), extra
+    odd = [
+        t
+        for t in extra
+        if not (
+            any(t.startswith(f"{a} — ") for a in authors) or "? " in t[:200] or (t in chunks and ". " in t)
+        )
+    ]
+    assert not odd, [t[:120] for t in odd]
     assert len(computed) > len(asked)
     kept = sentence_store.load(store.current_generation(stored_index))
     assert kept is not None and not kept.lookup(asked)

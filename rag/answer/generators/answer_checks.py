@@ -176,8 +176,10 @@ _SEASON = re.compile(r"\b(?:spring|summer|autumn|fall|winter|weekends?|weekdays?
 # "How fast does the drone fly?": a speed; "How old was she?": an age
 _ASKS_SPEED = re.compile(r"^\s*(?:at\s+)?(?:how\s+fast|what\s+(?:top\s+)?speed)\b", re.IGNORECASE)
 _SPEED = re.compile(
-    r"\b\d[\d,.]*\s*(?:km/h|kph|mph|knots|m/s)|\b(?:kilometres|kilometers|miles|metres|meters)\s+(?:an|per)\s+"
-    r"(?:hour|second|minute)\b",
+    r"\b\d[\d,.]*\s*(?:km/h|kph|mph|knots|m/s)|"
+    # "80 kilometres an hour", "half a metre a day", "2 cm per week": a distance in a time
+    rf"\b(?:\d[\d,.]*|{_COUNT_WORDS}|half\s+an?|an?)[\s-]*{_UNITS}\s+(?:an?|per|each|every)\s+"
+    r"(?:second|minute|hour|day|week|month|year)\b",
     re.IGNORECASE,
 )
 _ASKS_AGE = re.compile(r"^\s*(?:how\s+old|at\s+what\s+age|what\s+age)\b", re.IGNORECASE)
