@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 
-from ..ingest.dates import parse_date
+from ..ingest.dates import parse_date, part_dates
 from ..ingest.readers import STATED_KEYS
 from ..types import Document, Passage
 
@@ -57,10 +57,8 @@ def _states(line: str, document: Document, field: str) -> bool:
         return any(a.casefold() in folded for a in document.authors)
     if field == "date":
         # "By Kim Lee · 4 March 2020": the date is one part of the line
-        parts = [line, *re.split(r"\s+[·|•—–]\s+|,\s+", line)]
-        return document.date is not None and any(
-            parse_date(p.replace('"', "")) == document.date for p in parts
-        )
+        plain = line.replace('"', "")
+        return document.date is not None and document.date in (parse_date(plain), *part_dates(plain))
     if field == "title":
         return " ".join(folded.split()) == " ".join(document.title.casefold().split())
     wanted = value(document, field)

@@ -28,12 +28,13 @@ def section_steps(
 ) -> tuple[str, list[tuple[Passage, int, int]]] | None:
     """The heading and the ``(passage, start, end)`` spans of the steps of the first retrieved section whose
     heading holds every word of ``question``; None when there is none."""
+    asks_something = bool(set(lexical.tokenize([question])[0]) - set(ignored))
     for p in passages:
         document = documents.get(p.doc_id)
         if document is None or not document.headings:
             continue
         asked = set(lexical.tokenize([without_title_words(question, document)])[0]) - set(ignored)
-        whole_document = not asked and bool(set(lexical.tokenize([question])[0]) - set(ignored))
+        whole_document = not asked and asks_something
         starts = sorted(a for a, _b, _level in document.headings)
         for a, b, _level in sorted(document.headings):
             if not p.start <= a < p.end:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rag.ingest.dates import parse_date
+from rag.ingest.dates import parse_date, part_dates
 from rag.ingest.inline import clean_inline, is_bold_only, is_link_only
 from rag.ingest.textmap import Block, Piece, TextBuilder, copied, trim
 from rag.types import SourceSegment
@@ -235,7 +235,7 @@ def dated_line(text: str) -> str | None:
     line = text.strip()
     if "\n" in line or len(line) > 150 or not _DATED.match(line):
         return None
-    return next((d for part in re.split(r",\s+|\s+[·|•—–]\s+", line)[1:] if (d := parse_date(part))), None)
+    return next(iter(part_dates(line)), None)
 
 
 def _byline_lines(text: str) -> bool:

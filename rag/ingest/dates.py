@@ -75,3 +75,14 @@ def parse_date(text: str) -> str | None:
             continue
         return day.isoformat()
     return None
+
+
+# How a one-line header sets its parts apart: "By Kim Lee · 4 March 2020", "Published by the council, 15
+# September 2025". (A byline's commas may also separate its authors: ``SEPARATOR`` alone does not split them.)
+SEPARATOR = r"\s+[·|•—–]\s+"
+_PARTS = re.compile(rf",\s+|{SEPARATOR}")
+
+
+def part_dates(line: str) -> list[str]:
+    """The dates (ISO 8601) that parts of a one-line header give, in order."""
+    return [d for part in _PARTS.split(line) if (d := parse_date(part))]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields, replace
 from urllib.parse import urlsplit
 
 from rag.ingest.clean import Page, byline_parts, dated_line
-from rag.ingest.dates import parse_date
+from rag.ingest.dates import SEPARATOR, parse_date
 from rag.ingest.inline import links
 
 _PUBLISHED_IN = re.compile(
@@ -45,7 +45,7 @@ def split_authors(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n.strip(" .") for n in names if n.strip(" .")))
 
 
-_BYLINE_SEPARATOR = re.compile(r"\s+[·|•—–]\s+")
+_BYLINE_SEPARATOR = re.compile(SEPARATOR)
 
 
 def _byline_fields(line: str) -> tuple[tuple[str, ...], list[str]]:

@@ -343,21 +343,6 @@ def subject(question: str, weights: Mapping[str, float]) -> str | None:
     return rarest[1]
 
 
-def rare_names(question: str, weights: Mapping[str, float]) -> list[str]:
-    """Every name of the question that is rare in the index (idf at least ``RARE_NAME`` of the highest, as
-    in ``subject``): each is part of what is asked ("What is *Ana Ruiz*'s view of the *Lu-9* sale?"), so a
-    sentence about one of them alone does not answer."""
-    wanted = names(question)
-    if not wanted:
-        return []
-    floor = RARE_NAME * max(weights.values(), default=0.0)
-    return [
-        name
-        for name, terms in zip(wanted, lexical.tokenize(wanted), strict=True)
-        if terms and max(_weight(t, weights) for t in terms) >= floor
-    ]
-
-
 _WHY = re.compile(r"^\s*why\b", re.IGNORECASE)
 # What states a reason: a cause ("because", "due to", "over fears of"), a purpose ("in order to", "aim"),
 # a condition it followed from ("once", "given", "under pressure"), what the thing does ("blame a mite
@@ -993,10 +978,11 @@ COUNT_BEFORE = (
 )
 
 
+# A unit right after a number: what the number measures (lengths and weights as ``_MEASURE`` has them, money,
+# time, shares)
 _UNIT_AFTER = re.compile(
-    r"[\s-]*(?:%|per\s*cent|percent|(?:kilo|centi|milli)?(?:met(?:re|er)s?|grams?)|km|cm|mm|kg|g|m|miles?|feet|ft|"
-    r"tonnes?|tons?|litres?|liters?|ml|hours?|minutes?|seconds?|days?|weeks?|months?|years?|degrees?|°|"
-    r"dollars?|euros?|pounds?|[$€£])\b",
+    rf"[\s-]*(?:%|°|{_UNITS}|(?:{_CURRENCIES}|per\s*cent|percent|litres?|liters?|ml|g|hours?|minutes?|seconds?|"
+    r"days?|weeks?|months?|years?|degrees?)\b)",
     re.IGNORECASE,
 )
 

@@ -65,7 +65,8 @@ def _quotable(sentence: str, *, answers_asked: bool = False) -> bool:
 FAQ_ANSWER_CHARS = 400  # an answer under an interview's or a FAQ's question this short is quoted whole
 
 
-_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*•+]|\d{1,2}[.)])[ \t]+(\S[^\n]*)", re.MULTILINE)
+_MARKER = r"[ \t]*(?:[-*•+]|\d{1,2}[.)])[ \t]+"  # a list item's "- " or "2. "
+_LIST_ITEM = re.compile(rf"^{_MARKER}(\S[^\n]*)", re.MULTILINE)
 
 
 def _list_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -76,10 +77,10 @@ def _list_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return found if len(found) >= 2 and len(found) == len(lines) else []
 
 
-def is_list_item(text: str, start: int) -> bool:
-    """Whether ``text[start:]`` begins an item of a list (after its "- " or "2. " marker)."""
+def _is_list_item(text: str, start: int) -> bool:
+    """Whether ``text[start:]`` begins an item of a list (after its marker)."""
     line = text.rfind("\n", 0, start) + 1
-    return re.fullmatch(r"[ \t]*(?:[-*•+]|\d{1,2}[.)])[ \t]+", text[line:start]) is not None
+    return re.fullmatch(_MARKER, text[line:start]) is not None
 
 
 def _answer_units(text: str, title: str) -> list[tuple[int, int]]:
@@ -170,6 +171,8 @@ class ScoredSentence:
     score: float
     # In the document's author box: it may say who the author is, never what the document argues.
     in_author_box: bool = False
+    # The question printed above its paragraph (an interview's, a FAQ's), which it answers; None otherwise.
+    asked: str | None = None
 
 
 def _written_by(document: Document | None, name: str) -> bool:
@@ -232,7 +235,7 @@ class ExtractiveGenerator:
                 # An author box's "Location: X" line is short too, but it states a fact about the author.
                 field = _FIELD_LINE.match(text) is not None and passage.in_author_box(start, end)
                 under = spans.asked_before(passage.text, start, passage.title)
-                item = is_list_item(passage.text, start) and len(text.split()) >= 2
+                item = _is_list_item(passage.text, start) and len(text.split()) >= 2
                 if (
                     key in seen
                     or not (_quotable(text, answers_asked=under is not None) or field or item)
@@ -320,6 +323,7 @@ class ExtractiveGenerator:
                     relevance,
                     score,
                     passage.in_author_box(start, end),
+                    read_with.get((passage.n, start)),
                 )
             )
         return sorted(scored, key=lambda s: s.score, reverse=True)
@@ -425,9 +429,7 @@ class ExtractiveGenerator:
                 # article titled "... wins Harlow Open": the whole document is about it
                 or answer_checks.names_subject(by_n[s.passage_n].title, about)
                 # "How long did The Salt Road take to write?" asked right before "Seven years."
-                or answer_checks.names_subject(
-                    spans.asked_before(by_n[s.passage_n].text, s.start, by_n[s.passage_n].title) or "", about
-                )
+                or answer_checks.names_subject(s.asked or "", about)
                 # "Where did Grace Mbeki open her bakery?": "On Saturday she opened ..." after a sentence on her
                 or (
                     _PERSONAL_PRONOUN.search(s.text) is not None
@@ -443,10 +445,7 @@ class ExtractiveGenerator:
             and (
                 answer_checks.gives_reason(spans.quoted_span(s, by_n, question), question)
                 # the answer printed under a FAQ's "Why is the council doing this?" is its reason, said or not
-                or _WHY_ASKED.match(
-                    spans.asked_before(by_n[s.passage_n].text, s.start, by_n[s.passage_n].title) or ""
-                )
-                is not None
+                or _WHY_ASKED.match(s.asked or "") is not None
             )
             # "How did the union react to X?": a sentence in which the union does or says nothing is no reaction
             and reactions.reacts(spans.quoted_span(s, by_n, question), reactor)
@@ -516,7 +515,8 @@ class ExtractiveGenerator:
         """The sentences to quote, best first; empty when the evidence is too weak (abstain)."""
         # "Quote what X said after the vote": every eligible sentence already gives X's own words (on the
         # topic, when one is named), a check of its own; such a short question matches them less closely.
-        threshold = self.threshold - (SPEECH_SLACK if answer_checks.speaker(question) else 0.0)
+        who = answer_checks.speaker(question)
+        threshold = self.threshold - (SPEECH_SLACK if who else 0.0)
         scored = self.eligible(question, passages, history, body_only=body_only, most=SENTENCE_CANDIDATES)
         if not scored or scored[0].score < threshold:
             # The likeliest sentences do not answer: every sentence is judged before abstaining.
@@ -526,7 +526,7 @@ class ExtractiveGenerator:
                 standalone_question(question, history),
                 scored,
                 passages,
-                after_previous=answer_checks.speaker(question) is not None,
+                after_previous=who is not None,
             )
         if not scored or scored[0].score < threshold:
             return []
@@ -558,12 +558,7 @@ class ExtractiveGenerator:
         query_vector = self.embedder.embed_query(question)
         # (an answer under an interview's or a FAQ's question was read under it already: the title adds the
         # interviewee's name to "Four years.", which then matches any "how long did she ..." question)
-        texts = [
-            s.text
-            if spans.asked_before(by_n[s.passage_n].text, s.start, by_n[s.passage_n].title)
-            else f"{by_n[s.passage_n].title}: {s.text}"
-            for s in best
-        ]
+        texts = [s.text if s.asked else f"{by_n[s.passage_n].title}: {s.text}" for s in best]
         if after_previous:
             texts += [f"{spans.sentence_before(s, by_n)} {s.text}".strip() for s in best]
         read = (self._vectors(texts) @ query_vector).reshape(-1, len(best)).max(axis=0)

@@ -368,8 +368,7 @@ def comparison(
             in_doc.setdefault(s.doc_id, set()).update(said[id(s)])
         # (of words equally rare, the last of the topic: the head of "the subsidy cut" is the cut; which one
         # a set yields first must not decide)
-        order = gen.content_terms(answer_checks.short_names(about))
-        spoken = [t for t in lexical.tokenize([about])[0] if t in order]
+        spoken = lexical.tokenize([about])[0]
         rarest = max(
             telling,
             key=lambda t: ((term_weights or {}).get(t, 0.0), spoken.index(t) if t in spoken else -1, t),

@@ -97,11 +97,6 @@ def with_context(
 _QUOTED = re.compile(r"^\W*[“\"]|[”\"]\s*$|[,.!?][”\"]\s+(?:he|she|they)\s", re.IGNORECASE)  # quoted words
 
 
-def _is_sentence(text: str) -> bool:
-    """A whole sentence (not a heading or byline) that can be quoted as the lead-in of another."""
-    return len(text.split()) >= 6 and text.rstrip("”’\"' )]")[-1:] in ".!…:;"
-
-
 def continued_speech(s: ScoredSentence, passage: Passage, span: str) -> str:
     """``span`` with the speaker's next words: a following sentence of the same paragraph that opens a
     quotation, after a sentence that reports speech ("'...,' X told Reuters. 'We laid out ...'")."""
