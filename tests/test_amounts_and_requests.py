@@ -108,12 +108,22 @@ def test_a_possessive_after_a_request_asks_for_words(question: str, kind: str) -
             "Its revenue from the drug had grown to $2.8 billion.",
             True,
         ),
+        # the currency written after the number is the figure's unit, not a thing counted instead
+        (
+            "How much surplus did the rowing club make?",
+            "The treasurer reported a surplus of 4,300 pounds for the year.",
+            True,
+        ),
+        ("How much profit did the mill make?", "It reported a loss of 2 million pounds.", False),
     ],
 )
 def test_a_number_must_count_what_is_asked(question: str, span: str, counted: bool) -> None:
+    # "how many X" counts X; "how much profit" asks for a sum of money said to be the profit
     thing = answer_checks.counted_thing(question)
+    measured = thing is None
+    thing = thing or answer_checks.measured_thing(question)
     assert thing is not None
-    assert answer_checks.counts(span, thing) is counted
+    assert answer_checks.counts(span, thing, measured=measured) is counted
 
 
 @pytest.mark.parametrize(

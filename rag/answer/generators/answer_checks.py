@@ -941,21 +941,21 @@ _HOW_MUCH_OF = re.compile(
 
 
 def measured_thing(question: str) -> str | None:
-    """What a "how much X" question measures ("How much *butter* do I need?"), or None."""
+    """What a "how much X" question measures ("How much *butter* do I need?"), or the figure a "how much
+    profit / revenue / rent" question asks for, or None."""
+    figure = _HOW_MUCH_FIGURE.search(question)
+    if figure is not None:  # "a surplus of 4,300 pounds": a sum of money, whose number comes with its currency
+        return figure.group(1)
     m = _HOW_MUCH_OF.search(question)
-    return m.group(1) if m and not _HOW_MUCH_FIGURE.search(question) else None
+    return m.group(1) if m else None
 
 
 def counted_thing(question: str) -> str | None:
-    """What a "how many" question counts ("How many *engineers* worked there?"), or the figure a "how much
-    profit / revenue / rent" question asks for, or None.
+    """What a "how many" question counts ("How many *engineers* worked there?"), or None.
 
     The last plural-looking word before the verb; a number in a sentence about something else ("two years
     before ...") does not count engineers.
     """
-    figure = _HOW_MUCH_FIGURE.search(question)
-    if figure is not None:
-        return figure.group(1)
     m = _HOW_MANY.search(question)
     if m is None:
         return None
