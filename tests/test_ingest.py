@@ -581,3 +581,61 @@ def test_a_byline_with_its_date_on_the_same_line(tmp_path: Path, byline: str) ->
     )
     document = load_file(_write(tmp_path, "kiln.md", page), tmp_path)[0]
     assert document.authors == ("Ola Brandt",) and document.date == "2024-10-09"
+
+
+@pytest.mark.parametrize(
+    ("header", "title", "authors", "date"),
+    [
+        # title, byline and dateline on lines of their own, with no blank line between them
+        (
+            "Why the town needs its night bus\nBy Ifa Sanders\nOpinion | 5 May 2026",
+            "Why the town needs its night bus",
+            ("Ifa Sanders",),
+            "2026-05-05",
+        ),
+        (
+            "Rovers 3 Town 2: late header settles it\nBy Con Price\nSunday 22 March 2026",
+            "Rovers 3 Town 2: late header settles it",
+            ("Con Price",),
+            "2026-03-22",
+        ),
+        # what follows the name in a byline says where its writer works, not who else wrote it
+        (
+            "KETTLE RECALL: model BK-2\nBy Hana Okoro, Consumer Safety Desk\nPublished 14 March 2026",
+            "KETTLE RECALL: model BK-2",
+            ("Hana Okoro",),
+            "2026-03-14",
+        ),
+        (
+            "# Hay fever advice\n\nBy Dr Ann Wu, Wrenfield Health Centre\nReviewed 3 April 2026",
+            "Hay fever advice",
+            ("Dr Ann Wu",),
+            "2026-04-03",
+        ),
+        (
+            "# tidysync\n\nBy Dara White\nLast updated: 11 January 2026",
+            "tidysync",
+            ("Dara White",),
+            "2026-01-11",
+        ),
+        # a line that is neither title, byline nor date stays text; the date under it is still the date
+        (
+            "District Council - Planning Decision\nApplication 26/0418: conversion of the old mill\n"
+            "Date of decision: 9 April 2026",
+            "District Council - Planning Decision",
+            (),
+            "2026-04-09",
+        ),
+        # a title that names a date is the title, not a dateline
+        ("Elections on 5 May 2026\n\nBy Kim Lee", "Elections on 5 May 2026", ("Kim Lee",), None),
+    ],
+)
+def test_header_lines_give_title_author_and_date(
+    tmp_path: Path, header: str, title: str, authors: tuple[str, ...], date: str | None
+) -> None:
+    page = f"{header}\n\nThe council approved the plans on a vote of six to three after a long debate.\n"
+    document = load_file(_write(tmp_path, "page.md", page), tmp_path)[0]
+    assert (document.title, document.authors, document.date) == (title, authors, date)
+    # every header line is still text, quotable where the file has it
+    for line in header.replace("# ", "").split("\n"):
+        assert line.strip() in document.text

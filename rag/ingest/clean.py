@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rag.ingest.dates import parse_date, part_dates
+from rag.ingest.dates import labelled_date, parse_date, part_dates
 from rag.ingest.inline import clean_inline, is_bold_only, is_link_only
 from rag.ingest.textmap import Block, Piece, TextBuilder, copied, trim
 from rag.types import SourceSegment
@@ -238,6 +238,52 @@ def dated_line(text: str) -> str | None:
     return next(iter(part_dates(line)), None)
 
 
+def _is_date_line(text: str, *, labelled: bool = True) -> bool:
+    """Whether a header line is its date: a date alone, "Published by X, <date>", or (``labelled``) a date
+    under a short label ("Last updated: <date>", "Opinion | <date>")."""
+    # ("By Kim Lee · 4 March 2020" is a byline that gives its date, not a date under a label)
+    labelled = labelled and not _BYLINE.fullmatch(text.strip())
+    return bool(parse_date(text) or dated_line(text) or (labelled and labelled_date(text)))
+
+
+MAX_HEADER_LINES = 5
+
+
+def _header_lines(block: Block) -> list[Block] | None:
+    """A header paragraph written as lines (title, byline, dateline under one another with no blank line
+    between) as one block per line; None when the block is not such a header: more than a few lines, a long
+    one, or none of them a byline or a date."""
+    lines = block.text.strip().split("\n")
+    if (
+        block.kind != "p"
+        or not 2 <= len(lines) <= MAX_HEADER_LINES
+        or any(len(line.strip()) > 200 for line in lines)
+        # (a byline is no sentence: "By noon the fire was out." starts a paragraph of text)
+        or not any(
+            (_BYLINE.fullmatch(line.strip()) and line.rstrip()[-1] not in ".!?") or _is_date_line(line)
+            for line in lines
+        )
+    ):
+        return None
+    pieces_by_line: list[list[Piece]] = [[]]
+    for piece in block.pieces:
+        at = 0
+        for part in piece.text.split("\n"):
+            if at:
+                pieces_by_line.append([])
+            start = None if piece.source_start is None else piece.source_start + at
+            pieces_by_line[-1].append(Piece(part, start))
+            at += len(part) + 1
+    out = []
+    for pieces in pieces_by_line:
+        kept = trim(pieces)
+        if kept:
+            text = "".join(p.text for p in kept)
+            start = next((p.source_start for p in kept if p.source_start is not None), block.start)
+            out.append(Block(text, start, kept, "line"))
+    return out
+
+
 def _byline_lines(text: str) -> bool:
     """Whether a block of a few short lines is a byline and its dateline written together ("By Kim Lee" then
     "Published 4 March 2020" on the next line): every line one or the other, one of them a byline."""
@@ -245,7 +291,7 @@ def _byline_lines(text: str) -> bool:
     if not 2 <= len(lines) <= 4 or any(len(line) > 120 for line in lines):
         return False
     bylines = [bool(_BYLINE.fullmatch(line)) for line in lines]
-    return any(bylines) and all(b or parse_date(line) for b, line in zip(bylines, lines, strict=True))
+    return any(bylines) and all(b or _is_date_line(line) for b, line in zip(bylines, lines, strict=True))
 
 
 def byline_parts(text: str) -> tuple[str | None, list[str]]:
@@ -263,6 +309,11 @@ def _header(page: Page) -> int:
     i = 0
     while i < len(blocks):
         block, text = blocks[i], blocks[i].text
+        lines = None if _byline_lines(text) else _header_lines(block)
+        if lines is not None:
+            blocks[i : i + 1] = lines
+            roles[i : i + 1] = ["body"] * len(lines)
+            continue
         if not text:
             roles[i] = "empty"
         elif title_at is not None and not repeated and _norm(text) == _norm(blocks[title_at].text):
@@ -274,7 +325,8 @@ def _header(page: Page) -> int:
                 break
             i = _consume_section(page, i, kind)
             continue
-        elif parse_date(text) or dated_line(text):
+        elif _is_date_line(text, labelled=title_at is not None or block.kind == "line"):
+            # (a labelled date is a dateline only under a title: "Elections on 5 May 2026" may be the title)
             roles[i] = "date"
         elif _ATTRIBUTION.match(text) and len(text) <= 300:
             roles[i] = "attribution"
@@ -284,6 +336,8 @@ def _header(page: Page) -> int:
             roles[i] = "nav"
         elif title_at is None and (block.is_heading or ("\n" not in text and len(text) <= 200)):
             roles[i], title_at = "title", i
+        elif block.kind == "line":
+            pass  # a header line that is none of these ("Greyhaven Community Transport"): text, kept as written
         else:
             break
         i += 1

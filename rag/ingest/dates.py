@@ -86,3 +86,22 @@ _PARTS = re.compile(rf",\s+|{SEPARATOR}")
 def part_dates(line: str) -> list[str]:
     """The dates (ISO 8601) that parts of a one-line header give, in order."""
     return [d for part in _PARTS.split(line) if (d := parse_date(part))]
+
+
+LABEL_WORDS = 4  # words a header's date line may say besides its date ("Date of decision:", "Last updated:")
+_SENTENCE_END = re.compile(r"[.!?]\s*$")
+
+
+def labelled_date(line: str) -> str | None:
+    """The date of a short header line that is a date under a label: "Last updated: 11 January 2026",
+    "Opinion | 5 May 2026", "Reviewed 3 April 2026", "Sunday 22 March 2026"; None for anything longer or a
+    sentence ("It opened on 5 May 2026.")."""
+    line = line.strip()
+    if len(line) > 60 or "\n" in line or _SENTENCE_END.search(line):
+        return None
+    for pattern, _order in _FORMS:
+        for m in pattern.finditer(line):
+            rest = re.sub(r"[^\w\s]", " ", line[: m.start()] + " " + line[m.end() :]).split()
+            if len(rest) <= LABEL_WORDS and (day := parse_date(m.group())):
+                return day
+    return None

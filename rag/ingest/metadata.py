@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields, replace
 from urllib.parse import urlsplit
 
 from rag.ingest.clean import Page, byline_parts, dated_line
-from rag.ingest.dates import SEPARATOR, parse_date
+from rag.ingest.dates import SEPARATOR, labelled_date, parse_date
 from rag.ingest.inline import links
 
 _PUBLISHED_IN = re.compile(
@@ -38,11 +38,24 @@ class Metadata:
         )
 
 
+# What a byline says after a name that is no author: the writer's desk, post or employer ("By Kim Lee,
+# Consumer Safety Desk", "By Dr Ann Wu, Wrenfield Health Centre")
+_AFFILIATION = re.compile(
+    r"\b(?:desk|editor|correspondent|reporter|writer|staff|columnist|contributor|manager|officer|director|"
+    r"head|chief|chair|secretary|spokes\w+|team|department|dept|centre|center|clinic|hospital|surgery|"
+    r"university|college|school|institute|council|service|services|agency|news|press|times|post|"
+    r"association|society|trust|foundation|group|club|ltd|inc|plc|llc)\b",
+    re.I,
+)
+
+
 def split_authors(text: str) -> tuple[str, ...]:
-    """Names in a byline ("by A, B and C") as a tuple, in order, without duplicates."""
+    """Names in a byline ("by A, B and C") as a tuple, in order, without duplicates; what follows a name
+    to say where or what its writer is ("By Kim Lee, Health Desk") is not a name."""
     text = re.sub(r"^\s*(?:written\s+)?by\s+", "", text.strip(), flags=re.I)
-    names = [" ".join(n.split()) for n in _AUTHOR_SPLIT.split(text)]
-    return tuple(dict.fromkeys(n.strip(" .") for n in names if n.strip(" .")))
+    names = [" ".join(n.split()).strip(" .") for n in _AUTHOR_SPLIT.split(text)]
+    named = [n for n in names if n and not (len(names) > 1 and _AFFILIATION.search(n))]
+    return tuple(dict.fromkeys(named or [n for n in names if n]))
 
 
 _BYLINE_SEPARATOR = re.compile(SEPARATOR)
@@ -137,7 +150,7 @@ def page_metadata(page: Page, original: str) -> Metadata:
     authors = named if stated else tuple(page.author_names)
     # a date on the byline's line or under it, in the same block, comes before a date line further down
     dates = (
-        parse_date(text) or dated_line(text)
+        parse_date(text) or dated_line(text) or labelled_date(text)
         for text in [*dated, *under, *(b.text for b in page.having("date"))]
     )
     url, publication = _attribution(page)

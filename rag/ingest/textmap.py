@@ -52,7 +52,8 @@ class Block:
     """One paragraph (or heading, list item) of a page: where it sits in the original and its cleaned pieces.
 
     ``raw`` is the block as written (markdown markup and all; for HTML, the parsed text); ``kind`` is ``"p"``,
-    ``"li"``, ``"code"`` (inside a fenced code block) or ``"h1"``..``"h6"``.
+    ``"li"``, ``"code"`` (inside a fenced code block), ``"h1"``..``"h6"``, or ``"line"`` (one line of a header
+    paragraph whose title, byline and date are written on lines of their own).
     """
 
     raw: str
