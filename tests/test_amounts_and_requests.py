@@ -115,6 +115,8 @@ def test_a_possessive_after_a_request_asks_for_words(question: str, kind: str) -
             True,
         ),
         ("How much profit did the mill make?", "It reported a loss of 2 million pounds.", False),
+        # the thing named before a number is not what it counts when another follows it
+        ("How many households use nappies?", "Households of six or more people can apply for a bin.", False),
     ],
 )
 def test_a_number_must_count_what_is_asked(question: str, span: str, counted: bool) -> None:

@@ -76,3 +76,45 @@ def test_the_answer_under_a_why_question_is_its_reason(interview: Path) -> None:
 def test_a_question_headline_is_not_a_faq_question() -> None:
     text = "Will the talks survive?\n\nThe talks resumed on Monday."
     assert spans.asked_before(text, text.index("The talks"), "Will the talks survive?") is None
+
+
+QA_LINES = """Interview: Bringing the Lyric back to life
+By Tomas Lind
+18 February 2026
+
+Rosa Trelawny led the volunteer group that reopened the Lyric, Ashford's 1923 village cinema, last autumn. \
+We asked her how it happened.
+
+Q: How long had the cinema been closed?
+A: Twenty-six years. When we first got the keys, pigeons were living in the balcony.
+
+Q: What was the hardest part?
+A: The projector. The old one was beyond saving, and a new one cost more than the whole roof repair.
+
+Q: Who runs it now?
+A: Forty-one volunteers and one paid manager, Dev Sandu. Everyone takes turns on the ticket desk.
+"""
+
+
+@pytest.fixture(scope="module")
+def qa_lines(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    return index_of(tmp_path_factory, "qa-lines", {"lyric.txt": QA_LINES})
+
+
+def test_a_question_line_above_its_answer_line() -> None:
+    text = "Intro.\n\nQ: How long had it been closed?\nA: Six years. Then more.\n\nPlain."
+    assert spans.asked_before(text, text.index("A: Six")) == "How long had it been closed?"
+    assert spans.asked_before(text, text.index("Then")) == "How long had it been closed?"
+    assert spans.asked_before(text, text.index("Plain")) is None
+
+
+def test_an_interview_answer_gives_the_words_of_the_one_its_lead_introduces(qa_lines: Path) -> None:
+    # no "she said" anywhere: the answers under the questions are hers
+    answer = ask_checked("What did Rosa Trelawny say about the pigeons?", qa_lines)
+    assert not answer.abstained and "pigeons were living in the balcony" in answer.citations[0].quote, (
+        answer.text
+    )
+
+
+def test_an_answer_line_is_no_answer_to_another_question(qa_lines: Path) -> None:
+    assert ask_checked("How much did the new roof cost?", qa_lines).abstained

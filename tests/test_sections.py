@@ -273,3 +273,48 @@ def test_the_readme_copy_answers_a_table_value_with_its_row_under_the_header(rea
     assert header == "| variable | default | meaning |"
     assert "`RAG_ABSTAIN_THRESHOLD` | 0.572 |" in row and row.startswith("|") and row.endswith("|")
     _verbatim_at_spans(answer, readme_index)
+
+
+TOOL_README = """# gridlog
+
+By Ines Marr
+Last updated: 4 March 2026
+
+gridlog is a small command-line tool that rotates and compresses the log files of a web server. It keeps the
+last seven days of logs and never touches files outside the folder it is given.
+
+## Requirements
+
+- Node 18 or newer
+- Write access to the log folder
+
+## Known limitations
+
+Logs larger than 2 GB are not rotated. Network drives are not supported.
+
+## Licence
+
+gridlog is released under the Apache licence. Bug reports go to the issue tracker.
+"""
+
+
+@pytest.fixture(scope="module")
+def tool_readme(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    from tests.conftest import index_of
+
+    return index_of(tmp_path_factory, "tool-readme", {"README.md": TOOL_README})
+
+
+@pytest.mark.parametrize(
+    ("question", "quote"),
+    [
+        # "Node 18 or newer" says what it is only under the tool's name and "Requirements"
+        ("What version of Node does gridlog need?", "Node 18 or newer"),
+        ("What is the biggest log gridlog will rotate?", "Logs larger than 2 GB are not rotated."),
+    ],
+)
+def test_a_line_is_read_under_its_title_and_headings(tool_readme: Path, question: str, quote: str) -> None:
+    from tests.conftest import ask_checked
+
+    answer = ask_checked(question, tool_readme)
+    assert not answer.abstained and answer.citations[0].quote == quote, answer.text

@@ -138,3 +138,28 @@ def test_a_short_sentence_answers(bridge: Path) -> None:
     # five words, a whole statement: an answer, not a heading
     answer = ask_checked("How much do repairs at the bicycle workshop cost?", bridge)
     assert not answer.abstained and answer.citations[0].quote == "Repairs start at ten pounds.", answer.text
+
+
+DECISION = """District Council - Planning Committee Decision
+
+Date of decision: 2 June 2026
+
+The committee has approved, with conditions, an application to convert the former Weaver Mill on Dock Street \
+into 28 flats with a ground-floor bakery. The vote was seven in favour and two against.
+
+Objectors had raised concerns about traffic on Dock Street during the building work.
+
+The developer must begin work within three years of the decision. Residents can read the full notice at the \
+council offices.
+"""
+
+
+@pytest.fixture(scope="module")
+def decision(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    return index_of(tmp_path_factory, "lead-subject", {"decision.txt": DECISION, "orchard.txt": ORCHARD})
+
+
+def test_a_figure_about_what_the_lead_names_is_about_it(decision: Path) -> None:
+    # neither the title nor the sentence says "Weaver Mill"; the lead says what the decision is about
+    answer = ask_checked("How long has the developer got to start work at Weaver Mill?", decision)
+    assert not answer.abstained and "within three years" in answer.citations[0].quote, answer.text

@@ -105,6 +105,19 @@ _verbatim = assert_verbatim
             "Why can the town wait?",
             True,
         ),
+        # a purpose said as an infinitive after what was done is why; after a word of intending it is what
+        (
+            "Fees will rise from 180 to 195 pounds in April to cover the rising cost of insurance.",
+            "Why are fees rising?",
+            True,
+        ),
+        ("The firm plans to cut 200 jobs at the plant.", "Why is the firm cutting jobs?", False),
+        # a decision given with its reason in the decider's words
+        (
+            "The committee refused a request for a fifth storey, saying it would overshadow homes.",
+            "Why did the committee refuse the fifth storey?",
+            True,
+        ),
     ],
 )
 def test_a_why_question_is_not_answered_by_its_event_given_as_a_cause(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 
-from ..ingest.dates import parse_date, part_dates
+from ..ingest.dates import labelled_date, parse_date, part_dates
 from ..ingest.readers import STATED_KEYS
 from ..types import Document, Passage
 
@@ -58,7 +58,12 @@ def _states(line: str, document: Document, field: str) -> bool:
     if field == "date":
         # "By Kim Lee · 4 March 2020": the date is one part of the line
         plain = line.replace('"', "")
-        return document.date is not None and document.date in (parse_date(plain), *part_dates(plain))
+        # "Last updated: 11 January 2026", "Sunday 22 March 2026": a date under a label
+        return document.date is not None and document.date in (
+            parse_date(plain),
+            *part_dates(plain),
+            labelled_date(plain),
+        )
     if field == "title":
         return " ".join(folded.split()) == " ".join(document.title.casefold().split())
     wanted = value(document, field)

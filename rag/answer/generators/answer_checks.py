@@ -390,13 +390,36 @@ def asks_why(question: str) -> bool:
     return _WHY.search(question) is not None
 
 
+# A purpose said as an infinitive after what was done: "fees will rise ... *to cover* the rising cost", "it
+# needs 10 cm of space *to stay* cool"; not after a word of intending ("plans to cut 200 jobs" says what, not
+# why), nor "... saying it would overshadow homes" (a reason given for a decision, as the decider's words).
+_PURPOSE = re.compile(
+    r"\b([\w’']+)\s+to\s+(?:cover|fund|pay\s+for|meet|offset|reduce|cut|lower|improve|raise|boost|save|"
+    r"support|replace|repair|tackle|address|attract|encourage|stop|reflect|cope|comply|fix|stay|free\s+up|"
+    r"make\s+(?:way|room|up))\b|,\s+saying\b",
+    re.IGNORECASE,
+)
+_INTENDING = re.compile(
+    r"plan(?:s|ned|ning)?|wan(?:t|ts|ted)|agreed?|voted?|decided?|expect(?:s|ed)?|going|ha[sd]|have|"
+    r"need(?:s|ed)?|aim(?:s|ed)?|intend(?:s|ed)?|hop(?:e|es|ed)|able|set|due|likely|tr(?:y|ies|ied)|"
+    r"seeks?|sought|promised?|vowed|pledged|propos(?:e|es|ed)|refused|failed|used|will|would|could|should|"
+    r"must|may|might|can|asked|urged|allowed|forced|chose",
+    re.IGNORECASE,
+)
+
+
+def _states_purpose(span: str) -> bool:
+    return any(m.group(1) is None or not _INTENDING.fullmatch(m.group(1)) for m in _PURPOSE.finditer(span))
+
+
 def gives_reason(span: str, question: str) -> bool:
     """Whether ``span`` can answer a "why" question: it states a cause or a purpose. A sentence that only
     says the thing happened ("X gave the mask to the museum") does not say why, nor one where the thing asked
     about is itself the cause of something else; other questions: True."""
     if not _WHY.search(question):
         return True
-    return _REASON.search(span) is not None and not _asked_as_cause(span, question)
+    stated = _REASON.search(span) is not None or _states_purpose(span)
+    return stated and not _asked_as_cause(span, question)
 
 
 def _asked_as_cause(span: str, question: str) -> bool:
@@ -944,7 +967,9 @@ def measured_thing(question: str) -> str | None:
     """What a "how much X" question measures ("How much *butter* do I need?"), or the figure a "how much
     profit / revenue / rent" question asks for, or None."""
     figure = _HOW_MUCH_FIGURE.search(question)
-    if figure is not None:  # "a surplus of 4,300 pounds": a sum of money, whose number comes with its currency
+    if (
+        figure is not None
+    ):  # "a surplus of 4,300 pounds": a sum of money, whose number comes with its currency
         return figure.group(1)
     m = _HOW_MUCH_OF.search(question)
     return m.group(1) if m else None
@@ -987,6 +1012,12 @@ _UNIT_AFTER = re.compile(
 )
 
 
+# Plural things a number names right after it ("six or more people", "40 new homes")
+_COUNTED_NOUN = re.compile(
+    r"(?:\s+(?:or|and)\s+(?:more|fewer|less|over|under))?(?:\s+[a-z-]+)?\s+(?:people|children|men|women|[a-z]{3,}s)\b"
+)
+
+
 def counts(span: str, thing: str, *, measured: bool = False) -> bool:
     """Whether a number in ``span`` counts the ``thing`` asked about: the thing (its stem, as the BM25 terms
     spell it) named a few words after the number or just before it. "How many homes did the fire destroy?"
@@ -1003,7 +1034,11 @@ def counts(span: str, thing: str, *, measured: bool = False) -> bool:
         after = " ".join(text[m.end() :].split()[:COUNT_REACH])
         # (within its clause: "the inhaler Breathix, which rose from $98" does not count inhalers)
         before = " ".join(re.split(r"[,;]", text[: m.start()])[-1].split()[-COUNT_BEFORE:])
-        if any(_known(t, set(lexical.tokenize([near])[0])) for t in wanted for near in (after, before)):
+        if any(_known(t, set(lexical.tokenize([after])[0])) for t in wanted):
+            return True
+        # "*homes* destroyed: 40"; but "households of six or more *people*" counts the people
+        counted_after = _COUNTED_NOUN.match(text, m.end()) if unit is None else None
+        if counted_after is None and any(_known(t, set(lexical.tokenize([before])[0])) for t in wanted):
             return True
     return False
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from ...index import lexical
 from ...index.embedding import Embedder
+from ...index.sections import PATH_SEPARATOR, heading_path
 from ...index.sentence_store import SentenceStore
 from ...index.sentences import clauses, split_sentences
 from ...retrieve.conversation import standalone_question
@@ -25,6 +26,7 @@ from ...settings import Settings
 from ...types import Document, Passage
 from .. import planning, reference
 from ..question_kinds import asks_about_authors, classify, quoted_topic
+from ..scoping import LEAD_CHARACTERS
 from . import amounts, answer_checks, list_items, reactions, sections, spans
 from . import extractive_kinds as kinds
 from .base import Turn, register
@@ -179,6 +181,13 @@ def _written_by(document: Document | None, name: str) -> bool:
     return document is not None and name.casefold() in (document.author or "").casefold()
 
 
+def _introduced(document: Document | None, name: str) -> bool:
+    """Whether ``name`` is said in the document's title or lead (the one an interview puts its questions to)."""
+    return document is not None and answer_checks.names_subject(
+        f"{document.title}\n{document.text[:LEAD_CHARACTERS]}", name
+    )
+
+
 class ExtractiveGenerator:
     """Quotes up to ``max_quotes`` sentences; abstains below ``threshold``."""
 
@@ -291,15 +300,28 @@ class ExtractiveGenerator:
             for i, c in enumerate(candidates)
             if (c[0].n, c[1]) in read_with
         ]
-        # sentences and clauses in one call: the embedder batches them together
-        vectors = self._vectors(
-            judged + [c for cs in pieces.values() for c in cs] + [t for _, t in under_questions]
-        )
+        # A sentence in a section of a README, a manual or a report is also read under its document's title
+        # and headings ("Python 3.10 or newer" says what it is only under "quillsync > Requirements"); it
+        # keeps the better reading, less IN_CONTEXT_DISCOUNT (it matches with their help: less surely).
+        documents = self.documents() if self.documents is not None else {}
+        under_headings = [
+            (i, f"{PATH_SEPARATOR.join([c[0].title, *path])}: {judged[i]}")
+            for i, c in enumerate(candidates)
+            if (c[0].n, c[1]) not in read_with
+            and (document := documents.get(c[0].doc_id)) is not None
+            and document.headings
+            and (path := heading_path(document, c[0].start + c[1]))
+        ]
+        # sentences, clauses and readings in one call: the embedder batches them together
+        readings = [t for _, t in under_questions] + [t for _, t in under_headings]
+        vectors = self._vectors(judged + [c for cs in pieces.values() for c in cs] + readings)
         similarities = vectors[: len(judged)] @ query_vector
-        if under_questions:
-            read = vectors[len(vectors) - len(under_questions) :] @ query_vector
-            for (i, _), value in zip(under_questions, read, strict=True):
+        if readings:
+            read = vectors[len(vectors) - len(readings) :] @ query_vector
+            for (i, _), value in zip(under_questions, read, strict=False):
                 similarities[i] = max(similarities[i], value)
+            for (i, _), value in zip(under_headings, read[len(under_questions) :], strict=True):
+                similarities[i] = max(similarities[i], value - IN_CONTEXT_DISCOUNT)
         found = self._clause_similarities(pieces, len(wordy), query_vector)
         for i, value in zip(wordy, found, strict=True):
             similarities[i] = max(similarities[i], value)
@@ -410,7 +432,8 @@ class ExtractiveGenerator:
         event = answer_checks.event_verb(question)
         reactor = reactions.reacting(question)
         by_n = {p.n: p for p in passages}
-        docs = self.documents() if self.documents is not None and who is not None else {}
+        wanted = self.documents is not None and (who is not None or about is not None)
+        docs = self.documents() if wanted else {}
         found = [
             s
             for s in (
@@ -430,6 +453,12 @@ class ExtractiveGenerator:
                 or answer_checks.names_subject(by_n[s.passage_n].title, about)
                 # "How long did The Salt Road take to write?" asked right before "Seven years."
                 or answer_checks.names_subject(s.asked or "", about)
+                # "How many volunteers run the cinema in Ashcombe?": "Forty-one volunteers ..." in an
+                # interview whose lead says the cinema is Ashcombe's: the lead says what the document is about
+                or (
+                    s.doc_id in docs
+                    and answer_checks.names_subject(docs[s.doc_id].text[:LEAD_CHARACTERS], about)
+                )
                 # "Where did Grace Mbeki open her bakery?": "On Saturday she opened ..." after a sentence on her
                 or (
                     _PERSONAL_PRONOUN.search(s.text) is not None
@@ -462,6 +491,8 @@ class ExtractiveGenerator:
             and (
                 who is None
                 or _written_by(docs.get(s.doc_id), who)
+                # an interview's answers are the words of the person its lead introduces
+                or (s.asked is not None and _introduced(docs.get(s.doc_id), who))
                 or answer_checks.quotes_speaker(
                     spans.with_context(s, by_n, docs, question),
                     who,

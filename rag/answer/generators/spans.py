@@ -38,10 +38,30 @@ def quoted_span(s: ScoredSentence, passages: Mapping[int, Passage], question: st
 MAX_ASKED_CHARACTERS = 200  # an interviewer's or a FAQ's question is one short line
 
 
+# An interview's or a FAQ's question and answer as lines of one paragraph: "Q: How long ...?" then "A: ..."
+_QUESTION_LINE = re.compile(r"(?:Q|Question)\s*[:.)]\s*(\S.{0,200}\?)", re.IGNORECASE)
+_ANSWER_LINE = re.compile(r"(?:A|Answer)\s*[:.)]\s", re.IGNORECASE)
+
+
+def _question_line_above(text: str, start: int) -> str | None:
+    """The question of a "Q: ...?" line heading the paragraph that ``text[start:]`` answers on an "A: ..."
+    line below it; None otherwise."""
+    para = text.rfind("\n\n", 0, start)
+    para = para + 2 if para >= 0 else 0
+    line_end = text.find("\n", para)
+    if line_end < 0 or line_end >= start:
+        return None
+    m = _QUESTION_LINE.fullmatch(text[para:line_end].strip())
+    return m.group(1) if m and _ANSWER_LINE.match(text[line_end + 1 : start + 4].lstrip()) else None
+
+
 def asked_before(text: str, start: int, title: str = "") -> str | None:
     """The question a paragraph of ``text`` answers, when the paragraph before it is one (an interview's or a
-    FAQ's "How long did the book take to write?" above "Seven years. ..."); None otherwise, and None for the
-    document's ``title`` (a headline that asks, "Will the talks survive?", is not answered by the lead alone)."""
+    FAQ's "How long did the book take to write?" above "Seven years. ..."), or when a "Q: ...?" line heads its
+    "A: ..." line; None otherwise, and None for the document's ``title`` (a headline that asks, "Will the
+    talks survive?", is not answered by the lead alone)."""
+    if (line := _question_line_above(text, start)) is not None:
+        return line
     para = text.rfind("\n\n", 0, start)
     if para < 0:
         return None
