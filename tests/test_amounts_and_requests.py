@@ -117,6 +117,8 @@ def test_a_possessive_after_a_request_asks_for_words(question: str, kind: str) -
         ("How much profit did the mill make?", "It reported a loss of 2 million pounds.", False),
         # the thing named before a number is not what it counts when another follows it
         ("How many households use nappies?", "Households of six or more people can apply for a bin.", False),
+        # a day of a month counts nothing
+        ("How many kettles are recalled?", "It covers kettles sold between 3 August and 28 February.", False),
     ],
 )
 def test_a_number_must_count_what_is_asked(question: str, span: str, counted: bool) -> None:
@@ -133,8 +135,13 @@ def test_a_number_must_count_what_is_asked(question: str, span: str, counted: bo
     [
         ("How large was the trade in 2020 in dollars?", "money"),
         ("How much profit did the resort make?", "money"),
+        ("What operating profit did the maker report for the half year?", "money"),
         ("What will the council's grant pay for?", None),
         ("What was the money spent on?", None),
+        # a number to ring is a number; a part of a place is a place, not a share
+        ("What number do I text to get pollen alerts?", "quantity"),
+        ("Which part of Valdoria should travellers avoid?", None),
+        ("What part of the budget goes to schools?", "share"),
     ],
 )
 def test_what_kind_of_figure_is_asked(question: str, expected: str | None) -> None:

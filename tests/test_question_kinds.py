@@ -18,6 +18,10 @@ EXAMPLES = [
     ("Who is the author of the report about school meals?", "metadata", "author"),
     ("When was the article on solar panels published?", "metadata", "date"),
     ("What is the date of the memo about the merger?", "metadata", "date"),
+    # a page named by its kind, and what its publisher did to it
+    ("On what date was the storm warning put out?", "metadata", "date"),
+    ("When was the travel advice last updated?", "metadata", "date"),
+    ("Who put together the programme for the convention?", "metadata", "author"),
     ("Where was the essay on urban gardens originally published?", "metadata", "outlet"),
     ("Which outlet published the interview with the mayor?", "metadata", "outlet"),
     ("What is the title of the paper by Jane Roe?", "metadata", "title"),

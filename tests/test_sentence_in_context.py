@@ -163,3 +163,25 @@ def test_a_figure_about_what_the_lead_names_is_about_it(decision: Path) -> None:
     # neither the title nor the sentence says "Weaver Mill"; the lead says what the decision is about
     answer = ask_checked("How long has the developer got to start work at Weaver Mill?", decision)
     assert not answer.abstained and "within three years" in answer.citations[0].quote, answer.text
+
+
+REVIEW = """Review: The Copper Kettle, Brenmouth
+
+By Nell Arden
+
+The Copper Kettle opened in May in the old customs house on Brenmouth quay, and it is already full most nights.
+The chef is Ana Lisk, who cooked for ten years in Porto.
+
+The crab on toast was the best thing I ate all summer.
+"""
+
+
+@pytest.fixture(scope="module")
+def review(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    return index_of(tmp_path_factory, "role", {"review.txt": REVIEW, "orchard.txt": ORCHARD})
+
+
+def test_who_holds_a_role_is_answered_by_the_sentence_that_names_the_role(review: Path) -> None:
+    # the sentences that name the place match better; only one says who the chef is
+    answer = ask_checked("Who is the chef at the Copper Kettle?", review)
+    assert not answer.abstained and "Ana Lisk" in answer.citations[0].quote, answer.text

@@ -112,6 +112,13 @@ _verbatim = assert_verbatim
             True,
         ),
         ("The firm plans to cut 200 jobs at the plant.", "Why is the firm cutting jobs?", False),
+        # what a closure is for is why; how long it lasts is not
+        (
+            "The school will close early on Friday for staff training.",
+            "Why is the school closing early?",
+            True,
+        ),
+        ("The school closed for two days in March.", "Why did the school close?", False),
         # a decision given with its reason in the decider's words
         (
             "The committee refused a request for a fifth storey, saying it would overshadow homes.",

@@ -29,12 +29,20 @@ DOCUMENT_KINDS = frozenset({"summary", "argument", "comparison"})
 
 _I = re.IGNORECASE
 _WH = r"(?:who|whom|what|when|where|which|why|how)"
+# Words for a page a question may name by its kind: "the warning", "the release about the comet"
+_PAGE = (
+    r"(?:article|piece|report|document|post|story|column|review|page|guide|notice|warning|advice|advisory|"
+    r"release|statement|announcement|newsletter|programme|program|faq|bulletin|alert|letter|interview|terms)"
+)
+# What its writer or publisher did to it, besides writing it: "put out", "last updated", "put together"
+_ISSUED = r"(?:issued|updated|put\s+out|sent\s+out|released|published|posted)"
 _METADATA = (
     (
         "author",
         re.compile(
             r"\bwho\s+(?:wrote|authored|penned)\b|\bauthor(?:s|ed)?\s+(?:of|is|was)\b|"
-            r"\bwritten\s+by\s+whom\b|\bwho\s+is\s+the\s+(?:author|writer)\b|\bbyline\b",
+            r"\bwritten\s+by\s+whom\b|\bwho\s+is\s+the\s+(?:author|writer)\b|\bbyline\b|"
+            rf"\bwho\s+(?:compiled|put\s+together|prepared|issued|edited)\s+(?:the|this|that)\s+(?:[\w-]+\s+){{0,3}}?{_PAGE}\b",
             _I,
         ),
     ),
@@ -43,7 +51,9 @@ _METADATA = (
         re.compile(
             r"\bwhen\s+(?:(?:it|they)\s+)?(?:was|were|did)\b.*\b(?:published|written|posted|released|come\s+out|"
             r"came\s+out|appear)\b|\b(?:publication\s+)?date\s+of\s+(?:the|this|that)\b|"
-            r"\bwhat\s+is\s+the\s+date\b|\bdated\b",
+            r"\bwhat\s+is\s+the\s+date\b|\bdated\b|"
+            # "On what date was the storm warning put out?", "When was the travel advice last updated?"
+            rf"\b(?:when|(?:what|which)\s+date)\b.*(?:\b{_PAGE}\b.*\b{_ISSUED}|\b{_ISSUED}\b.*\b{_PAGE})\b",
             _I,
         ),
     ),

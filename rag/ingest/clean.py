@@ -55,7 +55,9 @@ _ATTRIBUTION = re.compile(
     r"|this (?:article|piece|story) (?:was )?(?:originally|first) (?:appeared|published))",
     re.I,
 )
-_BYLINE = re.compile(r"(?:by|written by)\s+\S.{0,150}", re.I | re.S)
+# "By Kim Lee", "Written by ...", "Compiled by ...": who wrote or put the page together
+BYLINE_VERB = r"(?:(?:written|compiled|edited|prepared|reported|posted|issued)\s+)?by"
+_BYLINE = re.compile(rf"{BYLINE_VERB}\s+\S.{{0,150}}", re.I | re.S)
 _FIELD_LINE = re.compile(r"\s*(\*\*|__)[^*_\n]{1,40}(?::\1|\1\s*:)")
 _SENTENCE_END = ".?!:;…\"'”’)]»"
 # Words a sentence cannot end on: a blank line after one of them is a conversion break, not a paragraph end.

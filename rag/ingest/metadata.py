@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, fields, replace
 from urllib.parse import urlsplit
 
-from rag.ingest.clean import Page, byline_parts, dated_line
+from rag.ingest.clean import BYLINE_VERB, Page, byline_parts, dated_line
 from rag.ingest.dates import SEPARATOR, labelled_date, parse_date
 from rag.ingest.inline import links
 
@@ -44,7 +44,9 @@ _AFFILIATION = re.compile(
     r"\b(?:desk|editor|correspondent|reporter|writer|staff|columnist|contributor|manager|officer|director|"
     r"head|chief|chair|secretary|spokes\w+|team|department|dept|centre|center|clinic|hospital|surgery|"
     r"university|college|school|institute|council|service|services|agency|news|press|times|post|"
-    r"association|society|trust|foundation|group|club|ltd|inc|plc|llc)\b",
+    r"association|society|trust|foundation|group|club|ltd|inc|plc|llc|headteacher|headmaster|headmistress|"
+    r"principal|observatory|office|bureau|laborator(?:y|ies)|museum|library|relations|communications|series|"
+    r"board|committee|authority|ministry|government|police|charity|programme)\b",
     re.I,
 )
 
@@ -52,7 +54,7 @@ _AFFILIATION = re.compile(
 def split_authors(text: str) -> tuple[str, ...]:
     """Names in a byline ("by A, B and C") as a tuple, in order, without duplicates; what follows a name
     to say where or what its writer is ("By Kim Lee, Health Desk") is not a name."""
-    text = re.sub(r"^\s*(?:written\s+)?by\s+", "", text.strip(), flags=re.I)
+    text = re.sub(rf"^\s*{BYLINE_VERB}\s+", "", text.strip(), flags=re.I)
     names = [" ".join(n.split()).strip(" .") for n in _AUTHOR_SPLIT.split(text)]
     named = [n for n in names if n and not (len(names) > 1 and _AFFILIATION.search(n))]
     return tuple(dict.fromkeys(named or [n for n in names if n]))
@@ -63,14 +65,13 @@ _BYLINE_SEPARATOR = re.compile(SEPARATOR)
 
 def _byline_fields(line: str) -> tuple[tuple[str, ...], list[str]]:
     """The authors of a byline and the dates written on its line: "By Kim Lee · 4 March 2020", "By Kim Lee,
-    4 March 2020" (a part that reads as a date, or only a year, is no author's name)."""
+    4 March 2020" (a part that reads as a date, or only a year, is no author's name). Of parts set apart
+    by a dash or a bar, the names are in the first that is no date: the others say where the writer works or
+    which series it is ("By Ewan Bray — Heritage Society, Local Lives series")."""
     parts = _BYLINE_SEPARATOR.split(line)
     dates = [p for p in parts if parse_date(p)]
-    names = (
-        split_authors(" · ".join(p for p in parts if p not in dates))
-        if len(parts) > 1
-        else split_authors(line)
-    )
+    named = [p for p in parts if p not in dates]
+    names = split_authors(named[0]) if named else ()
     kept = tuple(n for n in names if not parse_date(n) and not re.fullmatch(r"[\d\s,.]+", n))
     return kept, [*dates, *(n for n in names if parse_date(n))]
 

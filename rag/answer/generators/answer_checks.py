@@ -59,6 +59,9 @@ _ASKS_MONEY = re.compile(
 )
 _ASKS_QUANTITY = re.compile(
     r"\bhow\s+(many|much)\b|\b(number|amount|capacity|percentage|share)\s+of\b|"
+    # "What number do I ring / dial / text ...?": a number is the answer
+    r"\bwhat\s+(?:(?:phone|telephone|contact)\s+)?number\s+(?:do|should|can|could|would|must|will)\s+\w+\s+"
+    r"(?:ring|call|dial|text|phone|use)\b|"
     r"\bwhat\s+(percentage|share|proportion)\b|\b(?:what|which)\s+(?:\w+\s+)?(?:figures|numbers|statistics)\b",
     re.IGNORECASE,
 )
@@ -103,7 +106,9 @@ _HOW_MUCH_MONEY = re.compile(
 )
 # "What share / percentage / proportion of X ...": a part of a whole, said as one ("40 percent", "a third")
 _ASKS_SHARE = re.compile(
-    r"\b(?:what|which)\s+(?:share|percentage|proportion|fraction|part)\s+of\b|\bhow\s+(?:big|large)\s+a\s+share\b",
+    # ("Which part of Valdoria ...?" asks a place)
+    r"\b(?:what|which)\s+(?:share|percentage|proportion|fraction|part(?=\s+of\s+(?-i:[a-z])))\s+of\b|"
+    r"\bhow\s+(?:big|large)\s+a\s+share\b",
     re.IGNORECASE,
 )
 _SHARE = re.compile(
@@ -396,7 +401,10 @@ def asks_why(question: str) -> bool:
 _PURPOSE = re.compile(
     r"\b([\w’']+)\s+to\s+(?:cover|fund|pay\s+for|meet|offset|reduce|cut|lower|improve|raise|boost|save|"
     r"support|replace|repair|tackle|address|attract|encourage|stop|reflect|cope|comply|fix|stay|free\s+up|"
-    r"make\s+(?:way|room|up))\b|,\s+saying\b",
+    r"make\s+(?:way|room|up))\b|,\s+saying\b|"
+    # what a closure or a stop is for: "closed for repairs", "close early on Friday for staff training"
+    r"\b(?P<for>for)\s+(?:[\w-]+\s+)?(?:repairs?|maintenance|refurbishment|renovations?|works|cleaning|"
+    r"inspections?|training|upgrades?|resurfacing|(?:safety|security|health|operational)\s+reasons)\b",
     re.IGNORECASE,
 )
 _INTENDING = re.compile(
@@ -452,6 +460,20 @@ def _weight(term: str, weights: Mapping[str, float]) -> float:
         return weights[term]
     cuts = (term[:cut] for cut in range(len(term) - 1, max(4, len(term) - 3) - 1, -1))
     return next((weights[c] for c in cuts if c in weights), 0.0)
+
+
+# "Who is the chef at the Salt Lantern?": the role asked for, by its last word
+_WHO_IS_THE_ROLE = re.compile(
+    r"^\s*who\s+(?:is|was|are|were|will\s+be)\s+(?:the|its|their)\s+(?:[a-z-]+\s+){0,2}?([a-z-]{3,})\s+"
+    r"(?:of|at|in|for|on|behind)\b",
+    re.IGNORECASE,
+)
+
+
+def role_asked(question: str) -> str | None:
+    """The role a "Who is the <role> at/of X?" question asks who holds ("chef", "manager"), or None."""
+    m = _WHO_IS_THE_ROLE.match(question)
+    return m.group(1) if m else None
 
 
 def names_subject(span: str, name: str) -> bool:
@@ -950,7 +972,12 @@ _FIGURES = (
     r"profits?|revenues?|income|loss(?:es)?|debts?|deficits?|surplus|salar(?:y|ies)|budgets?|turnover|"
     r"earnings|sales|taxe?s?|rent|wages?|fees?|fines?|subsid(?:y|ies)|grants?|donations?"
 )
-_HOW_MUCH_FIGURE = re.compile(rf"\bhow\s+much\s+(?:in\s+)?({_FIGURES})\b", re.IGNORECASE)
+_HOW_MUCH_FIGURE = re.compile(
+    rf"\bhow\s+much\s+(?:in\s+)?({_FIGURES})\b|"
+    # "What operating profit did Acme make?"
+    rf"^\s*what\s+(?:[\w-]+\s+)?({_FIGURES})\s+(?:did|does|do|will|would|has|have|had)\b",
+    re.IGNORECASE,
+)
 
 
 # "How much butter do I need?": a quantity of a substance, which the number must measure ("125 g butter"),
@@ -967,10 +994,9 @@ def measured_thing(question: str) -> str | None:
     """What a "how much X" question measures ("How much *butter* do I need?"), or the figure a "how much
     profit / revenue / rent" question asks for, or None."""
     figure = _HOW_MUCH_FIGURE.search(question)
-    if (
-        figure is not None
-    ):  # "a surplus of 4,300 pounds": a sum of money, whose number comes with its currency
-        return figure.group(1)
+    # ("a surplus of 4,300 pounds": a sum of money, whose number comes with its currency)
+    if figure is not None:
+        return figure.group(1) or figure.group(2)
     m = _HOW_MUCH_OF.search(question)
     return m.group(1) if m else None
 
@@ -1012,6 +1038,10 @@ _UNIT_AFTER = re.compile(
 )
 
 
+# "3 August", "August 3": a date's day
+_DAY_OF_MONTH = re.compile(
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?i:{_MONTHS})\b|\b(?i:{_MONTHS})\s+\d{{1,2}}\b"
+)
 # Plural things a number names right after it ("six or more people", "40 new homes")
 _COUNTED_NOUN = re.compile(
     r"(?:\s+(?:or|and)\s+(?:more|fewer|less|over|under))?(?:\s+[a-z-]+)?\s+(?:people|children|men|women|[a-z]{3,}s)\b"
@@ -1026,7 +1056,7 @@ def counts(span: str, thing: str, *, measured: bool = False) -> bool:
     wanted = set(lexical.tokenize([thing])[0])
     if not wanted:
         return True
-    text = _YEAR.sub(" ", span)  # a year counts nothing
+    text = _DAY_OF_MONTH.sub(" ", _YEAR.sub(" ", span))  # a year, or a day of a month, counts nothing
     for m in _NUMBER.finditer(text):
         unit = _UNIT_AFTER.match(text, m.end())
         if unit and not measured and not set(lexical.tokenize([unit.group(0)])[0]) & wanted:

@@ -504,6 +504,13 @@ class ExtractiveGenerator:
             # "Did X deliver ...": a sentence about X that never says it delivered (or did not) cannot answer.
             and answer_checks.states_verb(spans.quoted_span(s, by_n, question), verb)
         ]
+        # "Who is the chef at the Salt Lantern?": of the sentences on the Salt Lantern, one that says "chef"
+        # (when one does: the role may be said in other words, "head cook", and then any may answer)
+        role = answer_checks.role_asked(question)
+        if role is not None:
+            found = [
+                s for s in found if answer_checks.names_subject(spans.quoted_span(s, by_n, question), role)
+            ] or found
         if event is None:
             return found
         # "When did Nordline receive the Model-7?": a dated sentence on the Model-7 that says nothing of receiving
