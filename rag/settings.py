@@ -81,7 +81,7 @@ class Settings:
     # faster answers for about twice the index time and disk (rag/index/sentence_store.py, README "ask() latency")
     sentence_vectors: bool = False
     # documents (rag eval --beir): "late" re-ranks the top 30 by token-level MaxSim and the best stored sentence;
-    # off by default, it costs ~0.1-0.2 s per document not yet cached (rag/retrieve/document_rerank.py)
+    # off by default: ~0.04-0.1 s of CPU per document not yet cached, 50 ms per query once warm (document_rerank.py)
     document_rerank: str = "none"
     # answering
     generator: str = "extractive"

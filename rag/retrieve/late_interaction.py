@@ -11,7 +11,7 @@ as measured), whatever backend the index's vectors use: the int8 ONNX export ret
 The query drops its [CLS] and [SEP] vectors (they match almost anything); a document is its title, ". " and
 its text, cut at the model's window, every token kept. A document's token vectors are cached in-process
 (least recently used first out, about ``CACHE_BYTES`` at most, stored as float16 as measured) because the
-queries of a batch share their top documents and encoding a document costs ~0.1-0.2 s of a CPU core.
+queries of a batch share their top documents and encoding a document costs ~0.04-0.1 s of a CPU core.
 """
 
 from __future__ import annotations
