@@ -27,6 +27,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         fallback_generator="none" if getattr(args, "no_fallback", False) else None,
         ray_address=getattr(args, "ray", None),
         replicas=getattr(args, "replicas", None),
+        document_rerank=getattr(args, "rerank", None),
     )
 
 
@@ -286,6 +287,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--beir", default=None, metavar="DIR", help="evaluate retrieval on a BEIR-format folder")
     p.add_argument("--split", default="test", choices=("test", "train", "dev"), help="BEIR split")
     p.add_argument("--cache-dir", default=None, help="where BEIR indexes are cached (default: .cache/beir/)")
+    p.add_argument(
+        "--rerank",
+        default=None,
+        metavar="NAME",
+        help="BEIR: re-rank the top documents: none (default) or late (MaxSim + best stored sentence; slower)",
+    )
     p.add_argument(
         "--part",
         default=None,

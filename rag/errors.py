@@ -60,6 +60,10 @@ class GeneratorError(RagError):
     """An answer generator failed (server down, timeout, bad reply) and no fallback was allowed."""
 
 
+class SettingError(RagError, ValueError):
+    """A setting has a value the product does not know; the message lists the known ones."""
+
+
 class QuestionSetError(RagError, ValueError):
     """An evaluation question file (or BEIR folder) is missing or malformed; the message names file and line."""
 

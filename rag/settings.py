@@ -80,6 +80,9 @@ class Settings:
     # store every chunk sentence's vector at index time, so that answering reads them instead of embedding them:
     # faster answers for about twice the index time and disk (rag/index/sentence_store.py, README "ask() latency")
     sentence_vectors: bool = False
+    # documents (rag eval --beir): "late" re-ranks the top 30 by token-level MaxSim and the best stored sentence;
+    # off by default: ~0.04-0.1 s of CPU per document not yet cached, 50 ms per query once warm (document_rerank.py)
+    document_rerank: str = "none"
     # answering
     generator: str = "extractive"
     abstain_threshold: float = 0.572  # calibrated on tests/data/seeds_qa.jsonl, see README "Abstention"

@@ -26,6 +26,7 @@ from ..answer.quotes import find_verbatim, verify_answer
 from ..index import health, store
 from ..index.build import build_index, build_settings_record
 from ..index.embedding import get_embedder
+from ..retrieve.document_rerank import check_rerank
 from ..retrieve.retrieval import Retriever
 from ..settings import Settings, cache_dir
 from ..types import Document, Passage
@@ -197,8 +198,10 @@ def evaluate_beir(
 
     Raises:
         QuestionSetError: the folder is not a BEIR folder (the message says what it must hold).
+        SettingError: ``settings.document_rerank`` names no known re-ranking.
     """
     folder, settings = Path(folder), settings or Settings.from_env()
+    check_rerank(settings.document_rerank)  # before minutes of indexing, not at the first query
     corpus = check_folder(folder, split)
     index_dir, how = prepare_index(corpus, settings, Path(cache_dir), progress=progress)
     log.info("BEIR index: %s", how)

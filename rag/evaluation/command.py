@@ -65,8 +65,12 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
             limit=args.limit,
         )
         write_beir_report(result, out)
+        rerank = (
+            "" if settings.document_rerank == "none" else f", documents re-ranked: {settings.document_rerank}"
+        )
         print(
             f"{result.name} {args.split}: {result.figures['queries']} queries, index {result.config['index']}"
+            + rerank
         )
         _print_figures(result.figures, out)
         print(f"Run file: {out / 'run.tsv'}")

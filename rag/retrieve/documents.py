@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..index import lexical
+from .document_rerank import RERANKED, check_rerank, rerank_documents
 from .retrieval import Retriever
 
 DENSE_CHUNKS_PER_DOCUMENT = 3  # dense chunks read per document wanted: documents have ~2 chunks each
@@ -30,8 +31,18 @@ def rank_documents(retriever: Retriever, query: str, n: int = 100) -> list[tuple
     """The ``n`` documents that best match ``query``: (doc_id, score), best first.
 
     Hybrid (dense best chunk + whole-document BM25) when the index holds ``bm25_documents/``; otherwise each
-    document scores its best chunk's fused score (``rank_by_best_chunk``).
+    document scores its best chunk's fused score (``rank_by_best_chunk``). With ``Settings.document_rerank``
+    ``"late"``, the top of that ranking is re-ordered by ``document_rerank.rerank_documents``.
+
+    Raises:
+        SettingError: ``Settings.document_rerank`` names no known re-ranking.
     """
+    if check_rerank(retriever.settings.document_rerank) == "none" or n <= 0:
+        return _rank_documents(retriever, query, n)
+    return rerank_documents(retriever, query, _rank_documents(retriever, query, max(n, RERANKED)))[:n]
+
+
+def _rank_documents(retriever: Retriever, query: str, n: int) -> list[tuple[str, float]]:
     index = retriever.index
     if index.bm25_documents is None or n <= 0:
         return rank_by_best_chunk(retriever, query, n)

@@ -1,14 +1,15 @@
 """Late interaction with the same embedder: re-rank SciFact's top 30 documents by token-level MaxSim.
 
     .venv/bin/python tests/benchmarks/maxsim_documents.py --features /tmp/scifact-features.npz \
-        --index-dir DIR [--test]
+        --index-dir DIR [--test] [--save DIR]
 
 Each document (title and text, truncated at the model's 256 word pieces) and each query is run through
 all-MiniLM-L6-v2 (torch, fp32) for its token vectors, before the mean pooling that makes the sentence vector.
 A document's MaxSim is the mean over the query's tokens of the best cosine with any of its tokens (ColBERT's
 score, with a model not trained for it). The product's ranking's top 30 documents are re-ranked by its score
 + w x the z of MaxSim over them. Train only unless ``--test`` (the weight chosen on train, test once).
-Encoding the 5,183 documents token by token took 18 minutes on the shared machine under load.
+Encoding the 5,183 documents token by token took 18 minutes on the shared machine under load. ``--save``
+keeps each split's scores (``maxsim_{split}.npy``, NaN outside the top 30) for ``late_documents.py``.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def main() -> None:
     ap.add_argument("--features", type=Path, required=True, help="document_features.py's output (.npz)")
     ap.add_argument("--index-dir", type=Path, required=True, help="the index the features were computed on")
     ap.add_argument("--test", action="store_true", help="also test, with the weight chosen on train")
+    ap.add_argument("--save", type=Path, default=None, help="a folder for maxsim_{split}.npy")
     args = ap.parse_args()
     data = np.load(args.features)
     owner, doc_ids = data["owner"], list(data["doc_ids"])
@@ -69,6 +71,9 @@ def main() -> None:
         for i, q in enumerate(queries):
             for d in top[i]:
                 maxsim[i, d] = (q.astype(np.float32) @ docs[d].T.astype(np.float32)).max(1).mean()
+        if args.save is not None:
+            args.save.mkdir(parents=True, exist_ok=True)
+            np.save(args.save / f"maxsim_{split}.npy", maxsim)
         found = ~np.isnan(maxsim)
         z = z_found(np.where(found, maxsim, 0), found)
         if split == "train":
