@@ -139,7 +139,8 @@ def test_a_number_must_count_what_is_asked(question: str, span: str, counted: bo
         ("What will the council's grant pay for?", None),
         ("What was the money spent on?", None),
         # a number to ring is a number; a part of a place is a place, not a share
-        ("What number do I text to get pollen alerts?", "quantity"),
+        ("What number do I text to get pollen alerts?", "phone"),
+        ("What is the phone number for booking a table?", "phone"),
         ("Which part of Valdoria should travellers avoid?", None),
         ("What part of the budget goes to schools?", "share"),
     ],

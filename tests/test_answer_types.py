@@ -147,9 +147,35 @@ def test_a_measure_counts_no_things(span: str, thing: str, counted: bool) -> Non
         ("Who won the by-election?", "The Green Party won the by-election on Thursday.", "Green Party"),
         ("Who won the open?", "Sixteen-year-old Mira Cole won the open on Sunday.", "Mira Cole"),
         ("Who led the study?", "Songbirds arrive earlier, a study published on Tuesday found.", None),
+        # nor a place
+        (
+            "Who taught her to bake?",
+            "She learned from her mother, who sold bread at a market in Durban.",
+            None,
+        ),
+        (
+            "Who scored the winner?",
+            "Rovers won 3-2 at Fernside Park, with Tomi Okafor heading the winner.",
+            "Tomi Okafor",
+        ),
     ],
 )
 def test_who_is_answered_by_a_name_not_a_day(question: str, sentence: str, line: str | None) -> None:
     from rag.answer.direct_answers import answer_line
 
     assert answer_line(question, sentence) == line
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fits"),
+    [
+        ("If you lose power, report it by calling 105.", True),
+        ("Text POLLEN to 60711 to sign up.", True),
+        ("Call our support line on 0800 555 0192.", True),
+        ("The bistro is at 2 Slipway Row and opened in 2025.", False),  # a house number, a year
+        ("A table for two costs £34.99.", False),
+    ],
+)
+def test_a_number_to_call_is_written_in_digits(sentence: str, fits: bool) -> None:
+    asked = answer_checks.expected_type("What number should I ring if the power goes off?")
+    assert asked == "phone" and answer_checks.fits_type(sentence, asked) is fits

@@ -112,6 +112,9 @@ _verbatim = assert_verbatim
             True,
         ),
         ("The firm plans to cut 200 jobs at the plant.", "Why is the firm cutting jobs?", False),
+        # the cause asked in other words
+        ("The steamer sank after its boiler exploded.", "What caused the steamer to sink?", True),
+        ("The steamer was lost in October 1929.", "What caused the steamer to sink?", False),
         # what a closure is for is why; how long it lasts is not
         (
             "The school will close early on Friday for staff training.",

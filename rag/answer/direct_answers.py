@@ -53,6 +53,9 @@ _ANNOUNCES = re.compile(
     r"\b(?:what|why)\s+(?:[\w’'-]+\s+){1,4}(?:is|are|was|were)\s+(?:for|about)\s*\.)\s*[”\"’]?$",
     re.I,
 )
+_PLACE_BEFORE = re.compile(
+    r"\b(?:at|in|near|from|into|outside|across|via|towards|around)\s+(?:the\s+)?$", re.I
+)
 _WHO_IS = re.compile(r"^\s*who\s+(?:is|was|are|were)\s+(?:(?:the\s+)?[A-Z][\w’'.-]*\s*)+\??\s*$", re.I)
 _SAID = re.compile(r"\b(?:he|she|they)\s+(?:said|told|added|noted|wrote)\b", re.I)
 
@@ -100,6 +103,8 @@ def answer_line(question: str, sentence: str) -> str | None:
             # ("The Green Party won ..."); a day or a month is no one
             if (m.start() > 0 or len(m.group(0).split()) > 1)
             and not _CALENDAR.fullmatch(_clean(m.group(0)))
+            # "... at Fernside Park": a place, not who
+            and not _PLACE_BEFORE.search(sentence[: m.start()])
             and all(w.casefold() not in asked for w in m.group(0).split() if len(w) > 3)
         ]
         runs = [r for r in runs if len(r) > 2]

@@ -57,11 +57,16 @@ _ASKS_MONEY = re.compile(
     r"in\s+(?:dollars|euros|pounds|sterling|yen|yuan|rubles|roubles|francs|rupees|US\s+dollars))\b",
     re.IGNORECASE,
 )
+# "What number do I ring?", "the phone number for bookings": a number to call, written in digits
+_ASKS_PHONE = re.compile(
+    r"\bwhat\s+(?:(?:phone|telephone|contact)\s+)?number\s+(?:do|should|can|could|would|must|will)\s+\w+\s+"
+    r"(?:ring|call|dial|text|phone|use)\b|\b(?:phone|telephone|contact|helpline|emergency)\s+number\b|"
+    r"\bnumber\s+to\s+(?:ring|call|dial|text)\b",
+    re.IGNORECASE,
+)
+_PHONE = re.compile(r"(?<![\d.,£$€])\b(?!(?:1[6-9]|20)\d\d\b)\d{3,}(?:[\s-]\d{2,})*\b(?![.,]\d)")
 _ASKS_QUANTITY = re.compile(
     r"\bhow\s+(many|much)\b|\b(number|amount|capacity|percentage|share)\s+of\b|"
-    # "What number do I ring / dial / text ...?": a number is the answer
-    r"\bwhat\s+(?:(?:phone|telephone|contact)\s+)?number\s+(?:do|should|can|could|would|must|will)\s+\w+\s+"
-    r"(?:ring|call|dial|text|phone|use)\b|"
     r"\bwhat\s+(percentage|share|proportion)\b|\b(?:what|which)\s+(?:\w+\s+)?(?:figures|numbers|statistics)\b",
     re.IGNORECASE,
 )
@@ -228,12 +233,14 @@ _WHEN = (_CLOCK, _SEASON, _DAY)
 
 
 def expected_type(question: str) -> str | None:
-    """ "date", "month", "year", "day" (a date at least that fine), "duration" (a span of time), "measure"
+    """ "date", "month", "year", "day" (a date at least that fine), "phone" (a number to call), "duration" (a span of time), "measure"
     (a size or distance), "length" (either), "time" (of day), "money",
     "share" (a part of a whole), "quantity" or None (anything goes)."""
     unit = _ASKS_UNIT.search(question)
     if unit:
         return unit.group(1).casefold().replace("weekday", "day")
+    if _ASKS_PHONE.search(question):
+        return "phone"
     if _ASKS_HABIT.search(question):
         return "when"
     if _ASKS_DATE.search(question):
@@ -281,6 +288,8 @@ def fits_type(sentence: str, kind: str | None) -> bool:
         return bool(_UNIT_FITS[kind].search(sentence))
     if kind == "money":
         return bool(_MONEY.search(sentence))
+    if kind == "phone":
+        return bool(_PHONE.search(sentence))
     if kind == "share":
         return bool(_SHARE.search(sentence))
     if kind == "quantity":
@@ -348,7 +357,12 @@ def subject(question: str, weights: Mapping[str, float]) -> str | None:
     return rarest[1]
 
 
-_WHY = re.compile(r"^\s*why\b", re.IGNORECASE)
+# "Why ...?", and the cause asked in other words: "What caused the steamer to sink?"
+_WHY = re.compile(
+    r"^\s*(?:why\b|what\s+(?:caused|causes|led\s+to|prompted|triggered)\b|"
+    r"what\s+(?:is|was|were|are)\s+the\s+(?:main\s+)?(?:reasons?|causes?)\s+(?:for|of|behind)\b)",
+    re.IGNORECASE,
+)
 # What states a reason: a cause ("because", "due to", "over fears of"), a purpose ("in order to", "aim"),
 # a condition it followed from ("once", "given", "under pressure"), what the thing does ("blame a mite
 # *that weakens* the bees").
@@ -372,7 +386,9 @@ _CAUSE = re.compile(
     r"\b(?:because(?:\s+of)?|due\s+to|owing\s+to|as\s+a\s+result\s+of|since|after|following)\b", re.IGNORECASE
 )
 _WHY_WORDS = re.compile(
-    r"^\s*why\s+(?:(?:did|does|do|is|are|was|were|has|have|had|will|would|can|could)\s+)?", re.I
+    r"^\s*(?:why|what\s+(?:caused|causes|led\s+to|prompted|triggered))\s+"
+    r"(?:(?:did|does|do|is|are|was|were|has|have|had|will|would|can|could)\s+)?",
+    re.I,
 )
 
 
@@ -974,6 +990,8 @@ _FIGURES = (
 )
 _HOW_MUCH_FIGURE = re.compile(
     rf"\bhow\s+much\s+(?:in\s+)?({_FIGURES})\b|"
+    # "How much is the joining fee?"
+    rf"\bhow\s+much\s+(?:is|was|are|were|will\s+be)\s+(?:the|a|an|its|their)\s+(?:[\w-]+\s+)?({_FIGURES})\b|"
     # "What operating profit did Acme make?"
     rf"^\s*what\s+(?:[\w-]+\s+)?({_FIGURES})\s+(?:did|does|do|will|would|has|have|had)\b",
     re.IGNORECASE,
@@ -996,7 +1014,7 @@ def measured_thing(question: str) -> str | None:
     figure = _HOW_MUCH_FIGURE.search(question)
     # ("a surplus of 4,300 pounds": a sum of money, whose number comes with its currency)
     if figure is not None:
-        return figure.group(1) or figure.group(2)
+        return next(g for g in figure.groups() if g)
     m = _HOW_MUCH_OF.search(question)
     return m.group(1) if m else None
 

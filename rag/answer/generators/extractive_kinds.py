@@ -114,6 +114,7 @@ _WANTED = {
     "money": "amount",
     "quantity": "number",
     "share": "share",
+    "phone": "number to call",
 }
 
 
