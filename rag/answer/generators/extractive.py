@@ -79,6 +79,11 @@ def _list_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return found if len(found) >= 2 and len(found) == len(lines) else []
 
 
+def _on_own_line(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a whole line of ``text``."""
+    return text[:start].rstrip(" \t")[-1:] in ("", "\n") and text[end:].lstrip(" \t")[:1] in ("", "\n")
+
+
 def _is_list_item(text: str, start: int) -> bool:
     """Whether ``text[start:]`` begins an item of a list (after its marker)."""
     line = text.rfind("\n", 0, start) + 1
@@ -245,9 +250,18 @@ class ExtractiveGenerator:
                 field = _FIELD_LINE.match(text) is not None and passage.in_author_box(start, end)
                 under = spans.asked_before(passage.text, start, passage.title)
                 item = _is_list_item(passage.text, start) and len(text.split()) >= 2
+                # a fact sheet's "Emergency number: 112." states its fact however short, on a line of its own
+                # (not the title, "Review: The Salt Lantern", nor "Source: <a title>": a value with a figure
+                # or a closing full stop)
+                stated = (
+                    _FIELD_LINE.fullmatch(text) is not None
+                    and _on_own_line(passage.text, start, end)
+                    and text.strip() != passage.title.strip()
+                    and (text.rstrip().endswith(".") or any(c.isdigit() for c in text.split(":", 1)[1]))
+                )
                 if (
                     key in seen
-                    or not (_quotable(text, answers_asked=under is not None) or field or item)
+                    or not (_quotable(text, answers_asked=under is not None) or field or item or stated)
                     or answer_checks.repeats(asked, text)
                 ):
                     continue
