@@ -143,6 +143,10 @@ def test_a_number_must_count_what_is_asked(question: str, span: str, counted: bo
         ("What is the phone number for booking a table?", "phone"),
         ("Which part of Valdoria should travellers avoid?", None),
         ("What part of the budget goes to schools?", "share"),
+        # a figure by its name; a place by its kind
+        ("What is the exchange rate between the mark and the pound?", "quantity"),
+        ("What is the grass pollen count today?", "quantity"),
+        ("Which town does the astronomer live in?", "place"),
     ],
 )
 def test_what_kind_of_figure_is_asked(question: str, expected: str | None) -> None:

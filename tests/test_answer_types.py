@@ -179,3 +179,16 @@ def test_who_is_answered_by_a_name_not_a_day(question: str, sentence: str, line:
 def test_a_number_to_call_is_written_in_digits(sentence: str, fits: bool) -> None:
     asked = answer_checks.expected_type("What number should I ring if the power goes off?")
     assert asked == "phone" and answer_checks.fits_type(sentence, asked) is fits
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fits"),
+    [
+        ("Alan Lowe, 67, of Bradford, photographed a smudge near the constellation Lynx.", True),
+        ("He photographed a faint smudge near the constellation Lynx on 24 January.", False),
+        ("Russia and other members of the P5+1 signed an interim agreement.", False),
+    ],
+)
+def test_which_town_is_answered_by_a_place(sentence: str, fits: bool) -> None:
+    asked = answer_checks.expected_type("Which town does Alan Lowe live in?")
+    assert answer_checks.fits_type(sentence, asked) is fits

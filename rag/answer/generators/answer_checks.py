@@ -67,6 +67,9 @@ _ASKS_PHONE = re.compile(
 _PHONE = re.compile(r"(?<![\d.,£$€])\b(?!(?:1[6-9]|20)\d\d\b)\d{3,}(?:[\s-]\d{2,})*\b(?![.,]\d)")
 _ASKS_QUANTITY = re.compile(
     r"\bhow\s+(many|much)\b|\b(number|amount|capacity|percentage|share)\s+of\b|"
+    # "What is the exchange rate / the pollen count / the population?": a figure
+    r"\bwhat\s+(?:is|was|are|were|will\s+be)\s+the\s+(?:[\w-]+\s+){0,2}?(?:rate|population|score|count|"
+    r"magnitude|total|tally|turnout|attendance)\b|\bwhat\s+(?:magnitude|score|population|turnout)\b|"
     r"\bwhat\s+(percentage|share|proportion)\b|\b(?:what|which)\s+(?:\w+\s+)?(?:figures|numbers|statistics)\b",
     re.IGNORECASE,
 )
@@ -143,11 +146,15 @@ _DAY = re.compile(
 # stand on Y?", which asks a position.
 _ASKS_PLACE = re.compile(
     r"^\s*where\s+(?:was|were|did|will|would|has|have|had)\b"
-    r"(?!.*\b(?:stand|lead|go\s+from|live[sd]?|work(?:s|ed)?|stud(?:y|ied)|based|born|from)\b)",
+    r"(?!.*\b(?:stand|lead|go\s+from|live[sd]?|work(?:s|ed)?|stud(?:y|ied)|based|born|from)\b)|"
+    # "Which town does he live in?": a place by its name ("of Bradford" as well as "in Bradford")
+    r"^\s*(?:in\s+)?(?:which|what)\s+(?:town|city|village|country|county|region|island)\b",
     re.IGNORECASE,
 )
 _PLACE = re.compile(
-    rf"\b(?i:in|at|near|outside|inside|across|around|throughout)\s+(?:(?i:the)\s+)?(?!(?i:{_MONTHS})\b)[A-Z][\w’'-]+"
+    rf"\b(?i:in|at|near|outside|inside|across|around|throughout|from)\s+(?:(?i:the)\s+)?(?!(?i:{_MONTHS})\b)[A-Z][\w’'-]+"
+    # "Alan Lowther, 67, of Bradford": where someone lives
+    r"|,\s+(?i:of)\s+[A-Z][\w’'-]+"
     r"|\b(?i:here|there|abroad|locally|nationwide|at\s+home|on\s+site)\b"
     # "on Mill Street", "on the Harbour Road"
     r"|\b(?i:on|off)\s+(?:(?i:the)\s+)?(?:[A-Z][\w’'-]+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Square|Drive|"
