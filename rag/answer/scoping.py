@@ -313,27 +313,18 @@ def resolve(
 LEAD_CHARACTERS = 800
 
 
-MOST_OF_TOPIC = 2 / 3  # share of a description's terms that one document alone saying them names it
-
-
 def _by_lead(topic: set[str], cat: Catalog) -> list[str]:
     """The documents whose title and lead say every term of ``topic`` (a stem's first letters are enough:
-    "closure" is said by "will close its runway"); when none does, the one document that says most of them
-    ("the article about the woman lighthouse keeper" for a keeper's life that never says "woman"); none in a
-    collection too large to read for it."""
+    "closure" is said by "will close its runway"); none in a collection too large to read for it."""
     if len(cat.entries) > BARE_ROLE_DOCUMENTS:
         return []
     stems = [re.compile(rf"\b{re.escape(t[: max(4, len(t) - 2)])}") for t in topic if len(t) >= 3]
-    if not stems:
-        return []
-    said = {
-        e.doc_id: sum(bool(p.search(lead)) for p in stems)
+    return [
+        e.doc_id
         for e in cat.entries
         for lead in [e.title.casefold() + "\n" + cat.texts.get(e.doc_id, "")[:LEAD_CHARACTERS]]
-    }
-    every = [d for d, n in said.items() if n == len(stems)]
-    most = [d for d, n in said.items() if len(stems) >= 3 and n >= MOST_OF_TOPIC * len(stems)]
-    return every or (most if len(most) == 1 else [])
+        if stems and all(p.search(lead) for p in stems)
+    ]
 
 
 # "the fishermen's op-ed", "the chamber's opinion piece": who owns the document, before its word
