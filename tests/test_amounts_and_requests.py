@@ -136,6 +136,7 @@ def test_a_number_must_count_what_is_asked(question: str, span: str, counted: bo
         ("How large was the trade in 2020 in dollars?", "money"),
         ("How much profit did the resort make?", "money"),
         ("What operating profit did the maker report for the half year?", "money"),
+        ("How large was the Growers' Levy Board grant for the study?", "money"),
         ("What will the council's grant pay for?", None),
         ("What was the money spent on?", None),
         # a number to ring is a number; a part of a place is a place, not a share

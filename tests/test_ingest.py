@@ -640,6 +640,21 @@ def test_a_byline_with_its_date_on_the_same_line(tmp_path: Path, byline: str) ->
             ("Rosa Acton",),
             None,
         ),
+        # the date, then who: "Posted on <date> by <name>, <role>"
+        (
+            "Library hours to change\nPosted on 4 March 2026 by Hana Noak, Library Services Manager",
+            "Library hours to change",
+            ("Hana Noak",),
+            "2026-03-04",
+        ),
+        # a paper's authors set apart from its journal and date
+        (
+            "# Mulch and yield\n\n**Nadia Ferr, Jonas Hul and Bea Lom** · *Horticulture Reports*, vol. 12 · "
+            "published 2 December 2025",
+            "Mulch and yield",
+            ("Nadia Ferr", "Jonas Hul", "Bea Lom"),
+            "2025-12-02",
+        ),
         # a title that names a date is the title, not a dateline
         ("Elections on 5 May 2026\n\nBy Kim Lee", "Elections on 5 May 2026", ("Kim Lee",), None),
     ],

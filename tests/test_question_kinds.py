@@ -22,6 +22,10 @@ EXAMPLES = [
     ("On what date was the storm warning put out?", "metadata", "date"),
     ("When was the travel advice last updated?", "metadata", "date"),
     ("Who put together the programme for the convention?", "metadata", "author"),
+    ("Who reported on the builder fined after the scaffold collapse?", "metadata", "author"),
+    ("Where was the op-ed run?", "metadata", "outlet"),
+    # a trial is run somewhere; a page is run by an outlet
+    ("Where was the strawberry mulch trial run?", "fact", None),
     ("Where was the essay on urban gardens originally published?", "metadata", "outlet"),
     ("Which outlet published the interview with the mayor?", "metadata", "outlet"),
     ("What is the title of the paper by Jane Roe?", "metadata", "title"),

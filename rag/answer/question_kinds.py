@@ -32,6 +32,7 @@ _WH = r"(?:who|whom|what|when|where|which|why|how)"
 # Words for a page a question may name by its kind: "the warning", "the release about the comet"
 _PAGE = (
     r"(?:article|piece|report|document|post|story|column|review|page|guide|notice|warning|advice|advisory|"
+    r"op-?ed|editorial|essay|analysis|commentary|brief|"
     r"release|statement|announcement|newsletter|programme|program|faq|bulletin|alert|letter|interview|terms)"
 )
 # What its writer or publisher did to it, besides writing it: "put out", "last updated", "put together"
@@ -42,6 +43,8 @@ _METADATA = (
         re.compile(
             r"\bwho\s+(?:wrote|authored|penned)\b|\bauthor(?:s|ed)?\s+(?:of|is|was)\b|"
             r"\bwritten\s+by\s+whom\b|\bwho\s+is\s+the\s+(?:author|writer)\b|\bbyline\b|"
+            # "Who reported on the builder fined ...?": who wrote the report
+            r"\bwho\s+reported\s+(?:on|about)\b|"
             rf"\bwho\s+(?:compiled|put\s+together|prepared|issued|edited)\s+(?:the|this|that)\s+(?:[\w-]+\s+){{0,3}}?{_PAGE}\b",
             _I,
         ),
@@ -60,7 +63,8 @@ _METADATA = (
     (
         "outlet",
         re.compile(
-            r"\bwhere\s+(?:was|were)\b.*\b(?:published|printed|run|appear(?:ed)?)\b|"
+            # ("Where was the trial run?" asks a place: only a page is "run" by an outlet)
+            rf"\bwhere\s+(?:was|were)\b.*\b(?:published|printed|appear(?:ed)?)\b|\bwhere\s+(?:was|were)\b.*\b{_PAGE}\s+run\b|"
             r"\b(?:which|what)\s+(?:outlet|publication|website|site|newspaper|magazine|journal)\b"
             r".*\b(?:publish|ran|run|carried|appear)",
             _I,

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rag.ingest.dates import labelled_date, parse_date, part_dates
+from rag.ingest.dates import SEPARATOR, labelled_date, parse_date, part_dates
 from rag.ingest.inline import clean_inline, is_bold_only, is_link_only
 from rag.ingest.textmap import Block, Piece, TextBuilder, copied, trim
 from rag.types import SourceSegment
@@ -58,6 +58,31 @@ _ATTRIBUTION = re.compile(
 # "By Kim Lee", "Written by ...", "Compiled by ...": who wrote or put the page together
 BYLINE_VERB = r"(?:(?:written|compiled|edited|prepared|reported|posted|issued)\s+)?by"
 _BYLINE = re.compile(rf"{BYLINE_VERB}\s+\S.{{0,150}}", re.I | re.S)
+# "Posted on 4 March 2026 by Harriet Noakes, Library Services Manager": the date, then who
+POSTED_BY = re.compile(
+    r"(?:posted|published|written|updated)\s+(?:on\s+)?(?P<date>\S[^\n]{0,40}?)\s+by\s+(?P<names>\S[^\n]{0,150})",
+    re.I,
+)
+# "Nadia Ferro, Jonas Hult and Beatrix Lomé · Northern Horticulture Reports · published 2 December 2025": a
+# paper's authors, set apart from its journal and date
+_NAME = re.compile(r"(?:[A-Z][\w’'.-]*\s+){1,3}[A-Z][\w’'.-]*")
+
+
+def _names_line(text: str) -> bool:
+    parts = re.split(SEPARATOR, text.strip())
+    if len(parts) < 2 or not any(parse_date(p) or labelled_date(p) for p in parts[1:]):
+        return False
+    names = [n.strip() for n in re.split(r",|\band\b|&", parts[0]) if n.strip()]
+    return bool(names) and all(_NAME.fullmatch(n) for n in names)
+
+
+def is_byline(text: str) -> bool:
+    """Whether a header line says who wrote the page: "By Kim Lee", "Posted on <date> by Kim Lee", or a
+    paper's authors set apart from its journal and date."""
+    line = text.strip()
+    return bool(_BYLINE.fullmatch(line) or POSTED_BY.fullmatch(line) or _names_line(line))
+
+
 _FIELD_LINE = re.compile(r"\s*(\*\*|__)[^*_\n]{1,40}(?::\1|\1\s*:)")
 _SENTENCE_END = ".?!:;…\"'”’)]»"
 # Words a sentence cannot end on: a blank line after one of them is a conversion break, not a paragraph end.
@@ -244,7 +269,7 @@ def _is_date_line(text: str, *, labelled: bool = True) -> bool:
     """Whether a header line is its date: a date alone, "Published by X, <date>", or (``labelled``) a date
     under a short label ("Last updated: <date>", "Opinion | <date>")."""
     # ("By Kim Lee · 4 March 2020" is a byline that gives its date, not a date under a label)
-    labelled = labelled and not _BYLINE.fullmatch(text.strip())
+    labelled = labelled and not is_byline(text)
     return bool(parse_date(text) or dated_line(text) or (labelled and labelled_date(text)))
 
 
@@ -262,8 +287,7 @@ def _header_lines(block: Block) -> list[Block] | None:
         or any(len(line.strip()) > 200 for line in lines)
         # (a byline is no sentence: "By noon the fire was out." starts a paragraph of text)
         or not any(
-            (_BYLINE.fullmatch(line.strip()) and line.rstrip()[-1] not in ".!?") or _is_date_line(line)
-            for line in lines
+            (is_byline(line) and line.rstrip()[-1] not in ".!?") or _is_date_line(line) for line in lines
         )
     ):
         return None
@@ -292,14 +316,14 @@ def _byline_lines(text: str) -> bool:
     lines = [line.strip() for line in text.strip().split("\n")]
     if not 2 <= len(lines) <= 4 or any(len(line) > 120 for line in lines):
         return False
-    bylines = [bool(_BYLINE.fullmatch(line)) for line in lines]
+    bylines = [is_byline(line) for line in lines]
     return any(bylines) and all(b or _is_date_line(line) for b, line in zip(bylines, lines, strict=True))
 
 
 def byline_parts(text: str) -> tuple[str | None, list[str]]:
     """A byline block's byline line and its other lines (a dateline written under it)."""
     lines = [line.strip() for line in text.strip().split("\n")]
-    byline = next((line for line in lines if _BYLINE.fullmatch(line)), None)
+    byline = next((line for line in lines if is_byline(line)), None)
     return byline, [line for line in lines if line != byline]
 
 
@@ -332,7 +356,7 @@ def _header(page: Page) -> int:
             roles[i] = "date"
         elif _ATTRIBUTION.match(text) and len(text) <= 300:
             roles[i] = "attribution"
-        elif _BYLINE.fullmatch(text) and "\n" not in text.strip() or _byline_lines(text):
+        elif is_byline(text) and "\n" not in text.strip() or _byline_lines(text):
             roles[i] = "byline"
         elif _is_nav(block, in_header=True):
             roles[i] = "nav"

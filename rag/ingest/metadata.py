@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, fields, replace
 from urllib.parse import urlsplit
 
-from rag.ingest.clean import BYLINE_VERB, Page, byline_parts, dated_line
+from rag.ingest.clean import BYLINE_VERB, POSTED_BY, Page, byline_parts, dated_line
 from rag.ingest.dates import SEPARATOR, labelled_date, parse_date
 from rag.ingest.inline import links
 
@@ -68,6 +68,9 @@ def _byline_fields(line: str) -> tuple[tuple[str, ...], list[str]]:
     4 March 2020" (a part that reads as a date, or only a year, is no author's name). Of parts set apart
     by a dash or a bar, the names are in the first that is no date: the others say where the writer works or
     which series it is ("By Ewan Bray — Heritage Society, Local Lives series")."""
+    posted = POSTED_BY.fullmatch(line.strip())
+    if posted:  # "Posted on 4 March 2026 by Harriet Noakes, Library Services Manager"
+        return split_authors(posted.group("names")), [posted.group("date")]
     parts = _BYLINE_SEPARATOR.split(line)
     dates = [p for p in parts if parse_date(p)]
     named = [p for p in parts if p not in dates]

@@ -997,8 +997,9 @@ _FIGURES = (
 )
 _HOW_MUCH_FIGURE = re.compile(
     rf"\bhow\s+much\s+(?:in\s+)?({_FIGURES})\b|"
-    # "How much is the joining fee?"
-    rf"\bhow\s+much\s+(?:is|was|are|were|will\s+be)\s+(?:the|a|an|its|their)\s+(?:[\w-]+\s+)?({_FIGURES})\b|"
+    # "How much is the joining fee?", "How large was the Levy Board grant?"
+    rf"\bhow\s+(?:much|large|big)\s+(?:is|was|are|were|will\s+be)\s+(?:the|a|an|its|their)\s+"
+    rf"(?:[\w’'-]+\s+){{0,4}}?({_FIGURES})\b|"
     # "What operating profit did Acme make?"
     rf"^\s*what\s+(?:[\w-]+\s+)?({_FIGURES})\s+(?:did|does|do|will|would|has|have|had)\b",
     re.IGNORECASE,
