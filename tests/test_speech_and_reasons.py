@@ -115,6 +115,9 @@ _verbatim = assert_verbatim
         # the cause asked in other words
         ("The steamer sank after its boiler exploded.", "What caused the steamer to sink?", True),
         ("The steamer was lost in October 1929.", "What caused the steamer to sink?", False),
+        # "as" giving a cause, not "as he said"
+        ("Never wash the burrs with water, as they will rust.", "Why mustn't I wash the burrs?", True),
+        ("The burrs were washed, as he said on Monday.", "Why were the burrs washed?", False),
         # what a closure is for is why; how long it lasts is not
         (
             "The school will close early on Friday for staff training.",

@@ -425,6 +425,9 @@ _PURPOSE = re.compile(
     r"\b([\w’']+)\s+to\s+(?:cover|fund|pay\s+for|meet|offset|reduce|cut|lower|improve|raise|boost|save|"
     r"support|replace|repair|tackle|address|attract|encourage|stop|reflect|cope|comply|fix|stay|free\s+up|"
     r"make\s+(?:way|room|up))\b|,\s+saying\b|"
+    # "Never use water on the burrs, as they will rust": "as" giving a cause (not "as he said")
+    r",\s+as\s+(?:they|it|he|she|this|that|we|you|there)\s+(?:will|would|can|could|may|might|is|are|was|were|"
+    r"has|have|had|do|does|did|need|needs)\b|"
     # what a closure or a stop is for: "closed for repairs", "close early on Friday for staff training"
     r"\b(?P<for>for)\s+(?:[\w-]+\s+)?(?:repairs?|maintenance|refurbishment|renovations?|works|cleaning|"
     r"inspections?|training|upgrades?|resurfacing|(?:safety|security|health|operational)\s+reasons)\b",
