@@ -655,6 +655,20 @@ def test_a_byline_with_its_date_on_the_same_line(tmp_path: Path, byline: str) ->
             ("Nadia Ferr", "Jonas Hul", "Bea Lom"),
             "2025-12-02",
         ),
+        # a date under its label in one part of a header line
+        (
+            "# Admissions: questions\n\n*Kelby University Admissions Office — last updated 8 August 2026*",
+            "Admissions: questions",
+            ("Kelby University Admissions Office",),
+            "2026-08-08",
+        ),
+        (
+            "Budget at a glance\nFenby District Council — Finance Committee\n"
+            "Summary published 3 February 2027, prepared by the finance officer",
+            "Budget at a glance",
+            (),
+            "2027-02-03",
+        ),
         # a title that names a date is the title, not a dateline
         ("Elections on 5 May 2026\n\nBy Kim Lee", "Elections on 5 May 2026", ("Kim Lee",), None),
     ],

@@ -23,6 +23,7 @@ EXAMPLES = [
     ("When was the travel advice last updated?", "metadata", "date"),
     ("Who put together the programme for the convention?", "metadata", "author"),
     ("Who reported on the builder fined after the scaffold collapse?", "metadata", "author"),
+    ("Who is behind the campaign page for the cinema?", "metadata", "author"),
     ("Where was the op-ed run?", "metadata", "outlet"),
     # a trial is run somewhere; a page is run by an outlet
     ("Where was the strawberry mulch trial run?", "fact", None),

@@ -43,8 +43,9 @@ _METADATA = (
         re.compile(
             r"\bwho\s+(?:wrote|authored|penned)\b|\bauthor(?:s|ed)?\s+(?:of|is|was)\b|"
             r"\bwritten\s+by\s+whom\b|\bwho\s+is\s+the\s+(?:author|writer)\b|\bbyline\b|"
-            # "Who reported on the builder fined ...?": who wrote the report
+            # "Who reported on the builder fined ...?": who wrote the report; "Who is behind the campaign page?"
             r"\bwho\s+reported\s+(?:on|about)\b|"
+            rf"\bwho\s+is\s+behind\s+(?:the|this|that)\s+(?:[\w-]+\s+){{0,3}}?{_PAGE}\b|"
             rf"\bwho\s+(?:compiled|put\s+together|prepared|issued|edited)\s+(?:the|this|that)\s+(?:[\w-]+\s+){{0,3}}?{_PAGE}\b",
             _I,
         ),

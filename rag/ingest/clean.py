@@ -268,9 +268,16 @@ def dated_line(text: str) -> str | None:
 def _is_date_line(text: str, *, labelled: bool = True) -> bool:
     """Whether a header line is its date: a date alone, "Published by X, <date>", or (``labelled``) a date
     under a short label ("Last updated: <date>", "Opinion | <date>")."""
-    # ("By Kim Lee · 4 March 2020" is a byline that gives its date, not a date under a label)
-    labelled = labelled and not is_byline(text)
-    return bool(parse_date(text) or dated_line(text) or (labelled and labelled_date(text)))
+    # ("By Kim Lee · 4 March 2020", "Posted on <date> by Kim Lee": a byline that gives its date, read as one)
+    if is_byline(text):
+        return False
+    # ("Admissions Office — last updated 8 August 2026": one part of the line is the date under its label)
+    multi = "\n" not in text.strip() and len(text) <= 150
+    return bool(
+        parse_date(text)
+        or dated_line(text)
+        or (labelled and (labelled_date(text) or (multi and part_dates(text))))
+    )
 
 
 MAX_HEADER_LINES = 5

@@ -84,8 +84,9 @@ _PARTS = re.compile(rf",\s+|{SEPARATOR}")
 
 
 def part_dates(line: str) -> list[str]:
-    """The dates (ISO 8601) that parts of a one-line header give, in order."""
-    return [d for part in _PARTS.split(line) if (d := parse_date(part))]
+    """The dates (ISO 8601) that parts of a one-line header give, in order ("Summary published 3 February
+    2027, prepared by ...": a part may be a date under its label)."""
+    return [d for part in _PARTS.split(line) if (d := parse_date(part) or labelled_date(part))]
 
 
 LABEL_WORDS = 4  # words a header's date line may say besides its date ("Date of decision:", "Last updated:")

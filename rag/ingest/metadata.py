@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields, replace
 from urllib.parse import urlsplit
 
 from rag.ingest.clean import BYLINE_VERB, POSTED_BY, Page, byline_parts, dated_line
-from rag.ingest.dates import SEPARATOR, labelled_date, parse_date
+from rag.ingest.dates import SEPARATOR, labelled_date, parse_date, part_dates
 from rag.ingest.inline import links
 
 _PUBLISHED_IN = re.compile(
@@ -72,7 +72,12 @@ def _byline_fields(line: str) -> tuple[tuple[str, ...], list[str]]:
     if posted:  # "Posted on 4 March 2026 by Harriet Noakes, Library Services Manager"
         return split_authors(posted.group("names")), [posted.group("date")]
     parts = _BYLINE_SEPARATOR.split(line)
-    dates = [p for p in parts if parse_date(p)]
+    # (a part under a label, "last updated 8 August 2026"; not the byline part itself, "By Kim Lee, 4 March 2020")
+    dates = [
+        p
+        for p in parts
+        if parse_date(p) or (labelled_date(p) and not re.match(rf"\s*{BYLINE_VERB}\s", p, re.I))
+    ]
     named = [p for p in parts if p not in dates]
     names = split_authors(named[0]) if named else ()
     kept = tuple(n for n in names if not parse_date(n) and not re.fullmatch(r"[\d\s,.]+", n))
@@ -154,7 +159,7 @@ def page_metadata(page: Page, original: str) -> Metadata:
     authors = named if stated else tuple(page.author_names)
     # a date on the byline's line or under it, in the same block, comes before a date line further down
     dates = (
-        parse_date(text) or dated_line(text) or labelled_date(text)
+        parse_date(text) or dated_line(text) or labelled_date(text) or next(iter(part_dates(text)), None)
         for text in [*dated, *under, *(b.text for b in page.having("date"))]
     )
     url, publication = _attribution(page)
