@@ -192,3 +192,16 @@ def test_a_number_to_call_is_written_in_digits(sentence: str, fits: bool) -> Non
 def test_which_town_is_answered_by_a_place(sentence: str, fits: bool) -> None:
     asked = answer_checks.expected_type("Which town does Alan Lowe live in?")
     assert answer_checks.fits_type(sentence, asked) is fits
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fits"),
+    [
+        ("Cover costs £24 a month for a dog.", True),
+        ("Monthly premiums start at £18.", True),
+        ("You pay the first £99 of each claim.", False),  # a rate, for another thing
+        ("It costs £280 a year.", False),  # for another period
+    ],
+)
+def test_a_rate_asked_for_a_period_is_a_rate_for_that_period(sentence: str, fits: bool) -> None:
+    assert answer_checks.gives_rate(sentence, "How much does the policy cost per month?") is fits

@@ -308,7 +308,24 @@ def fits_type(sentence: str, kind: str | None) -> bool:
 _ASKS_RATE = re.compile(r"\bhow\s+(?:much|many)\b.*\b(?:each|per|apiece|every)\b", re.IGNORECASE)
 _RATE = re.compile(
     r"\b(?:each|per|apiece|every)\b|\ba\s+(?:head|piece|year|month|week|day|night|hour|person|seat|ticket)\b|"
-    r"\ban\s+(?:hour|hectare|acre)\b|/\s?(?:h|hr|hour|day|year|month)\b",
+    r"\ban\s+(?:hour|hectare|acre)\b|/\s?(?:h|hr|hour|day|year|month)\b|"
+    r"\b(?:yearly|annually|monthly|weekly|daily|nightly|hourly)\b",
+    re.IGNORECASE,
+)
+
+
+# "How much does it cost *per month*?": the period a rate is asked for, which a rate for another ("the first
+# £99 of each claim", "£30 a year") does not give
+_PERIODS = {
+    "year": "yearly|annually|annual",
+    "month": "monthly",
+    "week": "weekly",
+    "day": "daily",
+    "night": "nightly",
+    "hour": "hourly",
+}
+_ASKS_PERIOD = re.compile(
+    rf"\b(?:each|per|a|an|every)\s+({'|'.join(_PERIODS)})\b|\b({'|'.join(_PERIODS.values())})\b",
     re.IGNORECASE,
 )
 
@@ -316,8 +333,17 @@ _RATE = re.compile(
 def gives_rate(span: str, question: str) -> bool:
     """Whether ``span`` can answer a question about an amount for each one ("How much does each nurse earn?"):
     it says an amount per thing ("each", "per", "a year", "an hour"), not only a total ("2 million pounds on
-    agency staff"); other questions: True."""
-    return not _ASKS_RATE.search(question) or _RATE.search(span) is not None
+    agency staff"), and for the period asked when the question names one ("per month"); other questions: True."""
+    if not _ASKS_RATE.search(question) or _RATE.search(span) is None:
+        return not _ASKS_RATE.search(question)
+    asked = _ASKS_PERIOD.search(question)
+    if asked is None:
+        return True
+    period = asked.group(1) or next(
+        p for p, words in _PERIODS.items() if re.fullmatch(words, asked.group(2), re.I)
+    )
+    said = rf"\b(?:each|per|a|an|every)\s+{period}\b|\b(?:{_PERIODS[period]})\b|/\s?{period}\b"
+    return re.search(said, span, re.IGNORECASE) is not None
 
 
 def required_years(question: str) -> set[str]:
