@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 
-from ..ingest.clean import POSTED_BY
-from ..ingest.dates import labelled_date, parse_date, part_dates
+from ..ingest.dates import line_dates
 from ..ingest.readers import STATED_KEYS
 from ..types import Document, Passage
 
@@ -50,7 +49,7 @@ def _states(line: str, document: Document, field: str) -> bool:
     """Whether ``line`` is where the document states ``field`` (a short line, not a sentence about it)."""
     # (a paper's "authors · journal · published <date>" line is long, and states its date in one part)
     long_line = len(line.split()) > MAX_LINE_WORDS
-    if long_line and field != "title" and not (field == "date" and document.date in part_dates(line)):
+    if long_line and field != "title" and not (field == "date" and document.date in line_dates(line)):
         return False
     head = _HEAD_LINE.match(line)
     if head:
@@ -60,15 +59,8 @@ def _states(line: str, document: Document, field: str) -> bool:
         return any(a.casefold() in folded for a in document.authors)
     if field == "date":
         # "By Kim Lee · 4 March 2020": the date is one part of the line
-        plain = line.replace('"', "")
-        # "Last updated: 11 January 2026", "Sunday 22 March 2026": a date under a label
-        posted = POSTED_BY.fullmatch(plain.strip())  # "Posted on 4 March 2026 by ..."
-        return document.date is not None and document.date in (
-            parse_date(plain),
-            *part_dates(plain),
-            labelled_date(plain),
-            parse_date(posted.group("date")) if posted else None,
-        )
+        # ("Last updated: 11 January 2026", "Posted on 4 March 2026 by ...": under a label, or in one part)
+        return document.date is not None and document.date in line_dates(line.replace('"', ""))
     if field == "title":
         return " ".join(folded.split()) == " ".join(document.title.casefold().split())
     wanted = value(document, field)

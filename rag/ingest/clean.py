@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rag.ingest.dates import SEPARATOR, labelled_date, parse_date, part_dates
+from rag.ingest.dates import SEPARATOR, labelled_date, line_dates, parse_date, part_dates
 from rag.ingest.inline import clean_inline, is_bold_only, is_link_only
 from rag.ingest.textmap import Block, Piece, TextBuilder, copied, trim
 from rag.types import SourceSegment
@@ -271,13 +271,9 @@ def _is_date_line(text: str, *, labelled: bool = True) -> bool:
     # ("By Kim Lee · 4 March 2020", "Posted on <date> by Kim Lee": a byline that gives its date, read as one)
     if is_byline(text):
         return False
-    # ("Admissions Office — last updated 8 August 2026": one part of the line is the date under its label)
-    multi = "\n" not in text.strip() and len(text) <= 150
-    return bool(
-        parse_date(text)
-        or dated_line(text)
-        or (labelled and (labelled_date(text) or (multi and part_dates(text))))
-    )
+    # (a date under its label, or in one part of the line: "Admissions Office — last updated 8 August 2026")
+    one_line = "\n" not in text.strip() and len(text) <= 150
+    return bool(parse_date(text) or dated_line(text) or (labelled and one_line and line_dates(text)))
 
 
 MAX_HEADER_LINES = 5

@@ -106,3 +106,10 @@ def labelled_date(line: str) -> str | None:
             if len(rest) <= LABEL_WORDS and (day := parse_date(m.group())):
                 return day
     return None
+
+
+def line_dates(line: str) -> list[str]:
+    """Every date a header line gives, in order and once each: the line as a date, a date under its label, or
+    one of its parts ("By Kim Lee · 4 March 2020", "Summary published 3 February 2027, prepared by ...")."""
+    found = [parse_date(line), labelled_date(line), *part_dates(line)]
+    return list(dict.fromkeys(d for d in found if d))

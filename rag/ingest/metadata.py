@@ -7,8 +7,8 @@ from collections import Counter
 from dataclasses import dataclass, fields, replace
 from urllib.parse import urlsplit
 
-from rag.ingest.clean import BYLINE_VERB, POSTED_BY, Page, byline_parts, dated_line
-from rag.ingest.dates import SEPARATOR, labelled_date, parse_date, part_dates
+from rag.ingest.clean import BYLINE_VERB, POSTED_BY, Page, byline_parts
+from rag.ingest.dates import SEPARATOR, labelled_date, line_dates, parse_date
 from rag.ingest.inline import links
 
 _PUBLISHED_IN = re.compile(
@@ -159,7 +159,7 @@ def page_metadata(page: Page, original: str) -> Metadata:
     authors = named if stated else tuple(page.author_names)
     # a date on the byline's line or under it, in the same block, comes before a date line further down
     dates = (
-        parse_date(text) or dated_line(text) or labelled_date(text) or next(iter(part_dates(text)), None)
+        next(iter(line_dates(text)), None)
         for text in [*dated, *under, *(b.text for b in page.having("date"))]
     )
     url, publication = _attribution(page)

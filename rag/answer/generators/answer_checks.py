@@ -334,8 +334,10 @@ def gives_rate(span: str, question: str) -> bool:
     """Whether ``span`` can answer a question about an amount for each one ("How much does each nurse earn?"):
     it says an amount per thing ("each", "per", "a year", "an hour"), not only a total ("2 million pounds on
     agency staff"), and for the period asked when the question names one ("per month"); other questions: True."""
-    if not _ASKS_RATE.search(question) or _RATE.search(span) is None:
-        return not _ASKS_RATE.search(question)
+    if not _ASKS_RATE.search(question):
+        return True
+    if _RATE.search(span) is None:
+        return False
     asked = _ASKS_PERIOD.search(question)
     if asked is None:
         return True

@@ -10,6 +10,7 @@ weight of the word overlap were calibrated on ``tests/data/seeds_qa.jsonl`` (REA
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -186,8 +187,9 @@ def _written_by(document: Document | None, name: str) -> bool:
     return document is not None and name.casefold() in (document.author or "").casefold()
 
 
-def _introduced(document: Document | None, name: str) -> bool:
-    """Whether ``name`` is said in the document's title or lead (the one an interview puts its questions to)."""
+def _in_lead(document: Document | None, name: str) -> bool:
+    """Whether ``name`` is said in the document's title or lead: what the document is about, and whom an
+    interview puts its questions to."""
     return document is not None and answer_checks.names_subject(
         f"{document.title}\n{document.text[:LEAD_CHARACTERS]}", name
     )
@@ -332,7 +334,7 @@ class ExtractiveGenerator:
         similarities = vectors[: len(judged)] @ query_vector
         if readings:
             read = vectors[len(vectors) - len(readings) :] @ query_vector
-            for (i, _), value in zip(under_questions, read, strict=False):
+            for (i, _), value in zip(under_questions, read[: len(under_questions)], strict=True):
                 similarities[i] = max(similarities[i], value)
             for (i, _), value in zip(under_headings, read[len(under_questions) :], strict=True):
                 similarities[i] = max(similarities[i], value - IN_CONTEXT_DISCOUNT)
@@ -448,6 +450,12 @@ class ExtractiveGenerator:
         by_n = {p.n: p for p in passages}
         wanted = self.documents is not None and (who is not None or about is not None)
         docs = self.documents() if wanted else {}
+
+        # the span a sentence would be quoted as, which most checks below read: worked out once per sentence
+        @functools.cache
+        def quoted(s: ScoredSentence) -> str:
+            return spans.quoted_span(s, by_n, question)
+
         found = [
             s
             for s in (
@@ -461,7 +469,7 @@ class ExtractiveGenerator:
             # "The company suspended delivery of the container crane" in a paragraph on the Model-7)
             and (
                 about is None
-                or answer_checks.names_subject(spans.quoted_span(s, by_n, question), about)
+                or answer_checks.names_subject(quoted(s), about)
                 # "How many players took part in the Harlow Open?": "The tournament drew 212 players" in the
                 # article titled "... wins Harlow Open": the whole document is about it
                 or answer_checks.names_subject(by_n[s.passage_n].title, about)
@@ -469,10 +477,7 @@ class ExtractiveGenerator:
                 or answer_checks.names_subject(s.asked or "", about)
                 # "How many volunteers run the cinema in Ashcombe?": "Forty-one volunteers ..." in an
                 # interview whose lead says the cinema is Ashcombe's: the lead says what the document is about
-                or (
-                    s.doc_id in docs
-                    and answer_checks.names_subject(docs[s.doc_id].text[:LEAD_CHARACTERS], about)
-                )
+                or _in_lead(docs.get(s.doc_id), about)
                 # "Where did Grace Mbeki open her bakery?": "On Saturday she opened ..." after a sentence on her
                 or (
                     _PERSONAL_PRONOUN.search(s.text) is not None
@@ -486,52 +491,47 @@ class ExtractiveGenerator:
             )
             # "Why did X ...": a sentence that states no cause or purpose says only that X happened.
             and (
-                answer_checks.gives_reason(spans.quoted_span(s, by_n, question), question)
+                answer_checks.gives_reason(quoted(s), question)
                 # the answer printed under a FAQ's "Why is the council doing this?" is its reason, said or not
                 or _WHY_ASKED.match(s.asked or "") is not None
             )
             # "How did the union react to X?": a sentence in which the union does or says nothing is no reaction
-            and reactions.reacts(spans.quoted_span(s, by_n, question), reactor)
+            and reactions.reacts(quoted(s), reactor)
             # "How many engineers": a number about something else ("two years before") does not answer.
-            and (counted is None or answer_checks.counts(spans.quoted_span(s, by_n, question), counted))
-            and (
-                measured is None
-                or answer_checks.counts(spans.quoted_span(s, by_n, question), measured, measured=True)
-            )
+            and (counted is None or answer_checks.counts(quoted(s), counted))
+            and (measured is None or answer_checks.counts(quoted(s), measured, measured=True))
             # "How much did Acme pay its chief executive?": an amount of Acme's revenue is of something else
-            and amounts.says_what_paid(spans.quoted_span(s, by_n, question), question)
+            and amounts.says_what_paid(quoted(s), question)
             # "What did X say": the quote must give X's words, not a sentence that merely names X. What the
             # document's own author says is all of its text.
             and (
                 who is None
                 or _written_by(docs.get(s.doc_id), who)
                 # an interview's answers are the words of the person its lead introduces
-                or (s.asked is not None and _introduced(docs.get(s.doc_id), who))
+                or (s.asked is not None and _in_lead(docs.get(s.doc_id), who))
                 or answer_checks.quotes_speaker(
                     spans.with_context(s, by_n, docs, question),
                     who,
                     question,
-                    quoted=spans.quoted_span(s, by_n, question),
+                    quoted=quoted(s),
                     title=by_n[s.passage_n].title,
                 )
             )
             # "Did X deliver ...": a sentence about X that never says it delivered (or did not) cannot answer.
-            and answer_checks.states_verb(spans.quoted_span(s, by_n, question), verb)
+            and answer_checks.states_verb(quoted(s), verb)
         ]
         # "Who is the chef at the Salt Lantern?": of the sentences on the Salt Lantern, one that says "chef"
         # (when one does: the role may be said in other words, "head cook", and then any may answer)
         role = answer_checks.role_asked(question)
         if role is not None:
-            found = [
-                s for s in found if answer_checks.names_subject(spans.quoted_span(s, by_n, question), role)
-            ] or found
+            found = [s for s in found if answer_checks.names_subject(quoted(s), role)] or found
         if event is None:
             return found
         # "When did Nordline receive the Model-7?": a dated sentence on the Model-7 that says nothing of receiving
         # it answers only if it matches the question well all the same (the verb said in other words).
         lower = [
             s
-            if answer_checks.states_verb(spans.quoted_span(s, by_n, question), event)
+            if answer_checks.states_verb(quoted(s), event)
             else dataclasses.replace(s, score=s.score - EVENT_PENALTY)
             for s in found
         ]
