@@ -671,6 +671,28 @@ def test_a_byline_with_its_date_on_the_same_line(tmp_path: Path, byline: str) ->
         ),
         # a title that names a date is the title, not a dateline
         ("Elections on 5 May 2026\n\nBy Kim Lee", "Elections on 5 May 2026", ("Kim Lee",), None),
+        # who, then the date after "on"
+        (
+            "Two kettles compared: which should you buy?\n\nPosted by Rhona Vell on 3 March 2026",
+            "Two kettles compared: which should you buy?",
+            ("Rhona Vell",),
+            "2026-03-03",
+        ),
+        # a title that ends with its date, then who wrote it up, for whom
+        (
+            "Walk report: Carrow Head and the dunes, Sunday 14 September 2026\n"
+            "Written up by Ilsa Brand for the Fenwold Walking Club",
+            "Walk report: Carrow Head and the dunes, Sunday 14 September 2026",
+            ("Ilsa Brand",),
+            "2026-09-14",
+        ),
+        # a post in lower case before the name is no part of it
+        (
+            "Site rules\n\nPosted on 2 June 2026 by site warden Ned Sorrel",
+            "Site rules",
+            ("Ned Sorrel",),
+            "2026-06-02",
+        ),
     ],
 )
 def test_header_lines_give_title_author_and_date(

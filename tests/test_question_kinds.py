@@ -20,6 +20,9 @@ EXAMPLES = [
     ("What is the date of the memo about the merger?", "metadata", "date"),
     # a page named by its kind, and what its publisher did to it
     ("On what date was the storm warning put out?", "metadata", "date"),
+    ("When did the food bank charity publish its annual report summary?", "metadata", "date"),
+    ("When did the band release their album?", "fact", None),
+    ("What counts as severe weather under the compensation rules?", "definition", None),
     ("When was the travel advice last updated?", "metadata", "date"),
     ("Who put together the programme for the convention?", "metadata", "author"),
     ("Who reported on the builder fined after the scaffold collapse?", "metadata", "author"),

@@ -57,7 +57,10 @@ _METADATA = (
             r"came\s+out|appear)\b|\b(?:publication\s+)?date\s+of\s+(?:the|this|that)\b|"
             r"\bwhat\s+is\s+the\s+date\b|\bdated\b|"
             # "On what date was the storm warning put out?", "When was the travel advice last updated?"
-            rf"\b(?:when|(?:what|which)\s+date)\b.*(?:\b{_PAGE}\b.*\b{_ISSUED}|\b{_ISSUED}\b.*\b{_PAGE})\b",
+            rf"\b(?:when|(?:what|which)\s+date)\b.*(?:\b{_PAGE}\b.*\b{_ISSUED}|\b{_ISSUED}\b.*\b{_PAGE})\b"
+            # "When did the charity publish its annual report summary?": who issued it, then the page
+            rf"|\bwhen\s+did\b.*\b(?:publish|issue|release|post|put\s+out|send\s+out)\s+(?:its|their|the|this|that)\s+"
+            rf"(?:[\w-]+\s+){{0,3}}?(?:{_PAGE}|summary)\b",
             _I,
         ),
     ),
@@ -159,7 +162,19 @@ _PLURAL_AFTER_WH = re.compile(
     r"^\s*(?i:which|what)\s+(?i:(?:two|three|four|five|six|\d+|main|key|other)\s+)?"
     r"(?:[A-Z]\w+\s+)?(\w+s|people|men|women|children)\b"
 )
-_VERBS_AFTER_WHAT = ("happens", "means", "makes", "remains", "seems", "matters", "causes", "explains", "lies")
+_VERBS_AFTER_WHAT = (
+    "happens",
+    "means",
+    "makes",
+    "remains",
+    "seems",
+    "matters",
+    "causes",
+    "explains",
+    "lies",
+    "counts",
+    "qualifies",
+)
 _NOT_PLURAL = frozenset(
     [
         "is",
@@ -197,7 +212,9 @@ _YES_NO = re.compile(
 _WHY_HOW = re.compile(r"^\s*(?:why\b|how\b(?!\s+(?:many|much|long|old|often|far|big|large)\b))", _I)
 _DEFINITION = re.compile(
     r"^\s*(?:what|who)\s+(?:is|are|was|were)\s+(?:an?\s+|the\s+)?(?:[\w“”\"'’.+&/-]+\s*){1,4}\??\s*$"
-    r"|^\s*(?:define|what\s+does\s+.{1,40}\s+(?:mean|stand\s+for))\b",
+    r"|^\s*(?:define|what\s+does\s+.{1,40}\s+(?:mean|stand\s+for))\b"
+    # "What counts as severe weather?", "What qualifies as a repair?": what the term covers
+    r"|^\s*what\s+(?:counts|qualifies)\s+as\b",
     _I,
 )
 # "What was revenue in 2020?" asks for a value at a time, not what something is.

@@ -76,6 +76,17 @@ def _names_line(text: str) -> bool:
     return bool(names) and all(_NAME.fullmatch(n) for n in names)
 
 
+# The end of a header line's first sentence ("... 14 May 2026. Contact officer: ..."; not "Dr. Lee", "St. Ives")
+FIRST_SENTENCE_END = re.compile(r"(?:(?<=\d{4})|(?<=[a-z]{3}))\.\s+(?=[A-Z])")
+
+
+def dated_byline(line: str) -> bool:
+    """Whether a header line begins with a byline that gives its date, as a sentence: "Issued by the Highways
+    Team, 14 May 2026. Contact officer: Petra Vance." """
+    first = FIRST_SENTENCE_END.split(line.strip(), maxsplit=1)[0].rstrip(".")
+    return bool(re.match(rf"{BYLINE_VERB}\s+[A-Z]", first, re.IGNORECASE)) and bool(line_dates(first))
+
+
 def is_byline(text: str) -> bool:
     """Whether a header line says who wrote the page: "By Kim Lee", "Posted on <date> by Kim Lee", or a
     paper's authors set apart from its journal and date."""
@@ -277,6 +288,20 @@ def _is_date_line(text: str, *, labelled: bool = True) -> bool:
 
 
 MAX_HEADER_LINES = 5
+TITLE_WORDS = 5  # a first line's words before its date that make it a title, not a label ("Last updated:")
+
+
+def title_with_date(text: str) -> bool:
+    """Whether a header line is a title followed by its date: "Trip report: Grey Skerry Point, Sunday 14
+    September 2026" (not "Published by the council, 15 September 2025", a dateline)."""
+    head = re.split(rf",\s+|{SEPARATOR}", text.strip(), maxsplit=1)[0]
+    return (
+        "\n" not in text.strip()
+        and head != text.strip()
+        and len(head.split()) >= TITLE_WORDS
+        and not line_dates(head)
+        and not re.match(rf"\s*(?:{BYLINE_VERB}|(?:published|issued|updated|posted|released)\b)", head, re.I)
+    )
 
 
 def _header_lines(block: Block) -> list[Block] | None:
@@ -290,7 +315,8 @@ def _header_lines(block: Block) -> list[Block] | None:
         or any(len(line.strip()) > 200 for line in lines)
         # (a byline is no sentence: "By noon the fire was out." starts a paragraph of text)
         or not any(
-            (is_byline(line) and line.rstrip()[-1] not in ".!?") or _is_date_line(line) for line in lines
+            (is_byline(line) and line.rstrip()[-1] not in ".!?") or _is_date_line(line) or dated_byline(line)
+            for line in lines
         )
     ):
         return None
@@ -320,7 +346,11 @@ def _byline_lines(text: str) -> bool:
     if not 2 <= len(lines) <= 4 or any(len(line) > 120 for line in lines):
         return False
     bylines = [is_byline(line) for line in lines]
-    return any(bylines) and all(b or _is_date_line(line) for b, line in zip(bylines, lines, strict=True))
+    # (a title that ends with its date heads the page: it is no byline's dateline)
+    return any(bylines) and all(
+        b or (_is_date_line(line) and not title_with_date(line))
+        for b, line in zip(bylines, lines, strict=True)
+    )
 
 
 def byline_parts(text: str) -> tuple[str | None, list[str]]:
@@ -354,6 +384,8 @@ def _header(page: Page) -> int:
                 break
             i = _consume_section(page, i, kind)
             continue
+        elif title_at is None and not any(r in KEPT_ROLES for r in roles[:i]) and title_with_date(text):
+            roles[i], title_at = "title", i
         elif _is_date_line(text, labelled=title_at is not None or block.kind == "line"):
             # (a labelled date is a dateline only under a title: "Elections on 5 May 2026" may be the title)
             roles[i] = "date"

@@ -81,6 +81,8 @@ def parse_date(text: str) -> str | None:
 # September 2025". (A byline's commas may also separate its authors: ``SEPARATOR`` alone does not split them.)
 SEPARATOR = r"\s+[·|•—–]\s+"
 _PARTS = re.compile(rf",\s+|{SEPARATOR}")
+# "Posted by Rhona Vell on 3 March 2026": a byline's date after "on"
+_BY_ON_DATE = re.compile(r"(?i:by)\s+\S.*?\s+on\s+(?P<date>\S[^,]*?)[\s.]*$")
 
 
 def part_dates(line: str) -> list[str]:
@@ -111,5 +113,11 @@ def labelled_date(line: str) -> str | None:
 def line_dates(line: str) -> list[str]:
     """Every date a header line gives, in order and once each: the line as a date, a date under its label, or
     one of its parts ("By Kim Lee · 4 March 2020", "Summary published 3 February 2027, prepared by ...")."""
-    found = [parse_date(line), labelled_date(line), *part_dates(line)]
+    by_on = _BY_ON_DATE.search(line)
+    found = [
+        parse_date(line),
+        labelled_date(line),
+        *part_dates(line),
+        by_on and parse_date(by_on.group("date")),
+    ]
     return list(dict.fromkeys(d for d in found if d))

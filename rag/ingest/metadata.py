@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, fields, replace
 from urllib.parse import urlsplit
 
-from rag.ingest.clean import BYLINE_VERB, POSTED_BY, Page, byline_parts
+from rag.ingest.clean import BYLINE_VERB, FIRST_SENTENCE_END, POSTED_BY, Page, byline_parts, title_with_date
 from rag.ingest.dates import SEPARATOR, labelled_date, line_dates, parse_date
 from rag.ingest.inline import links
 
@@ -56,11 +56,19 @@ def split_authors(text: str) -> tuple[str, ...]:
     to say where or what its writer is ("By Kim Lee, Health Desk") is not a name."""
     text = re.sub(rf"^\s*{BYLINE_VERB}\s+", "", text.strip(), flags=re.I)
     names = [" ".join(n.split()).strip(" .") for n in _AUTHOR_SPLIT.split(text)]
+    # "By Kim Lee for the Gazette": whom the writer wrote for is no name; "site warden Owen Maddox": nor the post
+    names = [_LOWER_POST.sub("", _WRITING_FOR.sub("", n)) for n in names]
     named = [n for n in names if n and not (len(names) > 1 and _AFFILIATION.search(n))]
     return tuple(dict.fromkeys(named or [n for n in names if n]))
 
 
 _BYLINE_SEPARATOR = re.compile(SEPARATOR)
+_LOWER_POST = re.compile(
+    r"^(?:(?!(?:the|a|an|van|von|de|der|den|da|di|du|la|le|al|bin|ibn|ter|ten)\s)[a-z][\w-]*\s+)+(?=[A-Z])"
+)
+_WRITING_FOR = re.compile(r"\s+for\s+(?:the\s+)?[A-Z].*$")
+# "Posted by Fenella Osgood on 3 March 2026": who, then the date
+_BY_ON = re.compile(rf"\s*{BYLINE_VERB}\s+(?P<names>\S.*?)\s+on\s+(?P<date>[^,·|]+?)[\s.]*", re.I)
 
 
 def _byline_fields(line: str) -> tuple[tuple[str, ...], list[str]]:
@@ -68,9 +76,14 @@ def _byline_fields(line: str) -> tuple[tuple[str, ...], list[str]]:
     4 March 2020" (a part that reads as a date, or only a year, is no author's name). Of parts set apart
     by a dash or a bar, the names are in the first that is no date: the others say where the writer works or
     which series it is ("By Ewan Bray — Heritage Society, Local Lives series")."""
+    # "Issued by the Highways Team, 14 May 2026. Contact officer: Petra Vance.": the byline is its first sentence
+    line = FIRST_SENTENCE_END.split(line.strip(), maxsplit=1)[0]
     posted = POSTED_BY.fullmatch(line.strip())
     if posted:  # "Posted on 4 March 2026 by Harriet Noakes, Library Services Manager"
         return split_authors(posted.group("names")), [posted.group("date")]
+    by_on = _BY_ON.fullmatch(line)
+    if by_on and parse_date(by_on.group("date")):
+        return split_authors(by_on.group("names")), [by_on.group("date")]
     parts = _BYLINE_SEPARATOR.split(line)
     # (a part under a label, "last updated 8 August 2026"; not the byline part itself, "By Kim Lee, 4 March 2020")
     dates = [
@@ -160,7 +173,13 @@ def page_metadata(page: Page, original: str) -> Metadata:
     # a date on the byline's line or under it, in the same block, comes before a date line further down
     dates = (
         next(iter(line_dates(text)), None)
-        for text in [*dated, *under, *(b.text for b in page.having("date"))]
+        # (and last, a title that gives its date: "Trip report: Grey Skerry Point, Sunday 14 September 2026")
+        for text in [
+            *dated,
+            *under,
+            *(b.text for b in page.having("date")),
+            *([title] if title and title_with_date(title) else []),
+        ]
     )
     url, publication = _attribution(page)
     return Metadata(

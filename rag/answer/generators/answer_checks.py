@@ -199,10 +199,30 @@ _SPEED = re.compile(
     r"(?:second|minute|hour|day|week|month|year)\b",
     re.IGNORECASE,
 )
-_ASKS_AGE = re.compile(r"^\s*(?:how\s+old|at\s+what\s+age|what\s+age)\b", re.IGNORECASE)
+_ASKS_AGE = re.compile(
+    r"^\s*(?:how\s+old|at\s+what\s+age|what\s+age)\b"
+    # "What is the minimum age for volunteer drivers?", "Is there an age limit?": an age all the same
+    r"|\b(?:minimum|maximum|lowest|youngest|oldest|min\.?|max\.?)\s+age\b|\bage\s+(?:limit|requirement|restriction)s?\b",
+    re.IGNORECASE,
+)
 _AGE = re.compile(
     rf"\baged?\s+(?:\d+|{_NUMBER_WORDS})|\b(?:\d+|{_NUMBER_WORDS})[- ]years?[- ]old\b|,\s*\d{{1,3}},|"
+    # "over-18s", "under 16", "18 or over", "21+": an age limit
+    r"\b(?:over|under)[\s-]+\d{1,2}s?\b|\b\d{1,2}\s*\+|\b\d{1,2}\s+(?:or|and)\s+(?:over|older|above|under|younger)\b|"
     r"\b(?:in\s+(?:his|her|their)\s+(?:teens|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))\b",
+    re.IGNORECASE,
+)
+# "How often will the bus run?": a frequency ("every 20 minutes", "twice a day", "weekly"), which a sentence
+# that only says the bus runs does not give
+_ASKS_FREQUENCY = re.compile(
+    r"^\s*how\s+(?:often|frequently)\b|\bhow\s+many\s+times\s+(?:a|an|per|each)\b", re.I
+)
+_FREQUENCY = re.compile(
+    r"\bevery\b|\beach\s+(?:day|night|week|month|year|morning|evening|hour)\b|\b(?:once|twice|thrice)\b|"
+    rf"\b(?:\d+|{_NUMBER_WORDS}|several|many|few)\s+times\b|"
+    r"\b(?:hourly|daily|nightly|weekly|fortnightly|monthly|quarterly|yearly|annually|biannually)\b|"
+    r"\b(?:an?|per)\s+(?:hour|day|night|week|fortnight|month|year)\b|\bminutes?\s+apart\b|\bintervals?\b|"
+    r"\b(?:always|never|rarely|seldom|often|frequently|occasionally|sometimes|regularly|usually)\b",
     re.IGNORECASE,
 )
 # "What time does the shop open?": a time of day
@@ -235,6 +255,7 @@ _UNIT_FITS = {
     "time": _CLOCK,
     "speed": _SPEED,
     "age": _AGE,
+    "frequency": _FREQUENCY,
 }
 _WHEN = (_CLOCK, _SEASON, _DAY)
 
@@ -258,6 +279,8 @@ def expected_type(question: str) -> str | None:
         return "speed"
     if _ASKS_AGE.search(question):
         return "age"
+    if _ASKS_FREQUENCY.search(question):
+        return "frequency"
     measure = _ASKS_MEASURE.search(question)
     if measure:  # "How long is the film?" is a span of time as often as "how long is the bridge" a length
         return "length" if measure.group(1).casefold() == "long" else "measure"
@@ -265,6 +288,9 @@ def expected_type(question: str) -> str | None:
         return "time"
     if _ASKS_PLACE.search(question):
         return "place"
+    # (a name is no word of money: "What did Anwen Price say?", "Who is Grace Worth?")
+    named = names(question)
+    question = re.sub(rf"\b(?:{'|'.join(map(re.escape, named))})\b", "N", question) if named else question
     if _PAID_WHAT.search(question):
         return None
     if _HOW_MUCH_FIGURE.search(question):
@@ -346,6 +372,62 @@ def gives_rate(span: str, question: str) -> bool:
     )
     said = rf"\b(?:each|per|a|an|every)\s+{period}\b|\b(?:{_PERIODS[period]})\b|/\s?{period}\b"
     return re.search(said, span, re.IGNORECASE) is not None
+
+
+# "What counts as severe weather?": a sentence that only uses the term ("In severe weather, payments start
+# ...") does not say what it covers
+_ASKS_WHAT_COUNTS = re.compile(r"^\s*what\s+(?:counts|qualifies)\s+as\b", re.IGNORECASE)
+_DEFINES = re.compile(
+    r"\b(?:counts?\s+as|qualif(?:y|ies)\s+as|means?|meant|defined?|definition|includes?|including|such\s+as|"
+    r"covers?|refers?\s+to|is\s+when|are\s+when|considered|classed\s+as|treated\s+as)\b",
+    re.IGNORECASE,
+)
+
+
+def defines(span: str, question: str) -> bool:
+    """Whether ``span`` can answer "What counts as X?": it says what X covers, not only that X happens."""
+    return _ASKS_WHAT_COUNTS.match(question) is None or _DEFINES.search(span) is not None
+
+
+# "How do I sign up for the register?": a way to do it. A sentence that says only who is on the register gives
+# none; one that instructs does ("Call us on ...", "You can give online", "by ringing", "To claim, fill in ...",
+# "Residents will be able to leave ...")
+_ASKS_HOW_TO = re.compile(
+    r"^\s*how\s+(?:do|can|should|would|could|must)\s+(?:I|we|you|one|people|customers|residents|members|"
+    r"parents|users|patients|visitors|tenants|applicants|guests|owners|drivers|students)\s+",
+    re.IGNORECASE,
+)
+_INSTRUCTION_VERBS = (
+    r"call|phone|ring|text|email|e-mail|visit|go|fill|complete|apply|register|sign|contact|write|use|click|tap|"
+    r"select|choose|press|hold|run|install|open|close|bring|book|send|ask|make|take|enter|log|follow|check|read|"
+    r"download|upload|add|put|keep|tell|see|return|pay|print|cancel|remove|turn|switch|leave|drop|give|join|"
+    r"speak|talk|attend|come|submit|post|fill|place|set|try|avoid|wear|store|wash|clean|lift|insert|plug|"
+    r"unplug|start|stop|let|wait|get|find|look|search|head|please"
+)
+_GIVES_WAY = re.compile(
+    rf"^(?:\s*(?:[AQ]:|[-*•]|\d{{1,2}}[.)]))?\s*(?:{_INSTRUCTION_VERBS})\b|[.;:!]\s+(?:{_INSTRUCTION_VERBS})\b|"
+    r"\byou(?:r|'ll|’ll)?\b|\bby\s+\w+ing\b|\b(?:^|[.;]\s+)to\s+\w+\b|\bable\s+to\b|"
+    r"\b(?:can|could|may|should|must|need\s+to|needs\s+to|have\s+to|has\s+to|will)\s+(?:be\s+\w+ed\b|"
+    r"(?:first\s+|also\s+|simply\s+|then\s+)?(?:" + _INSTRUCTION_VERBS + r")\b)",
+    re.IGNORECASE,
+)
+
+
+def gives_way(span: str, question: str) -> bool:
+    """Whether ``span`` can answer "How do I ...?": it instructs or says what one can do."""
+    return _ASKS_HOW_TO.match(question) is None or _GIVES_WAY.search(span) is not None
+
+
+_NEGATED = re.compile(r"\bnon[-\s]?([a-z]{3,})\b", re.IGNORECASE)
+
+
+def keeps_negated(span: str, question: str) -> bool:
+    """Whether ``span`` says the "non-" words the question asks about ("non-members", "non-residents"): a
+    sentence on what members pay does not say what non-members pay."""
+    return all(
+        re.search(rf"\bnon[-\s]?{re.escape(m.group(1))}", span, re.IGNORECASE)
+        for m in _NEGATED.finditer(question)
+    )
 
 
 def required_years(question: str) -> set[str]:
@@ -564,6 +646,8 @@ _AUTHOR_NOUNS = (
 _SPEAKER = re.compile(
     # "the Harbour Authority", "the Coast Herald": a name may come with its article
     r"\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+(?:the\s+)?"
+    # ("What did contact officer Declan Huxley say": a post in lower case before the name)
+    r"(?:(?!(?:the|of|for|at|in)\s)[a-z][\w-]*\s+){0,3}?"
     r"(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin|of|for)\s+){0,5}?([A-Z][\w’'-]+)\s+"
     r"(?:say|tell|said|argue|think|write|claim|call|describe|put|report|reply|respond|answer|"
     # "How did X justify the fee?" (not "How did X explain why ...", which asks a reason however it is given)

@@ -22,6 +22,8 @@ from ...index.embedding import Embedder
 from ...index.sections import PATH_SEPARATOR, heading_path
 from ...index.sentence_store import SentenceStore
 from ...index.sentences import clauses, split_sentences
+from ...ingest.clean import is_byline
+from ...ingest.dates import labelled_date
 from ...retrieve.conversation import standalone_question
 from ...settings import Settings
 from ...types import Document, Passage
@@ -153,6 +155,9 @@ _PERSONAL_PRONOUN = re.compile(r"\b(?:he|she|they|him|her|them|his|hers|their|it
 SPEECH_SLACK = (
     0.05  # threshold eased for a sentence that passed the check that it gives the asked speaker's words
 )
+HEADER_CHARACTERS = 400  # how far into a document its header lines (title, byline, dateline) may reach
+# "Who ...", "By whom ...": a question a byline may answer
+_ASKS_WHO = re.compile(r"\s*(?:who|whose|by\s+whom)\b", re.IGNORECASE)
 EVENT_PENALTY = 0.1  # score off a sentence that does not state the event a "when did X <verb>" asks about
 # A would-be abstention gets a second reading: its best sentences embedded under their document's title. "How
 # much will the dredging cost?" matches "The work will cost 48 million dollars" poorly (it says "the work");
@@ -181,6 +186,18 @@ class ScoredSentence:
     in_author_box: bool = False
     # The question printed above its paragraph (an interview's, a FAQ's), which it answers; None otherwise.
     asked: str | None = None
+
+
+def _heads_page(s: ScoredSentence, by_n: Mapping[int, Passage]) -> bool:
+    """Whether ``s`` is (or holds) a header line of its document: a byline ("Issued by the council, 9 July
+    2026.", "Published 12 May 2026 by the Customer Team.") or a dateline. It says who published the page and
+    when, nothing about what the page reports."""
+    if by_n[s.passage_n].start + s.start > HEADER_CHARACTERS:
+        return False
+    return any(
+        (is_byline(line) and not re.match(r"\s*by\s+\d", line, re.IGNORECASE)) or labelled_date(line)
+        for line in s.text.split("\n")
+    )
 
 
 def _written_by(document: Document | None, name: str) -> bool:
@@ -519,6 +536,17 @@ class ExtractiveGenerator:
             )
             # "Did X deliver ...": a sentence about X that never says it delivered (or did not) cannot answer.
             and answer_checks.states_verb(quoted(s), verb)
+            # "What does Hollybank charge non-members?": a sentence on what members pay answers something else
+            and answer_checks.keeps_negated(quoted(s), question)
+            and answer_checks.defines(quoted(s), question)
+            and answer_checks.gives_way(quoted(s), question)
+            # A byline or dateline says who published the page and when: it answers "who", or when the page was
+            # issued, not "When is Fenwick Road due to be resurfaced?" nor "Which network does Pebble run on?"
+            and (
+                _ASKS_WHO.match(question) is not None
+                or (event is not None and answer_checks.states_verb(s.text, event))
+                or not _heads_page(s, by_n)
+            )
         ]
         # "Who is the chef at the Salt Lantern?": of the sentences on the Salt Lantern, one that says "chef"
         # (when one does: the role may be said in other words, "head cook", and then any may answer)

@@ -115,6 +115,7 @@ _WANTED = {
     "quantity": "number",
     "share": "share",
     "phone": "number to call",
+    "frequency": "frequency",
 }
 
 

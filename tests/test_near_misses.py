@@ -1,0 +1,145 @@
+"""Questions that come close to what a page says and ask something it does not: the answerer abstains rather
+than quote a sentence on the same subject (real embedder, real index of pages written here; the checks' tables
+beside)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.answer.generators import answer_checks
+from rag.answer.question_kinds import classify
+from tests.conftest import ask_checked, index_of
+
+NOTICE = """NOTICE OF PAVING WORKS - QUARRY HILL, EASTON MILL
+Issued by Dunholm District Council Highways, 14 May 2026. Contact officer: Petra Vance.
+
+Dunholm District Council will repave Quarry Hill between the junction with Kiln Street and the entrance to the
+recreation ground. Work will start on Monday 8 June 2026 and is expected to take six working days.
+
+Councillor Anwen Price said: "A new surface will last far longer than another round of patching."
+
+Bus route 22 will not serve the Quarry Hill stops while the road is closed; temporary stops will be placed on
+Mill Lane.
+"""
+
+CLINIC = """Ferndale Pet Clinic - Spring Newsletter
+
+By Dr Tomas Ekberg, Practice Principal
+
+Wellness Plan: For £12.50 a month, plan members get yearly boosters and 10% off other treatment.
+
+Volunteers: We are looking for volunteer dog walkers with a clean driving licence.
+
+Customers on our Priority Callback list, such as owners of diabetic cats, receive a call within an hour.
+
+To join the Priority Callback list, ring reception on 01632 960123.
+"""
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    return index_of(tmp_path_factory, "near-misses", {"notice.txt": NOTICE, "clinic.txt": CLINIC})
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the page's date is when it was issued, not when something else happens
+        "When is Kiln Street due to be repaved?",
+        # a name on a "Contact officer:" line says nothing
+        "What did contact officer Petra Vance say about the paving works?",
+        # the bus stops are moved; how often the bus runs is not said
+        "How often will the number 22 bus run while Quarry Hill is closed?",
+        # what members pay, not non-members
+        "What does Ferndale charge non-members for a yearly booster?",
+        # volunteers are wanted; no age is given
+        "What is the minimum age for volunteer dog walkers at Ferndale?",
+    ],
+)
+def test_a_near_miss_abstains(pages: Path, question: str) -> None:
+    answer = ask_checked(question, pages)
+    assert answer.abstained and not answer.citations, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("When does the work on Quarry Hill start?", "8 June 2026"),
+        ("What did Councillor Anwen Price say about patching the road?", "patching"),
+        ("How do I join Ferndale's Priority Callback list?", "ring reception"),
+        ("How much does the Ferndale wellness plan cost?", "£12.50 a month"),
+    ],
+)
+def test_the_answer_beside_it_is_still_found(pages: Path, question: str, expected: str) -> None:
+    answer = ask_checked(question, pages)
+    assert not answer.abstained and any(expected in c.quote for c in answer.citations), answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How often does the ferry sail in winter?", "frequency"),
+        ("How frequently are the bins emptied?", "frequency"),
+        ("What is the minimum age for volunteer drivers?", "age"),
+        ("Is there an age limit for the course?", "age"),
+        ("How old is the lighthouse keeper?", "age"),
+    ],
+)
+def test_what_a_frequency_or_age_question_expects(question: str, kind: str) -> None:
+    assert answer_checks.expected_type(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "fits"),
+    [
+        ("Buses run every 20 minutes during the day.", "frequency", True),
+        ("The ferry sails twice a day in winter.", "frequency", True),
+        ("Bins are emptied weekly.", "frequency", True),
+        ("Bus route 22 will not serve the stops while the road is closed.", "frequency", False),
+        ("Drivers must be 21 or over.", "age", True),
+        ("The course is open to over-16s.", "age", True),
+        ("We are looking for volunteer drivers with a clean licence.", "age", False),
+    ],
+)
+def test_a_frequency_or_age_is_said(sentence: str, kind: str, fits: bool) -> None:
+    assert answer_checks.fits_type(sentence, kind) is fits
+
+
+@pytest.mark.parametrize(
+    ("question", "who"),
+    [
+        ("What did contact officer Petra Vance say about the works?", "Vance"),
+        ("What did head teacher Ann Lee say?", "Lee"),
+        ("What did Ruiz say about the fee?", "Ruiz"),
+    ],
+)
+def test_a_post_in_lower_case_before_a_speaker(question: str, who: str) -> None:
+    assert answer_checks.speaker(question) == who
+
+
+@pytest.mark.parametrize(
+    ("span", "question", "fits"),
+    [
+        ("Members pay £12.50 a month.", "What do non-members pay?", False),
+        ("Non-members pay £20 a visit.", "What do non-members pay?", True),
+        ("In severe weather, payments start after 24 hours.", "What counts as severe weather?", False),
+        ("Severe weather means winds over 70 mph.", "What counts as severe weather?", True),
+        (
+            "Customers on the list, such as owners of diabetic cats, receive a call.",
+            "How do I join the list?",
+            False,
+        ),
+        ("To join the list, ring reception.", "How do I join the list?", True),
+        ("You can give online or by cheque.", "How can I donate?", True),
+        ("Hold the power button for five seconds.", "How do I restart the router?", True),
+    ],
+)
+def test_what_a_near_miss_needs_besides_its_subject(span: str, question: str, fits: bool) -> None:
+    checks = (answer_checks.keeps_negated, answer_checks.defines, answer_checks.gives_way)
+    assert all(check(span, question) for check in checks) is fits
+
+
+def test_what_counts_as_asks_for_a_definition() -> None:
+    assert classify("What counts as severe weather under the compensation rules?").kind == "definition"
