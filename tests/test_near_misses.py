@@ -38,9 +38,21 @@ To join the Priority Callback list, ring reception on 01632 960123.
 """
 
 
+GROW_DAY = """Seed Swap Day at Alder Bank Nursery
+
+At 2pm, head gardener Imke Rowe will give a talk on growing beans in pots. "You don't need an allotment to feed
+a family," Rowe said.
+
+Driving lessons are also on offer from the stand by the gate. "Most pupils need around 35 hours of lessons before
+their test," instructor Bram Ostrow said.
+
+The dry spring of 2025 emptied the nursery's ponds. "That drought taught us to collect every drop," she said.
+"""
+
+
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
-    return index_of(tmp_path_factory, "near-misses", {"notice.txt": NOTICE, "clinic.txt": CLINIC})
+    return index_of(tmp_path_factory, "near-misses", {"notice.txt": NOTICE, "clinic.txt": CLINIC, "growday.txt": GROW_DAY})
 
 
 @pytest.mark.parametrize(
@@ -56,6 +68,8 @@ def pages(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
         "What does Ferndale charge non-members for a yearly booster?",
         # volunteers are wanted; no age is given
         "What is the minimum age for volunteer dog walkers at Ferndale?",
+        # the page names its principal, no manager
+        "Who is the manager of Ferndale Pet Clinic?",
     ],
 )
 def test_a_near_miss_abstains(pages: Path, question: str) -> None:
@@ -70,6 +84,10 @@ def test_a_near_miss_abstains(pages: Path, question: str) -> None:
         ("What did Councillor Anwen Price say about patching the road?", "patching"),
         ("How do I join Ferndale's Priority Callback list?", "ring reception"),
         ("How much does the Ferndale wellness plan cost?", "£12.50 a month"),
+        # a post named with its holder, who then speaks by surname
+        ("What did the head gardener say about growing beans without an allotment?", "need an allotment"),
+        # a topic asked as "how many ... usually"
+        ("What did Bram Ostrow say about how many hours of lessons learners usually need?", "35 hours"),
     ],
 )
 def test_the_answer_beside_it_is_still_found(pages: Path, question: str, expected: str) -> None:
@@ -85,9 +103,14 @@ def test_the_answer_beside_it_is_still_found(pages: Path, question: str, expecte
         ("What is the minimum age for volunteer drivers?", "age"),
         ("Is there an age limit for the course?", "age"),
         ("How old is the lighthouse keeper?", "age"),
+        # the price of one, and a name that is no word of money
+        ("How much is a staff parking permit?", "money"),
+        ("What did Anwen Price say about the works?", None),
+        # a way to pay, not an amount
+        ("How can I pay for parking at the hospital?", None),
     ],
 )
-def test_what_a_frequency_or_age_question_expects(question: str, kind: str) -> None:
+def test_what_a_near_miss_question_expects(question: str, kind: str | None) -> None:
     assert answer_checks.expected_type(question) == kind
 
 
@@ -101,9 +124,17 @@ def test_what_a_frequency_or_age_question_expects(question: str, kind: str) -> N
         ("Drivers must be 21 or over.", "age", True),
         ("The course is open to over-16s.", "age", True),
         ("We are looking for volunteer drivers with a clean licence.", "age", False),
+        # a number to call has five digits or more, or is a short service number
+        ("The rescue rehomes around 250 cats a year.", "phone", False),
+        ("Ring reception on 01632 960123.", "phone", True),
+        ("In an emergency dial 999.", "phone", True),
+        ("Text POLLEN to 60711 to sign up.", "phone", True),
+        # the day of a date counts nothing
+        ("New charges apply from 2 February 2026 in car parks A and B.", "quantity", False),
+        ("On 3 May, 40 people came.", "quantity", True),
     ],
 )
-def test_a_frequency_or_age_is_said(sentence: str, kind: str, fits: bool) -> None:
+def test_the_thing_asked_is_said(sentence: str, kind: str, fits: bool) -> None:
     assert answer_checks.fits_type(sentence, kind) is fits
 
 
@@ -143,3 +174,27 @@ def test_what_a_near_miss_needs_besides_its_subject(span: str, question: str, fi
 
 def test_what_counts_as_asks_for_a_definition() -> None:
     assert classify("What counts as severe weather under the compensation rules?").kind == "definition"
+
+
+@pytest.mark.parametrize(
+    ("question", "thing"),
+    [
+        ("How many packets of seeds can I bring to the swap?", "packets"),
+        ("How many of the players scored?", "players"),
+        ("How many engineers worked there?", "engineers"),
+    ],
+)
+def test_what_a_how_many_question_counts(question: str, thing: str) -> None:
+    assert answer_checks.counted_thing(question) == thing
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Parking will be in the overflow field, as the main car park will be used for the plant stalls.",
+        "Amplified music must stop at 10.30pm out of consideration for neighbouring houses.",
+    ],
+)
+def test_a_reason_said_as_an_aside(sentence: str) -> None:
+    assert answer_checks.gives_reason(sentence, "Why is it so?")
+    assert not answer_checks.gives_reason("Amplified music must stop at 10.30pm.", "Why is it so?")

@@ -64,6 +64,7 @@ _ASKS_PHONE = re.compile(
     r"\bnumber\s+to\s+(?:ring|call|dial|text)\b",
     re.IGNORECASE,
 )
+SERVICE_NUMBERS = frozenset({"999", "112", "911", "111", "101", "000", "116", "988"})  # short numbers to call
 _PHONE = re.compile(r"(?<![\d.,£$€])\b(?!(?:1[6-9]|20)\d\d\b)\d{3,}(?:[\s-]\d{2,})*\b(?![.,]\d)")
 _ASKS_QUANTITY = re.compile(
     r"\bhow\s+(many|much)\b|\b(number|amount|capacity|percentage|share)\s+of\b|"
@@ -126,6 +127,10 @@ _SHARE = re.compile(
     re.IGNORECASE,
 )
 # "What will the grant pay for?", "What was the money spent on?": what the money buys, not how much it is
+# "How much is a staff parking permit?", "How much are the tickets each?": the price of one
+_PRICE_OF_ONE = re.compile(
+    r"^\s*how\s+much\s+(?:is|are|was|were|will\s+be)\s+(?:a|an|one|each)\s+", re.IGNORECASE
+)
 _PAID_WHAT = re.compile(r"^\s*what\b.*\b(?:pay|paid|spend|spent|used)\s+(?:for|on)\s*[?.!]*$", re.IGNORECASE)
 _THE_COST = re.compile(r"\b(?:the|its|their)\s+(?:cost|price)s?\s+of\b", re.IGNORECASE)
 
@@ -291,7 +296,8 @@ def expected_type(question: str) -> str | None:
     # (a name is no word of money: "What did Anwen Price say?", "Who is Grace Worth?")
     named = names(question)
     question = re.sub(rf"\b(?:{'|'.join(map(re.escape, named))})\b", "N", question) if named else question
-    if _PAID_WHAT.search(question):
+    # "How can I pay for parking?" asks a way, not an amount
+    if _PAID_WHAT.search(question) or _ASKS_HOW_TO.match(question):
         return None
     if _HOW_MUCH_FIGURE.search(question):
         return "money"
@@ -303,6 +309,8 @@ def expected_type(question: str) -> str | None:
             and (_ASKS_QUANTITY.search(question) or re.search(r"\b(what|how)\b", question, re.I))
         )
     ):
+        return "money"
+    if _PRICE_OF_ONE.search(question):
         return "money"
     if _ASKS_SHARE.search(question):
         return "share"
@@ -322,11 +330,17 @@ def fits_type(sentence: str, kind: str | None) -> bool:
     if kind == "money":
         return bool(_MONEY.search(sentence))
     if kind == "phone":
-        return bool(_PHONE.search(sentence))
+        # a number to call has five digits or more (a text short code), or is a short service number ("250 cats"
+        # is no phone)
+        return any(
+            len(re.sub(r"\D", "", m.group())) >= 5 or m.group() in SERVICE_NUMBERS
+            for m in _PHONE.finditer(sentence)
+        )
     if kind == "share":
         return bool(_SHARE.search(sentence))
     if kind == "quantity":
-        return bool(_QUANTITY.search(_YEAR.sub(" ", sentence)))  # a year is not a quantity
+        # a year is not a quantity, nor the day of a date ("from 2 February 2026")
+        return bool(_QUANTITY.search(_DAY_OF_MONTH.sub(" ", _YEAR.sub(" ", sentence))))
     return True
 
 
@@ -538,6 +552,11 @@ _PURPOSE = re.compile(
     # "Never use water on the burrs, as they will rust": "as" giving a cause (not "as he said")
     r",\s+as\s+(?:they|it|he|she|this|that|we|you|there)\s+(?:will|would|can|could|may|might|is|are|was|were|"
     r"has|have|had|do|does|did|need|needs)\b|"
+    # "..., as the main car park will be used for the plant stalls"
+    r",\s+as\s+(?:the|a|an|our|its|their|his|her|this|these|those)\s+(?:[\w’'-]+\s+){0,4}?(?:will|would|can|"
+    r"could|may|might|is|are|was|were|has|have|had|must|needs?)\b|"
+    # "... must stop at 10.30pm out of consideration for neighbouring houses"
+    r"\bout\s+of\s+(?:consideration|respect|concern|courtesy|kindness)\s+for\b|\bfor\s+the\s+sake\s+of\b|"
     # what a closure or a stop is for: "closed for repairs", "close early on Friday for staff training"
     r"\b(?P<for>for)\s+(?:[\w-]+\s+)?(?:repairs?|maintenance|refurbishment|renovations?|works|cleaning|"
     r"inspections?|training|upgrades?|resurfacing|(?:safety|security|health|operational)\s+reasons)\b",
@@ -783,6 +802,9 @@ def _speaks(span: str, at: int, name: str) -> bool:
     return not attributive and _PRONOUN_SPEECH.search(after) is not None
 
 
+_HOLDER = re.compile(r"\s+(?:[A-Z][\w’'.-]+\s+){0,2}([A-Z][\w’'-]+)(?![\w’'-])")
+
+
 def quotes_speaker(span: str, name: str, question: str, quoted: str | None = None, title: str = "") -> bool:
     """Whether ``span`` gives words of ``name`` on the question's topic.
 
@@ -800,9 +822,19 @@ def quotes_speaker(span: str, name: str, question: str, quoted: str | None = Non
     "Council backs footbridge ...", though they say "the project" or nothing of it.
     """
     folded = span.casefold()
-    speaking = [
-        m.start() for m in re.finditer(re.escape(name.casefold()), folded) if _speaks(span, m.start(), name)
+    # "head gardener Tomasz Reid ... 'You don't need a greenhouse,' Reid said": a post followed by who holds
+    # it, then called by surname
+    called = [name] + [
+        follow.group(1)
+        for m in re.finditer(re.escape(name.casefold()), folded)
+        if (follow := _HOLDER.match(span, m.end())) is not None
     ]
+    speaking = sorted(
+        m.start()
+        for each in dict.fromkeys(called)
+        for m in re.finditer(re.escape(each.casefold()), folded)
+        if _speaks(span, m.start(), each)
+    )
     if not speaking:
         return False
     own = span.rfind(quoted) if quoted else 0
@@ -881,6 +913,12 @@ _TOPIC_FILLER = frozenset(
         "told",
     ]
 )
+# (as BM25 terms too, "many" is "mani"; and the words that ask: "about *how many* hours learners *usually* need")
+_TOPIC_FILLER_TERMS = _TOPIC_FILLER | frozenset(
+    lexical.tokenize(
+        [" ".join([*_TOPIC_FILLER, "how", "why", "who", "usually", "often", "ever", "generally"])]
+    )[0]
+)
 _ABOUT = re.compile(
     r"\b(?:about|(?:opinion|views?|position|stance|reaction|assessment)\s+(?:of|on)|"
     # "How did Ruiz justify the fee?": her words on the fee, which a quote on another matter does not give
@@ -900,7 +938,7 @@ def topic_terms(question: str) -> list[str]:
     m = _ABOUT.search(question)
     if m is None:
         return []
-    return [t for t in lexical.tokenize([m.group(1)])[0] if t not in _TOPIC_FILLER and len(t) > 2]
+    return [t for t in lexical.tokenize([m.group(1)])[0] if t not in _TOPIC_FILLER_TERMS and len(t) > 2]
 
 
 def covers_topic(span: str, question: str, *, every: bool = False) -> bool:
@@ -1156,6 +1194,9 @@ def counted_thing(question: str) -> str | None:
         if _AUX.match(word):
             break
         words.append(word.strip("?.,"))
+    # "How many packets of seeds": the packets are counted, not the seeds
+    if "of" in words[1:]:
+        words = words[: words.index("of", 1)]
     plural = [w for w in words if len(w) > 3 and w.lower().endswith("s") and not w.lower().endswith("ss")]
     return (plural[-1] if plural else words[0]) if words else None
 
