@@ -155,6 +155,9 @@ def test_a_post_in_lower_case_before_a_speaker(question: str, who: str) -> None:
     [
         ("Members pay £12.50 a month.", "What do non-members pay?", False),
         ("Non-members pay £20 a visit.", "What do non-members pay?", True),
+        # a word of its own, and a claim to find evidence for, ask nothing of non-members
+        ("Src is a tyrosine kinase.", "Is Src a nonreceptor tyrosine kinase?", True),
+        ("Carriers drink less alcohol.", "Carriers drink less than non-carriers.", True),
         ("In severe weather, payments start after 24 hours.", "What counts as severe weather?", False),
         ("Severe weather means winds over 70 mph.", "What counts as severe weather?", True),
         (
