@@ -24,6 +24,16 @@ Bus route 22 will not serve the Quarry Hill stops while the road is closed; temp
 Mill Lane.
 """
 
+HALL = """Hiring Elm Road Scout Hall
+
+The hall is available to hire for parties, classes and meetings.
+
+RATES
+Main hall: £19 per hour (weekdays), £24 per hour (weekends)
+Side room: £9 per hour
+Kitchen use: £12 per booking
+"""
+
 CLINIC = """Ferndale Pet Clinic - Spring Newsletter
 
 By Dr Tomas Ekberg, Practice Principal
@@ -52,7 +62,11 @@ The dry spring of 2025 emptied the nursery's ponds. "That drought taught us to c
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
-    return index_of(tmp_path_factory, "near-misses", {"notice.txt": NOTICE, "clinic.txt": CLINIC, "growday.txt": GROW_DAY})
+    return index_of(
+        tmp_path_factory,
+        "near-misses",
+        {"notice.txt": NOTICE, "clinic.txt": CLINIC, "growday.txt": GROW_DAY, "hall.txt": HALL},
+    )
 
 
 @pytest.mark.parametrize(
@@ -84,6 +98,8 @@ def test_a_near_miss_abstains(pages: Path, question: str) -> None:
         ("What did Councillor Anwen Price say about patching the road?", "patching"),
         ("How do I join Ferndale's Priority Callback list?", "ring reception"),
         ("How much does the Ferndale wellness plan cost?", "£12.50 a month"),
+        # a line of a block of "Label: value" lines states its own value
+        ("How much does the side room at Elm Road Scout Hall cost per hour?", "Side room: £9 per hour"),
         # a post named with its holder, who then speaks by surname
         ("What did the head gardener say about growing beans without an allotment?", "need an allotment"),
         # a topic asked as "how many ... usually"
@@ -108,6 +124,9 @@ def test_the_answer_beside_it_is_still_found(pages: Path, question: str, expecte
         ("What did Anwen Price say about the works?", None),
         # a way to pay, not an amount
         ("How can I pay for parking at the hospital?", None),
+        # opening hours are times of day
+        ("What are the opening hours of the learner pool?", "time"),
+        ("What hours does the parking zone operate?", "time"),
     ],
 )
 def test_what_a_near_miss_question_expects(question: str, kind: str | None) -> None:
@@ -132,6 +151,8 @@ def test_what_a_near_miss_question_expects(question: str, kind: str | None) -> N
         # the day of a date counts nothing
         ("New charges apply from 2 February 2026 in car parks A and B.", "quantity", False),
         ("On 3 May, 40 people came.", "quantity", True),
+        ("We are open Tuesday to Sunday, 10am to 5pm.", "time", True),
+        ("The learner pool will keep its current hours.", "time", False),
     ],
 )
 def test_the_thing_asked_is_said(sentence: str, kind: str, fits: bool) -> None:

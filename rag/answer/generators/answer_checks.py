@@ -231,7 +231,11 @@ _FREQUENCY = re.compile(
     re.IGNORECASE,
 )
 # "What time does the shop open?": a time of day
-_ASKS_TIME = re.compile(r"^\s*(?:at\s+)?what\s+time\b", re.IGNORECASE)
+_ASKS_TIME = re.compile(
+    # "What are the pool's opening hours?", "What hours does the zone operate?": times of day too
+    r"^\s*(?:at\s+)?what\s+time\b|\bopening\s+(?:hours|times)\b|^\s*what\s+hours\b|\bwhat\s+are\s+the\s+hours\b",
+    re.IGNORECASE,
+)
 _CLOCK = re.compile(
     r"\b\d{1,2}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)|\b\d{1,2}:\d\d\b|\bo['’]clock\b|\b(?:noon|midday|midnight|"
     r"dawn|dusk|sunrise|sunset)\b|\b(?:in\s+the|this|each|every)\s+(?:morning|afternoon|evening)\b|"

@@ -82,6 +82,22 @@ def _list_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return found if len(found) >= 2 and len(found) == len(lines) else []
 
 
+def _field_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The "Label: value" lines of a block of them ("Main hall: £22 per hour" under "RATES"), one by one,
+    or [] when ``text[start:end]`` is no such block (two such lines at least, every other line a heading)."""
+    found, headings = [], 0
+    at = start
+    for line in text[start:end].split("\n"):
+        stripped = line.strip()
+        if _FIELD_LINE.fullmatch(stripped):
+            offset = at + line.index(stripped)
+            found.append((offset, offset + len(stripped)))
+        elif stripped:
+            headings += 1
+        at += len(line) + 1
+    return found if len(found) >= 2 and headings <= 1 else []
+
+
 def _on_own_line(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` is a whole line of ``text``."""
     return text[:start].rstrip(" \t")[-1:] in ("", "\n") and text[end:].lstrip(" \t")[:1] in ("", "\n")
@@ -103,7 +119,7 @@ def _answer_units(text: str, title: str) -> list[tuple[int, int]]:
     for start, end in split_sentences(text):
         if start < covered:
             continue
-        items = _list_items(text, start, end)
+        items = _list_items(text, start, end) or _field_lines(text, start, end)
         if items:
             units.extend(items)
             continue
