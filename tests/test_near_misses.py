@@ -143,11 +143,12 @@ def test_what_a_near_miss_question_expects(question: str, kind: str | None) -> N
         ("Drivers must be 21 or over.", "age", True),
         ("The course is open to over-16s.", "age", True),
         ("We are looking for volunteer drivers with a clean licence.", "age", False),
-        # a number to call has five digits or more, or is a short service number
+        # a number to call has five digits or more, or a short one is said to be called
         ("The rescue rehomes around 250 cats a year.", "phone", False),
         ("Ring reception on 01632 960123.", "phone", True),
         ("In an emergency dial 999.", "phone", True),
         ("Text POLLEN to 60711 to sign up.", "phone", True),
+        ("We had 250 calls on 300 days.", "phone", False),
         # the day of a date counts nothing
         ("New charges apply from 2 February 2026 in car parks A and B.", "quantity", False),
         ("On 3 May, 40 people came.", "quantity", True),

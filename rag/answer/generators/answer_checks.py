@@ -64,7 +64,12 @@ _ASKS_PHONE = re.compile(
     r"\bnumber\s+to\s+(?:ring|call|dial|text)\b",
     re.IGNORECASE,
 )
-SERVICE_NUMBERS = frozenset({"999", "112", "911", "111", "101", "000", "116", "988"})  # short numbers to call
+# What comes right before a short number to call: "calling 105", "dial 999", "Emergency number: 112"
+_CALLED = re.compile(
+    r"\b(?:call(?:ing|s)?|ring(?:ing|s)?|dial(?:ling|s)?|phon(?:e|ing)|text(?:ing)?|tel(?:ephone)?|number|"
+    r"line)\W*$",
+    re.IGNORECASE,
+)
 _PHONE = re.compile(r"(?<![\d.,£$€])\b(?!(?:1[6-9]|20)\d\d\b)\d{3,}(?:[\s-]\d{2,})*\b(?![.,]\d)")
 _ASKS_QUANTITY = re.compile(
     r"\bhow\s+(many|much)\b|\b(number|amount|capacity|percentage|share)\s+of\b|"
@@ -334,10 +339,10 @@ def fits_type(sentence: str, kind: str | None) -> bool:
     if kind == "money":
         return bool(_MONEY.search(sentence))
     if kind == "phone":
-        # a number to call has five digits or more (a text short code), or is a short service number ("250 cats"
-        # is no phone)
+        # a number to call has five digits or more (a text short code), or a short one is said to be called
+        # ("report it by calling 105"; "rehomes around 250 cats" is no phone)
         return any(
-            len(re.sub(r"\D", "", m.group())) >= 5 or m.group() in SERVICE_NUMBERS
+            len(re.sub(r"\D", "", m.group())) >= 5 or _CALLED.search(sentence, 0, m.start()) is not None
             for m in _PHONE.finditer(sentence)
         )
     if kind == "share":
