@@ -190,10 +190,19 @@ def test_a_post_in_lower_case_before_a_speaker(question: str, who: str) -> None:
         ("To join the list, ring reception.", "How do I join the list?", True),
         ("You can give online or by cheque.", "How can I donate?", True),
         ("Hold the power button for five seconds.", "How do I restart the router?", True),
+        # the sum the question gives is no answer to how much of it goes where
+        ("We are raising £480,000 to build the array.", "How much of the £480,000 goes on the roofs?", False),
+        ("Of the £480,000, £120,000 goes on the roofs.", "How much of the £480,000 goes on the roofs?", True),
+        ("The fee is £5.", "Is the fee £5?", True),
     ],
 )
 def test_what_a_near_miss_needs_besides_its_subject(span: str, question: str, fits: bool) -> None:
-    checks = (answer_checks.keeps_negated, answer_checks.defines, answer_checks.gives_way)
+    checks = (
+        answer_checks.keeps_negated,
+        answer_checks.defines,
+        answer_checks.gives_way,
+        answer_checks.adds_amount,
+    )
     assert all(check(span, question) for check in checks) is fits
 
 

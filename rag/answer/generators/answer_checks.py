@@ -397,6 +397,22 @@ def gives_rate(span: str, question: str) -> bool:
     return re.search(said, span, re.IGNORECASE) is not None
 
 
+# "How much of the £480,000 will go on the school roofs?": a sentence whose only sum is the one the question
+# gives ("We are raising £480,000 to ...") says nothing of the part asked
+_AMOUNT = re.compile(r"[$€£¥₽]\s?\d(?:[\d,.]*\d)?")
+_ASKS_WHAT = re.compile(r"\s*(?:how|what|which)\b", re.IGNORECASE)
+
+
+def adds_amount(span: str, question: str) -> bool:
+    """Whether ``span`` gives a sum besides those the question names (True when it gives none: the type
+    checks judge it then)."""
+    asked = {a.replace(" ", "") for a in _AMOUNT.findall(question)}
+    if not asked or not _ASKS_WHAT.match(question):
+        return True
+    said = {a.replace(" ", "") for a in _AMOUNT.findall(span)}
+    return not said or bool(said - asked)
+
+
 # "What counts as severe weather?": a sentence that only uses the term ("In severe weather, payments start
 # ...") does not say what it covers
 _ASKS_WHAT_COUNTS = re.compile(r"^\s*what\s+(?:counts|qualifies)\s+as\b", re.IGNORECASE)
