@@ -205,3 +205,11 @@ def test_which_town_is_answered_by_a_place(sentence: str, fits: bool) -> None:
 )
 def test_a_rate_asked_for_a_period_is_a_rate_for_that_period(sentence: str, fits: bool) -> None:
     assert answer_checks.gives_rate(sentence, "How much does the policy cost per month?") is fits
+
+
+def test_every_answer_type_is_named_when_an_abstention_says_what_is_missing() -> None:
+    from rag.answer.generators import extractive_kinds
+
+    types = answer_checks.ANSWER_TYPES
+    assert set(answer_checks._UNIT_FITS) - types == set()
+    assert types - set(extractive_kinds._WANTED) == set()

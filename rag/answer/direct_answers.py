@@ -35,7 +35,9 @@ _QUANTITY = re.compile(
     re.IGNORECASE,
 )
 _YEAR_ONLY = re.compile(r"^(?:1[6-9]|20)\d\d$")
-_ASKS_WHO = re.compile(r"^\s*(?:who|whom|which\s+(?:person|official|company|country|agency|group))\b", re.I)
+_ASKS_WHO = re.compile(
+    r"^\s*(?:who|whom|by\s+whom|which\s+(?:person|official|company|country|agency|group))\b", re.I
+)
 _ASKS_WHEN = re.compile(r"^\s*(?:when\b|in\s+what\s+year|what\s+(?:year|date|month)|which\s+year)", re.I)
 _ASKS_HOW_MUCH = re.compile(r"\bhow\s+(?:many|much)\b|\bwhat\s+(?:percentage|share)\b", re.I)
 _ASKS_MONEY = re.compile(r"\b(?:cost|costs|price|worth|pay|pays|paying|paid|spend|spent|value|trade)\b", re.I)
@@ -58,6 +60,11 @@ _PLACE_BEFORE = re.compile(
 )
 _WHO_IS = re.compile(r"^\s*who\s+(?:is|was|are|were)\s+(?:(?:the\s+)?[A-Z][\w’'.-]*\s*)+\??\s*$", re.I)
 _SAID = re.compile(r"\b(?:he|she|they)\s+(?:said|told|added|noted|wrote)\b", re.I)
+
+
+def asks_for_someone(question: str) -> bool:
+    """Whether the question asks for a person or a body ("Who ...", "By whom ...", "Which company ...")."""
+    return _ASKS_WHO.search(question) is not None
 
 
 def _clean(text: str) -> str:
@@ -94,7 +101,7 @@ def answer_line(question: str, sentence: str) -> str | None:
             return " ".join(_clean(m) for m in money[:2])
         found = [m.group(0) for m in _QUANTITY.finditer(sentence) if not _YEAR_ONLY.match(m.group(0).strip())]
         return _clean(found[0]) if found else None
-    if _ASKS_WHO.search(question):
+    if asks_for_someone(question):
         asked = question.casefold()
         runs = [
             _clean(_THE.sub("", m.group(0)))

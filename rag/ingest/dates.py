@@ -81,8 +81,8 @@ def parse_date(text: str) -> str | None:
 # September 2025". (A byline's commas may also separate its authors: ``SEPARATOR`` alone does not split them.)
 SEPARATOR = r"\s+[·|•—–]\s+"
 _PARTS = re.compile(rf",\s+|{SEPARATOR}")
-# "Posted by Rhona Vell on 3 March 2026": a byline's date after "on"
-_BY_ON_DATE = re.compile(r"(?i:by)\s+\S.*?\s+on\s+(?P<date>\S[^,]*?)[\s.]*$")
+# "Posted by Rhona Vell on 3 March 2026": who, then the byline's date after "on"
+BY_ON = re.compile(r"\b(?i:by)\s+(?P<names>\S.*?)\s+on\s+(?P<date>\S[^,·|]*?)[\s.]*$")
 
 
 def part_dates(line: str) -> list[str]:
@@ -113,7 +113,7 @@ def labelled_date(line: str) -> str | None:
 def line_dates(line: str) -> list[str]:
     """Every date a header line gives, in order and once each: the line as a date, a date under its label, or
     one of its parts ("By Kim Lee · 4 March 2020", "Summary published 3 February 2027, prepared by ...")."""
-    by_on = _BY_ON_DATE.search(line)
+    by_on = BY_ON.search(line)
     found = [
         parse_date(line),
         labelled_date(line),

@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields, replace
 from urllib.parse import urlsplit
 
 from rag.ingest.clean import BYLINE_VERB, FIRST_SENTENCE_END, POSTED_BY, Page, byline_parts, title_with_date
-from rag.ingest.dates import SEPARATOR, labelled_date, line_dates, parse_date
+from rag.ingest.dates import BY_ON, SEPARATOR, labelled_date, line_dates, parse_date
 from rag.ingest.inline import links
 
 _PUBLISHED_IN = re.compile(
@@ -67,8 +67,6 @@ _LOWER_POST = re.compile(
     r"^(?:(?!(?:the|a|an|van|von|de|der|den|da|di|du|la|le|al|bin|ibn|ter|ten)\s)[a-z][\w-]*\s+)+(?=[A-Z])"
 )
 _WRITING_FOR = re.compile(r"\s+for\s+(?:the\s+)?[A-Z].*$")
-# "Posted by Fenella Osgood on 3 March 2026": who, then the date
-_BY_ON = re.compile(rf"\s*{BYLINE_VERB}\s+(?P<names>\S.*?)\s+on\s+(?P<date>[^,·|]+?)[\s.]*", re.I)
 
 
 def _byline_fields(line: str) -> tuple[tuple[str, ...], list[str]]:
@@ -81,7 +79,7 @@ def _byline_fields(line: str) -> tuple[tuple[str, ...], list[str]]:
     posted = POSTED_BY.fullmatch(line.strip())
     if posted:  # "Posted on 4 March 2026 by Harriet Noakes, Library Services Manager"
         return split_authors(posted.group("names")), [posted.group("date")]
-    by_on = _BY_ON.fullmatch(line)
+    by_on = BY_ON.search(line)  # "Posted by Fenella Osgood on 3 March 2026"
     if by_on and parse_date(by_on.group("date")):
         return split_authors(by_on.group("names")), [by_on.group("date")]
     parts = _BYLINE_SEPARATOR.split(line)

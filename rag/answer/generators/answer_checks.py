@@ -261,7 +261,6 @@ _UNIT_FITS = {
     "month": _MONTH_NAME,
     "year": _YEAR,
     "day": _DAY,
-    "weekday": _DAY,
     "place": _PLACE,
     "duration": _DURATION,
     "measure": _MEASURE,
@@ -272,6 +271,30 @@ _UNIT_FITS = {
     "frequency": _FREQUENCY,
 }
 _WHEN = (_CLOCK, _SEASON, _DAY)
+
+
+# Every kind of thing ``expected_type`` may ask for (an abstention names the one missing: ``extractive_kinds``)
+ANSWER_TYPES = frozenset(
+    {
+        "date",
+        "month",
+        "year",
+        "day",
+        "phone",
+        "when",
+        "duration",
+        "speed",
+        "age",
+        "frequency",
+        "length",
+        "measure",
+        "time",
+        "place",
+        "money",
+        "share",
+        "quantity",
+    }
+)
 
 
 def expected_type(question: str) -> str | None:
@@ -440,7 +463,7 @@ _INSTRUCTION_VERBS = (
     r"call|phone|ring|text|email|e-mail|visit|go|fill|complete|apply|register|sign|contact|write|use|click|tap|"
     r"select|choose|press|hold|run|install|open|close|bring|book|send|ask|make|take|enter|log|follow|check|read|"
     r"download|upload|add|put|keep|tell|see|return|pay|print|cancel|remove|turn|switch|leave|drop|give|join|"
-    r"speak|talk|attend|come|submit|post|fill|place|set|try|avoid|wear|store|wash|clean|lift|insert|plug|"
+    r"speak|talk|attend|come|submit|post|place|set|try|avoid|wear|store|wash|clean|lift|insert|plug|"
     r"unplug|start|stop|let|wait|get|find|look|search|head|please"
 )
 _GIVES_WAY = re.compile(

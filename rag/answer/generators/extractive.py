@@ -28,6 +28,7 @@ from ...retrieve.conversation import standalone_question
 from ...settings import Settings
 from ...types import Document, Passage
 from .. import planning, reference
+from ..direct_answers import asks_for_someone
 from ..question_kinds import asks_about_authors, classify, quoted_topic
 from ..scoping import LEAD_CHARACTERS
 from . import amounts, answer_checks, list_items, reactions, sections, spans
@@ -172,8 +173,6 @@ SPEECH_SLACK = (
     0.05  # threshold eased for a sentence that passed the check that it gives the asked speaker's words
 )
 HEADER_CHARACTERS = 400  # how far into a document its header lines (title, byline, dateline) may reach
-# "Who ...", "By whom ...": a question a byline may answer
-_ASKS_WHO = re.compile(r"\s*(?:who|whose|by\s+whom)\b", re.IGNORECASE)
 EVENT_PENALTY = 0.1  # score off a sentence that does not state the event a "when did X <verb>" asks about
 # A would-be abstention gets a second reading: its best sentences embedded under their document's title. "How
 # much will the dredging cost?" matches "The work will cost 48 million dollars" poorly (it says "the work");
@@ -566,7 +565,7 @@ class ExtractiveGenerator:
             # A byline or dateline says who published the page and when: it answers "who", or when the page was
             # issued, not "When is Fenwick Road due to be resurfaced?" nor "Which network does Pebble run on?"
             and (
-                _ASKS_WHO.match(question) is not None
+                asks_for_someone(question)
                 or (event is not None and answer_checks.states_verb(s.text, event))
                 or not _heads_page(s, by_n)
             )
