@@ -52,7 +52,13 @@ _ANNOUNCES = re.compile(
     rf"(?::|\b(?:{_NUMBER_WORDS}|several|a\s+few|\d+)\s+(?:\w+\s+)?(?!(?:years|months|weeks|days|decades|"
     r"times|hours|minutes|percent)\b)[a-z]+s\s*[.:]|\bas\s+follows\s*[.:]?|"
     # "... tell parents clearly what the rule is for.": what it is for is said next
-    r"\b(?:what|why)\s+(?:[\w’'-]+\s+){1,4}(?:is|are|was|were)\s+(?:for|about)\s*\.)\s*[”\"’]?$",
+    r"\b(?:what|why)\s+(?:[\w’'-]+\s+){1,4}(?:is|are|was|were)\s+(?:for|about)\s*\.|"
+    # "So here is what the council must do before a single wall comes down."
+    r"^(?:\w+\s+){0,2}here\s+(?:is|are)\s+(?:what|how|why)\b[^.!?]*\.|"
+    # "The boatowners' association has set out its own demands."
+    r"\b(?:set\s+out|outlined|listed|spelled\s+out|laid\s+out)\s+(?:its|their|his|her|the)\s+(?:own\s+)?"
+    r"(?:demands|conditions|proposals|recommendations|objections|requests|terms|priorities|reasons)\s*\.)"
+    r"\s*[”\"’]?$",
     re.I,
 )
 _PLACE_BEFORE = re.compile(

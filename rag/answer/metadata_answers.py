@@ -24,6 +24,7 @@ _HEAD_LINE = re.compile(
     re.IGNORECASE,
 )
 MAX_LINE_WORDS = 14  # a byline or dateline is short; a sentence that mentions the author is not one
+MAX_DATE_SENTENCE_WORDS = 8  # "This column appeared on 11/02/2026.": a sentence of a long line that dates it
 
 
 def value(document: Document, field: str) -> str | None:
@@ -49,7 +50,14 @@ def _states(line: str, document: Document, field: str) -> bool:
     """Whether ``line`` is where the document states ``field`` (a short line, not a sentence about it)."""
     # (a paper's "authors · journal · published <date>" line is long, and states its date in one part)
     long_line = len(line.split()) > MAX_LINE_WORDS
-    if long_line and field != "title" and not (field == "date" and document.date in line_dates(line)):
+    if field == "date" and document.date is not None and re.search(r"[.!?]\s+\S", line):
+        # (a closing credit: "Marcus Defoe is a columnist for the Post. This column appeared on 11/02/2026.")
+        return document.date in line_dates(line) or any(
+            document.date in line_dates(sentence.rstrip("."))
+            for sentence in re.split(r"(?<=[.!?])\s+", line)
+            if len(sentence.split()) <= MAX_DATE_SENTENCE_WORDS
+        )
+    if long_line and field != "title":
         return False
     head = _HEAD_LINE.match(line)
     if head:

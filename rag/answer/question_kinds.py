@@ -32,7 +32,7 @@ _WH = r"(?:who|whom|what|when|where|which|why|how)"
 # Words for a page a question may name by its kind: "the warning", "the release about the comet"
 _PAGE = (
     r"(?:article|piece|report|document|post|story|column|review|page|guide|notice|warning|advice|advisory|"
-    r"op-?ed|editorial|essay|analysis|commentary|brief|"
+    r"op-?ed|editorial|essay|analysis|commentary|brief|explainer|"
     r"release|statement|announcement|newsletter|programme|program|faq|bulletin|alert|letter|interview|terms)"
 )
 # What its writer or publisher did to it, besides writing it: "put out", "last updated", "put together"
@@ -43,6 +43,9 @@ _METADATA = (
         re.compile(
             r"\bwho\s+(?:wrote|authored|penned)\b|\bauthor(?:s|ed)?\s+(?:of|is|was)\b|"
             r"\bwritten\s+by\s+whom\b|\bwho\s+is\s+the\s+(?:author|writer)\b|\bbyline\b|"
+            # "Who interviewed the librarian, and for which paper?": the interview's writer, for an outlet
+            r"\bwho\s+interviewed\b(?=.*\b(?:paper|newspaper|outlet|publication|magazine)\b)|"
+            r"\bwho\s+(?:did|conducted|carried\s+out)\s+the\s+interview\b|"
             # "Who reported on the builder fined ...?": who wrote the report; "Who is behind the campaign page?"
             r"\bwho\s+reported\s+(?:on|about)\b|"
             rf"\bwho\s+is\s+behind\s+(?:the|this|that)\s+(?:[\w-]+\s+){{0,3}}?{_PAGE}\b|"
@@ -70,7 +73,9 @@ _METADATA = (
             # ("Where was the trial run?" asks a place: only a page is "run" by an outlet)
             rf"\bwhere\s+(?:was|were)\b.*\b(?:published|printed|appear(?:ed)?)\b|\bwhere\s+(?:was|were)\b.*\b{_PAGE}\s+run\b|"
             r"\b(?:which|what)\s+(?:outlet|publication|website|site|newspaper|magazine|journal)\b"
-            r".*\b(?:publish|ran|run|carried|appear)",
+            r".*\b(?:publish|ran|run|carried|appear)|"
+            # "Which paper ran the interview?": a paper that runs or carries a piece is a newspaper
+            r"\b(?:which|what)\s+paper\s+(?:ran|runs|carried|carries|printed)\b",
             _I,
         ),
     ),
@@ -92,6 +97,16 @@ _METADATA = (
             _I,
         ),
     ),
+)
+# A second field asked in the same breath, of the same document: "Which paper ran the interview, *and on what
+# date*?", "Who interviewed her, *and for which paper*?" (a whole second question is a part of its own)
+_ANOTHER_FIELD = (
+    ("date", re.compile(r",?\s+and\s+(?:on\s+)?(?:what|which)\s+(?:date|day)\b|,\s+and\s+when\s*\??$", _I)),
+    (
+        "outlet",
+        re.compile(r",?\s+and\s+(?:for|in|by)\s+(?:which|what)\s+(?:paper|newspaper|outlet|publication|magazine)\b", _I),
+    ),
+    ("author", re.compile(r",?\s+and\s+(?:who\s+(?:wrote|by)|by\s+whom)\b", _I)),
 )
 _SUMMARY = re.compile(
     r"\bsummar(?:y|ise|ize|ies)\b|\bgist\b|\boverview\b|\btl;?\s?dr\b|\b(?:key|main)\s+(?:points|ideas|"
@@ -251,6 +266,8 @@ class QuestionKind:
     field: str | None = None
     parts: tuple[str, ...] = ()
     all_documents: bool = False
+    # Every metadata field asked, ``field`` first: "Which paper ran it, and on what date?" asks two
+    fields: tuple[str, ...] = ()
 
 
 # The framing comes first ("Compare what the documents say about X"); a later "said about" is part of X.
@@ -439,7 +456,10 @@ def classify(question: str) -> QuestionKind:
         return QuestionKind(kind, parts=(text,), all_documents=all_documents)
     for field, pattern in _METADATA:
         if pattern.search(text) and not (field == "author" and _AUTHOR_SUBJECT.search(text)):
-            return QuestionKind("metadata", field=field, parts=(text,), all_documents=all_documents)
+            more = tuple(f for f, tail in _ANOTHER_FIELD if f != field and tail.search(text))
+            return QuestionKind(
+                "metadata", field=field, parts=(text,), all_documents=all_documents, fields=(field, *more)
+            )
     if _SUMMARY.search(text):
         return QuestionKind("summary", parts=(text,), all_documents=all_documents)
     if _COMPARISON.search(text) or ((all_documents or _TWO_PARTIES.search(text)) and _DEPICTS.search(text)):

@@ -36,6 +36,7 @@ _PATTERN = re.compile(
 )
 # An unmarked quotation shorter than this is a term or a scare quote (the “so-called” deal), not a citation.
 _MIN_FREE_QUOTE_WORDS = 3
+MAX_TITLES_READ = 1000  # documents whose titles are read to tell a title's quotation from a quote
 _ELLIPSIS = re.compile(r"^(?:\.\.\.|…)\s*|\s*(?:\.\.\.|…)$")
 UNVERIFIED = "*(unverified: not found in the cited passage)*"
 UNVERIFIED_UNCITED = "*(unverified: not found in the documents)*"
@@ -317,8 +318,16 @@ def verify_answer(raw: str, passages: Sequence[Passage], documents: dict[str, Do
     renumbered marker or plain words marked unverified, and the citations in marker order.
     """
     checker = _Checker(passages, documents)
+    # A title that holds a quotation ("'Thirty-one years on this water': the skipper speaks") is shown as the
+    # document's name, not cited as its words
+    # (the retrieved passages' titles; a small collection's every title, which a metadata answer may name)
+    titles = {p.title for p in passages}
+    if documents and len(documents) <= MAX_TITLES_READ:
+        titles |= {d.title for d in documents.values()}
 
     def replace(m: re.Match[str]) -> str:
+        if m["free"] is not None and any(m.group(0) in title for title in titles):
+            return m.group(0)
         if m["bare_n"] is not None:
             return checker.reference(_numbers(m["bare_n"]))
         if m["block"] is not None:

@@ -116,6 +116,9 @@ def without_reference(question: str, documents: Mapping[str, Document], doc_ids:
         for name in sorted(set(names), key=len, reverse=True):
             if len(name) >= 3:
                 text = re.sub(_possessive(name), " ", text, flags=re.IGNORECASE)
+        # ("the Herald report": a shorter name of the outlet, as written)
+        for alias in sorted(entry.outlet_aliases if entry is not None else (), key=len, reverse=True):
+            text = re.sub(_possessive(alias), " ", text)
     # "the article on X" names a document by X; but in "compare A with the B piece on X", X is the topic:
     # when taking the descriptor too leaves nothing to ask, the descriptor is kept.
     for pattern, least in ((_REFERENCE, MIN_CONTENT_WORDS), (_BARE_REFERENCE, 1)):

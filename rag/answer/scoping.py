@@ -27,7 +27,7 @@ MAX_CATALOG = 50_000
 # The words a question uses to speak of a document ("the article", "this report"); ``reference`` builds on them.
 DOCUMENT_WORDS = (
     r"(?:article|articles|piece|pieces|analysis|analyses|report|paper|document|essay|post|op-ed|story|"
-    r"brief|commentary|column|editorial|review|readme|page|manual|guide)"
+    r"brief|commentary|column|editorial|review|readme|page|manual|guide|explainer)"
 )
 _DOCUMENT_WORD = re.compile(rf"\b{DOCUMENT_WORDS}\b", re.IGNORECASE)
 QUOTED = re.compile(r"[\"“‘]([^\"”’]{8,200})[\"”’]|(?<![A-Za-z])'(.{8,200}?)'(?![A-Za-z])")
@@ -65,6 +65,10 @@ class _Entry:
     outlets: tuple[str, ...]
     year: str = ""  # the year of the document's date, "" when it has none
     roles: tuple[authors_roles.Role, ...] = ()  # what its byline or author box calls its authors
+    # Shorter names of its outlet, matched as written ("the Herald report" for the Hallowdale Herald)
+    outlet_aliases: tuple[str, ...] = ()
+    # The kind its header labels it ("Analysis", "Opinion", "An interview with ..."): see ``labels``
+    labels: frozenset[str] = frozenset()
 
 
 class Catalog:
@@ -82,6 +86,8 @@ class Catalog:
                 _outlets(d),
                 (d.date or "")[:4],
                 authors_roles.roles(d),
+                outlet_aliases(d),
+                labels(d),
             )
             for d, t in zip(docs, terms, strict=True)
         ]
@@ -98,7 +104,12 @@ class Catalog:
         for i, e in enumerate(self.entries):
             for t in e.title_terms:
                 self.by_title_term.setdefault(t, []).append(i)
-            for name in {*e.authors, *(a.split()[-1] for a in e.authors if a.split()), *e.outlets}:
+            for name in {
+                *e.authors,
+                *(a.split()[-1] for a in e.authors if a.split()),
+                *e.outlets,
+                *e.outlet_aliases,
+            }:
                 word = _first_word(name)
                 if word is None:
                     self.odd_names.append(i)
@@ -134,12 +145,89 @@ def _first_word(name: str) -> str | None:
 
 def _outlets(document: Document) -> tuple[str, ...]:
     """The names a question may use for the document's outlet: its publication, its site's name."""
-    names = [document.publication or ""]
+    names = [document.publication or "", (document.publication or "").removeprefix("The ")]
     if document.url:
         host = urlparse(document.url).netloc.lower().removeprefix("www.")
         names.append(host.rsplit(".", 1)[0] if "." in host else host)
     names += [n.rsplit(".", 1)[0] for n in names if re.search(r"\.[a-z]{2,4}$", n)]
     return tuple(dict.fromkeys(n.strip() for n in names if len(n.strip()) >= 3))
+
+
+def outlet_aliases(document: Document) -> tuple[str, ...]:
+    """The shorter names a question may give the document's outlet, to be matched as written: its last words
+    ("Evening Post", "Post" for the Vayle Evening Post; "Herald" for the Hallowdale Herald)."""
+    words = (document.publication or "").removeprefix("The ").split()
+    return tuple(" ".join(words[i:]) for i in range(1, len(words)) if words[i][:1].isupper())
+
+
+# The kinds of piece a header labels a page by ("By Owen Halbrook | The Lowland Ledger | Analysis", "Column |
+# Hallowdale Herald", "*The Orrinford Post, opinion*"), and the words a question names each by
+_LABELS = {
+    "analysis": "analysis",
+    "opinion": "opinion",
+    "column": "opinion",
+    "comment": "opinion",
+    "editorial": "opinion",
+    "op-ed": "opinion",
+    "interview": "interview",
+    "q&a": "interview",
+    "explainer": "explainer",
+}
+_LABEL_PART = re.compile(r",\s+|\s+[·|•—–-]\s+|\s*\|\s*")
+_LABEL_LINE = re.compile(r"^(?:an?\s+)?interview\s+(?:with|by)\b", re.IGNORECASE)
+_ASKED_LABEL = re.compile(
+    r"\bthe\s+(?:[\w’'-]+\s+){0,3}?(analysis|column|editorial|op-ed|opinion\s+(?:piece|column|article)|"
+    r"comment\s+piece|interview|q&a|explainer)\b",
+    re.IGNORECASE,
+)
+HEADER_LINES = 6  # lines of a page's text, after its title, that may label it
+_STATED_LINE = re.compile(r"(?:name|property|itemprop)=|\w+\s*:\s*\S")  # a meta tag's or front matter's
+LABEL_HEADER_WORDS = 16  # a line this long is the article's text, not its header
+
+
+def labels(document: Document) -> frozenset[str]:
+    """The kinds of piece ``document``'s title or header lines label it ("analysis", "opinion", "interview",
+    "explainer"): a question may name it by that ("Do the report and *the analysis* agree ...?")."""
+    found = set()
+    head = re.match(r"\s*(\w[\w-]*)\s*:", document.title)  # "Opinion: ...", "Analysis: ..."
+    if head and head.group(1).casefold() in _LABELS:
+        found.add(_LABELS[head.group(1).casefold()])
+    # (after the lines a page's meta tags or front matter state, and its title)
+    lines = [line.strip(" *_#") for line in document.text.split("\n") if line.strip()]
+    lines = [line for line in lines if not _STATED_LINE.match(line) and line != document.title.strip()]
+    for line in lines[:HEADER_LINES]:
+        if len(re.findall(r"\w+", line)) > LABEL_HEADER_WORDS:
+            break
+        if _LABEL_LINE.match(line):
+            found.add("interview")
+        for part in _LABEL_PART.split(line):
+            word = part.strip(" .:*_").casefold()
+            if word in _LABELS:
+                found.add(_LABELS[word])
+    return frozenset(found)
+
+
+def _asked_labels(question: str) -> set[str]:
+    """The kinds of piece ``question`` names documents by ("the analysis", "the column", "the interview")."""
+    return {_LABELS[m.group(1).casefold().split()[0]] for m in _ASKED_LABEL.finditer(question)}
+
+
+def _by_label(question: str, cat: Catalog) -> list[_Entry]:
+    """The documents ``question`` names by a kind of piece that one document alone is labelled as."""
+    found: list[_Entry] = []
+    for label in _asked_labels(question):
+        labelled = [e for e in cat.entries if label in e.labels]
+        if len(labelled) == 1:
+            found += labelled
+    return found
+
+
+def names_outlet(question: str, entry: _Entry) -> bool:
+    """Whether ``question`` names the entry's outlet: its full name in any case, or a shorter name as
+    written, not as the question's first word ("Review the ..." names no Review)."""
+    return any(_has_phrase(question, o) for o in entry.outlets) or any(
+        re.search(rf"(?<=\w\W)(?<!\w){re.escape(a)}(?!\w)", question) for a in entry.outlet_aliases
+    )
 
 
 _CATALOGS: dict[int, tuple[Mapping[str, Document], Catalog]] = {}
@@ -240,7 +328,7 @@ def resolve(
         return Scope()
     named = cat.named_candidates(question)
     by_person = [e for e in named if _author_match(question, e)]
-    by_outlet = [e for e in named if any(_has_phrase(question, o) for o in e.outlets)]
+    by_outlet = [e for e in named if names_outlet(question, e)]
     # "the headteacher", "the consumer editor's view": an author named by the role their byline gives;
     # "the 2021 article": a document named by its year
     by_person += [
@@ -272,17 +360,32 @@ def resolve(
         # "Do the harbour board and the crews' union agree about X?": one party named by its document's
         # title words, the other by a word only one other title has, among the parties before the framing
         named += _party_by_title_word(question, cat, named[0])
+    if several and len(cat.entries) <= BARE_ROLE_DOCUMENTS:
+        # "Do the Herald report and the column agree ...?": a party named by the kind of piece it is
+        named += [e for e in _by_label(question, cat) if e not in named]
+        if len(named) == 1:
+            # "How does the Gazette's account compare with what Pryor says?": a party named by the one
+            # person only another document speaks of
+            named += _party_by_person(question, cat, named[0])
     if several and len(named) >= 2:
         return Scope(tuple(e.doc_id for e in named))
     candidates = by_person or by_outlet
     if candidates and by_title:
         both = [e for e in candidates if e in by_title]
-        candidates = both or by_title
+        # ("the Evening Post column on staffless libraries": the outlet names the column, though "evening"
+        # is a word of another document's title too)
+        candidates = both or (by_outlet if by_outlet and not by_person else by_title)
     elif by_title:
         candidates = by_title
     elif candidates and topic and refers:
-        # "the <outlet> report on X": the outlet's documents about X only (X in the title).
-        candidates = [e for e in candidates if len(topic & e.title_terms) * 2 >= len(topic)]
+        # "the <outlet> report on X": the outlet's documents about X only (X in the title, or every word of it
+        # in the title and lead: "the Coastal Ledger piece on the survey figures")
+        leads = set(_by_lead(topic, cat))
+        candidates = [e for e in candidates if len(topic & e.title_terms) * 2 >= len(topic) or e.doc_id in leads]
+    if not candidates and refers and len(cat.entries) <= BARE_ROLE_DOCUMENTS:
+        # "What does the analysis recommend?": the one document labelled as an analysis
+        labelled = _by_label(question, cat)
+        candidates = labelled if len(labelled) == 1 else []
     if candidates:
         return Scope(tuple(e.doc_id for e in candidates))
     if (
@@ -360,6 +463,29 @@ def _party_by_title_word(question: str, cat: Catalog, named: _Entry) -> list[_En
     found = {e.doc_id: e for e in cat.title_candidates(words) if e.doc_id != named.doc_id}
     hits = [e for e in found.values() if any(cat.title_df[t] == 1 for t in e.title_terms & words)]
     return hits if len(hits) == 1 else []
+
+
+# "what Pryor says", "Pryor's account": a person set beside a document as a party to the comparison
+_SPEAKING = re.compile(
+    r"(?<!^)\b([A-Z][\w-]+)(?:[’']s\s+(?:view|views|account|take|version|position|answer)|\s+(?:says|said|thinks|"
+    r"argues|claims|believes|told))\b"
+)
+
+
+def _party_by_person(question: str, cat: Catalog, named: _Entry) -> list[_Entry]:
+    """The one other document that mentions a name of ``question`` which the document already found never
+    does; none when no such name, or when several documents mention it."""
+    if _PLURAL_REFERENCE.search(question):
+        return []  # "the articles": every document is compared
+    found: dict[str, _Entry] = {}
+    for name in _SPEAKING.findall(question):
+        word = name.casefold()
+        if len(word) < 4 or _has_phrase(cat.texts.get(named.doc_id, ""), word):
+            continue
+        having = [e for e in cat.entries if e.doc_id != named.doc_id and _has_phrase(cat.texts[e.doc_id], word)]
+        if len(having) == 1:
+            found[having[0].doc_id] = having[0]
+    return list(found.values()) if len(found) == 1 else []
 
 
 def _modifier_terms(question: str) -> set[str]:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from rag.ingest import outlets
 from rag.ingest.dates import SEPARATOR, labelled_date, line_dates, parse_date, part_dates
 from rag.ingest.inline import clean_inline, is_bold_only, is_link_only
 from rag.ingest.textmap import Block, Piece, TextBuilder, copied, trim
@@ -56,7 +57,7 @@ _ATTRIBUTION = re.compile(
     re.I,
 )
 # "By Kim Lee", "Written by ...", "Compiled by ...": who wrote or put the page together
-BYLINE_VERB = r"(?:(?:written|compiled|edited|prepared|reported|posted|issued)\s+)?by"
+BYLINE_VERB = r"(?:(?:written|compiled|edited|prepared|reported|posted|issued|interview|interviewed)\s+)?by"
 _BYLINE = re.compile(rf"{BYLINE_VERB}\s+\S.{{0,150}}", re.I | re.S)
 # "Posted on 4 March 2026 by Harriet Noakes, Library Services Manager": the date, then who
 POSTED_BY = re.compile(
@@ -70,10 +71,21 @@ _NAME = re.compile(r"(?:[A-Z][\w’'.-]*\s+){1,3}[A-Z][\w’'.-]*")
 
 def _names_line(text: str) -> bool:
     parts = re.split(SEPARATOR, text.strip())
-    if len(parts) < 2 or not any(parse_date(p) or labelled_date(p) for p in parts[1:]):
-        return False
     names = [n.strip() for n in re.split(r",|\band\b|&", parts[0]) if n.strip()]
-    return bool(names) and all(_NAME.fullmatch(n) for n in names)
+    # "Priya Gantsworth | Fenmarch Weekly", "Tobias Quarrie, fisheries correspondent, The Coastal Ledger —
+    # published 17 March 2026": the writer set apart from the outlet, the writer's post said in lower case
+    people = [n for n in names if not outlets.is_outlet(n)]
+    outlet = people != names or any(outlets.is_outlet(p) for p in parts[1:])
+    if len(parts) < 2 or not (outlet or any(parse_date(p) or labelled_date(p) for p in parts[1:])):
+        return False
+    return (
+        bool(people)
+        and _NAME.fullmatch(people[0]) is not None
+        and all(_NAME.fullmatch(n) or (outlet and _LOWER_POST.fullmatch(n)) for n in people[1:])
+    )
+
+
+_LOWER_POST = re.compile(r"[a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,3}")  # "fisheries correspondent"
 
 
 # The end of a header line's first sentence ("... 14 May 2026. Contact officer: ..."; not "Dr. Lee", "St. Ives")
@@ -111,6 +123,7 @@ class Page:
     blocks: list[Block]
     roles: list[str]
     author_names: list[str] = field(default_factory=list)
+    credit: Block | None = None  # a closing line on who wrote the page ("X is a columnist for Y.")
 
     def first(self, role: str) -> Block | None:
         return next((b for b, r in zip(self.blocks, self.roles, strict=True) if r == role), None)
@@ -304,19 +317,31 @@ def title_with_date(text: str) -> bool:
     )
 
 
-def _header_lines(block: Block) -> list[Block] | None:
+def _heads_byline(blocks: list[Block], i: int) -> bool:
+    """Whether block ``i`` opens the page right above its byline: a title and a standfirst written as two
+    lines ("'I've sold cheese here for 27 years.'" then "An interview with trader Wilf Abernathy")."""
+    if i != 0 or i + 1 >= len(blocks):
+        return False
+    after = blocks[i + 1].text.strip()
+    return _byline_lines(after) or (is_byline(after.split("\n")[0]) and "\n" not in after)
+
+
+def _header_lines(block: Block, *, before_byline: bool = False) -> list[Block] | None:
     """A header paragraph written as lines (title, byline, dateline under one another with no blank line
     between) as one block per line; None when the block is not such a header: more than a few lines, a long
-    one, or none of them a byline or a date."""
+    one, or none of them a byline or a date (``before_byline``: or the page's byline right under it)."""
     lines = block.text.strip().split("\n")
     if (
         block.kind != "p"
         or not 2 <= len(lines) <= MAX_HEADER_LINES
         or any(len(line.strip()) > 200 for line in lines)
         # (a byline is no sentence: "By noon the fire was out." starts a paragraph of text)
-        or not any(
-            (is_byline(line) and line.rstrip()[-1] not in ".!?") or _is_date_line(line) or dated_byline(line)
-            for line in lines
+        or not (
+            before_byline
+            or any(
+                (is_byline(line) and line.rstrip()[-1] not in ".!?") or _is_date_line(line) or dated_byline(line)
+                for line in lines
+            )
         )
     ):
         return None
@@ -368,7 +393,7 @@ def _header(page: Page) -> int:
     i = 0
     while i < len(blocks):
         block, text = blocks[i], blocks[i].text
-        lines = None if _byline_lines(text) else _header_lines(block)
+        lines = None if _byline_lines(text) else _header_lines(block, before_byline=_heads_byline(blocks, i))
         if lines is not None:
             blocks[i : i + 1] = lines
             roles[i : i + 1] = ["body"] * len(lines)
@@ -427,11 +452,50 @@ def classify(blocks: list[Block]) -> Page:
         else:
             seen_body = True
         i += 1
+    _closing_credit(page)
     if "byline" not in page.roles:
         for j, (block, role) in enumerate(zip(blocks, page.roles, strict=True)):
             if role == "author-box" and block.text.strip() in page.author_names:
                 page.roles[j] = "author-name"
     return page
+
+
+# "Marcus Defoe is a columnist for the Vayle Evening Post. This column appeared on 11/02/2026.", "*Gwen
+# Marlowe is a retired nurse and a parish councillor in Ravensett.*": who wrote an opinion piece, said at its end
+_CREDIT = re.compile(
+    r"[*_\s]*(?P<name>(?:[A-Z][\w’'.-]*\s+){1,3}[A-Z][\w’'-]*\w)\s+(?:is|was|has\s+been|writes|wrote|works)\b"
+)
+# Words of a writer's credit, which a closing sentence about someone the article reports on rarely has
+_CREDIT_WORDS = re.compile(
+    r"\b(?:columnist|column|writes|writer|author|editor|correspondent|journalist|reporter|contributor|"
+    r"freelance|commentator|critic|appeared|published)\b",
+    re.IGNORECASE,
+)
+CREDIT_CHARACTERS = 300  # a credit is a line or two, not a paragraph of the article
+
+
+def _closing_credit(page: Page) -> None:
+    """Mark the page's last paragraph as its writer's credit when it is one: short, about a person the page
+    never mentioned before, in italics or in a writer's words. Its name is an author's; it is quoted about the
+    author, never as what the page argues."""
+    body = [i for i, r in enumerate(page.roles) if r == "body"]
+    if len(body) < 3 or any(r in AUTHOR_BOX_ROLES for r in page.roles):
+        return  # (a page with an author box says who wrote it there)
+    last = page.blocks[body[-1]]
+    text = last.text.strip()
+    m = _CREDIT.match(text)
+    if m is None or len(text) > CREDIT_CHARACTERS or last.kind != "p":
+        return
+    emphasised = re.match(r"\s*(\*|_)[^*_]", last.raw) is not None and last.raw.rstrip().endswith(("*", "_"))
+    if not (emphasised or _CREDIT_WORDS.search(text[m.end() :])):
+        return
+    surname = m.group("name").split()[-1]
+    if any(surname in page.blocks[i].text for i in body[:-1]):
+        return  # someone the page reports on, not its writer
+    page.roles[body[-1]] = "author-box"
+    page.credit = last
+    if m.group("name") not in page.author_names:
+        page.author_names.append(m.group("name"))
 
 
 def _breaks_sentence(before: Block, after: Block) -> bool:

@@ -34,6 +34,8 @@ _FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(_PREFIX + r"(\d{4})/(\d{1,2})/(\d{1,2})" + _TIME, re.I), "ymd"),
     # Dotted dates are day-first wherever they are used ("23.05.19").
     (re.compile(_PREFIX + r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})" + _TIME, re.I), "dmy"),
+    # Slashed dates with the year last are day-first unless the day cannot be ("11/02/2026"; "02/13/2026").
+    (re.compile(_PREFIX + r"(\d{1,2})/(\d{1,2})/(\d{4})" + _TIME, re.I), "dmy?"),
     (re.compile(_PREFIX + r"([a-z]{3,9})\.?\s+(\d{1,2})" + _ORD + r",?\s+(\d{4})" + _TIME, re.I), "mdy"),
     (re.compile(_PREFIX + r"(\d{1,2})" + _ORD + r"\s+([a-z]{3,9})\.?,?\s+(\d{4})" + _TIME, re.I), "dmy"),
 )
@@ -67,7 +69,7 @@ def parse_date(text: str) -> str | None:
         try:
             if order == "ymd":
                 day = dt.date(_year(a), _month(b), int(c))
-            elif order == "mdy":
+            elif order == "mdy" or (order == "dmy?" and int(b) > 12):
                 day = dt.date(_year(c), _month(a), int(b))
             else:
                 day = dt.date(_year(c), _month(b), int(a))

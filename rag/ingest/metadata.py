@@ -7,7 +7,16 @@ from collections import Counter
 from dataclasses import dataclass, fields, replace
 from urllib.parse import urlsplit
 
-from rag.ingest.clean import BYLINE_VERB, FIRST_SENTENCE_END, POSTED_BY, Page, byline_parts, title_with_date
+from rag.ingest import outlets
+from rag.ingest.clean import (
+    BYLINE_VERB,
+    FIRST_SENTENCE_END,
+    KEPT_ROLES,
+    POSTED_BY,
+    Page,
+    byline_parts,
+    title_with_date,
+)
 from rag.ingest.dates import BY_ON, SEPARATOR, labelled_date, line_dates, parse_date
 from rag.ingest.inline import links
 
@@ -46,7 +55,9 @@ _AFFILIATION = re.compile(
     r"university|college|school|institute|council|service|services|agency|news|press|times|post|"
     r"association|society|trust|foundation|group|club|ltd|inc|plc|llc|headteacher|headmaster|headmistress|"
     r"principal|observatory|office|bureau|laborator(?:y|ies)|museum|library|relations|communications|series|"
-    r"board|committee|authority|ministry|government|police|charity|programme)\b",
+    r"board|committee|authority|ministry|government|police|charity|programme)\b"
+    # ("By Nadia Ferrow, Tessendale Courier": the paper she writes for)
+    rf"|\b(?:{outlets.PRESS_WORDS})$",
     re.I,
 )
 
@@ -89,7 +100,8 @@ def _byline_fields(line: str) -> tuple[tuple[str, ...], list[str]]:
         for p in parts
         if parse_date(p) or (labelled_date(p) and not re.match(rf"\s*{BYLINE_VERB}\s", p, re.I))
     ]
-    named = [p for p in parts if p not in dates]
+    # ("Midshire Business Review · Rohan Achterberg · 12.05.2026": the outlet's part names no one)
+    named = [p for p in parts if p not in dates and not outlets.is_outlet(p)]
     names = split_authors(named[0]) if named else ()
     kept = tuple(n for n in names if not parse_date(n) and not re.fullmatch(r"[\d\s,.]+", n))
     return kept, [*dates, *(n for n in names if parse_date(n))]
@@ -179,11 +191,32 @@ def page_metadata(page: Page, original: str) -> Metadata:
             *([title] if title and title_with_date(title) else []),
         ]
     )
+    credit = page.credit.text if page.credit is not None else ""
+    # (a date the closing credit gives, "Published 7th May 2026.", when the header gives none)
+    credit_dates = (labelled_date(s.rstrip(".")) for s in re.split(r"(?<=[.!?])\s+", credit) if s)
     url, publication = _attribution(page)
     return Metadata(
         title=title or None,
         authors=authors,
-        date=next((d for d in dates if d), None),
+        date=next((d for d in dates if d), None) or next((d for d in credit_dates if d), None),
         url=url or site_address(original),
-        publication=publication,
+        publication=publication or _header_outlet(page, authors) or outlets.credited_outlet(credit),
     )
+
+
+HEADER_WORDS = 12  # a paragraph this long starts the article: header lines above it are short
+
+
+def _header_outlet(page: Page, authors: tuple[str, ...]) -> str | None:
+    """The outlet named by a line of the page's header ("By Kim Lee, Tessendale Courier", "Orrinford
+    Herald, Tuesday, 5 May 2026", "*The Orrinford Post, opinion*"), above its first paragraph of text."""
+    for block, role in zip(page.blocks, page.roles, strict=True):
+        if role == "title" or role not in KEPT_ROLES:
+            continue
+        if role == "body" and (len(block.text.split()) >= HEADER_WORDS or block.is_heading):
+            return None
+        for line in block.text.split("\n"):
+            name = outlets.header_outlet(line)
+            if name is not None and name not in authors:
+                return name
+    return None

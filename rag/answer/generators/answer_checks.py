@@ -49,7 +49,7 @@ _ASKS_DATE = re.compile(
     re.IGNORECASE,
 )
 _ASKS_MONEY = re.compile(
-    r"\b(cost|costs|price(?!\s+(?:war|wars|competition|cuts?|rises?|increases?|pressure|controls?)\b)|priced|worth|paid|"
+    r"\b(cost|costs|price(?!\s+(?:war|wars|competition|cuts?|rises?|increases?|pressure|controls?)\b)|priced|worth(?!\s+(?:it\b|\w+ing\b))|paid|"
     # ("What pay rise did the firm offer?" asks a rise, said as "4 percent" as often as in money)
     r"pay(?!\s+(?:rises?|raises?|increases?|cuts?|deals?|dispute|talks|claims?|offers?|gap|freeze))|value|"
     r"how\s+much\s+(?:\w+\s+)?(?:money|cash|funding)|"
@@ -122,6 +122,8 @@ _HOW_MUCH_MONEY = re.compile(
 _ASKS_SHARE = re.compile(
     # ("Which part of Valdoria ...?" asks a place)
     r"\b(?:what|which)\s+(?:share|percentage|proportion|fraction|part(?=\s+of\s+(?-i:[a-z])))\s+of\b|"
+    # "What percentage discount ...?", "By what percentage ...?": a percentage, whatever it is of
+    r"\bwhat\s+percentage\b|"
     r"\bhow\s+(?:big|large)\s+a\s+share\b",
     re.IGNORECASE,
 )
@@ -297,10 +299,20 @@ ANSWER_TYPES = frozenset(
 )
 
 
+# Someone's words or view on a question asked inside the question: "What did X say about how much ...?"
+_ASKS_WORDS_ON = re.compile(
+    r"^\s*what\s+(?:did|does|do|has|have|had)\s+.{1,60}?\b(?:say|said|think|argue|believe|claim|tell|told|"
+    r"feel|write|wrote)\s+(?:about|on|regarding)\s+(?:how|when|where|why|whether|what|which|who)\b",
+    re.IGNORECASE,
+)
+
+
 def expected_type(question: str) -> str | None:
     """ "date", "month", "year", "day" (a date at least that fine), "phone" (a number to call), "duration" (a span of time), "measure"
     (a size or distance), "length" (either), "time" (of day), "money",
     "share" (a part of a whole), "quantity" or None (anything goes)."""
+    if _ASKS_WORDS_ON.search(question):
+        return None  # "What did Solberg say about how much the car park is used?" wants her words, any
     unit = _ASKS_UNIT.search(question)
     if unit:
         return unit.group(1).casefold().replace("weekday", "day")
@@ -754,6 +766,8 @@ _SPEAKER = re.compile(
     # ("the analyst", one, is an analysis's author; "the analysts" are those it quotes)
     rf"(?!(?:{_DOCUMENT_NOUNS}|{_AUTHOR_NOUNS})s?\b|(?:analyst|expert|scholar|commentator)\b)"
     r"((?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)\s+"
+    # ("What has the hospital at Marrowby Point said ...": a body named with its place)
+    r"(?:(?:at|in|of|from)\s+(?:[A-Z][\w’'-]*\s+){1,3})?"
     r"(?:say|tell|said|argue|claim|reply|respond)\b",
 )
 SPEECH_VERBS = (
@@ -846,16 +860,23 @@ def _speaks(span: str, at: int, name: str) -> bool:
         return True
     if _SPEECH_BEFORE.search(span[:at]) is not None:
         return True
+    # "... said Dr Hester Quayle, a transport economist at ...": a post set beside the name of who speaks
+    apposed = _APPOSED.search(span[:at])
+    if apposed is not None and _speaks(span, apposed.start(1), apposed.group(1)):
+        return True
     # "he said" goes back to a person named as one: not to a name that qualifies something ("the *Ruiz*
     # government", "*Ruiz*'s aide"), after which "he" is someone else
     attributive = re.search(r"\bthe\s+$", span[:at], re.IGNORECASE) or re.match(r"[’']s\b", after)
     return not attributive and _PRONOUN_SPEECH.search(after) is not None
 
 
+_APPOSED = re.compile(r"\b((?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w’'-]*),\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}$")
 _HOLDER = re.compile(r"\s+(?:[A-Z][\w’'.-]+\s+){0,2}([A-Z][\w’'-]+)(?![\w’'-])")
 
 
-def quotes_speaker(span: str, name: str, question: str, quoted: str | None = None, title: str = "") -> bool:
+def quotes_speaker(
+    span: str, name: str, question: str, quoted: str | None = None, title: str = "", goes_on: str = ""
+) -> bool:
     """Whether ``span`` gives words of ``name`` on the question's topic.
 
     The name must be who speaks (``_speaks``): a sentence that only names the person ("X visited Lima",
@@ -870,6 +891,9 @@ def quotes_speaker(span: str, name: str, question: str, quoted: str | None = Non
     ``title``: the title of the document ``span`` is from. A topic it names is what the whole document is
     about: "What did Ruiz say about the footbridge?" is answered by Ruiz's words in the article titled
     "Council backs footbridge ...", though they say "the project" or nothing of it.
+
+    ``goes_on``: the quoted words that follow ``span`` ('"A pool this old costs more to heat ..."'), which say
+    the topic too, though not who speaks (a "she said" there goes back to the speaker of ``span``).
     """
     folded = span.casefold()
     # "head gardener Tomasz Reid ... 'You don't need a greenhouse,' Reid said": a post followed by who holds
@@ -896,8 +920,9 @@ def quotes_speaker(span: str, name: str, question: str, quoted: str | None = Non
         return False
     # (with the title's help, every word of the topic: "about the Ukraine buildup" is not what an article
     # titled "Will the Ukraine Standoff Affect the Iran Talks?" is about as a whole)
+    said = f"{span} {goes_on}" if goes_on else span
     return (
-        covers_topic(span, question) or bool(title) and covers_topic(f"{title}\n{span}", question, every=True)
+        covers_topic(said, question) or bool(title) and covers_topic(f"{title}\n{said}", question, every=True)
     )
 
 
@@ -905,6 +930,9 @@ def quotes_speaker(span: str, name: str, question: str, quoted: str | None = Non
 _TOPIC_FILLER = frozenset(
     [
         "whether",
+        "can",
+        "themselves",
+        "itself",
         "would",
         "could",
         "should",
@@ -1104,6 +1132,36 @@ def event_verb(question: str) -> str | None:
     return (m.group(1) or m.group(2) or m.group(3) or m.group(4)) if m else None
 
 
+# "When does the exhibition *close*?": the last verb of a when-question about an event with an opposite, which a
+# sentence that states only the opposite ("The exhibition opens on 18 May") does not answer
+_WHEN_ENDS = re.compile(
+    r"^\s*when\s+(?:does|did|do|will|is|was|are|were)\b.*\b(open|close|start|end|begin|finish|arrive|leave|"
+    r"depart)s?\s*\??\s*$",
+    re.IGNORECASE,
+)
+_OPPOSITES = {
+    "open": ("close",),
+    "close": ("open",),
+    "start": ("end", "finish"),
+    "begin": ("end", "finish"),
+    "end": ("start", "begin", "open"),
+    "finish": ("start", "begin"),
+    "arrive": ("leave", "depart"),
+    "leave": ("arrive",),
+    "depart": ("arrive",),
+}
+
+
+def not_opposite(span: str, question: str) -> bool:
+    """False when ``span`` states only the opposite of the event a when-question asks about ("When does the
+    exhibition close?" against "The exhibition opens on 18 May"); True otherwise."""
+    m = _WHEN_ENDS.search(question)
+    if m is None:
+        return True
+    verb = m.group(1).casefold()
+    return states_verb(span, verb) or not any(states_verb(span, o) for o in _OPPOSITES[verb])
+
+
 # The past forms of common irregular verbs: "When did the Council *give* Nordline control?" is answered by "gave"
 # (and of a few verbs said as often in other words).
 _IRREGULAR = {
@@ -1212,7 +1270,7 @@ _HOW_MUCH_FIGURE = re.compile(
 # "How much butter do I need?": a quantity of a substance, which the number must measure ("125 g butter"),
 # not another number of the passage ("only four ingredients")
 _HOW_MUCH_OF = re.compile(
-    r"^\s*how\s+much\s+(?!(?:money|cash|time|more|less|longer|further|of|is|was|are|were|does|do|did|will|"
+    r"^\s*how\s+much\s+(?!(?:money|cash|time|more|less|extra|additional|else|longer|further|of|is|was|are|were|does|do|did|will|"
     r"would|should|can|could|has|have|had)\b)([a-z][a-z-]+)\s+(?:do|does|did|is|are|was|were|will|should|would|"
     r"can|could|has|have|had|goes|go|went)\b",
     re.IGNORECASE,
@@ -1248,7 +1306,14 @@ def counted_thing(question: str) -> str | None:
     if "of" in words[1:]:
         words = words[: words.index("of", 1)]
     plural = [w for w in words if len(w) > 3 and w.lower().endswith("s") and not w.lower().endswith("ss")]
+    # "How many people signed the petition?": people counted by what they did, which the number may name
+    # instead ("a petition with 8,900 signatures")
+    if words and not plural and words[0].lower() in _ANYONE and len(words) > 1 and words[1].endswith("ed"):
+        return f"{words[0]} {words[1]}"
     return (plural[-1] if plural else words[0]) if words else None
+
+
+_ANYONE = frozenset(["people", "persons", "individuals"])
 
 
 # A number as written: "4,200", "$2.5", "40%", "thirty-two", "two million"
@@ -1280,6 +1345,23 @@ _COUNTED_NOUN = re.compile(
 )
 
 
+_ANYONE_TERMS = frozenset(lexical.tokenize([" ".join(_ANYONE)])[0])
+# Things counted under another common name ("How many households": "41,000 homes"; "library jobs": "34 library
+# posts"; "workers": "120 people"), as BM25 terms
+_COUNTED_NAMES = (
+    "household home house",
+    "job post role position",
+    "worker employee staff people",
+)
+_COUNTED_AS = {
+    term: frozenset(terms) - {term}
+    for names in _COUNTED_NAMES
+    for terms in [lexical.tokenize([names])[0]]
+    for term in terms
+    if term != lexical.tokenize(["people"])[0][0] and term != lexical.tokenize(["staff"])[0][0]
+}
+
+
 def counts(span: str, thing: str, *, measured: bool = False) -> bool:
     """Whether a number in ``span`` counts the ``thing`` asked about: the thing (its stem, as the BM25 terms
     spell it) named a few words after the number or just before it. "How many homes did the fire destroy?"
@@ -1288,6 +1370,7 @@ def counts(span: str, thing: str, *, measured: bool = False) -> bool:
     wanted = set(lexical.tokenize([thing])[0])
     if not wanted:
         return True
+    wanted |= {other for t in wanted for other in _COUNTED_AS.get(t, ())}
     text = _DAY_OF_MONTH.sub(" ", _YEAR.sub(" ", span))  # a year, or a day of a month, counts nothing
     for m in _NUMBER.finditer(text):
         unit = _UNIT_AFTER.match(text, m.end())
@@ -1296,7 +1379,12 @@ def counts(span: str, thing: str, *, measured: bool = False) -> bool:
         after = " ".join(text[m.end() :].split()[:COUNT_REACH])
         # (within its clause: "the inhaler Breathix, which rose from $98" does not count inhalers)
         before = " ".join(re.split(r"[,;]", text[: m.start()])[-1].split()[-COUNT_BEFORE:])
-        if any(_known(t, set(lexical.tokenize([after])[0])) for t in wanted):
+        said_after = set(lexical.tokenize([after])[0])
+        if any(_known(t, said_after) for t in wanted):
+            return True
+        # ("people signed": "8,900 signatures" names them by the verb's noun)
+        by_deed = wanted - _ANYONE_TERMS if " " in thing else set()
+        if any(len(t) >= 4 and any(w.startswith(t) for w in said_after) for t in by_deed):
             return True
         # "*homes* destroyed: 40"; but "households of six or more *people*" counts the people
         counted_after = _COUNTED_NOUN.match(text, m.end()) if unit is None else None

@@ -172,6 +172,7 @@ _PERSONAL_PRONOUN = re.compile(r"\b(?:he|she|they|him|her|them|his|hers|their|it
 SPEECH_SLACK = (
     0.05  # threshold eased for a sentence that passed the check that it gives the asked speaker's words
 )
+NAMED_SPEECH_BONUS = 0.1  # added to a named speaker's words that say half the topic's words (``eligible``)
 HEADER_CHARACTERS = 400  # how far into a document its header lines (title, byline, dateline) may reach
 EVENT_PENALTY = 0.1  # score off a sentence that does not state the event a "when did X <verb>" asks about
 # A would-be abstention gets a second reading: its best sentences embedded under their document's title. "How
@@ -225,6 +226,29 @@ def _in_lead(document: Document | None, name: str) -> bool:
     return document is not None and answer_checks.names_subject(
         f"{document.title}\n{document.text[:LEAD_CHARACTERS]}", name
     )
+
+
+LEAD_SENTENCE_WORDS = 12  # a paragraph this long is the lead (header lines and a standfirst are shorter)
+
+
+def _interviewee(document: Document | None, name: str) -> bool:
+    """Whether ``name`` is whom an interview puts its questions to: a name said in its title, its header lines
+    or the first sentence of its lead ("Wilf Abernathy runs Abernathy's Dairy, ..."), not only somewhere in the
+    lead ("... the council voted to hand the building to Greyline Estates": Greyline answers nothing there)."""
+    if document is None:
+        return False
+    if name[:1].islower():
+        # one asked by a post ("the team leader") is described anywhere in the lead ("has led the team for six
+        # years ... as team leader"); a name must be the one introduced
+        return _in_lead(document, name)
+    said = [document.title]
+    for paragraph in document.text.split("\n\n"):
+        if len(paragraph.split()) >= LEAD_SENTENCE_WORDS:
+            first = split_sentences(paragraph)
+            said.append(paragraph[first[0][0] : first[0][1]] if first else paragraph)
+            break
+        said.append(paragraph)
+    return answer_checks.names_subject("\n".join(said), name)
 
 
 class ExtractiveGenerator:
@@ -488,6 +512,10 @@ class ExtractiveGenerator:
         def quoted(s: ScoredSentence) -> str:
             return spans.quoted_span(s, by_n, question)
 
+        @functools.cache
+        def said_on(s: ScoredSentence) -> str:  # the quoted span with the speaker's next quoted words
+            return spans.continued_speech(s, by_n[s.passage_n], quoted(s))
+
         found = [
             s
             for s in (
@@ -545,19 +573,23 @@ class ExtractiveGenerator:
                 who is None
                 or _written_by(docs.get(s.doc_id), who)
                 # an interview's answers are the words of the person its lead introduces
-                or (s.asked is not None and _in_lead(docs.get(s.doc_id), who))
+                or (s.asked is not None and _interviewee(docs.get(s.doc_id), who))
+                # (on the topic in the words the quote goes on to: '"Every service ...," said X. "A pool this
+                # old costs more to heat ..."' is X on the cost of old pools)
                 or answer_checks.quotes_speaker(
                     spans.with_context(s, by_n, docs, question),
                     who,
                     question,
                     quoted=quoted(s),
                     title=by_n[s.passage_n].title,
+                    goes_on=said_on(s)[len(quoted(s)) :],
                 )
             )
             # "Did X deliver ...": a sentence about X that never says it delivered (or did not) cannot answer.
             and answer_checks.states_verb(quoted(s), verb)
             # "What does Hollybank charge non-members?": a sentence on what members pay answers something else
             and answer_checks.keeps_negated(quoted(s), question)
+            and answer_checks.not_opposite(quoted(s), question)
             and answer_checks.adds_amount(quoted(s), question)
             # "What counts as X?" wants what X covers; "How do I ...?" a sentence that instructs
             and answer_checks.defines(quoted(s), question)
@@ -570,6 +602,17 @@ class ExtractiveGenerator:
                 or not _heads_page(s, by_n)
             )
         ]
+        # "What did Janet Crewe say about the building work?": her words that say the topic (half its words)
+        # themselves (not with their title's help) answer, though a quotation matches the question's framing
+        # poorly ("... worried about two years of building noise."); only for a person asked by name
+        if who is not None and who[:1].isupper() and answer_checks.topic_terms(question):
+            found = [
+                dataclasses.replace(s, score=s.score + NAMED_SPEECH_BONUS)
+                if answer_checks.covers_topic(quoted(s), question)
+                else s
+                for s in found
+            ]
+            found.sort(key=lambda s: s.score, reverse=True)
         # "Who is the chef at the Salt Lantern?": a sentence that says "chef"; one on the Salt Lantern that names
         # no chef ("The Salt Lantern opens on Friday") does not say who holds the post. (A role said in other
         # words, "head cook", is missed: over all the probe sets every right answer to such a question said it.)
@@ -740,7 +783,9 @@ class ExtractiveGenerator:
         speaker = answer_checks.speaker(question)
         if kind == "quote" and speaker is None:
             question = quoted_topic(question)  # "Give me the exact words ... about X": X is what to find
-        found = kinds.fact(self, question, passages, history, speech=kind == "quote" or speaker is not None)
+        # (a reaction asked for is given in words as often as in deeds: "X said ... 'We will fight it,' he said")
+        speech = kind == "quote" or speaker is not None or reactions.reacting(question) is not None
+        found = kinds.fact(self, question, passages, history, speech=speech)
         if found or kind not in ("fact", "why_how", "definition"):
             return found
         return sections.answer(self, question, passages, history)  # a section its heading says is on it

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...index import lexical
+from ...index.sentences import split_sentences
 from ...types import Document, Passage
 from .. import direct_answers, metadata_answers, planning, reference, summaries, table_extremes
 from .. import structured as units
@@ -212,6 +214,27 @@ def _grouped(chosen: dict[str, list[ScoredSentence]], passages: Sequence[Passage
     return lines
 
 
+def _with_items(
+    sentences: Sequence[ScoredSentence], passages: Sequence[Passage], *, announced_only: bool = True
+) -> list[ScoredSentence]:
+    """``sentences`` and the other items of an enumeration one of them belongs to ("First, ...", "Second,
+    ..."); ``announced_only``: only after a sentence that announces it ("... only with four safeguards written
+    into the plan.", "Here is what the council must do."), whose items follow in the next paragraphs as often
+    as in its own: the announcement alone says none of them."""
+    from .extractive import ScoredSentence
+
+    out = list(sentences)
+    taken = {(s.doc_id, list_items.passages_start(s, passages)) for s in out}
+    for s in sentences:
+        if announced_only and not (direct_answers.announces_next(s.text) or list_items.announces_count(s.text)):
+            continue
+        for p, a, b in list_items.enumeration(s, passages):
+            if (p.doc_id, p.start + a) not in taken:
+                taken.add((p.doc_id, p.start + a))
+                out.append(ScoredSentence(p.n, p.doc_id, a, b, p.text[a:b], 0.0, 0.0, 0.0, 0.0))
+    return out
+
+
 def summary(gen: ExtractiveGenerator, question: str, passages: Sequence[Passage], argue: bool) -> list[str]:
     """Central, varied sentences of each document (arguing ones for an argument), in document order.
 
@@ -266,7 +289,8 @@ def argument(
         for s in gen.eligible(question, passages, history, body_only=True)
         if summaries.ARGUING.search(s.text) and answer_checks.mentions(asked, gen.content_terms(s.text))
     ]
-    return _grouped(_by_document(said[:ARGUMENT_SENTENCES]), passages, titled=False)
+    chosen = _with_speech(question, _advice_goes_on(said[:ARGUMENT_SENTENCES], passages), passages)
+    return _grouped(_by_document(_with_items(chosen, passages)), passages, titled=False)
 
 
 def _argued(
@@ -312,7 +336,56 @@ def _argued(
         key=lambda s: s.score + (0.1 if summaries.ARGUING.search(s.text) else 0.0),
         reverse=True,
     )
-    return _grouped(_by_document(ranked[:ARGUMENT_SENTENCES]), passages, titled=False)
+    chosen = _with_speech(question, _advice_goes_on(ranked[:ARGUMENT_SENTENCES], passages), passages)
+    return _grouped(_by_document(_with_items(chosen, passages)), passages, titled=False)
+
+
+# A sentence that goes on with the advice of the one before it, of the same subject: "It should also ...",
+# "And it should not sign ...", "They must ..."
+_GOES_ON = re.compile(r"^(?:(?:and|but|also|then|finally),?\s+)?(?:it|they|he|she|we)\b", re.IGNORECASE)
+MAX_ARGUMENT_QUOTES = 5
+
+
+def _with_speech(
+    question: str, chosen: Sequence[ScoredSentence], passages: Sequence[Passage]
+) -> list[ScoredSentence]:
+    """For a question on what someone argues or said, each sentence with the speaker's next quoted words
+    ('"Every service has had to justify its cost," said X. "A pool this old costs more to heat ..."')."""
+    if answer_checks.speaker(question) is None:
+        return list(chosen)
+    by_n = {p.n: p for p in passages}
+    out = []
+    for s in chosen:
+        said = continued_speech(s, by_n[s.passage_n], s.text)
+        out.append(dataclasses.replace(s, end=s.start + len(said), text=said) if said != s.text else s)
+    return out
+
+
+def _advice_goes_on(chosen: Sequence[ScoredSentence], passages: Sequence[Passage]) -> list[ScoredSentence]:
+    """``chosen`` with, after each, the sentences of its paragraph that go on advising the same ("The council
+    should open in phases. It should commission an audit. And it should not sign ..."): said of "it", they
+    match a question on the council's advice poorly, yet they are the rest of it."""
+    from .extractive import ScoredSentence
+
+    by_n = {p.n: p for p in passages}
+    out = list(chosen)
+    for s in chosen:
+        if not summaries.ARGUING.search(s.text):
+            continue  # (only advice goes on as advice)
+        text = by_n[s.passage_n].text
+        at = s.end
+        for a, b in split_sentences(text):
+            if len(out) >= MAX_ARGUMENT_QUOTES:
+                return out
+            if a < at:
+                continue
+            sentence = text[a:b]
+            if "\n\n" in text[at:a] or not (_GOES_ON.match(sentence) and summaries.ARGUING.search(sentence)):
+                break
+            if all((c.passage_n, c.start) != (s.passage_n, a) for c in out):
+                out.append(ScoredSentence(s.passage_n, s.doc_id, a, b, sentence, 0.0, 0.0, 0.0, 0.0))
+            at = b
+    return out
 
 
 def _lacking_topic(documents: Mapping[str, Document], plan: Plan, about: str) -> list[str]:
@@ -455,14 +528,8 @@ def listing(
         chosen = list_items.listing(gen, question, passages, history)
     if not chosen:
         return []
-    from .extractive import ScoredSentence
-
-    taken = {(s.doc_id, list_items.passages_start(s, passages)) for s in chosen}
-    for s in list(chosen):
-        for p, a, b in list_items.enumeration(s, passages):
-            if (p.doc_id, p.start + a) not in taken:
-                taken.add((p.doc_id, p.start + a))
-                chosen.append(ScoredSentence(p.n, p.doc_id, a, b, p.text[a:b], 0.0, 0.0, 0.0, 0.0))
+    # ("It should require ... It should set aside ...": the items of a list of advice go on in its paragraph)
+    chosen = _with_items(_advice_goes_on(chosen, passages), passages, announced_only=False)
     groups = _by_document(chosen)
     return _grouped(groups, passages, titled=len(groups) > 1)
 
@@ -472,9 +539,12 @@ def metadata(plan: Plan, passages: Sequence[Passage], documents: Mapping[str, Do
     doc_ids = plan.scope.doc_ids or tuple(dict.fromkeys(p.doc_id for p in passages))[:1]
     if not doc_ids or plan.kind.field is None:
         return []
-    return metadata_answers.answer(
-        plan.kind.field, [d for d in doc_ids if d in documents], passages, documents
-    )
+    known = [d for d in doc_ids if d in documents]
+    return [
+        line
+        for field in plan.kind.fields or (plan.kind.field,)
+        for line in metadata_answers.answer(field, known, passages, documents)
+    ]
 
 
 def structured(gen: ExtractiveGenerator, question: str, passages: Sequence[Passage]) -> list[str]:

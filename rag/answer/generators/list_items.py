@@ -172,6 +172,11 @@ def enumeration(s: ScoredSentence, passages: Sequence[Passage]) -> list[tuple[Pa
     return counted_items(s, passages) if opens else []
 
 
+def announces_count(sentence: str) -> bool:
+    """Whether ``sentence`` counts things it goes on to list ("... only with four safeguards ...")."""
+    return _COUNTED.search(sentence) is not None
+
+
 def counted_items(s: ScoredSentence, passages: Sequence[Passage]) -> list[tuple[Passage, int, int]]:
     """The sentences that go through what ``s`` counts without ordinals ("Three firms bid. Acme quoted
     ... Brio quoted ... Cato, a Dutch maker, ..."): as many of the next sentences of its paragraph as it

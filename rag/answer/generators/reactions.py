@@ -9,7 +9,10 @@ import re
 from . import answer_checks
 
 _ASKS_REACTION = re.compile(
-    r"^\s*how\s+(?:did|does|do|has|have|had|will|would|might)\s+(?P<who>.+?)\s+(?:react|respond)(?:ed)?\b",
+    r"^\s*how\s+(?:did|does|do|has|have|had|will|would|might)\s+(?P<who>.+?)\s+(?:react|respond)(?:ed)?\b"
+    # "What was the café owner's reaction to the closure?"
+    r"|^\s*what\s+(?:was|were|is|are|has\s+been)\s+(?P<owner>.+?)[’']s?\s+(?:first\s+|initial\s+)?"
+    r"(?:reaction|response)\b",
     re.IGNORECASE,
 )
 _REACTION_VERB = re.compile(
@@ -27,7 +30,7 @@ def reacting(question: str) -> str | None:
     m = _ASKS_REACTION.search(question)
     if m is None:
         return None
-    words = re.findall(r"[\w-]+", m.group("who"))
+    words = re.findall(r"[\w-]+", m.group("who") or m.group("owner"))
     return words[-1] if words else None
 
 

@@ -130,11 +130,15 @@ def continued_speech(s: ScoredSentence, passage: Passage, span: str) -> str:
         # the span goes on to the sentence that closes it; cut there, the words quoted would be half of them
         return span + passage.text[s.end : close]
     following = passage.text[after[0][0] : after[0][1]]
+    # (a quotation of several sentences is attributed where it closes: '"A garden is lovely in June. In
+    # February it is a windy roof," she said.')
+    closing = _close_of(passage.text, after[1:]) if leaves_open(following) else None
+    attributed = passage.text[after[0][0] : closing or after[0][1]]
     # "X, a geologist, said the survey was flawed." reports X's words; a quotation of X that follows in the
     # paragraph gives them as said, which is what a request for someone's words wants. So does one that
     # follows any sentence about a person and goes back to them by a pronoun ('The mayor apologised on
     # Friday. "We got it wrong," she said.'): the verb that reports speech need not be a verb of saying.
-    if not quoting and not (answer_checks.reports_speech(s.text) or _PRONOUN_QUOTATION.search(following)):
+    if not quoting and not (answer_checks.reports_speech(s.text) or _PRONOUN_QUOTATION.search(attributed)):
         return span
     if not following.startswith(("“", '"')):
         return span
