@@ -11,16 +11,27 @@ import re
 from dataclasses import dataclass
 
 from ..index import lexical
+from ..ingest.clean import BARE_POSTS
 from ..types import Document
 
 OPENING = 1500  # characters of a document's start where a byline stands
 # "Ann Roe, headteacher of Elm School" / "Ann Roe is a senior fellow at X": the role runs to the line's or
 # the sentence's end
 _AFTER_NAME = r"(?:,\s+|\s+is\s+(?:an?|the)\s+)(?P<role>[a-z][^\n.;]{2,80})"
+_AFTER_NAME_BARE = rf"\s+is\s+(?P<role>{BARE_POSTS}[^\n.;]{{2,80}})"
 # ("a retired hydraulic engineer *who* designed ...": a relative clause ends the role too)
 _HEAD = re.compile(
     r"^(?P<head>(?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*?)(?=\s+(?:of|at|for|with|on|in|who|that|which)\b|,|$)"
 )
+
+
+# "a senior fellow at the Halden Institute for Water Policy, where ...", "contributing editor at The Meridian
+# Review": the organisation an author works at, as written (not one they worked at: "a former adviser to ...")
+_EMPLOYER = re.compile(
+    r"^(?P<before>[^,]*?)\bat\s+(?:the\s+)?(?P<name>(?:The\s+)?[A-Z][\w’'&-]*"
+    r"(?:\s+(?:(?:for|of|on|and|&)\s+(?:the\s+)?)?[A-Z][\w’'&-]*)*)"
+)
+_FORMER = re.compile(r"\b(?:former|formerly|previously|ex-|once)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -29,6 +40,18 @@ class Role:
 
     head: str
     terms: frozenset[str]
+    # the organisation the author works at, as written ("Halden Institute for Water Policy"), "" when none
+    employer: str = ""
+
+
+def employer(role: str) -> str:
+    """The organisation a role says its holder works at ("senior fellow at the Halden Institute for Water
+    Policy" -> "Halden Institute for Water Policy"); "" when it names none, or only a former one."""
+    m = _EMPLOYER.match(role)
+    if m is None or _FORMER.search(m.group("before")):
+        return ""
+    name = m.group("name").removeprefix("The ")
+    return name if len(name.split()) >= 2 else ""
 
 
 def roles(document: Document) -> tuple[Role, ...]:
@@ -45,13 +68,17 @@ def roles(document: Document) -> tuple[Role, ...]:
         ):
             pattern = re.compile(re.escape(name) + _AFTER_NAME)
             for text in texts:
-                for m in pattern.finditer(text):
+                # (an author box may give a post without its article: "Nadia Orsolet is director of ...")
+                bare = re.compile(re.escape(name) + _AFTER_NAME_BARE) if text in box else pattern
+                for m in [*pattern.finditer(text), *(bare.finditer(text) if bare is not pattern else ())]:
                     role = m.group("role").strip()
                     head = _HEAD.match(role.casefold())
                     if head is None or not head.group("head"):
                         continue
                     words = head.group("head").split()
-                    found.setdefault(role, Role(words[-1], frozenset(lexical.tokenize([role])[0])))
+                    found.setdefault(
+                        role, Role(words[-1], frozenset(lexical.tokenize([role])[0]), employer(role))
+                    )
     return tuple(found.values())
 
 

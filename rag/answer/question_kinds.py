@@ -164,7 +164,8 @@ _ARGUMENT = re.compile(
     r"\bwhat\s+(?:does|did|do)\b.{1,60}\b(?:think|believe|say)s?\b.{0,40}\b(?:should|must)\b|"
     r"\bwhat\s+(?:warnings?|advice|alternatives?|solutions?)\s+(?:does|did|do)\b|"
     # "What is X's case for the ban?", "What is the verdict of the review?"
-    r"\bcase\s+(?:for|against)\b|\bverdict\b|\bcall(?:s|ed)?\s+for\b|\bwhat\s+(?:does|did|do)\b.{1,60}\bwants?\b.{1,40}\bto\s+do\b",
+    # ("When did the bloc bring *its case against* X?": an organisation's case is a lawsuit)
+    r"(?<!\bits\s)(?<!\btheir\s)\bcase\s+(?:for|against)\b|\bverdict\b|\bcall(?:s|ed)?\s+for\b|\bwhat\s+(?:does|did|do)\b.{1,60}\bwants?\b.{1,40}\bto\s+do\b",
     _I,
 )
 _LIST = re.compile(

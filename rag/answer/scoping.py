@@ -77,19 +77,23 @@ class Catalog:
     def __init__(self, documents: Mapping[str, Document]) -> None:
         docs = list(documents.values()) if len(documents) <= MAX_CATALOG else []
         terms = lexical.tokenize([d.title for d in docs]) if docs else []
+        roles = [authors_roles.roles(d) for d in docs]
+        employers = [_employers(r) for r in roles]
+        # (an organisation every document's author works at names none of them: "the Institute's analysis")
+        common = set.intersection(*map(set, employers)) if len(docs) > 1 else set()
         self.entries = [
             _Entry(
                 d.doc_id,
                 d.title,
                 frozenset(t),
                 d.authors,
-                _outlets(d),
+                tuple(dict.fromkeys([*_outlets(d), *(e for e in works if e not in common)])),
                 (d.date or "")[:4],
-                authors_roles.roles(d),
+                r,
                 outlet_aliases(d),
                 labels(d),
             )
-            for d, t in zip(docs, terms, strict=True)
+            for d, t, r, works in zip(docs, terms, roles, employers, strict=True)
         ]
         self.title_df = Counter(t for e in self.entries for t in e.title_terms)
         self.texts = {d.doc_id: d.text.casefold() for d in docs}
@@ -153,6 +157,16 @@ def _outlets(document: Document) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n.strip() for n in names if len(n.strip()) >= 3))
 
 
+def _employers(roles: tuple[authors_roles.Role, ...]) -> tuple[str, ...]:
+    """The organisations a document's authors work at, as a question may name the document by them: the
+    full name and its head ("Halden Institute for Water Policy", "Halden Institute")."""
+    names: list[str] = []
+    for role in roles:
+        if role.employer:
+            names += [role.employer, re.split(r"\s+(?:for|of|on)\s+", role.employer)[0]]
+    return tuple(dict.fromkeys(n for n in names if len(n.split()) >= 2))
+
+
 def outlet_aliases(document: Document) -> tuple[str, ...]:
     """The shorter names a question may give the document's outlet, to be matched as written: its last words
     ("Evening Post", "Post" for the Vayle Evening Post; "Herald" for the Hallowdale Herald)."""
@@ -172,12 +186,13 @@ _LABELS = {
     "interview": "interview",
     "q&a": "interview",
     "explainer": "explainer",
+    "commentary": "commentary",
 }
 _LABEL_PART = re.compile(r",\s+|\s+[·|•—–-]\s+|\s*\|\s*")
 _LABEL_LINE = re.compile(r"^(?:an?\s+)?interview\s+(?:with|by)\b", re.IGNORECASE)
 _ASKED_LABEL = re.compile(
     r"\bthe\s+(?:[\w’'-]+\s+){0,3}?(analysis|column|editorial|op-ed|opinion\s+(?:piece|column|article)|"
-    r"comment\s+piece|interview|q&a|explainer)\b",
+    r"comment\s+piece|interview|q&a|explainer|commentary)\b",
     re.IGNORECASE,
 )
 HEADER_LINES = 6  # lines of a page's text, after its title, that may label it
@@ -202,21 +217,39 @@ def labels(document: Document) -> frozenset[str]:
             found.add("interview")
         for part in _LABEL_PART.split(line):
             word = part.strip(" .:*_").casefold()
-            if word in _LABELS:
-                found.add(_LABELS[word])
+            # ("Brief Analysis", "Policy Analysis": the kind with a word of what sort)
+            last = word.split()[-1] if 0 < len(word.split()) <= 2 else word
+            if word in _LABELS or last in _LABELS:
+                found.add(_LABELS[word if word in _LABELS else last])
+                found.add(word)  # as written too: "the brief analysis" is the one labelled so
+    # A label line kept with the author box ("ABOUT THE AUTHOR ... Brief Analysis") names the piece only as
+    # written: such a site labels every page ("the analysis" may be any of them), "the op-ed" only its op-eds
+    for a, b in document.author_box:
+        line = document.text[a:b].strip(" *_#").casefold()
+        if 0 < len(line.split()) <= 2 and line.split()[-1] in _LABELS:
+            found.add(line)
     return frozenset(found)
 
 
-def _asked_labels(question: str) -> set[str]:
-    """The kinds of piece ``question`` names documents by ("the analysis", "the column", "the interview")."""
-    return {_LABELS[m.group(1).casefold().split()[0]] for m in _ASKED_LABEL.finditer(question)}
+def _asked_labels(question: str) -> list[tuple[str, str]]:
+    """The kinds of piece ``question`` names documents by ("the analysis", "the column", "the interview"),
+    each with the label as written with the word before it ("the brief analysis": "brief analysis")."""
+    asked = []
+    for m in _ASKED_LABEL.finditer(question):
+        label = m.group(1).casefold()
+        before = [w for w in question[: m.start(1)].split()[-1:] if w.casefold() != "the"]
+        asked.append((_LABELS[label.split()[0]], " ".join([*(w.casefold() for w in before), label])))
+    return asked
 
 
 def _by_label(question: str, cat: Catalog) -> list[_Entry]:
-    """The documents ``question`` names by a kind of piece that one document alone is labelled as."""
+    """The documents ``question`` names by a kind of piece that one document alone is labelled as, or by a
+    label one alone has as written ("the brief analysis" when another page is a "Policy Analysis")."""
     found: list[_Entry] = []
-    for label in _asked_labels(question):
-        labelled = [e for e in cat.entries if label in e.labels]
+    for kind, written in _asked_labels(question):
+        labelled = [e for e in cat.entries if kind in e.labels]
+        if len(labelled) != 1:
+            labelled = [e for e in cat.entries if written in e.labels]
         if len(labelled) == 1:
             found += labelled
     return found

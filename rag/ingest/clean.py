@@ -226,6 +226,16 @@ def _is_nav(block: Block, *, in_header: bool) -> bool:
     return in_header or block.raw.count("](") >= 2
 
 
+# Posts a bio may give without an article: "Nadia Orsolet is director of ...", "Ann Roe is professor of ..."
+BARE_POSTS = (
+    r"(?:director|head|chair|president|editor|professor|dean|founder|co-founder|chief|executive|deputy|"
+    r"senior|principal|lead|managing)\b"
+)
+_BIO = re.compile(
+    rf"((?:[A-Z][\w’'.-]*\s+){{1,3}}[A-Z][\w’'-]*)\s+(?:is|was|serves\s+as)\s+(?:(?:an?|the)\s+\w|{BARE_POSTS})"
+)
+
+
 def _consume_author_box(page: Page, i: int) -> int:
     """Mark the box headed by block ``i`` (names, roles, bios, "**Field:** value" lines); return its end."""
     blocks, n = page.blocks, len(page.blocks)
@@ -238,6 +248,10 @@ def _consume_author_box(page: Page, i: int) -> int:
             break
         if is_link_only(block.raw) or is_bold_only(block.raw) or (j == i + 1 and _is_name(text)):
             names.append(text)
+        elif bio := _BIO.match(text):
+            # "Corin Ashdale is a senior fellow at ...": a bio that names its author without a name line above
+            if bio.group(1) not in names:
+                names.append(bio.group(1))
         elif not (
             any(text.startswith(name) for name in names)  # the bio that follows a name
             or _FIELD_LINE.match(block.raw)
@@ -301,6 +315,11 @@ def _is_date_line(text: str, *, labelled: bool = True) -> bool:
 
 
 MAX_HEADER_LINES = 5
+# A page's opening block may hold its whole header as lines (title, byline, date, "ABOUT THE AUTHORS", bios,
+# a label, the standfirst), as scraped pages do when their header has no blank lines: more lines, and longer
+# ones (a bio, a standfirst), when a byline or a date stands among its first lines
+MAX_OPENING_LINES = 12
+OPENING_LINE_CHARACTERS = 300
 TITLE_WORDS = 5  # a first line's words before its date that make it a title, not a label ("Last updated:")
 
 
@@ -326,23 +345,35 @@ def _heads_byline(blocks: list[Block], i: int) -> bool:
     return _byline_lines(after) or (is_byline(after.split("\n")[0]) and "\n" not in after)
 
 
-def _header_lines(block: Block, *, before_byline: bool = False) -> list[Block] | None:
+def _dated_or_signed(line: str) -> bool:
+    # (a byline is no sentence: "By noon the fire was out." starts a paragraph of text)
+    return (is_byline(line) and line.rstrip()[-1] not in ".!?") or _is_date_line(line) or dated_byline(line)
+
+
+def _opening_header(lines: list[str]) -> bool:
+    """Whether the lines of a page's first block are its whole header: a byline or a date among the first
+    three, every line short enough to be a title, a bio or a standfirst."""
+    return (
+        MAX_HEADER_LINES < len(lines) <= MAX_OPENING_LINES
+        and all(len(line.strip()) <= OPENING_LINE_CHARACTERS for line in lines)
+        and any(_dated_or_signed(line) for line in lines[1:3])
+    )
+
+
+def _header_lines(block: Block, *, before_byline: bool = False, opening: bool = False) -> list[Block] | None:
     """A header paragraph written as lines (title, byline, dateline under one another with no blank line
     between) as one block per line; None when the block is not such a header: more than a few lines, a long
-    one, or none of them a byline or a date (``before_byline``: or the page's byline right under it)."""
+    one, or none of them a byline or a date (``before_byline``: or the page's byline right under it).
+    ``opening``: the page's first block, which may be its whole header (``_opening_header``)."""
     lines = block.text.strip().split("\n")
-    if (
+    if block.kind == "p" and opening and _opening_header(lines):
+        pass
+    elif (
         block.kind != "p"
         or not 2 <= len(lines) <= MAX_HEADER_LINES
         or any(len(line.strip()) > 200 for line in lines)
         # (a byline is no sentence: "By noon the fire was out." starts a paragraph of text)
-        or not (
-            before_byline
-            or any(
-                (is_byline(line) and line.rstrip()[-1] not in ".!?") or _is_date_line(line) or dated_byline(line)
-                for line in lines
-            )
-        )
+        or not (before_byline or any(_dated_or_signed(line) for line in lines))
     ):
         return None
     pieces_by_line: list[list[Piece]] = [[]]
@@ -393,7 +424,9 @@ def _header(page: Page) -> int:
     i = 0
     while i < len(blocks):
         block, text = blocks[i], blocks[i].text
-        lines = None if _byline_lines(text) else _header_lines(block, before_byline=_heads_byline(blocks, i))
+        lines = None if _byline_lines(text) else _header_lines(
+            block, before_byline=_heads_byline(blocks, i), opening=i == 0
+        )
         if lines is not None:
             blocks[i : i + 1] = lines
             roles[i : i + 1] = ["body"] * len(lines)

@@ -637,11 +637,15 @@ def _states_purpose(span: str) -> bool:
     return any(m.group(1) is None or not _INTENDING.fullmatch(m.group(1)) for m in _PURPOSE.finditer(span))
 
 
+# "What chunk size is used, and why?": the reason is asked with the fact
+_AND_WHY = re.compile(r",?\s+and\s+why\s*\??\s*$", re.IGNORECASE)
+
+
 def gives_reason(span: str, question: str) -> bool:
     """Whether ``span`` can answer a "why" question: it states a cause or a purpose. A sentence that only
     says the thing happened ("X gave the mask to the museum") does not say why, nor one where the thing asked
     about is itself the cause of something else; other questions: True."""
-    if not _WHY.search(question):
+    if not (_WHY.search(question) or _AND_WHY.search(question)):
         return True
     stated = _REASON.search(span) is not None or _states_purpose(span)
     return stated and not _asked_as_cause(span, question)
@@ -707,7 +711,8 @@ def _known(term: str, vocabulary: Container[str]) -> bool:
 
 _ROLES = (
     r"president|prime\s+minister|minister|ambassador|chancellor|mayor|governor|spokes(?:man|woman|person)|"
-    r"secretary|envoy|official|chief\s+executive|chief|leader|chair(?:man|woman|person)?|director|judge"
+    r"secretary|envoy|official|chief\s+executive|chief|leader|chair(?:man|woman|person)?|director|judge|"
+    r"commissioner|mediator|negotiator|adviser|advisor|representative|commander|prosecutor"
 )
 # What a request for someone's words calls them ("X's own words", "X's quote", "X's remarks"), and the
 # request before them ("Give me", "Show us the", "What were")
@@ -744,9 +749,15 @@ _SPEAKER = re.compile(
     # "What did the Dutch minister say ...": one named by a role, which the quote must name as the speaker (a
     # sentence that names "the Dutch minister" only as someone met or mentioned does not give their words)
     # "... the Dutch minister", "... Acme's chief executive", "... the union's branch secretary"
-    rf"|\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+(?:the\s+(?:[\w-]+[’']s\s+)?|[A-Z][\w-]*[’']s\s+)"
-    rf"((?:[A-Z][\w’'-]+\s+|(?:[a-z]+\s+)(?=(?i:{_ROLES})))*?(?i:{_ROLES}))\s+"
-    r"(?:say|tell|said|argue|think|write|claim)\b"
+    rf"|\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+(?:the\s+(?:(?:[\w-]+\s+)?[\w-]+[’']s\s+)?|[A-Z][\w-]*[’']s\s+)"
+    rf"((?:[A-Z][\w’'-]+\s+|(?:[a-z]+\s+)(?=(?i:{_ROLES})))*?(?i:{_ROLES}))\s+(?:[a-z]+ly\s+)?"
+    # ("How did Acme's trade minister describe the ban?", "What did the mediator reportedly admit ...?")
+    r"(?:say|tell|said|argue|think|write|claim|describe|characteri[sz]e|admit|acknowledge|warn|call)\b"
+    # "Quote what Acme's opposition leader told parliament ...": one named by a role
+    # (the post alone, in lower case: "the Vashgaz chief executive" is "the chief executive of Vashgaz" too)
+    rf"|\b(?i:quote|(?:show|give|tell|read)\s+(?:me|us))\s+what\s+(?:the\s+(?:[\w-]+[’']s\s+)?|[A-Z][\w-]*[’']s\s+)"
+    rf"(?:[A-Z][\w’'-]+\s+)*((?:[a-z]+\s+(?=(?:[a-z]+\s+)?(?i:{_ROLES})))*?(?i:{_ROLES}))\s+"
+    r"(?:said|says|told|wrote|argued|reported|called|urged|warned)\b"
     # "Give me Ana Ruiz's quote about ...", "What were Ruiz's remarks on ...": the words asked for by a
     # possessive after a request (not "How many points did Ruiz's remarks make?", which asks about them)
     rf"|{_ASKING}(?:[A-Z][\w’'.-]+\s+){{0,4}}?([A-Z][\w-]+)[’']s\s+{_WORDS_ASKED}"
@@ -1005,7 +1016,9 @@ _ABOUT = re.compile(
     r"(?<=\b[Qq]uote\s)(?:[A-Z][\w’'.-]+\s+){1,5}(?:on|regarding)|"
     # "the sheriff's words on the curfew", "Ruiz's remarks regarding the fee"
     r"(?:words|remarks|comments?|quotes?|quotations?)\s+(?:on|regarding|concerning)|"
-    r"(?:reply|replied|respond|responded|react|reacted)\s+to)\s+([^?!]+?)\s*[.]*\s*(?:[?!]|$)",
+    r"(?:reply|replied|respond|responded|react|reacted)\s+to)\s+([^?!]+?)"
+    # ("about the ban *when the complaint was lodged*": when it was said, not what it is about)
+    r"(?:,?\s+(?:when|after|before|while|during|as)\s+(?:the|it|they|he|she|[A-Z])[^?!]*)?\s*[.]*\s*(?:[?!]|$)",
     re.IGNORECASE,
 )
 
@@ -1262,7 +1275,9 @@ _HOW_MUCH_FIGURE = re.compile(
     rf"\bhow\s+(?:much|large|big)\s+(?:is|was|are|were|will\s+be)\s+(?:the|a|an|its|their)\s+"
     rf"(?:[\w’'-]+\s+){{0,4}}?({_FIGURES})\b|"
     # "What operating profit did Acme make?"
-    rf"^\s*what\s+(?:[\w-]+\s+)?({_FIGURES})\s+(?:did|does|do|will|would|has|have|had)\b",
+    rf"^\s*what\s+(?:[\w-]+\s+)?({_FIGURES})\s+(?:did|does|do|will|would|has|have|had)\b|"
+    # "What was Kessaria's defence budget in 2022?", "What is the council's annual grant?"
+    rf"^\s*what\s+(?:is|was|were|are)\s+(?:the\s+)?(?:[\w’'-]+[’']s\s+)?(?:[a-z][\w-]*\s+)?({_FIGURES})\b",
     re.IGNORECASE,
 )
 

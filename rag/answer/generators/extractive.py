@@ -623,9 +623,11 @@ class ExtractiveGenerator:
             return found
         # "When did Nordline receive the Model-7?": a dated sentence on the Model-7 that says nothing of receiving
         # it answers only if it matches the question well all the same (the verb said in other words).
+        # (an answer printed under an interview's or a FAQ's question states the event there: "Why do you paint
+        # the sky last?" over "The sky sets the light ...")
         lower = [
             s
-            if answer_checks.states_verb(quoted(s), event)
+            if answer_checks.states_verb(quoted(s), event) or answer_checks.states_verb(s.asked or "", event)
             else dataclasses.replace(s, score=s.score - EVENT_PENALTY)
             for s in found
         ]

@@ -342,7 +342,17 @@ def _argued(
 
 # A sentence that goes on with the advice of the one before it, of the same subject: "It should also ...",
 # "And it should not sign ...", "They must ..."
-_GOES_ON = re.compile(r"^(?:(?:and|but|also|then|finally),?\s+)?(?:it|they|he|she|we)\b", re.IGNORECASE)
+_GOES_ON = re.compile(
+    # ("Concretely, it should propose ...", "In particular, they must ...": an adverb that says how it goes on)
+    r"^(?:(?:and|but|also|then|finally|[a-z]+ly|in\s+particular|for\s+example|above\s+all|in\s+short),?\s+)?"
+    r"(?:it|they|he|she|we)\b",
+    re.IGNORECASE,
+)
+# "The bloc must *also* offer itself as guarantor ...": more advice, whoever it is given to
+_ALSO_ADVISES = re.compile(
+    r"\b(?:should|must|ought\s+to|needs?\s+to|has\s+to|have\s+to)\s+also\b|\balso\s+(?:should|must|needs?\s+to)\b",
+    re.IGNORECASE,
+)
 MAX_ARGUMENT_QUOTES = 5
 
 
@@ -380,7 +390,8 @@ def _advice_goes_on(chosen: Sequence[ScoredSentence], passages: Sequence[Passage
             if a < at:
                 continue
             sentence = text[a:b]
-            if "\n\n" in text[at:a] or not (_GOES_ON.match(sentence) and summaries.ARGUING.search(sentence)):
+            goes_on = _GOES_ON.match(sentence) or _ALSO_ADVISES.search(sentence)
+            if "\n\n" in text[at:a] or not (goes_on and summaries.ARGUING.search(sentence)):
                 break
             if all((c.passage_n, c.start) != (s.passage_n, a) for c in out):
                 out.append(ScoredSentence(s.passage_n, s.doc_id, a, b, sentence, 0.0, 0.0, 0.0, 0.0))

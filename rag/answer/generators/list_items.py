@@ -369,6 +369,18 @@ _RELATION_FAMILIES = (
     "meet met visit talks",
 )
 _FAMILIES = [lexical.tokenize([family])[0] for family in _RELATION_FAMILIES]
+# Verbs a list's own sentence may state its relation by ("moving two artillery batteries, a squadron of ...
+# and ..." for "Which units did X send?"), though a question in them asks for one doer ("Who built X?")
+_LISTING_FAMILIES = [
+    lexical.tokenize([family])[0]
+    for family in (
+        "send sent move moving deploy dispatch station transfer",
+        "build built construct erect",
+        "sell sold export supply deliver",
+        "buy bought purchase acquire import order",
+        "ban prohibit outlaw forbid",
+    )
+]
 RELATION_FLOOR = (
     0.05  # an item that names someone and states the asked relation needs only be in a passage on topic
 )
@@ -384,6 +396,15 @@ def asked_verb(question: str) -> str | None:
     if m is None or m.group(1).casefold() in _WHO_ONE or m.group(1).casefold() in _TOLD_VERBS:
         return None
     return m.group(1)
+
+
+def _close_stems(verb: str | None) -> list[str]:
+    """The stems of ``verb`` and of its close variants, for the sentence of a list (``_LISTING_FAMILIES``)."""
+    own = lexical.tokenize([verb])[0] if verb else []
+    for family in [*_FAMILIES, *_LISTING_FAMILIES]:
+        if any(o.startswith(f) or f.startswith(o) for o in own for f in family if min(len(o), len(f)) >= 3):
+            return sorted(set(family) | set(own))
+    return own
 
 
 def relation_stems(verb: str | None) -> list[str]:
@@ -587,7 +608,12 @@ def listing(
         s
         for s in every
         if _qualified(s.text, wanted)
-        and answer_checks.states_verb(s.text, verb)
+        # (or, in a sentence that lists, a close variant's: "moving two artillery batteries, a squadron of
+        # ... and ..." for "Which units did X send?")
+        and (
+            answer_checks.states_verb(s.text, verb)
+            or (_INLINE_LIST.search(s.text) is not None and states_relation(s.text, _close_stems(verb)))
+        )
         and (left_out is None or names_new_item(s.text, left_out, kind, question))
     ]
     if not scored:
@@ -603,6 +629,10 @@ def listing(
         return RELATION_FLOOR if stems and states_relation(s.text, stems) else gen.threshold - TYPED_SLACK
 
     passing = [s for s in scored if s.score >= floor(s)]
+    if not passing and kind:
+        # "Which investments were in the mediator's package?": the sentence on the package comes close, the
+        # next one lists them ("... with investments that ...: lining the canals, a transmission line, ...")
+        return _listed_next(gen, every, kind, passages)
     # An item let in by its relation alone comes from a document that is on the question's topic: another
     # document's complainer complains about something else.
     on_topic = {s.doc_id for s in scored if s.score >= gen.threshold - TYPED_SLACK}
@@ -643,6 +673,32 @@ def listing(
         if nxt is not None and nxt not in chosen and holds_item(nxt.text, typed, question):
             chosen.append(nxt)
     return chosen
+
+
+# "two artillery batteries, a squadron of ... and a mobile ... unit", "...: lining the canals, a power line,
+# ... and a subsidy": three items or more, each opened by an article or a number, or a list after a colon
+_ITEM_OPENER = r"(?:a|an|the|its|their|two|three|four|five|six|seven|eight|nine|ten|several|\d[\d,.]*)"
+_INLINE_LIST = re.compile(
+    rf":\s*[^.;:]*,[^.;:]*,[^.;:]*\b(?:and|or)\b|"
+    rf"\b{_ITEM_OPENER}\s[^,;.]{{1,80}},\s+{_ITEM_OPENER}\s[^,;.]{{1,80}}?,?\s+(?:and|or)\s+{_ITEM_OPENER}\s",
+    re.IGNORECASE,
+)
+NEXT_LIST_SLACK = 0.05  # how far under the threshold the sentence before a list of the asked kind may score
+
+
+def _listed_next(
+    gen: ExtractiveGenerator, every: Sequence[ScoredSentence], kind: str, passages: Sequence[Passage]
+) -> list[ScoredSentence]:
+    """The best sentence, when it comes close to the threshold, and the next one of its paragraph when that
+    one lists things of the asked ``kind`` by name ("investments that ...: a, b, c and d"); else empty."""
+    if not every or every[0].score < gen.threshold - NEXT_LIST_SLACK:
+        return []
+    best = every[0]
+    nxt = _next_in_paragraph(best, every, passages)
+    head = lexical.tokenize([kind.split()[-1]])[0]
+    if nxt is None or not head or not set(head) <= set(lexical.tokenize([nxt.text])[0]):
+        return []
+    return [best, nxt] if _INLINE_LIST.search(nxt.text) else []
 
 
 def _next_in_paragraph(

@@ -1,0 +1,141 @@
+"""Policy briefs as scraped pages: a whole header written as lines with no blank line between them, authors'
+bios with no name line above them, a piece named by its authors' institute or by its label as the site writes
+it, advice and lists that go on past the sentence that matches, and officials quoted by their post (real
+embedder, real index of pages written here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.answer.generators import answer_checks
+from rag.answer.question_kinds import classify
+from rag.ingest import load_file
+from tests.conftest import ask_checked, index_of
+
+# The header as one block of lines: title, byline, date, languages, author box with bios only, label, standfirst
+BRIEF = """
+
+
+The Corran Canal Tolls: Win the Ruling, Lose the Traffic
+by [Aline Markov \\(/experts/aline-markov\\)](/experts/aline-markov) and [Piet Olsen \\(/experts/piet-olsen\\)](/experts/piet-olsen)
+Sep 3, 2024
+Also available in [Français](/fr/analysis/corran-canal-tolls)
+ABOUT THE AUTHORS
+Aline Markov is a senior fellow at the Brennan Institute for Maritime Law, where she studies shipping disputes.
+Piet Olsen is a research associate at the Brennan Institute and a former adviser to the Vell Shipping Council.
+Brief Analysis
+The Vell Shipping Council has a strong case against Ostmark's new canal tolls, but a ruling will not by itself bring the ships back.
+
+Ostmark tripled the tolls on the Corran Canal on January 1, 2024. The Vell Shipping Council filed its case against Ostmark at the Lanner Arbitration Court on April 9, 2024. "These tolls are not maintenance charges. They are a tax on our exports dressed up as one," said Mara Quell, the council's trade commissioner, on the day the case was filed.
+
+Two weeks later, Ostmark's navy announced that it was moving three patrol boats, a company of marines and a coastal radar unit to the canal's eastern locks.
+
+The council must offer Ostmark what the tolls are really meant to obtain: a share of the canal's upkeep. Concretely, it should propose a fund that combines a fixed annual grant, a dredging programme, a training scheme for Ostmark's pilots and a guaranteed minimum of transits each year. The council must also offer itself as guarantor of a joint canal board with members from both sides.
+
+A better path lies in the package that the mediator, Judge Ines Varga, put forward in March. Her proposal would pair a five-year toll freeze with investments that widen the canal for everyone: deepening the western approach, a second lock at Halden Gate, a pilots' school at Vorne, and a new radio system for the locks.
+"""
+
+# A header in paragraphs, a bio whose post has no article, the label after the author box
+OPED = """Leave Ostmark's Tolls Alone
+
+By Ruth Okafor
+
+2024-10-12
+
+ABOUT THE AUTHOR
+
+Ruth Okafor is director of the Trade Program at the Carrow Centre for Ports Policy and a former legal adviser to the Vell Shipping Council.
+
+Op-Ed
+
+The council's case against Ostmark is hypocritical, and its hunt for another route is a bargain it will regret.
+
+Ostmark has kept the Corran Canal open for ninety years and paid for every lock on it. Its tolls were last raised in 1987. The council's members built their own ports behind high harbour dues, and now ask a court to deny Ostmark the same.
+
+The council should withdraw its case and negotiate with Ostmark's transport ministry instead.
+"""
+
+
+@pytest.fixture(scope="module")
+def briefs(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    return index_of(tmp_path_factory, "briefs", {"brief.txt": BRIEF, "oped.txt": OPED})
+
+
+def test_a_header_written_as_lines_gives_title_authors_and_date(tmp_path: Path) -> None:
+    page = tmp_path / "brief.txt"
+    page.write_text(BRIEF, encoding="utf-8")
+    doc = load_file(page, tmp_path)[0]
+    assert doc.title == "The Corran Canal Tolls: Win the Ruling, Lose the Traffic"
+    assert doc.authors == ("Aline Markov", "Piet Olsen")
+    assert doc.date == "2024-09-03"
+    box = [doc.text[a:b] for a, b in doc.author_box]
+    # the bios are the author box's, not the article's text; the label stays with the box
+    assert any(line.startswith("Aline Markov is a senior fellow") for line in box)
+    assert "Brief Analysis" in box
+    assert "a ruling will not by itself bring the ships back" in doc.text
+
+
+def test_an_author_is_named_by_the_institute_the_bio_says_they_work_at(briefs: Path) -> None:
+    answer = ask_checked("What does the Brennan Institute want the council to offer Ostmark?", briefs)
+    assert not answer.abstained, answer.text
+    assert {c.doc_id for c in answer.citations} == {"brief"}, answer.text
+    # a post given without its article ("is director of ...") names the institute too
+    answer = ask_checked("What does the Carrow Centre think the council should do about its case?", briefs)
+    assert not answer.abstained and {c.doc_id for c in answer.citations} == {"oped"}, answer.text
+    assert "withdraw its case" in answer.text
+
+
+def test_a_piece_is_named_by_its_label_as_the_site_writes_it(briefs: Path) -> None:
+    answer = ask_checked("What does the op-ed say about the tolls of 1987?", briefs)
+    assert {c.doc_id for c in answer.citations} == {"oped"}, answer.text
+    answer = ask_checked("According to the brief analysis, what should the fund combine?", briefs)
+    assert {c.doc_id for c in answer.citations} == {"brief"}, answer.text
+
+
+def test_an_organisations_case_against_someone_is_a_lawsuit_not_an_argument() -> None:
+    assert classify("On what date did the shipping council bring its case against Ostmark?").kind == "fact"
+    assert classify("What is the council's case for the tolls?").kind == "argument"
+    assert classify("What is the case against the new runway?").kind == "argument"
+
+
+def test_advice_that_goes_on_is_quoted_with_the_first_sentence(briefs: Path) -> None:
+    answer = ask_checked("What does the brief analysis recommend the council offer Ostmark?", briefs)
+    assert not answer.abstained, answer.text
+    # "Concretely, it should ..." and "The council must also ..." go on with the advice
+    assert "Concretely, it should propose a fund" in answer.text, answer.text
+    assert "The council must also offer itself as guarantor" in answer.text, answer.text
+
+
+def test_a_list_said_with_a_close_verb_is_a_list(briefs: Path) -> None:
+    answer = ask_checked("Which forces did Ostmark send to the canal?", briefs)
+    assert not answer.abstained, answer.text
+    assert "three patrol boats, a company of marines and a coastal radar unit" in answer.text
+    # only a sentence that lists may say the relation in a close verb: a visit is no meeting
+    from rag.answer.generators.list_items import _INLINE_LIST
+
+    assert _INLINE_LIST.search("moving three patrol boats, a company of marines and a coastal radar unit")
+    assert not _INLINE_LIST.search("This week, however, while on a visit to Lanner, Quell urged Ostmark and Vell")
+
+
+def test_the_items_listed_right_after_the_sentence_that_comes_close(briefs: Path) -> None:
+    answer = ask_checked("Which investments were in the mediator's March package?", briefs)
+    assert not answer.abstained, answer.text
+    assert "a second lock at Halden Gate" in answer.text and "a pilots' school at Vorne" in answer.text
+
+
+def test_an_official_asked_by_post_is_found_speaking_under_another_name_for_the_body(briefs: Path) -> None:
+    question = "What did the shipping council's trade commissioner say about the tolls when the case was filed?"
+    assert answer_checks.speaker(question) == "trade commissioner"
+    # ("when the case was filed" says when it was said, not what about)
+    assert answer_checks.topic_terms(question) == ["toll"]
+    answer = ask_checked(question, briefs)
+    assert not answer.abstained and "dressed up as one" in answer.text, answer.text
+
+
+def test_and_why_asks_for_the_reason_too() -> None:
+    question = "What chunk size is used and why?"
+    assert not answer_checks.gives_reason("A plan on paper for 100M chunks (extrapolated from figures)", question)
+    assert answer_checks.gives_reason("Chunks hold 200 tokens, so a fact at a boundary is whole in one chunk.", question)
+    assert answer_checks.gives_reason("A plan on paper for 100M chunks", "What chunk size is used?")
