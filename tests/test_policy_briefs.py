@@ -54,6 +54,10 @@ The council's case against Ostmark is hypocritical, and its hunt for another rou
 
 Ostmark has kept the Corran Canal open for ninety years and paid for every lock on it. Its tolls were last raised in 1987. The council's members built their own ports behind high harbour dues, and now ask a court to deny Ostmark the same.
 
+The new gunboats at the eastern locks are harder to justify as harbour police. They are warships, and the only fleet in range of them is Vell's.
+
+Some of the council's lawyers want the court to order a refund of every toll paid since January. That would be a mistake.
+
 The council should withdraw its case and negotiate with Ostmark's transport ministry instead.
 """
 
@@ -139,3 +143,14 @@ def test_and_why_asks_for_the_reason_too() -> None:
     assert not answer_checks.gives_reason("A plan on paper for 100M chunks (extrapolated from figures)", question)
     assert answer_checks.gives_reason("Chunks hold 200 tokens, so a fact at a boundary is whole in one chunk.", question)
     assert answer_checks.gives_reason("A plan on paper for 100M chunks", "What chunk size is used?")
+
+
+def test_a_claim_is_quoted_with_the_grounds_that_follow_it(briefs: Path) -> None:
+    # no word of reason in "They are warships ...": the sentence after a claim, said of its subject, is its grounds
+    answer = ask_checked("According to the op-ed, why are the gunboats hard to justify as harbour police?", briefs)
+    assert not answer.abstained and "They are warships" in answer.text, answer.text
+
+
+def test_a_comparison_quotes_the_short_judgement_after_a_sentence(briefs: Path) -> None:
+    answer = ask_checked("Do the articles agree on whether the court should order a refund of the tolls?", briefs)
+    assert "That would be a mistake." in answer.text, answer.text

@@ -202,6 +202,9 @@ class ScoredSentence:
     in_author_box: bool = False
     # The question printed above its paragraph (an interview's, a FAQ's), which it answers; None otherwise.
     asked: str | None = None
+    # For a why-question: the sentence after it, which gives the grounds of the claim it makes, is quoted with it
+    # (``spans.with_reason``), and is the reason though it says no word of reason.
+    grounds: bool = False
 
 
 def _heads_page(s: ScoredSentence, by_n: Mapping[int, Passage]) -> bool:
@@ -557,6 +560,7 @@ class ExtractiveGenerator:
             # "Why did X ...": a sentence that states no cause or purpose says only that X happened.
             and (
                 answer_checks.gives_reason(quoted(s), question)
+                or s.grounds
                 # the answer printed under a FAQ's "Why is the council doing this?" is its reason, said or not
                 or _WHY_ASKED.match(s.asked or "") is not None
             )

@@ -399,6 +399,43 @@ def _advice_goes_on(chosen: Sequence[ScoredSentence], passages: Sequence[Passage
     return out
 
 
+# "Critics want the forum to demand inspections. *That would be a mistake.*", "Valdmark complains that the
+# allocation is unfair. *The allocation is fair, and Valdmark knows it.*": a short judgement on the sentence before,
+# which is where a document takes its side; it leans on that sentence, so it rarely matches the question itself
+VERDICT_WORDS = 16
+_VERDICT = re.compile(
+    r"^(?:that|this|it|such|neither|both|nor)\b|\b(?:is|are|was|were|would\s+be|remains?)\s+(?:not\s+|also\s+)?"
+    r"(?:a\s+|an\s+)?(?:[a-z]+\s+)?(?:mistake|error|fair|unfair|right|wrong|justified|unjustified|"
+    r"frivolous|real|proportionate|disproportionate|reasonable|unreasonable|sound|flawed|legitimate|"
+    r"bridgeable|misguided|premature|overdue|dangerous|safe|hypocritical|credible)\b",
+    re.IGNORECASE,
+)
+
+
+def _with_verdict(chosen: Sequence[ScoredSentence], passages: Sequence[Passage]) -> list[ScoredSentence]:
+    """``chosen`` with, after each, the next sentence of its paragraph when that one is a short judgement of
+    it (``_VERDICT``): in a comparison it is the document's side, which the matched sentence only sets up."""
+    from .extractive import ScoredSentence
+
+    by_n = {p.n: p for p in passages}
+    out = list(chosen)
+    for s in chosen:
+        text = by_n[s.passage_n].text
+        after = [(a, b) for a, b in split_sentences(text) if a >= s.end]
+        if not after or "\n\n" in text[s.end : after[0][0]]:
+            continue
+        a, b = after[0]
+        sentence = text[a:b]
+        if (
+            len(sentence.split()) <= VERDICT_WORDS
+            and not re.search(r"\d", sentence)
+            and _VERDICT.search(sentence)
+            and all((c.passage_n, c.start) != (s.passage_n, a) for c in out)
+        ):
+            out.insert(out.index(s) + 1, ScoredSentence(s.passage_n, s.doc_id, a, b, sentence, 0.0, 0.0, 0.0, 0.0))
+    return out
+
+
 def _lacking_topic(documents: Mapping[str, Document], plan: Plan, about: str) -> list[str]:
     """The titles of the documents a comparison names that never mention a name in its topic ``about``."""
     named = plan.scope.doc_ids or ()
@@ -490,7 +527,9 @@ def comparison(
         floor = gate if short else gen.threshold - (2 if covered else 1) * COMPARISON_SLACK
         if not plan.scope.doc_ids and best < floor:
             continue
-        chosen[doc_id] = group[:1] + [s for s in group[1:2] if s.score >= best - gen.margin / 2]
+        chosen[doc_id] = _with_verdict(
+            group[:1] + [s for s in group[1:2] if s.score >= best - gen.margin / 2], passages
+        )
     if not chosen:
         return []
     # A document the question names that has no sentence on the topic is said to be silent, so the answer

@@ -199,6 +199,9 @@ def announced(s: ScoredSentence, passage: Passage, span: str) -> str:
     return span + passage.text[s.end : following[1]]
 
 
+_GROUNDS = re.compile(r"(?:they|it|this|that|these|those)\s+(?:are|is|was|were|would|will|could|can)\b", re.IGNORECASE)
+
+
 def with_reason(s: ScoredSentence, passages: Mapping[int, Passage], question: str) -> ScoredSentence:
     """``s`` with the next sentence of its paragraph, for a why-question, when ``s`` states what is asked
     without a reason and the next one gives it ("Day trains are no substitute. The first arrives at 10:40,
@@ -208,6 +211,10 @@ def with_reason(s: ScoredSentence, passages: Mapping[int, Passage], question: st
     passage = passages[s.passage_n]
     following = _next_in_paragraph(s, passage)
     reason = passage.text[following[0] : following[1]] if following else ""
-    if not answer_checks.explains(reason) or not answer_checks.gives_reason(reason, question):
+    # (or, said of the claim's subject again, the claim's grounds without a word of reason: "The drones are
+    # harder to justify against poachers. *They are weapons for fighting a navy*, and ...")
+    explained = answer_checks.explains(reason) and answer_checks.gives_reason(reason, question)
+    if not (explained or _GROUNDS.match(reason)):
         return s
-    return dataclasses.replace(s, end=following[1], text=passage.text[s.start : following[1]])
+    text = passage.text[s.start : following[1]]
+    return dataclasses.replace(s, end=following[1], text=text, grounds=not explained)
