@@ -59,6 +59,10 @@ The new gunboats at the eastern locks are harder to justify as harbour police. T
 Some of the council's lawyers want the court to order a refund of every toll paid since January. That would be a mistake.
 
 The council should withdraw its case and negotiate with Ostmark's transport ministry instead.
+
+First, the council should drop its demand for a refund of past tolls.
+
+Second, it should offer to share the cost of dredging the eastern locks for the next ten years.
 """
 
 
@@ -154,3 +158,31 @@ def test_a_claim_is_quoted_with_the_grounds_that_follow_it(briefs: Path) -> None
 def test_a_comparison_quotes_the_short_judgement_after_a_sentence(briefs: Path) -> None:
     answer = ask_checked("Do the articles agree on whether the court should order a refund of the tolls?", briefs)
     assert "That would be a mistake." in answer.text, answer.text
+
+
+def test_advice_counted_out_over_paragraphs_is_quoted_whole(briefs: Path) -> None:
+    assert classify("What course of action does the op-ed urge on the council?").kind == "argument"
+    answer = ask_checked("What does the op-ed recommend the council do about its demand for a refund?", briefs)
+    assert "Second, it should offer to share the cost of dredging" in answer.text, answer.text
+
+
+def test_what_someone_thinks_is_never_their_bio(briefs: Path) -> None:
+    answer = ask_checked("What does Ruth Okafor think the council should do about the dredging?", briefs)
+    assert "is director of the Trade Program" not in answer.text, answer.text
+
+
+def test_the_event_a_figure_or_a_date_must_be_of() -> None:
+    assert answer_checks.event_verb("How much did Belmora pay Aldora for its two frigates?") == "pay"
+    assert answer_checks.event_verb("In what year was the Teleric Fisheries Commission founded?") == "founded"
+    assert answer_checks.event_verb("When are the Hawkmoth drones due to be delivered?") == "delivered"
+    assert answer_checks.event_verb("How much butter do I need for the flapjacks?") is None
+
+
+def test_a_post_asked_in_other_words() -> None:
+    said = '"We are not a charity," said Teodor Mazan, Kelmaria\'s minister of energy and infrastructure.'
+    assert answer_checks.quotes_speaker(said, "energy minister", "What did the energy minister say?")
+    said = '"Force is the last resort," wrote Judge Lucienne Arbath, the tribunal\'s president.'
+    assert answer_checks.quotes_speaker(said, "presiding judge", "Quote what the presiding judge wrote.")
+    # the head noun alone is not the post: another minister is someone else
+    said = '"We will not pay," said Ana Ruiz, the foreign minister.'
+    assert not answer_checks.quotes_speaker(said, "energy minister", "What did the energy minister say?")

@@ -154,7 +154,8 @@ _QUOTE = re.compile(
 )
 _ARGUMENT = re.compile(
     r"\barguments?\b|\bargue[sd]?\b|\brecommend(?:s|ed|ation|ations)?\b|\badvi[cs]e\b|\bsuggest(?:s|ed)?\b|"
-    r"\bpropos(?:e|es|al)\b|\b(?:author|article|piece|analysis|writer|paper)\b.*\b(?:warn|urge)s?\b|"
+    r"\bpropos(?:e|es|al)\b|\b(?:author|article|piece|analysis|writer|paper|op-?ed|commentary|brief|column|"
+    r"editorial)s?\b.*\b(?:warn|urge)s?\b|\bcourse\s+of\s+action\b|"
     r"\b(?:article|piece|author|analysis)\b.*\bshould\b.*\bdo\b|\bwhat\s+should\b.*\bdo\b|\bthesis\b|"
     # "What is the main point of X?", "What does X conclude?", "What does X call for?", "What does the
     # mayor want the board to do?": what a writer or speaker argues for, in other words

@@ -813,8 +813,9 @@ _EVENT_VERB = re.compile(
     r"(?:[A-Z][\w.’'-]*\s+)+(?:[a-z]+ly\s+)?([a-z]\w+)\b"
     # "How much did Belmora *pay* for ...?", "How many megawatts would the line *export*?": a figure of another
     # event of the same things answers less surely
+    # (not "How much butter do I need?": the reader's own need is no event of the document's)
     r"|^\s*(?i:how\s+(?:much|many))\s+(?:[a-z][\w-]*\s+){0,3}?(?i:did|does|do|will|would)\s+(?:the\s+)?"
-    r"(?:[A-Z][\w.’'-]*\s+)+(?:[a-z]+ly\s+)?([a-z]\w+)\b"
+    r"(?!I\s)(?:[A-Z][\w.’'-]*\s+)+(?:[a-z]+ly\s+)?([a-z]\w+)\b"
 )
 
 

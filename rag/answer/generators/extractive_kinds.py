@@ -121,6 +121,15 @@ _WANTED = {
 }
 
 
+# "What does Lucia Brennholt see as the real problem?", "What does Ruth Kessane urge donors to do?": someone's
+# view, which their text gives, never their author box
+_VIEW_ASKED = re.compile(
+    # (the name may be gone already: a question's words that name its document are taken out of it)
+    r"^\s*(?i:what\s+(?:does|did|do))\s+(?:[A-Z][\w’'.-]+\s+){0,4}(?:see|sees|urge|want|think|believe|propose|"
+    r"recommend|argue|consider|regard|call\s+for|fear|expect|make\s+of)\b"
+)
+
+
 def fact(
     gen: ExtractiveGenerator,
     question: str,
@@ -134,7 +143,7 @@ def fact(
     ``speech``: a request for someone's words, which go on into the next quoted sentence (never their
     author box: a biography is not what they said).
     """
-    chosen = gen.select(question, passages, history, body_only=speech)
+    chosen = gen.select(question, passages, history, body_only=speech or _VIEW_ASKED.search(question) is not None)
     # The same words in two documents (one author's box on each of their pages) are quoted once.
     chosen = [s for i, s in enumerate(chosen) if all(s.text != c.text for c in chosen[:i])]
     if not chosen:
@@ -348,6 +357,9 @@ _GOES_ON = re.compile(
     r"(?:it|they|he|she|we)\b",
     re.IGNORECASE,
 )
+# "First, they should convert ...", "Second, at least a third of the money should ...": advice counted out, in
+# one paragraph or one paragraph each
+_COUNTED_ADVICE = re.compile(r"^(?:first|second|third|fourth|fifth|next|finally|lastly)\b", re.IGNORECASE)
 # "The bloc must *also* offer itself as guarantor ...": more advice, whoever it is given to
 _ALSO_ADVISES = re.compile(
     r"\b(?:should|must|ought\s+to|needs?\s+to|has\s+to|have\s+to)\s+also\b|\balso\s+(?:should|must|needs?\s+to)\b",
@@ -390,8 +402,9 @@ def _advice_goes_on(chosen: Sequence[ScoredSentence], passages: Sequence[Passage
             if a < at:
                 continue
             sentence = text[a:b]
-            goes_on = _GOES_ON.match(sentence) or _ALSO_ADVISES.search(sentence)
-            if "\n\n" in text[at:a] or not (goes_on and summaries.ARGUING.search(sentence)):
+            counted = _COUNTED_ADVICE.match(sentence) is not None
+            goes_on = _GOES_ON.match(sentence) or _ALSO_ADVISES.search(sentence) or counted
+            if ("\n\n" in text[at:a] and not counted) or not (goes_on and summaries.ARGUING.search(sentence)):
                 break
             if all((c.passage_n, c.start) != (s.passage_n, a) for c in out):
                 out.append(ScoredSentence(s.passage_n, s.doc_id, a, b, sentence, 0.0, 0.0, 0.0, 0.0))
