@@ -186,3 +186,33 @@ def test_a_post_asked_in_other_words() -> None:
     # the head noun alone is not the post: another minister is someone else
     said = '"We will not pay," said Ana Ruiz, the foreign minister.'
     assert not answer_checks.quotes_speaker(said, "energy minister", "What did the energy minister say?")
+
+
+COMMENTARY = """Why the Locks Deal Will Hold
+
+By Sefton Aldaine
+
+2024-12-09
+
+ABOUT THE AUTHOR
+
+Sefton Aldaine directs the regional security programme at the Aldmoor Institute and previously served as an adviser to the Vell Shipping Council.
+
+Commentary
+
+The locks deal owes as much to Ostmark's self-interest as to goodwill, but it will hold.
+"""
+
+
+def test_a_bio_that_gives_the_post_as_a_verb_names_the_institute(tmp_path: Path) -> None:
+    from rag.answer import authors_roles, scoping
+
+    page = tmp_path / "commentary.txt"
+    page.write_text(COMMENTARY, encoding="utf-8")
+    doc = load_file(page, tmp_path)[0]
+    assert any(doc.text[a:b].startswith("Sefton Aldaine directs") for a, b in doc.author_box)
+    assert [r.employer for r in authors_roles.roles(doc)] == ["Aldmoor Institute"]
+    assert "commentary" in scoping.labels(doc)
+    # a post longer than a role's 80 characters still gives the organisation at its end
+    post = "fisheries economist and director of the Coastal Livelihoods Programme at the Tamsin Institute for Ocean Communities"
+    assert authors_roles.employer(post) == "Tamsin Institute for Ocean Communities"

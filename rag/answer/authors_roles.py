@@ -19,6 +19,9 @@ OPENING = 1500  # characters of a document's start where a byline stands
 # the sentence's end
 _AFTER_NAME = r"(?:,\s+|\s+is\s+(?:an?|the)\s+)(?P<role>[a-z][^\n.;]{2,80})"
 _AFTER_NAME_BARE = rf"\s+is\s+(?P<role>{BARE_POSTS}[^\n.;]{{2,80}})"
+# "Sefton Aldaine *directs* the regional security programme at the Aldmoor Institute": the post said as a verb
+_POST_VERBS = {"directs": "director", "heads": "head", "leads": "lead", "chairs": "chair", "runs": "head"}
+_AFTER_NAME_VERB = r"\s+(?P<verb>directs|heads|leads|chairs|runs)\s+(?P<role>(?:the|an?)\s+[^\n.;]{2,80})"
 # ("a retired hydraulic engineer *who* designed ...": a relative clause ends the role too)
 _HEAD = re.compile(
     r"^(?P<head>(?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*?)(?=\s+(?:of|at|for|with|on|in|who|that|which)\b|,|$)"
@@ -70,15 +73,23 @@ def roles(document: Document) -> tuple[Role, ...]:
             for text in texts:
                 # (an author box may give a post without its article: "Nadia Orsolet is director of ...")
                 bare = re.compile(re.escape(name) + _AFTER_NAME_BARE) if text in box else pattern
-                for m in [*pattern.finditer(text), *(bare.finditer(text) if bare is not pattern else ())]:
+                said = re.compile(re.escape(name) + _AFTER_NAME_VERB) if text in box else pattern
+                for m in [
+                    *pattern.finditer(text),
+                    *(bare.finditer(text) if bare is not pattern else ()),
+                    *(said.finditer(text) if said is not pattern else ()),
+                ]:
                     role = m.group("role").strip()
+                    if "verb" in m.groupdict():  # "directs the programme at X": the director of the programme
+                        role = f"{_POST_VERBS[m.group('verb')]} of {role}"
+                    # (the organisation from the whole sentence: a long post runs past the role's 80 characters)
+                    rest = text[m.start("role") :]
+                    works_at = employer(role) or employer(re.split(r"[.;\n]", rest, maxsplit=1)[0])
                     head = _HEAD.match(role.casefold())
                     if head is None or not head.group("head"):
                         continue
                     words = head.group("head").split()
-                    found.setdefault(
-                        role, Role(words[-1], frozenset(lexical.tokenize([role])[0]), employer(role))
-                    )
+                    found.setdefault(role, Role(words[-1], frozenset(lexical.tokenize([role])[0]), works_at))
     return tuple(found.values())
 
 
