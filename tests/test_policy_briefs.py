@@ -216,3 +216,13 @@ def test_a_bio_that_gives_the_post_as_a_verb_names_the_institute(tmp_path: Path)
     # a post longer than a role's 80 characters still gives the organisation at its end
     post = "fisheries economist and director of the Coastal Livelihoods Programme at the Tamsin Institute for Ocean Communities"
     assert authors_roles.employer(post) == "Tamsin Institute for Ocean Communities"
+
+
+def test_people_are_counted_by_what_they_are_and_a_tally_needs_no_verb() -> None:
+    crew = "A boarding team went aboard, and 23 crew members were detained and taken to the port."
+    assert answer_checks.counts(crew, "people")
+    assert answer_checks.counts("The secretariat itself has a staff of 23 and a budget of $4 million.", "people")
+    assert not answer_checks.counts("The tribunal heard 23 cases in its first year.", "people")
+    # "recorded", "reported": a verb of tallying, which "produced 1,340 suspected cases" need not repeat
+    assert answer_checks.yes_no_verb("How many suspected cholera cases has Sollet recorded?") is None
+    assert answer_checks.yes_no_verb("How many ferries has Chile received?") == "received"

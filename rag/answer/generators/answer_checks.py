@@ -1165,7 +1165,15 @@ def yes_no_verb(question: str) -> str | None:
     if " or " in question:
         return None
     m = _YES_NO_VERB.search(question) or _PERFECT_VERB.search(question)
-    return next((g for g in m.groups() if g), None) if m else None
+    verb = next((g for g in m.groups() if g), None) if m else None
+    # "How many cases has Sollet *recorded*?": a verb of tallying says only that the count exists ("produced
+    # 1,340 suspected cases")
+    if verb is not None and m is not None and m.re is _PERFECT_VERB and verb.casefold() in _TALLIED:
+        return None
+    return verb
+
+
+_TALLIED = frozenset(["recorded", "reported", "registered", "counted", "logged", "seen", "had", "experienced"])
 
 
 def event_verb(question: str) -> str | None:
@@ -1410,6 +1418,18 @@ _COUNTED_AS = {
 }
 
 
+_PEOPLE_TERMS = frozenset(lexical.tokenize(["people persons"])[0])
+# Nouns that count people by what they are to something (a crew, a staff, a camp, a protest)
+_PERSONS_TERMS = frozenset(
+    lexical.tokenize(
+        [
+            "crew members staff employees workers residents passengers demonstrators protesters soldiers officers "
+            "villagers refugees civilians volunteers pupils students patients delegates inhabitants fishermen"
+        ]
+    )[0]
+)
+
+
 def counts(span: str, thing: str, *, measured: bool = False) -> bool:
     """Whether a number in ``span`` counts the ``thing`` asked about: the thing (its stem, as the BM25 terms
     spell it) named a few words after the number or just before it. "How many homes did the fire destroy?"
@@ -1419,6 +1439,8 @@ def counts(span: str, thing: str, *, measured: bool = False) -> bool:
     if not wanted:
         return True
     wanted |= {other for t in wanted for other in _COUNTED_AS.get(t, ())}
+    if wanted & _PEOPLE_TERMS:  # "How many people were detained?": "23 crew members", "a staff of 23"
+        wanted |= _PERSONS_TERMS
     text = _DAY_OF_MONTH.sub(" ", _YEAR.sub(" ", span))  # a year, or a day of a month, counts nothing
     for m in _NUMBER.finditer(text):
         unit = _UNIT_AFTER.match(text, m.end())
