@@ -56,6 +56,8 @@ Ostmark has kept the Corran Canal open for ninety years and paid for every lock 
 
 The new gunboats at the eastern locks are harder to justify as harbour police. They are warships, and the only fleet in range of them is Vell's.
 
+Official counts put the queue of ships at the western lock at about 40. A survey by the pilots' union found closer to 70 ships waiting, some of them for a week. The difference matters, because the longer queue includes the grain ships that the official figures leave out.
+
 Some of the council's lawyers want the court to order a refund of every toll paid since January. That would be a mistake.
 
 The council should withdraw its case and negotiate with Ostmark's transport ministry instead.
@@ -226,3 +228,8 @@ def test_people_are_counted_by_what_they_are_and_a_tally_needs_no_verb() -> None
     # "recorded", "reported": a verb of tallying, which "produced 1,340 suspected cases" need not repeat
     assert answer_checks.yes_no_verb("How many suspected cholera cases has Sollet recorded?") is None
     assert answer_checks.yes_no_verb("How many ferries has Chile received?") == "received"
+
+
+def test_a_reason_a_sentence_after_the_fact_it_weighs(briefs: Path) -> None:
+    answer = ask_checked("Why does the op-ed say it matters that the queue of ships is longer than officially counted?", briefs)
+    assert "because the longer queue includes the grain ships" in answer.text, answer.text

@@ -663,6 +663,11 @@ def _asked_as_cause(span: str, question: str) -> bool:
     return all(_only_in_cause(span, m, asked) for m in causes)
 
 
+# What a cause is given for when a question asks why something matters: its weight ("... matters", "This is
+# important")
+_WEIGHS = re.compile(r"\b(?:matters?|mattered|is\s+(?:important|significant|crucial))\W*$", re.IGNORECASE)
+
+
 def _only_in_cause(span: str, m: re.Match[str], asked: set[str]) -> bool:
     if len(span[: m.start()].split()) <= 2:
         # "(Second,) because the builder went bankrupt, the road stayed shut": the cause runs to the comma
@@ -670,6 +675,8 @@ def _only_in_cause(span: str, m: re.Match[str], asked: set[str]) -> bool:
         cause, caused = (span[m.end() : comma], span[comma:]) if comma > 0 else (span[m.end() :], "")
     else:
         cause, caused = span[m.end() :], span[: m.start()]
+    if _WEIGHS.search(caused):
+        return False  # "The difference matters, because ...": why it matters, the very thing asked
     in_cause = sum(_known(t, set(lexical.tokenize([cause])[0])) for t in asked)
     in_caused = sum(_known(t, set(lexical.tokenize([caused])[0])) for t in asked)
     return in_cause > in_caused and 2 * in_caused < len(asked)

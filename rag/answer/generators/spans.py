@@ -210,11 +210,27 @@ def with_reason(s: ScoredSentence, passages: Mapping[int, Passage], question: st
         return s
     passage = passages[s.passage_n]
     following = _next_in_paragraph(s, passage)
+    if following is None and passage.text[s.end :].strip() == "":
+        # the claim ends its passage: an overlapping passage of the same document may go on past it
+        for other in passages.values():
+            at = other.text.find(s.text) if other.doc_id == s.doc_id and other.n != s.passage_n else -1
+            moved = dataclasses.replace(s, passage_n=other.n, start=at, end=at + len(s.text)) if at >= 0 else s
+            if at >= 0 and _next_in_paragraph(moved, other) is not None:
+                s, passage, following = moved, other, _next_in_paragraph(moved, other)
+                break
     reason = passage.text[following[0] : following[1]] if following else ""
     # (or, said of the claim's subject again, the claim's grounds without a word of reason: "The drones are
     # harder to justify against poachers. *They are weapons for fighting a navy*, and ...")
     explained = answer_checks.explains(reason) and answer_checks.gives_reason(reason, question)
-    if not (explained or _GROUNDS.match(reason)):
+    if following is not None and not (explained or _GROUNDS.match(reason)):
+        # ("Official accounts put the field at 1,900 km². A survey found 2,600. *The difference matters,
+        # because* ...": the reason may come a sentence later, after the fact it weighs)
+        after = [(a, b) for a, b in split_sentences(passage.text) if a >= following[1]]
+        if after and "\n\n" not in passage.text[following[1] : after[0][0]]:
+            later = passage.text[after[0][0] : after[0][1]]
+            if answer_checks.explains(later) and answer_checks.gives_reason(later, question):
+                following, explained = after[0], True
+    if following is None or not (explained or _GROUNDS.match(reason)):
         return s
     text = passage.text[s.start : following[1]]
     return dataclasses.replace(s, end=following[1], text=text, grounds=not explained)
