@@ -233,3 +233,22 @@ def test_people_are_counted_by_what_they_are_and_a_tally_needs_no_verb() -> None
 def test_a_reason_a_sentence_after_the_fact_it_weighs(briefs: Path) -> None:
     answer = ask_checked("Why does the op-ed say it matters that the queue of ships is longer than officially counted?", briefs)
     assert "because the longer queue includes the grain ships" in answer.text, answer.text
+
+
+def test_near_misses_with_figures() -> None:
+    question = "How many of the 41,000 people who fled have since returned home?"
+    # the question's own figure is what it asks about, not the answer
+    assert not answer_checks.new_figure("By October, 41,000 people had crossed the border.", question, "quantity")
+    assert answer_checks.new_figure("About 12,000 have gone back.", question, "quantity")
+    assert answer_checks.counted_thing(question) == "people"
+    # "dozens of villages whose residents ...": the villages are counted, not the residents
+    assert not answer_checks.counts("It flooded dozens of highland villages whose residents were resettled.", "residents")
+    assert answer_checks.expected_type("What overall turnout did the commission announce?") == "share"
+
+
+def test_a_question_inside_do_the_articles_say() -> None:
+    kind = classify("Do the articles say how many highland residents had to be resettled?")
+    # answered as the question inside it, from whichever document says it
+    assert kind.kind == "fact" and not kind.all_documents
+    assert classify("Does the report say why the bridge closed?").kind == "why_how"
+    assert classify("Do the articles agree on the dam?").kind == "comparison"

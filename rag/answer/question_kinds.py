@@ -443,10 +443,25 @@ def _asks_list(question: str) -> bool:
     return any(plural(w) for w in head[1:])  # the first word alone is the rule above
 
 
+# "Do the articles say how many residents were resettled?": the question inside is what is asked, of them all
+_FRAMED = re.compile(
+    r"^\s*(?:do|does|did)\s+(?:any\s+of\s+)?(?:the\s+)?(?:two\s+|three\s+)?(?:articles?|documents?|pages?|pieces?|"
+    r"analys[ie]s|sources?|reports?|texts?|they|it)\s+(?:say|mention|state|tell\s+(?:us|me)|give|explain|report|"
+    r"reveal|specify|indicate)\s+(?=(?:how|what|when|where|who|which|why)\b)",
+    _I,
+)
+
+
 def classify(question: str) -> QuestionKind:
     """The kind of ``question`` (first matching rule wins, in the order of the checks below)."""
     text = " ".join(question.split())
     all_documents = bool(_ALL_DOCUMENTS.search(text))
+    framed = _FRAMED.match(text)
+    if framed and len(text[framed.end() :].split()) >= MIN_PART_WORDS:
+        rest = text[framed.end() :]
+        inner = classify(rest[0].upper() + rest[1:])
+        # (answered from whichever document says it, as the question inside it would be)
+        return QuestionKind(inner.kind, inner.field, (text,), inner.all_documents, inner.fields)
     parts = split_parts(text)
     # Two questions of different kinds ("Who wrote it, and what does it recommend?") are each answered as
     # their own kind; two of one kind (two facts) may still be one metadata or comparison question.

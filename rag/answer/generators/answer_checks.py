@@ -124,6 +124,8 @@ _ASKS_SHARE = re.compile(
     r"\b(?:what|which)\s+(?:share|percentage|proportion|fraction|part(?=\s+of\s+(?-i:[a-z])))\s+of\b|"
     # "What percentage discount ...?", "By what percentage ...?": a percentage, whatever it is of
     r"\bwhat\s+percentage\b|"
+    # "What turnout did the commission announce?": a share of the voters
+    r"\bwhat\s+(?:[a-z]+\s+)?turnout\b|"
     r"\bhow\s+(?:big|large)\s+a\s+share\b",
     re.IGNORECASE,
 )
@@ -361,6 +363,18 @@ def expected_type(question: str) -> str | None:
     if _ASKS_QUANTITY.search(question):
         return "quantity"
     return None
+
+
+def new_figure(sentence: str, question: str, kind: str | None) -> bool:
+    """For a question asking a number ("How many of the 41,000 who fled have returned?"), whether ``sentence``
+    holds a figure the question does not give itself: its own figures are what it asks about, not the answer."""
+    if kind not in ("quantity", "money", "share"):
+        return True
+    given = {re.sub(r"\D", "", m.group()) for m in _NUMBER.finditer(question)}
+    if not given:
+        return True
+    text = _DAY_OF_MONTH.sub(" ", _YEAR.sub(" ", sentence))
+    return any(re.sub(r"\D", "", m.group()) not in given for m in _NUMBER.finditer(text))
 
 
 def fits_type(sentence: str, kind: str | None) -> bool:
@@ -1307,7 +1321,7 @@ def states_verb(span: str, verb: str | None) -> bool:
     return any(set(lexical.tokenize([form])[0]) <= said for form in forms)
 
 
-_HOW_MANY = re.compile(r"\bhow\s+many\s+((?:[\w’'.-]+\s*){1,4})", re.IGNORECASE)
+_HOW_MANY = re.compile(r"\bhow\s+many\s+((?:[\w’'.,-]+\s*){1,4})", re.IGNORECASE)
 _AUX = re.compile(r"^(?:is|are|was|were|did|does|do|has|have|had|will|would|can|could)$", re.IGNORECASE)
 
 
@@ -1365,6 +1379,9 @@ def counted_thing(question: str) -> str | None:
         if _AUX.match(word):
             break
         words.append(word.strip("?.,"))
+    # "How many of the 41,000 Dravonians who fled ...": of those, counted again
+    while words and (words[0].casefold() in ("of", "the", "these", "those") or words[0][:1].isdigit()):
+        words = words[1:]
     # "How many packets of seeds": the packets are counted, not the seeds
     if "of" in words[1:]:
         words = words[: words.index("of", 1)]
@@ -1454,6 +1471,8 @@ def counts(span: str, thing: str, *, measured: bool = False) -> bool:
         if unit and not measured and not set(lexical.tokenize([unit.group(0)])[0]) & wanted:
             continue  # "parcels of up to 2.5 kilograms": a measure, which counts no parcels or drones
         after = " ".join(text[m.end() :].split()[:COUNT_REACH])
+        # ("dozens of highland villages *whose* residents ...": a relative clause is about what was counted)
+        after = re.split(r"\b(?:whose|who|which|where|while)\b", after, maxsplit=1)[0]
         # (within its clause: "the inhaler Breathix, which rose from $98" does not count inhalers)
         before = " ".join(re.split(r"[,;]", text[: m.start()])[-1].split()[-COUNT_BEFORE:])
         said_after = set(lexical.tokenize([after])[0])
