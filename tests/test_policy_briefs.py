@@ -252,3 +252,11 @@ def test_a_question_inside_do_the_articles_say() -> None:
     assert kind.kind == "fact" and not kind.all_documents
     assert classify("Does the report say why the bridge closed?").kind == "why_how"
     assert classify("Do the articles agree on the dam?").kind == "comparison"
+
+
+def test_a_measure_of_the_dimension_asked_and_a_post_held_now() -> None:
+    question = "How deep is the harbour at Port Orvel?"
+    assert not answer_checks.states_dimension("It needs its harbour dredged and a 42-kilometre connector built.", question)
+    assert answer_checks.states_dimension("The basin was dredged to a depth of 14 metres.", question)
+    assert answer_checks.states_dimension("The bridge is 3 km long.", "How long is the bridge?")
+    assert answer_checks.event_verb("Who presides over the tribunal panel?") == "presides"

@@ -365,6 +365,31 @@ def expected_type(question: str) -> str | None:
     return None
 
 
+# "How deep is the harbour?": the dimension a measure must be said to be of ("dredged to a depth of 14 metres",
+# "14 metres deep"), not another one of the same things ("a 42-kilometre connector")
+_DIMENSIONS = {
+    "deep": r"deep|depth|draught|draft",
+    "tall": r"tall|high|height",
+    "high": r"tall|high|height|altitude",
+    "wide": r"wide|width|across|breadth",
+    "heavy": r"heavy|weigh\w*",
+}
+DIMENSION_REACH = 40  # characters from a measure's number to the word that says which dimension it is
+
+
+def states_dimension(sentence: str, question: str) -> bool:
+    """Whether ``sentence`` says a "how deep / tall / wide / high / heavy" question's dimension beside a
+    number (a length says nothing of depth); other questions: True."""
+    m = _ASKS_MEASURE.search(question)
+    if m is None or m.group(1).casefold() not in _DIMENSIONS:
+        return True
+    said = re.compile(rf"\b(?:{_DIMENSIONS[m.group(1).casefold()]})\b", re.IGNORECASE)
+    return any(
+        said.search(sentence, max(0, n.start() - DIMENSION_REACH), n.end() + DIMENSION_REACH)
+        for n in re.finditer(r"\d", sentence)
+    )
+
+
 def new_figure(sentence: str, question: str, kind: str | None) -> bool:
     """For a question asking a number ("How many of the 41,000 who fled have returned?"), whether ``sentence``
     holds a figure the question does not give itself: its own figures are what it asks about, not the answer."""
@@ -824,6 +849,8 @@ _EVENT_VERB = re.compile(
     r"(?:[A-Z][\w.’'-]*\s+)+(?:[a-z]+ly\s+)?([a-z]\w+)\b"
     # "Who *succeeded* X": the relation asked about (a regular verb; "who built" has many wordings)
     r"|^\s*(?i:who)\s+(?!(?:is|was|are|were|has|have|had|did|does|do)\b)([a-z]+ed)\b"
+    # "Who *presides* over the panel?", "Who *chairs* the board?": a post held now, said by its verb
+    r"|^\s*(?i:who)\s+(presides|chairs|heads|leads|runs|owns|manages|directs|represents|funds|oversees)\b"
     # "When was the Harbour Authority *founded*?"
     # ("In what year was the Fisheries Commission *founded*?", "When are the Hawkmoth drones due to be *delivered*?")
     r"|^\s*(?i:when|(?:in\s+)?(?:what|which)\s+year)\s+(?i:was|were|is|are)\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s+)+"

@@ -527,6 +527,7 @@ class ExtractiveGenerator:
             if not (body_only and s.in_author_box)
             and answer_checks.fits_type(s.text, kind)
             and answer_checks.new_figure(s.text, question, kind)
+            and answer_checks.states_dimension(s.text, question)
             and answer_checks.gives_rate(s.text, question)
             # (a year asked of someone's words may be said in the sentence that leads to them: "... the dry summer
             # of 2022." then "'The drought gave us a window,' she said.")
