@@ -58,6 +58,8 @@ The new gunboats at the eastern locks are harder to justify as harbour police. T
 
 Official counts put the queue of ships at the western lock at about 40. A survey by the pilots' union found closer to 70 ships waiting, some of them for a week. The difference matters, because the longer queue includes the grain ships that the official figures leave out.
 
+Vell's shipowners have offered Ostmark a deal of their own. According to a draft seen by this newspaper, it includes an annual payment of $20 million, a 10 percent stake in the canal company and a school for lock keepers at Vorne.
+
 Some of the council's lawyers want the court to order a refund of every toll paid since January. That would be a mistake.
 
 The council should withdraw its case and negotiate with Ostmark's transport ministry instead.
@@ -260,3 +262,11 @@ def test_a_measure_of_the_dimension_asked_and_a_post_held_now() -> None:
     assert answer_checks.states_dimension("The basin was dredged to a depth of 14 metres.", question)
     assert answer_checks.states_dimension("The bridge is 3 km long.", "How long is the bridge?")
     assert answer_checks.event_verb("Who presides over the tribunal panel?") == "presides"
+
+
+def test_what_a_thing_contains_is_a_list_said_in_the_next_sentence(briefs: Path) -> None:
+    assert classify("What does the agreement provide for?").kind == "list"
+    assert classify("What is in the package?").kind == "list"
+    assert classify("What are the demands the government has put to donors?").kind == "list"
+    answer = ask_checked("What is in the deal the shipowners have offered Ostmark?", briefs)
+    assert "a 10 percent stake in the canal company" in answer.text, answer.text

@@ -171,6 +171,12 @@ _ARGUMENT = re.compile(
 )
 _LIST = re.compile(
     r"^\s*(?:please\s+)?(?:list|enumerate|name)\b|\b(?:list|enumerate)\s+(?:the|all|every)\b"
+    # "What does the claim cover?", "What is in the package?", "What does the accord provide for?": its contents
+    r"|^\s*what\s+(?:does|do|did|will|would)\s+.{3,80}?\s+(?:cover|include|contain|comprise|provide\s+for)\s*\?*\s*$"
+    r"|^\s*what\s+(?:is|was|will\s+be)\s+in\s+the\b"
+    # "What are the demands ...?": things asked for by a plural
+    r"|^\s*what\s+(?:are|were)\s+the\s+(?:main\s+|key\s+)?(?:demands|conditions|terms|steps|measures|"
+    r"options|proposals|risks|reasons|changes|elements|components|provisions)\b"
     # "What are the three messages ...?": a count of things asked for
     r"|^\s*(?:what|which)\s+(?:are|were)\s+(?:the\s+)?(?:two|three|four|five|six|seven|\d+)\s+",
     _I,

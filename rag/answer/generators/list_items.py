@@ -672,6 +672,12 @@ def listing(
             nxt = _next_in_paragraph(s, every, passages)
         if nxt is not None and nxt not in chosen and holds_item(nxt.text, typed, question):
             chosen.append(nxt)
+        elif not _INLINE_LIST.search(s.text):
+            # "X has offered Kaimora a package. According to a term sheet, it includes an annual rent of ...,
+            # a 30 percent stake ... and a commitment to ...": the sentence after lists what this one names
+            after = _next_in_paragraph(s, every, passages)
+            if after is not None and after not in chosen and _INLINE_LIST.search(after.text):
+                chosen.append(after)
     return chosen
 
 
