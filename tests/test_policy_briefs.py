@@ -34,6 +34,8 @@ Two weeks later, Ostmark's navy announced that it was moving three patrol boats,
 
 The council must offer Ostmark what the tolls are really meant to obtain: a share of the canal's upkeep. Concretely, it should propose a fund that combines a fixed annual grant, a dredging programme, a training scheme for Ostmark's pilots and a guaranteed minimum of transits each year. The council must also offer itself as guarantor of a joint canal board with members from both sides.
 
+The Lanner Arbitration Court should hear both sides within a year. The Lanner Arbitration Court must publish its reasons in full. Ostmark, for its part, should suspend the new tolls while the case is heard.
+
 A better path lies in the package that the mediator, Judge Ines Varga, put forward in March. Her proposal would pair a five-year toll freeze with investments that widen the canal for everyone: deepening the western approach, a second lock at Halden Gate, a pilots' school at Vorne, and a new radio system for the locks.
 """
 
@@ -270,3 +272,9 @@ def test_what_a_thing_contains_is_a_list_said_in_the_next_sentence(briefs: Path)
     assert classify("What are the demands the government has put to donors?").kind == "list"
     answer = ask_checked("What is in the deal the shipowners have offered Ostmark?", briefs)
     assert "a 10 percent stake in the canal company" in answer.text, answer.text
+
+
+def test_advice_goes_on_to_the_same_body_and_to_the_other_party(briefs: Path) -> None:
+    answer = ask_checked("What does the brief analysis recommend for the Lanner Arbitration Court?", briefs)
+    assert "The Lanner Arbitration Court must publish its reasons in full." in answer.text, answer.text
+    assert "Ostmark, for its part, should suspend the new tolls" in answer.text, answer.text

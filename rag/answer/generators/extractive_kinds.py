@@ -386,7 +386,8 @@ def _with_speech(
 def _advice_goes_on(chosen: Sequence[ScoredSentence], passages: Sequence[Passage]) -> list[ScoredSentence]:
     """``chosen`` with, after each, the sentences of its paragraph that go on advising the same ("The council
     should open in phases. It should commission an audit. And it should not sign ..."): said of "it", they
-    match a question on the council's advice poorly, yet they are the rest of it."""
+    match a question on the council's advice poorly, yet they are the rest of it. A sentence that ends its
+    passage goes on in the overlapping passage of the same document that holds what follows it."""
     from .extractive import ScoredSentence
 
     by_n = {p.n: p for p in passages}
@@ -394,8 +395,15 @@ def _advice_goes_on(chosen: Sequence[ScoredSentence], passages: Sequence[Passage
     for s in chosen:
         if not summaries.ARGUING.search(s.text):
             continue  # (only advice goes on as advice)
-        text = by_n[s.passage_n].text
-        at = s.end
+        n, at = s.passage_n, s.end
+        if not by_n[n].text[at:].strip():
+            later = [p for p in passages if p.doc_id == s.doc_id and p.n != n and s.text in p.text]
+            for other in later:
+                start = other.text.find(s.text)
+                if other.text[start + len(s.text) :].strip():
+                    n, at = other.n, start + len(s.text)
+                    break
+        text = by_n[n].text
         for a, b in split_sentences(text):
             if len(out) >= MAX_ARGUMENT_QUOTES:
                 return out
@@ -403,13 +411,30 @@ def _advice_goes_on(chosen: Sequence[ScoredSentence], passages: Sequence[Passage
                 continue
             sentence = text[a:b]
             counted = _COUNTED_ADVICE.match(sentence) is not None
-            goes_on = _GOES_ON.match(sentence) or _ALSO_ADVISES.search(sentence) or counted
+            goes_on = (
+                _GOES_ON.match(sentence)
+                or _ALSO_ADVISES.search(sentence)
+                or counted
+                or _same_subject(sentence, s.text)
+                or _FOR_ITS_PART.match(sentence)
+            )
             if ("\n\n" in text[at:a] and not counted) or not (goes_on and summaries.ARGUING.search(sentence)):
                 break
-            if all((c.passage_n, c.start) != (s.passage_n, a) for c in out):
-                out.append(ScoredSentence(s.passage_n, s.doc_id, a, b, sentence, 0.0, 0.0, 0.0, 0.0))
+            if all(c.text != sentence for c in out):
+                out.append(ScoredSentence(n, s.doc_id, a, b, sentence, 0.0, 0.0, 0.0, 0.0))
             at = b
     return out
+
+
+# "Marvessa, for its part, should lift ...", "Belmora should in turn freeze ...": advice to the other party
+_FOR_ITS_PART = re.compile(r"^[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?,?\s+(?:for\s+its\s+part|in\s+turn|too)\b")
+
+
+def _same_subject(sentence: str, before: str) -> bool:
+    """Whether ``sentence`` opens on a name the sentence before it gave ("The Southern Archipelago Forum ...
+    should take up ... The Forum must insist ...")."""
+    m = re.match(r"(?:The\s+)?((?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)\s", sentence)
+    return m is not None and m.group(1) in before and m.group(1) not in ("It", "They", "This", "That")
 
 
 # "Critics want the forum to demand inspections. *That would be a mistake.*", "Valdmark complains that the
