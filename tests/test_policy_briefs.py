@@ -278,3 +278,13 @@ def test_advice_goes_on_to_the_same_body_and_to_the_other_party(briefs: Path) ->
     answer = ask_checked("What does the brief analysis recommend for the Lanner Arbitration Court?", briefs)
     assert "The Lanner Arbitration Court must publish its reasons in full." in answer.text, answer.text
     assert "Ostmark, for its part, should suspend the new tolls" in answer.text, answer.text
+
+
+def test_words_asked_for_are_never_a_bio_nor_a_count_of_something_else(briefs: Path) -> None:
+    assert answer_checks.speaker("What did Greyfold's general counsel Martin Avery say about the lawsuit?") == "Avery"
+    # "three members" of a consortium are no workers, though "workers" may be counted as people
+    members = "The consortium's three members, Korvath Engineering and two others, point to the tunnel."
+    assert not answer_checks.counts(members, "workers")
+    # the author box says who Ruth Okafor is, not what she said
+    answer = ask_checked("What did Ruth Okafor say about the Vell Shipping Council's lawyers?", briefs)
+    assert "is director of the Trade Program" not in answer.text, answer.text

@@ -779,8 +779,9 @@ _AUTHOR_NOUNS = (
 _SPEAKER = re.compile(
     # "the Harbour Authority", "the Coast Herald": a name may come with its article
     r"\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+(?:the\s+)?"
-    # ("What did contact officer Declan Huxley say": a post in lower case before the name)
-    r"(?:(?!(?:the|of|for|at|in)\s)[a-z][\w-]*\s+){0,3}?"
+    # ("What did contact officer Declan Huxley say": a post in lower case before the name; "Greyfold's general
+    # counsel Martin Avery": whose post it is before that)
+    r"(?:[A-Z][\w-]*[’']s\s+(?=[a-z]))?(?:(?!(?:the|of|for|at|in)\s)[a-z][\w-]*\s+){0,3}?"
     r"(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin|of|for)\s+){0,5}?([A-Z][\w’'-]+)\s+"
     r"(?:say|tell|said|argue|think|write|claim|call|describe|put|report|reply|respond|answer|"
     # "How did X justify the fee?" (not "How did X explain why ...", which asks a reason however it is given)
@@ -1474,7 +1475,7 @@ _PEOPLE_TERMS = frozenset(lexical.tokenize(["people persons"])[0])
 _PERSONS_TERMS = frozenset(
     lexical.tokenize(
         [
-            "crew members staff employees workers residents passengers demonstrators protesters soldiers officers "
+            "crew staff employees workers residents passengers demonstrators protesters soldiers officers "
             "villagers refugees civilians volunteers pupils students patients delegates inhabitants fishermen"
         ]
     )[0]
@@ -1489,8 +1490,11 @@ def counts(span: str, thing: str, *, measured: bool = False) -> bool:
     wanted = set(lexical.tokenize([thing])[0])
     if not wanted:
         return True
+    # "How many people were detained?": "23 crew members", "a staff of 23" (people asked for as such, not
+    # workers, whose synonyms include people: "three members" of a consortium are no workers)
+    asked_people = bool(wanted & _PEOPLE_TERMS)
     wanted |= {other for t in wanted for other in _COUNTED_AS.get(t, ())}
-    if wanted & _PEOPLE_TERMS:  # "How many people were detained?": "23 crew members", "a staff of 23"
+    if asked_people:
         wanted |= _PERSONS_TERMS
     text = _DAY_OF_MONTH.sub(" ", _YEAR.sub(" ", span))  # a year, or a day of a month, counts nothing
     for m in _NUMBER.finditer(text):

@@ -121,6 +121,7 @@ _WANTED = {
 }
 
 
+_WORDS_ASKED = re.compile(r"^\s*(?i:what|how)\b.*\b(?:say|said|tell|told)\b")
 # "What does Lucia Brennholt see as the real problem?", "What does Ruth Kessane urge donors to do?": someone's
 # view, which their text gives, never their author box
 _VIEW_ASKED = re.compile(
@@ -143,7 +144,9 @@ def fact(
     ``speech``: a request for someone's words, which go on into the next quoted sentence (never their
     author box: a biography is not what they said).
     """
-    chosen = gen.select(question, passages, history, body_only=speech or _VIEW_ASKED.search(question) is not None)
+    # (a bio is no one's words, nor their view: "What did X say ...?" is never answered from an author box)
+    body_only = speech or _VIEW_ASKED.search(question) is not None or _WORDS_ASKED.search(question) is not None
+    chosen = gen.select(question, passages, history, body_only=body_only)
     # The same words in two documents (one author's box on each of their pages) are quoted once.
     chosen = [s for i, s in enumerate(chosen) if all(s.text != c.text for c in chosen[:i])]
     if not chosen:
