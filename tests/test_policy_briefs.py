@@ -288,3 +288,9 @@ def test_words_asked_for_are_never_a_bio_nor_a_count_of_something_else(briefs: P
     # the author box says who Ruth Okafor is, not what she said
     answer = ask_checked("What did Ruth Okafor say about the Vell Shipping Council's lawyers?", briefs)
     assert "is director of the Trade Program" not in answer.text, answer.text
+
+
+def test_what_a_piece_named_by_its_label_recommends(briefs: Path) -> None:
+    # nothing asked beyond the piece: its arguing sentences ("op-ed" names the piece, it is no topic)
+    answer = ask_checked("What does the op-ed recommend?", briefs)
+    assert not answer.abstained and {c.doc_id for c in answer.citations} == {"oped"}, answer.text

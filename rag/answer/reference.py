@@ -169,7 +169,9 @@ _FRAMING = frozenset(
             "position author writer article piece their his her its this that these those say says "
             # "What does X think the board should do instead?", "What warning does X give?"
             "think thinks believe believes want wants should instead warning warnings give gives conclude "
-            "concludes alternative alternatives verdict case"
+            "concludes alternative alternatives verdict case "
+            # the kind of piece that named the document ("the brief analysis", "the op-ed", "the commentary")
+            "analysis analyses brief op-ed commentary column editorial essay"
         ]
     )[0]
 )
