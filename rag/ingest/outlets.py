@@ -27,10 +27,31 @@ _MASTHEAD = re.compile(MASTHEAD)
 _PRESS_WORD = re.compile(rf"(?i:{PRESS_WORDS})")
 # A section's label, not a paper's name: "Local News", "Business Review"
 _SECTION_WORDS = frozenset(
-    "local world business sport sports breaking latest top national international regional health science "
-    "politics arts community weekend morning evening".split()
+    [
+        "local",
+        "world",
+        "business",
+        "sport",
+        "sports",
+        "breaking",
+        "latest",
+        "top",
+        "national",
+        "international",
+        "regional",
+        "health",
+        "science",
+        "politics",
+        "arts",
+        "community",
+        "weekend",
+        "morning",
+        "evening",
+    ]
 )
-_BYLINE_START = re.compile(r"\s*(?:(?:written|compiled|edited|prepared|reported|posted|issued|interview)\s+)?by\b", re.I)
+_BYLINE_START = re.compile(
+    r"\s*(?:(?:written|compiled|edited|prepared|reported|posted|issued|interview)\s+)?by\b", re.I
+)
 _PARTS = re.compile(rf",\s+|{SEPARATOR}|\s+-\s+")
 # "... is a columnist for the Vayle Evening Post", "This column first appeared in The Orrinford Post"
 _CREDITED = re.compile(rf"\b(?:for|in|at|with|of)\s+((?:the\s+)?{MASTHEAD})(?![\w’'-])")
@@ -57,7 +78,11 @@ def header_outlet(line: str) -> str | None:
     if len(line) > 200 or "\n" in line.strip():
         return None
     return next(
-        (name for part in _PARTS.split(line.strip()) if not _BYLINE_START.match(part) and (name := masthead(part))),
+        (
+            name
+            for part in _PARTS.split(line.strip())
+            if not _BYLINE_START.match(part) and (name := masthead(part))
+        ),
         None,
     )
 

@@ -29,7 +29,7 @@ from ..question_kinds import asks_argument, topic
 from ..steps import steps_answer
 from . import answer_checks, list_items, sections
 from .base import Turn
-from .spans import announced, continued_speech, quoted_span
+from .spans import announced, continued_speech, goes_on_in, next_in_paragraph, quoted_span
 
 if TYPE_CHECKING:
     from .extractive import ExtractiveGenerator, ScoredSentence
@@ -398,14 +398,8 @@ def _advice_goes_on(chosen: Sequence[ScoredSentence], passages: Sequence[Passage
     for s in chosen:
         if not summaries.ARGUING.search(s.text):
             continue  # (only advice goes on as advice)
-        n, at = s.passage_n, s.end
-        if not by_n[n].text[at:].strip():
-            later = [p for p in passages if p.doc_id == s.doc_id and p.n != n and s.text in p.text]
-            for other in later:
-                start = other.text.find(s.text)
-                if other.text[start + len(s.text) :].strip():
-                    n, at = other.n, start + len(s.text)
-                    break
+        read = goes_on_in(s, by_n)
+        n, at = read.passage_n, read.end
         text = by_n[n].text
         for a, b in split_sentences(text):
             if len(out) >= MAX_ARGUMENT_QUOTES:
@@ -461,12 +455,11 @@ def _with_verdict(chosen: Sequence[ScoredSentence], passages: Sequence[Passage])
     by_n = {p.n: p for p in passages}
     out = list(chosen)
     for s in chosen:
-        text = by_n[s.passage_n].text
-        after = [(a, b) for a, b in split_sentences(text) if a >= s.end]
-        if not after or "\n\n" in text[s.end : after[0][0]]:
+        following = next_in_paragraph(s, by_n[s.passage_n])
+        if following is None:
             continue
-        a, b = after[0]
-        sentence = text[a:b]
+        a, b = following
+        sentence = by_n[s.passage_n].text[a:b]
         if (
             len(sentence.split()) <= VERDICT_WORDS
             and not re.search(r"\d", sentence)

@@ -400,19 +400,15 @@ def asked_verb(question: str) -> str | None:
 
 def _close_stems(verb: str | None) -> list[str]:
     """The stems of ``verb`` and of its close variants, for the sentence of a list (``_LISTING_FAMILIES``)."""
-    own = lexical.tokenize([verb])[0] if verb else []
-    for family in [*_FAMILIES, *_LISTING_FAMILIES]:
-        if any(o.startswith(f) or f.startswith(o) for o in own for f in family if min(len(o), len(f)) >= 3):
-            return sorted(set(family) | set(own))
-    return own
+    return relation_stems(verb, [*_FAMILIES, *_LISTING_FAMILIES])
 
 
-def relation_stems(verb: str | None) -> list[str]:
-    """The stems that state ``verb``: its own, and those of its family of close variants."""
+def relation_stems(verb: str | None, families: Sequence[Sequence[str]] = _FAMILIES) -> list[str]:
+    """The stems that state ``verb``: its own, and those of its family of close variants (of ``families``)."""
     if not verb:
         return []
     own = lexical.tokenize([verb])[0]
-    for family in _FAMILIES:
+    for family in families:
         if any(o.startswith(f) or f.startswith(o) for o in own for f in family if min(len(o), len(f)) >= 3):
             return sorted(set(family) | set(own))
     return own

@@ -185,7 +185,20 @@ def _closes(sentence: str, *, opened: bool) -> bool:
     return "”" in body or '"' in body
 
 
-def _next_in_paragraph(s: ScoredSentence, passage: Passage) -> tuple[int, int] | None:
+def goes_on_in(s: ScoredSentence, passages: Mapping[int, Passage]) -> ScoredSentence:
+    """``s`` as read in an overlapping passage of its document that goes on past it, when ``s`` ends its own
+    passage (chunks overlap, so the sentence after it is often in the next one); else ``s`` itself."""
+    if passages[s.passage_n].text[s.end :].strip():
+        return s
+    for other in passages.values():
+        at = other.text.find(s.text) if other.doc_id == s.doc_id and other.n != s.passage_n else -1
+        if at >= 0 and other.text[at + len(s.text) :].strip():
+            return dataclasses.replace(s, passage_n=other.n, start=at, end=at + len(s.text))
+    return s
+
+
+def next_in_paragraph(s: ScoredSentence, passage: Passage) -> tuple[int, int] | None:
+    """The span of the sentence after ``s`` in ``passage``, when no paragraph break stands between them."""
     after = [(a, b) for a, b in split_sentences(passage.text) if a >= s.end]
     return after[0] if after and "\n\n" not in passage.text[s.end : after[0][0]] else None
 
@@ -193,7 +206,7 @@ def _next_in_paragraph(s: ScoredSentence, passage: Passage) -> tuple[int, int] |
 def announced(s: ScoredSentence, passage: Passage, span: str) -> str:
     """``span`` with the next sentence of the paragraph when the sentence only announces it ("The remarks
     contained three messages." is followed by the first message)."""
-    following = _next_in_paragraph(s, passage) if span.endswith(s.text) else None
+    following = next_in_paragraph(s, passage) if span.endswith(s.text) else None
     if following is None or not direct_answers.announces_next(s.text):
         return span
     return span + passage.text[s.end : following[1]]
@@ -208,16 +221,9 @@ def with_reason(s: ScoredSentence, passages: Mapping[int, Passage], question: st
     too late for work."): a claim is often explained by the sentence after it. Else ``s`` itself."""
     if not answer_checks.asks_why(question) or answer_checks.gives_reason(s.text, question):
         return s
+    s = goes_on_in(s, passages)  # (the claim ends its passage: the overlapping one goes on past it)
     passage = passages[s.passage_n]
-    following = _next_in_paragraph(s, passage)
-    if following is None and passage.text[s.end :].strip() == "":
-        # the claim ends its passage: an overlapping passage of the same document may go on past it
-        for other in passages.values():
-            at = other.text.find(s.text) if other.doc_id == s.doc_id and other.n != s.passage_n else -1
-            moved = dataclasses.replace(s, passage_n=other.n, start=at, end=at + len(s.text)) if at >= 0 else s
-            if at >= 0 and _next_in_paragraph(moved, other) is not None:
-                s, passage, following = moved, other, _next_in_paragraph(moved, other)
-                break
+    following = next_in_paragraph(s, passage)
     reason = passage.text[following[0] : following[1]] if following else ""
     # (or, said of the claim's subject again, the claim's grounds without a word of reason: "The drones are
     # harder to justify against poachers. *They are weapons for fighting a navy*, and ...")
