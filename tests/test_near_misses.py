@@ -59,13 +59,30 @@ their test," instructor Bram Ostrow said.
 The dry spring of 2025 emptied the nursery's ponds. "That drought taught us to collect every drop," she said.
 """
 
+# dates and figures of other events of the same things: signed, not ratified; what delays cost, not a price paid
+FERRY = """Ferry Link Between Arvel and Tosk Opens Next Spring
+
+The governments of Arvel and Tosk signed the Harrow Ferry Agreement on 12 April 2019, after four years of talks.
+
+Delays at the old crossing cost the two harbours an estimated £4 million a year, and the Tosk Maritime Board
+bought three ferries from the Lund yard in 2021 to end them.
+
+Sailings between the two harbours are due to begin on 2 March 2027.
+"""
+
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
     return index_of(
         tmp_path_factory,
         "near-misses",
-        {"notice.txt": NOTICE, "clinic.txt": CLINIC, "growday.txt": GROW_DAY, "hall.txt": HALL},
+        {
+            "notice.txt": NOTICE,
+            "clinic.txt": CLINIC,
+            "growday.txt": GROW_DAY,
+            "hall.txt": HALL,
+            "ferry.txt": FERRY,
+        },
     )
 
 
@@ -84,6 +101,10 @@ def pages(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
         "What is the minimum age for volunteer dog walkers at Ferndale?",
         # the page names its principal, no manager
         "Who is the manager of Ferndale Pet Clinic?",
+        # the agreement's signing date is not the date it was ratified
+        "When did Tosk's parliament ratify the Harrow Ferry Agreement?",
+        # what the delays cost is not what the ferries cost
+        "How much did the Tosk Maritime Board pay for its three ferries?",
     ],
 )
 def test_a_near_miss_abstains(pages: Path, question: str) -> None:
@@ -97,6 +118,8 @@ def test_a_near_miss_abstains(pages: Path, question: str) -> None:
         ("When does the work on Quarry Hill start?", "8 June 2026"),
         ("What did Councillor Anwen Price say about patching the road?", "patching"),
         ("How do I join Ferndale's Priority Callback list?", "ring reception"),
+        ("When was the Harrow Ferry Agreement signed?", "12 April 2019"),
+        ("When did Arvel and Tosk sign the ferry agreement?", "12 April 2019"),
         ("How much does the Ferndale wellness plan cost?", "£12.50 a month"),
         # a line of a block of "Label: value" lines states its own value
         ("How much does the side room at Elm Road Scout Hall cost per hour?", "Side room: £9 per hour"),
@@ -232,3 +255,43 @@ def test_what_a_how_many_question_counts(question: str, thing: str) -> None:
 def test_a_reason_said_as_an_aside(sentence: str) -> None:
     assert answer_checks.gives_reason(sentence, "Why is it so?")
     assert not answer_checks.gives_reason("Amplified music must stop at 10.30pm.", "Why is it so?")
+
+
+@pytest.mark.parametrize(
+    ("span", "question", "fits"),
+    [
+        # another stage of the same process: its date is not the asked one's
+        (
+            "Arvel and Tosk signed the agreement on 12 April 2019.",
+            "When did Tosk ratify the agreement?",
+            False,
+        ),
+        ("Tosk ratified the agreement in May 2020.", "When did Tosk ratify the agreement?", True),
+        ("The ratification of the agreement came in May 2020.", "When did Tosk ratify the agreement?", True),
+        ("The navy ordered two frigates in 2018.", "When did Belmora's navy receive its frigates?", True),
+        ("The navy ordered two frigates in 2018.", "When were the Belmora frigates delivered?", False),
+        ("The skipper was charged in March.", "When was the Kestrel Dawn's skipper convicted?", False),
+        # a step said in no known process: left to the score
+        ("The plant opened in 2011.", "When did Acme sell the plant?", True),
+        # a reason may be given for the whole process
+        ("Tosk signed because the ferry was its only link.", "Why did Tosk ratify the agreement?", True),
+    ],
+)
+def test_a_date_of_another_stage_does_not_answer(span: str, question: str, fits: bool) -> None:
+    assert answer_checks.same_stage(span, question) is fits
+
+
+@pytest.mark.parametrize(
+    ("span", "fits"),
+    [
+        ("Delays cost the harbours £4 million a year, and the board bought three ferries in 2021.", False),
+        ("The board bought three ferries for £4 million in 2021.", True),
+        ("The three ferries, bought in 2021, cost the board £4 million.", True),
+        # no amount in it at all: the words alone are judged (and the figure check refuses it elsewhere)
+        ("The board bought three ferries in 2021.", True),
+    ],
+)
+def test_the_amount_is_said_of_what_was_paid_for(span: str, fits: bool) -> None:
+    from rag.answer.generators import amounts
+
+    assert amounts.says_what_paid(span, "How much did the board pay for its three ferries?") is fits

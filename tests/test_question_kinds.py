@@ -319,6 +319,10 @@ def test_what_type_of_answer_a_question_expects(question: str, wanted: str | Non
         ("When was the dam finished?", None, None),
         ("When was the Harbour Authority founded?", None, "founded"),  # of a named thing: its founding
         ("Did Acme buy or sell the plant?", None, None),  # either answers
+        # past the owner's body, which is no verb ("parliament"), to the verb before its object
+        ("When did Tosk's parliament ratify the ferry agreement?", None, "ratify"),
+        ("How much did Acme's board pay for the plant?", None, "pay"),
+        ("When was the Ulmar border crossing closed?", None, "closed"),  # past a noun in lower case
     ],
 )
 def test_the_verb_an_answer_must_state(question: str, verb: str | None, event: str | None) -> None:

@@ -50,11 +50,17 @@ def paid_for(question: str) -> list[str]:
     return [t for t in lexical.tokenize([what])[0] if t not in _FILLER and len(t) > 2]
 
 
+# Where one coordinate clause of a sentence ends and the next begins: "Delays cost the harbours £4 million a
+# year, and the board bought three ferries": the amount is the delays', the ferries are in another clause
+_CLAUSES = re.compile(r";\s+|,\s+(?:and|but|while|whereas|although|though)\s+", re.IGNORECASE)
+
+
 def says_what_paid(span: str, question: str) -> bool:
     """Whether ``span`` says at least half of what the money asked about went to, and two of its words when
-    it has more than one ("its *chief executive*": "Executives of Acme" is not enough); every question that
-    asks no such amount: True."""
+    it has more than one ("its *chief executive*": "Executives of Acme" is not enough), in the clause that gives
+    an amount of money when it gives one; every question that asks no such amount: True."""
     wanted = paid_for(question)
     if not wanted:
         return True
-    return answer_checks.covers_terms(set(wanted), set(lexical.tokenize([span])[0]))
+    clauses = [c for c in _CLAUSES.split(span) if answer_checks.states_money(c)] or [span]
+    return any(answer_checks.covers_terms(set(wanted), set(lexical.tokenize([c])[0])) for c in clauses)

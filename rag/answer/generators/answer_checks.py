@@ -845,8 +845,13 @@ _YES_NO_VERB = re.compile(
     r"|^\s*(?i:can|could|should|will|would|may|must)\s+(?!(?i:I|you|we)\s)(?:[\w’'-]+\s+){1,4}?be\s+([a-z]+(?:ed|en))\b"
 )
 _EVENT_VERB = re.compile(
+    # "When did Tosk's parliament *ratify* the treaty?", "How much did Acme's board *pay* for ...?": the verb
+    # after the owner's body, which is no verb ("parliament"); the verb is followed by its object
+    r"^\s*(?i:when|why|how\s+(?:much|many)\s+(?:[a-z][\w-]*\s+){0,3}?)\s*(?i:did|does|do|has|have|had|will|would)\s+"
+    r"(?:the\s+)?(?:[A-Z][\w.’'-]*\s+)*[A-Z][\w.-]*[’']s\s+(?:[a-z][\w-]*\s+){1,2}?(?:[a-z]+ly\s+)?"
+    r"([a-z]\w+)\s+(?=(?:the|a|an|its|their|his|her|for|to|on|in|[A-Z])\b)"
     # "When did Nordline *receive* ...": a date of another event of the same thing answers less surely
-    r"^\s*(?i:when)\s+(?i:did|does|do|has|have|had|will|would)\s+(?:the\s+)?"
+    r"|^\s*(?i:when)\s+(?i:did|does|do|has|have|had|will|would)\s+(?:the\s+)?"
     r"(?:[A-Z][\w.’'-]*\s+)+(?:[a-z]+ly\s+)?([a-z]\w+)\b"
     # "Who *succeeded* X": the relation asked about (a regular verb; "who built" has many wordings)
     r"|^\s*(?i:who)\s+(?!(?:is|was|are|were|has|have|had|did|does|do)\b)([a-z]+ed)\b"
@@ -855,7 +860,7 @@ _EVENT_VERB = re.compile(
     # "When was the Harbour Authority *founded*?"
     # ("In what year was the Fisheries Commission *founded*?", "When are the Hawkmoth drones due to be *delivered*?")
     r"|^\s*(?i:when|(?:in\s+)?(?:what|which)\s+year)\s+(?i:was|were|is|are)\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s+)+"
-    r"(?:[a-z]+s\s+)?(?:first\s+|due\s+to\s+be\s+)?([a-z]+ed|built|made|held|begun|founded|set\s+up)\b"
+    r"(?:[a-z]+\s+){0,2}?(?:first\s+|due\s+to\s+be\s+)?([a-z]+ed|built|made|held|begun|founded|set\s+up)\b"
     # "Why did the club *sell* X?": a reason given for another event of X ("he chose X because ...") answers
     # less surely than one for the selling
     r"|^\s*(?i:why)\s+(?i:did|does|do|has|have|had|will|would)\s+(?:the\s+)?"
@@ -1189,6 +1194,11 @@ def _plural_e(term: str, said: set[str]) -> bool:
     return len(term) >= 4 and term.endswith("e") and term[:-1] in said
 
 
+def states_money(span: str) -> bool:
+    """Whether ``span`` gives an amount of money ("$180 million", "eight pounds")."""
+    return _MONEY.search(span) is not None
+
+
 def covers_terms(words: set[str], said: set[str]) -> bool:
     """Whether ``said`` holds at least half of ``words`` (and two, when there are more than two), by stem
     or a word that extends it."""
@@ -1263,6 +1273,46 @@ def not_opposite(span: str, question: str) -> bool:
         return True
     verb = m.group(1).casefold()
     return states_verb(span, verb) or not any(states_verb(span, o) for o in _OPPOSITES[verb])
+
+
+# Stages of one process, in the order they happen: a date or a figure of one stage is not another's ("When did
+# Tosk ratify the agreement?" against "Arvel and Tosk signed the agreement on 12 April 2019"). Each stage is
+# its wordings; a stage's noun counts when it begins with the verb's stem ("delivery" for "deliver").
+_STAGES = (
+    (("propose",), ("negotiate",), ("sign",), ("ratify", "ratification"), ("approve", "adopt"), ("implement",),
+     ("expire",), ("terminate", "scrap")),
+    (("order",), ("buy", "purchase"), ("build",), ("deliver",), ("retire", "decommission")),
+    (("arrest", "detain"), ("charge", "indict"), ("convict",), ("sentence",), ("acquit",)),
+    (("file", "lodge"), ("hear",), ("rule",), ("appeal",)),
+    (("elect",), ("appoint",), ("resign",), ("dismiss", "sack")),
+)  # fmt: skip
+
+
+def _stage_of(verb: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]] | None:
+    """The stage ``verb`` names and the other stages of its process, or None (no known process)."""
+    wanted = set(lexical.tokenize([verb])[0])
+    for family in _STAGES:
+        for stage in family:
+            if any(set(lexical.tokenize([form])[0]) == wanted for form in stage):
+                return stage, tuple(other for other in family if other is not stage)
+    return None
+
+
+def same_stage(span: str, question: str) -> bool:
+    """False when ``span`` states another stage of the process whose stage the question asks about, and not
+    the asked one ("When did Tosk ratify ...?" against "... signed ... on 12 April 2019"); True otherwise.
+
+    (Not for "Why did X ratify ...?": a reason is given for a process as a whole as often as for one step.)"""
+    verb = event_verb(question)
+    if verb is None or asks_why(question):
+        return True
+    found = _stage_of(verb)
+    if found is None:
+        return True
+    stage, others = found
+    if any(states_verb(span, form) for form in stage):
+        return True
+    return not any(states_verb(span, form) for other in others for form in other)
 
 
 # The past forms of common irregular verbs: "When did the Council *give* Nordline control?" is answered by "gave"
