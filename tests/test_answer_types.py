@@ -167,6 +167,36 @@ def test_who_is_answered_by_a_name_not_a_day(question: str, sentence: str, line:
 
 
 @pytest.mark.parametrize(
+    ("question", "sentence", "line"),
+    [
+        # the number that counts what is asked, not the first number of the sentence
+        (
+            "How many boats were out on the banks?",
+            "When the Aster-4 rocket fell, the crews of the 41 boats on the banks saw it.",
+            "41",
+        ),
+        (
+            "How many megawatts can the dam generate?",
+            "The 145-metre dam can generate 4,200 megawatts of electricity.",
+            "4,200",
+        ),
+        (
+            "How many dams does it oversee?",
+            "It employs four engineers to oversee 212 tailings and water dams.",
+            "212",
+        ),
+        ("How many engineers does it employ?", "It employs four engineers to oversee 212 dams.", "four"),
+        # none said to count it: the first
+        ("How many engineers does it employ?", "Its staff of four oversee 212 dams.", "four"),
+    ],
+)
+def test_a_number_is_the_one_that_counts_the_thing_asked(question: str, sentence: str, line: str) -> None:
+    from rag.answer.direct_answers import answer_line
+
+    assert answer_line(question, sentence) == line
+
+
+@pytest.mark.parametrize(
     ("sentence", "fits"),
     [
         ("If you lose power, report it by calling 105.", True),

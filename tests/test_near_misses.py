@@ -67,7 +67,8 @@ The governments of Arvel and Tosk signed the Harrow Ferry Agreement on 12 April 
 Delays at the old crossing cost the two harbours an estimated £4 million a year, and the Tosk Maritime Board
 bought three ferries from the Lund yard in 2021 to end them.
 
-Sailings between the two harbours are due to begin on 2 March 2027.
+Sailings between the two harbours are due to begin on 2 March 2027. The second round of fare talks ended in Harrow on 3 May 2024
+without an agreement.
 """
 
 
@@ -105,6 +106,8 @@ def pages(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
         "When did Tosk's parliament ratify the Harrow Ferry Agreement?",
         # what the delays cost is not what the ferries cost
         "How much did the Tosk Maritime Board pay for its three ferries?",
+        # another round of the talks than the one asked about
+        "What happened at the first round of the fare talks?",
     ],
 )
 def test_a_near_miss_abstains(pages: Path, question: str) -> None:
@@ -120,6 +123,7 @@ def test_a_near_miss_abstains(pages: Path, question: str) -> None:
         ("How do I join Ferndale's Priority Callback list?", "ring reception"),
         ("When was the Harrow Ferry Agreement signed?", "12 April 2019"),
         ("When did Arvel and Tosk sign the ferry agreement?", "12 April 2019"),
+        ("When did the second round of fare talks end?", "3 May 2024"),
         ("How much does the Ferndale wellness plan cost?", "£12.50 a month"),
         # a line of a block of "Label: value" lines states its own value
         ("How much does the side room at Elm Road Scout Hall cost per hour?", "Side room: £9 per hour"),
@@ -295,3 +299,28 @@ def test_the_amount_is_said_of_what_was_paid_for(span: str, fits: bool) -> None:
     from rag.answer.generators import amounts
 
     assert amounts.says_what_paid(span, "How much did the board pay for its three ferries?") is fits
+
+
+@pytest.mark.parametrize(
+    ("span", "question", "fits"),
+    [
+        ("The fourth round of talks ended in May.", "What happened at the third round of talks?", False),
+        ("The third round of talks ended in May.", "What happened at the third round of talks?", True),
+        ("Talks ended in May without a statement.", "What happened at the third round of talks?", True),
+        (
+            "The 3rd round ended early; the fourth round was cancelled.",
+            "What happened at the 3rd round?",
+            True,
+        ),
+    ],
+)
+def test_another_of_the_numbered_things_does_not_answer(span: str, question: str, fits: bool) -> None:
+    assert answer_checks.same_ordinal(span, question) is fits
+
+
+def test_a_rate_asked_is_a_share_of_the_sum() -> None:
+    question = "What interest rate would the bank charge on its loan?"
+    assert answer_checks.expected_type(question) == "share"
+    assert not answer_checks.fits_type("The bank could lend up to $250 million on a 20-year term.", "share")
+    assert answer_checks.fits_type("The loan would carry 2.5 percent interest.", "share")
+    assert answer_checks.fits_type("The bank offered an interest-free loan.", "share")

@@ -34,6 +34,7 @@ _QUANTITY = re.compile(
     r"(?:\s?(?:percent|%|million|billion|trillion))?\b",
     re.IGNORECASE,
 )
+_COUNTED = re.compile(r"\bhow\s+(?:many|much)\s+([a-z][a-z-]{2,})\b", re.I)  # what the number counts
 _YEAR_ONLY = re.compile(r"^(?:1[6-9]|20)\d\d$")
 _ASKS_WHO = re.compile(
     r"^\s*(?:who|whom|by\s+whom|which\s+(?:person|official|company|country|agency|group))\b", re.I
@@ -105,8 +106,21 @@ def answer_line(question: str, sentence: str) -> str | None:
         money = _MONEY.findall(sentence) if _ASKS_MONEY.search(question) else []
         if money:
             return " ".join(_clean(m) for m in money[:2])
-        found = [m.group(0) for m in _QUANTITY.finditer(sentence) if not _YEAR_ONLY.match(m.group(0).strip())]
-        return _clean(found[0]) if found else None
+        found = [m for m in _QUANTITY.finditer(sentence) if not _YEAR_ONLY.match(m.group(0).strip())]
+        # "How many megawatts ...?": the number that counts megawatts ("4,200 megawatts"), not the first one
+        # ("The 145-metre dam ..."); else the first
+        counted = _COUNTED.search(question)
+        if counted is not None:
+            stem = counted.group(1).casefold()[: max(4, len(counted.group(1)) - 2)]
+            heads = [
+                m
+                for m in found
+                if re.match(
+                    rf"[\s-]+(?:[\w-]+\s+){{0,3}}?{re.escape(stem)}", sentence[m.end() :], re.IGNORECASE
+                )
+            ]
+            found = heads or found
+        return _clean(found[0].group(0)) if found else None
     if asks_for_someone(question):
         asked = question.casefold()
         runs = [

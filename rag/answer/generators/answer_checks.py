@@ -126,13 +126,17 @@ _ASKS_SHARE = re.compile(
     r"\bwhat\s+percentage\b|"
     # "What turnout did the commission announce?": a share of the voters
     r"\bwhat\s+(?:[a-z]+\s+)?turnout\b|"
-    r"\bhow\s+(?:big|large)\s+a\s+share\b",
+    r"\bhow\s+(?:big|large)\s+a\s+share\b|"
+    # "What interest rate would the bank charge?": a rate said as a share of the sum (not "$250 million")
+    r"\bwhat\s+(?:[a-z]+\s+)?(?:interest|inflation|unemployment|growth|tax|vacancy|discount)\s+rate\b",
     re.IGNORECASE,
 )
 _SHARE = re.compile(
     r"%|\bper\s?cent\b|\bpercentage\b|\b(?:a|one|two)[\s-](?:half|halves|third|thirds|quarter|quarters|fifth|fifths|"
     r"tenth|tenths)\b|\bhalf\b|\b\w+\s+(?:in|out\s+of)\s+(?:every\s+)?(?:\d+|ten|five|four|three|hundred)\b|"
-    r"\bmajority\b|\bminority\b",
+    r"\bmajority\b|\bminority\b|"
+    # (a rate asked: "interest-free", "at zero interest", "no interest" state it too)
+    r"\binterest[\s-]free\b|\b(?:zero|no)\s+interest\b",
     re.IGNORECASE,
 )
 # "What will the grant pay for?", "What was the money spent on?": what the money buys, not how much it is
@@ -1273,6 +1277,24 @@ def not_opposite(span: str, question: str) -> bool:
         return True
     verb = m.group(1).casefold()
     return states_verb(span, verb) or not any(states_verb(span, o) for o in _OPPOSITES[verb])
+
+
+_ORDINALS = (
+    r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\d+(?:st|nd|rd|th)"
+)
+_ORDINAL_NOUN = re.compile(rf"\b({_ORDINALS})\s+([a-z][a-z-]{{2,}})\b", re.IGNORECASE)
+
+
+def same_ordinal(span: str, question: str) -> bool:
+    """False when the question asks about the n-th of something and ``span`` speaks of another one of them
+    only ("What happened at the third round of talks?" against "The fourth round of talks ended ..."); True
+    otherwise."""
+    for asked, noun in _ORDINAL_NOUN.findall(question):
+        stem = noun.casefold()[: max(4, len(noun) - 2)]  # "round" in "rounds", "summit" in "summits"
+        said = re.findall(rf"\b({_ORDINALS})\s+(?:[\w-]+\s+)?{re.escape(stem)}", span, re.IGNORECASE)
+        if said and asked.casefold() not in {o.casefold() for o in said}:
+            return False
+    return True
 
 
 # Stages of one process, in the order they happen: a date or a figure of one stage is not another's ("When did

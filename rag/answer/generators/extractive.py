@@ -597,6 +597,7 @@ class ExtractiveGenerator:
             and answer_checks.keeps_negated(quoted(s), question)
             and answer_checks.not_opposite(quoted(s), question)
             and answer_checks.same_stage(quoted(s), question)
+            and answer_checks.same_ordinal(quoted(s), question)
             and answer_checks.adds_amount(quoted(s), question)
             # "What counts as X?" wants what X covers; "How do I ...?" a sentence that instructs
             and answer_checks.defines(quoted(s), question)
