@@ -108,6 +108,8 @@ def pages(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
         "How much did the Tosk Maritime Board pay for its three ferries?",
         # another round of the talks than the one asked about
         "What happened at the first round of the fare talks?",
+        # a span of time is no capacity: "after four years of talks"
+        "What is the passenger capacity of the Harrow ferries?",
     ],
 )
 def test_a_near_miss_abstains(pages: Path, question: str) -> None:
@@ -324,3 +326,20 @@ def test_a_rate_asked_is_a_share_of_the_sum() -> None:
     assert not answer_checks.fits_type("The bank could lend up to $250 million on a 20-year term.", "share")
     assert answer_checks.fits_type("The loan would carry 2.5 percent interest.", "share")
     assert answer_checks.fits_type("The bank offered an interest-free loan.", "share")
+
+
+@pytest.mark.parametrize(
+    ("span", "question", "fits"),
+    [
+        (
+            "Tosk took over the plant in 2013, two years before the deal.",
+            "What is the capacity of the plant?",
+            False,
+        ),
+        ("The plant can generate 1,000 megawatts.", "What is the capacity of the plant?", True),
+        # time asked: a span of time is the answer
+        ("The trial lasted two years.", "How many years did the trial last?", True),
+    ],
+)
+def test_a_span_of_time_counts_nothing_else(span: str, question: str, fits: bool) -> None:
+    assert answer_checks.counts_not_time(span, question) is fits

@@ -431,6 +431,22 @@ def fits_type(sentence: str, kind: str | None) -> bool:
     return True
 
 
+_TIME_UNITS = re.compile(
+    r"\b(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centur(?:y|ies)|nights?|seasons?|"
+    r"terms?|long|often|old|age)\b",
+    re.IGNORECASE,
+)
+
+
+def counts_not_time(span: str, question: str) -> bool:
+    """For a question asking a quantity of something that is no span of time ("What is the generating
+    capacity of the plant?"), whether ``span`` has a number besides its dates and spans of time ("two years
+    before the deal" counts no capacity); True for other questions, and for one that asks about time."""
+    if expected_type(question) != "quantity" or _TIME_UNITS.search(question):
+        return True
+    return fits_type(_DURATION.sub(" ", span), "quantity")
+
+
 # "How much is paid *per* nurse / to *each* nurse": an amount for one of them, which a total does not give
 _ASKS_RATE = re.compile(r"\bhow\s+(?:much|many)\b.*\b(?:each|per|apiece|every)\b", re.IGNORECASE)
 _RATE = re.compile(
