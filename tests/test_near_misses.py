@@ -110,6 +110,8 @@ def pages(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
         "What happened at the first round of the fare talks?",
         # a span of time is no capacity: "after four years of talks"
         "What is the passenger capacity of the Harrow ferries?",
+        # a year of the board's, but not of its founding
+        "In what year was the Tosk Maritime Board founded?",
     ],
 )
 def test_a_near_miss_abstains(pages: Path, question: str) -> None:
@@ -277,6 +279,22 @@ def test_a_reason_said_as_an_aside(sentence: str) -> None:
         ("The navy ordered two frigates in 2018.", "When did Belmora's navy receive its frigates?", True),
         ("The navy ordered two frigates in 2018.", "When were the Belmora frigates delivered?", False),
         ("The skipper was charged in March.", "When was the Kestrel Dawn's skipper convicted?", False),
+        # a founding must be said: a body's other dates are of something else
+        (
+            "The Fisheries Commission's survey of 2014 showed fewer fish.",
+            "When was the Fisheries Commission founded?",
+            False,
+        ),
+        (
+            "The Fisheries Commission, set up in 1962, meets in May.",
+            "When was the Fisheries Commission founded?",
+            True,
+        ),
+        (
+            "Since its creation in 1962 the Commission has met yearly.",
+            "When was the Fisheries Commission founded?",
+            True,
+        ),
         # a step said in no known process: left to the score
         ("The plant opened in 2011.", "When did Acme sell the plant?", True),
         # a reason may be given for the whole process

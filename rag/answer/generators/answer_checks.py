@@ -1323,7 +1323,11 @@ _STAGES = (
     (("arrest", "detain"), ("charge", "indict"), ("convict",), ("sentence",), ("acquit",)),
     (("file", "lodge"), ("hear",), ("rule",), ("appeal",)),
     (("elect",), ("appoint",), ("resign",), ("dismiss", "sack")),
+    (("found", "establish", "set up", "create", "form", "launch"), ("merge",), ("dissolve", "disband", "abolish")),
 )  # fmt: skip
+# A body is founded once, and a sentence on it with a date but no word of its founding ("the Commission's
+# survey of 2014") dates something else: the founding must be said
+_SAID_OR_REFUSED = frozenset(["found"])
 
 
 def _stage_of(verb: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]] | None:
@@ -1338,7 +1342,8 @@ def _stage_of(verb: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]] 
 
 def same_stage(span: str, question: str) -> bool:
     """False when ``span`` states another stage of the process whose stage the question asks about, and not
-    the asked one ("When did Tosk ratify ...?" against "... signed ... on 12 April 2019"); True otherwise.
+    the asked one ("When did Tosk ratify ...?" against "... signed ... on 12 April 2019"), or does not state
+    a founding asked about; True otherwise.
 
     (Not for "Why did X ratify ...?": a reason is given for a process as a whole as often as for one step.)"""
     verb = event_verb(question)
@@ -1350,6 +1355,8 @@ def same_stage(span: str, question: str) -> bool:
     stage, others = found
     if any(states_verb(span, form) for form in stage):
         return True
+    if stage[0] in _SAID_OR_REFUSED:
+        return False
     return not any(states_verb(span, form) for other in others for form in other)
 
 
