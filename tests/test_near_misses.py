@@ -69,6 +69,8 @@ bought three ferries from the Lund yard in 2021 to end them.
 
 Sailings between the two harbours are due to begin on 2 March 2027. The second round of fare talks ended in Harrow on 3 May 2024
 without an agreement.
+
+"We sell tickets, not our responsibility for the weather," said Ines Moll, Tosk's transport minister.
 """
 
 
@@ -128,6 +130,11 @@ def test_a_near_miss_abstains(pages: Path, question: str) -> None:
         ("When was the Harrow Ferry Agreement signed?", "12 April 2019"),
         ("When did Arvel and Tosk sign the ferry agreement?", "12 April 2019"),
         ("When did the second round of fare talks end?", "3 May 2024"),
+        # a long topic said in other words: one of its words is there
+        (
+            "What did Tosk's transport minister say about who bears responsibility for sailings cancelled by storms?",
+            "not our responsibility",
+        ),
         ("How much does the Ferndale wellness plan cost?", "£12.50 a month"),
         # a line of a block of "Label: value" lines states its own value
         ("How much does the side room at Elm Road Scout Hall cost per hour?", "Side room: £9 per hour"),

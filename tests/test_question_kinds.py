@@ -387,6 +387,18 @@ def test_whose_words_are_asked_for(question: str, who: str | None) -> None:
         ("Ruiz spoke about the strike.", "What did Ruiz say about Lima's port?", False),
         ("Ruiz praised the plan.", "What is Ana Ruiz's opinion of the ferry sale?", False),
         ("Ruiz said anything at all.", "What did Ruiz say?", True),  # no topic: nothing to check
+        # a long topic in other words: one of its three or more words is enough
+        (
+            '"We rent out the land, not our responsibility," said the foreign minister.',
+            "What did the foreign minister say about who bears responsibility for launches from the island?",
+            True,
+        ),
+        # but not none of them
+        (
+            '"We asked for a formula, and they sent us a lawyer," said the deputy minister.',
+            "What did the deputy minister say about the ferry link between the islands?",
+            False,
+        ),
     ],
 )
 def test_whether_words_are_on_the_asked_topic(span: str, question: str, covered: bool) -> None:
