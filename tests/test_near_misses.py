@@ -71,6 +71,10 @@ Sailings between the two harbours are due to begin on 2 March 2027. The second r
 without an agreement.
 
 "We sell tickets, not our responsibility for the weather," said Ines Moll, Tosk's transport minister.
+
+"We are not closing the harbour. We are asking the big ships to come back," said Ida Brenn, Arvel's harbour
+minister, in an interview in April. Deputy Foreign Minister Jon Kell of Arvel said the ferry was "a bridge that
+floats."
 """
 
 
@@ -112,6 +116,8 @@ def pages(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
         "What happened at the first round of the fare talks?",
         # a span of time is no capacity: "after four years of talks"
         "What is the passenger capacity of the Harrow ferries?",
+        # Arvel's deputy foreign minister is not Tosk's foreign minister
+        "What did Tosk's foreign minister say about the ferry?",
         # a year of the board's, but not of its founding
         "In what year was the Tosk Maritime Board founded?",
     ],
@@ -130,6 +136,11 @@ def test_a_near_miss_abstains(pages: Path, question: str) -> None:
         ("When was the Harrow Ferry Agreement signed?", "12 April 2019"),
         ("When did Arvel and Tosk sign the ferry agreement?", "12 April 2019"),
         ("When did the second round of fare talks end?", "3 May 2024"),
+        # a post's own words, framed by the question in words unlike them
+        (
+            "How did Arvel's harbour minister sum up the purpose of the higher harbour dues?",
+            "asking the big ships",
+        ),
         # a long topic said in other words: one of its words is there
         (
             "What did Tosk's transport minister say about who bears responsibility for sailings cancelled by storms?",
@@ -368,3 +379,30 @@ def test_a_rate_asked_is_a_share_of_the_sum() -> None:
 )
 def test_a_span_of_time_counts_nothing_else(span: str, question: str, fits: bool) -> None:
     assert answer_checks.counts_not_time(span, question) is fits
+
+
+@pytest.mark.parametrize(
+    ("question", "post", "owner"),
+    [
+        ("What did China's foreign minister say about the deal?", "foreign minister", "China"),
+        ("What did Valdoria's health minister say?", "health minister", "Valdoria"),
+        ("What did the mission's lead inspector say?", "lead inspector", None),  # no name owns it
+        ("What did Ana Ruiz say about the plan?", "Ana Ruiz", None),  # a name asked
+    ],
+)
+def test_the_owner_of_a_post_asked(question: str, post: str, owner: str | None) -> None:
+    assert answer_checks.post_owner(question, post) == owner
+
+
+def test_a_post_of_another_owner_is_someone_else() -> None:
+    question = "What did China's foreign minister say about the deal?"
+    russian = "As Deputy Foreign Minister Sergey Ryabkov put it, \u201cthe deal would have been worse.\u201d"
+    assert not answer_checks.quotes_speaker(russian, "foreign minister", question)
+    chinese = "\u201cThe deal is the only way,\u201d said Wang Lin, China\u2019s foreign minister."
+    assert answer_checks.quotes_speaker(chinese, "foreign minister", question)
+    # a word made from the owner's name says it too
+    assert answer_checks.quotes_speaker(
+        '"The deal is the only way," said Ilse Brandt, the Valdorian health minister.',
+        "health minister",
+        "What did Valdoria's health minister say about the deal?",
+    )

@@ -988,6 +988,23 @@ def _post_forms(span: str, post: str) -> list[tuple[int, str]]:
     return found
 
 
+def post_owner(question: str, post: str) -> str | None:
+    """The name that owns the post a question asks for someone's words by ("*Kaimora*'s foreign minister"),
+    or None (a name asked, or a post with no owner)."""
+    if post[:1].isupper():
+        return None
+    m = re.search(
+        rf"((?:[A-Z][\w.-]*\s+){{0,3}}[A-Z][\w.-]*)[’']s\s+(?:[a-z-]+\s+){{0,3}}?{re.escape(post)}\b", question
+    )
+    return m.group(1) if m else None
+
+
+def _says_owner(span: str, owner: str) -> bool:
+    """Whether ``span`` names ``owner`` or a word made from it ("Valdorian" for "Valdoria")."""
+    said = set(lexical.tokenize([span])[0])
+    return all(_known(t, said) or _extends(t, said) for t in lexical.tokenize([owner])[0])
+
+
 def quotes_speaker(
     span: str, name: str, question: str, quoted: str | None = None, title: str = "", goes_on: str = ""
 ) -> bool:
@@ -1031,6 +1048,12 @@ def quotes_speaker(
         return False
     own = span.rfind(quoted) if quoted else 0
     if own > 0 and speaking[-1] < own and not (_PRONOUN_SPEECH.search(quoted) or _QUOTATION.search(quoted)):
+        return False
+    # "China's foreign minister": a foreign minister of another country is someone else ("Deputy Foreign
+    # Minister Sergey Ryabkov" in a piece on Russia); the owner is said with the post ("the Valdorian health
+    # minister" for "Valdoria's") or in the sentence before
+    owner = post_owner(question, name)
+    if owner is not None and not _says_owner(span, owner):
         return False
     told = _ADDRESSEE.search(question)
     # the one addressed comes after the speaker ("X told Reuters"), the surname is enough
