@@ -75,6 +75,8 @@ without an agreement.
 "We are not closing the harbour. We are asking the big ships to come back," said Ida Brenn, Arvel's harbour
 minister, in an interview in April. Deputy Foreign Minister Jon Kell of Arvel said the ferry was "a bridge that
 floats."
+
+"Fares will stay below the price of a bus ticket," said Mara Linde, chief executive of the Harrow Ferry Company.
 """
 
 
@@ -136,6 +138,8 @@ def test_a_near_miss_abstains(pages: Path, question: str) -> None:
         ("When was the Harrow Ferry Agreement signed?", "12 April 2019"),
         ("When did Arvel and Tosk sign the ferry agreement?", "12 April 2019"),
         ("When did the second round of fare talks end?", "3 May 2024"),
+        # the head of a body, found by the post held there
+        ("What did the head of the Harrow Ferry Company say about fares?", "price of a bus ticket"),
         # a post's own words, framed by the question in words unlike them
         (
             "How did Arvel's harbour minister sum up the purpose of the higher harbour dues?",
@@ -406,3 +410,51 @@ def test_a_post_of_another_owner_is_someone_else() -> None:
         "health minister",
         "What did Valdoria's health minister say about the deal?",
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "span", "speaks"),
+    [
+        # who leads a body, called by the post held there
+        (
+            "What did the head of the Cardel Aid Alliance say about the camps?",
+            '"The camps are full," said Paulo Venn, secretary-general of the Cardel Aid Alliance.',
+            True,
+        ),
+        (
+            "Quote the head of Halvern on the licence.",
+            '"The licence cannot stay open," said Conrad Aleby, Halvern\'s chief executive.',
+            True,
+        ),
+        (
+            "What did the head of the Meridian Orbital Consortium say about its offer?",
+            '"Our offer is a partnership," said Rena Holt, the consortium\'s chief executive.',
+            True,
+        ),
+        (
+            "What did the head of the observer mission say about the result?",
+            '"The result is not credible," said Ingrid Solvane, the former foreign minister who led the mission.',
+            True,
+        ),
+        (
+            "What did Halvoria's head of government say about the road?",
+            '"There is no road plan," said Anneli Roskva, Halvoria\'s prime minister.',
+            True,
+        ),
+        # a lawyer for the firm, the head of another alliance: not its head
+        (
+            "Quote the head of Halvern on the licence.",
+            '"We will sue over the licence," said Ana Bell, a lawyer for Halvern.',
+            False,
+        ),
+        (
+            "What did the head of the Cardel Aid Alliance say about the camps?",
+            '"The camps are full," said Paulo Venn, secretary-general of the Merrow Alliance.',
+            False,
+        ),
+    ],
+)
+def test_the_head_of_a_body_is_found_by_the_post_held_there(question: str, span: str, speaks: bool) -> None:
+    who = answer_checks.speaker(question)
+    assert who is not None and who.split()[1] == "of", who
+    assert answer_checks.quotes_speaker(span, who, question) is speaks

@@ -797,6 +797,12 @@ _AUTHOR_NOUNS = (
     r"(?:reviewer|critic|columnist|editor|journalist|reporter|interviewer|correspondent|study|survey|review)"
 )
 _SPEAKER = re.compile(
+    # "What did the head of the Cardel Alliance say ...?", "How did Halvoria's head of government react?",
+    # "Quote the boss of the state railway on ...": who leads a body, found by the post held there
+    r"\b(?:(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)|(?i:quote)(?:\s+what)?)\s+"
+    r"(?:[A-Z][\w-]*[’']s\s+|the\s+)((?i:head|boss|leader|chief|chair)\s+of\s+(?:the\s+)?"
+    r"(?:government|state|(?:[\w’'-]+\s+){0,4}?[\w’'-]+))\s+(?:[a-z]+ly\s+)?"
+    r"(?:say|said|tell|told|describe|react|respond|sum\s+up|on|about)\b|"
     # "the Harbour Authority", "the Coast Herald": a name may come with its article
     r"\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+(?:the\s+)?"
     # ("What did contact officer Declan Huxley say": a post in lower case before the name; "Greyfold's general
@@ -903,7 +909,7 @@ def speaker(question: str) -> str | None:
     m = _SPEAKER.search(question)
     if m is None:
         return None
-    if m.group(4) and not _ASKS_VIEW.match(question):
+    if m.group(5) and not _ASKS_VIEW.match(question):
         return None  # "Why does the city's view of X matter?" asks a reason, not for the city's words
     return next((g for g in m.groups() if g), None)
 
@@ -988,6 +994,49 @@ def _post_forms(span: str, post: str) -> list[tuple[int, str]]:
     return found
 
 
+# "the head of the Cardel Alliance", "the boss of the state railway": who leads a body, which a page calls by
+# the post it holds there ("secretary-general of the Cardel Alliance", "Halvern's chief executive", "who led
+# the mission"); "head of government" and "head of state" are offices of their own
+_HEAD_ASKED = re.compile(r"^(?:head|boss|leader|chief|chair)\s+of\s+(?:the\s+)?(.+)$", re.IGNORECASE)
+_HEADS = re.compile(
+    r"\b(?:chief\s+executive|CEO|chair(?:man|woman|person)?|president|director(?:-general)?|secretary-general|"
+    r"head|leader|boss|chief|(?:heads|headed|leads|led|runs|ran|directs|directed|chairs|chaired))\b"
+)
+_OFFICES = {
+    "government": re.compile(r"\b(?:prime\s+minister|premier|chancellor)\b", re.IGNORECASE),
+    "state": re.compile(r"\b(?:president|king|queen|monarch|emir)\b", re.IGNORECASE),
+}
+_NAME_BEFORE = re.compile(r"((?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w’'-]*),\s+(?:who\s+|the\s+|a\s+|an\s+)?(?:[\w’'-]+\s+){0,6}$")
+
+
+def _heads_speaking(span: str, body: str) -> list[int]:
+    """Where in ``span`` someone said to lead ``body`` (a post or a verb of leading, with the body's names,
+    or one of its words, beside it) is who speaks: the positions of their names."""
+    office = _OFFICES.get(body.casefold())
+    pattern = office or _HEADS
+    named = names(" x " + body)
+    terms = [t for t in lexical.tokenize([body])[0] if len(t) > 2]
+    found = []
+    for m in pattern.finditer(span):
+        if office is None:
+            near = span[m.end() : m.end() + 2 * POST_REACH + len(body)]
+            before = span[max(0, m.start() - POST_REACH) : m.start()]
+            said = set(lexical.tokenize([f"{before} {near}"])[0])
+            # its names ("the Cardel Humanitarian Alliance"), or the body called again by its head noun
+            # ("the consortium's chief executive" for the Meridian Orbital Consortium's)
+            again = re.search(rf"\bthe\s+{re.escape(body.split()[-1])}\b", f"{before} {near}", re.IGNORECASE)
+            if named and not all(names_subject(f"{before} {near}", n) for n in named) and again is None:
+                continue
+            if not named and not any(_known(t, said) or _extends(t, said) for t in terms):
+                continue
+        who = _NAME_BEFORE.search(span[: m.start()])
+        if who is not None and _speaks(span, who.start(1), who.group(1)):
+            found.append(who.start(1))
+        elif _speaks(span, m.start(), m.group(0)):  # "..., the Authority's chair said"
+            found.append(m.start())
+    return found
+
+
 def post_owner(question: str, post: str) -> str | None:
     """The name that owns the post a question asks for someone's words by ("*Kaimora*'s foreign minister"),
     or None (a name asked, or a post with no owner)."""
@@ -1040,6 +1089,9 @@ def quotes_speaker(
         for m in re.finditer(re.escape(each.casefold()), folded)
         if _speaks(span, m.start(), each)
     )
+    head = _HEAD_ASKED.match(name)
+    if not speaking and head is not None:
+        speaking = _heads_speaking(span, head.group(1))
     if not speaking:
         # "the energy minister" written "Kelmaria's minister of energy", "the presiding judge" "Judge Arbath,
         # the tribunal's president": the post's head noun, with its other words said around it

@@ -569,7 +569,8 @@ class ExtractiveGenerator:
                 or _WHY_ASKED.match(s.asked or "") is not None
             )
             # "How did the union react to X?": a sentence in which the union does or says nothing is no reaction
-            and reactions.reacts(quoted(s), reactor)
+            # (one asked by name or post is checked to speak below: their words are their reaction)
+            and (who is not None or reactions.reacts(quoted(s), reactor))
             # "How many engineers": a number about something else ("two years before") does not answer.
             and (counted is None or answer_checks.counts(quoted(s), counted))
             and (measured is None or answer_checks.counts(quoted(s), measured, measured=True))
