@@ -140,6 +140,11 @@ def test_a_near_miss_abstains(pages: Path, question: str) -> None:
         ("When did the second round of fare talks end?", "3 May 2024"),
         # the head of a body, found by the post held there
         ("What did the head of the Harrow Ferry Company say about fares?", "price of a bus ticket"),
+        # words quoted from where the quotation opens, not from its second sentence
+        (
+            "What did Arvel's harbour minister say about the big ships?",
+            '"We are not closing the harbour. We are asking',
+        ),
         # a post's own words, framed by the question in words unlike them
         (
             "How did Arvel's harbour minister sum up the purpose of the higher harbour dues?",

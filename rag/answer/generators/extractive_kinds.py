@@ -29,7 +29,7 @@ from ..question_kinds import asks_argument, topic
 from ..steps import steps_answer
 from . import answer_checks, list_items, sections
 from .base import Turn
-from .spans import announced, continued_speech, goes_on_in, next_in_paragraph, quoted_span
+from .spans import announced, continued_speech, goes_on_in, next_in_paragraph, opened_before, quoted_span
 
 if TYPE_CHECKING:
     from .extractive import ExtractiveGenerator, ScoredSentence
@@ -154,6 +154,7 @@ def fact(
     by_n = {p.n: p for p in passages}
     spans = [quoted_span(s, by_n, question) for s in chosen]
     if speech:
+        spans = [opened_before(s, by_n[s.passage_n], span) for s, span in zip(chosen, spans, strict=True)]
         spans = [continued_speech(s, by_n[s.passage_n], span) for s, span in zip(chosen, spans, strict=True)]
     spans = [announced(s, by_n[s.passage_n], span) for s, span in zip(chosen, spans, strict=True)]
     # A sentence quoted on its own and again inside a longer quote of the same document (two overlapping

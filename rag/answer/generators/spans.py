@@ -161,6 +161,35 @@ QUOTATION_SENTENCES = 4  # sentences of one quotation followed to its close
 _PRONOUN_QUOTATION = re.compile(r"[,.!?][”\"]\s+(?:he|she|they)\s+[a-z]+", re.IGNORECASE)
 
 
+def opened_before(s: ScoredSentence, passage: Passage, span: str) -> str:
+    """``span`` (ending where ``s`` ends) from where the quotation it closes opened, when it closes one it
+    did not open ('There is no road plan. There is a treaty, and it says railway," said X.': cut at the
+    second sentence, the quote would begin inside someone's words and leave out their start)."""
+    start = s.end - len(span)
+    if start < 0 or passage.text[start : s.end] != span or not _closes_unopened(span):
+        return span
+    before = [(a, b) for a, b in split_sentences(passage.text) if b <= start]
+    end = start
+    for a, b in reversed(before[-QUOTATION_SENTENCES:]):
+        if "\n\n" in passage.text[b:end]:
+            return span
+        sentence = passage.text[a:b]
+        if leaves_open(sentence):
+            return passage.text[a:start] + span
+        if any(mark in sentence for mark in '"“”'):
+            return span  # another quotation lies between: not this one's opening
+        end = a
+    return span
+
+
+def _closes_unopened(text: str) -> bool:
+    """Whether ``text`` closes a quotation it does not open ('It says railway," said X.')."""
+    if "“" in text or "”" in text:
+        return text.count("”") > text.count("“")
+    first = text.find('"')
+    return first > 0 and text.count('"') % 2 == 1 and text[first - 1] in ",.!?"
+
+
 def leaves_open(text: str) -> bool:
     """Whether ``text`` opens a quotation it does not close ('... her team. "We expected ten.')."""
     if "“" in text or "”" in text:
