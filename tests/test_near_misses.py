@@ -463,3 +463,29 @@ def test_the_head_of_a_body_is_found_by_the_post_held_there(question: str, span:
     who = answer_checks.speaker(question)
     assert who is not None and who.split()[1] == "of", who
     assert answer_checks.quotes_speaker(span, who, question) is speaks
+
+
+@pytest.mark.parametrize(
+    ("question", "post", "span"),
+    [
+        # where the post is held, between it and the verb; the post called by another name
+        (
+            "What did Orvenna's envoy to the agency say about her parliament's contribution?",
+            "envoy",
+            '"Our parliament will not pay more," said Mira Dusan, Orvenna\'s ambassador to the agency.',
+        ),
+        (
+            "What did Halvard's CEO say about the memo?",
+            "CEO",
+            '"The memo was a draft," said Ansel Drum, Halvard\'s chief executive.',
+        ),
+        (
+            "What did the trawler's captain say about the boarding?",
+            "captain",
+            '"They boarded us like smugglers," said Joris Mad, the trawler\'s skipper.',
+        ),
+    ],
+)
+def test_a_post_asked_in_another_name(question: str, post: str, span: str) -> None:
+    assert answer_checks.speaker(question) == post
+    assert answer_checks.quotes_speaker(span, post, question)

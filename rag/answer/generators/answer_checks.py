@@ -824,7 +824,9 @@ _SPEAKER = re.compile(
     # sentence that names "the Dutch minister" only as someone met or mentioned does not give their words)
     # "... the Dutch minister", "... Acme's chief executive", "... the union's branch secretary"
     rf"|\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+(?:the\s+(?:(?:[\w-]+\s+)?[\w-]+[’']s\s+)?|[A-Z][\w-]*[’']s\s+)"
-    rf"((?:[A-Z][\w’'-]+\s+|(?:[a-z]+\s+)(?=(?i:{_ROLES})))*?(?i:{_ROLES}))\s+(?:[a-z]+ly\s+)?"
+    rf"((?:[A-Z][\w’'-]+\s+|(?:[a-z]+\s+)(?=(?i:{_ROLES})))*?(?i:{_ROLES}))\s+"
+    # ("What did Orvenna's envoy *to the agency* say ...?": where the post is held)
+    r"(?:(?:to|at|in)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}?[\w’'-]+\s+)?(?:[a-z]+ly\s+)?"
     # ("How did Acme's trade minister describe the ban?", "What did the mediator reportedly admit ...?")
     r"(?:say|tell|said|argue|think|write|claim|describe|characteri[sz]e|admit|acknowledge|warn|call|sum\s+up)\b"
     # "Quote what Acme's opposition leader told parliament ...": one named by a role
@@ -1054,6 +1056,21 @@ def _says_owner(span: str, owner: str) -> bool:
     return all(_known(t, said) or _extends(t, said) for t in lexical.tokenize([owner])[0])
 
 
+# Posts a page may call by another name than the question's
+_POST_SYNONYMS = {
+    "ceo": ["chief executive"],
+    "chief executive": ["CEO"],
+    "captain": ["skipper"],
+    "skipper": ["captain"],
+    "envoy": ["ambassador"],
+    "ambassador": ["envoy"],
+    "spokesman": ["spokesperson", "spokeswoman"],
+    "spokeswoman": ["spokesperson", "spokesman"],
+    "spokesperson": ["spokesman", "spokeswoman"],
+    "chair": ["chairman", "chairwoman", "chairperson"],
+}
+
+
 def quotes_speaker(
     span: str, name: str, question: str, quoted: str | None = None, title: str = "", goes_on: str = ""
 ) -> bool:
@@ -1083,6 +1100,7 @@ def quotes_speaker(
         for m in re.finditer(re.escape(name.casefold()), folded)
         if (follow := _HOLDER.match(span, m.end())) is not None
     ]
+    called += _POST_SYNONYMS.get(name.casefold(), [])  # "Halvard's CEO": "the company's chief executive"
     speaking = sorted(
         m.start()
         for each in dict.fromkeys(called)
