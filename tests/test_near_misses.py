@@ -489,3 +489,11 @@ def test_the_head_of_a_body_is_found_by_the_post_held_there(question: str, span:
 def test_a_post_asked_in_another_name(question: str, post: str, span: str) -> None:
     assert answer_checks.speaker(question) == post
     assert answer_checks.quotes_speaker(span, post, question)
+
+
+def test_a_month_is_written_with_its_capital() -> None:
+    # "may eventually" is no date; "in March" gives no day for "On what date ...?"
+    assert not answer_checks.fits_type("The lawsuit may eventually reach the company.", "date")
+    assert answer_checks.fits_type("The lawsuit was filed in May 2023.", "date")
+    assert not answer_checks.fits_type("The complaint was filed in March.", "day")
+    assert answer_checks.fits_type("The complaint was filed on March 2, 2023.", "day")

@@ -299,6 +299,9 @@ def test_what_a_list_question_leaves_out(question: str, left_out: str | None) ->
         ("Quote the report's words on the cost of the new pier.", "money"),  # an amount, in any shape
         ("How many engineers inspected the pier?", "quantity"),
         ("Quote the report's words on the new pier.", None),
+        # "on what date": the day, which a month alone does not give
+        ("On what date did the villages file their lawsuit?", "day"),
+        ("Since what year has Dresmark belonged to the bloc?", "year"),
     ],
 )
 def test_what_type_of_answer_a_question_expects(question: str, wanted: str | None) -> None:

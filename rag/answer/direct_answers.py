@@ -39,7 +39,11 @@ _YEAR_ONLY = re.compile(r"^(?:1[6-9]|20)\d\d$")
 _ASKS_WHO = re.compile(
     r"^\s*(?:who|whom|by\s+whom|which\s+(?:person|official|company|country|agency|group))\b", re.I
 )
-_ASKS_WHEN = re.compile(r"^\s*(?:when\b|in\s+what\s+year|what\s+(?:year|date|month)|which\s+year)", re.I)
+_ASKS_WHEN = re.compile(
+    r"^\s*(?:when\b|(?:in|on|by|since|until|from)\s+(?:what|which)\s+(?:year|date|month|day)\b|"
+    r"what\s+(?:year|date|month)|which\s+(?:year|date))",
+    re.I,
+)
 _ASKS_HOW_MUCH = re.compile(r"\bhow\s+(?:many|much)\b|\bwhat\s+(?:percentage|share)\b", re.I)
 _ASKS_MONEY = re.compile(r"\b(?:cost|costs|price|worth|pay|pays|paying|paid|spend|spent|value|trade)\b", re.I)
 _THE = re.compile(r"^(?:The|A|An|[A-Z][a-z]+-[\w-]+)\s+(?=[A-Z])")  # "The", "Sixteen-year-old" before a name

@@ -19,8 +19,10 @@ _FULL_MONTHS = "January|February|March|April|May|June|July|August|September|Octo
 _SHORT_MONTHS = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
 _MONTHS = f"{_FULL_MONTHS}|{_SHORT_MONTHS}"  # (matched without regard to case)
 _YEAR = re.compile(r"\b(1[6-9]\d\d|20\d\d)s?\b")
+# (a month is written with its capital: "may eventually", "march on" are no dates)
 _DATE = re.compile(
-    rf"\b(1[6-9]\d\d|20\d\d)s?\b|\b({_MONTHS})\b\.?|\b\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}\b", re.IGNORECASE
+    rf"\b(1[6-9]\d\d|20\d\d)s?\b|\b((?-i:{_MONTHS}))\b\.?|\b\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}\b",
+    re.IGNORECASE,
 )
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
@@ -44,8 +46,8 @@ _MONEY = re.compile(
 )
 
 _ASKS_DATE = re.compile(
-    r"^\s*(when\b|(in|by|since|until)\s+what\s+(year|month|date)\b|what\s+(year|date|month)\b|"
-    r"which\s+(year|month)\b)",
+    r"^\s*(when\b|(in|by|since|until|on|from)\s+(what|which)\s+(year|month|date|day)\b|what\s+(year|date|month)\b|"
+    r"which\s+(year|month|date)\b)",
     re.IGNORECASE,
 )
 _ASKS_MONEY = re.compile(
@@ -149,7 +151,8 @@ _THE_COST = re.compile(r"\b(?:the|its|their)\s+(?:cost|price)s?\s+of\b", re.IGNO
 
 
 # "In which month ...", "what year", "on what day": a date as fine as asked; a year does not give the month
-_ASKS_UNIT = re.compile(r"\b(?:what|which)\s+(month|year|day|weekday)\b", re.IGNORECASE)
+# ("On what *date* ...?" asks the day: a month or a year alone does not give it)
+_ASKS_UNIT = re.compile(r"\b(?:what|which)\s+(month|year|day|weekday|date)\b", re.IGNORECASE)
 _NUMERIC_DATE = r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b"
 # ("May" alone is a verb as often as a month: a month only before a day, "of" or a comma)
 _A_MONTH = _FULL_MONTHS.replace("May", r"May(?=\s+\d|\s+of\b|,)")
@@ -321,7 +324,7 @@ def expected_type(question: str) -> str | None:
         return None  # "What did Solberg say about how much the car park is used?" wants her words, any
     unit = _ASKS_UNIT.search(question)
     if unit:
-        return unit.group(1).casefold().replace("weekday", "day")
+        return unit.group(1).casefold().replace("weekday", "day").replace("date", "day")
     if _ASKS_PHONE.search(question):
         return "phone"
     if _ASKS_HABIT.search(question):
@@ -1008,7 +1011,9 @@ _OFFICES = {
     "government": re.compile(r"\b(?:prime\s+minister|premier|chancellor)\b", re.IGNORECASE),
     "state": re.compile(r"\b(?:president|king|queen|monarch|emir)\b", re.IGNORECASE),
 }
-_NAME_BEFORE = re.compile(r"((?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w’'-]*),\s+(?:who\s+|the\s+|a\s+|an\s+)?(?:[\w’'-]+\s+){0,6}$")
+_NAME_BEFORE = re.compile(
+    r"((?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w’'-]*),\s+(?:who\s+|the\s+|a\s+|an\s+)?(?:[\w’'-]+\s+){0,6}$"
+)
 
 
 def _heads_speaking(span: str, body: str) -> list[int]:
@@ -1045,7 +1050,8 @@ def post_owner(question: str, post: str) -> str | None:
     if post[:1].isupper():
         return None
     m = re.search(
-        rf"((?:[A-Z][\w.-]*\s+){{0,3}}[A-Z][\w.-]*)[’']s\s+(?:[a-z-]+\s+){{0,3}}?{re.escape(post)}\b", question
+        rf"((?:[A-Z][\w.-]*\s+){{0,3}}[A-Z][\w.-]*)[’']s\s+(?:[a-z-]+\s+){{0,3}}?{re.escape(post)}\b",
+        question,
     )
     return m.group(1) if m else None
 
@@ -1351,7 +1357,9 @@ def yes_no_verb(question: str) -> str | None:
     return verb
 
 
-_TALLIED = frozenset(["recorded", "reported", "registered", "counted", "logged", "seen", "had", "experienced"])
+_TALLIED = frozenset(
+    ["recorded", "reported", "registered", "counted", "logged", "seen", "had", "experienced"]
+)
 
 
 def event_verb(question: str) -> str | None:
