@@ -192,3 +192,25 @@ def test_a_sentence_that_names_the_asked_kind_announces_the_next(pool_index: Pat
 )
 def test_who_asks_for_several_only_of_relations_several_share(question: str, several: bool) -> None:
     assert list_items.asks_who(question) is several
+
+
+CANAL = """Reopening the Kessel Canal
+
+By Ada Lorne, Harbour Review
+
+The canal has been closed to large barges since the flood of 2022, and the towns along it have lost much of their
+trade.
+
+The authority should ask the mayors of Kessel and Orm, who keep the trust of both shipping guilds, to meet before
+the spring, with three items on the agenda: extending the towpath repairs to Orm, replacing the broken lock gates
+at Tiller, and a common timetable for the barges.
+"""
+
+
+def test_a_sentence_that_lists_is_an_item_though_it_matches_loosely(tmp_path_factory) -> None:
+    # items not of a type a pattern tells (acts, not names or figures), asked in other words
+    folder = index_of(tmp_path_factory, "canal", {"canal.txt": CANAL})
+    answer = _ask("Which topics does the review want the mayors to discuss?", folder)
+    assert not answer.abstained, answer.text
+    assert "replacing the broken lock gates" in answer.text
+    _verbatim(answer, folder)

@@ -348,7 +348,8 @@ _ACTION = re.compile(
     r"required\s+to|has\s+to|have\s+to)\b",
     re.IGNORECASE,
 )
-TYPED_SLACK = 0.2  # an item that holds a thing of the asked type may score this far under the threshold
+# an item that holds a thing of the asked type, or a sentence that lists, may score this far under the threshold
+TYPED_SLACK = 0.2
 
 
 def item_type(question: str) -> str | None:
@@ -620,8 +621,10 @@ def listing(
 
     def floor(s: ScoredSentence) -> float:
         # an item of the asked type matches the question loosely ("opposed" asked, "condemned" said)
+        # and so does a sentence that lists ("three items on the agenda: extending ..., replacing ... and
+        # ..."), whose items are not of a type a pattern can tell
         if not holds_item(s.text, typed, question):
-            return gen.threshold
+            return gen.threshold - (TYPED_SLACK if _INLINE_LIST.search(s.text) else 0.0)
         return RELATION_FLOOR if stems and states_relation(s.text, stems) else gen.threshold - TYPED_SLACK
 
     passing = [s for s in scored if s.score >= floor(s)]
