@@ -10,6 +10,7 @@ would the ferries cost?": both are about the ferries. Classic question answering
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Container, Mapping
 
@@ -316,6 +317,7 @@ _ASKS_WORDS_ON = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=1024)  # asked of every sentence judged for one question
 def expected_type(question: str) -> str | None:
     """ "date", "month", "year", "day" (a date at least that fine), "phone" (a number to call), "duration" (a span of time), "measure"
     (a size or distance), "length" (either), "time" (of day), "money",
@@ -1362,6 +1364,7 @@ _TALLIED = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=1024)  # asked of every sentence judged for one question
 def event_verb(question: str) -> str | None:
     """The verb of the event a "When did X *verb*" or "Who *verbed* X" question asks about. Unlike a yes/no
     question's verb it is often said in other words ("halt" for "suspended"), so a sentence that does not
@@ -1437,6 +1440,7 @@ _STAGES = (
 _SAID_OR_REFUSED = frozenset(["found"])
 
 
+@functools.lru_cache(maxsize=256)
 def _stage_of(verb: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]] | None:
     """The stage ``verb`` names and the other stages of its process, or None (no known process)."""
     wanted = set(lexical.tokenize([verb])[0])
