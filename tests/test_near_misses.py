@@ -77,6 +77,8 @@ minister, in an interview in April. Deputy Foreign Minister Jon Kell of Arvel sa
 floats."
 
 "Fares will stay below the price of a bus ticket," said Mara Linde, chief executive of the Harrow Ferry Company.
+
+The service was handed to a joint company of both harbours in 2023, after Tosk refused a ferry run by Arvel alone.
 """
 
 
@@ -120,6 +122,8 @@ def pages(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
         "What is the passenger capacity of the Harrow ferries?",
         # Arvel's deputy foreign minister is not Tosk's foreign minister
         "What did Tosk's foreign minister say about the ferry?",
+        # a reason for the signing ("after four years of talks") is none for the refusal, which has none
+        "Why did Tosk refuse a ferry run by Arvel alone?",
         # a year of the board's, but not of its founding
         "In what year was the Tosk Maritime Board founded?",
     ],
@@ -138,6 +142,11 @@ def test_a_near_miss_abstains(pages: Path, question: str) -> None:
         ("When was the Harrow Ferry Agreement signed?", "12 April 2019"),
         ("When did Arvel and Tosk sign the ferry agreement?", "12 April 2019"),
         ("When did the second round of fare talks end?", "3 May 2024"),
+        # a reason said in other words than the question's
+        (
+            "Why was the ferry service given to a joint company rather than to Arvel alone?",
+            "after Tosk refused",
+        ),
         # the head of a body, found by the post held there
         ("What did the head of the Harrow Ferry Company say about fares?", "price of a bus ticket"),
         # words quoted from where the quotation opens, not from its second sentence

@@ -173,6 +173,10 @@ _PERSONAL_PRONOUN = re.compile(r"\b(?:he|she|they|him|her|them|his|hers|their|it
 # post's owner, "Kaimora's foreign minister"): someone's words match a question that frames them ("How did the
 # trade minister describe the purpose of the ban?") poorly, and the check has already said whose they are.
 SPEECH_SLACK = 0.15
+# The same for a why-question: every eligible sentence has passed the check that it gives a reason (or its
+# grounds), and a reason is often said in other words than the question's ("chosen jointly ... after Meranth
+# refused a bank-only mediator" for "Why was the mediator chosen jointly ...?")
+WHY_SLACK = 0.1
 NAMED_SPEECH_BONUS = 0.1  # added to a named speaker's words that say half the topic's words (``eligible``)
 HEADER_CHARACTERS = 400  # how far into a document its header lines (title, byline, dateline) may reach
 EVENT_PENALTY = 0.1  # score off a sentence that does not state the event a "when did X <verb>" asks about
@@ -675,7 +679,8 @@ class ExtractiveGenerator:
         # "Quote what X said after the vote": every eligible sentence already gives X's own words (on the
         # topic, when one is named), a check of its own; such a short question matches them less closely.
         who = answer_checks.speaker(question)
-        threshold = self.threshold - (SPEECH_SLACK if who else 0.0)
+        why = who is None and answer_checks.asks_why(question)
+        threshold = self.threshold - (SPEECH_SLACK if who else WHY_SLACK if why else 0.0)
         scored = self.eligible(question, passages, history, body_only=body_only, most=SENTENCE_CANDIDATES)
         if not scored or scored[0].score < threshold:
             # The likeliest sentences do not answer: every sentence is judged before abstaining.
@@ -687,6 +692,11 @@ class ExtractiveGenerator:
                 passages,
                 after_previous=who is not None,
             )
+        event = answer_checks.event_verb(question) if why and scored else None
+        if event is not None and not answer_checks.states_verb(scored[0].text, event):
+            # ("Why did Tosk refuse ...?": a reason given for another event, "signed ... after four years of
+            # talks", is no reason for the refusal: eased only for a sentence that states the event)
+            threshold = self.threshold
         if not scored or scored[0].score < threshold:
             return []
         floor = max(threshold, scored[0].score - self.margin)
