@@ -823,7 +823,7 @@ _SPEAKER = re.compile(
     # "Quote Ana Ruiz's own words on ...", "the governor's exact words"
     r"|(?<![.!?]\s)(?<!^)\b([A-Z][\w-]+)[’']s\s+(?:own\s+|exact\s+)*(?:words|phrase|wording)\b"
     # "What is Ana Ruiz's opinion of the sale?": a view is what the person says
-    r"|(?<![.!?]\s)(?<!^)\b([A-Z][\w-]+)[’']s\s+(?:own\s+)?(?:opinion|views?|position|stance|reaction|assessment)\s+"
+    r"|(?<![.!?]\s)(?<!^)\b(?P<view>[A-Z][\w-]+)[’']s\s+(?:own\s+)?(?:opinion|views?|position|stance|reaction|assessment)\s+"
     r"(?i:of|on|about)\b"
     # "What did the Dutch minister say ...": one named by a role, which the quote must name as the speaker (a
     # sentence that names "the Dutch minister" only as someone met or mentioned does not give their words)
@@ -916,7 +916,7 @@ def speaker(question: str) -> str | None:
     m = _SPEAKER.search(question)
     if m is None:
         return None
-    if m.group(5) and not _ASKS_VIEW.match(question):
+    if m.group("view") and not _ASKS_VIEW.match(question):
         return None  # "Why does the city's view of X matter?" asks a reason, not for the city's words
     return next((g for g in m.groups() if g), None)
 
