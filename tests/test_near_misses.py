@@ -506,3 +506,11 @@ def test_a_month_is_written_with_its_capital() -> None:
     assert answer_checks.fits_type("The lawsuit was filed in May 2023.", "date")
     assert not answer_checks.fits_type("The complaint was filed in March.", "day")
     assert answer_checks.fits_type("The complaint was filed on March 2, 2023.", "day")
+
+
+def test_explain_asks_for_the_words_of_one_named_by_post(pages: Path) -> None:
+    question = "How did the harbour minister explain the new dues?"
+    assert answer_checks.speaker(question) == "harbour minister"
+    # her words, or nothing: not a sentence that only shares the question's words ("... the two harbours ...")
+    answer = ask_checked(question, pages)
+    assert "Sailings between the two harbours" not in answer.text, answer.text

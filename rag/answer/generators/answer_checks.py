@@ -833,7 +833,9 @@ _SPEAKER = re.compile(
     # ("What did Orvenna's envoy *to the agency* say ...?": where the post is held)
     r"(?:(?:to|at|in)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}?[\w’'-]+\s+)?(?:[a-z]+ly\s+)?"
     # ("How did Acme's trade minister describe the ban?", "What did the mediator reportedly admit ...?")
-    r"(?:say|tell|said|argue|think|write|claim|describe|characteri[sz]e|admit|acknowledge|warn|call|sum\s+up)\b"
+    r"(?:say|tell|said|argue|think|write|claim|describe|characteri[sz]e|admit|acknowledge|warn|call|sum\s+up|"
+    # ("How did the harbour minister *explain* the new dues?", as "How did Ruiz explain the fee?" above)
+    r"(?:justify|explain|defend)(?=\s+(?:the|its|their|his|her)\b))\b"
     # "Quote what Acme's opposition leader told parliament ...": one named by a role
     # (the post alone, in lower case: "the Vashgaz chief executive" is "the chief executive of Vashgaz" too)
     rf"|\b(?i:quote|(?:show|give|tell|read)\s+(?:me|us))\s+what\s+(?:the\s+(?:[\w-]+[’']s\s+)?|[A-Z][\w-]*[’']s\s+)"
