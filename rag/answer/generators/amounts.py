@@ -62,5 +62,5 @@ def says_what_paid(span: str, question: str) -> bool:
     wanted = paid_for(question)
     if not wanted:
         return True
-    clauses = [c for c in _CLAUSES.split(span) if answer_checks.states_money(c)] or [span]
+    clauses = [c for c in _CLAUSES.split(span) if answer_checks.fits_type(c, "money")] or [span]
     return any(answer_checks.covers_terms(set(wanted), set(lexical.tokenize([c])[0])) for c in clauses)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Container, Mapping
+from collections.abc import Container, Mapping, Sequence
 
 from ...index import lexical
 
@@ -1030,16 +1030,18 @@ def _heads_speaking(span: str, body: str) -> list[int]:
     found = []
     for m in pattern.finditer(span):
         if office is None:
-            near = span[m.end() : m.end() + 2 * POST_REACH + len(body)]
-            before = span[max(0, m.start() - POST_REACH) : m.start()]
-            said = set(lexical.tokenize([f"{before} {near}"])[0])
+            around = span[max(0, m.start() - POST_REACH) : m.end() + 2 * POST_REACH + len(body)]
             # its names ("the Cardel Humanitarian Alliance"), or the body called again by its head noun
-            # ("the consortium's chief executive" for the Meridian Orbital Consortium's)
-            again = re.search(rf"\bthe\s+{re.escape(body.split()[-1])}\b", f"{before} {near}", re.IGNORECASE)
-            if named and not all(names_subject(f"{before} {near}", n) for n in named) and again is None:
-                continue
-            if not named and not any(_known(t, said) or _extends(t, said) for t in terms):
-                continue
+            # ("the consortium's chief executive" for the Meridian Orbital Consortium's); a body with no name
+            # by one of its words ("the Authority's chair" for the joint rail authority's)
+            if named:
+                again = re.search(rf"\bthe\s+{re.escape(body.split()[-1])}\b", around, re.IGNORECASE)
+                if again is None and not all(names_subject(around, n) for n in named):
+                    continue
+            else:
+                said = set(lexical.tokenize([around])[0])
+                if not any(mentions({t}, said) for t in terms):
+                    continue
         who = _NAME_BEFORE.search(span[: m.start()])
         if who is not None and _speaks(span, who.start(1), who.group(1)):
             found.append(who.start(1))
@@ -1323,11 +1325,6 @@ def _plural_e(term: str, said: set[str]) -> bool:
     return len(term) >= 4 and term.endswith("e") and term[:-1] in said
 
 
-def states_money(span: str) -> bool:
-    """Whether ``span`` gives an amount of money ("$180 million", "eight pounds")."""
-    return _MONEY.search(span) is not None
-
-
 def covers_terms(words: set[str], said: set[str]) -> bool:
     """Whether ``said`` holds at least half of ``words`` (and two, when there are more than two), by stem
     or a word that extends it."""
@@ -1404,7 +1401,15 @@ def not_opposite(span: str, question: str) -> bool:
     if m is None:
         return True
     verb = m.group(1).casefold()
-    return states_verb(span, verb) or not any(states_verb(span, o) for o in _OPPOSITES[verb])
+    return not _only_another(span, (verb,), [(o,) for o in _OPPOSITES[verb]])
+
+
+def _only_another(span: str, asked: Sequence[str], others: Sequence[Sequence[str]]) -> bool:
+    """Whether ``span`` states one of ``others`` (each a set of wordings) and none of the ``asked`` wordings:
+    the date or figure it gives is another event's (an opening for a closing, a signing for a ratifying)."""
+    if any(states_verb(span, form) for form in asked):
+        return False
+    return any(states_verb(span, form) for other in others for form in other)
 
 
 _ORDINALS = (
@@ -1466,11 +1471,9 @@ def same_stage(span: str, question: str) -> bool:
     if found is None:
         return True
     stage, others = found
-    if any(states_verb(span, form) for form in stage):
-        return True
     if stage[0] in _SAID_OR_REFUSED:
-        return False
-    return not any(states_verb(span, form) for other in others for form in other)
+        return any(states_verb(span, form) for form in stage)
+    return not _only_another(span, stage, others)
 
 
 # The past forms of common irregular verbs: "When did the Council *give* Nordline control?" is answered by "gave"
