@@ -110,6 +110,10 @@ def test_how_long_abstains_when_no_time_is_given(articles: Path) -> None:
         ("How old was the councillor?", "The councillor, Ron Baxter, died in August.", False),
         ("How old is the candidate?", "Ferreira, a 34-year-old teacher, won.", True),
         ("How old was she?", "She has died aged 94.", True),
+        # a thing's age is told by when it was made
+        ("How old is the icebreaker fleet?", "Three of its five icebreakers were built before 1990.", True),
+        ("How old is the bridge?", "The bridge, dating from 1874, was closed in 2019.", True),
+        ("How old is the icebreaker fleet?", "The fleet was last refitted in 2019.", False),
     ],
 )
 def test_a_size_a_time_of_day_and_a_street(question: str, sentence: str, fits: bool) -> None:

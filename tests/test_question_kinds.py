@@ -105,6 +105,30 @@ EXAMPLES = [
     ("How do the two Lindau reports describe the tram?", "comparison", None),
     ("How do both Ana Roe articles treat the strike?", "comparison", None),
     ("How does the Lindau report treat the strike?", "why_how", None),  # one document: no comparison
+    # each document's own answer, asked with "each", "taken together", "across the ...", "part ways", "stand"
+    ("What does each of the three pages conclude about the new toll?", "comparison", None),
+    ("Where does each piece land on whether the tram should be built?", "comparison", None),
+    ("What is each writer's position on the toll rise?", "comparison", None),
+    ("What do the mayor and the harbour board each propose for the pier?", "comparison", None),
+    ("How many rooms do the hotel and the hostel each have?", "comparison", None),
+    ("Did the mayor visit each site?", "yes_no", None),  # "each" of no documents or parties
+    ("What did the firm pay each of the three contractors?", "fact", None),
+    ("Taken together, what do the three articles say about the ferry fares?", "comparison", None),
+    ("Across the analyses, when is the pipeline expected to open?", "comparison", None),
+    ("Where do the harbour report and the growers' letter part ways on the toll?", "comparison", None),
+    ("How far apart are the two reports on the cost of the bridge?", "comparison", None),
+    ("What do the articles make of the desalination plan?", "comparison", None),
+    ("Where do the analyses stand on the sharing formula?", "comparison", None),
+    ("What do the pages say happened to the price of rice?", "comparison", None),
+    ("How do the analyses judge the arbitration route?", "comparison", None),
+    ("How do the op-ed and the brief rank the border quarrel?", "comparison", None),
+    ("How did the court judge the appeal?", "why_how", None),  # one party judging: no comparison
+    # advice asked of a person or a document in other words
+    ("What does Ruth Kessane urge donors and the government to do?", "argument", None),
+    ("What course does the op-ed urge the island to take?", "argument", None),
+    ("What role does the analysis want the development bank to play?", "argument", None),
+    ("According to the authors, what role should the court case play in the talks?", "argument", None),
+    ("What role did the court play in the talks?", "fact", None),
     # yes / no
     ("Did the court approve the merger?", "yes_no", None),
     ("Is the bridge open to traffic?", "yes_no", None),
@@ -230,6 +254,22 @@ def test_what_a_how_many_question_counts(question: str, counted: str | None) -> 
         ("How do the articles portray the night crews?", "the night crews"),
         # the parties of a depiction described in ten words
         ("How do the news report and the op-ed against the toll describe the bridge?", "the bridge"),
+        # "differ in how they read X", "differ in judging X", "differ in their assessment of X", "agree that X"
+        ("How do the brief and the op-ed differ in how they read the 2022 surplus?", "the 2022 surplus"),
+        ("How do the two papers differ in judging the council's reply?", "the council's reply"),
+        ("How do the review and the forum differ in their assessment of the swap?", "the swap"),
+        ("Do the analyses agree that the authority has been opaque?", "the authority has been opaque"),
+        ("What does each of the three pages conclude about the new toll?", "the new toll"),
+        ("Where does each piece land on whether the tram should be built?", "whether the tram should be built"),
+        ("What do the articles make of the desalination plan?", "the desalination plan"),
+        ("How do the analyses judge the arbitration route?", "the arbitration route"),
+        # the framing of a question put to several documents around what is asked of each
+        ("Across the analyses, when is the pipeline expected to open?", "When is the pipeline expected to open"),
+        (
+            "Across the three analyses, what is each writer's position on the fee rise?",
+            "the fee rise",
+        ),
+        ("How old is the fleet according to the brief and the op-ed?", "How old is the fleet"),
     ],
 )
 def test_the_topic_of_a_question_about_what_documents_say(question: str, about: str) -> None:

@@ -163,3 +163,56 @@ def _small_collection() -> dict[str, Document]:
 )
 def test_a_document_named_by_what_its_lead_says(question: str, scope: Scope) -> None:
     assert resolve(question, _small_collection(), document_kind=True) == scope
+
+
+def _three_outlets() -> dict[str, Document]:
+    def doc(doc_id: str, outlet: str, title: str) -> Document:
+        authors = ("Ana Roe",) if doc_id in "ab" else ("Tom Hale",)
+        return Document(
+            doc_id=doc_id,
+            text=f"{title}. The fleet is old.",
+            title=title,
+            publication=outlet,
+            authors=authors,
+        )
+
+    return {
+        "a": doc("a", "The Harbour Review", "Pay for the ice"),
+        "b": doc("b", "Meridian Institute", "The fee gamble"),
+        "c": doc("c", "Calder Centre", "From tariff row to standoff"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "doc_ids"),
+    [
+        # a fact asked of two named documents is each one's answer, side by side
+        (
+            "How old is the icebreaker fleet according to the Harbour Review piece and the Meridian Institute brief?",
+            "comparison",
+            ("a", "b"),
+        ),
+        (
+            "What part do the Harbour Review and the Meridian Institute expect the navy to play?",
+            "comparison",
+            ("a", "b"),
+        ),
+        (
+            "Why did the fees rise, according to the Harbour Review op-ed and the Calder Centre commentary?",
+            "comparison",
+            ("a", "c"),
+        ),
+        # one named document, or none: the fact itself
+        ("How old is the icebreaker fleet according to the Harbour Review piece?", "fact", ("a",)),
+        ("How old is the icebreaker fleet?", "fact", None),
+        # a person who wrote two of the documents is asked about, not two documents side by side
+        ("Which book did Ana Roe write?", "fact", ("a", "b")),
+    ],
+)
+def test_a_fact_asked_of_two_named_documents_is_compared(
+    question: str, kind: str, doc_ids: tuple | None
+) -> None:
+    from rag.answer import planning
+
+    the_plan = planning.plan(question, _three_outlets())
+    assert (the_plan.kind.kind, the_plan.scope.doc_ids) == (kind, doc_ids)

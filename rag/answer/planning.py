@@ -7,6 +7,7 @@ a metadata question needs the document's opening (its byline and dateline).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 from collections.abc import Mapping
@@ -73,12 +74,35 @@ _ONE_DOCUMENT = re.compile(
 )
 
 
+# kinds that, asked of two documents the question names one by one, are answered by each side by side
+_ASKED_OF_EACH = frozenset({"fact", "why_how"})
+
+
+def _two_named(question: str, documents: Mapping[str, Document]) -> tuple[str, ...] | None:
+    """The two documents a question names on either side of its one "and" ("according to *the brief* and
+    *the op-ed*", "What part do *the Halvorsen Institute* and *the Aldercott Centre* expect ..."), each
+    side naming one document and not the same; else None."""
+    sides = re.split(r"\s+and\s+", question)
+    if len(sides) != 2:
+        return None
+    named = [resolve(side, documents, several=True).doc_ids or () for side in sides]
+    if all(len(n) == 1 for n in named) and named[0] != named[1]:
+        return (*named[0], *named[1])
+    return None
+
+
 def _plan(question: str, documents: Mapping[str, Document], query: str | None) -> Plan:
     kind = classify(question)
     document_kind = kind.kind in DOCUMENT_KINDS or kind.kind == "metadata"
     scope = resolve(
         query or question, documents, document_kind=document_kind, several=kind.kind == "comparison"
     )
+    two = _two_named(query or question, documents) if kind.kind in _ASKED_OF_EACH else None
+    if two is not None:
+        # "How old is the fleet according to the brief and the op-ed?": a fact asked of two documents named
+        # one by one is each one's answer side by side, a comparison of them (not a fact about a person
+        # who wrote two of the documents: "Which book did X write?")
+        kind, scope = dataclasses.replace(kind, kind="comparison"), Scope(two)
     one_named = len(scope.doc_ids or ()) == 1 and _ONE_DOCUMENT.search(query or question) is not None
     if kind.all_documents and not one_named and (scope.unresolved or len(scope.doc_ids or ()) < 2):
         # "the articles" are every document, unless the question says which ("the two articles by X").

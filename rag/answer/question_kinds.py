@@ -116,23 +116,43 @@ _SUMMARY = re.compile(
 )
 _COMPARISON = re.compile(
     r"\bcompar(?:e|ed|es|ison)\b|\bdiffer(?:s|ent|ence|ences)?\b|\b(?:dis)?agree\b|\bcontrast\b|"
+    r"\bpart\s+ways\b|\bhow\s+far\s+apart\b|"
     r"\bversus\b|\bvs\.?\s|\bsimilar(?:ity|ities)?\b|\bin\s+common\b|"
     # "What do the two reports each say about X?": each document's view, side by side
     r"\beach\s+(?:say|says|write|writes|argue|argues|describe|describes|see|sees|view|views|think)\b|"
     # "Which article is more hopeful about X?", "Which of the two reports is least critical of Y?"
     r"\bwhich\s+(?:of\s+the\s+(?:two\s+|three\s+)?)?(?:articles?|documents?|pieces?|reports?|analys[ie]s|"
-    r"papers?|authors?|writers?|sources?)\b[^?]*?\b(?:more|less|most|least)\b",
+    r"papers?|authors?|writers?|sources?)\b[^?]*?\b(?:more|less|most|least)\b|"
+    # "What does *each of the three pages* conclude ...?", "each writer's position", "Where does *each piece*
+    # land ...?": every document's own answer, side by side
+    r"\beach\s+(?:of\s+(?:the\s+)?(?:two\s+|three\s+|four\s+)?)?(?:articles?|documents?|pages?|pieces?|"
+    r"analys[ie]s|papers?|reports?|sources?|texts?|writers?|authors?|analysts?|briefs?|op-?eds?|"
+    r"commentar(?:y|ies)|editorials?|essays?)\b|"
+    # "What do Maldura and Feld *each propose* ...?": two parties, each with their own answer
+    r"^\s*(?:\w+\s+){0,3}?(?:do|did)\b[^?]*?\sand\s[^?]*?\beach\s+(?!other\b|one\b|of\b|year\b|time\b|day\b)[a-z]+|"
+    # "Taken together, what ...?", "Across the analyses, when ...?": the documents' answers side by side
+    r"^\s*(?:taken\s+together|across\s+(?:all\s+)?(?:the\s+)?(?:two\s+|three\s+)?(?:articles|documents|"
+    r"pages|pieces|analyses|papers|reports|sources|texts)),",
+    _I,
+)
+# "What do the articles say / make of / report about X?", "Where do the analyses stand on X?": what the documents
+# (all of them) say, each its own
+_DOCUMENTS_SAY = re.compile(
+    r"^\s*(?:what|where|how)\s+(?:do|did)\s+(?:all\s+)?(?:the\s+)?(?:two\s+|three\s+)?(?:articles|documents|"
+    r"pages|pieces|analyses|papers|reports|sources|texts|authors|writers|analysts)\s+(?:say|write|report|make\s+of|"
+    r"conclude|think|stand|land)\b",
     _I,
 )
 _DEPICTS = re.compile(
     r"^\s*how\s+(?:do|does|did)\b.*\b(?:portray|describe|depict|characteri[sz]e|present|treat|view|see|"
-    r"frame|cover|discuss|use)\b",
+    r"frame|cover|discuss|use|judge|assess|evaluate|rate|rank|read|interpret)\b",
     _I,
 )
 # "How do *the report and the op-ed* treat X?": two parties set out before the verb of depiction
 _TWO_PARTIES = re.compile(
     r"^\s*how\s+(?:do|did)\s+(?:\S+\s+){1,5}?and\s+(?:\S+\s+){1,5}?\S+\s+(?:portray|describe|"
-    r"depict|characteri[sz]e|present|treat|view|see|frame|cover|discuss|use)\b",
+    r"depict|characteri[sz]e|present|treat|view|see|frame|cover|discuss|use|judge|assess|evaluate|rate|rank|"
+    r"read|interpret)\b",
     _I,
 )
 _QUOTE = re.compile(
@@ -166,7 +186,12 @@ _ARGUMENT = re.compile(
     r"\bwhat\s+(?:warnings?|advice|alternatives?|solutions?)\s+(?:does|did|do)\b|"
     # "What is X's case for the ban?", "What is the verdict of the review?"
     # ("When did the bloc bring *its case against* X?": an organisation's case is a lawsuit)
-    r"(?<!\bits\s)(?<!\btheir\s)\bcase\s+(?:for|against)\b|\bverdict\b|\bcall(?:s|ed)?\s+for\b|\bwhat\s+(?:does|did|do)\b.{1,60}\bwants?\b.{1,40}\bto\s+do\b",
+    r"(?<!\bits\s)(?<!\btheir\s)\bcase\s+(?:for|against)\b|\bverdict\b|\bcall(?:s|ed)?\s+for\b|\bwhat\s+(?:does|did|do)\b.{1,60}\bwants?\b.{1,40}\bto\s+do\b|"
+    # "What does Ruth Kessane urge donors to do?", "What role does the analysis want the bank to play?",
+    # "What role should the legal case play?"
+    r"\bwhat\s+(?:\w+\s+)?(?:does|did|do)\b.{1,60}\burges?\b|"
+    r"\bwhat\s+(?:role|part)\s+(?:does|did|do)\b.{1,60}\bwants?\b.{1,40}\bto\s+play\b|"
+    r"\bwhat\s+(?:role|part)\s+(?:should|must)\b",
     _I,
 )
 _LIST = re.compile(
@@ -256,7 +281,8 @@ _ALL_DOCUMENTS = re.compile(
     r"\b(?:the|all|both|each|every|these|those)\s+(?:the\s+)?(?:two\s+|three\s+)?(?:[A-Z][\w’'-]*\s+){0,3}"
     # "the opinion pieces", "the 2021 and 2022 articles"
     r"(?:opinion\s+|(?:19|20)\d\d\s+(?:and\s+(?:19|20)\d\d\s+)?)?(?:articles|documents|pieces|"
-    r"papers|reports|sources|texts|analyses|analysts|authors|writers|op-?eds|editorials)\b|\b(?:each|every)\s+(?:article|document|piece)\b",
+    r"papers|reports|sources|texts|analyses|analysts|authors|writers|op-?eds|editorials|pages|briefs|essays|"
+    r"commentaries)\b|\b(?:each|every)\s+(?:article|document|piece|page)\b",
     _I,
 )
 
@@ -283,13 +309,19 @@ class QuestionKind:
 # about X").
 # A stance asked of the documents frames it too: "Which article is more hopeful *about* X?".
 _TOPIC = re.compile(
-    r"^\s*(?:\S+\s+){0,12}?(?:say|says|said|write|report|agree|disagree|differ|compare|"
-    r"(?:more|less|most|least)\s+\w+)\s+(?:about|on|regarding|over|from|of|towards?)\s+"
-    r"(.+)$|"
+    r"^\s*(?:\S+\s+){0,12}?(?:say|says|said|write|report|agree|disagree|differ|compare|conclude|concludes|"
+    r"think|thinks|stand|stands|land|lands|part\s+ways|(?:more|less|most|least)\s+\w+)\s+"
+    r"(?:about|on|regarding|over|from|of|towards?)\s+(.+)$|"
+    # "Do they differ *in how they read* X?", "differ in their assessment of X", "differ in judging X"
+    r"^\s*(?:\S+\s+){0,12}?(?:differ|agree|disagree)\s+in\s+(?:how\s+(?:they|it)\s+\w+|(?:their\s+)?"
+    r"(?:assessments?|judge?ments?|views?|readings?|accounts?|estimates?|treatment)\s+of|\w+ing)\s+(.+)$|"
+    # "Do the analyses agree *that* X?"
+    r"^\s*(?:\S+\s+){0,12}?(?:agree|disagree|accept|concede|deny)\s+that\s+(.+)$|"
     # "How do the articles *portray* X?": a verb of depiction takes its topic as its object
     r"^\s*(?:\S+\s+){0,12}?(?:portray|portrays|describe|describes|depict|depicts|characteri[sz]e|"
     r"characteri[sz]es|present|presents|treat|treats|view|views|frame|frames|cover|covers|discuss|discusses|"
-    r"use|uses)\s+(?!of\s)(.+)$|"
+    r"use|uses|judge|judges|assess|assesses|evaluate|evaluates|rate|rates|rank|ranks|interpret|interprets|"
+    r"(?:make|makes|made)\s+of)\s+(?!of\s)(.+)$|"
     # "Contrast the views of X and Y on Z", "Compare the two reports' positions on Z"
     r"^\s*(?:\S+\s+){0,6}?(?:views?|positions?|stances?|opinions?|takes?)\s+(?:of\s+)?(?:\S+\s+){0,8}?"
     r"(?:on|about|regarding|over|towards?)\s+(.+)$",
@@ -300,13 +332,27 @@ _TOPIC = re.compile(
 _POINTERS = frozenset({"it", "this", "that", "them", "these", "those", "him", "her"})
 
 
+# "Taken together, ...", "Across the analyses, ...", "..., according to the brief and the op-ed": the framing
+# of a question put to several documents around what is asked of each
+_ACROSS = re.compile(
+    r"^\s*(?:taken\s+together|across\s+(?:all\s+)?(?:the\s+)?(?:two\s+|three\s+)?\w+),\s*|"
+    r",?\s+according\s+to\s+(?:the\s+|both\s+|each\s+)[^,?]*\??\s*$",
+    _I,
+)
+
+
 def topic(question: str) -> str:
     """What a comparison is about, without its framing ("what do the documents say about X" -> "X")."""
-    m = _TOPIC.search(question)
+    # "Across the analyses, when is the pipeline expected to open?": what is asked of each is the rest
+    inner = _ACROSS.sub("", question).strip()
+    m = _TOPIC.search(inner)
     found = next(g for g in m.groups() if g).strip(" ?.") if m else ""
     # one word is a topic ("about Lima"), unless it only points back ("about it")
     if len(found.split()) >= 2 or (found and found.casefold() not in _POINTERS):
         return found
+    if inner != question.strip() and len(inner.split()) >= 3:
+        inner = inner.strip(" ?.")
+        return inner[0].upper() + inner[1:]
     return question
 
 
@@ -485,7 +531,11 @@ def classify(question: str) -> QuestionKind:
             )
     if _SUMMARY.search(text):
         return QuestionKind("summary", parts=(text,), all_documents=all_documents)
-    if _COMPARISON.search(text) or ((all_documents or _TWO_PARTIES.search(text)) and _DEPICTS.search(text)):
+    if (
+        _COMPARISON.search(text)
+        or ((all_documents or _TWO_PARTIES.search(text)) and _DEPICTS.search(text))
+        or _DOCUMENTS_SAY.search(text)
+    ):
         # "How do the articles portray X?", "How do the report and the op-ed treat X?": how each document
         # depicts it, side by side
         return QuestionKind("comparison", parts=(text,), all_documents=all_documents)

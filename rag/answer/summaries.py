@@ -25,7 +25,9 @@ ARGUING = re.compile(
 # A question that asks for advice, and the words a sentence gives it in besides ARGUING's.
 ADVICE_ASKED = re.compile(
     r"\b(?:recommend(?:s|ed|ation|ations)?|advi[cs]e[sd]?|urge[sd]?|suggest(?:s|ed|ion|ions)?|propos(?:e|es|ed|al))\b|"
-    r"\bshould\b",
+    r"\bshould\b|"
+    # "What does X want the government to do?"
+    r"\bwants?\b.{1,60}\bto\s+(?:do|take|play|adopt)\b",
     re.IGNORECASE,
 )
 ADVISING = re.compile(

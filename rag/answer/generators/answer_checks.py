@@ -231,7 +231,10 @@ _AGE = re.compile(
     rf"\baged?\s+(?:\d+|{_NUMBER_WORDS})|\b(?:\d+|{_NUMBER_WORDS})[- ]years?[- ]old\b|,\s*\d{{1,3}},|"
     # "over-18s", "under 16", "18 or over", "21+": an age limit
     r"\b(?:over|under)[\s-]+\d{1,2}s?\b|\b\d{1,2}\s*\+|\b\d{1,2}\s+(?:or|and)\s+(?:over|older|above|under|younger)\b|"
-    r"\b(?:in\s+(?:his|her|their)\s+(?:teens|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))\b",
+    r"\b(?:in\s+(?:his|her|their)\s+(?:teens|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))\b|"
+    # the age of a thing, by when it was made: "built before 1990", "commissioned in 1978", "dating from 1961"
+    r"\b(?:built|made|launched|commissioned|constructed|laid\s+down|dat(?:es|ing)\s+(?:back\s+)?(?:to|from))\s+"
+    r"(?:(?:in|before|around|after|since|by)\s+)?(?:the\s+)?(?:1[6-9]|20)\d\d",
     re.IGNORECASE,
 )
 # "How often will the bus run?": a frequency ("every 20 minutes", "twice a day", "weekly"), which a sentence
@@ -705,14 +708,47 @@ def _states_purpose(span: str) -> bool:
 _AND_WHY = re.compile(r",?\s+and\s+why\s*\??\s*$", re.IGNORECASE)
 
 
-def gives_reason(span: str, question: str) -> bool:
+def gives_reason(span: str, question: str, *, grounds: bool = True) -> bool:
     """Whether ``span`` can answer a "why" question: it states a cause or a purpose. A sentence that only
     says the thing happened ("X gave the mask to the museum") does not say why, nor one where the thing asked
     about is itself the cause of something else; other questions: True."""
     if not (_WHY.search(question) or _AND_WHY.search(question)):
         return True
     stated = _REASON.search(span) is not None or _states_purpose(span)
+    if not stated and grounds and _WHY_VIEW.search(question):
+        # "Why does the op-ed think the road would not help freight?": a writer's reasons are their argument,
+        # which rarely says "because" ("The freight case ignores that most trade travels by sea"); a sentence
+        # that says more than the view asked about gives it, one that only restates the view does not
+        return _says_beyond(span, question)
     return stated and not _asked_as_cause(span, question)
+
+
+# "Why does X think / consider / argue ...?", "Why is X worried / unconvinced ...?": the grounds of a view
+_WHY_VIEW = re.compile(
+    r"^\s*why\s+(?:does|did|do|is|are|was|were)\s+(?:.{0,80}?\s)?(?:thinks?|consider|considers|argue|argues|"
+    r"believes?|regards?|sees?|calls?|doubts?|opposes?|warns?|insists?|expects?|fears?|rejects?|dismiss(?:es)?|"
+    r"favou?rs?|prefers?|single\s+out|singles\s+out|worried|concerned|unconvinced|sceptical|skeptical|"
+    r"doubtful|confident|optimistic|pessimistic|critical)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_view(question: str) -> bool:
+    """Whether ``question`` asks for the grounds of someone's view ("Why does the op-ed consider the threat
+    an empty one?"): its verb (consider, think) is the view's, not an event a reason is given for."""
+    return _WHY_VIEW.search(question) is not None
+
+
+BEYOND_TERMS = 6  # terms a sentence says beyond a question's, at least, to give grounds and not restate it
+
+
+def _says_beyond(span: str, question: str) -> bool:
+    """Whether ``span`` says at least ``BEYOND_TERMS`` terms the question does not, and they are at least
+    half of its own."""
+    asked = set(lexical.tokenize([question])[0])
+    said = set(lexical.tokenize([span])[0])
+    new = {t for t in said if not (_known(t, asked) or _extends(t, asked))}
+    return len(new) >= BEYOND_TERMS and 2 * len(new) >= len(said)
 
 
 def _asked_as_cause(span: str, question: str) -> bool:
@@ -1368,7 +1404,8 @@ def event_verb(question: str) -> str | None:
     """The verb of the event a "When did X *verb*" or "Who *verbed* X" question asks about. Unlike a yes/no
     question's verb it is often said in other words ("halt" for "suspended"), so a sentence that does not
     state it is only scored lower (``EVENT_PENALTY`` in the generator), not refused."""
-    if " or " in question:
+    # ("Why does X *consider* the threat empty?": the verb of a view, which its grounds never repeat)
+    if " or " in question or _WHY_VIEW.search(question):
         return None
     m = _EVENT_VERB.search(question)
     return next((g for g in m.groups() if g), None) if m else None

@@ -511,6 +511,7 @@ class ExtractiveGenerator:
         verb = answer_checks.yes_no_verb(question)
         event = answer_checks.event_verb(question)
         reactor = reactions.reacting(question)
+        view = answer_checks.asks_view(question)
         by_n = {p.n: p for p in passages}
         wanted = self.documents is not None and (who is not None or about is not None)
         docs = self.documents() if wanted else {}
@@ -529,7 +530,8 @@ class ExtractiveGenerator:
             for s in (
                 spans.with_reason(s, by_n, question) for s in self._scored(question, history, passages, most)
             )
-            if not (body_only and s.in_author_box)
+            # (an author box says who the writer is, never their grounds for a view)
+            if not ((body_only or view) and s.in_author_box)
             and answer_checks.fits_type(s.text, kind)
             and answer_checks.counts_not_time(s.text, question)
             and answer_checks.new_figure(s.text, question, kind)

@@ -302,8 +302,50 @@ def argument(
         for s in gen.eligible(question, passages, history, body_only=True)
         if summaries.ARGUING.search(s.text) and answer_checks.mentions(asked, gen.content_terms(s.text))
     ]
+    if not said and summaries.ADVICE_ASKED.search(question):
+        said = _recommended(gen, question, passages, history, asked)
     chosen = _with_speech(question, _advice_goes_on(said[:ARGUMENT_SENTENCES], passages), passages)
     return _grouped(_by_document(_with_items(chosen, passages)), passages, titled=False)
+
+
+# Words that frame a request for advice rather than say what it is about ("What *course of action* does the
+# op-ed *urge* on the government *now*?")
+_ADVICE_FRAMING = frozenset(
+    lexical.tokenize(["urge urges urged course action do done now next steps step take play role resolve solve"])[0]
+)
+
+
+# Advice given as such: "First, it should set up a fund ...", "The bloc must reinstate its deadline ...":
+# whoever is advised, then the modal, in the sentence's first words (not "... access must be exercised in
+# conformity with ...", a rule stated deep in a sentence about a ruling)
+_DIRECTIVE = re.compile(
+    r"^(?:(?:[\w’'-]+\s+){0,3}[\w’'-]+,\s+)?(?:[\w’'.-]+\s+){0,6}?(?:should|must|needs?\s+to|ought\s+to)\s+(?!not\s+have\b|have\s+been\b)",
+    re.IGNORECASE,
+)
+
+
+def _recommended(
+    gen: ExtractiveGenerator, question: str, passages: Sequence[Passage], history: Sequence[Turn], asked: set[str]
+) -> list[ScoredSentence]:
+    """In a document the user named, asked what it recommends ("What does the op-ed urge the government to
+    do?"): its advice in a paragraph that says what is asked about (the one advised, the topic), best first.
+    Advice is said of "it" or of a short name ("First, it should set up a fund ..."), so its words match the
+    question's poorly; its paragraph names whom it advises. A word found in nearly every passage (the
+    dispute a document is about) need not be said; a paragraph that says none of the rest is about
+    something else, and the question abstains."""
+    weights = gen.term_weights() if gen.term_weights is not None else None
+    wanted = answer_checks.telling_terms(asked - _ADVICE_FRAMING, weights)
+    by_n = {p.n: p for p in passages}
+    out = []
+    for s in gen.eligible(question, passages, history, body_only=True):
+        if not _DIRECTIVE.match(s.text):
+            continue
+        text = by_n[s.passage_n].text
+        start, end = text.rfind("\n\n", 0, s.start), text.find("\n\n", s.end)
+        paragraph = text[start + 2 if start >= 0 else 0 : end if end >= 0 else len(text)]
+        if answer_checks.mentions(wanted, gen.content_terms(paragraph)):
+            out.append(s)
+    return out
 
 
 def _argued(
@@ -545,6 +587,14 @@ def comparison(
     # Documents the question names are compared on its topic even when they say little about it in words
     # like the question's; the topic must still be there (a name none of them mentions abstains earlier).
     gate = gen.threshold - (2 * COMPARISON_SLACK if plan.scope.doc_ids or short else 0.0)
+    if plan.kind.all_documents and not plan.scope.doc_ids and not short:
+        # Asked of "the articles", a comparison sets each document's answer beside the others': a topic none
+        # of them says in the question's words ("when is the pipeline expected to deliver gas?") may be in
+        # several, and then no document's best sentence need come closer than each compared one's must. One
+        # document alone near it is no comparison ("the German shipyard": "German engineers inspected ...").
+        near = {s.doc_id for s in scored if s.score >= gen.threshold - COMPARISON_SLACK}
+        if len(near) >= 2:
+            gate = gen.threshold - COMPARISON_SLACK
     if not scored or scored[0].score < gate:
         return []
     arguing = 0.1 if asks_argument(question) else 0.0  # "their advice": prefer the sentences that advise

@@ -244,11 +244,19 @@ def announced(s: ScoredSentence, passage: Passage, span: str) -> str:
 _GROUNDS = re.compile(r"(?:they|it|this|that|these|those)\s+(?:are|is|was|were|would|will|could|can)\b", re.IGNORECASE)
 
 
+_COUNTED_ADVICE = re.compile(
+    r"^(?:first|second|third|fourth|finally|next|also|in\s+addition|above\s+all),?\s+(?:[\w’'-]+\s+){0,4}?"
+    r"(?:should|must|needs?\s+to|ought\s+to)\b",
+    re.IGNORECASE,
+)
+
+
 def with_reason(s: ScoredSentence, passages: Mapping[int, Passage], question: str) -> ScoredSentence:
     """``s`` with the next sentence of its paragraph, for a why-question, when ``s`` states what is asked
     without a reason and the next one gives it ("Day trains are no substitute. The first arrives at 10:40,
     too late for work."): a claim is often explained by the sentence after it. Else ``s`` itself."""
-    if not answer_checks.asks_why(question) or answer_checks.gives_reason(s.text, question):
+    # (a sentence that only bears out a view, with no reason said, is read on too: the next one may say it)
+    if not answer_checks.asks_why(question) or answer_checks.gives_reason(s.text, question, grounds=False):
         return s
     s = goes_on_in(s, passages)  # (the claim ends its passage: the overlapping one goes on past it)
     passage = passages[s.passage_n]
@@ -257,6 +265,15 @@ def with_reason(s: ScoredSentence, passages: Mapping[int, Passage], question: st
     # (or, said of the claim's subject again, the claim's grounds without a word of reason: "The drones are
     # harder to justify against poachers. *They are weapons for fighting a navy*, and ...")
     explained = answer_checks.explains(reason) and answer_checks.gives_reason(reason, question)
+    # ("Why does the analysis think the threat empty?" "Tamsk has threatened to reroute. *That threat is empty:
+    # the channel freezes ...*": the writer's grounds for a view, which say no "because", follow the claim)
+    # (not the next of a writer's counted recommendations: "First, it should ask for an audit.")
+    explained = explained or (
+        bool(reason)
+        and answer_checks.asks_view(question)
+        and not _COUNTED_ADVICE.match(reason)
+        and answer_checks.gives_reason(reason, question)
+    )
     if following is not None and not (explained or _GROUNDS.match(reason)):
         # ("Official accounts put the field at 1,900 km². A survey found 2,600. *The difference matters,
         # because* ...": the reason may come a sentence later, after the fact it weighs)
