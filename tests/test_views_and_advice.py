@@ -173,3 +173,31 @@ def test_the_verb_of_a_view_is_no_event() -> None:
     assert answer_checks.event_verb("Why does the op-ed consider the levy overdue?") is None
     assert answer_checks.asks_view("Why is the commentary unconvinced by the freight argument?")
     assert not answer_checks.asks_view("Why did the harbour raise its levy?")
+
+
+@pytest.mark.parametrize(
+    ("span", "gives"),
+    [
+        # "so far" and "have since" tell when, not why
+        ("The council, which both states joined in 2004, has so far played a marginal role.", False),
+        ("Two other buyers have since walked away.", False),
+        ("They joined, so the fees fell.", True),
+        ("Since the fees were low, they joined.", True),
+    ],
+)
+def test_words_of_time_are_no_reason(span: str, gives: bool) -> None:
+    assert answer_checks.gives_reason(span, "Why did they join?") is gives
+
+
+@pytest.mark.parametrize(
+    ("question", "who"),
+    [
+        ("What has SRDB president Tomas Vanderhalt said about the clauses?", "Vanderhalt"),
+        (
+            "What did Kelmaria's deputy foreign minister, Irena Dalsvik, say about the link?",
+            "deputy foreign minister",
+        ),
+    ],
+)
+def test_a_speaker_named_with_a_body_or_an_aside(question: str, who: str) -> None:
+    assert answer_checks.speaker(question) == who

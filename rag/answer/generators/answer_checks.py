@@ -627,13 +627,14 @@ _WHY = re.compile(
 # a condition it followed from ("once", "given", "under pressure"), what the thing does ("blame a mite
 # *that weakens* the bees").
 _REASON = re.compile(
-    r"\b(?:because|since(?!\s+(?:\d|the\s+start|then|last|early|late))|due\s+to|owing\s+to|thanks\s+to|as\s+a\s+result|result(?:ed|s)?\s+(?:of|in|from)|"
+    r"\b(?:because|(?<!\bhave\s)(?<!\bhas\s)(?<!\bhad\s)(?<!\bever\s)since(?!\s+(?:\d|the\s+start|then|last|early|late))|due\s+to|owing\s+to|thanks\s+to|as\s+a\s+result|result(?:ed|s)?\s+(?:of|in|from)|"
     r"so\s+that|in\s+order\s+to|so\s+as\s+to|reasons?|why|given\s+(?:that|the|its|their|his|her|a|an)\b|once|after|amid|under|over\s+(?:fears?|concerns?)|"
     r"fears?\s+(?:of|that)|for\s+fear|led\s+to|lead\s+to|leads\s+to|caus\w*|driven|motiv\w*|aim\w*|"
     r"goal|purpose|desire|in\s+this\s+context|hence|therefore|thus|follow(?:s|ed|ing)|"
     # what is feared is why ("some workers fear the ruling could cost jobs")
     r"(?:fear|fears|feared|worry|worries|worried)\s+(?:that\s+)?[^.;]{0,60}?\b(?:could|would|will|might|may)|"
-    r"so\b|explanation|explain\w*|crucial|(?:that|which)\s+[a-z]+s|"
+    # ("so far", "so-called" give no reason)
+    r"so\b(?!\s+far\b|-called)|explanation|explain\w*|crucial|(?:that|which)\s+[a-z]+s|"
     r"to\s+(?:secure|avoid|ensure|prevent|protect|keep|help|gain|win)|too\s+\w+\s+(?:for|to)|"
     # what a step is for: "the cut would free money for a new line"
     r"(?:would|will|could)\s+(?:free|allow|enable|let|fund|pay\s+for|make\s+room))\b",
@@ -848,7 +849,8 @@ _SPEAKER = re.compile(
     r"\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+(?:the\s+)?"
     # ("What did contact officer Declan Huxley say": a post in lower case before the name; "Greyfold's general
     # counsel Martin Avery": whose post it is before that)
-    r"(?:[A-Z][\w-]*[’']s\s+(?=[a-z]))?(?:(?!(?:the|of|for|at|in)\s)[a-z][\w-]*\s+){0,3}?"
+    # ("SRDB president Tomas Vanderhalt": a body's name, bare, before the post)
+    r"(?:[A-Z][\w-]*(?:[’']s)?\s+(?=[a-z]))?(?:(?!(?:the|of|for|at|in)\s)[a-z][\w-]*\s+){0,3}?"
     r"(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin|of|for)\s+){0,5}?([A-Z][\w’'-]+)\s+"
     r"(?:say|tell|said|argue|think|write|claim|call|describe|put|report|reply|respond|answer|"
     # "How did X justify the fee?" (not "How did X explain why ...", which asks a reason however it is given)
@@ -865,7 +867,9 @@ _SPEAKER = re.compile(
     # sentence that names "the Dutch minister" only as someone met or mentioned does not give their words)
     # "... the Dutch minister", "... Acme's chief executive", "... the union's branch secretary"
     rf"|\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+(?:the\s+(?:(?:[\w-]+\s+)?[\w-]+[’']s\s+)?|[A-Z][\w-]*[’']s\s+)"
-    rf"((?:[A-Z][\w’'-]+\s+|(?:[a-z]+\s+)(?=(?i:{_ROLES})))*?(?i:{_ROLES}))\s+"
+    rf"((?:[A-Z][\w’'-]+\s+|(?:[a-z]+\s+)(?=(?:[a-z]+\s+)?(?i:{_ROLES})))*?(?i:{_ROLES}))\s*"
+    # ("What did Kelmaria's deputy foreign minister*, Irena Dalsvik,* say ...?": the holder's name aside)
+    r"(?:,\s+(?:[A-Z][\w’'.-]+\s+){0,3}[A-Z][\w’'-]+,)?\s+"
     # ("What did Orvenna's envoy *to the agency* say ...?": where the post is held)
     r"(?:(?:to|at|in)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}?[\w’'-]+\s+)?(?:[a-z]+ly\s+)?"
     # ("How did Acme's trade minister describe the ban?", "What did the mediator reportedly admit ...?")
