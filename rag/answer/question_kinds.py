@@ -104,7 +104,10 @@ _ANOTHER_FIELD = (
     ("date", re.compile(r",?\s+and\s+(?:on\s+)?(?:what|which)\s+(?:date|day)\b|,\s+and\s+when\s*\??$", _I)),
     (
         "outlet",
-        re.compile(r",?\s+and\s+(?:for|in|by)\s+(?:which|what)\s+(?:paper|newspaper|outlet|publication|magazine)\b", _I),
+        re.compile(
+            r",?\s+and\s+(?:for|in|by)\s+(?:which|what)\s+(?:paper|newspaper|outlet|publication|magazine)\b",
+            _I,
+        ),
     ),
     ("author", re.compile(r",?\s+and\s+(?:who\s+(?:wrote|by)|by\s+whom)\b", _I)),
 )
@@ -434,6 +437,23 @@ _AUTHORS = re.compile(r"\b(?:author|writer|analyst)s?\b|\b(?:authors|writers|ana
 def asks_about_authors(question: str) -> bool:
     """Whether the question asks about the documents' authors themselves (affiliation, background)."""
     return bool(_AUTHORS.search(question) and _AUTHOR_PROFILE.search(question))
+
+
+# "How do the pages judge X?", "How do their verdicts differ?", "What position do they take on X?", "Where does
+# each piece land on X?", "What do they make of X?", "Do they agree that X is a bluff?": each document's verdict
+# on X is asked for, which is a sentence that judges (``summaries.JUDGING``) more than one that reports X
+_JUDGEMENT = re.compile(
+    r"\bjudg(?:e|es|ed|ing|ements?|ments?)\b|\bverdicts?\b|\bview(?:s|ed)?\b|\bmake\s+of\b|"
+    r"\bassess(?:es|ed|ing|ments?)?\b|\b(?:positions?|stances?)\b|\bstand\s+on\b|\bland\s+on\b|"
+    r"\bcharacteri[sz](?:e|es|ed|ing)\b|\bthink\s+of\b|\bopinions?\b|\bagree\b.{0,80}\b(?:whether|that|is|was)\b|"
+    r"\bhow\s+(?:convincing|fair|reasonable|serious|strong|credible|justified|sound|persuasive)\b",
+    _I,
+)
+
+
+def asks_judgement(question: str) -> bool:
+    """Whether the question asks how a document judges something (its verdict), not what it reports."""
+    return bool(_JUDGEMENT.search(question))
 
 
 def asks_argument(question: str) -> bool:

@@ -22,6 +22,37 @@ ARGUING = re.compile(
     r"verdict|in\s+(?:short|conclusion|sum)|the\s+bottom\s+line|a\s+better\s+(?:way|answer|approach|option))\b",
     re.IGNORECASE,
 )
+# A sentence that judges what it speaks of rather than reports it: the words of a verdict ("is fair", "was a
+# proportionate response", "the only defensible choice", "is the most dangerous", "weaker than it looks", "too
+# low to be taken seriously", "Neither persuades me"). General English, no document's words.
+JUDGEMENT_WORDS = (
+    r"mistakes?|errors?|fair|unfair|right|wrong|justified|unjustified|(?:un)?justifiable|frivolous|real|"
+    r"(?:dis)?proportionate|(?:un)?reasonable|(?:un)?sound|flawed|(?:il)?legitimate|bridgeable|misguided|"
+    r"premature|overdue|dangerous|safe|hypocritical|credible|(?:in)?defensible|sensible|excessive|inflated|"
+    r"exaggerated|overstated|troubling|worrying|alarming|problematic|vague|weak|(?:un)?convincing|"
+    r"(?:un)?persuasive|(?:un)?realistic|naive|reckless|prudent|(?:un)?wise|welcome|regrettable|absurd|"
+    r"inadequate|insufficient|hollow|counterproductive|self-defeating|short-sighted|irresponsible|"
+    r"wishful\s+thinking|overblown|misplaced|unfounded|baseless|(?:un)?warranted|(?:un)?workable"
+)
+JUDGING = re.compile(
+    rf"\b(?:is|are|was|were|be|been|remains?|seems?|looks?)\s+(?:not\s+|also\s+|neither\s+|both\s+)?"
+    rf"(?:(?:a|an|the)\s+)?(?:(?:[a-z]+|[a-z]+ly)\s+){{0,2}}(?:{JUDGEMENT_WORDS})\b|"
+    r"\b(?:is|are|was|were)\s+(?:the\s+)?(?:most|least)\s+(?!recent\b|common\b|likely\b|widely\b)[a-z]+\b|"
+    r"\b[a-z]+er\s+than\s+(?:it|they)\s+(?:looks?|seems?|appears?|sounds?)\b|"
+    r"\b(?:is|are|was|were|be|seems?)\s+(?:far\s+|much\s+)?too\s+[a-z]+\b|"
+    r"\b(?:neither|none\s+of\s+(?:them|these|those))\s+(?:persuades?|convinces?)\b|"
+    r"\bdeserves?\s+(?:credit|praise|criticism|a\s+hearing|better)\b",
+    re.IGNORECASE,
+)
+_OPEN_QUESTION = re.compile(r"\b(?:whether|if|who)\b[^.;:,]*$", re.IGNORECASE)
+
+
+def judges(sentence: str) -> bool:
+    """Whether ``sentence`` passes a verdict (``JUDGING``) in its own voice: "whether the licence is fair", "who is right" only
+    names the question a verdict would answer."""
+    return any(not _OPEN_QUESTION.search(sentence[: m.start()]) for m in JUDGING.finditer(sentence))
+
+
 # A question that asks for advice, and the words a sentence gives it in besides ARGUING's.
 ADVICE_ASKED = re.compile(
     r"\b(?:recommend(?:s|ed|ation|ations)?|advi[cs]e[sd]?|urge[sd]?|suggest(?:s|ed|ion|ions)?|propos(?:e|es|ed|al))\b|"

@@ -25,7 +25,7 @@ from ...types import Document, Passage
 from .. import direct_answers, metadata_answers, planning, reference, summaries, table_extremes
 from .. import structured as units
 from ..planning import Plan
-from ..question_kinds import asks_argument, topic
+from ..question_kinds import asks_argument, asks_judgement, topic
 from ..steps import steps_answer
 from . import answer_checks, list_items, sections
 from .base import Turn
@@ -36,15 +36,13 @@ if TYPE_CHECKING:
 
 SUMMARY_SENTENCES = 4  # of one document; 3 each when several documents are summarised
 ARGUMENT_SENTENCES = 3
-COMPARISON_SLACK = 0.1
+COMPARISON_SLACK = 0.1  # a document's best sentence may be this far under the threshold to be compared
 MAX_SILENT_LISTED = 5  # documents in the index, at most, for "the articles" silent on a topic to be named
 PROFILE_SENTENCES = 3  # of one author's box: a role and places of work are often sentences of their own
 _AFFILIATION_ASKED = re.compile(
     r"\b(?:affiliat\w*|employers?|institutions?|works?\s+(?:for|at))\b", re.IGNORECASE
 )
-_INSTITUTION = re.compile(
-    r"\b(?:at|for|with|of)\s+(?:the\s+)?[A-Z]\w+"
-)  # a document's best sentence may be this far under the threshold to be compared
+_INSTITUTION = re.compile(r"\b(?:at|for|with|of)\s+(?:the\s+)?[A-Z]\w+")
 
 
 # A part that points back at the first ("when was *it* finished", "what changed *as a result*").
@@ -145,7 +143,9 @@ def fact(
     author box: a biography is not what they said).
     """
     # (a bio is no one's words, nor their view: "What did X say ...?" is never answered from an author box)
-    body_only = speech or _VIEW_ASKED.search(question) is not None or _WORDS_ASKED.search(question) is not None
+    body_only = (
+        speech or _VIEW_ASKED.search(question) is not None or _WORDS_ASKED.search(question) is not None
+    )
     chosen = gen.select(question, passages, history, body_only=body_only)
     # The same words in two documents (one author's box on each of their pages) are quoted once.
     chosen = [s for i, s in enumerate(chosen) if all(s.text != c.text for c in chosen[:i])]
@@ -239,7 +239,9 @@ def _with_items(
     out = list(sentences)
     taken = {(s.doc_id, list_items.passages_start(s, passages)) for s in out}
     for s in sentences:
-        if announced_only and not (direct_answers.announces_next(s.text) or list_items.announces_count(s.text)):
+        if announced_only and not (
+            direct_answers.announces_next(s.text) or list_items.announces_count(s.text)
+        ):
             continue
         for p, a, b in list_items.enumeration(s, passages):
             if (p.doc_id, p.start + a) not in taken:
@@ -311,7 +313,9 @@ def argument(
 # Words that frame a request for advice rather than say what it is about ("What *course of action* does the
 # op-ed *urge* on the government *now*?")
 _ADVICE_FRAMING = frozenset(
-    lexical.tokenize(["urge urges urged course action do done now next steps step take play role resolve solve"])[0]
+    lexical.tokenize(
+        ["urge urges urged course action do done now next steps step take play role resolve solve"]
+    )[0]
 )
 
 
@@ -325,7 +329,11 @@ _DIRECTIVE = re.compile(
 
 
 def _recommended(
-    gen: ExtractiveGenerator, question: str, passages: Sequence[Passage], history: Sequence[Turn], asked: set[str]
+    gen: ExtractiveGenerator,
+    question: str,
+    passages: Sequence[Passage],
+    history: Sequence[Turn],
+    asked: set[str],
 ) -> list[ScoredSentence]:
     """In a document the user named, asked what it recommends ("What does the op-ed urge the government to
     do?"): its advice in a paragraph that says what is asked about (the one advised, the topic), best first.
@@ -506,10 +514,12 @@ def _with_verdict(chosen: Sequence[ScoredSentence], passages: Sequence[Passage])
         if (
             len(sentence.split()) <= VERDICT_WORDS
             and not re.search(r"\d", sentence)
-            and _VERDICT.search(sentence)
+            and (_VERDICT.search(sentence) or summaries.judges(sentence))
             and all((c.passage_n, c.start) != (s.passage_n, a) for c in out)
         ):
-            out.insert(out.index(s) + 1, ScoredSentence(s.passage_n, s.doc_id, a, b, sentence, 0.0, 0.0, 0.0, 0.0))
+            out.insert(
+                out.index(s) + 1, ScoredSentence(s.passage_n, s.doc_id, a, b, sentence, 0.0, 0.0, 0.0, 0.0)
+            )
     return out
 
 
@@ -598,6 +608,7 @@ def comparison(
     if not scored or scored[0].score < gate:
         return []
     arguing = 0.1 if asks_argument(question) else 0.0  # "their advice": prefer the sentences that advise
+    judging = asks_judgement(question)
     chosen = {}
     for doc_id, group in _by_document(scored).items():
         group = sorted(
@@ -612,9 +623,17 @@ def comparison(
         floor = gate if short else gen.threshold - (2 if covered else 1) * COMPARISON_SLACK
         if not plan.scope.doc_ids and best < floor:
             continue
-        chosen[doc_id] = _with_verdict(
-            group[:1] + [s for s in group[1:2] if s.score >= best - gen.margin / 2], passages
-        )
+        second = [s for s in group[1:2] if s.score >= best - gen.margin / 2]
+        if judging and not summaries.judges(group[0].text):
+            # "How do they judge X?": the document's verdict on X is the second quote when it is on the topic
+            # as closely as a compared document must be (the best sentence often reports X, and the verdict
+            # names it more briefly, so it comes well below it)
+            verdict_floor = gen.threshold - COMPARISON_SLACK
+            second = next(
+                ([s] for s in group[1:] if s.score >= verdict_floor and summaries.judges(s.text)),
+                second,
+            )
+        chosen[doc_id] = _with_verdict(group[:1] + second, passages)
     if not chosen:
         return []
     # A document the question names that has no sentence on the topic is said to be silent, so the answer
