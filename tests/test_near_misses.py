@@ -514,3 +514,16 @@ def test_explain_asks_for_the_words_of_one_named_by_post(pages: Path) -> None:
     # her words, or nothing: not a sentence that only shares the question's words ("... the two harbours ...")
     answer = ask_checked(question, pages)
     assert "Sailings between the two harbours" not in answer.text, answer.text
+
+
+def test_a_post_the_documents_call_by_another_name_is_no_unknown_name() -> None:
+    # "CEO" is capitalised like a name; documents that say "chief executive" mention it all the same
+    from rag.index import lexical
+
+    question = "How did Halvard's CEO respond to the inquiry's memo?"
+    said = set(
+        lexical.tokenize(["Ansel Drum, Halvard's chief executive, said the inquiry's memo was a draft."])[0]
+    )
+    assert answer_checks.missing_names(question, said) == []
+    unsaid = set(lexical.tokenize(["Ansel Drum of Halvard said the inquiry's memo was a draft."])[0])
+    assert answer_checks.missing_names(question, unsaid) == ["CEO"]

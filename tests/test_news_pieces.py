@@ -137,7 +137,10 @@ def test_a_headline_and_standfirst_over_the_byline_are_title_and_text(tmp_path: 
         ("Midshire Business Review · Rohan Achterberg · 12.05.2026", "Midshire Business Review"),
         ("*The Orrinford Post, opinion*", "The Orrinford Post"),
         ("Column | Hallowdale Herald, Saturday Comment", "Hallowdale Herald"),
-        ("Tobias Quarrie, fisheries correspondent, The Coastal Ledger — published 17 March 2026", "The Coastal Ledger"),
+        (
+            "Tobias Quarrie, fisheries correspondent, The Coastal Ledger — published 17 March 2026",
+            "The Coastal Ledger",
+        ),
         # a writer whose surname is a paper's word, a section's label, a reporter's post: no paper
         ("By Kim Post", None),
         ("Local News | 4 March 2026", None),
@@ -166,7 +169,12 @@ def test_a_closing_paragraph_about_someone_the_piece_reports_on_is_no_credit(tmp
 
 @pytest.mark.parametrize(
     ("written", "iso"),
-    [("11/02/2026", "2026-02-11"), ("02/13/2026", "2026-02-13"), ("31/12/2025", "2025-12-31"), ("13/13/2026", None)],
+    [
+        ("11/02/2026", "2026-02-11"),
+        ("02/13/2026", "2026-02-13"),
+        ("31/12/2025", "2025-12-31"),
+        ("13/13/2026", None),
+    ],
 )
 def test_a_slashed_date_is_day_first_unless_it_cannot_be(written: str, iso: str | None) -> None:
     assert parse_date(written) == iso
@@ -213,7 +221,9 @@ def test_a_date_said_in_the_closing_credit_is_quoted_there(pieces: Path) -> None
         ("How does the Courier's account compare with what Wrenfield says?", ("report", "interview")),
     ],
 )
-def test_a_piece_named_by_its_paper_or_its_kind(pieces: Path, question: str, doc_ids: tuple[str, ...]) -> None:
+def test_a_piece_named_by_its_paper_or_its_kind(
+    pieces: Path, question: str, doc_ids: tuple[str, ...]
+) -> None:
     from rag.index.store import load_index
 
     documents = load_index(pieces).documents
@@ -281,7 +291,10 @@ def test_safeguards_announced_are_quoted_with_the_items_that_follow(pieces: Path
         # a reaction given in words: the quotation after the sentence that reports it
         ("What was the swimming coach's reaction to the decision?", "forty minutes away by bus"),
         # one asked by their post, which the quote gives beside the name of who speaks
-        ("What did the leisure economist say about whether every service must justify its cost?", "costs more to heat"),
+        (
+            "What did the leisure economist say about whether every service must justify its cost?",
+            "costs more to heat",
+        ),
         # people counted by what they did: the number names them by it
         ("How many people signed the petition against the closure?", "6,300 signatures"),
         # "how much extra": an amount of money, not a quantity of something called "extra"

@@ -130,7 +130,9 @@ def test_a_list_said_with_a_close_verb_is_a_list(briefs: Path) -> None:
     from rag.answer.generators.list_items import _INLINE_LIST
 
     assert _INLINE_LIST.search("moving three patrol boats, a company of marines and a coastal radar unit")
-    assert not _INLINE_LIST.search("This week, however, while on a visit to Lanner, Quell urged Ostmark and Vell")
+    assert not _INLINE_LIST.search(
+        "This week, however, while on a visit to Lanner, Quell urged Ostmark and Vell"
+    )
 
 
 def test_the_items_listed_right_after_the_sentence_that_comes_close(briefs: Path) -> None:
@@ -140,7 +142,9 @@ def test_the_items_listed_right_after_the_sentence_that_comes_close(briefs: Path
 
 
 def test_an_official_asked_by_post_is_found_speaking_under_another_name_for_the_body(briefs: Path) -> None:
-    question = "What did the shipping council's trade commissioner say about the tolls when the case was filed?"
+    question = (
+        "What did the shipping council's trade commissioner say about the tolls when the case was filed?"
+    )
     assert answer_checks.speaker(question) == "trade commissioner"
     # ("when the case was filed" says when it was said, not what about)
     assert answer_checks.topic_terms(question) == ["toll"]
@@ -150,25 +154,35 @@ def test_an_official_asked_by_post_is_found_speaking_under_another_name_for_the_
 
 def test_and_why_asks_for_the_reason_too() -> None:
     question = "What chunk size is used and why?"
-    assert not answer_checks.gives_reason("A plan on paper for 100M chunks (extrapolated from figures)", question)
-    assert answer_checks.gives_reason("Chunks hold 200 tokens, so a fact at a boundary is whole in one chunk.", question)
+    assert not answer_checks.gives_reason(
+        "A plan on paper for 100M chunks (extrapolated from figures)", question
+    )
+    assert answer_checks.gives_reason(
+        "Chunks hold 200 tokens, so a fact at a boundary is whole in one chunk.", question
+    )
     assert answer_checks.gives_reason("A plan on paper for 100M chunks", "What chunk size is used?")
 
 
 def test_a_claim_is_quoted_with_the_grounds_that_follow_it(briefs: Path) -> None:
     # no word of reason in "They are warships ...": the sentence after a claim, said of its subject, is its grounds
-    answer = ask_checked("According to the op-ed, why are the gunboats hard to justify as harbour police?", briefs)
+    answer = ask_checked(
+        "According to the op-ed, why are the gunboats hard to justify as harbour police?", briefs
+    )
     assert not answer.abstained and "They are warships" in answer.text, answer.text
 
 
 def test_a_comparison_quotes_the_short_judgement_after_a_sentence(briefs: Path) -> None:
-    answer = ask_checked("Do the articles agree on whether the court should order a refund of the tolls?", briefs)
+    answer = ask_checked(
+        "Do the articles agree on whether the court should order a refund of the tolls?", briefs
+    )
     assert "That would be a mistake." in answer.text, answer.text
 
 
 def test_advice_counted_out_over_paragraphs_is_quoted_whole(briefs: Path) -> None:
     assert classify("What course of action does the op-ed urge on the council?").kind == "argument"
-    answer = ask_checked("What does the op-ed recommend the council do about its demand for a refund?", briefs)
+    answer = ask_checked(
+        "What does the op-ed recommend the council do about its demand for a refund?", briefs
+    )
     assert "Second, it should offer to share the cost of dredging" in answer.text, answer.text
 
 
@@ -227,7 +241,9 @@ def test_a_bio_that_gives_the_post_as_a_verb_names_the_institute(tmp_path: Path)
 def test_people_are_counted_by_what_they_are_and_a_tally_needs_no_verb() -> None:
     crew = "A boarding team went aboard, and 23 crew members were detained and taken to the port."
     assert answer_checks.counts(crew, "people")
-    assert answer_checks.counts("The secretariat itself has a staff of 23 and a budget of $4 million.", "people")
+    assert answer_checks.counts(
+        "The secretariat itself has a staff of 23 and a budget of $4 million.", "people"
+    )
     assert not answer_checks.counts("The tribunal heard 23 cases in its first year.", "people")
     # "recorded", "reported": a verb of tallying, which "produced 1,340 suspected cases" need not repeat
     assert answer_checks.yes_no_verb("How many suspected cholera cases has Sollet recorded?") is None
@@ -235,18 +251,24 @@ def test_people_are_counted_by_what_they_are_and_a_tally_needs_no_verb() -> None
 
 
 def test_a_reason_a_sentence_after_the_fact_it_weighs(briefs: Path) -> None:
-    answer = ask_checked("Why does the op-ed say it matters that the queue of ships is longer than officially counted?", briefs)
+    answer = ask_checked(
+        "Why does the op-ed say it matters that the queue of ships is longer than officially counted?", briefs
+    )
     assert "because the longer queue includes the grain ships" in answer.text, answer.text
 
 
 def test_near_misses_with_figures() -> None:
     question = "How many of the 41,000 people who fled have since returned home?"
     # the question's own figure is what it asks about, not the answer
-    assert not answer_checks.new_figure("By October, 41,000 people had crossed the border.", question, "quantity")
+    assert not answer_checks.new_figure(
+        "By October, 41,000 people had crossed the border.", question, "quantity"
+    )
     assert answer_checks.new_figure("About 12,000 have gone back.", question, "quantity")
     assert answer_checks.counted_thing(question) == "people"
     # "dozens of villages whose residents ...": the villages are counted, not the residents
-    assert not answer_checks.counts("It flooded dozens of highland villages whose residents were resettled.", "residents")
+    assert not answer_checks.counts(
+        "It flooded dozens of highland villages whose residents were resettled.", "residents"
+    )
     assert answer_checks.expected_type("What overall turnout did the commission announce?") == "share"
 
 
@@ -260,7 +282,9 @@ def test_a_question_inside_do_the_articles_say() -> None:
 
 def test_a_measure_of_the_dimension_asked_and_a_post_held_now() -> None:
     question = "How deep is the harbour at Port Orvel?"
-    assert not answer_checks.states_dimension("It needs its harbour dredged and a 42-kilometre connector built.", question)
+    assert not answer_checks.states_dimension(
+        "It needs its harbour dredged and a 42-kilometre connector built.", question
+    )
     assert answer_checks.states_dimension("The basin was dredged to a depth of 14 metres.", question)
     assert answer_checks.states_dimension("The bridge is 3 km long.", "How long is the bridge?")
     assert answer_checks.event_verb("Who presides over the tribunal panel?") == "presides"
@@ -281,7 +305,10 @@ def test_advice_goes_on_to_the_same_body_and_to_the_other_party(briefs: Path) ->
 
 
 def test_words_asked_for_are_never_a_bio_nor_a_count_of_something_else(briefs: Path) -> None:
-    assert answer_checks.speaker("What did Greyfold's general counsel Martin Avery say about the lawsuit?") == "Avery"
+    assert (
+        answer_checks.speaker("What did Greyfold's general counsel Martin Avery say about the lawsuit?")
+        == "Avery"
+    )
     # "three members" of a consortium are no workers, though "workers" may be counted as people
     members = "The consortium's three members, Korvath Engineering and two others, point to the tunnel."
     assert not answer_checks.counts(members, "workers")

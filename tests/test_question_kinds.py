@@ -260,11 +260,17 @@ def test_what_a_how_many_question_counts(question: str, counted: str | None) -> 
         ("How do the review and the forum differ in their assessment of the swap?", "the swap"),
         ("Do the analyses agree that the authority has been opaque?", "the authority has been opaque"),
         ("What does each of the three pages conclude about the new toll?", "the new toll"),
-        ("Where does each piece land on whether the tram should be built?", "whether the tram should be built"),
+        (
+            "Where does each piece land on whether the tram should be built?",
+            "whether the tram should be built",
+        ),
         ("What do the articles make of the desalination plan?", "the desalination plan"),
         ("How do the analyses judge the arbitration route?", "the arbitration route"),
         # the framing of a question put to several documents around what is asked of each
-        ("Across the analyses, when is the pipeline expected to open?", "When is the pipeline expected to open"),
+        (
+            "Across the analyses, when is the pipeline expected to open?",
+            "When is the pipeline expected to open",
+        ),
         (
             "Across the three analyses, what is each writer's position on the fee rise?",
             "the fee rise",

@@ -414,7 +414,9 @@ def resolve(
         # "the <outlet> report on X": the outlet's documents about X only (X in the title, or every word of it
         # in the title and lead: "the Coastal Ledger piece on the survey figures")
         leads = set(_by_lead(topic, cat))
-        candidates = [e for e in candidates if len(topic & e.title_terms) * 2 >= len(topic) or e.doc_id in leads]
+        candidates = [
+            e for e in candidates if len(topic & e.title_terms) * 2 >= len(topic) or e.doc_id in leads
+        ]
     if not candidates and refers and len(cat.entries) <= BARE_ROLE_DOCUMENTS:
         # "What does the analysis recommend?": the one document labelled as an analysis
         labelled = _by_label(question, cat)
@@ -515,7 +517,9 @@ def _party_by_person(question: str, cat: Catalog, named: _Entry) -> list[_Entry]
         word = name.casefold()
         if len(word) < 4 or _has_phrase(cat.texts.get(named.doc_id, ""), word):
             continue
-        having = [e for e in cat.entries if e.doc_id != named.doc_id and _has_phrase(cat.texts[e.doc_id], word)]
+        having = [
+            e for e in cat.entries if e.doc_id != named.doc_id and _has_phrase(cat.texts[e.doc_id], word)
+        ]
         if len(having) == 1:
             found[having[0].doc_id] = having[0]
     return list(found.values()) if len(found) == 1 else []

@@ -426,8 +426,10 @@ def _header(page: Page) -> int:
     i = 0
     while i < len(blocks):
         block, text = blocks[i], blocks[i].text
-        lines = None if _byline_lines(text) else _header_lines(
-            block, before_byline=_heads_byline(blocks, i), opening=i == 0
+        lines = (
+            None
+            if _byline_lines(text)
+            else _header_lines(block, before_byline=_heads_byline(blocks, i), opening=i == 0)
         )
         if lines is not None:
             blocks[i : i + 1] = lines

@@ -72,10 +72,20 @@ def run(tag: str, sets: list[Path], index_root: Path, out: Path, show: bool) -> 
             ok, files, why = judge(question, answer)
             total[question["kind"]] += 1
             right[question["kind"]] += ok
-            rows.append({**{k: question[k] for k in ("id", "kind", "question")}, "ok": ok, "why": why,
-                         "files": files, "text": answer.text, "abstained": answer.abstained})
+            rows.append(
+                {
+                    **{k: question[k] for k in ("id", "kind", "question")},
+                    "ok": ok,
+                    "why": why,
+                    "files": files,
+                    "text": answer.text,
+                    "abstained": answer.abstained,
+                }
+            )
             if show and not ok:
-                print(f"--- {question['id']} [{question['kind']}] {question['question']}\n  {why}\n  {answer.text[:600]}\n")
+                print(
+                    f"--- {question['id']} [{question['kind']}] {question['question']}\n  {why}\n  {answer.text[:600]}\n"
+                )
         (out / tag / f"{folder.name}.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
     kinds = " ".join(f"{k} {right[k]}/{total[k]}" for k in sorted(total))
     print(f"{tag}: {kinds}; all {sum(right.values())}/{sum(total.values())}")
@@ -95,7 +105,9 @@ def compare(old: str, new: str, out: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--index-root", type=Path, default=Path(".cache/probes"))
     parser.add_argument("--out", type=Path, default=Path("eval-out/probes"))
     sub = parser.add_subparsers(dest="command", required=True)

@@ -594,9 +594,21 @@ def missing_names(question: str, vocabulary: Container[str]) -> list[str]:
         return []
     missing = []
     for name, terms in zip(wanted, lexical.tokenize(wanted), strict=True):
-        if terms and not any(_known(term, vocabulary) for term in terms):
+        if (
+            terms
+            and not any(_known(term, vocabulary) for term in terms)
+            and not _post_known(name, vocabulary)
+        ):
             missing.append(name)
     return missing
+
+
+def _post_known(name: str, vocabulary: Container[str]) -> bool:
+    """Whether ``name`` is a post the documents call by another name ("CEO": "chief executive")."""
+    return any(
+        all(_known(term, vocabulary) for term in lexical.tokenize([other])[0])
+        for other in _POST_SYNONYMS.get(name.casefold(), [])
+    )
 
 
 RARE_NAME = 0.5  # share of the index's highest idf above which a name is what a question is about

@@ -241,7 +241,9 @@ def announced(s: ScoredSentence, passage: Passage, span: str) -> str:
     return span + passage.text[s.end : following[1]]
 
 
-_GROUNDS = re.compile(r"(?:they|it|this|that|these|those)\s+(?:are|is|was|were|would|will|could|can)\b", re.IGNORECASE)
+_GROUNDS = re.compile(
+    r"(?:they|it|this|that|these|those)\s+(?:are|is|was|were|would|will|could|can)\b", re.IGNORECASE
+)
 
 
 _COUNTED_ADVICE = re.compile(
