@@ -372,6 +372,9 @@ def test_what_type_of_answer_a_question_expects(question: str, wanted: str | Non
         ("When did Tosk's parliament ratify the ferry agreement?", None, "ratify"),
         ("How much did Acme's board pay for the plant?", None, "pay"),
         ("When was the Ulmar border crossing closed?", None, "closed"),  # past a noun in lower case
+        # a name with "of" in it, an adverb before the verb; a passive after "to be"
+        ("In what year was the Treaty of Lorne last amended?", None, "amended"),
+        ("By what year does the study expect the aquifer to be exhausted?", None, "exhausted"),
     ],
 )
 def test_the_verb_an_answer_must_state(question: str, verb: str | None, event: str | None) -> None:

@@ -946,8 +946,13 @@ _EVENT_VERB = re.compile(
     r"|^\s*(?i:who)\s+(presides|chairs|heads|leads|runs|owns|manages|directs|represents|funds|oversees)\b"
     # "When was the Harbour Authority *founded*?"
     # ("In what year was the Fisheries Commission *founded*?", "When are the Hawkmoth drones due to be *delivered*?")
-    r"|^\s*(?i:when|(?:in\s+)?(?:what|which)\s+year)\s+(?i:was|were|is|are)\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s+)+"
-    r"(?:[a-z]+\s+){0,2}?(?:first\s+|due\s+to\s+be\s+)?([a-z]+ed|built|made|held|begun|founded|set\s+up)\b"
+    # ("In what year was the Treaty of Lorne *last amended*?": a name with "of" in it, the verb after an adverb)
+    r"|^\s*(?i:when|(?:in\s+)?(?:what|which)\s+year)\s+(?i:was|were|is|are)\s+(?:the\s+)?"
+    r"(?:[A-Z][\w.’'-]*\s+(?:(?:of|for|and|on|the)\s+(?=[A-Z]))*)+"
+    r"(?:[a-z]+\s+){0,2}?(?:(?:first|last|originally|formally|officially|finally)\s+|due\s+to\s+be\s+)?"
+    r"([a-z]+ed|built|made|held|begun|founded|set\s+up)\b"
+    # "By what year does the study expect the aquifer to be *exhausted*?"
+    r"|^\s*(?i:when|(?:by\s+|in\s+)?(?:what|which)\s+year)\b.*\bto\s+be\s+([a-z]+ed|built|made|held|done)\s*\??\s*$"
     # "Why did the club *sell* X?": a reason given for another event of X ("he chose X because ...") answers
     # less surely than one for the selling
     r"|^\s*(?i:why)\s+(?i:did|does|do|has|have|had|will|would)\s+(?:the\s+)?"
