@@ -129,6 +129,10 @@ EXAMPLES = [
     ("What role does the analysis want the development bank to play?", "argument", None),
     ("According to the authors, what role should the court case play in the talks?", "argument", None),
     ("What role did the court play in the talks?", "fact", None),
+    # a list asked after a lead-in ("According to X, ...", a preposition); "On what grounds" asks why
+    ("According to the two economists, what retaliatory steps has the ministry taken?", "list", None),
+    ("Into what separate packages does the institute want the work broken up?", "list", None),
+    ("On what grounds does the ministry justify the low offer?", "fact", None),
     # yes / no
     ("Did the court approve the merger?", "yes_no", None),
     ("Is the bridge open to traffic?", "yes_no", None),

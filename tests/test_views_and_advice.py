@@ -201,3 +201,12 @@ def test_words_of_time_are_no_reason(span: str, gives: bool) -> None:
 )
 def test_a_speaker_named_with_a_body_or_an_aside(question: str, who: str) -> None:
     assert answer_checks.speaker(question) == who
+
+
+def test_what_someone_wants_done_is_listed_from_their_advice_not_their_author_box(pages: Path) -> None:
+    # "want" is no relation an item must state: the advice says "it should ..."; the author box only
+    # names the writer the question names
+    answer = ask_checked("Which steps does Irena Holt want Tamsk to take over the levy?", pages)
+    assert not answer.abstained, answer.text
+    quotes = " ".join(c.quote for c in answer.citations)
+    assert "independent audit" in quotes and "senior fellow" not in quotes, answer.text

@@ -493,7 +493,18 @@ _IRREGULAR_PLURALS = frozenset(["people", "men", "women", "children", "persons"]
 _WHO_ARE_THE = re.compile(r"^\s*who\s+(?:are|were)\s+the\s+([\w’'-]+)(?:\s+([\w’'-]+))?", _I)
 
 
+# "According to X and Y, what steps has ...?", "Into what packages does ...?": what comes before the question word
+_LEAD_IN = re.compile(
+    r"^\s*(?:according\s+to\s+[^,?]{1,80},\s*|(?:in|into|on|for|from|to|with|at|by|under)\s+"
+    # ("On what grounds ...?", "For what reasons ...?" ask why)
+    r"(?=(?:which|what)\s+(?!grounds\b|reasons?\b|basis\b|purposes?\b)))",
+    _I,
+)
+
+
 def _asks_list(question: str) -> bool:
+    for _ in range(2):
+        question = _LEAD_IN.sub("", question, count=1)
     if _LIST.search(question):
         return True
     who = _WHO_ARE_THE.search(question)

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 from ...index import lexical
 from ...index.sentences import split_sentences
 from ...types import Passage
-from .. import direct_answers
+from .. import direct_answers, summaries
 from ..question_kinds import asks_sources, plural
 from . import answer_checks
 from .base import Turn
@@ -95,6 +95,8 @@ _TOLD_VERBS = frozenset(
         "be",
         "been",
         "become",
+        # what a writer wants done is said as advice ("should require", "must insist on")
+        "want",
     ]
 )
 
@@ -102,6 +104,9 @@ _TOLD_VERBS = frozenset(
 _TOLD_STEMS = frozenset(t for verb in _TOLD_VERBS for t in lexical.tokenize([verb])[0]) | frozenset(
     lexical.tokenize(["said told mentioned named quoted cited listed described called based reported"])[0]
 )
+
+
+_WANTS = re.compile(rf"\bwants?\b|{summaries.ADVICE_ASKED.pattern}", re.IGNORECASE)
 
 
 def relation(question: str) -> str | None:
@@ -600,7 +605,9 @@ def listing(
     left_out = excluded(question)
     verb = relation(question)
     typed = item_type(question)
-    every = gen.eligible(question, passages, history)
+    # "What rules does X want the council to impose?": what someone wants done is in what they write, never
+    # in the box that says who they are
+    every = gen.eligible(question, passages, history, body_only=_WANTS.search(question) is not None)
     scored = [
         s
         for s in every
