@@ -214,3 +214,53 @@ def test_a_sentence_that_lists_is_an_item_though_it_matches_loosely(tmp_path_fac
     assert not answer.abstained, answer.text
     assert "replacing the broken lock gates" in answer.text
     _verbatim(answer, folder)
+
+
+FLOOD = """Flood Villages Take the Mill Company to Court
+
+By Mara Venn, Valley Courier
+
+Nine villages below the Ardle mill pond have sued the Ardle Milling Company over the dam failure of March 2023.
+
+Together the villages seek $40 million for deaths, ruined orchards, poisoned wells and the loss of the trout
+fishery. The company says the storm, not its dam, caused the damage.
+
+Since the flood, the county council has closed the mill road, banned fishing in the lower river, drained what
+was left of the pond, and opened an inquiry into the dam's inspections.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "item"),
+    [
+        # short bare items after a preposition
+        ("What kinds of harm are the villages seeking damages for?", "ruined orchards"),
+        # actions, one verb each
+        ("What steps has the county council taken since the flood?", "banned fishing"),
+    ],
+)
+def test_a_list_of_bare_items_or_of_actions_is_an_item(tmp_path_factory, question: str, item: str) -> None:
+    folder = index_of(tmp_path_factory, "flood", {"flood.txt": FLOOD})
+    answer = _ask(question, folder)
+    assert not answer.abstained, answer.text
+    assert item in answer.text, answer.text
+    _verbatim(answer, folder)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lists"),
+    [
+        ("They seek damages for deaths, ruined orchards, poisoned wells and the loss of a fishery.", True),
+        ("The county has closed the road, banned fishing in the river, and drained the pond.", True),
+        # commas of clauses and asides, not of items
+        (
+            "The complaint, filed at the tribunal in March, is the latest example, and it deserves more.",
+            False,
+        ),
+        ("In 2019, the bank, which lent heavily, and the state agreed.", False),
+    ],
+)
+def test_which_sentences_list(sentence: str, lists: bool) -> None:
+    from rag.answer.generators.list_items import _INLINE_LIST
+
+    assert bool(_INLINE_LIST.search(sentence)) is lists

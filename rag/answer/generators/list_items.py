@@ -690,9 +690,14 @@ def listing(
 # "two artillery batteries, a squadron of ... and a mobile ... unit", "...: lining the canals, a power line,
 # ... and a subsidy": three items or more, each opened by an article or a number, or a list after a colon
 _ITEM_OPENER = r"(?:a|an|the|its|their|two|three|four|five|six|seven|eight|nine|ten|several|\d[\d,.]*)"
+# ("seek damages *for deaths, lost farmland, contaminated wells and* ...": short bare items after a preposition;
+# "has *suspended* its part in ..., *deployed* police to ..., *imposed* a tariff ...": actions, one verb each)
+_BARE_ITEM = r"(?-i:(?!(?:is|are|was|were|has|have|had|it|they|he|she|we|which|who|that)\b)[a-z][\w-]*(?:\s+[a-z][\w-]*){0,3})"
 _INLINE_LIST = re.compile(
     rf":\s*[^.;:]*,[^.;:]*,[^.;:]*\b(?:and|or)\b|"
-    rf"\b{_ITEM_OPENER}\s[^,;.]{{1,80}},\s+{_ITEM_OPENER}\s[^,;.]{{1,80}}?,?\s+(?:and|or)\s+{_ITEM_OPENER}\s",
+    rf"\b{_ITEM_OPENER}\s[^,;.]{{1,80}},\s+{_ITEM_OPENER}\s[^,;.]{{1,80}}?,?\s+(?:and|or)\s+{_ITEM_OPENER}\s|"
+    rf"\b(?:for|of|on|in|including|such\s+as)\s+{_BARE_ITEM},\s+{_BARE_ITEM},\s+(?:[a-z][\w-]*\s+){{0,3}}?(?:and|or)\s|"
+    r"\b[a-z]{3,}ed\s[^,;.]{1,120},\s+[a-z]{3,}ed\s[^,;.]{1,120},\s+(?:and\s+)?[a-z]{3,}ed\b",
     re.IGNORECASE,
 )
 NEXT_LIST_SLACK = 0.05  # how far under the threshold the sentence before a list of the asked kind may score
