@@ -210,3 +210,19 @@ def test_what_someone_wants_done_is_listed_from_their_advice_not_their_author_bo
     assert not answer.abstained, answer.text
     quotes = " ".join(c.quote for c in answer.citations)
     assert "independent audit" in quotes and "senior fellow" not in quotes, answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the page says "the Tamsk government": a name is said again by its head noun
+        "What does the policy analysis recommend that the Tamsk city government do?",
+        # what the advice is for ("to settle the quarrel") is the matter of the whole page, not a word its
+        # advice must repeat
+        "What does the policy analysis recommend the Tamsk city government do to settle the quarrel?",
+    ],
+)
+def test_advice_to_a_body_called_again_by_its_head_noun(pages: Path, question: str) -> None:
+    answer = ask_checked(question, pages)
+    assert not answer.abstained, answer.text
+    assert any("independent audit" in c.quote for c in answer.citations), answer.text

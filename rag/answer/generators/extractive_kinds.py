@@ -342,7 +342,13 @@ def _recommended(
     dispute a document is about) need not be said; a paragraph that says none of the rest is about
     something else, and the question abstains."""
     weights = gen.term_weights() if gen.term_weights is not None else None
-    wanted = answer_checks.telling_terms(asked - _ADVICE_FRAMING, weights)
+    # ("to resolve *the dispute*": what the advice is for, the matter the whole document is about)
+    solved = set(lexical.tokenize([" ".join(m.group(0) for m in _SOLVED.finditer(question))])[0])
+    wanted = answer_checks.telling_terms(asked - _ADVICE_FRAMING - solved, weights)
+    # "the fisheries commission" is called "the commission" again: a run of the question's words is said by
+    # its last one, the head of the name
+    spoken = lexical.tokenize([question])[0]
+    heads = {_run_head(spoken, wanted, t) for t in wanted}
     by_n = {p.n: p for p in passages}
     out = []
     for s in gen.eligible(question, passages, history, body_only=True):
@@ -351,9 +357,25 @@ def _recommended(
         text = by_n[s.passage_n].text
         start, end = text.rfind("\n\n", 0, s.start), text.find("\n\n", s.end)
         paragraph = text[start + 2 if start >= 0 else 0 : end if end >= 0 else len(text)]
-        if answer_checks.mentions(wanted, gen.content_terms(paragraph)):
+        said = gen.content_terms(paragraph)
+        if answer_checks.mentions(heads, said):
             out.append(s)
     return out
+
+
+_SOLVED = re.compile(
+    r"\b(?:resolve|settle|end|solve|defuse|break)\s+(?:the|this|that|their|its)\s+[a-z]+\b", re.IGNORECASE
+)
+
+
+def _run_head(spoken: Sequence[str], wanted: set[str], term: str) -> str:
+    """The last of the run of ``wanted`` terms ``term`` is in, in the question's order (``spoken``)."""
+    if term not in spoken:
+        return term
+    i = spoken.index(term)
+    while i + 1 < len(spoken) and spoken[i + 1] in wanted:
+        i += 1
+    return spoken[i]
 
 
 def _argued(
