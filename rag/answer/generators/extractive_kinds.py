@@ -343,6 +343,7 @@ def _recommended(
     something else, and the question abstains."""
     weights = gen.term_weights() if gen.term_weights is not None else None
     # ("to resolve *the dispute*": what the advice is for, the matter the whole document is about)
+    # ("instead of insisting that X pay everything": what the advice replaces, which it need not repeat)
     solved = set(lexical.tokenize([" ".join(m.group(0) for m in _SOLVED.finditer(question))])[0])
     wanted = answer_checks.telling_terms(asked - _ADVICE_FRAMING - solved, weights)
     # "the fisheries commission" is called "the commission" again: a run of the question's words is said by
@@ -357,15 +358,31 @@ def _recommended(
         text = by_n[s.passage_n].text
         start, end = text.rfind("\n\n", 0, s.start), text.find("\n\n", s.end)
         paragraph = text[start + 2 if start >= 0 else 0 : end if end >= 0 else len(text)]
-        said = gen.content_terms(paragraph)
+        said = gen.content_terms(paragraph) | _initialled(question, paragraph)
         if answer_checks.mentions(heads, said):
             out.append(s)
     return out
 
 
 _SOLVED = re.compile(
-    r"\b(?:resolve|settle|end|solve|defuse|break)\s+(?:the|this|that|their|its)\s+[a-z]+\b", re.IGNORECASE
+    r"\b(?:resolve|settle|end|solve|defuse|break)\s+(?:the|this|that|their|its)\s+[a-z]+\b|"
+    r"\b(?:instead\s+of|rather\s+than)\s+[^?.;]+|\bin\s+what\s+order\b|\b(?:each|both|all)\s+of\s+the\s+(?:two|three|four)\b",
+    re.IGNORECASE,
 )
+
+
+_LONG_NAME = re.compile(r"\b[A-Z][\w’'-]+(?:\s+(?:of\s+|for\s+|and\s+)?[A-Z][\w’'-]+)+")
+
+
+def _initialled(question: str, text: str) -> set[str]:
+    """The terms of each name of several words in ``question`` that ``text`` says by its initials ("the
+    Southern Littoral Community": "the SLC")."""
+    said: set[str] = set()
+    for m in _LONG_NAME.finditer(question):
+        words = [w for w in m.group(0).split() if w[:1].isupper()]
+        if len(words) >= 2 and re.search(rf"\b{''.join(w[0] for w in words)}\b", text):
+            said |= set(lexical.tokenize([m.group(0)])[0])
+    return said
 
 
 def _run_head(spoken: Sequence[str], wanted: set[str], term: str) -> str:
