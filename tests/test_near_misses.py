@@ -527,3 +527,22 @@ def test_a_post_the_documents_call_by_another_name_is_no_unknown_name() -> None:
     assert answer_checks.missing_names(question, said) == []
     unsaid = set(lexical.tokenize(["Ansel Drum of Halvard said the inquiry's memo was a draft."])[0])
     assert answer_checks.missing_names(question, unsaid) == ["CEO"]
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "missing"),
+    [
+        # a people's or a thing's word for a place names the place
+        (
+            "How many launches has the Daleran agency carried out?",
+            "Daleria's agency has flown 63 missions.",
+            [],
+        ),
+        ("What did the Valdorian minister say?", "The minister of Valdoria spoke on Friday.", []),
+        ("What did the Daleran minister say?", "The minister of Norland spoke on Friday.", ["Daleran"]),
+    ],
+)
+def test_a_demonym_names_its_place(question: str, text: str, missing: list[str]) -> None:
+    from rag.index import lexical
+
+    assert answer_checks.missing_names(question, set(lexical.tokenize([text])[0])) == missing

@@ -826,7 +826,14 @@ def names_subject(span: str, name: str) -> bool:
 def _known(term: str, vocabulary: Container[str]) -> bool:
     if term in vocabulary:
         return True
-    return any(term[:cut] in vocabulary for cut in range(max(4, len(term) - 3), len(term)))
+    if any(term[:cut] in vocabulary for cut in range(max(4, len(term) - 3), len(term))):
+        return True
+    # a people's or a thing's word for a place: "Daleran" for Daleria, "Valdorian" for Valdoria
+    demonym = _DEMONYM.match(term)
+    return demonym is not None and any(demonym.group(1) + end in vocabulary for end in ("ia", "a", "y"))
+
+
+_DEMONYM = re.compile(r"^([a-z]{4,}?)(?:ian|an|ese)$")
 
 
 _ROLES = (
