@@ -189,7 +189,9 @@ _ASKS_DURATION = re.compile(
     r"been|ago|spen[dt]|spends|serve[sd]?|run|ran|keep|kept|continue[sd]?|go\s+on|went\s+on)\b)"
     r"|^\s*for\s+how\s+long\b"
     # "How long did she study painting?", "how long has he lived there": any verb after did/has
-    r"|^\s*how\s+long\s+(?:did|does|do|has|have|had)\b",
+    r"|^\s*how\s+long\s+(?:did|does|do|has|have|had)\b"
+    # "How much advance warning / notice / time ...": a span of time ("72 hours' notice", "a week's warning")
+    r"|^\s*how\s+much\s+(?:advance\s+|prior\s+|lead\s+|more\s+|extra\s+)?(?:warning|notice|time)\b",
     re.IGNORECASE,
 )
 # "How long will the bridge be?", "how tall is the tower", "how far is it": a measure of size or distance
@@ -320,6 +322,9 @@ _ASKS_WORDS_ON = re.compile(
 )
 
 
+_ASKS_CHANGE = re.compile(r"\bwhat\b.{0,40}\bhappen(?:ed|s)?\s+to\b", re.IGNORECASE)
+
+
 @functools.lru_cache(maxsize=1024)  # asked of every sentence judged for one question
 def expected_type(question: str) -> str | None:
     """ "date", "month", "year", "day" (a date at least that fine), "phone" (a number to call), "duration" (a span of time), "measure"
@@ -327,6 +332,8 @@ def expected_type(question: str) -> str | None:
     "share" (a part of a whole), "quantity" or None (anything goes)."""
     if _ASKS_WORDS_ON.search(question):
         return None  # "What did Solberg say about how much the car park is used?" wants her words, any
+    if _ASKS_CHANGE.search(question):
+        return None  # "What happened to the price of rice?": a change ("doubled"), in figures or not
     unit = _ASKS_UNIT.search(question)
     if unit:
         return unit.group(1).casefold().replace("weekday", "day").replace("date", "day")
