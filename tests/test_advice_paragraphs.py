@@ -23,7 +23,8 @@ Policy Brief
 Silt has narrowed the shipping lane of the lower Arn to forty metres, and two grain barges ran aground in May.
 
 Some members of the Northern Rivers Authority want the channel dredged at once, whatever the cost to the
-wetlands downstream. We disagree.
+wetlands downstream. We disagree. "We must not dig up a riverbed we have not finished mapping," said Ines Dahl,
+the Authority's director, at a hearing in May.
 
 The NRA has a cheaper and faster course. First, it should close the lane to barges of more than 2,000 tonnes
 until the autumn floods have passed. Second, it should pay the three upstream farms to replant the riverbanks
@@ -70,3 +71,14 @@ def test_a_long_name_is_said_by_its_initials() -> None:
     question = "What should the Northern Rivers Authority do?"
     assert {"northern", "river", "author"} <= extractive_kinds._initialled(question, "The NRA should act.")
     assert not extractive_kinds._initialled(question, "The authority should act.")
+
+
+def test_someones_words_asked_as_advice_take_the_slack_of_someones_words(pages: Path) -> None:
+    # asked with "should", the question is an argument; the answer is still her checked words, which match the
+    # question's framing poorly
+    answer = ask_checked(
+        "What did the Authority's director say about whether the riverbed should be dug up now?",
+        pages,
+    )
+    assert not answer.abstained, answer.text
+    assert any("finished mapping" in c.quote for c in answer.citations), answer.text

@@ -415,13 +415,17 @@ def _argued(
     # compared document's best sentence may: inside a document the user named, or when it is the best sentence
     # of all (the question asks for an argument, and the closest sentence is one).
     arguing = [s for s in scored if summaries.ARGUING.search(s.text)]
-    gate = gen.threshold
+    from .extractive import SPEECH_SLACK
+
+    # "What did the health minister say about how the site should be chosen?": every eligible sentence gives
+    # her own words (checked), which match the request's framing poorly, as for any request for someone's words
+    gate = gen.threshold - (SPEECH_SLACK if answer_checks.speaker(question) else 0.0)
     if (
         arguing
         and (scoped or arguing[0] is scored[0])
         and arguing[0].score >= gen.threshold - COMPARISON_SLACK
     ):
-        gate = min(gen.threshold, arguing[0].score)
+        gate = min(gate, arguing[0].score)
     if not scored or scored[0].score < gate:
         return []
     floor = max(gate, scored[0].score - gen.margin)
