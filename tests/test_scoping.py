@@ -4,6 +4,7 @@ exactly what a walk over every document's metadata finds."""
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
@@ -216,3 +217,35 @@ def test_a_fact_asked_of_two_named_documents_is_compared(
 
     the_plan = planning.plan(question, _three_outlets())
     assert (the_plan.kind.kind, the_plan.scope.doc_ids) == (kind, doc_ids)
+
+
+_INSTITUTE_PAGES = {
+    "a.txt": "Grounded Diplomacy: Untangling the Slot Dispute\nby Helena Marsh and Yusuf Brandvold\nMarch 4, 2024\n"
+    "ABOUT THE AUTHORS\nHelena Marsh is a senior fellow at the Tarrant Institute for Regional Policy. Yusuf "
+    "Brandvold is a research fellow at the Tarrant Institute.\nPolicy Analysis\nThe quarrel over morning "
+    "landing slots has spilled into the airspace.\n\nThe detour adds roughly 14 minutes per flight.\n",
+    "b.txt": "The Dispute Is About Scarcity\nby Marguerite Solberg\nApril 2, 2024\nABOUT THE AUTHOR\n"
+    "Marguerite Solberg is a senior fellow at the Brightwater Institute for Transport Economics.\n"
+    "Policy Analysis\nThe airport is too small.\n\nThe detour adds as much as 23 minutes to some flights.\n",
+}
+
+
+def test_a_document_named_by_the_first_word_of_its_authors_institute(
+    tmp_path_factory: pytest.TempPathFactory, embedder
+) -> None:
+    # both pages are labelled "Policy Analysis": "the Tarrant analysis" is the one whose authors work at the
+    # Tarrant Institute
+    from rag.answer import planning
+    from rag.answer.pipeline import get_pipeline
+    from rag.settings import Settings
+    from tests.conftest import index_of
+
+    folder = index_of(tmp_path_factory, "institutes", _INSTITUTE_PAGES)
+    documents = get_pipeline(folder, Settings()).retriever.documents
+    by_file = {Path(d.source_path).name: d.doc_id for d in documents.values()}
+    the_plan = planning.plan("How long is the detour, according to the Tarrant analysis?", documents)
+    assert the_plan.scope.doc_ids == (by_file["a.txt"],)
+    both = planning.plan(
+        "How long is the detour according to the Tarrant analysis and the Brightwater analysis?", documents
+    )
+    assert (both.kind.kind, set(both.scope.doc_ids or ())) == ("comparison", set(by_file.values()))

@@ -97,6 +97,9 @@ def _possessive(name: str) -> str:
     return rf"\b{re.escape(name)}(?:['’]s)?\b"
 
 
+_PIECE_WORDS = r"(?:analysis|brief|paper|commentary|report|study|op-ed|piece|note|article)\b"
+
+
 def without_reference(question: str, documents: Mapping[str, Document], doc_ids: Sequence[str]) -> str:
     """``question`` without the words that name the documents ``doc_ids`` (title, author, outlet, "the
     article about X"); the question itself when too little would be left to score with."""
@@ -119,6 +122,11 @@ def without_reference(question: str, documents: Mapping[str, Document], doc_ids:
         # ("the Herald report": a shorter name of the outlet, as written)
         for alias in sorted(entry.outlet_aliases if entry is not None else (), key=len, reverse=True):
             text = re.sub(_possessive(alias), " ", text)
+        # ("the Tarrant analysis": the first word of where its authors work, before the kind of piece)
+        for role in entry.roles if entry is not None else ():
+            first = (role.employer or "").split()[:1]
+            if first and len(first[0]) >= 3:
+                text = re.sub(rf"\b{re.escape(first[0])}(?:[’']s)?\s+(?={_PIECE_WORDS})", " ", text)
     # "the article on X" names a document by X; but in "compare A with the B piece on X", X is the topic:
     # when taking the descriptor too leaves nothing to ask, the descriptor is kept.
     for pattern, least in ((_REFERENCE, MIN_CONTENT_WORDS), (_BARE_REFERENCE, 1)):

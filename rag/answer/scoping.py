@@ -250,6 +250,14 @@ def _by_label(question: str, cat: Catalog) -> list[_Entry]:
         labelled = [e for e in cat.entries if kind in e.labels]
         if len(labelled) != 1:
             labelled = [e for e in cat.entries if written in e.labels]
+        if len(labelled) != 1 and len(written.split()) == 2:
+            # "the Tarrant analysis": the first word of where its authors work (the Tarrant Institute for ...)
+            word = written.split()[0]
+            labelled = [
+                e
+                for e in cat.entries
+                if any(_first_word(r.employer or "") == word for r in e.roles if r.employer)
+            ]
         if len(labelled) == 1:
             found += labelled
     return found
