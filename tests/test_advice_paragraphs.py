@@ -52,6 +52,8 @@ def pages(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
         "What does Hanne Solberg recommend the Northern Rivers Authority do?",
         # what the advice replaces is said elsewhere, not in the advice's paragraph
         "What does the policy brief propose instead of dredging the channel at once?",
+        # the kind of advice asked ("measures") is no word its paragraph must say; "in place of" as "instead of"
+        "What measures does the policy brief propose in place of dredging the channel at once?",
     ],
 )
 def test_a_named_documents_advice_is_found_by_its_paragraph(pages: Path, question: str) -> None:

@@ -314,7 +314,11 @@ def argument(
 # op-ed *urge* on the government *now*?")
 _ADVICE_FRAMING = frozenset(
     lexical.tokenize(
-        ["urge urges urged course action do done now next steps step take play role resolve solve"]
+        [
+            "urge urges urged course action do done now next steps step take play role resolve solve "
+            # ("What *changes* to the accord do they propose?": the kind of advice, not what it is about)
+            "change changes measures reforms additions things proposals ideas"
+        ]
     )[0]
 )
 
@@ -358,7 +362,8 @@ def _recommended(
         text = by_n[s.passage_n].text
         start, end = text.rfind("\n\n", 0, s.start), text.find("\n\n", s.end)
         paragraph = text[start + 2 if start >= 0 else 0 : end if end >= 0 else len(text)]
-        said = gen.content_terms(paragraph) | _initialled(question, paragraph)
+        # (every term: "accord" is also the stem of "according", a word of asking that content_terms drops)
+        said = set(lexical.tokenize([paragraph])[0]) | _initialled(question, paragraph)
         if answer_checks.mentions(heads, said):
             out.append(s)
     return out
@@ -366,7 +371,7 @@ def _recommended(
 
 _SOLVED = re.compile(
     r"\b(?:resolve|settle|end|solve|defuse|break)\s+(?:the|this|that|their|its)\s+[a-z]+\b|"
-    r"\b(?:instead\s+of|rather\s+than)\s+[^?.;]+|\bin\s+what\s+order\b|\b(?:each|both|all)\s+of\s+the\s+(?:two|three|four)\b",
+    r"\b(?:instead\s+of|rather\s+than|in\s+place\s+of)\s+[^?.;]+|\bin\s+what\s+order\b|\b(?:each|both|all)\s+of\s+the\s+(?:two|three|four)\b",
     re.IGNORECASE,
 )
 
