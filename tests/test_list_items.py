@@ -264,3 +264,24 @@ def test_which_sentences_list(sentence: str, lists: bool) -> None:
     from rag.answer.generators.list_items import _INLINE_LIST
 
     assert bool(_INLINE_LIST.search(sentence)) is lists
+
+
+REMARKS = """The Mayor's Three Messages
+
+By Ada Lorne, Harbour Review
+
+The mayor's speech to the harbour board on Monday contained three messages. One was aimed at the ferry operators: they
+must publish their timetables a month ahead. Another message targeted the board, for failing to dredge the channel
+on time. Finally, the third message was meant for the town's shopkeepers, who were asked to stay open later in
+summer.
+"""
+
+
+def test_an_item_quoted_with_the_sentence_that_announces_it_is_not_quoted_again(tmp_path_factory) -> None:
+    folder = index_of(tmp_path_factory, "remarks", {"remarks.txt": REMARKS})
+    answer = _ask("What three messages did the mayor's speech contain?", folder)
+    assert not answer.abstained, answer.text
+    quotes = [" ".join(c.quote.split()) for c in answer.citations]
+    assert any("publish their timetables" in q for q in quotes), answer.text
+    assert not any(a in b for i, a in enumerate(quotes) for j, b in enumerate(quotes) if i != j), answer.text
+    _verbatim(answer, folder)

@@ -222,8 +222,16 @@ def _grouped(chosen: dict[str, list[ScoredSentence]], passages: Sequence[Passage
             continue
         if titled:
             lines.append(f"**{titles[doc_id]}**")
+        quoted: list[tuple[int, int]] = []  # the document's ranges quoted so far
         for s in sorted(group, key=lambda s: starts[s.passage_n] + s.start):
-            lines.append(_quote(announced(s, by_n[s.passage_n], s.text), s.passage_n))
+            # (a sentence a quote before already holds, as the item an announcing sentence was quoted with, or
+            # the same sentence found in an overlapping passage, is not quoted a second time)
+            at = starts[s.passage_n] + s.start
+            if any(a <= at and at + len(s.text) <= b for a, b in quoted):
+                continue
+            text = announced(s, by_n[s.passage_n], s.text)
+            quoted.append((at, at + len(text)))
+            lines.append(_quote(text, s.passage_n))
     return lines
 
 
