@@ -45,3 +45,33 @@ def test_a_reason_given_after_the_sentence_with_the_year_answers(river: Path) ->
 def test_a_year_said_nowhere_near_the_reason_still_abstains(river: Path) -> None:
     answer = ask_checked("Why did the river authority shorten the barge season so much for 2021?", river)
     assert answer.abstained, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "why"),
+    [
+        # a reason asked in other words than "why"
+        ("What makes auctioning the slots attractive in the commentary's view?", True),
+        ("What explains why the fire commander is always from the host country?", True),
+        ("What accounts for the fall in barge traffic?", True),
+        ("What makes up the fleet?", False),  # its parts, not a reason
+        ("What did the authority decide?", False),
+    ],
+)
+def test_a_reason_asked_without_why(question: str, why: bool) -> None:
+    from rag.answer.generators import answer_checks
+
+    assert answer_checks.asks_why(question) is why
+
+
+def test_end_up_is_no_event_a_reason_must_state() -> None:
+    from rag.answer.generators import answer_checks
+
+    assert answer_checks.event_verb("Why does Valdoma end up using more of the aircraft?") is None
+    assert answer_checks.event_verb("Why did Valdoma end the accord?") == "end"
+
+
+def test_a_reason_asked_as_what_makes_it_so_is_answered_by_its_because(river: Path) -> None:
+    answer = ask_checked("What made the river authority shorten the 2023 barge season so much?", river)
+    assert not answer.abstained, answer.text
+    assert any("below its lowest navigable level" in c.quote for c in answer.citations), answer.text

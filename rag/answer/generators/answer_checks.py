@@ -639,6 +639,8 @@ def subject(question: str, weights: Mapping[str, float]) -> str | None:
 # "Why ...?", and the cause asked in other words: "What caused the steamer to sink?"
 _WHY = re.compile(
     r"^\s*(?:why\b|what\s+(?:caused|causes|led\s+to|prompted|triggered)\b|"
+    # "What makes auctions attractive?", "What explains why ...?", "What accounts for ...?"
+    r"what\s+(?:makes|made)\s+(?!up\b)|what\s+(?:explains|explained|accounts\s+for|lies\s+behind)\b|"
     r"what\s+(?:is|was|were|are)\s+the\s+(?:main\s+)?(?:reasons?|causes?)\s+(?:for|of|behind)\b)",
     re.IGNORECASE,
 )
@@ -1443,7 +1445,11 @@ def event_verb(question: str) -> str | None:
     if " or " in question or _WHY_VIEW.search(question):
         return None
     m = _EVENT_VERB.search(question)
-    return next((g for g in m.groups() if g), None) if m else None
+    verb = next((g for g in m.groups() if g), None) if m else None
+    # "Why does Valdoma *end up* using more ...?": "end up" says how things turned out, not an event of its own
+    if verb is not None and re.search(rf"\b{re.escape(verb)}\s+up\b", question) and verb in ("end", "wind"):
+        return None
+    return verb
 
 
 # "When does the exhibition *close*?": the last verb of a when-question about an event with an opposite, which a
