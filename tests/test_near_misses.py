@@ -546,3 +546,25 @@ def test_a_demonym_names_its_place(question: str, text: str, missing: list[str])
     from rag.index import lexical
 
     assert answer_checks.missing_names(question, set(lexical.tokenize([text])[0])) == missing
+
+
+@pytest.mark.parametrize(
+    ("question", "who", "topic", "wanted"),
+    [
+        # a verb of speech that judges ("dismiss"): her words on it
+        ("How did Petra Holvik dismiss the neighbour's use of the name?", "Holvik", [], None),
+        # someone's words on a cost are any words, not an amount; where they were said is no topic
+        (
+            "What did Sorrenland's foreign minister say about the cost dispute at her press conference in Lisk?",
+            "foreign minister",
+            ["cost", "disput"],
+            None,
+        ),
+        # a possessive is no speaker ("Zarif's praise of Moscow")
+        ("How does Zarif's praise of Moscow compare with what he said in the audio?", None, [], None),
+    ],
+)
+def test_whose_words_on_what(question: str, who: str | None, topic: list[str], wanted: str | None) -> None:
+    assert answer_checks.speaker(question) == who
+    assert answer_checks.topic_terms(question) == topic
+    assert answer_checks.expected_type(question) == wanted

@@ -322,6 +322,10 @@ _ASKS_WORDS_ON = re.compile(
 )
 
 
+_SAID_ABOUT = re.compile(
+    r"^\s*what\s+(?:did|does|do|has|have|had)\s+.{1,80}?\b(?:say|said|tell|told|write|wrote)\s+(?:about|on|regarding)\b",
+    re.IGNORECASE,
+)
 _ASKS_CHANGE = re.compile(r"\bwhat\b.{0,40}\bhappen(?:ed|s)?\s+to\b", re.IGNORECASE)
 
 
@@ -330,8 +334,10 @@ def expected_type(question: str) -> str | None:
     """ "date", "month", "year", "day" (a date at least that fine), "phone" (a number to call), "duration" (a span of time), "measure"
     (a size or distance), "length" (either), "time" (of day), "money",
     "share" (a part of a whole), "quantity" or None (anything goes)."""
-    if _ASKS_WORDS_ON.search(question):
-        return None  # "What did Solberg say about how much the car park is used?" wants her words, any
+    if _ASKS_WORDS_ON.search(question) or _SAID_ABOUT.search(question):
+        # "What did Solberg say about how much the car park is used?", "... about the cost dispute?" want her
+        # words, any
+        return None
     if _ASKS_CHANGE.search(question):
         return None  # "What happened to the price of rice?": a change ("doubled"), in figures or not
     unit = _ASKS_UNIT.search(question)
@@ -879,8 +885,10 @@ _SPEAKER = re.compile(
     # counsel Martin Avery": whose post it is before that)
     # ("SRDB president Tomas Vanderhalt": a body's name, bare, before the post)
     r"(?:[A-Z][\w-]*(?:[’']s)?\s+(?=[a-z]))?(?:(?!(?:the|of|for|at|in)\s)[a-z][\w-]*\s+){0,3}?"
-    r"(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin|of|for)\s+){0,5}?([A-Z][\w’'-]+)\s+"
+    r"(?:(?:[A-Z][\w’'.-]+|van|der|de|al|bin|of|for)\s+){0,5}?([A-Z][\w’'-]+)(?<![’']s)\s+"
     r"(?:say|tell|said|argue|think|write|claim|call|describe|put|report|reply|respond|answer|"
+    # ("How did Petra Holvik *dismiss* the claim?": what she said of it)
+    r"dismiss|critici[sz]e|praise|characteri[sz]e|sum\s+up|"
     # "How did X justify the fee?" (not "How did X explain why ...", which asks a reason however it is given)
     r"(?:justify|explain|defend)(?=\s+(?:the|its|their|his|her)\b))\b"
     # "Quote what X said", and the same asked as "Show me / give me / tell me what X told the board"
@@ -1303,7 +1311,10 @@ _ABOUT = re.compile(
     r"(?:words|remarks|comments?|quotes?|quotations?)\s+(?:on|regarding|concerning)|"
     r"(?:reply|replied|respond|responded|react|reacted)\s+to)\s+([^?!]+?)"
     # ("about the ban *when the complaint was lodged*": when it was said, not what it is about)
-    r"(?:,?\s+(?:when|after|before|while|during|as)\s+(?:the|it|they|he|she|[A-Z])[^?!]*)?\s*[.]*\s*(?:[?!]|$)",
+    r"(?:,?\s+(?:when|after|before|while|during|as)\s+(?:the|it|they|he|she|[A-Z])[^?!]*|"
+    # ("... about the cost dispute *at her press conference in Lisk*": where it was said)
+    r",?\s+(?:at|in|during)\s+(?:a|an|the|his|her|their|its)\s+(?:\w+\s+)?(?:press\s+conference|speech|"
+    r"interview|hearing|rally|meeting|summit|address|statement|testimony)\b[^?!]*)?\s*[.]*\s*(?:[?!]|$)",
     re.IGNORECASE,
 )
 
