@@ -138,6 +138,9 @@ def test_the_verb_a_yes_no_question_asks_about(question: str, verb: str | None) 
         ("A drone built to carry parcels of up to 2.5 kilograms.", "drones", False),  # a measure
         ("The company has sold 300 drones.", "drones", True),
         ("The strike lasted 12 days.", "days", True),  # the unit is what is counted
+        # people counted by what they are ("40 workers"), not by a word those words begin ("working aircraft")
+        ("The colonel had only five working aircraft to send.", "people", False),
+        ("The mill employs 40 workers.", "people", True),
     ],
 )
 def test_a_measure_counts_no_things(span: str, thing: str, counted: bool) -> None:

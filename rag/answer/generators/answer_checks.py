@@ -1800,6 +1800,8 @@ def counts(span: str, thing: str, *, measured: bool = False) -> bool:
     wanted |= {other for t in wanted for other in _COUNTED_AS.get(t, ())}
     if asked_people:
         wanted |= _PERSONS_TERMS
+    # (a noun that counts people is said as itself, not by a word it begins: "working aircraft" are no workers)
+    loose = wanted - (_PERSONS_TERMS if asked_people else frozenset())
     text = _DAY_OF_MONTH.sub(" ", _YEAR.sub(" ", span))  # a year, or a day of a month, counts nothing
     for m in _NUMBER.finditer(text):
         unit = _UNIT_AFTER.match(text, m.end())
@@ -1811,7 +1813,7 @@ def counts(span: str, thing: str, *, measured: bool = False) -> bool:
         # (within its clause: "the inhaler Breathix, which rose from $98" does not count inhalers)
         before = " ".join(re.split(r"[,;]", text[: m.start()])[-1].split()[-COUNT_BEFORE:])
         said_after = set(lexical.tokenize([after])[0])
-        if any(_known(t, said_after) for t in wanted):
+        if any(_known(t, said_after) if t in loose else t in said_after for t in wanted):
             return True
         # ("people signed": "8,900 signatures" names them by the verb's noun)
         by_deed = wanted - _ANYONE_TERMS if " " in thing else set()
@@ -1819,7 +1821,10 @@ def counts(span: str, thing: str, *, measured: bool = False) -> bool:
             return True
         # "*homes* destroyed: 40"; but "households of six or more *people*" counts the people
         counted_after = _COUNTED_NOUN.match(text, m.end()) if unit is None else None
-        if counted_after is None and any(_known(t, set(lexical.tokenize([before])[0])) for t in wanted):
+        said_before = set(lexical.tokenize([before])[0])
+        if counted_after is None and any(
+            _known(t, said_before) if t in loose else t in said_before for t in wanted
+        ):
             return True
     return False
 
