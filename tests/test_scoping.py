@@ -227,6 +227,10 @@ _INSTITUTE_PAGES = {
     "b.txt": "The Dispute Is About Scarcity\nby Marguerite Solberg\nApril 2, 2024\nABOUT THE AUTHOR\n"
     "Marguerite Solberg is a senior fellow at the Brightwater Institute for Transport Economics.\n"
     "Policy Analysis\nThe airport is too small.\n\nThe detour adds as much as 23 minutes to some flights.\n",
+    "c.txt": "The Slot Grab Is Protectionism\nby Corbin Ashdale\nMarch 18, 2024\nABOUT THE AUTHOR\nCorbin "
+    "Ashdale is a senior fellow at the Kestrel Institute for Open Markets and a contributing editor at The "
+    "Meridian Review.\nOp-Ed\nThe slots were taken to prop up a national champion.\n\nThe flag carrier lost "
+    "$44 million in 2022.\n",
 }
 
 
@@ -248,4 +252,10 @@ def test_a_document_named_by_the_first_word_of_its_authors_institute(
     both = planning.plan(
         "How long is the detour according to the Tarrant analysis and the Brightwater analysis?", documents
     )
-    assert (both.kind.kind, set(both.scope.doc_ids or ())) == ("comparison", set(by_file.values()))
+    assert (both.kind.kind, set(both.scope.doc_ids or ())) == (
+        "comparison",
+        {by_file["a.txt"], by_file["b.txt"]},
+    )
+    # the one page labelled "Op-Ed", whatever word comes before the label
+    op_ed = planning.plan("According to the Meridian Review op-ed, how much did the carrier lose?", documents)
+    assert op_ed.scope.doc_ids == (by_file["c.txt"],)

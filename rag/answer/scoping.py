@@ -250,6 +250,9 @@ def _by_label(question: str, cat: Catalog) -> list[_Entry]:
         labelled = [e for e in cat.entries if kind in e.labels]
         if len(labelled) != 1:
             labelled = [e for e in cat.entries if written in e.labels]
+        if not labelled and " " in written:
+            # ("the Meridian Review op-ed": the label as written, whatever word comes before it)
+            labelled = [e for e in cat.entries if written.split()[-1] in e.labels]
         if len(labelled) != 1 and len(written.split()) == 2:
             # "the Tarrant analysis": the first word of where its authors work (the Tarrant Institute for ...)
             word = written.split()[0]
