@@ -54,6 +54,8 @@ def pages(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
         "What does the policy brief propose instead of dredging the channel at once?",
         # the kind of advice asked ("measures") is no word its paragraph must say; "in place of" as "instead of"
         "What measures does the policy brief propose in place of dredging the channel at once?",
+        # "call for" asks for advice as "recommend" does, and is no word its paragraph must say
+        "Which steps does Hanne Solberg call for on the Northern Rivers Authority's lane?",
     ],
 )
 def test_a_named_documents_advice_is_found_by_its_paragraph(pages: Path, question: str) -> None:

@@ -325,7 +325,7 @@ _ADVICE_FRAMING = frozenset(
         [
             "urge urges urged course action do done now next steps step take play role resolve solve "
             # ("What *changes* to the accord do they propose?": the kind of advice, not what it is about)
-            "change changes measures reforms additions things proposals ideas"
+            "change changes measures reforms additions things proposals ideas call calls called"
         ]
     )[0]
 )
