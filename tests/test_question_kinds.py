@@ -348,6 +348,7 @@ def test_what_a_list_question_leaves_out(question: str, left_out: str | None) ->
         ("How much did the pier cost?", "money"),
         # a span of time asked as an amount; a change asked of a price, in figures or not ("doubled")
         ("How much advance warning of launches should fishing boats get?", "duration"),
+        ("How much extra flying time does the detour add?", "duration"),
         ("What do the articles say happened to the price of rice after the ban?", None),
         ("Quote the report's words on the cost of the new pier.", "money"),  # an amount, in any shape
         ("How many engineers inspected the pier?", "quantity"),

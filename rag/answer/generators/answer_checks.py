@@ -191,7 +191,8 @@ _ASKS_DURATION = re.compile(
     # "How long did she study painting?", "how long has he lived there": any verb after did/has
     r"|^\s*how\s+long\s+(?:did|does|do|has|have|had)\b"
     # "How much advance warning / notice / time ...": a span of time ("72 hours' notice", "a week's warning")
-    r"|^\s*how\s+much\s+(?:advance\s+|prior\s+|lead\s+|more\s+|extra\s+)?(?:warning|notice|time)\b",
+    r"|^\s*how\s+much\s+(?:(?:advance|prior|lead|more|extra|additional|flying|travel|journey|waiting)\s+){0,2}"
+    r"(?:warning|notice|time)\b",
     re.IGNORECASE,
 )
 # "How long will the bridge be?", "how tall is the tower", "how far is it": a measure of size or distance
