@@ -1459,7 +1459,7 @@ def event_verb(question: str) -> str | None:
     m = _EVENT_VERB.search(question)
     verb = next((g for g in m.groups() if g), None) if m else None
     # "Why does Valdoma *end up* using more ...?": "end up" says how things turned out, not an event of its own
-    if verb is not None and re.search(rf"\b{re.escape(verb)}\s+up\b", question) and verb in ("end", "wind"):
+    if verb in ("end", "wind") and re.search(rf"\b{verb}\s+up\b", question):
         return None
     return verb
 

@@ -356,8 +356,8 @@ def _recommended(
     weights = gen.term_weights() if gen.term_weights is not None else None
     # ("to resolve *the dispute*": what the advice is for, the matter the whole document is about)
     # ("instead of insisting that X pay everything": what the advice replaces, which it need not repeat)
-    solved = set(lexical.tokenize([" ".join(m.group(0) for m in _SOLVED.finditer(question))])[0])
-    wanted = answer_checks.telling_terms(asked - _ADVICE_FRAMING - solved, weights)
+    setting = set(lexical.tokenize([" ".join(m.group(0) for m in _ADVICE_SETTING.finditer(question))])[0])
+    wanted = answer_checks.telling_terms(asked - _ADVICE_FRAMING - setting, weights)
     # "the fisheries commission" is called "the commission" again: a run of the question's words is said by
     # its last one, the head of the name
     spoken = lexical.tokenize([question])[0]
@@ -377,7 +377,10 @@ def _recommended(
     return out
 
 
-_SOLVED = re.compile(
+# What a request for advice says around its subject, which the advice's paragraph need not repeat: what it is
+# for ("to resolve the dispute"), what it replaces ("instead of ..."), how it is asked ("in what order", "each
+# of the three")
+_ADVICE_SETTING = re.compile(
     r"\b(?:resolve|settle|end|solve|defuse|break)\s+(?:the|this|that|their|its)\s+[a-z]+\b|"
     r"\b(?:instead\s+of|rather\s+than|in\s+place\s+of)\s+[^?.;]+|\bin\s+what\s+order\b|\b(?:each|both|all)\s+of\s+the\s+(?:two|three|four)\b",
     re.IGNORECASE,
@@ -543,20 +546,15 @@ def _same_subject(sentence: str, before: str) -> bool:
 
 # "Critics want the forum to demand inspections. *That would be a mistake.*", "Valdmark complains that the
 # allocation is unfair. *The allocation is fair, and Valdmark knows it.*": a short judgement on the sentence before,
-# which is where a document takes its side; it leans on that sentence, so it rarely matches the question itself
+# which is where a document takes its side; it leans on that sentence, so it rarely matches the question itself.
+# It judges (``summaries.judges``) or opens on a word that points back at the sentence before ("Neither persuades").
 VERDICT_WORDS = 16
-_VERDICT = re.compile(
-    r"^(?:that|this|it|such|neither|both|nor)\b|\b(?:is|are|was|were|would\s+be|remains?)\s+(?:not\s+|also\s+)?"
-    r"(?:a\s+|an\s+)?(?:[a-z]+\s+)?(?:mistake|error|fair|unfair|right|wrong|justified|unjustified|"
-    r"frivolous|real|proportionate|disproportionate|reasonable|unreasonable|sound|flawed|legitimate|"
-    r"bridgeable|misguided|premature|overdue|dangerous|safe|hypocritical|credible)\b",
-    re.IGNORECASE,
-)
+_POINTS_BACK = re.compile(r"^(?:that|this|it|such|neither|both|nor)\b", re.IGNORECASE)
 
 
 def _with_verdict(chosen: Sequence[ScoredSentence], passages: Sequence[Passage]) -> list[ScoredSentence]:
     """``chosen`` with, after each, the next sentence of its paragraph when that one is a short judgement of
-    it (``_VERDICT``): in a comparison it is the document's side, which the matched sentence only sets up."""
+    it: in a comparison it is the document's side, which the matched sentence only sets up."""
     from .extractive import ScoredSentence
 
     by_n = {p.n: p for p in passages}
@@ -570,7 +568,7 @@ def _with_verdict(chosen: Sequence[ScoredSentence], passages: Sequence[Passage])
         if (
             len(sentence.split()) <= VERDICT_WORDS
             and not re.search(r"\d", sentence)
-            and (_VERDICT.search(sentence) or summaries.judges(sentence))
+            and (_POINTS_BACK.match(sentence) or summaries.judges(sentence))
             and all((c.passage_n, c.start) != (s.passage_n, a) for c in out)
         ):
             out.insert(
