@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from .synonyms import counted_as
+
 _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
     "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
@@ -113,14 +115,21 @@ def answer_line(question: str, sentence: str) -> str | None:
         found = [m for m in _QUANTITY.finditer(sentence) if not _YEAR_ONLY.match(m.group(0).strip())]
         # "How many megawatts ...?": the number that counts megawatts ("4,200 megawatts"), not the first one
         # ("The 145-metre dam ..."); else the first
+        # ("Tamsin-2": a number that is part of a name counts nothing)
+        found = [m for m in found if not re.search(r"[A-Za-z]-$", sentence[: m.start()])]
         counted = _COUNTED.search(question)
         if counted is not None:
-            stem = counted.group(1).casefold()[: max(4, len(counted.group(1)) - 2)]
+            # (or a word for the same thing: "how much land" is counted in "14,000 hectares")
+            stems = [
+                w.casefold()[: max(4, len(w) - 2)] for w in [counted.group(1), *counted_as(counted.group(1))]
+            ]
             heads = [
                 m
                 for m in found
                 if re.match(
-                    rf"[\s-]+(?:[\w-]+\s+){{0,3}}?{re.escape(stem)}", sentence[m.end() :], re.IGNORECASE
+                    rf"[\s-]+(?:[\w-]+\s+){{0,3}}?(?:{'|'.join(map(re.escape, stems))})",
+                    sentence[m.end() :],
+                    re.IGNORECASE,
                 )
             ]
             found = heads or found

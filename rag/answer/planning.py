@@ -18,7 +18,7 @@ from ..retrieve.searcher import Searcher
 from ..types import Document, Passage
 from .question_kinds import DOCUMENT_KINDS, QuestionKind, asks_about_authors, asks_sources, classify, topic
 from .reference import without_reference
-from .scoping import Scope, resolve, sets_out_parties
+from .scoping import INSTITUTE_WRITERS, Scope, resolve, sets_out_parties
 from .section_routing import section_hits
 from .structured import HOW_TO
 from .table_routing import header_hits, row_hits
@@ -28,6 +28,7 @@ PER_DOCUMENT = 3  # passages per document for a comparison or a summary of sever
 MAX_DOCUMENTS = 4  # documents a comparison or a summary of "the articles" covers
 LIST_PASSAGES = 8  # a list gathers items from more passages than a single fact needs
 CODE_POOL = 30  # how deep a how-to looks for passages that hold a code block
+DENSE_RESCUE = 2  # the best passages by meaning alone that a single answer also reads
 CODE_PASSAGES = 2  # passages with a code block a how-to adds from that depth
 BOX_SLACK = 2  # passages fetched beyond those wanted, for the author-box ones left out (a box is one or two)
 
@@ -103,7 +104,11 @@ def _plan(question: str, documents: Mapping[str, Document], query: str | None) -
         # one by one is each one's answer side by side, a comparison of them (not a fact about a person
         # who wrote two of the documents: "Which book did X write?")
         kind, scope = dataclasses.replace(kind, kind="comparison"), Scope(two)
-    one_named = len(scope.doc_ids or ()) == 1 and _ONE_DOCUMENT.search(query or question) is not None
+    # ("the Corbel authors" are the writers of the one piece by people of the Corbel Institute)
+    one_named = len(scope.doc_ids or ()) == 1 and (
+        _ONE_DOCUMENT.search(query or question) is not None
+        or INSTITUTE_WRITERS.search(query or question) is not None
+    )
     if kind.all_documents and not one_named and (scope.unresolved or len(scope.doc_ids or ()) < 2):
         # "the articles" are every document, unless the question says which ("the two articles by X").
         scope = Scope()
@@ -189,6 +194,11 @@ def _hits(retriever: Searcher, query: str, k: int, the_plan: Plan) -> list[Hit]:
         hits += [h for h, p in zip(pool, retriever.passages(pool), strict=True) if "```" in p.text][
             :CODE_PASSAGES
         ]
+    if kind in ("fact", "definition", "why_how", "quote", "yes_no"):
+        # A passage that says the answer in other words ("bought ... for $34 million" for "what did the planes
+        # cost when purchased") can rank high by meaning alone and below the best few by fused score, when
+        # passages that repeat the question's words outrank it by BM25: the best by meaning come along.
+        hits += retriever.search(query, DENSE_RESCUE, method="dense", doc_ids=scoped)
     if kind in ("fact", "definition", "why_how"):
         hits += row_hits(retriever, query, hits, scoped)  # a value in a long table: its row's chunk ranks low
     if kind == "list" or (the_plan.kind.all_documents and not scoped):

@@ -172,7 +172,9 @@ _QUOTE = re.compile(
     # "Give me the sentence where X defends the plan", "Show me the exact line in which ...": the words asked
     # for are the document's own, as with "quote"
     r"\b(?:give|show|find)\s+(?:me\s+)?the\s+(?:exact\s+)?(?:sentences?|lines?|passages?|paragraph)\s+"
-    r"(?:where|in\s+which|that|which)\b",
+    r"(?:where|in\s+which|that|which)\b|"
+    # "What remark by the council delegate does the op-ed cite?"
+    r"\bwhat\s+(?:remarks?|comments?|quotes?|quotations?|words|lines?)\s+(?:by|from)\b",
     _I,
 )
 _ARGUMENT = re.compile(

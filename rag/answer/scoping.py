@@ -254,16 +254,43 @@ def _by_label(question: str, cat: Catalog) -> list[_Entry]:
             # ("the Meridian Review op-ed": the label as written, whatever word comes before it)
             labelled = [e for e in cat.entries if written.split()[-1] in e.labels]
         if len(labelled) != 1 and len(written.split()) == 2:
-            # "the Tarrant analysis": the first word of where its authors work (the Tarrant Institute for ...)
-            word = written.split()[0]
-            labelled = [
-                e
-                for e in cat.entries
-                if any(_first_word(r.employer or "") == word for r in e.roles if r.employer)
-            ]
+            labelled = _employed_at(written.split()[0], cat)
         if len(labelled) == 1:
             found += labelled
     return found
+
+
+def _employed_at(word: str, cat: Catalog) -> list[_Entry]:
+    """The documents whose authors work where ``word`` (casefolded) is the first word of ("the Tarrant
+    analysis": the Tarrant Institute for ...)."""
+    return [
+        e for e in cat.entries if any(_first_word(r.employer or "") == word for r in e.roles if r.employer)
+    ]
+
+
+def _by_employer(question: str, cat: Catalog) -> list[_Entry]:
+    """The document ``question`` names by where its authors work and the kind of piece ("per the Halvern
+    analysis"), when one document alone is by authors from there."""
+    words = [written.split()[0] for _, written in _asked_labels(question) if len(written.split()) == 2]
+    # ("What do the Corbel authors want?", "the Corrant paper", "the Ellery Centre fellow": its writers or the
+    # piece named so)
+    words += [m.group(1).casefold() for m in _INSTITUTE_PIECE.finditer(question)]
+    found: list[_Entry] = []
+    for word in dict.fromkeys(words):
+        employed = _employed_at(word, cat)
+        if len(employed) == 1 and employed[0] not in found:
+            found += employed
+    return found
+
+
+_INSTITUTION = r"(?:\s+(?:Institute|Centre|Center|Foundation|Council|Forum|Society|Group|School|University))?"
+INSTITUTE_WRITERS = re.compile(
+    rf"\b[Tt]he\s+([A-Z][\w-]+){_INSTITUTION}\s+(?:authors?|writers?|fellows?|researchers?|team)\b"
+)
+_INSTITUTE_PIECE = re.compile(
+    rf"\b[Tt]he\s+([A-Z][\w-]+){_INSTITUTION}\s+(?:authors?|writers?|fellows?|researchers?|team|analysis|brief|"
+    r"paper|commentary|report|study|op-ed|piece|column|article)\b"
+)
 
 
 def names_outlet(question: str, entry: _Entry) -> bool:
@@ -404,6 +431,9 @@ def resolve(
         # "Do the harbour board and the crews' union agree about X?": one party named by its document's
         # title words, the other by a word only one other title has, among the parties before the framing
         named += _party_by_title_word(question, cat, named[0])
+    if several:
+        # "How do the Corrant authors and Langmoor differ ...?": a party named by where its writers work
+        named += [e for e in _by_employer(question, cat) if e not in named]
     if several and len(cat.entries) <= BARE_ROLE_DOCUMENTS:
         # "Do the Herald report and the column agree ...?": a party named by the kind of piece it is
         named += [e for e in _by_label(question, cat) if e not in named]
@@ -414,6 +444,15 @@ def resolve(
     if several and len(named) >= 2:
         return Scope(tuple(e.doc_id for e in named))
     candidates = by_person or by_outlet
+    by_employer = (
+        _by_employer(question, cat)
+        if (refers or INSTITUTE_WRITERS.search(question)) and not candidates and not several
+        else []
+    )
+    if len(by_employer) == 1:
+        # "Under the early-warning plan, what would the money pay for, per the Halvern analysis?": the authors'
+        # institute names the piece; title words the question shares with another page are its topic
+        return Scope(tuple(e.doc_id for e in by_employer))
     if candidates and by_title:
         both = [e for e in candidates if e in by_title]
         # ("the Evening Post column on staffless libraries": the outlet names the column, though "evening"

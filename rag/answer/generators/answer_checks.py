@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 
 from ...index import lexical
+from ..synonyms import COUNTED_NAMES
 
 _FULL_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _SHORT_MONTHS = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
@@ -147,7 +148,13 @@ _SHARE = re.compile(
 _PRICE_OF_ONE = re.compile(
     r"^\s*how\s+much\s+(?:is|are|was|were|will\s+be)\s+(?:a|an|one|each)\s+", re.IGNORECASE
 )
-_PAID_WHAT = re.compile(r"^\s*what\b.*\b(?:pay|paid|spend|spent|used)\s+(?:for|on)\s*[?.!]*$", re.IGNORECASE)
+# ("Under the plan, what would ...": a setting may come first; "..., per the Wexley analysis?": where the answer
+# is said may follow)
+_PAID_WHAT = re.compile(
+    r"(?:^\s*|,\s*)what\b.*\b(?:pay|paid|spend|spent|used)\s+(?:for|on)\s*(?:,\s*(?:according\s+to|per|in|says?)\b[^?]*)?"
+    r"[?.!]*$",
+    re.IGNORECASE,
+)
 _THE_COST = re.compile(r"\b(?:the|its|their)\s+(?:cost|price)s?\s+of\b", re.IGNORECASE)
 
 
@@ -327,6 +334,13 @@ _SAID_ABOUT = re.compile(
     r"^\s*what\s+(?:did|does|do|has|have|had)\s+.{1,80}?\b(?:say|said|tell|told|write|wrote)\s+(?:about|on|regarding)\b",
     re.IGNORECASE,
 )
+# "What was Orsak's line to reporters about the cost of ...?", "What remark by X on the cost ...": words asked
+# for by the name of what was said
+_WORDS_BY_NAME = re.compile(
+    r"^\s*what\s+(?:(?:was|is|were|are)\s+.{1,60}?[’']s?\s+|(?:\w+\s+)?)(?:line|remark|comment|quip|"
+    r"words|retort|soundbite|quote|quotation)s?\b",
+    re.IGNORECASE,
+)
 _ASKS_CHANGE = re.compile(r"\bwhat\b.{0,40}\bhappen(?:ed|s)?\s+to\b", re.IGNORECASE)
 
 
@@ -335,7 +349,7 @@ def expected_type(question: str) -> str | None:
     """ "date", "month", "year", "day" (a date at least that fine), "phone" (a number to call), "duration" (a span of time), "measure"
     (a size or distance), "length" (either), "time" (of day), "money",
     "share" (a part of a whole), "quantity" or None (anything goes)."""
-    if _ASKS_WORDS_ON.search(question) or _SAID_ABOUT.search(question):
+    if _ASKS_WORDS_ON.search(question) or _SAID_ABOUT.search(question) or _WORDS_BY_NAME.search(question):
         # "What did Solberg say about how much the car park is used?", "... about the cost dispute?" want her
         # words, any
         return None
@@ -495,10 +509,25 @@ _ASKS_PERIOD = re.compile(
 )
 
 
+# "..., per the agency's register", "per Castellan": "per" naming a source, not a rate (which a plain noun
+# follows: "per nurse", "per month")
+# (or "per" left dangling where the words that name a document were taken out: "... burn, per?")
+_PER_SOURCE = re.compile(
+    r"\b[Pp]er(?:\s+(?=(?:the|his|her|its|their|this|that|these)\b|[A-Z])|(?=\s*[?.!,]|\s*$))"
+)
+# "How many fragments does *each of the three pieces* say ...?": each source asked, not a count for each one
+_EACH_SOURCE = re.compile(
+    r"\beach\s+(?:of\s+(?:the\s+|these\s+|those\s+)?(?:two\s+|three\s+|four\s+)?)?(?:pieces?|articles?|documents?|"
+    r"reports?|analys[ie]s|authors?|writers?|op-eds?|commentar(?:y|ies)|papers?|sources?|sides?)\b",
+    re.IGNORECASE,
+)
+
+
 def gives_rate(span: str, question: str) -> bool:
     """Whether ``span`` can answer a question about an amount for each one ("How much does each nurse earn?"):
     it says an amount per thing ("each", "per", "a year", "an hour"), not only a total ("2 million pounds on
     agency staff"), and for the period asked when the question names one ("per month"); other questions: True."""
+    question = _EACH_SOURCE.sub("the sources", _PER_SOURCE.sub("according to ", question))
     if not _ASKS_RATE.search(question):
         return True
     if _RATE.search(span) is None:
@@ -641,6 +670,52 @@ def subject(question: str, weights: Mapping[str, float]) -> str | None:
         if terms and idf >= rarest[0]:
             rarest = (idf, name)
     return rarest[1]
+
+
+# Where a question says its answer is to be found: "according to Castellan", "per Ferris", "as cited by
+# Talbot and Ferris", "in Drake's view", "does Drake estimate"
+_SOURCE_BEFORE = r"(?:according\s+to|[Pp]er|by|in\s+the\s+view\s+of|for)\s+(?:[\w.'’-]+\s+){0,3}?"
+_SOURCE_AFTER = (
+    r"(?:['’]s?\s+(?:view|views|piece|analysis|op-ed|commentary|column|paper|estimate|count|figures?|account|"
+    r"reading|telling)|\s+(?:says?|argues?|writes?|claims?|estimates?|counts?|puts?|reckons?|thinks?|believes?|"
+    r"calculates?|puts?\s+it))\b"
+)
+
+
+def cites(question: str, name: str) -> bool:
+    """Whether ``question`` names ``name`` as where its answer is said ("How much fuel was left, according to
+    Castellan?"), not as what it asks about."""
+    said = re.escape(name)
+    return (
+        re.search(rf"\b{_SOURCE_BEFORE}{said}\b", question) is not None
+        or re.search(rf"\b{said}{_SOURCE_AFTER}", question) is not None
+        # "per the Wexley analysis", "the Wexley authors": a piece named by where its writers work
+        or re.search(rf"\bthe\s+{said}\s+{_PIECE_OR_WRITERS}", question, re.IGNORECASE) is not None
+    )
+
+
+_PIECE_OR_WRITERS = (
+    r"(?:analysis|brief|paper|commentary|report|study|op-ed|piece|column|article|authors?|writers?|fellows?|"
+    r"researchers?|team)\b"
+)
+
+
+def uncited_subject(
+    question: str, about: str, weights: Mapping[str, float], bylines: Callable[[], Sequence[str]]
+) -> str | None:
+    """The name a date or number asked must be about, when the rarest one, ``about``, is an author or where
+    one works (a name in one of ``bylines``: a document's byline and author box) that the question cites as
+    its source ("How much fuel was left on Tamsin-2, according to Castellan?": every sentence of Castellan's
+    piece is his, and the figure is about Tamsin-2): the next rarest name, or None; else ``about``."""
+    name: str | None = about
+    while (
+        name is not None
+        and cites(question, name)
+        and any(name.casefold() in byline.casefold() for byline in bylines())
+    ):
+        question = re.sub(rf"\b{re.escape(name)}(?:['’]s)?\b", " ", question)
+        name = subject(question, weights)
+    return name
 
 
 # "Why ...?", and the cause asked in other words: "What caused the steamer to sink?"
@@ -856,7 +931,7 @@ _ROLES = (
     r"secretary-general|president|prime\s+minister|minister|ambassador|chancellor|mayor|governor|spokes(?:man|woman|person)|"
     r"secretary|envoy|official|chief\s+executive|chief|leader|chair(?:man|woman|person)?|director|judge|"
     r"commissioner|mediator|negotiator|adviser|advisor|representative|commander|prosecutor|inspector|captain|"
-    r"skipper|secretary-general"
+    r"skipper|delegate|secretary-general"
 )
 # What a request for someone's words calls them ("X's own words", "X's quote", "X's remarks"), and the
 # request before them ("Give me", "Show us the", "What were")
@@ -939,7 +1014,11 @@ _SPEAKER = re.compile(
     r"((?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)\s+"
     # ("What has the hospital at Marrowby Point said ...": a body named with its place)
     r"(?:(?:at|in|of|from)\s+(?:[A-Z][\w’'-]*\s+){1,3})?"
-    r"(?:say|tell|said|argue|claim|reply|respond)\b",
+    r"(?:say|tell|said|argue|claim|reply|respond)\b"
+    # "What remark by Ebrisia's council delegate does the op-ed cite?", "What words from Ruiz ...": the words
+    # asked for by what they are, then whose
+    rf"|\b(?i:what|which)\s+(?i:remarks?|comments?|quotes?|quotations?|words|lines?)\s+(?i:by|from)\s+"
+    rf"(?:the\s+)?(?:[A-Z][\w-]*[’']s\s+)?(?:((?:[a-z]+\s+)*?(?i:{_ROLES}))|(?:[A-Z][\w’'.-]+\s+){{0,4}}([A-Z][\w’'-]+))\b",
 )
 SPEECH_VERBS = (
     r"(?:said|says|told|tells|added|noted|argued|stated|warned|urged|called|described|dismissed|defended|"
@@ -1662,12 +1741,13 @@ _AUX = re.compile(r"^(?:is|are|was|were|did|does|do|has|have|had|will|would|can|
 # be said to be ("reported a *loss* of $14 million" is no profit; "2.1 million passengers" no revenue)
 _FIGURES = (
     r"profits?|revenues?|income|loss(?:es)?|debts?|deficits?|surplus|salar(?:y|ies)|budgets?|turnover|"
-    r"earnings|sales|taxe?s?|rent|wages?|fees?|fines?|subsid(?:y|ies)|grants?|donations?"
+    r"earnings|sales|taxe?s?|rent|wages?|fees?|fines?|subsid(?:y|ies)|grants?|donations?|(?:aid|support)\s+packages?"
 )
 _HOW_MUCH_FIGURE = re.compile(
     rf"\bhow\s+much\s+(?:in\s+)?({_FIGURES})\b|"
     # "How much is the joining fee?", "How large was the Levy Board grant?"
-    rf"\bhow\s+(?:much|large|big)\s+(?:is|was|are|were|will\s+be)\s+(?:the|a|an|its|their)\s+"
+    # ("How big is Varkesh's annual space budget?": a name's, as "its"; "N" is a name as ``expected_type`` masks it)
+    rf"\bhow\s+(?:much|large|big)\s+(?:is|was|are|were|will\s+be)\s+(?:the|a|an|its|their|N|[\w’'-]+[’']s)\s+"
     rf"(?:[\w’'-]+\s+){{0,4}}?({_FIGURES})\b|"
     # "What operating profit did Acme make?"
     rf"^\s*what\s+(?:[\w-]+\s+)?({_FIGURES})\s+(?:did|does|do|will|would|has|have|had)\b|"
@@ -1761,14 +1841,9 @@ _COUNTED_NOUN = re.compile(
 _ANYONE_TERMS = frozenset(lexical.tokenize([" ".join(_ANYONE)])[0])
 # Things counted under another common name ("How many households": "41,000 homes"; "library jobs": "34 library
 # posts"; "workers": "120 people"), as BM25 terms
-_COUNTED_NAMES = (
-    "household home house",
-    "job post role position",
-    "worker employee staff people",
-)
 _COUNTED_AS = {
     term: frozenset(terms) - {term}
-    for names in _COUNTED_NAMES
+    for names in COUNTED_NAMES
     for terms in [lexical.tokenize([names])[0]]
     for term in terms
     if term != lexical.tokenize(["people"])[0][0] and term != lexical.tokenize(["staff"])[0][0]

@@ -505,6 +505,11 @@ class ExtractiveGenerator:
         kind, years = answer_checks.expected_type(question), answer_checks.required_years(question)
         # "When did X deliver the Lu-9 ferries?": a date in a sentence about something else does not answer
         about = answer_checks.subject(question, self.term_weights()) if kind and self.term_weights else None
+        if about is not None and self.documents is not None and self.term_weights is not None:
+            documents = self.documents()
+            about = answer_checks.uncited_subject(
+                question, about, self.term_weights(), lambda: kinds.bylines(documents)
+            )
         who = answer_checks.speaker(question)
         counted = answer_checks.counted_thing(question)
         measured = answer_checks.measured_thing(question)

@@ -60,6 +60,11 @@ def _quote(text: str, n: int) -> str:
     return f"> {_one_line(text)} [{n}]"
 
 
+def bylines(documents: Mapping[str, Document]) -> list[str]:
+    """Each document's byline and author box: who wrote it and where they work."""
+    return [" ".join([d.author or "", *(d.text[a:b] for a, b in d.author_box)]) for d in documents.values()]
+
+
 def missing_part(
     question: str,
     plan: Plan,
@@ -90,6 +95,8 @@ def missing_part(
         return f'No passage says "{verb}" about what the question asks.'
     wanted = answer_checks.expected_type(question)
     about = answer_checks.subject(question, vocabulary) if wanted and vocabulary is not None else None
+    if about is not None and documents:
+        about = answer_checks.uncited_subject(question, about, vocabulary or {}, lambda: bylines(documents))
     if about:
         return f"No passage that names {about} gives the {_WANTED[wanted]} asked for."
     left_out = list_items.excluded(question)

@@ -68,7 +68,10 @@ _FIRST = re.compile(r"^(?:first|one\b|the\s+first)", re.IGNORECASE)
 # "Which officials did X *meet*": the relation asked about, which an item's sentence must state. Verbs of
 # speech and of the document itself ("say", "list", "cite") are stated in many other words.
 _RELATION = re.compile(
-    rf"^\s*(?i:which|what)\s+(?:[\w’'-]+\s+){{1,3}}?(?i:{_AUX})\s+(?:the\s+)?(?:[A-Z][\w.’'-]*(?<![’']s)\s+)+([a-z]\w+)\b"
+    rf"^\s*(?i:which|what)\s+(?:[\w’'-]+\s+){{1,3}}?(?i:{_AUX})\s+(?:the\s+)?(?:[A-Z][\w.’'-]*(?<![’']s)\s+)+"
+    # ("What measures do the Corbel *authors* want ...?": a piece or its writers named by where they work)
+    r"(?:(?:authors?|writers?|analysts?|analysis|report|paper|piece|article|op-ed|column|commentary)\s+)?"
+    r"([a-z]\w+)\b"
 )
 _TOLD_VERBS = frozenset(
     [

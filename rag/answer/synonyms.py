@@ -1,0 +1,25 @@
+"""Words that name the same counted or measured thing: a question asks "how much land", its answer says "14,000
+hectares". Kept small and general (no word of any one document), and shared by the checks that decide a number
+answers (``generators.answer_checks.counts``) and the answer line that copies it (``direct_answers``)."""
+
+from __future__ import annotations
+
+COUNTED_NAMES = (
+    "household home house",
+    "job post role position",
+    "worker employee staff people",
+    # "How much land did the fire burn?": "14,000 hectares"; "How much fuel was left?": "14 kilograms of
+    # propellant"
+    "land area hectare acre",
+    "fuel propellant",
+)
+
+
+def counted_as(word: str) -> list[str]:
+    """The other words of ``word``'s group (compared by their first letters, so plurals match), else []."""
+    folded = word.casefold()
+    for names in COUNTED_NAMES:
+        group = names.split()
+        if any(folded.startswith(w[: max(4, len(w) - 1)]) for w in group):
+            return [w for w in group if not folded.startswith(w[: max(4, len(w) - 1)])]
+    return []
