@@ -56,7 +56,7 @@ The compact was meant to keep every island within a morning's sailing of the oth
 whatever the cost. For eleven years it did. Last winter the timetable collapsed, crews were laid off, and the
 islanders who depend on the boats for school, hospital visits and trade were left waiting on the quay.
 
-Tarvel retired its old flagship in 2016 with 90 tonnes of fuel oil still in its tanks, according to the
+The compact was signed in 2012 in Osk. Tarvel retired its old flagship in 2016 with 90 tonnes of fuel oil still in its tanks, according to the
 harbour register. Under the compact's formula Tarvel would pay about 44 percent of the repair bill.
 "Every cancelled sailing is a day of lost trade," Brenn's harbour delegate, Mara Veld, told reporters in
 March. "A ferry caught in port costs a crew; a ferry caught in a storm costs a hull," Osk's transport
@@ -257,3 +257,45 @@ def test_a_comparison_of_a_piece_named_by_its_institute_and_an_author(pages: Pat
     plan = planning.plan("How do the Wexley authors and Ostrander differ on who should pay?", docs)
     assert plan.kind.kind == "comparison"
     assert set(plan.scope.doc_ids or ()) == {by_file["a.txt"], by_file["b.txt"]}
+
+
+@pytest.mark.parametrize(
+    ("question", "verb"),
+    [
+        # the participle that ends the question, whatever words name the thing
+        ("In what year was the Tarvel ferry Harl-4 launched?", "launched"),
+        ("When is the ferry compact due to expire?", "expire"),
+        # a light verb after "due to" is said in other words ("scheduled", "set for")
+        ("When is the panel due to hold its first hearing?", None),
+    ],
+)
+def test_the_event_a_when_question_asks_about(question: str, verb: str | None) -> None:
+    assert answer_checks.event_verb(question) == verb
+
+
+def test_a_date_of_another_event_does_not_answer_when_it_is_due_to_expire(pages: Path) -> None:
+    # the compact's year of signing is no date of its expiry
+    assert ask_checked("When is the Sound ferry compact due to expire?", pages).abstained
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fits"),
+    [
+        ("An exit would cost the island about 11 percent of GDP over two years.", True),
+        ("It would cost around 3 to 4 percent of gross domestic product.", True),
+        ("Ferry use rose 11 percent last year.", False),
+    ],
+)
+def test_a_cost_may_be_a_share_of_the_economy(sentence: str, fits: bool) -> None:
+    assert answer_checks.expected_type("What would leaving the compact cost Tarvel?") == "money"
+    assert answer_checks.fits_type(sentence, "money") is fits
+
+
+def test_the_day_of_a_date_is_no_amount() -> None:
+    from rag.answer.direct_answers import answer_line
+
+    line = answer_line(
+        "How much would Osk pay into the fund?",
+        "On March 12, Osk's minister proposed a fund of 30 billion krona.",
+    )
+    assert line == "30 billion"

@@ -115,8 +115,10 @@ def answer_line(question: str, sentence: str) -> str | None:
         found = [m for m in _QUANTITY.finditer(sentence) if not _YEAR_ONLY.match(m.group(0).strip())]
         # "How many megawatts ...?": the number that counts megawatts ("4,200 megawatts"), not the first one
         # ("The 145-metre dam ..."); else the first
-        # ("Tamsin-2": a number that is part of a name counts nothing)
-        found = [m for m in found if not re.search(r"[A-Za-z]-$", sentence[: m.start()])]
+        # ("Tamsin-2": a number that is part of a name counts nothing; nor does the day of "March 12")
+        found = [
+            m for m in found if not re.search(rf"(?:[A-Za-z]-|\b(?:{_MONTHS})\.?\s)$", sentence[: m.start()])
+        ]
         counted = _COUNTED.search(question)
         if counted is not None:
             # (or a word for the same thing: "how much land" is counted in "14,000 hectares")

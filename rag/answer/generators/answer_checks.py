@@ -442,6 +442,14 @@ def new_figure(sentence: str, question: str, kind: str | None) -> bool:
     return any(re.sub(r"\D", "", m.group()) not in given for m in _NUMBER.finditer(text))
 
 
+# "What would leaving cost Veskland?": "about 11 percent of GDP", a cost said as a share of the economy
+_SHARE_OF_ECONOMY = re.compile(
+    r"\d[\d.,]*(?:\s+(?:to|or)\s+\d[\d.,]*)?\s*(?:percent|per\s+cent|%)\s+of\s+(?:its\s+|the\s+)?"
+    r"(?:GDP|gross\s+domestic\s+product|national\s+(?:output|income)|economic\s+output)\b",
+    re.IGNORECASE,
+)
+
+
 def fits_type(sentence: str, kind: str | None) -> bool:
     """Whether ``sentence`` contains the kind of thing the question asks for."""
     if kind == "date":
@@ -451,7 +459,7 @@ def fits_type(sentence: str, kind: str | None) -> bool:
     if kind in _UNIT_FITS:
         return bool(_UNIT_FITS[kind].search(sentence))
     if kind == "money":
-        return bool(_MONEY.search(sentence))
+        return bool(_MONEY.search(sentence) or _SHARE_OF_ECONOMY.search(sentence))
     if kind == "phone":
         # a number to call has five digits or more (a text short code), or a short one is said to be called
         # ("report it by calling 105"; "rehomes around 250 cats" is no phone)
@@ -1066,6 +1074,13 @@ _EVENT_VERB = re.compile(
     # (not "How much butter do I need?": the reader's own need is no event of the document's)
     r"|^\s*(?i:how\s+(?:much|many))\s+(?:[a-z][\w-]*\s+){0,3}?(?i:did|does|do|will|would)\s+(?:the\s+)?"
     r"(?!I\s)(?:[A-Z][\w.’'-]*\s+)+(?:[a-z]+ly\s+)?([a-z]\w+)\b"
+    # "In what year was the Varkeshi satellite Tamsin-2 *launched*?": the participle that ends the question,
+    # whatever words name the thing
+    r"|^\s*(?i:when|(?:in\s+)?(?:what|which)\s+year)\s+(?i:was|were)\s+(?:[\w.’'-]+\s+){1,6}?"
+    r"(?:(?:first|last|originally|formally|officially|finally)\s+)?([a-z]{3,}ed|built|made|held|begun|founded)\s*\?\s*$"
+    # "When is the pact due to *expire*?" (not a light verb: "due to hold its first hearing" is "scheduled")
+    r"|^\s*(?i:when)\s+(?i:is|are|was|were)\s+(?:[\w.’'-]+\s+){1,6}?due\s+to\s+"
+    r"(?!(?:be|hold|take|have|make|get|give|go|come|do|start|begin)\b)([a-z]{3,})\b"
 )
 
 
