@@ -61,6 +61,9 @@ harbour register. Under the compact's formula Tarvel would pay about 44 percent 
 "Every cancelled sailing is a day of lost trade," Brenn's harbour delegate, Mara Veld, told reporters in
 March. "A ferry caught in port costs a crew; a ferry caught in a storm costs a hull," Osk's transport
 minister, Jonas Pell, told reporters in February.
+
+Tarvel's port director, Ilse Brand, would not comment on the talks in March. A month later she did. "We will not
+sail half-empty boats to keep Brenn's schedule," Brand told reporters in April.
 """
 
 PARKS = """
@@ -299,3 +302,29 @@ def test_the_day_of_a_date_is_no_amount() -> None:
         "On March 12, Osk's minister proposed a fund of 30 billion krona.",
     )
     assert line == "30 billion"
+
+
+def test_who_holds_a_post_is_read_from_anywhere_in_the_document() -> None:
+    text = (
+        "The talks ended badly. Marvessa's interior minister, Ana Varlan, walked out. Later Tomas Reyes-Tan, "
+        "the opposition leader, spoke to parliament."
+    )
+    assert answer_checks.post_holders(text, "interior minister") == ["Varlan"]
+    assert answer_checks.post_holders(text, "opposition leader") == ["Reyes-Tan"]
+    assert answer_checks.post_holders(text, "minister") == []  # any minister may be meant
+
+
+def test_a_post_holders_words_said_by_surname_are_the_posts(pages: Path) -> None:
+    # the op-ed names Ilse Brand as Tarvel's port director once; her words are quoted under her name alone
+    answer = ask_checked("What did Tarvel's port director tell reporters about the schedule?", pages)
+    assert not answer.abstained, answer.text
+    quoted = " ".join(" ".join(c.quote for c in answer.citations).split())
+    assert "We will not sail half-empty boats" in quoted, answer.text
+
+
+def test_a_post_of_another_owner_has_other_holders() -> None:
+    text = (
+        "Deputy Foreign Minister Sergey Ryabkov said so. Later Kaimora's foreign minister, Ana Lind, agreed."
+    )
+    assert answer_checks.post_holders(text, "foreign minister", "Kaimora") == ["Lind"]
+    assert answer_checks.post_holders(text, "foreign minister", "China") == []

@@ -1157,6 +1157,31 @@ _APPOSED = re.compile(r"\b((?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w’'-]*),\s+(?:a|
 _HOLDER = re.compile(r"\s+(?:[A-Z][\w’'.-]+\s+){0,2}([A-Z][\w’'-]+)(?![\w’'-])")
 
 
+# "..., Marvessa's interior minister, Ana Varlan, ...", "Ana Varlan, Marvessa's interior minister, ...": who
+# holds a post, named right after it or right before it
+_HOLDER_BEFORE = re.compile(
+    r"([A-Z][\w’'-]+),\s+(?:the\s+)?(?:[A-Z][\w’'-]*[’']s\s+)?(?:[a-z][\w-]*\s+){0,2}$"
+)
+
+
+def post_holders(text: str, post: str, owner: str | None = None) -> list[str]:
+    """The surnames of those ``text`` says hold ``post`` (asked in lower case: "interior minister"), where it
+    names them next to it ("Marvessa's interior minister, Ana Varlan," or "Ana Varlan, Marvessa's interior
+    minister"): a quote that gives the holder's words by surname alone ("Varlan told reporters") gives the
+    post's. ``owner``: whose post it is ("Marvessa"), which must be said just before the post (China's foreign
+    minister is not Russia's). Empty for a name or a one-word post (a "minister" may be any minister)."""
+    if len(post.split()) < 2 or not post.islower():
+        return []
+    found = []
+    for m in re.finditer(rf"\b{re.escape(post)}\b", text, re.IGNORECASE):
+        if owner is not None and not _says_owner(text[max(0, m.start() - POST_REACH) : m.start()], owner):
+            continue
+        after = re.match(r",?" + _HOLDER.pattern, text[m.end() :])
+        before = _HOLDER_BEFORE.search(text, max(0, m.start() - 80), m.start())
+        found += [h.group(1) for h in (after, before) if h is not None]
+    return list(dict.fromkeys(found))
+
+
 # Words of rank that say the same of a post: "lead inspector" is the "chief inspector"
 _RANKS = frozenset(lexical.tokenize(["lead chief head senior principal top"])[0])
 POST_REACH = 40  # characters around a post's head noun where its other words are looked for

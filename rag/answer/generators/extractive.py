@@ -228,6 +228,10 @@ def _written_by(document: Document | None, name: str) -> bool:
     return document is not None and name.casefold() in (document.author or "").casefold()
 
 
+def _holders(document: Document | None, post: str, owner: str | None) -> list[str]:
+    return answer_checks.post_holders(document.text, post, owner) if document is not None else []
+
+
 def _in_lead(document: Document | None, name: str) -> bool:
     """Whether ``name`` is said in the document's title or lead: what the document is about, and whom an
     interview puts its questions to."""
@@ -530,6 +534,14 @@ class ExtractiveGenerator:
             return spans.quoted_span(s, by_n, question)
 
         @functools.cache
+        def holders(doc_id: str) -> list[str]:  # who the document says holds the post asked (read once)
+            return (
+                _holders(docs.get(doc_id), who, answer_checks.post_owner(question, who))
+                if who is not None
+                else []
+            )
+
+        @functools.cache
         def said_on(s: ScoredSentence) -> str:  # the quoted span with the speaker's next quoted words
             return spans.continued_speech(s, by_n[s.passage_n], quoted(s))
 
@@ -609,6 +621,19 @@ class ExtractiveGenerator:
                     quoted=quoted(s),
                     title=by_n[s.passage_n].title,
                     goes_on=said_on(s)[len(quoted(s)) :],
+                )
+                # "What did Marvessa's interior minister tell the press?": '"...," Varlan told reporters', where
+                # the document names Varlan as its interior minister elsewhere
+                or any(
+                    answer_checks.quotes_speaker(
+                        spans.with_context(s, by_n, docs, question),
+                        holder,
+                        question,
+                        quoted=quoted(s),
+                        title=by_n[s.passage_n].title,
+                        goes_on=said_on(s)[len(quoted(s)) :],
+                    )
+                    for holder in holders(s.doc_id)
                 )
             )
             # "Did X deliver ...": a sentence about X that never says it delivered (or did not) cannot answer.
