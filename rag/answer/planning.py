@@ -28,7 +28,6 @@ PER_DOCUMENT = 3  # passages per document for a comparison or a summary of sever
 MAX_DOCUMENTS = 4  # documents a comparison or a summary of "the articles" covers
 LIST_PASSAGES = 8  # a list gathers items from more passages than a single fact needs
 CODE_POOL = 30  # how deep a how-to looks for passages that hold a code block
-DENSE_RESCUE = 2  # the best passages by meaning alone that a single answer also reads
 CODE_PASSAGES = 2  # passages with a code block a how-to adds from that depth
 BOX_SLACK = 2  # passages fetched beyond those wanted, for the author-box ones left out (a box is one or two)
 
@@ -194,11 +193,6 @@ def _hits(retriever: Searcher, query: str, k: int, the_plan: Plan) -> list[Hit]:
         hits += [h for h, p in zip(pool, retriever.passages(pool), strict=True) if "```" in p.text][
             :CODE_PASSAGES
         ]
-    if kind in ("fact", "definition", "why_how", "quote", "yes_no"):
-        # A passage that says the answer in other words ("bought ... for $34 million" for "what did the planes
-        # cost when purchased") can rank high by meaning alone and below the best few by fused score, when
-        # passages that repeat the question's words outrank it by BM25: the best by meaning come along.
-        hits += retriever.search(query, DENSE_RESCUE, method="dense", doc_ids=scoped)
     if kind in ("fact", "definition", "why_how"):
         hits += row_hits(retriever, query, hits, scoped)  # a value in a long table: its row's chunk ranks low
     if kind == "list" or (the_plan.kind.all_documents and not scoped):
