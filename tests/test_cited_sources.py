@@ -328,3 +328,29 @@ def test_a_post_of_another_owner_has_other_holders() -> None:
     )
     assert answer_checks.post_holders(text, "foreign minister", "Kaimora") == ["Lind"]
     assert answer_checks.post_holders(text, "foreign minister", "China") == []
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        # words of paying or costs around a question that asks something else
+        ("What changes does the op-ed want made before the islands pay for repairs?", None),
+        ("How does Tarvel's refusal hurt its chances of getting the insurers to pay?", None),
+        ("What warning did Osk's transport minister give about ferries paid for by foreign money?", None),
+        (
+            "What course does the op-ed urge Tarvel to take instead of insisting that Osk pay everything?",
+            None,
+        ),
+        ("What has pushed up the cost of crews at Osk?", None),
+        ("the operator has been opaque about how it calculates its costs", None),
+        # a part of the costs, said in percent
+        ("Under the usual formula, what share of repair costs does each island pay?", "share"),
+        # amounts still
+        ("What did the compact's vessels cost when they were bought?", "money"),
+        ("What fee does the operator charge?", "money"),
+        ("What price did Osk pay for the hulls?", "money"),
+        ("How much would Tarvel pay into the fund?", "money"),
+    ],
+)
+def test_words_of_money_around_another_question_ask_no_amount(question: str, kind: str | None) -> None:
+    assert answer_checks.expected_type(question) == kind

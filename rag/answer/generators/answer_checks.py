@@ -155,6 +155,19 @@ _PAID_WHAT = re.compile(
     r"[?.!]*$",
     re.IGNORECASE,
 )
+# A question whose asked thing is no amount, though it speaks of paying or costs: "What <changes / warning /
+# course> ...", a manner ("How does / should ..."), a cause ("What has pushed up ..."), "Do they agree that ..."
+_ASKS_OTHER_THAN_AMOUNT = re.compile(
+    r"^\s*(?:(?:according\s+to|in)\s+[^,]{1,60},\s*)?(?:"
+    r"(?:what|which)\s+(?!(?:prices?|costs?|fees?|sums?|amounts?|figures?|totals?|bills?|rents?|salar(?:y|ies)|"
+    r"wages?|fines?|charges?|tariffs?|tolls?|budgets?|fares?|money|funding|compensation|payments?|valuations?|"
+    r"damages|subsid(?:y|ies)|grants?|loans?|debts?|levels?|rates?|price\s+tag)\b)[a-z]+s?\s+"
+    r"(?:did|does|do|is|are|was|were|has|have|will|would|should)\s+(?:the\s+)?(?:N\b|[a-z])|"
+    r"how\s+(?:does|do|did|should|would|could|can|will|is|are|was|were)\s+(?!it\s+cost\b)|"
+    r"what\s+(?:has|have|had)\s+(?:pushed|driven|caused|led|forced)\b|"
+    r"(?:do|does|did)\s+.{1,80}\bagree\b)",
+    re.IGNORECASE,
+)
 _THE_COST = re.compile(r"\b(?:the|its|their)\s+(?:cost|price)s?\s+of\b", re.IGNORECASE)
 
 
@@ -387,12 +400,22 @@ def expected_type(question: str) -> str | None:
         return None
     if _HOW_MUCH_FIGURE.search(question):
         return "money"
+    if _ASKS_SHARE.search(question):
+        return "share"  # "What share of mission costs does each member pay?": a part, said in percent
+    if _ASKS_OTHER_THAN_AMOUNT.search(question):
+        # "What changes does the op-ed want before donors pay?", "How does X hurt its chances of getting the
+        # insurers to pay?", "What has pushed up the cost of pilots?": words of money around another question
+        return None
     if (
         _THE_COST.search(question)
         or _HOW_MUCH_MONEY.search(question)
         or (
             _ASKS_MONEY.search(question)
-            and (_ASKS_QUANTITY.search(question) or re.search(r"\b(what|how)\b", question, re.I))
+            # (the question's own "what" or "how", not one inside a clause: "opaque about how it calculates
+            # its costs")
+            and (
+                _ASKS_QUANTITY.search(question) or re.search(r"(?:^|[,;:])\s*(?:what|how)\b", question, re.I)
+            )
         )
     ):
         return "money"
@@ -1076,7 +1099,9 @@ _EVENT_VERB = re.compile(
     r"(?!I\s)(?:[A-Z][\w.’'-]*\s+)+(?:[a-z]+ly\s+)?([a-z]\w+)\b"
     # "In what year was the Varkeshi satellite Tamsin-2 *launched*?": the participle that ends the question,
     # whatever words name the thing
-    r"|^\s*(?i:when|(?:in\s+)?(?:what|which)\s+year)\s+(?i:was|were)\s+(?:[\w.’'-]+\s+){1,6}?"
+    # (of a named thing: "When was the dam finished?" may be said in many words)
+    r"|^\s*(?i:when|(?:in\s+)?(?:what|which)\s+year)\s+(?i:was|were)\s+(?=(?:[\w.’'-]+\s+){0,5}[A-Z])"
+    r"(?:[\w.’'-]+\s+){1,6}?"
     r"(?:(?:first|last|originally|formally|officially|finally)\s+)?([a-z]{3,}ed|built|made|held|begun|founded)\s*\?\s*$"
     # "When is the pact due to *expire*?" (not a light verb: "due to hold its first hearing" is "scheduled")
     r"|^\s*(?i:when)\s+(?i:is|are|was|were)\s+(?:[\w.’'-]+\s+){1,6}?due\s+to\s+"
