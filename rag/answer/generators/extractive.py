@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -226,6 +227,11 @@ def _heads_page(s: ScoredSentence, by_n: Mapping[int, Passage]) -> bool:
 
 def _written_by(document: Document | None, name: str) -> bool:
     return document is not None and name.casefold() in (document.author or "").casefold()
+
+
+def _lazy(make: Callable[[str], list[str]], key: str) -> Iterator[str]:
+    """The names ``make(key)`` gives, worked out only when the first one is asked for."""
+    yield from make(key)
 
 
 def _holders(document: Document | None, post: str, owner: str | None) -> list[str]:
@@ -613,27 +619,19 @@ class ExtractiveGenerator:
                 # an interview's answers are the words of the person its lead introduces
                 or (s.asked is not None and _interviewee(docs.get(s.doc_id), who))
                 # (on the topic in the words the quote goes on to: '"Every service ...," said X. "A pool this
-                # old costs more to heat ..."' is X on the cost of old pools)
-                or answer_checks.quotes_speaker(
-                    spans.with_context(s, by_n, docs, question),
-                    who,
-                    question,
-                    quoted=quoted(s),
-                    title=by_n[s.passage_n].title,
-                    goes_on=said_on(s)[len(quoted(s)) :],
-                )
-                # "What did Marvessa's interior minister tell the press?": '"...," Varlan told reporters', where
-                # the document names Varlan as its interior minister elsewhere
+                # old costs more to heat ..."' is X on the cost of old pools). "What did Marvessa's interior
+                # minister tell the press?": also '"...," Varlan told reporters', where the document names
+                # Varlan as its interior minister elsewhere (the holders are read only if the post is not shown)
                 or any(
                     answer_checks.quotes_speaker(
                         spans.with_context(s, by_n, docs, question),
-                        holder,
+                        name,
                         question,
                         quoted=quoted(s),
                         title=by_n[s.passage_n].title,
                         goes_on=said_on(s)[len(quoted(s)) :],
                     )
-                    for holder in holders(s.doc_id)
+                    for name in itertools.chain([who], _lazy(holders, s.doc_id))
                 )
             )
             # "Did X deliver ...": a sentence about X that never says it delivered (or did not) cannot answer.
