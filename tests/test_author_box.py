@@ -133,3 +133,26 @@ def test_summaries_and_arguments_never_quote_the_box(box_index: Path, question: 
     answer, documents = _answer(question, box_index)
     assert not answer.abstained and answer.citations, answer.text
     assert not any(_in_box(documents[c.doc_id], c.start, c.end) for c in answer.citations), answer.text
+
+
+FORMER_OFFICIAL = """Brenn Should Walk Away From the Ferry Compact
+by [Anton Dravic \\(/experts/anton-dravic\\)](/experts/anton-dravic)
+April 22, 2024
+ABOUT THE AUTHOR
+Anton Dravic was Brenn's minister of transport from 2014 to 2020 and writes a weekly column for the Sound Herald.
+Op-Ed
+The compact has cost Brenn more than it gave, and leaving it would cost less than staying.
+
+Brenn pays a third of the compact's bill for a quarter of its sailings. The compact should be renegotiated
+before the summer timetable is set, or Brenn should leave it.
+"""
+
+
+def test_a_former_officials_bio_is_the_author_box(tmp_path: Path) -> None:
+    # "X was <country>'s minister of ...": a bio of a post held before, which is no sentence of the op-ed's own
+    path = tmp_path / "oped.txt"
+    path.write_text(FORMER_OFFICIAL, encoding="utf-8")
+    [document] = load_file(path, tmp_path)
+    box = [document.text[a:b] for a, b in document.author_box]
+    assert any(line.startswith("Anton Dravic was Brenn's minister of transport") for line in box), box
+    assert not any("renegotiated" in line for line in box), box

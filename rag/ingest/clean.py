@@ -232,7 +232,9 @@ BARE_POSTS = (
     r"senior|principal|lead|managing)\b"
 )
 _BIO = re.compile(
-    rf"((?:[A-Z][\w’'.-]*\s+){{1,3}}[A-Z][\w’'-]*)\s+(?:(?:is|was|serves\s+as)\s+(?:(?:an?|the)\s+\w|{BARE_POSTS})|"
+    # ("Pieter Langmoor was Veskland's deputy finance minister ...": a post of a named body)
+    rf"((?:[A-Z][\w’'.-]*\s+){{1,3}}[A-Z][\w’'-]*)\s+(?:(?:is|was|serves\s+as)\s+(?:(?:an?|the)\s+\w|{BARE_POSTS}|"
+    r"(?:[A-Z][\w’'-]*\s+){0,2}[A-Z][\w’'-]*[’']s\s+[a-z])|"
     # "Sefton Aldaine directs the regional security programme at ..."
     r"(?:directs|heads|leads|runs|chairs|teaches)\s+(?:the|an?)\s+\w)"
 )
