@@ -56,13 +56,14 @@ The compact was meant to keep every island within a morning's sailing of the oth
 whatever the cost. For eleven years it did. Last winter the timetable collapsed, crews were laid off, and the
 islanders who depend on the boats for school, hospital visits and trade were left waiting on the quay.
 
-The compact was signed in 2012 in Osk. Tarvel retired its old flagship in 2016 with 90 tonnes of fuel oil still in its tanks, according to the
+Tarvel retired its old flagship in 2016 with 90 tonnes of fuel oil still in its tanks, according to the
 harbour register. Under the compact's formula Tarvel would pay about 44 percent of the repair bill.
 "Every cancelled sailing is a day of lost trade," Brenn's harbour delegate, Mara Veld, told reporters in
 March. "A ferry caught in port costs a crew; a ferry caught in a storm costs a hull," Osk's transport
 minister, Jonas Pell, told reporters in February.
 
-Tarvel's port director, Ilse Brand, would not comment on the talks in March. A month later she did. "We will not
+The compact was signed in 2012 in Osk. Tarvel's port director, Ilse Brand, would not comment on the talks in
+March. A month later she did. "We will not
 sail half-empty boats to keep Brenn's schedule," Brand told reporters in April.
 """
 
