@@ -77,6 +77,15 @@ kept on a lead near the playgrounds.
 """
 
 
+def _documents(index_dir: Path) -> tuple[dict, dict[str, str]]:
+    """The index's documents, and each one's id by its file name."""
+    from rag.answer.pipeline import get_pipeline
+    from rag.settings import Settings
+
+    docs = get_pipeline(index_dir, Settings()).retriever.documents
+    return docs, {Path(d.source_path or "").name: i for i, d in docs.items()}
+
+
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
     return index_of(tmp_path_factory, "cited_sources", {"a.txt": ANALYSIS, "b.txt": OPED, "parks.txt": PARKS})
@@ -182,11 +191,7 @@ def test_a_piece_named_by_its_authors_institute_outranks_title_words(pages: Path
     # "reserve fund" and "timetable" are words of the question's topic; "the Wexley analysis" names the piece
     documents = planning.plan("x", {}).scope  # (an empty index names nothing)
     assert documents.doc_ids is None
-    from rag.answer.pipeline import get_pipeline
-    from rag.settings import Settings
-
-    docs = get_pipeline(pages, Settings()).retriever.documents
-    by_file = {Path(d.source_path or "").name: i for i, d in docs.items()}
+    docs, by_file = _documents(pages)
     asked = (
         "Under the reserve fund plan tabled in Osk, what would the money pay for, per the Wexley analysis?"
     )
@@ -253,11 +258,7 @@ def test_the_answer_line_takes_the_number_of_the_thing_asked(question: str, sent
 
 
 def test_a_comparison_of_a_piece_named_by_its_institute_and_an_author(pages: Path) -> None:
-    from rag.answer.pipeline import get_pipeline
-    from rag.settings import Settings
-
-    docs = get_pipeline(pages, Settings()).retriever.documents
-    by_file = {Path(d.source_path or "").name: i for i, d in docs.items()}
+    docs, by_file = _documents(pages)
     plan = planning.plan("How do the Wexley authors and Ostrander differ on who should pay?", docs)
     assert plan.kind.kind == "comparison"
     assert set(plan.scope.doc_ids or ()) == {by_file["a.txt"], by_file["b.txt"]}

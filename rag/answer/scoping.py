@@ -283,14 +283,13 @@ def _by_employer(question: str, cat: Catalog) -> list[_Entry]:
     return found
 
 
+# What a question calls a piece, or its writers, after the name of where they work ("the Corbel authors", "the
+# Corrant paper"): shared with the checks that tell such a name is a source, not a subject
+WRITER_WORDS = r"(?:authors?|writers?|analysts?|fellows?|researchers?|team)"
+PIECE_WORDS = r"(?:analysis|brief|paper|commentary|report|study|op-ed|piece|column|article)"
 _INSTITUTION = r"(?:\s+(?:Institute|Centre|Center|Foundation|Council|Forum|Society|Group|School|University))?"
-INSTITUTE_WRITERS = re.compile(
-    rf"\b[Tt]he\s+([A-Z][\w-]+){_INSTITUTION}\s+(?:authors?|writers?|fellows?|researchers?|team)\b"
-)
-_INSTITUTE_PIECE = re.compile(
-    rf"\b[Tt]he\s+([A-Z][\w-]+){_INSTITUTION}\s+(?:authors?|writers?|fellows?|researchers?|team|analysis|brief|"
-    r"paper|commentary|report|study|op-ed|piece|column|article)\b"
-)
+INSTITUTE_WRITERS = re.compile(rf"\b[Tt]he\s+([A-Z][\w-]+){_INSTITUTION}\s+{WRITER_WORDS}\b")
+_INSTITUTE_PIECE = re.compile(rf"\b[Tt]he\s+([A-Z][\w-]+){_INSTITUTION}\s+(?:{WRITER_WORDS}|{PIECE_WORDS})\b")
 
 
 def names_outlet(question: str, entry: _Entry) -> bool:

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Container, Mapping, Sequence
 
 from ...index import lexical
+from ..scoping import PIECE_WORDS, WRITER_WORDS
 from ..synonyms import COUNTED_NAMES
 
 _FULL_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -421,8 +422,6 @@ def expected_type(question: str) -> str | None:
         return "money"
     if _PRICE_OF_ONE.search(question):
         return "money"
-    if _ASKS_SHARE.search(question):
-        return "share"
     if _ASKS_QUANTITY.search(question):
         return "quantity"
     return None
@@ -721,14 +720,9 @@ def cites(question: str, name: str) -> bool:
         re.search(rf"\b{_SOURCE_BEFORE}{said}\b", question) is not None
         or re.search(rf"\b{said}{_SOURCE_AFTER}", question) is not None
         # "per the Wexley analysis", "the Wexley authors": a piece named by where its writers work
-        or re.search(rf"\bthe\s+{said}\s+{_PIECE_OR_WRITERS}", question, re.IGNORECASE) is not None
+        or re.search(rf"\bthe\s+{said}\s+(?:{WRITER_WORDS}|{PIECE_WORDS})\b", question, re.IGNORECASE)
+        is not None
     )
-
-
-_PIECE_OR_WRITERS = (
-    r"(?:analysis|brief|paper|commentary|report|study|op-ed|piece|column|article|authors?|writers?|fellows?|"
-    r"researchers?|team)\b"
-)
 
 
 def uncited_subject(
@@ -1184,6 +1178,7 @@ _HOLDER = re.compile(r"\s+(?:[A-Z][\w’'.-]+\s+){0,2}([A-Z][\w’'-]+)(?![\w’
 
 # "..., Marvessa's interior minister, Ana Varlan, ...", "Ana Varlan, Marvessa's interior minister, ...": who
 # holds a post, named right after it or right before it
+_HOLDER_AFTER = re.compile(r",?" + _HOLDER.pattern)
 _HOLDER_BEFORE = re.compile(
     r"([A-Z][\w’'-]+),\s+(?:the\s+)?(?:[A-Z][\w’'-]*[’']s\s+)?(?:[a-z][\w-]*\s+){0,2}$"
 )
@@ -1201,7 +1196,7 @@ def post_holders(text: str, post: str, owner: str | None = None) -> list[str]:
     for m in re.finditer(rf"\b{re.escape(post)}\b", text, re.IGNORECASE):
         if owner is not None and not _says_owner(text[max(0, m.start() - POST_REACH) : m.start()], owner):
             continue
-        after = re.match(r",?" + _HOLDER.pattern, text[m.end() :])
+        after = _HOLDER_AFTER.match(text, m.end())
         before = _HOLDER_BEFORE.search(text, max(0, m.start() - 80), m.start())
         found += [h.group(1) for h in (after, before) if h is not None]
     return list(dict.fromkeys(found))

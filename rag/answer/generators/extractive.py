@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import itertools
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -227,15 +226,6 @@ def _heads_page(s: ScoredSentence, by_n: Mapping[int, Passage]) -> bool:
 
 def _written_by(document: Document | None, name: str) -> bool:
     return document is not None and name.casefold() in (document.author or "").casefold()
-
-
-def _lazy(make: Callable[[str], list[str]], key: str) -> Iterator[str]:
-    """The names ``make(key)`` gives, worked out only when the first one is asked for."""
-    yield from make(key)
-
-
-def _holders(document: Document | None, post: str, owner: str | None) -> list[str]:
-    return answer_checks.post_holders(document.text, post, owner) if document is not None else []
 
 
 def _in_lead(document: Document | None, name: str) -> bool:
@@ -540,11 +530,19 @@ class ExtractiveGenerator:
             return spans.quoted_span(s, by_n, question)
 
         @functools.cache
-        def holders(doc_id: str) -> list[str]:  # who the document says holds the post asked (read once)
-            return (
-                _holders(docs.get(doc_id), who, answer_checks.post_owner(question, who))
-                if who is not None
-                else []
+        def holders(doc_id: str, post: str) -> list[str]:  # who the document says holds the post (read once)
+            document = docs.get(doc_id)
+            owner = answer_checks.post_owner(question, post)
+            return answer_checks.post_holders(document.text, post, owner) if document is not None else []
+
+        def speaks(s: ScoredSentence, name: str) -> bool:  # the sentence gives ``name``'s words on the topic
+            return answer_checks.quotes_speaker(
+                spans.with_context(s, by_n, docs, question),
+                name,
+                question,
+                quoted=quoted(s),
+                title=by_n[s.passage_n].title,
+                goes_on=said_on(s)[len(quoted(s)) :],
             )
 
         @functools.cache
@@ -622,17 +620,8 @@ class ExtractiveGenerator:
                 # old costs more to heat ..."' is X on the cost of old pools). "What did Marvessa's interior
                 # minister tell the press?": also '"...," Varlan told reporters', where the document names
                 # Varlan as its interior minister elsewhere (the holders are read only if the post is not shown)
-                or any(
-                    answer_checks.quotes_speaker(
-                        spans.with_context(s, by_n, docs, question),
-                        name,
-                        question,
-                        quoted=quoted(s),
-                        title=by_n[s.passage_n].title,
-                        goes_on=said_on(s)[len(quoted(s)) :],
-                    )
-                    for name in itertools.chain([who], _lazy(holders, s.doc_id))
-                )
+                or speaks(s, who)
+                or any(speaks(s, holder) for holder in holders(s.doc_id, who))
             )
             # "Did X deliver ...": a sentence about X that never says it delivered (or did not) cannot answer.
             and answer_checks.states_verb(quoted(s), verb)

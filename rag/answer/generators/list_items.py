@@ -37,6 +37,7 @@ from ...index.sentences import split_sentences
 from ...types import Passage
 from .. import direct_answers, summaries
 from ..question_kinds import asks_sources, plural
+from ..scoping import PIECE_WORDS, WRITER_WORDS
 from . import answer_checks
 from .base import Turn
 
@@ -70,7 +71,7 @@ _FIRST = re.compile(r"^(?:first|one\b|the\s+first)", re.IGNORECASE)
 _RELATION = re.compile(
     rf"^\s*(?i:which|what)\s+(?:[\w’'-]+\s+){{1,3}}?(?i:{_AUX})\s+(?:the\s+)?(?:[A-Z][\w.’'-]*(?<![’']s)\s+)+"
     # ("What measures do the Corbel *authors* want ...?": a piece or its writers named by where they work)
-    r"(?:(?:authors?|writers?|analysts?|analysis|report|paper|piece|article|op-ed|column|commentary)\s+)?"
+    rf"(?:(?:{WRITER_WORDS}|{PIECE_WORDS})\s+)?"
     r"([a-z]\w+)\b"
 )
 _TOLD_VERBS = frozenset(
