@@ -19,6 +19,13 @@ OPENING = 1500  # characters of a document's start where a byline stands
 # the sentence's end
 _AFTER_NAME = r"(?:,\s+|\s+is\s+(?:an?|the)\s+)(?P<role>[a-z][^\n.;]{2,80})"
 _AFTER_NAME_BARE = rf"\s+is\s+(?P<role>{BARE_POSTS}[^\n.;]{{2,80}})"
+# "Dario Venkel was Kalvasta's minister of agriculture from 2014 to 2020 and now writes ...": a post held before,
+# whose holder a question calls "the former Kalvastan minister" (the owner's name is a word of the role)
+_AFTER_NAME_FORMER = (
+    r"\s+was\s+(?:(?:an?|the)\s+|(?P<owner>[A-Z][\w’'-]*)[’']s\s+)?(?P<role>[a-z][^\n.;]{2,80})"
+)
+# a name of several capitalised words, said again by its initials ("Aurel Regional Space Agency": "ARSA")
+_LONG_NAME = re.compile(r"\b[A-Z][\w’'-]+(?:\s+(?:of\s+|for\s+|and\s+)?[A-Z][\w’'-]+)+")
 # "Sefton Aldaine *directs* the regional security programme at the Aldmoor Institute": the post said as a verb
 _POST_VERBS = {"directs": "director", "heads": "head", "leads": "lead", "chairs": "chair", "runs": "head"}
 _AFTER_NAME_VERB = r"\s+(?P<verb>directs|heads|leads|chairs|runs)\s+(?P<role>(?:the|an?)\s+[^\n.;]{2,80})"
@@ -74,10 +81,12 @@ def roles(document: Document) -> tuple[Role, ...]:
                 # (an author box may give a post without its article: "Nadia Orsolet is director of ...")
                 bare = re.compile(re.escape(name) + _AFTER_NAME_BARE) if text in box else pattern
                 said = re.compile(re.escape(name) + _AFTER_NAME_VERB) if text in box else pattern
+                held = re.compile(re.escape(name) + _AFTER_NAME_FORMER) if text in box else pattern
                 for m in [
                     *pattern.finditer(text),
                     *(bare.finditer(text) if bare is not pattern else ()),
                     *(said.finditer(text) if said is not pattern else ()),
+                    *(held.finditer(text) if held is not pattern else ()),
                 ]:
                     role = m.group("role").strip()
                     if "verb" in m.groupdict():  # "directs the programme at X": the director of the programme
@@ -89,18 +98,35 @@ def roles(document: Document) -> tuple[Role, ...]:
                     if head is None or not head.group("head"):
                         continue
                     words = head.group("head").split()
-                    found.setdefault(role, Role(words[-1], frozenset(lexical.tokenize([role])[0]), works_at))
+                    terms = set(lexical.tokenize([role])[0])
+                    terms |= set(lexical.tokenize([_initials(role)])[0])
+                    if "owner" in m.groupdict():  # a post held before: "the former minister"
+                        terms |= {"former", *lexical.tokenize([m.group("owner") or ""])[0]}
+                    found.setdefault(role, Role(words[-1], frozenset(terms), works_at))
     return tuple(found.values())
 
 
+def _initials(text: str) -> str:
+    """The initials of each name of three or more capitalised words in ``text``, space-separated (two letters
+    are too often a word: "hi", "po")."""
+    found = ("".join(w[0] for w in m.group(0).split() if w[:1].isupper()) for m in _LONG_NAME.finditer(text))
+    return " ".join(f for f in found if len(f) >= 3)
+
+
 def _pattern(role: Role) -> str:
-    return rf"\bthe\s+((?:[\w’'-]+\s+){{0,2}}?){re.escape(role.head)}(?:s|['’]s?)?\b"
+    return rf"\bthe\s+((?:[\w’'-]+\s+){{0,3}}?){re.escape(role.head)}(?:s|['’]s?)?\b"
+
+
+def _of_role(terms: set[str], role: Role) -> bool:
+    """Whether each of ``terms`` is a word of the role, or a longer form of one ("kalvastan" of "kalvasta":
+    the people or adjective of a country the role names)."""
+    return all(t in role.terms or any(len(r) >= 4 and t.startswith(r) for r in role.terms) for t in terms)
 
 
 def without_role(question: str, role: Role) -> str:
     """``question`` without the words that speak of ``role``'s holder ("the parents' chair")."""
     for m in reversed(list(re.finditer(_pattern(role), question, re.IGNORECASE))):
-        if set(lexical.tokenize([m.group(1)])[0]) <= role.terms:
+        if _of_role(set(lexical.tokenize([m.group(1)])[0]), role):
             question = question[: m.start()] + " " + question[m.end() :]
     return question
 
@@ -112,7 +138,7 @@ def named_by(question: str, role: Role) -> int:
     found = 0
     for m in re.finditer(_pattern(role), question, re.IGNORECASE):
         modifiers = set(lexical.tokenize([m.group(1)])[0])
-        if not modifiers <= role.terms:
+        if not _of_role(modifiers, role):
             continue
         # "the chair of the Friends": words of the role after its head say which holder too
         after = re.match(r"\s+of\s+(?:the\s+)?((?:[\w’'-]+\s*){1,3})", question[m.end() :])

@@ -184,7 +184,8 @@ _ARGUMENT = re.compile(
     r"\b(?:article|piece|author|analysis)\b.*\bshould\b.*\bdo\b|\bwhat\s+should\b.*\bdo\b|\bthesis\b|"
     # "What is the main point of X?", "What does X conclude?", "What does X call for?", "What does the
     # mayor want the board to do?": what a writer or speaker argues for, in other words
-    r"\b(?:main|central|chief)\s+(?:point|claim|message|conclusion)\b|\bthe\s+point\s+of\s+(?:the|this|that)\b|"
+    # ("What is the central case the former director makes?": a writer's case is what they argue)
+    r"\b(?:main|central|chief|core|key)\s+(?:point|claim|message|conclusion|case)\b|\bthe\s+point\s+of\s+(?:the|this|that)\b|"
     r"\bconclu(?:de|des|ded|sion)\b|\bwhat\s+(?:should|must|ought\s+to)\s+(?!i\b|we\b|you\b)|"
     # "What does X think the board should do?", "What warning does X give?"
     r"\bwhat\s+(?:does|did|do)\b.{1,60}\b(?:think|believe|say)s?\b.{0,40}\b(?:should|must)\b|"

@@ -110,7 +110,7 @@ class Weights:
 
 
 SUMMARY = Weights(centrality=1.0, question=0.3, arguing=0.0, lead=LEAD_BONUS)
-ARGUMENT = Weights(centrality=0.5, question=0.6, arguing=0.25, lead=LEAD_BONUS)
+ARGUMENT = Weights(centrality=1.0, question=0.3, arguing=0.25, lead=LEAD_BONUS)
 # "Summarize what the articles say about Lima": the topic first, the document's centre second.
 TOPICAL = Weights(centrality=0.3, question=1.0, arguing=0.0, lead=0.0)
 

@@ -23,3 +23,17 @@ def counted_as(word: str) -> list[str]:
         if any(folded.startswith(w[: max(4, len(w) - 1)]) for w in group):
             return [w for w in group if not folded.startswith(w[: max(4, len(w) - 1)])]
     return []
+
+
+# Who is advised, named two ways: "What does the analysis urge on *the two capitals*?" is answered by advice to
+# "the two governments" (a capital stands for its government, in any country)
+ADVISED_NAMES = ("government capital administration",)
+
+
+def advised_as(term: str) -> list[str]:
+    """The BM25 stems that name the same advised party as ``term`` (a stem), else []."""
+    for names in ADVISED_NAMES:
+        stems = [w[:6] for w in names.split()]
+        if any(term.startswith(st) or st.startswith(term) for st in stems if len(term) >= 5):
+            return [st for st in stems if not (term.startswith(st) or st.startswith(term))]
+    return []

@@ -166,7 +166,9 @@ _ASKS_OTHER_THAN_AMOUNT = re.compile(
     r"(?:did|does|do|is|are|was|were|has|have|will|would|should)\s+(?:the\s+)?(?:N\b|[a-z])|"
     r"how\s+(?:does|do|did|should|would|could|can|will|is|are|was|were)\s+(?!it\s+cost\b)|"
     r"what\s+(?:has|have|had)\s+(?:pushed|driven|caused|led|forced)\b|"
-    r"(?:do|does|did)\s+.{1,80}\bagree\b)",
+    r"(?:do|does|did)\s+.{1,80}\bagree\b)"
+    # "What is X's main case about *who should carry the cost* of ...?": who pays, not how much, wherever asked
+    r"|\bwho\s+(?:should|must|would|will|ought\s+to|is\s+to|has\s+to)\s+(?:carry|bear|pay|meet|cover|foot|shoulder)\b",
     re.IGNORECASE,
 )
 _THE_COST = re.compile(r"\b(?:the|its|their)\s+(?:cost|price)s?\s+of\b", re.IGNORECASE)
@@ -967,7 +969,9 @@ _ASKING = (
 _WORDS_ASKED = r"(?:own\s+|exact\s+)*(?:words|phrase|wording|quotes?|quotations?|remarks|comments?|lines?)\b"
 # A document's own words are its author's, not a speaker's to find in it ("the report's exact words")
 _DOCUMENT_NOUNS = (
-    r"(?:article|piece|report|analysis|document|paper|text|book|essay|op-ed|editorial|author|writer)"
+    r"(?:article|piece|report|analysis|document|paper|text|book|essay|op-ed|editorial|author|writer|"
+    # ("What does the commentary argue ...?": the piece's own words, however it is labelled)
+    r"commentary|brief|column)"
 )
 # Who wrote a document, called by their job: their words are the document's text
 _AUTHOR_NOUNS = (

@@ -22,14 +22,21 @@ import numpy as np
 from ...index import lexical
 from ...index.sentences import split_sentences
 from ...types import Document, Passage
-from .. import direct_answers, metadata_answers, planning, reference, summaries, table_extremes
+from .. import direct_answers, metadata_answers, planning, reference, summaries, synonyms, table_extremes
 from .. import structured as units
 from ..planning import Plan
 from ..question_kinds import asks_argument, asks_judgement, topic
 from ..steps import steps_answer
 from . import answer_checks, list_items, sections
 from .base import Turn
-from .spans import announced, continued_speech, goes_on_in, next_in_paragraph, opened_before, quoted_span
+from .spans import (
+    announced,
+    continued_speech,
+    goes_on_in,
+    next_in_paragraph,
+    opened_before,
+    quoted_span,
+)
 
 if TYPE_CHECKING:
     from .extractive import ExtractiveGenerator, ScoredSentence
@@ -342,9 +349,16 @@ _ADVICE_FRAMING = frozenset(
 # whoever is advised, then the modal, in the sentence's first words (not "... access must be exercised in
 # conformity with ...", a rule stated deep in a sentence about a ruling)
 _DIRECTIVE = re.compile(
-    r"^(?:(?:[\w’'-]+\s+){0,3}[\w’'-]+,\s+)?(?:[\w’'.-]+\s+){0,6}?(?:should|must|needs?\s+to|ought\s+to)\s+(?!not\s+have\b|have\s+been\b)",
+    r"^(?:(?:[\w’'-]+\s+){0,3}[\w’'-]+,\s+)?(?:[\w’'.-]+\s+){0,6}?(?:should|must|needs?\s+to|ought\s+to)\s+(?!not\s+have\b|have\s+been\b)"
+    # advice counted out in the imperative: "First, commission a single independent comparison ..." (a verb
+    # after the ordinal, not "First, the ...", "Second, in 2019 ...")
+    r"|^(?:first|second|third|fourth|fifth|next|finally|lastly),\s+(?!(?:the|a|an|it|its|they|their|we|our|this|"
+    r"that|these|those|there|he|she|his|her|in|on|at|by|for|as|if|when|while|after|before|since|with|no|not|"
+    r"some|many|most|all|both|each)\b)(?-i:[a-z]+)\s+(?:a|an|the|its|their|on|to|in|with|all|every|[a-z]+s)\b",
     re.IGNORECASE,
 )
+# a heading line above advice ("What the two governments should do"): a short line with no sentence end
+_HEADING_LINE = re.compile(r"[^\n.!?]{3,80}")
 
 
 def _recommended(
@@ -377,8 +391,16 @@ def _recommended(
         text = by_n[s.passage_n].text
         start, end = text.rfind("\n\n", 0, s.start), text.find("\n\n", s.end)
         paragraph = text[start + 2 if start >= 0 else 0 : end if end >= 0 else len(text)]
+        # Advice counted out ("First, ...") or under a heading is addressed in what comes before it: the
+        # heading ("What the two governments should do") or the paragraph that announces it
+        if start >= 0 and _COUNTED_ADVICE.match(paragraph):
+            before = text.rfind("\n\n", 0, start)
+            previous = text[before + 2 if before >= 0 else 0 : start]
+            if _HEADING_LINE.fullmatch(previous.strip()) or _DIRECTIVE.match(previous.strip()):
+                paragraph = previous + "\n\n" + paragraph
         # (every term: "accord" is also the stem of "according", a word of asking that content_terms drops)
         said = set(lexical.tokenize([paragraph])[0]) | _initialled(question, paragraph)
+        said |= {alias for t in said for alias in synonyms.advised_as(t)}
         if answer_checks.mentions(heads, said):
             out.append(s)
     return out
@@ -557,6 +579,28 @@ def _same_subject(sentence: str, before: str) -> bool:
 # It judges (``summaries.judges``) or opens on a word that points back at the sentence before ("Neither persuades").
 VERDICT_WORDS = 16
 _POINTS_BACK = re.compile(r"^(?:that|this|it|such|neither|both|nor)\b", re.IGNORECASE)
+SET_UP_WORDS = 8  # "It is nothing of the kind.", "It should not be.": a verdict too bare to say what it is
+# a view the document reports as someone else's: "Quenta Air says ...", "Critics point to ...", "Others argue
+# that ...", "Some analysts, including ..., argue ...", "X's claim that ..."
+_REPORTED = re.compile(
+    r"\b(?:says?|claims?|argues?|argued|insists?|contends?|maintains?|puts?\s+(?:the|its|their)\s+\w+\s+at|"
+    r"point(?:s|ed)?\s+to|have\s+argued|has\s+argued|(?:favou?red|backed|championed|preferred|proposed)\s+by)\b|"
+    r"^(?:critics|others|some)\b|[’']s\s+claim\s+that\b",
+    re.IGNORECASE,
+)
+# a sentence that is all set-up: "Others argue that ...", "Critics of the deal ...", "Some analysts, including ...,
+# argue ..."
+_OTHERS_ARGUE = re.compile(
+    r"^(?:critics|others|opponents|supporters|sceptics|skeptics|some(?:\s+\w+){0,2}?\s+(?:argue|say|claim|insist|"
+    r"contend)|some\s+(?:analysts|commentators|critics|observers|economists|officials))\b",
+    re.IGNORECASE,
+)
+# the document's own answer to it: a contrast, a word that points back, its author speaking, or a better figure
+_ANSWERS = re.compile(
+    r"^(?:but|yet|that|this|it|its|such|neither|nor|i|my|our|we|perhaps|in\s+fact|in\s+truth|not\s+so|"
+    r"like\s+most|a\s+more|the\s+(?:true|real|actual)|[A-Z][\w’'-]+\s+(?:is|was|would\s+be)\s+a)\b",
+    re.IGNORECASE,
+)
 
 
 def _with_verdict(chosen: Sequence[ScoredSentence], passages: Sequence[Passage]) -> list[ScoredSentence]:
@@ -566,21 +610,34 @@ def _with_verdict(chosen: Sequence[ScoredSentence], passages: Sequence[Passage])
 
     by_n = {p.n: p for p in passages}
     out = list(chosen)
-    for s in chosen:
+    pending = list(chosen)
+    while pending:
+        s = pending.pop(0)
         following = next_in_paragraph(s, by_n[s.passage_n])
         if following is None:
             continue
         a, b = following
         sentence = by_n[s.passage_n].text[a:b]
-        if (
+        verdict = (
             len(sentence.split()) <= VERDICT_WORDS
             and not re.search(r"\d", sentence)
             and (_POINTS_BACK.match(sentence) or summaries.judges(sentence))
-            and all((c.passage_n, c.start) != (s.passage_n, a) for c in out)
-        ):
-            out.insert(
-                out.index(s) + 1, ScoredSentence(s.passage_n, s.doc_id, a, b, sentence, 0.0, 0.0, 0.0, 0.0)
-            )
+        )
+        # "Critics call the surcharge a reckless escalation." then "It is nothing of the kind." then "The levy is
+        # a proportionate answer ...": a view reported to be answered, or a bare verdict that points back, is
+        # only the set-up; the document's own side is the sentence after it, whatever its length or figures
+        # (a set-up that is plainly one — "Others argue ...", "Critics ...", "It should not be." — is answered by
+        # whatever follows in its paragraph; a view reported inside a sentence, "X says ...", by a sentence that
+        # answers it as such)
+        bare = len(s.text.split()) <= SET_UP_WORDS and _POINTS_BACK.match(s.text) is not None
+        answered = (bare or _OTHERS_ARGUE.match(s.text) is not None) or (
+            _REPORTED.search(s.text) is not None and _ANSWERS.match(sentence) is not None
+        )
+        if (verdict or answered) and all((c.passage_n, c.start) != (s.passage_n, a) for c in out):
+            added = ScoredSentence(s.passage_n, s.doc_id, a, b, sentence, 0.0, 0.0, 0.0, 0.0)
+            out.insert(out.index(s) + 1, added)
+            if s in chosen and len(sentence.split()) <= SET_UP_WORDS and _POINTS_BACK.match(sentence):
+                pending.append(added)  # "It is nothing of the kind." says what it is in the sentence after it
     return out
 
 

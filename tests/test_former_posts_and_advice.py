@@ -1,0 +1,255 @@
+"""Pieces named by a post their author held before ("the former Mardovan minister", "the former TRCA
+operations director"), a writer's "central case", a piece's own words asked of it by its label ("What does the
+commentary argue ...?"), and advice counted out under a heading or in the imperative ("First, commission ...")
+to those the question names another way ("the two capitals") (real embedder, real index of pages written here).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.answer import authors_roles, planning, question_kinds, synonyms
+from rag.answer.generators import answer_checks
+from rag.types import Document
+from tests.conftest import ask_checked, index_of
+
+ANALYSIS = """
+Sharing the Lake: How to Keep the Tovar Ferry Accord Alive
+
+by [Ines Halloran \\(/experts/ines-halloran\\)](/experts/ines-halloran)
+
+May 6, 2024
+
+ABOUT THE AUTHOR
+
+Ines Halloran is a senior fellow at the Brisk Centre for Lake Affairs.
+
+Policy Analysis
+
+The ferry accord between Mardova and Quell still works, but its fares and its timetable need repair.
+
+The accord has linked the two shores of Lake Tovar since 2009 with six ferries, run by the Tovar Lake
+Crossing Authority from a depot at Essel. Last winter Quell cut its share of the subsidy by a third, and the
+night crossings stopped in February.
+
+What the two governments should do
+
+First, commission a single independent audit of the ferry accounts from an auditor that neither ministry
+controls. Second, publish the timetable for the winter season in full. Third, agree on a fare formula that
+rises with fuel prices and is reviewed every two years.
+
+The lake has been shared for longer than either state has existed. Its ferries should be too.
+"""
+
+OPED = """
+Quell Broke the Ferry Accord. It Should Pay to Mend It.
+
+by [Tomas Reyl \\(/experts/tomas-reyl\\)](/experts/tomas-reyl)
+
+June 2, 2024
+
+ABOUT THE AUTHOR
+
+Tomas Reyl was Mardova's minister of transport from 2012 to 2018 and now writes a column for the Essel Courier.
+
+Op-Ed
+
+One shore cannot cut the subsidy and leave the other to run the boats alone.
+
+I ran the transport ministry when the night crossings were added, so I will say plainly what few in Quell want
+to hear: the collapse of the timetable is Quell's doing. Quell should restore its share of the subsidy at once,
+and it should pay the crews it laid off in March.
+
+The ferries carry 4,000 passengers a day in summer. Fares rose by 12 percent in April.
+
+Officials in Quell call the subsidy cut a prudent saving. It is nothing of the kind. The cut moves Quell's costs
+onto the ferry users of the other shore, who pay the higher fares.
+"""
+
+COMMENTARY = """
+The Lake Needs a Timetable, Not a Quarrel
+
+By Odile Marsh
+
+2024-07-01
+
+ABOUT THE AUTHOR
+
+Odile Marsh is a fellow at the Vantor Institute for Transport Studies.
+
+Commentary
+
+Much of the commentary on the ferry dispute has asked whether Quell's cut was fair. That is the wrong question.
+
+The lake needs boats that leave on time. Mardova should offer to share the cost of the night crossings for one
+season, and Quell should agree to an audit before it cuts anything again. The Authority should publish its
+fuel bills every quarter.
+Others argue that the subsidy cut was within Quell's rights under the accord. The accord fixes each shore's share
+of the subsidy until 2030, and a cut needs the consent of both.
+"""
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    return index_of(tmp_path_factory, "former_posts", {"a.txt": ANALYSIS, "b.txt": OPED, "c.txt": COMMENTARY})
+
+
+def _doc_id(index_dir: Path, file_name: str) -> str:
+    from rag.answer.pipeline import get_pipeline
+    from rag.settings import Settings
+
+    docs = get_pipeline(index_dir, Settings()).retriever.documents
+    return next(i for i, d in docs.items() if Path(d.source_path or "").name == file_name)
+
+
+def _plan(question: str, index_dir: Path) -> planning.Plan:
+    from rag.answer.pipeline import get_pipeline
+    from rag.settings import Settings
+
+    return planning.plan(question, get_pipeline(index_dir, Settings()).retriever.documents, question)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("What is the central case the former minister makes in his op-ed?", "argument"),
+        ("What is Reyl's main case about who should pay for the ferries?", "argument"),
+        ("What is the core case of the analysis?", "argument"),
+        # a case in court is still a fact
+        ("When did Quell bring its case against Mardova?", "fact"),
+    ],
+)
+def test_a_writers_central_case_is_their_argument(question: str, kind: str) -> None:
+    assert question_kinds.classify(question).kind == kind
+
+
+def _document(bio: str) -> Document:
+    text = f"Title\n\nby Tomas Reyl\n\nABOUT THE AUTHOR\n\n{bio}\n\nOp-Ed\n\nBody text.\n"
+    start = text.index(bio)
+    return Document(
+        doc_id="d", text=text, title="Title", authors=("Tomas Reyl",), author_box=((start, start + len(bio)),)
+    )
+
+
+@pytest.mark.parametrize(
+    ("bio", "question", "named"),
+    [
+        # a post held before, the owner's name said as its adjective
+        (
+            "Tomas Reyl was Mardova's minister of transport from 2012 to 2018 and now writes a column.",
+            "What is the former Mardovan minister's main case?",
+            2,
+        ),
+        # the body by its initials, and three words before the post
+        (
+            "Tomas Reyl was director of operations at the Tovar Lake Crossing Authority from 2010 to 2020.",
+            "What does the former TLCA operations director argue?",
+            2,
+        ),
+        # another country's minister is not him
+        (
+            "Tomas Reyl was Mardova's minister of transport from 2012 to 2018 and now writes a column.",
+            "What is the former Quellish minister's main case?",
+            0,
+        ),
+        # a post held now is not "former"
+        (
+            "Tomas Reyl is a senior fellow at the Brisk Centre for Lake Affairs.",
+            "What does the former fellow argue?",
+            0,
+        ),
+    ],
+)
+def test_an_author_named_by_a_post_held_before(bio: str, question: str, named: int) -> None:
+    roles = authors_roles.roles(_document(bio))
+    assert roles
+    assert max(authors_roles.named_by(question, r) for r in roles) == named
+
+
+def test_two_letters_are_no_initials() -> None:
+    # "Brisk Centre" would be "BC": too short to tell from a word
+    roles = authors_roles.roles(
+        _document("Tomas Reyl is a senior fellow at the Brisk Centre for Lake Affairs.")
+    )
+    assert {"bcla"} <= set().union(*(r.terms for r in roles))
+    assert not {"bc"} & set().union(*(r.terms for r in roles))
+
+
+def test_the_former_minister_names_his_piece(pages: Path) -> None:
+    plan = _plan(
+        "What is the former Mardovan minister's main case about who should pay for the ferries?", pages
+    )
+    assert plan.scope.doc_ids == (_doc_id(pages, "b.txt"),)
+    answer = ask_checked(
+        "What is the former Mardovan minister's main case about who should pay for the ferries?", pages
+    )
+    assert not answer.abstained, answer.text
+    assert "Quell should restore its share of the subsidy" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted"),
+    [
+        ("What is the minister's main case about who should carry the cost of the crossings?", None),
+        ("Who should pay for the night crossings?", None),
+        ("How much should Quell pay for the night crossings?", "money"),
+    ],
+)
+def test_who_pays_is_not_how_much(question: str, wanted: str | None) -> None:
+    assert answer_checks.expected_type(question) == wanted
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What does the commentary argue Mardova should do?",
+        "What does the brief argue about the fares?",
+        "What does the column say about the fares?",
+    ],
+)
+def test_a_piece_asked_by_its_label_speaks_in_its_own_words(question: str) -> None:
+    # "the commentary" is the piece itself: its sentences are its words, not a third party's to be shown speaking
+    assert answer_checks.speaker(question) is None
+
+
+def test_what_the_commentary_argues(pages: Path) -> None:
+    # the page says "the commentary on the ferry dispute" of others' writing: the question still asks for its own
+    answer = ask_checked("What does the commentary argue Mardova should do about the night crossings?", pages)
+    assert not answer.abstained, answer.text
+    assert "Mardova should offer to share the cost of the night crossings" in answer.text, answer.text
+
+
+def test_advice_counted_out_under_a_heading_to_the_two_capitals(pages: Path) -> None:
+    # The advice is in the imperative ("First, commission ..."), addressed by its heading to "the two
+    # governments", and the question calls them "the two capitals"
+    answer = ask_checked(
+        "What course of action does the Brisk Centre analysis urge on the two capitals?", pages
+    )
+    assert not answer.abstained, answer.text
+    assert "commission a single independent audit" in answer.text, answer.text
+
+
+def test_advice_to_someone_the_piece_never_advises_still_abstains(pages: Path) -> None:
+    answer = ask_checked(
+        "What course of action does the Brisk Centre analysis urge on the Essel harbour board?", pages
+    )
+    assert answer.abstained, answer.text
+
+
+def test_a_comparison_quotes_the_answer_to_a_view_it_sets_up(pages: Path) -> None:
+    # Each piece reports a view on the cut and then answers it: the answer is the piece's side, though the
+    # matched sentence is the set-up ("It is nothing of the kind." is itself too bare to say what it is)
+    answer = ask_checked("How do the op-ed and the commentary judge Quell's subsidy cut?", pages)
+    assert not answer.abstained, answer.text
+    assert "The cut moves Quell's costs" in answer.text, answer.text
+    assert "a cut needs the consent of both" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("term", "aliases"),
+    [("capit", {"govern", "admini"}), ("govern", {"capita", "admini"}), ("ferri", set()), ("gov", set())],
+)
+def test_who_is_advised_named_two_ways(term: str, aliases: set[str]) -> None:
+    assert set(synonyms.advised_as(term)) == aliases
