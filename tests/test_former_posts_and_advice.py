@@ -253,3 +253,20 @@ def test_a_comparison_quotes_the_answer_to_a_view_it_sets_up(pages: Path) -> Non
 )
 def test_who_is_advised_named_two_ways(term: str, aliases: set[str]) -> None:
     assert set(synonyms.advised_as(term)) == aliases
+
+
+@pytest.mark.parametrize(
+    ("sentence", "explained"),
+    [
+        # what brought it about, named as such
+        ("Cases of fever tripled in 2022, a consequence of families storing water in open tanks.", True),
+        ("Cases of fever tripled in 2022, the consequence of a dry summer.", True),
+        # what it brought about is no reason for it
+        ("Halvoria never joined. Every parcel therefore crosses an external frontier.", False),
+        ("Cases of fever tripled in 2022.", False),
+    ],
+)
+def test_a_consequence_of_something_is_its_reason(sentence: str, explained: bool) -> None:
+    assert answer_checks.explains(sentence) is explained
+    if explained:
+        assert answer_checks.gives_reason(sentence, "Why have cases of fever risen?")

@@ -760,7 +760,7 @@ _REASON = re.compile(
     r"\b(?:because|(?<!\bhave\s)(?<!\bhas\s)(?<!\bhad\s)(?<!\bever\s)since(?!\s+(?:\d|the\s+start|then|last|early|late))|due\s+to|owing\s+to|thanks\s+to|as\s+a\s+result|result(?:ed|s)?\s+(?:of|in|from)|"
     r"so\s+that|in\s+order\s+to|so\s+as\s+to|reasons?|why|given\s+(?:that|the|its|their|his|her|a|an)\b|once|after|amid|under|over\s+(?:fears?|concerns?)|"
     r"fears?\s+(?:of|that)|for\s+fear|led\s+to|lead\s+to|leads\s+to|caus\w*|driven|motiv\w*|aim\w*|"
-    r"goal|purpose|desire|in\s+this\s+context|hence|therefore|thus|follow(?:s|ed|ing)|"
+    r"goal|purpose|desire|in\s+this\s+context|hence|therefore|thus|follow(?:s|ed|ing)|consequences?\s+of|"
     # what is feared is why ("some workers fear the ruling could cost jobs")
     r"(?:fear|fears|feared|worry|worries|worried)\s+(?:that\s+)?[^.;]{0,60}?\b(?:could|would|will|might|may)|"
     # ("so far", "so-called" give no reason)
@@ -787,7 +787,9 @@ _WHY_WORDS = re.compile(
 # those tell how things stood and are read as a reason only in a sentence that says the thing asked itself)
 _EXPLICIT_REASON = re.compile(
     r"\b(?:because|due\s+to|owing\s+to|so\s+that|in\s+order\s+to|so\s+as\s+to|too\s+\w+\s+(?:for|to)|"
-    r"the\s+reason|as\s+a\s+result|(?:would|will|could)\s+(?:free|allow|enable|let|fund|pay\s+for|make\s+room))\b",
+    r"the\s+reason|as\s+a\s+result|(?:would|will|could)\s+(?:free|allow|enable|let|fund|pay\s+for|make\s+room)|"
+    # "..., a consequence of families storing water in open containers": what brought it about
+    r"(?:a|the)\s+consequence\s+of)\b",
     re.IGNORECASE,
 )
 
