@@ -270,3 +270,39 @@ def test_a_consequence_of_something_is_its_reason(sentence: str, explained: bool
     assert answer_checks.explains(sentence) is explained
     if explained:
         assert answer_checks.gives_reason(sentence, "Why have cases of fever risen?")
+
+
+# A page whose first chunk closes on a count ("... until three changes are made.") and whose second chunk,
+# overlapping it, goes on with the three changes
+_PAGE = (
+    "Donors have paid for the camps since 2019. Donors should refuse to finance the return phase until three "
+    "changes are made. The Refugee Office must join the verification committee as a full member. The amnesty "
+    "must be widened to cover anyone accused only of living where the Northern Front ruled. And the first phase must be "
+    "limited to districts where the Cardel Alliance can monitor returnees.\n\nThe rest is detail."
+)
+
+
+def _passages() -> list:
+    from rag.types import Passage
+
+    cut = _PAGE.index(" The Refugee Office")  # the first chunk ends on the count
+    overlap = _PAGE.index("Donors should refuse")
+    return [
+        Passage(1, "c1", "d", "Roadmap", _PAGE[:cut], 0, cut, 1.0),
+        Passage(2, "c2", "d", "Roadmap", _PAGE[overlap:], overlap, len(_PAGE), 0.9),
+    ]
+
+
+def test_counted_items_that_close_a_passage_are_read_on_in_the_next() -> None:
+    from rag.answer.generators import list_items
+    from rag.answer.generators.extractive import ScoredSentence
+
+    first = _passages()[0]
+    start = first.text.index("Donors should refuse")
+    counting = ScoredSentence(1, "d", start, len(first.text), first.text[start:], 0.6, 0.5, 1.0, 0.6)
+    items = [p.text[a:b] for p, a, b in list_items.counted_items(counting, _passages())]
+    assert len(items) == 3, items
+    assert items[0].startswith("The Refugee Office must join"), items
+    assert items[2].startswith("And the first phase must be limited"), items
+    # read in its own passage alone, the count has nothing after it
+    assert list_items.counted_items(counting, _passages()[:1]) == []

@@ -243,7 +243,9 @@ def _grouped(chosen: dict[str, list[ScoredSentence]], passages: Sequence[Passage
             at = starts[s.passage_n] + s.start
             if any(a <= at and at + len(s.text) <= b for a, b in quoted):
                 continue
-            text = announced(s, by_n[s.passage_n], s.text)
+            # (an announcement that closes its passage is read on in the overlapping one)
+            read_on = goes_on_in(s, by_n) if direct_answers.announces_next(s.text) else s
+            text = announced(read_on, by_n[read_on.passage_n], s.text)
             quoted.append((at, at + len(text)))
             lines.append(_quote(text, s.passage_n))
     return lines
@@ -612,7 +614,8 @@ def _with_verdict(chosen: Sequence[ScoredSentence], passages: Sequence[Passage])
     out = list(chosen)
     pending = list(chosen)
     while pending:
-        s = pending.pop(0)
+        original = pending.pop(0)
+        s = goes_on_in(original, by_n)  # (a set-up that closes its passage goes on in the overlapping one)
         following = next_in_paragraph(s, by_n[s.passage_n])
         if following is None:
             continue
@@ -633,10 +636,13 @@ def _with_verdict(chosen: Sequence[ScoredSentence], passages: Sequence[Passage])
         answered = (bare or _OTHERS_ARGUE.match(s.text) is not None) or (
             _REPORTED.search(s.text) is not None and _ANSWERS.match(sentence) is not None
         )
-        if (verdict or answered) and all((c.passage_n, c.start) != (s.passage_n, a) for c in out):
+        if (verdict or answered) and all(
+            (c.passage_n, c.start) != (s.passage_n, a) and (c.doc_id, c.text) != (s.doc_id, sentence)
+            for c in out
+        ):
             added = ScoredSentence(s.passage_n, s.doc_id, a, b, sentence, 0.0, 0.0, 0.0, 0.0)
-            out.insert(out.index(s) + 1, added)
-            if s in chosen and len(sentence.split()) <= SET_UP_WORDS and _POINTS_BACK.match(sentence):
+            out.insert(out.index(original) + 1, added)
+            if original in chosen and len(sentence.split()) <= SET_UP_WORDS and _POINTS_BACK.match(sentence):
                 pending.append(added)  # "It is nothing of the kind." says what it is in the sentence after it
     return out
 

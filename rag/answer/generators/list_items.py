@@ -40,6 +40,7 @@ from ..question_kinds import asks_sources, plural
 from ..scoping import PIECE_WORDS, WRITER_WORDS
 from . import answer_checks
 from .base import Turn
+from .spans import goes_on_in
 
 if TYPE_CHECKING:
     from .extractive import ExtractiveGenerator, ScoredSentence
@@ -195,6 +196,8 @@ def counted_items(s: ScoredSentence, passages: Sequence[Passage]) -> list[tuple[
     if m is None:
         return []
     count = _NUMBER_WORDS.index(m.group(1).casefold()) + 2
+    # (a count that closes its passage goes on in the overlapping one, read for it: ``continuations``)
+    s = goes_on_in(s, {p.n: p for p in passages})
     passage = next(p for p in passages if p.n == s.passage_n)
     paragraph_end = passage.text.find("\n\n", s.end)
     end = len(passage.text) if paragraph_end < 0 else paragraph_end
