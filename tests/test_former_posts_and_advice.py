@@ -40,6 +40,9 @@ First, commission a single independent audit of the ferry accounts from an audit
 controls. Second, publish the timetable for the winter season in full. Third, agree on a fare formula that
 rises with fuel prices and is reviewed every two years.
 
+The accord also contains clauses that no public buyer should have accepted. Quell may set the fuel surcharge
+alone; it keeps every berth at Essel for its own boats; and it can end the timetable at a month's notice.
+
 The lake has been shared for longer than either state has existed. Its ferries should be too.
 """
 
@@ -245,6 +248,52 @@ def test_a_comparison_quotes_the_answer_to_a_view_it_sets_up(pages: Path) -> Non
     assert not answer.abstained, answer.text
     assert "The cut moves Quell's costs" in answer.text, answer.text
     assert "a cut needs the consent of both" in answer.text, answer.text
+
+
+def test_a_list_introduced_by_the_sentence_before_it(pages: Path) -> None:
+    # The sentence that matches the question names no item; the next one lists them, separated by semicolons
+    answer = ask_checked(
+        "Which clauses of the accord does the Brisk Centre analysis say no public buyer should have accepted?",
+        pages,
+    )
+    assert not answer.abstained, answer.text
+    for item in (
+        "set the fuel surcharge",
+        "keeps every berth at Essel",
+        "end the timetable at a month's notice",
+    ):
+        assert item in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("text", "lists"),
+    [
+        ("It hosts the fleet at Merrow, employs most of the crews, and supplies every commander.", True),
+        ("Quell may set the surcharge; it keeps every berth; and it can end the timetable.", True),
+        # a figure's comma parts no items
+        ("Roughly 2,300 workers were laid off, and subcontractors say they are owed €340 million.", False),
+        ("Kestria also has a credibility problem.", False),
+    ],
+)
+def test_what_lists_three_things_or_more(text: str, lists: bool) -> None:
+    from rag.answer.generators import extractive_kinds
+
+    assert (extractive_kinds._ENUMERATES.search(text) is not None) is lists
+
+
+@pytest.mark.parametrize(
+    ("text", "scene"),
+    [
+        ("Between the threat of war, a crackdown at home, and a quarrel at sea, relations are at a low.", True),
+        ("While on a visit to Essel, the minister urged calm, patience and a new audit.", True),
+        ("It hosts the fleet at Merrow, employs most of the crews, and supplies every commander.", False),
+    ],
+)
+def test_a_sentence_that_opens_on_its_circumstances_lists_no_items(text: str, scene: bool) -> None:
+    # such a sentence lists what surrounds its own point, not the items the sentence before it introduced
+    from rag.answer.generators import extractive_kinds
+
+    assert (extractive_kinds._SETS_SCENE.match(text) is not None) is scene
 
 
 @pytest.mark.parametrize(

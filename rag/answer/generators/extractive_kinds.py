@@ -808,8 +808,51 @@ def listing(
         return []
     # ("It should require ... It should set aside ...": the items of a list of advice go on in its paragraph)
     chosen = _with_items(_advice_goes_on(chosen, passages), passages, announced_only=False)
+    chosen = _with_listed_next(chosen, passages)
     groups = _by_document(chosen)
     return _grouped(groups, passages, titled=len(groups) > 1)
+
+
+# Three or more items in one sentence: "A; B; and C", "A, B, C and D"
+# A sentence that opens on its circumstances ("Between the threat of war, a crackdown and ...", "While on a
+# visit to X, Y urged ...") lists them, not the items a sentence before it introduced
+_SETS_SCENE = re.compile(
+    r"^(?:between|while|if|after|before|although|though|when|as|since|because|in|on|at|for|with|despite|"
+    r"unlike|like|during|amid|under|this|last|however|yet|but)\b",
+    re.IGNORECASE,
+)
+# (a comma inside a figure, "2,300", parts no items)
+_ENUMERATES = re.compile(r"(?:[^;]+;\s){2,}|(?:[^,]+,\s){2,}[^,]*\band\b")
+
+
+def _with_listed_next(chosen: Sequence[ScoredSentence], passages: Sequence[Passage]) -> list[ScoredSentence]:
+    """``chosen`` with, after a sentence that lists nothing itself ("The agreement contains provisions no buyer
+    should accept.", "Kestria also has a credibility problem."), the next sentence of its paragraph when that
+    one lists three things or more ("It hosts the fleet, employs the crews and supplies every commander."):
+    the items the first only introduces."""
+    from .extractive import ScoredSentence
+
+    by_n = {p.n: p for p in passages}
+    out = list(chosen)
+    for original in chosen:
+        if _ENUMERATES.search(original.text):
+            continue
+        s = goes_on_in(original, by_n)
+        following = next_in_paragraph(s, by_n[s.passage_n])
+        if following is None:
+            continue
+        a, b = following
+        sentence = by_n[s.passage_n].text[a:b]
+        if (
+            _ENUMERATES.search(sentence)
+            and not _SETS_SCENE.match(sentence)
+            and all((c.doc_id, c.text) != (s.doc_id, sentence) for c in out)
+        ):
+            out.insert(
+                out.index(original) + 1,
+                ScoredSentence(s.passage_n, s.doc_id, a, b, sentence, 0.0, 0.0, 0.0, 0.0),
+            )
+    return out
 
 
 def metadata(plan: Plan, passages: Sequence[Passage], documents: Mapping[str, Document]) -> list[str]:
