@@ -284,7 +284,10 @@ def test_what_lists_three_things_or_more(text: str, lists: bool) -> None:
 @pytest.mark.parametrize(
     ("text", "scene"),
     [
-        ("Between the threat of war, a crackdown at home, and a quarrel at sea, relations are at a low.", True),
+        (
+            "Between the threat of war, a crackdown at home, and a quarrel at sea, relations are at a low.",
+            True,
+        ),
         ("While on a visit to Essel, the minister urged calm, patience and a new audit.", True),
         ("It hosts the fleet at Merrow, employs most of the crews, and supplies every commander.", False),
     ],
@@ -355,3 +358,34 @@ def test_counted_items_that_close_a_passage_are_read_on_in_the_next() -> None:
     assert items[2].startswith("And the first phase must be limited"), items
     # read in its own passage alone, the count has nothing after it
     assert list_items.counted_items(counting, _passages()[:1]) == []
+
+
+def test_the_best_sentence_with_its_sequel_that_speaks_of_it_by_a_pronoun() -> None:
+    from rag.answer.generators import extractive
+    from rag.answer.generators.extractive import ScoredSentence
+    from rag.types import Passage
+
+    text = (
+        "Most Merethi wine comes from estates of under ten hectares. Stripped of the name, they would have to "
+        "redesign labels and reprint stocks. The valley also grows pears."
+    )
+    passage = Passage(1, "c1", "d", "Wine", text, 0, len(text), 1.0)
+    # the sentences' spans as the product splits them
+    from rag.index.sentences import split_sentences
+
+    a, b, c = split_sentences(text)
+
+    def scored(span: tuple[int, int], score: float) -> ScoredSentence:
+        return ScoredSentence(1, "d", span[0], span[1], text[span[0] : span[1]], score, 0.3, 1.0, score)
+
+    best, sequel, other = scored(a, 0.60), scored(b, 0.55), scored(c, 0.56)
+    assert sequel.text.startswith("Stripped of the name, they")
+    chosen = extractive._with_sequel([best], [best, other, sequel], [passage], threshold=0.572)
+    assert chosen == [best, sequel]
+    # too far under the threshold, it says something else
+    far = scored(b, 0.50)
+    assert extractive._with_sequel([best], [best, far], [passage], threshold=0.572) == [best]
+    # a sentence that does not go on about the best one by a pronoun is not its sequel
+    assert extractive._with_sequel([scored(b, 0.6)], [scored(b, 0.6), other], [passage], threshold=0.572) == [
+        scored(b, 0.6)
+    ]

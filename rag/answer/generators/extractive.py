@@ -212,6 +212,44 @@ class ScoredSentence:
     grounds: bool = False
 
 
+# "Most Merethi wine comes from estates of under ten hectares." then "Stripped of the name, *they* would have to
+# redesign labels ...": the best sentence names what is asked, and the next, speaking of it by a pronoun in its
+# first words, says what is asked of it. It comes close to the threshold, though not past it.
+SEQUEL_SLACK = 0.03
+_EARLY_PRONOUN = re.compile(
+    r"^(?:[\w’'-]+,?\s+){0,5}?(?:they|it|he|she|these|those)\s+(?!is\b|was\b)[a-z]+", re.IGNORECASE
+)
+
+
+def _with_sequel(
+    chosen: list[ScoredSentence],
+    scored: Sequence[ScoredSentence],
+    passages: Sequence[Passage],
+    threshold: float,
+) -> list[ScoredSentence]:
+    """``chosen`` with, after its best sentence, the next sentence of the same paragraph when that one is
+    eligible, comes within ``SEQUEL_SLACK`` of the threshold and goes on about it by a pronoun."""
+    if not chosen:
+        return chosen
+    best = chosen[0]
+    following = spans.next_in_paragraph(best, next(p for p in passages if p.n == best.passage_n))
+    if following is None:
+        return chosen
+    sequel = next(
+        (
+            s
+            for s in scored
+            if s.passage_n == best.passage_n
+            and s.start == following[0]
+            and s.score >= threshold - SEQUEL_SLACK
+        ),
+        None,
+    )
+    if sequel is None or sequel in chosen or not _EARLY_PRONOUN.match(sequel.text):
+        return chosen
+    return [best, sequel, *chosen[1:]]
+
+
 def _heads_page(s: ScoredSentence, by_n: Mapping[int, Passage]) -> bool:
     """Whether ``s`` is (or holds) a header line of its document: a byline ("Issued by the council, 9 July
     2026.", "Published 12 May 2026 by the Customer Team.") or a dateline. It says who published the page and
@@ -727,9 +765,10 @@ class ExtractiveGenerator:
         floor = max(threshold, scored[0].score - self.margin)
         # A long sentence that says every word of the question answers it, though its one vector is blurred
         # by the rest of it and so scores lower: it is quoted too.
-        return [
+        chosen = [
             s for s in scored if s.score >= floor or (s.overlap >= FULL_OVERLAP and s.score >= threshold)
-        ][: self.max_quotes]
+        ]
+        return _with_sequel(chosen, scored, passages, threshold)[: self.max_quotes]
 
     def _in_context(
         self,
