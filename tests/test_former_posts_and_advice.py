@@ -276,9 +276,9 @@ def test_a_list_introduced_by_the_sentence_before_it(pages: Path) -> None:
     ],
 )
 def test_what_lists_three_things_or_more(text: str, lists: bool) -> None:
-    from rag.answer.generators import extractive_kinds
+    from rag.answer.generators import list_items
 
-    assert (extractive_kinds._ENUMERATES.search(text) is not None) is lists
+    assert (list_items.ENUMERATES.search(text) is not None) is lists
 
 
 @pytest.mark.parametrize(
@@ -294,9 +294,9 @@ def test_what_lists_three_things_or_more(text: str, lists: bool) -> None:
 )
 def test_a_sentence_that_opens_on_its_circumstances_lists_no_items(text: str, scene: bool) -> None:
     # such a sentence lists what surrounds its own point, not the items the sentence before it introduced
-    from rag.answer.generators import extractive_kinds
+    from rag.answer.generators import list_items
 
-    assert (extractive_kinds._SETS_SCENE.match(text) is not None) is scene
+    assert (list_items.SETS_SCENE.match(text) is not None) is scene
 
 
 @pytest.mark.parametrize(

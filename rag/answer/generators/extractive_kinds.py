@@ -814,15 +814,6 @@ def listing(
 
 
 # Three or more items in one sentence: "A; B; and C", "A, B, C and D"
-# A sentence that opens on its circumstances ("Between the threat of war, a crackdown and ...", "While on a
-# visit to X, Y urged ...") lists them, not the items a sentence before it introduced
-_SETS_SCENE = re.compile(
-    r"^(?:between|while|if|after|before|although|though|when|as|since|because|in|on|at|for|with|despite|"
-    r"unlike|like|during|amid|under|this|last|however|yet|but)\b",
-    re.IGNORECASE,
-)
-# (a comma inside a figure, "2,300", parts no items)
-_ENUMERATES = re.compile(r"(?:[^;]+;\s){2,}|(?:[^,]+,\s){2,}[^,]*\band\b")
 
 
 def _with_listed_next(chosen: Sequence[ScoredSentence], passages: Sequence[Passage]) -> list[ScoredSentence]:
@@ -835,7 +826,7 @@ def _with_listed_next(chosen: Sequence[ScoredSentence], passages: Sequence[Passa
     by_n = {p.n: p for p in passages}
     out = list(chosen)
     for original in chosen:
-        if _ENUMERATES.search(original.text):
+        if list_items.ENUMERATES.search(original.text):
             continue
         s = goes_on_in(original, by_n)
         following = next_in_paragraph(s, by_n[s.passage_n])
@@ -843,10 +834,8 @@ def _with_listed_next(chosen: Sequence[ScoredSentence], passages: Sequence[Passa
             continue
         a, b = following
         sentence = by_n[s.passage_n].text[a:b]
-        if (
-            _ENUMERATES.search(sentence)
-            and not _SETS_SCENE.match(sentence)
-            and all((c.doc_id, c.text) != (s.doc_id, sentence) for c in out)
+        if list_items.enumerates_inline(sentence) and all(
+            (c.doc_id, c.text) != (s.doc_id, sentence) for c in out
         ):
             out.insert(
                 out.index(original) + 1,

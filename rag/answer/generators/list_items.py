@@ -700,6 +700,23 @@ _ITEM_OPENER = r"(?:a|an|the|its|their|two|three|four|five|six|seven|eight|nine|
 # ("seek damages *for deaths, lost farmland, contaminated wells and* ...": short bare items after a preposition;
 # "has *suspended* its part in ..., *deployed* police to ..., *imposed* a tariff ...": actions, one verb each)
 _BARE_ITEM = r"(?-i:(?!(?:is|are|was|were|has|have|had|it|they|he|she|we|which|who|that)\b)[a-z][\w-]*(?:\s+[a-z][\w-]*){0,3})"
+# A sentence that opens on its circumstances ("Between the threat of war, a crackdown and ...", "While on a
+# visit to X, Y urged ...") lists them, not the items a sentence before it introduced
+SETS_SCENE = re.compile(
+    r"^(?:between|while|if|after|before|although|though|when|as|since|because|in|on|at|for|with|despite|"
+    r"unlike|like|during|amid|under|this|last|however|yet|but)\b",
+    re.IGNORECASE,
+)
+# (a comma inside a figure, "2,300", parts no items)
+ENUMERATES = re.compile(r"(?:[^;]+;\s){2,}|(?:[^,]+,\s){2,}[^,]*\band\b")
+
+
+def enumerates_inline(text: str) -> bool:
+    """Whether ``text`` lists three things or more in one sentence ("A; B; and C", "A, B, C and D"), not the
+    circumstances it opens on ("Between A, B and C, ...")."""
+    return ENUMERATES.search(text) is not None and SETS_SCENE.match(text) is None
+
+
 _INLINE_LIST = re.compile(
     rf":\s*[^.;:]*,[^.;:]*,[^.;:]*\b(?:and|or)\b|"
     rf"\b{_ITEM_OPENER}\s[^,;.]{{1,80}},\s+{_ITEM_OPENER}\s[^,;.]{{1,80}}?,?\s+(?:and|or)\s+{_ITEM_OPENER}\s|"
