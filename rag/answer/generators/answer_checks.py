@@ -970,11 +970,8 @@ _ASKING = (
 )
 _WORDS_ASKED = r"(?:own\s+|exact\s+)*(?:words|phrase|wording|quotes?|quotations?|remarks|comments?|lines?)\b"
 # A document's own words are its author's, not a speaker's to find in it ("the report's exact words")
-_DOCUMENT_NOUNS = (
-    r"(?:article|piece|report|analysis|document|paper|text|book|essay|op-ed|editorial|author|writer|"
-    # ("What does the commentary argue ...?": the piece's own words, however it is labelled)
-    r"commentary|brief|column)"
-)
+# ("What does the commentary argue ...?": the piece's own words, however it is labelled: scoping's PIECE_WORDS)
+_DOCUMENT_NOUNS = rf"(?:{PIECE_WORDS}|document|text|book|essay|editorial|author|writer)"
 # Who wrote a document, called by their job: their words are the document's text
 _AUTHOR_NOUNS = (
     r"(?:reviewer|critic|columnist|editor|journalist|reporter|interviewer|correspondent|study|survey|review)"
