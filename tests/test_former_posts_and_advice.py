@@ -389,3 +389,18 @@ def test_the_best_sentence_with_its_sequel_that_speaks_of_it_by_a_pronoun() -> N
     assert extractive._with_sequel([scored(b, 0.6)], [scored(b, 0.6), other], [passage], threshold=0.572) == [
         scored(b, 0.6)
     ]
+
+
+@pytest.mark.parametrize(
+    ("question", "line"),
+    [
+        # "What yearly ..." asks no year: its answer line is no year
+        ("What yearly rent did Daleria pay under the original 1998 lease?", None),
+        ("What year did Daleria first lease the site?", "1998"),
+    ],
+)
+def test_a_yearly_amount_is_not_asked_as_a_year(question: str, line: str | None) -> None:
+    from rag.answer import direct_answers
+
+    sentence = "Daleria first leased the site in 1998, and in 2016 the lease was renewed at an annual rent of $31 million."
+    assert direct_answers.answer_line(question, sentence) == line

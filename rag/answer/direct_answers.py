@@ -43,7 +43,8 @@ _ASKS_WHO = re.compile(
 )
 _ASKS_WHEN = re.compile(
     r"^\s*(?:when\b|(?:in|on|by|since|until|from)\s+(?:what|which)\s+(?:year|date|month|day)\b|"
-    r"what\s+(?:year|date|month)|which\s+(?:year|date))",
+    # (whole words: "What *yearly* rent ...?" asks an amount)
+    r"what\s+(?:year|date|month)\b|which\s+(?:year|date)\b)",
     re.I,
 )
 _ASKS_HOW_MUCH = re.compile(r"\bhow\s+(?:many|much)\b|\bwhat\s+(?:percentage|share)\b", re.I)
