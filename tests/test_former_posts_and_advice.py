@@ -404,3 +404,20 @@ def test_a_yearly_amount_is_not_asked_as_a_year(question: str, line: str | None)
 
     sentence = "Daleria first leased the site in 1998, and in 2016 the lease was renewed at an annual rent of $31 million."
     assert direct_answers.answer_line(question, sentence) == line
+
+
+@pytest.mark.parametrize(
+    ("sentence", "in_year"),
+    [
+        # the figure is 2022's; 2019 is said of another thing in a clause of its own
+        ("The inspectorate employed four engineers in 2022, and it last inspected the dam in 2019.", False),
+        ("The inspectorate employed four engineers in 2022; it last inspected the dam in 2019.", False),
+        ("In 2019 the inspectorate employed four engineers.", True),
+        # a clause with a figure and no year of its own is said of the year the sentence gives
+        ("The inspectorate employed four engineers, and it last inspected the dam in 2019.", True),
+    ],
+)
+def test_a_figure_of_another_year_in_a_clause_of_its_own(sentence: str, in_year: bool) -> None:
+    question = "How many engineers did the inspectorate employ in 2019?"
+    assert answer_checks.figure_in_year(sentence, question) is in_year
+    assert answer_checks.figure_in_year(sentence, "How many engineers does the inspectorate employ?")

@@ -653,6 +653,30 @@ def required_years(question: str) -> set[str]:
     return {m.group(1) for m in _YEAR.finditer(question)}
 
 
+# Where a sentence joins two statements, each with its own figures and year: "employed four engineers in 2022,
+# and it last inspected the dam in 2019"
+_CLAUSE_BREAK = re.compile(r";\s+|,\s+(?:and|but|while|whereas)\s+|\s+(?:whereas|while)\s+")
+_FIGURE = re.compile(rf"(?<![\w-])\d[\d,.]*(?![\d-])|\b(?:{_COUNT_WORDS})\b", re.IGNORECASE)
+
+
+def figure_in_year(sentence: str, question: str) -> bool:
+    """Whether a figure of ``sentence`` is said in a clause of the year(s) ``question`` asks about, or in a
+    clause that names no year; False when every clause with a figure names only other years ("How many
+    engineers did it employ in 2019?": "It employed four engineers in 2022, and it last inspected the dam in
+    2019."). True when the question names no year."""
+    years = required_years(question)
+    if not years:
+        return True
+    clauses = [c for c in _CLAUSE_BREAK.split(sentence) if c]
+    for clause in clauses:
+        said = {m.group(1) for m in _YEAR.finditer(clause)}
+        # (a year is a figure too: only the others count)
+        figures = [m for m in _FIGURE.finditer(clause) if not _YEAR.fullmatch(m.group(0).rstrip(",."))]
+        if figures and (not said or said & years):
+            return True
+    return False
+
+
 def names(question: str) -> list[str]:
     """Capitalised words inside the question (not its first word): the names it asks about."""
     return [m.group(1) for m in _NAME.finditer(question.strip()) if m.group(1) not in NOT_NAMES]
