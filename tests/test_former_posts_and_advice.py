@@ -421,3 +421,11 @@ def test_a_figure_of_another_year_in_a_clause_of_its_own(sentence: str, in_year:
     question = "How many engineers did the inspectorate employ in 2019?"
     assert answer_checks.figure_in_year(sentence, question) is in_year
     assert answer_checks.figure_in_year(sentence, "How many engineers does the inspectorate employ?")
+
+
+def test_a_fact_according_to_a_piece_named_by_its_institute_and_to_an_author(pages: Path) -> None:
+    # "the Brisk paper" is the piece by the Brisk Centre's fellow, "Reyl" the op-ed's author: each answers
+    question = "How many ferries cross the lake, according to the Brisk paper and to Reyl?"
+    plan = _plan(question, pages)
+    assert plan.kind.kind == "comparison"
+    assert set(plan.scope.doc_ids or ()) == {_doc_id(pages, "a.txt"), _doc_id(pages, "b.txt")}

@@ -85,10 +85,19 @@ def _two_named(question: str, documents: Mapping[str, Document]) -> tuple[str, .
     sides = re.split(r"\s+and\s+", question)
     if len(sides) != 2:
         return None
-    named = [resolve(side, documents, several=True).doc_ids or () for side in sides]
+    named = [_side(side, documents) for side in sides]
     if all(len(n) == 1 for n in named) and named[0] != named[1]:
         return (*named[0], *named[1])
     return None
+
+
+def _side(side: str, documents: Mapping[str, Document]) -> tuple[str, ...]:
+    """The documents one side of a question names; a side that names a piece no party reading finds ("according
+    to the Corrant paper": the piece by the Corrant Institute's writers) is read as a single reference."""
+    scope = resolve(side, documents, several=True)
+    if scope.unresolved:
+        scope = resolve(side, documents)
+    return scope.doc_ids or ()
 
 
 def _plan(question: str, documents: Mapping[str, Document], query: str | None) -> Plan:
