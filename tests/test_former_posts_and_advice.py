@@ -429,3 +429,22 @@ def test_a_fact_according_to_a_piece_named_by_its_institute_and_to_an_author(pag
     plan = _plan(question, pages)
     assert plan.kind.kind == "comparison"
     assert set(plan.scope.doc_ids or ()) == {_doc_id(pages, "a.txt"), _doc_id(pages, "b.txt")}
+
+
+@pytest.mark.parametrize(
+    ("question", "who"),
+    [
+        # what the head of a body admitted, conceded or warned is a request for their words
+        (
+            "What did the head of Quell's ferry authority admit to the crews about the timetable?",
+            "head of Quell's ferry authority",
+        ),
+        (
+            "What did the head of the lake authority warn about the night crossings?",
+            "head of the lake authority",
+        ),
+        ("What did the head of the lake authority approve?", None),
+    ],
+)
+def test_what_the_head_of_a_body_admitted(question: str, who: str | None) -> None:
+    assert answer_checks.speaker(question) == who

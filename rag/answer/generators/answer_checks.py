@@ -1006,7 +1006,7 @@ _SPEAKER = re.compile(
     r"\b(?:(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)|(?i:quote)(?:\s+what)?)\s+"
     r"(?:[A-Z][\w-]*[’']s\s+|the\s+)((?i:head|boss|leader|chief|chair)\s+of\s+(?:the\s+)?"
     r"(?:government|state|(?:[\w’'-]+\s+){0,4}?[\w’'-]+))\s+(?:[a-z]+ly\s+)?"
-    r"(?:say|said|tell|told|describe|react|respond|sum\s+up|on|about)\b|"
+    r"(?:say|said|tell|told|describe|react|respond|sum\s+up|on|about|admit|acknowledge|concede|warn)\b|"
     # "the Harbour Authority", "the Coast Herald": a name may come with its article
     r"\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+(?:the\s+)?"
     # ("What did contact officer Declan Huxley say": a post in lower case before the name; "Greyfold's general
