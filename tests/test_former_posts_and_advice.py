@@ -448,3 +448,18 @@ def test_a_fact_according_to_a_piece_named_by_its_institute_and_to_an_author(pag
 )
 def test_what_the_head_of_a_body_admitted(question: str, who: str | None) -> None:
     assert answer_checks.speaker(question) == who
+
+
+def test_whose_post_it_is_in_three_words() -> None:
+    question = "What did the regional aviation council's secretary-general tell reporters about the fees?"
+    assert answer_checks.speaker(question) == "secretary-general"
+
+
+def test_a_post_given_after_the_name_that_said_it(pages: Path) -> None:
+    # '"...," said Ines Hale, the Tovar Lake Authority's ferry commissioner.': the name first, the post after it
+    span = '"We learned more from one spreadsheet than from ten years of reports," said Ines Hale, the Tovar Lake Authority\'s ferry commissioner.'
+    question = (
+        "What did the lake authority's ferry commissioner say about what could be learned from the reports?"
+    )
+    assert answer_checks.speaker(question) == "ferry commissioner"
+    assert answer_checks.quotes_speaker(span, "ferry commissioner", question)

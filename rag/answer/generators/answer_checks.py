@@ -1030,7 +1030,8 @@ _SPEAKER = re.compile(
     # "What did the Dutch minister say ...": one named by a role, which the quote must name as the speaker (a
     # sentence that names "the Dutch minister" only as someone met or mentioned does not give their words)
     # "... the Dutch minister", "... Acme's chief executive", "... the union's branch secretary"
-    rf"|\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+(?:the\s+(?:(?:[\w-]+\s+)?[\w-]+[’']s\s+)?|[A-Z][\w-]*[’']s\s+)"
+    # ("the regional aviation council's secretary-general": up to three words of whose post it is)
+    rf"|\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+(?:the\s+(?:(?:[\w-]+\s+){{0,2}}[\w-]+[’']s\s+)?|[A-Z][\w-]*[’']s\s+)"
     rf"((?:[A-Z][\w’'-]+\s+|(?:[a-z]+\s+)(?=(?:[a-z]+\s+)?(?i:{_ROLES})))*?(?i:{_ROLES}))\s*"
     # ("What did Kelmaria's deputy foreign minister*, Irena Dalsvik,* say ...?": the holder's name aside)
     r"(?:,\s+(?:[A-Z][\w’'.-]+\s+){0,3}[A-Z][\w’'-]+,)?\s+"
@@ -1165,7 +1166,9 @@ APPOSITION = re.compile(rf"^,(?:\s+[^,;:.!?\s]+){{1,{APPOSITION_REACH}}},\s+(?:a
 _SPEECH_BEFORE = re.compile(
     r"\b(?:said|says|told|wrote|according\s+to)\s+(?:[\w’'.-]+\s+){0,3}$"
     # "..., said the union's regional organiser, Gary Holt": the role first, the name after its comma
-    r"|\b(?:said|says|added|wrote)\s+(?:[\w’'.-]+\s+){1,7}?[\w’'.-]+,\s+(?:[A-Z][\w’'.-]*\s+){0,3}$",
+    r"|\b(?:said|says|added|wrote)\s+(?:[\w’'.-]+\s+){1,7}?[\w’'.-]+,\s+(?:[A-Z][\w’'.-]*\s+){0,3}$"
+    # '..., said Bertil Amund, the Union's energy commissioner': the name first, the post after its comma
+    r"|\b(?:said|says|added|wrote)\s+(?:[A-Z][\w’'.-]+\s+){0,2}[A-Z][\w’'.-]+,\s+(?:the\s+|an?\s+)?(?:[\w’'.-]+\s+){0,5}$",
     re.IGNORECASE,
 )
 _PRONOUN_SPEECH = re.compile(rf"\b(?:he|she)\s+(?:also\s+|then\s+|later\s+)?{SPEECH_VERBS}\b", re.IGNORECASE)
