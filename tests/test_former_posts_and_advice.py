@@ -463,3 +463,18 @@ def test_a_post_given_after_the_name_that_said_it(pages: Path) -> None:
     )
     assert answer_checks.speaker(question) == "ferry commissioner"
     assert answer_checks.quotes_speaker(span, "ferry commissioner", question)
+
+
+@pytest.mark.parametrize(
+    ("question", "about"),
+    [
+        # the place's generic last word says only what it is: its first word names it
+        ("For how long was boring under the Varga Hills suspended?", "Varga"),
+        ("How many boats cross Tovar Lake each day?", "Tovar"),
+        # a name of one word stays itself
+        ("How many boats does Essel send each day?", "Essel"),
+    ],
+)
+def test_the_name_a_figure_is_about_is_not_a_places_generic_word(question: str, about: str) -> None:
+    weights = {"varga": 2.0, "hill": 2.5, "tovar": 2.0, "lake": 2.5, "essel": 2.5, "boat": 0.5}
+    assert answer_checks.subject(question, weights) == about

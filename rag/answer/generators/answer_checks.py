@@ -713,12 +713,30 @@ def _post_known(name: str, vocabulary: Container[str]) -> bool:
 RARE_NAME = 0.5  # share of the index's highest idf above which a name is what a question is about
 
 
+_NAME_RUN = re.compile(r"\b[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)+")
+# The last words of places' names, which say only what the place is: "the Varga *Hills*" is named again "Varga"
+_GENERIC_HEADS = frozenset(
+    re.findall(
+        r"\w+",
+        "hills mountains mountain river valley bay strait straits sea lake island islands gulf coast plain plains "
+        "basin delta pass peninsula canal desert forest range heights highlands uplands ridge",
+    )
+)
+
+
 def subject(question: str, weights: Mapping[str, float]) -> str | None:
     """The question's rarest name, when it is rare in the index (idf at least ``RARE_NAME`` of the
     highest): what a date or a number must be about ("When did Nordline deliver the *Lu-9* ferries?"). A name
     found in most passages ("Nordline" in articles about Nordline) says nothing about a sentence: None then,
     or when the question names nothing."""
-    wanted = names(question)
+    # ("under the Varga *Hills*": the last word of a place's name says only what it is; the page names the place
+    # again by its first, "the Varga Tunnel")
+    generic = {
+        m.group(0).split()[-1]
+        for m in _NAME_RUN.finditer(question)
+        if len(m.group(0).split()) > 1 and m.group(0).split()[-1].casefold() in _GENERIC_HEADS
+    }
+    wanted = [n for n in names(question) if n not in generic]
     top = max(weights.values(), default=0.0)
     rarest: tuple[float, str | None] = (RARE_NAME * top, None)
     for name, terms in zip(wanted, lexical.tokenize(wanted) if wanted else [], strict=True):
