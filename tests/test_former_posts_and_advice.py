@@ -478,3 +478,12 @@ def test_a_post_given_after_the_name_that_said_it(pages: Path) -> None:
 def test_the_name_a_figure_is_about_is_not_a_places_generic_word(question: str, about: str) -> None:
     weights = {"varga": 2.0, "hill": 2.5, "tovar": 2.0, "lake": 2.5, "essel": 2.5, "boat": 0.5}
     assert answer_checks.subject(question, weights) == about
+
+
+def test_having_is_no_event() -> None:
+    # "How much reserve did Kestria have ...?": a sentence that says "had" must not score lower for not stating it
+    assert (
+        answer_checks.event_verb("How much spinning reserve did Kestria have on the night of the blackout?")
+        is None
+    )
+    assert answer_checks.event_verb("When did Kestria sign the accord?") == "sign"

@@ -1648,6 +1648,9 @@ def event_verb(question: str) -> str | None:
     # "Why does Valdoma *end up* using more ...?": "end up" says how things turned out, not an event of its own
     if verb in ("end", "wind") and re.search(rf"\b{verb}\s+up\b", question):
         return None
+    # ("How much reserve did Kestria *have* ...?": having is no event, and its forms are no words the index keeps)
+    if verb in ("have", "has", "had"):
+        return None
     return verb
 
 
