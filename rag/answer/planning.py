@@ -92,8 +92,9 @@ def _two_named(question: str, documents: Mapping[str, Document]) -> tuple[str, .
 
 
 def _side(side: str, documents: Mapping[str, Document]) -> tuple[str, ...]:
-    """The documents one side of a question names; a side that names a piece no party reading finds ("according
-    to the Corrant paper": the piece by the Corrant Institute's writers) is read as a single reference."""
+    """The documents one side of a question names, read as a party of a comparison; or, when that leaves it
+    unresolved, as a reference of its own ("according to the Corrant paper": the piece by the Corrant
+    Institute's writers)."""
     scope = resolve(side, documents, several=True)
     if scope.unresolved:
         scope = resolve(side, documents)

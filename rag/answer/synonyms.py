@@ -31,9 +31,12 @@ ADVISED_NAMES = ("government capital administration",)
 
 
 def advised_as(term: str) -> list[str]:
-    """The BM25 stems that name the same advised party as ``term`` (a stem), else []."""
+    """The stems (six letters at most, to meet the index's stems either way) that name the same advised party as
+    ``term`` (a BM25 stem of five letters or more), else []."""
+    if len(term) < 5:
+        return []
     for names in ADVISED_NAMES:
         stems = [w[:6] for w in names.split()]
-        if any(term.startswith(st) or st.startswith(term) for st in stems if len(term) >= 5):
+        if any(term.startswith(st) or st.startswith(term) for st in stems):
             return [st for st in stems if not (term.startswith(st) or st.startswith(term))]
     return []

@@ -212,11 +212,13 @@ class ScoredSentence:
     grounds: bool = False
 
 
+# Answer types that count or measure: their figure must be of the year a question names (``figure_in_year``)
 _COUNTED_KINDS = frozenset({"quantity", "money", "share", "measure", "length", "duration"})
 # "Most Merethi wine comes from estates of under ten hectares." then "Stripped of the name, *they* would have to
 # redesign labels ...": the best sentence names what is asked, and the next, speaking of it by a pronoun in its
 # first words, says what is asked of it. It comes close to the threshold, though not past it.
 SEQUEL_SLACK = 0.03
+# (a pronoun with a verb of its own, not "It is ..." or "It was ...", which open a new point as often as not)
 _EARLY_PRONOUN = re.compile(
     r"^(?:[\w’'-]+,?\s+){0,5}?(?:they|it|he|she|these|those)\s+(?!is\b|was\b)[a-z]+", re.IGNORECASE
 )

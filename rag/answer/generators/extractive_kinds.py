@@ -29,14 +29,7 @@ from ..question_kinds import asks_argument, asks_judgement, topic
 from ..steps import steps_answer
 from . import answer_checks, list_items, sections
 from .base import Turn
-from .spans import (
-    announced,
-    continued_speech,
-    goes_on_in,
-    next_in_paragraph,
-    opened_before,
-    quoted_span,
-)
+from .spans import announced, continued_speech, goes_on_in, next_in_paragraph, opened_before, quoted_span
 
 if TYPE_CHECKING:
     from .extractive import ExtractiveGenerator, ScoredSentence
