@@ -487,3 +487,34 @@ def test_having_is_no_event() -> None:
         is None
     )
     assert answer_checks.event_verb("When did Kestria sign the accord?") == "sign"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "dated", "of_it"),
+    [
+        # the date is the Tessen crossing's; Ulmar is in a clause of its own
+        (
+            "The plan would reopen the Tessen crossing, closed since October 2021, and the smaller Ulmar crossing.",
+            "Ulmar",
+            True,
+            False,
+        ),
+        (
+            "The plan would reopen the Ulmar crossing, closed since October 2021, and the Tessen crossing.",
+            "Ulmar",
+            True,
+            True,
+        ),
+        # the megawatts are the gas plant's; the Selka line is another clause's
+        (
+            "It should build a 600-megawatt gas plant at Rostmark, and it should study a line to Selka.",
+            "Selka",
+            False,
+            False,
+        ),
+        # a name said before the sentence: nothing to compare
+        ("It can carry 600 megawatts, and it runs under the strait.", "Selka", False, True),
+    ],
+)
+def test_a_figure_in_a_clause_of_another_subject(sentence: str, name: str, dated: bool, of_it: bool) -> None:
+    assert answer_checks.figure_of_subject(sentence, name, dated) is of_it

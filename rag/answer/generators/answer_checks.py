@@ -677,6 +677,19 @@ def figure_in_year(sentence: str, question: str) -> bool:
     return False
 
 
+def figure_of_subject(sentence: str, name: str, dated: bool) -> bool:
+    """Whether a clause of ``sentence`` that says ``name`` also holds a figure (a date, when ``dated``); True
+    when no clause says it (the name is given before the sentence) or the sentence is one clause. False when
+    the name and every figure sit in clauses of their own ("... reopen the Tessen crossing, closed since
+    October 2021, and the smaller Ulmar crossing ..." for "When was the Ulmar crossing closed?")."""
+    clauses = [c for c in _CLAUSE_BREAK.split(sentence) if c]
+    naming = [c for c in clauses if names_subject(c, name)]
+    if len(clauses) < 2 or not naming:
+        return True
+    pattern = _DATE if dated else _FIGURE
+    return any(pattern.search(c) for c in naming)
+
+
 def names(question: str) -> list[str]:
     """Capitalised words inside the question (not its first word): the names it asks about."""
     return [m.group(1) for m in _NAME.finditer(question.strip()) if m.group(1) not in NOT_NAMES]

@@ -214,6 +214,7 @@ class ScoredSentence:
 
 # Answer types that count or measure: their figure must be of the year a question names (``figure_in_year``)
 _COUNTED_KINDS = frozenset({"quantity", "money", "share", "measure", "length", "duration"})
+_DATED_KINDS = frozenset({"date", "month", "year", "day"})
 # "Most Merethi wine comes from estates of under ten hectares." then "Stripped of the name, *they* would have to
 # redesign labels ...": the best sentence names what is asked, and the next, speaking of it by a pronoun in its
 # first words, says what is asked of it. It comes close to the threshold, though not past it.
@@ -604,6 +605,11 @@ class ExtractiveGenerator:
             and answer_checks.gives_rate(s.text, question)
             # (a figure of another year, in a clause of its own beside the asked year's)
             and (kind not in _COUNTED_KINDS or answer_checks.figure_in_year(s.text, question))
+            and (
+                about is None
+                or kind not in _COUNTED_KINDS | _DATED_KINDS
+                or answer_checks.figure_of_subject(s.text, about, kind in _DATED_KINDS)
+            )
             # (a year asked of someone's words may be said in the sentence that leads to them: "... the dry summer
             # of 2022." then "'The drought gave us a window,' she said.")
             and all(
