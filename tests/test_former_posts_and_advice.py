@@ -518,3 +518,37 @@ def test_having_is_no_event() -> None:
 )
 def test_a_figure_in_a_clause_of_another_subject(sentence: str, name: str, dated: bool, of_it: bool) -> None:
     assert answer_checks.figure_of_subject(sentence, name, dated) is of_it
+
+
+def test_advice_to_each_of_several_parties_by_name(
+    tmp_path_factory: pytest.TempPathFactory, embedder
+) -> None:
+    # "each of the three governments" is advised by name, one after another, in a paragraph that never says
+    # "government"
+    page = """
+Keeping the Strait Open
+
+By Tomas Reuel
+
+2024-04-18
+
+Commentary
+
+The quarrel over icebreaking fees is now a test of whether the convention can settle disputes at sea.
+
+The priority should be to separate the commercial question from the security one. Valmora should ask the panel
+for interim measures rather than rely on its own sanctions. Tessaly should commit publicly not to send naval
+escorts into the passage. Hellmark should suspend the pilotage increase until the panel rules.
+
+The strait has been shared for a century. It can be shared for another.
+"""
+    index = index_of(tmp_path_factory, "several_advised", {"c.txt": page})
+    answer = ask_checked("What does the commentary argue each of the three governments should do now?", index)
+    assert not answer.abstained, answer.text
+    # (three quotes at most: the advice of at least two of them)
+    advice = ("Valmora should ask the panel", "Tessaly should commit", "Hellmark should suspend")
+    assert sum(a in answer.text for a in advice) >= 2, answer.text
+    # one party advised is still asked by its name
+    assert ask_checked(
+        "What does the commentary argue the Dunmark government should do now?", index
+    ).abstained

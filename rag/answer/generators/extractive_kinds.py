@@ -378,6 +378,7 @@ def _recommended(
     # its last one, the head of the name
     spoken = lexical.tokenize([question])[0]
     heads = {_run_head(spoken, wanted, t) for t in wanted}
+    several = _SEVERAL_ADVISED.search(question) is not None
     by_n = {p.n: p for p in passages}
     out = []
     for s in gen.eligible(question, passages, history, body_only=True):
@@ -396,9 +397,18 @@ def _recommended(
         # (every term: "accord" is also the stem of "according", a word of asking that content_terms drops)
         said = set(lexical.tokenize([paragraph])[0]) | _initialled(question, paragraph)
         said |= {alias for t in said for alias in synonyms.advised_as(t)}
-        if answer_checks.mentions(heads, said):
+        if answer_checks.mentions(heads, said) or (several and len(_ADVISED_BY_NAME.findall(paragraph)) >= 2):
             out.append(s)
     return out
+
+
+# "What should *each of the three governments* do?": advice to several parties, which a paragraph gives each by
+# its name ("Valmora should ask ...; Tessaly should commit ...; Hellmark should suspend ...")
+# (in lower case: "the United States" is one party)
+_SEVERAL_ADVISED = re.compile(r"\b(?:governments|capitals|states|countries|members|sides|parties)\b")
+_ADVISED_BY_NAME = re.compile(
+    r"(?:^|[.;]\s+|,\s+and\s+)([A-Z][\w’'-]+)\s+(?:should|must|needs?\s+to|ought\s+to)\b"
+)
 
 
 # What a request for advice says around its subject, which the advice's paragraph need not repeat: what it is
