@@ -25,7 +25,7 @@ _AFTER_NAME_FORMER = (
     r"\s+was\s+(?:(?:an?|the)\s+|(?P<owner>[A-Z][\w’'-]*)[’']s\s+)?(?P<role>[a-z][^\n.;]{2,80})"
 )
 # a name of several capitalised words, said again by its initials ("Aurel Regional Space Agency": "ARSA")
-_LONG_NAME = re.compile(r"\b[A-Z][\w’'-]+(?:\s+(?:of\s+|for\s+|and\s+)?[A-Z][\w’'-]+)+")
+LONG_NAME = re.compile(r"\b[A-Z][\w’'-]+(?:\s+(?:of\s+|for\s+|and\s+)?[A-Z][\w’'-]+)+")
 # "Sefton Aldaine *directs* the regional security programme at the Aldmoor Institute": the post said as a verb
 _POST_VERBS = {"directs": "director", "heads": "head", "leads": "lead", "chairs": "chair", "runs": "head"}
 _AFTER_NAME_VERB = r"\s+(?P<verb>directs|heads|leads|chairs|runs)\s+(?P<role>(?:the|an?)\s+[^\n.;]{2,80})"
@@ -109,7 +109,7 @@ def roles(document: Document) -> tuple[Role, ...]:
 def _initials(text: str) -> str:
     """The initials of each name of three or more capitalised words in ``text``, space-separated (two letters
     are too often a word: "hi", "po")."""
-    found = ("".join(w[0] for w in m.group(0).split() if w[:1].isupper()) for m in _LONG_NAME.finditer(text))
+    found = ("".join(w[0] for w in m.group(0).split() if w[:1].isupper()) for m in LONG_NAME.finditer(text))
     return " ".join(f for f in found if len(f) >= 3)
 
 

@@ -726,7 +726,6 @@ def _post_known(name: str, vocabulary: Container[str]) -> bool:
 RARE_NAME = 0.5  # share of the index's highest idf above which a name is what a question is about
 
 
-_NAME_RUN = re.compile(r"\b[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)+")
 # The last words of places' names, which say only what the place is: "the Varga *Hills*" is named again "Varga"
 _GENERIC_HEADS = frozenset(
     re.findall(
@@ -744,11 +743,7 @@ def subject(question: str, weights: Mapping[str, float]) -> str | None:
     or when the question names nothing."""
     # ("under the Varga *Hills*": the last word of a place's name says only what it is; the page names the place
     # again by its first, "the Varga Tunnel")
-    generic = {
-        m.group(0).split()[-1]
-        for m in _NAME_RUN.finditer(question)
-        if len(m.group(0).split()) > 1 and m.group(0).split()[-1].casefold() in _GENERIC_HEADS
-    }
+    generic = {m.group(1) for m in _FULL_NAME.finditer(question) if m.group(1).casefold() in _GENERIC_HEADS}
     wanted = [n for n in names(question) if n not in generic]
     top = max(weights.values(), default=0.0)
     rarest: tuple[float, str | None] = (RARE_NAME * top, None)

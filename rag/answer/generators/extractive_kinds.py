@@ -22,14 +22,23 @@ import numpy as np
 from ...index import lexical
 from ...index.sentences import split_sentences
 from ...types import Document, Passage
-from .. import direct_answers, metadata_answers, planning, reference, summaries, synonyms, table_extremes
+from .. import (
+    authors_roles,
+    direct_answers,
+    metadata_answers,
+    planning,
+    reference,
+    summaries,
+    synonyms,
+    table_extremes,
+)
 from .. import structured as units
 from ..planning import Plan
 from ..question_kinds import asks_argument, asks_judgement, topic
 from ..steps import steps_answer
 from . import answer_checks, list_items, sections
 from .base import Turn
-from .spans import announced, continued_speech, goes_on_in, next_in_paragraph, opened_before, quoted_span
+from .spans import announced, continued_speech, goes_on_in, next_sentence, opened_before, quoted_span
 
 if TYPE_CHECKING:
     from .extractive import ExtractiveGenerator, ScoredSentence
@@ -421,14 +430,11 @@ _ADVICE_SETTING = re.compile(
 )
 
 
-_LONG_NAME = re.compile(r"\b[A-Z][\w’'-]+(?:\s+(?:of\s+|for\s+|and\s+)?[A-Z][\w’'-]+)+")
-
-
 def _initialled(question: str, text: str) -> set[str]:
     """The terms of each name of several words in ``question`` that ``text`` says by its initials ("the
     Southern Littoral Community": "the SLC")."""
     said: set[str] = set()
-    for m in _LONG_NAME.finditer(question):
+    for m in authors_roles.LONG_NAME.finditer(question):
         words = [w for w in m.group(0).split() if w[:1].isupper()]
         if len(words) >= 2 and re.search(rf"\b{''.join(w[0] for w in words)}\b", text):
             said |= set(lexical.tokenize([m.group(0)])[0])
@@ -611,19 +617,16 @@ _ANSWERS = re.compile(
 def _with_verdict(chosen: Sequence[ScoredSentence], passages: Sequence[Passage]) -> list[ScoredSentence]:
     """``chosen`` with, after each, the next sentence of its paragraph when that one is a short judgement of
     it: in a comparison it is the document's side, which the matched sentence only sets up."""
-    from .extractive import ScoredSentence
-
     by_n = {p.n: p for p in passages}
     out = list(chosen)
     pending = list(chosen)
     while pending:
-        original = pending.pop(0)
-        s = goes_on_in(original, by_n)  # (a set-up that closes its passage goes on in the overlapping one)
-        following = next_in_paragraph(s, by_n[s.passage_n])
-        if following is None:
+        s = pending.pop(0)
+        # (a set-up that closes its passage goes on in the overlapping one)
+        added = next_sentence(s, by_n)
+        if added is None:
             continue
-        a, b = following
-        sentence = by_n[s.passage_n].text[a:b]
+        sentence = added.text
         verdict = (
             len(sentence.split()) <= VERDICT_WORDS
             and not re.search(r"\d", sentence)
@@ -639,13 +642,9 @@ def _with_verdict(chosen: Sequence[ScoredSentence], passages: Sequence[Passage])
         answered = (bare or _OTHERS_ARGUE.match(s.text) is not None) or (
             _REPORTED.search(s.text) is not None and _ANSWERS.match(sentence) is not None
         )
-        if (verdict or answered) and all(
-            (c.passage_n, c.start) != (s.passage_n, a) and (c.doc_id, c.text) != (s.doc_id, sentence)
-            for c in out
-        ):
-            added = ScoredSentence(s.passage_n, s.doc_id, a, b, sentence, 0.0, 0.0, 0.0, 0.0)
-            out.insert(out.index(original) + 1, added)
-            if original in chosen and len(sentence.split()) <= SET_UP_WORDS and _POINTS_BACK.match(sentence):
+        if (verdict or answered) and all((c.doc_id, c.text) != (s.doc_id, sentence) for c in out):
+            out.insert(out.index(s) + 1, added)
+            if s in chosen and len(sentence.split()) <= SET_UP_WORDS and _POINTS_BACK.match(sentence):
                 pending.append(added)  # "It is nothing of the kind." says what it is in the sentence after it
     return out
 
@@ -824,26 +823,18 @@ def _with_listed_next(chosen: Sequence[ScoredSentence], passages: Sequence[Passa
     should accept.", "Kestria also has a credibility problem."), the next sentence of its paragraph when that
     one lists three things or more ("It hosts the fleet, employs the crews and supplies every commander."):
     the items the first only introduces."""
-    from .extractive import ScoredSentence
-
     by_n = {p.n: p for p in passages}
     out = list(chosen)
-    for original in chosen:
-        if list_items.ENUMERATES.search(original.text):
+    for s in chosen:
+        if list_items.ENUMERATES.search(s.text):
             continue
-        s = goes_on_in(original, by_n)
-        following = next_in_paragraph(s, by_n[s.passage_n])
-        if following is None:
-            continue
-        a, b = following
-        sentence = by_n[s.passage_n].text[a:b]
-        if list_items.enumerates_inline(sentence) and all(
-            (c.doc_id, c.text) != (s.doc_id, sentence) for c in out
+        listed = next_sentence(s, by_n)
+        if (
+            listed is not None
+            and list_items.enumerates_inline(listed.text)
+            and all((c.doc_id, c.text) != (s.doc_id, listed.text) for c in out)
         ):
-            out.insert(
-                out.index(original) + 1,
-                ScoredSentence(s.passage_n, s.doc_id, a, b, sentence, 0.0, 0.0, 0.0, 0.0),
-            )
+            out.insert(out.index(s) + 1, listed)
     return out
 
 

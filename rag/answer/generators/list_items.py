@@ -196,7 +196,7 @@ def counted_items(s: ScoredSentence, passages: Sequence[Passage]) -> list[tuple[
     if m is None:
         return []
     count = _NUMBER_WORDS.index(m.group(1).casefold()) + 2
-    # (a count that closes its passage goes on in the overlapping one, read for it: ``continuations``)
+    # (a count that closes its passage goes on in the overlapping one: ``spans.goes_on_in``)
     s = goes_on_in(s, {p.n: p for p in passages})
     passage = next(p for p in passages if p.n == s.passage_n)
     paragraph_end = passage.text.find("\n\n", s.end)

@@ -232,6 +232,29 @@ def next_in_paragraph(s: ScoredSentence, passage: Passage) -> tuple[int, int] | 
     return after[0] if after and "\n\n" not in passage.text[s.end : after[0][0]] else None
 
 
+def next_sentence(s: ScoredSentence, passages: Mapping[int, Passage]) -> ScoredSentence | None:
+    """The sentence after ``s`` in its paragraph, read on in the overlapping passage when ``s`` closes its own
+    (``goes_on_in``), unscored; None at a paragraph's end."""
+    read = goes_on_in(s, passages)
+    following = next_in_paragraph(read, passages[read.passage_n])
+    if following is None:
+        return None
+    a, b = following
+    return dataclasses.replace(
+        read,
+        start=a,
+        end=b,
+        text=passages[read.passage_n].text[a:b],
+        similarity=0.0,
+        overlap=0.0,
+        relevance=0.0,
+        score=0.0,
+        in_author_box=False,
+        asked=None,
+        grounds=False,
+    )
+
+
 def announced(s: ScoredSentence, passage: Passage, span: str) -> str:
     """``span`` with the next sentence of the paragraph when the sentence only announces it ("The remarks
     contained three messages." is followed by the first message)."""
