@@ -118,7 +118,7 @@ _SUMMARY = re.compile(
     _I,
 )
 _COMPARISON = re.compile(
-    r"\bcompar(?:e|ed|es|ison)\b|\bdiffer(?:s|ent|ence|ences)?\b|\b(?:dis)?agree\b|\bcontrast\b|"
+    r"\bcompar(?:e|ed|es|ison)\b|\bdiffer(?:s|ent|ence|ences)?\b|\b(?:dis)?agree\b(?!\s+to\s+(?!(?:the|a|an|this|that|these|those|its|their|his|her)\b)[a-z]+\b)|\bcontrast\b|"
     r"\bpart\s+ways\b|\bhow\s+far\s+apart\b|"
     r"\bversus\b|\bvs\.?\s|\bsimilar(?:ity|ities)?\b|\bin\s+common\b|"
     # "What do the two reports each say about X?": each document's view, side by side

@@ -44,7 +44,15 @@ _MONEY = re.compile(
     rf"[$€£¥₽]\s?\d|\b\d[\d,.]*\s?{_CURRENCIES}\b|"
     # "a charge of eight pounds", "twenty-five euros"
     rf"\b(?:{_COUNT_WORDS})(?:[\s-]+(?:{_NUMBER_WORDS}))*\s+{_CURRENCIES}\b|"
-    r"\b(million|billion|trillion)\b",
+    # "raised 3 million in funding" (not "28 million people", "6 million doses": a count of things, which a
+    # currency's name, known or not, is not: "8.3 billion halvers")
+    r"\b(million|billion|trillion)\b(?![\s-]+(?:[a-z]+[\s-]+)?(?:people|persons|residents|citizens|inhabitants|users|"
+    r"customers|subscribers|voters|households|homes|families|children|pupils|students|patients|workers|jobs|members|"
+    r"passengers|visitors|tourists|travell?ers|migrants|refugees|animals|birds|fish|trees|vehicles|cars|trucks|"
+    r"tonnes|tons|barrels|doses|vaccines|units|copies|items|pieces|devices|phones|bags|boxes|bottles|litres|liters|"
+    r"gallons|cubic|square|hectares|acres|kilometres|kilometers|miles|metres|meters|kilowatt|megawatt|watts|"
+    r"kilowatts|megawatts|gigawatts|hours|days|years|times|words|views|downloads|visits|calls|messages|"
+    r"trips|journeys|flights|rides|meals|cases|infections|deaths|votes|signatures|shares)\b)",
     re.IGNORECASE,
 )
 
@@ -138,7 +146,10 @@ _ASKS_SHARE = re.compile(
 )
 _SHARE = re.compile(
     r"%|\bper\s?cent\b|\bpercentage\b|\b(?:a|one|two)[\s-](?:half|halves|third|thirds|quarter|quarters|fifth|fifths|"
-    r"tenth|tenths)\b|\bhalf\b|\b\w+\s+(?:in|out\s+of)\s+(?:every\s+)?(?:\d+|ten|five|four|three|hundred)\b|"
+    r"tenth|tenths)\b|\bhalf\b|"
+    # "one in five", "3 out of 10" (not "finished in 2009": a year is no whole)
+    rf"\b(?:\d+|{_COUNT_WORDS})\s+(?:in|out\s+of)\s+(?:every\s+)?(?:(?!(?:1[6-9]|20)\d\d\b)\d+|ten|five|four|three|"
+    r"hundred)\b|"
     r"\bmajority\b|\bminority\b|"
     # (a rate asked: "interest-free", "at zero interest", "no interest" state it too)
     r"\binterest[\s-]free\b|\b(?:zero|no)\s+interest\b",
@@ -516,13 +527,22 @@ def counts_not_time(span: str, question: str) -> bool:
 
 
 # "How much is paid *per* nurse / to *each* nurse": an amount for one of them, which a total does not give
-_ASKS_RATE = re.compile(r"\bhow\s+(?:much|many)\b.*\b(?:each|per|apiece|every)\b", re.IGNORECASE)
+_ASKS_RATE = re.compile(
+    r"\bhow\s+(?:much|many)\b.*\b(?:each|per|apiece|every)\b|"
+    # "What would the weir cost to run each year?", "What does the pool pay per dose?": an amount for each
+    r"\bwhat\b.*\b(?:cost|costs|price|fee|fees|charge|charges|pay|pays|paid|spend|spends|earn|earns)\b.*"
+    r"\b(?:each|per|every)\s+(?!(?:of|one)\b)[a-z]+",
+    re.IGNORECASE,
+)
 _RATE = re.compile(
     r"\b(?:each|per|apiece|every)\b|\ba\s+(?:head|piece|year|month|week|day|night|hour|person|seat|ticket)\b|"
     r"\ban\s+(?:hour|hectare|acre)\b|/\s?(?:h|hr|hour|day|year|month)\b|"
-    r"\b(?:yearly|annually|monthly|weekly|daily|nightly|hourly)\b",
+    r"\b(?:yearly|annually|annual|monthly|weekly|daily|nightly|hourly)\b",
     re.IGNORECASE,
 )
+# "What do the two analyses say the fleet costs each year?", "How do they differ in their estimates of ...":
+# what each document says, which a comparison quotes as it is put
+_ASKS_WHAT_SAID = re.compile(r"\b(?:say|says|said|estimates?|puts?|differ|agree|compare)\b", re.IGNORECASE)
 
 
 # "How much does it cost *per month*?": the period a rate is asked for, which a rate for another ("the first
@@ -560,7 +580,8 @@ def gives_rate(span: str, question: str) -> bool:
     it says an amount per thing ("each", "per", "a year", "an hour"), not only a total ("2 million pounds on
     agency staff"), and for the period asked when the question names one ("per month"); other questions: True."""
     question = _EACH_SOURCE.sub("the sources", _PER_SOURCE.sub("according to ", question))
-    if not _ASKS_RATE.search(question):
+    asks = _ASKS_RATE.search(question)
+    if asks is None or (not re.match(r"how", asks.group(), re.IGNORECASE) and _ASKS_WHAT_SAID.search(question)):
         return True
     if _RATE.search(span) is None:
         return False
@@ -651,6 +672,18 @@ def keeps_negated(span: str, question: str) -> bool:
 def required_years(question: str) -> set[str]:
     """Years the question names: an answer about another year does not answer it."""
     return {m.group(1) for m in _YEAR.finditer(question)}
+
+
+# "By how much did fuel prices go up *in April*?": the month the figure is asked for ("in", "during", "on"
+# before the month's name, or the month before a year)
+_IN_MONTH = re.compile(rf"\b(?i:in|during|on)\s+({_FULL_MONTHS})\b(?!\s+\d{{1,2}}\b)|\b({_FULL_MONTHS})\s+(?:1[6-9]|20)\d\d\b")
+
+
+def required_months(question: str) -> set[str]:
+    """Months the question asks a figure or an event for ("in March", "March 2024"): a sentence that gives a
+    figure without that month says another month's, or none it can vouch for. (A day of the month, "on March
+    3", is a date the sentence may write another way.)"""
+    return {m.group(1) or m.group(2) for m in _IN_MONTH.finditer(question)}
 
 
 # Where a sentence joins two statements, each with its own figures and year: "employed four engineers in 2022,
@@ -1010,7 +1043,7 @@ _ROLES = (
     r"secretary-general|president|prime\s+minister|minister|ambassador|chancellor|mayor|governor|spokes(?:man|woman|person)|"
     r"secretary|envoy|official|chief\s+executive|chief|leader|chair(?:man|woman|person)?|director|judge|"
     r"commissioner|mediator|negotiator|adviser|advisor|representative|commander|prosecutor|inspector|captain|"
-    r"skipper|delegate|secretary-general"
+    r"skipper|delegate|regulator|auditor|ombudsman|treasurer|registrar"
 )
 # What a request for someone's words calls them ("X's own words", "X's quote", "X's remarks"), and the
 # request before them ("Give me", "Show us the", "What were")
@@ -1197,6 +1230,7 @@ _SPEECH_BEFORE = re.compile(
     r"|\b(?:said|says|added|wrote)\s+(?:[A-Z][\w’'.-]+\s+){0,2}[A-Z][\w’'.-]+,\s+(?:the\s+|an?\s+)?(?:[\w’'.-]+\s+){0,5}$",
     re.IGNORECASE,
 )
+_UNSAID = re.compile(r"\b(?:could|should|would|might|must)\s+(?:not\s+|never\s+)?have\s+$", re.IGNORECASE)
 _PRONOUN_SPEECH = re.compile(rf"\b(?:he|she)\s+(?:also\s+|then\s+|later\s+)?{SPEECH_VERBS}\b", re.IGNORECASE)
 # "What did X tell *Y*", "what did X say to *Y*": the one addressed, whom the quote must name too.
 _ADDRESSEE = re.compile(r"\b(?i:tell|tells|told|say\s+to|said\s+to)\s+((?:[A-Z][\w’'.-]*\s*)+)")
@@ -1209,6 +1243,9 @@ def _speaks(span: str, at: int, name: str) -> bool:
     after = span[at + len(name) :]
     verb = _SPEECH_VERB.search(after)
     between = after[: verb.start()] if verb is not None else ""
+    # "X's government could have explained that better": what was not said, not a report of speech
+    if verb is not None and _UNSAID.search(between):
+        verb = None
     # within the name's own sentence: "X met Y. Reporters said ..." is said by the reporters
     if verb is not None and len(between.split()) <= SPEECH_REACH and not SENTENCE_END.search(between):
         return True

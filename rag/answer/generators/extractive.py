@@ -545,6 +545,7 @@ class ExtractiveGenerator:
         if self.term_weights is not None and answer_checks.missing_names(question, self.term_weights()):
             return []
         kind, years = answer_checks.expected_type(question), answer_checks.required_years(question)
+        months = answer_checks.required_months(question)
         # "When did X deliver the Lu-9 ferries?": a date in a sentence about something else does not answer
         about = answer_checks.subject(question, self.term_weights()) if kind and self.term_weights else None
         if about is not None and self.documents is not None and self.term_weights is not None:
@@ -618,6 +619,14 @@ class ExtractiveGenerator:
                     s.text if who is None and not why_in_year else spans.with_context(s, by_n, docs, question)
                 )
                 for year in years
+            )
+            # ("By how much did fuel prices rise in April?": "rose 9 percent in March" is another month's figure)
+            and all(
+                re.search(
+                    rf"\b{month}\b",
+                    s.text if who is None and not why_in_year else spans.with_context(s, by_n, docs, question),
+                )
+                for month in months
             )
             # (said of it in the sentence, or in its paragraph when the sentence states the very event asked:
             # "The company suspended delivery of the container crane" in a paragraph on the Model-7)
