@@ -147,3 +147,83 @@ def test_a_yearly_cost_asked_of_what_the_pieces_say_is_quoted_as_put() -> None:
     assert answer_checks.gives_rate(total, said)
     assert not answer_checks.gives_rate(total, plain)
     assert answer_checks.gives_rate("The true annual cost of the fleet is about $91 million.", plain)
+
+
+BRIEF = """
+Tolls on the Marl: What the Board Owes Its Users
+
+by [Ruth Amsel \\(/experts/ruth-amsel\\)](/experts/ruth-amsel)
+
+May 6, 2024
+
+ABOUT THE AUTHOR
+
+Ruth Amsel is a fellow at the Corin Centre for Trade.
+
+Commentary
+
+The canal's quarrel is about its board's books.
+
+The lock at Esk was built in 1987 for about 300 barges a week. It now passes close to 900 in a busy week,
+through two chambers that were never widened.
+
+The Canal Board lost $19 million last year, not the smaller figure some analysts have quoted, once the cost of
+emergency dredging is counted.
+"""
+
+REPORT = """
+Barges and Borders on the Marl Canal
+
+by [Ivo Trask \\(/experts/ivo-trask\\)](/experts/ivo-trask)
+
+April 2, 2024
+
+ABOUT THE AUTHOR
+
+Ivo Trask is a senior fellow at the Pell Institute for Waterways.
+
+Policy Analysis
+
+The canal can carry more if its locks are shared fairly.
+
+Kormet, in turn, sends roughly 700 barges a week through the lock at Esk, carrying timber and stone to
+Dalvian yards. The Canal Board lost $14 million in 2023, and its engineers say the Esk lock needs $90 million
+of repairs.
+"""
+
+
+@pytest.fixture(scope="module")
+def two_pieces(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    return index_of(tmp_path_factory, "near_miss_two_pieces", {"brief.txt": BRIEF, "report.txt": REPORT})
+
+
+def test_a_figure_compared_goes_on_in_the_next_sentence(two_pieces: Path) -> None:
+    # "The lock was built for about 300 barges a week. It now passes close to 900 ...": the figure asked is the
+    # second sentence's, which speaks of the lock by a pronoun
+    answer = ask_checked(
+        "How many barges a week pass through the lock at Esk according to Amsel compared with Trask?", two_pieces
+    )
+    assert not answer.abstained, answer.text
+    assert "close to 900" in answer.text, answer.text
+    assert "roughly 700 barges a week" in answer.text, answer.text
+
+
+def test_last_year_in_a_piece_of_2024_is_2023(two_pieces: Path) -> None:
+    answer = ask_checked("Do Amsel and Trask agree on how much money the Canal Board lost in 2023?", two_pieces)
+    assert not answer.abstained, answer.text
+    assert "$19 million last year" in answer.text, answer.text
+    assert "$14 million in 2023" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("text", "year", "dated", "says"),
+    [
+        ("It lost $19 million last year.", "2023", "2024-05-06", True),
+        ("It lost $19 million last year.", "2022", "2024-05-06", False),
+        ("It lost $19 million last year.", "2023", None, False),
+        ("Tolls rise next year.", "2025", "2024-05-06", True),
+        ("It lost $14 million in 2023.", "2023", None, True),
+    ],
+)
+def test_a_year_said_relative_to_the_pieces_date(text: str, year: str, dated: str | None, says: bool) -> None:
+    assert answer_checks.says_year(text, year, dated) is says

@@ -669,9 +669,29 @@ def keeps_negated(span: str, question: str) -> bool:
     )
 
 
+# the kinds of answer that are a figure (a count, an amount, a share, a measure)
+COUNTED_KINDS = frozenset({"quantity", "money", "share", "measure", "length", "duration"})
+
+
 def required_years(question: str) -> set[str]:
     """Years the question names: an answer about another year does not answer it."""
     return {m.group(1) for m in _YEAR.finditer(question)}
+
+
+_RELATIVE_YEAR = {"last year": -1, "this year": 0, "next year": 1, "a year ago": -1, "the previous year": -1}
+
+
+def says_year(text: str, year: str, dated: str | None) -> bool:
+    """Whether ``text`` names ``year``, itself or as a document dated ``dated`` (ISO 8601) counts it: "It lost
+    $51 million last year" in a piece of 2024 is about 2023."""
+    if year in text:
+        return True
+    if not dated or not dated[:4].isdigit():
+        return False
+    folded = text.casefold()
+    return any(
+        phrase in folded and int(dated[:4]) + shift == int(year) for phrase, shift in _RELATIVE_YEAR.items()
+    )
 
 
 # "By how much did fuel prices go up *in April*?": the month the figure is asked for ("in", "during", "on"

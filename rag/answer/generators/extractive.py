@@ -213,16 +213,8 @@ class ScoredSentence:
 
 
 # Answer types that count or measure: their figure must be of the year a question names (``figure_in_year``)
-_COUNTED_KINDS = frozenset({"quantity", "money", "share", "measure", "length", "duration"})
 _DATED_KINDS = frozenset({"date", "month", "year", "day"})
-# "Most Merethi wine comes from estates of under ten hectares." then "Stripped of the name, *they* would have to
-# redesign labels ...": the best sentence names what is asked, and the next, speaking of it by a pronoun in its
-# first words, says what is asked of it. It comes close to the threshold, though not past it.
-SEQUEL_SLACK = 0.03
-# (a pronoun with a verb of its own, not "It is ..." or "It was ...", which open a new point as often as not)
-_EARLY_PRONOUN = re.compile(
-    r"^(?:[\w’'-]+,?\s+){0,5}?(?:they|it|he|she|these|those)\s+(?!is\b|was\b)[a-z]+", re.IGNORECASE
-)
+SEQUEL_SLACK = 0.03  # how far under the threshold the sequel of the best sentence may come (``spans.sequel``)
 
 
 def _with_sequel(
@@ -235,23 +227,10 @@ def _with_sequel(
     eligible, comes within ``SEQUEL_SLACK`` of the threshold and goes on about it by a pronoun."""
     if not chosen:
         return chosen
-    best = chosen[0]
-    following = spans.next_in_paragraph(best, next(p for p in passages if p.n == best.passage_n))
-    if following is None:
+    sequel = spans.sequel(chosen[0], scored, passages, threshold - SEQUEL_SLACK)
+    if sequel is None or sequel in chosen:
         return chosen
-    sequel = next(
-        (
-            s
-            for s in scored
-            if s.passage_n == best.passage_n
-            and s.start == following[0]
-            and s.score >= threshold - SEQUEL_SLACK
-        ),
-        None,
-    )
-    if sequel is None or sequel in chosen or not _EARLY_PRONOUN.match(sequel.text):
-        return chosen
-    return [best, sequel, *chosen[1:]]
+    return [chosen[0], sequel, *chosen[1:]]
 
 
 def _heads_page(s: ScoredSentence, by_n: Mapping[int, Passage]) -> bool:
@@ -564,7 +543,7 @@ class ExtractiveGenerator:
         # "Why did the commission cut the limit so deeply *for 2023*?": the reason seldom repeats the year, which
         # the sentence before it gives ("... set the 2023 limit at ..." then "It cut so deeply because ...")
         why_in_year = bool(years) and answer_checks.asks_why(question)
-        wanted = self.documents is not None and (who is not None or about is not None or why_in_year)
+        wanted = self.documents is not None and (who is not None or about is not None or bool(years))
         docs = self.documents() if wanted else {}
 
         # the span a sentence would be quoted as, which most checks below read: worked out once per sentence
@@ -605,18 +584,20 @@ class ExtractiveGenerator:
             and answer_checks.states_dimension(s.text, question)
             and answer_checks.gives_rate(s.text, question)
             # (a figure of another year, in a clause of its own beside the asked year's)
-            and (kind not in _COUNTED_KINDS or answer_checks.figure_in_year(s.text, question))
+            and (kind not in answer_checks.COUNTED_KINDS or answer_checks.figure_in_year(s.text, question))
             and (
                 about is None
-                or kind not in _COUNTED_KINDS | _DATED_KINDS
+                or kind not in answer_checks.COUNTED_KINDS | _DATED_KINDS
                 or answer_checks.figure_of_subject(s.text, about, kind in _DATED_KINDS)
             )
             # (a year asked of someone's words may be said in the sentence that leads to them: "... the dry summer
             # of 2022." then "'The drought gave us a window,' she said.")
+            # ("It lost $51 million last year" in a piece dated 2024 is about 2023)
             and all(
-                year
-                in (
-                    s.text if who is None and not why_in_year else spans.with_context(s, by_n, docs, question)
+                answer_checks.says_year(
+                    s.text if who is None and not why_in_year else spans.with_context(s, by_n, docs, question),
+                    year,
+                    getattr(docs.get(s.doc_id), "date", None),
                 )
                 for year in years
             )

@@ -38,13 +38,14 @@ from ..question_kinds import asks_argument, asks_judgement, topic
 from ..steps import steps_answer
 from . import answer_checks, list_items, sections
 from .base import Turn
-from .spans import announced, continued_speech, goes_on_in, next_sentence, opened_before, quoted_span
+from .spans import announced, continued_speech, goes_on_in, next_sentence, opened_before, quoted_span, sequel
 
 if TYPE_CHECKING:
     from .extractive import ExtractiveGenerator, ScoredSentence
 
 SUMMARY_SENTENCES = 4  # of one document; 3 each when several documents are summarised
 ARGUMENT_SENTENCES = 3
+SEQUEL_SLACK = 0.3  # how far under the threshold a compared figure's sequel may come (``comparison``)
 COMPARISON_SLACK = 0.1  # a document's best sentence may be this far under the threshold to be compared
 MAX_SILENT_LISTED = 5  # documents in the index, at most, for "the articles" silent on a topic to be named
 PROFILE_SENTENCES = 3  # of one author's box: a role and places of work are often sentences of their own
@@ -733,6 +734,7 @@ def comparison(
             gate = gen.threshold - COMPARISON_SLACK
     if not scored or scored[0].score < gate:
         return []
+    counted = answer_checks.expected_type(about) in answer_checks.COUNTED_KINDS
     arguing = 0.1 if asks_argument(question) else 0.0  # "their advice": prefer the sentences that advise
     judging = asks_judgement(question)
     chosen = {}
@@ -759,6 +761,12 @@ def comparison(
                 ([s] for s in group[1:] if s.score >= verdict_floor and summaries.judges(s.text)),
                 second,
             )
+        if not second and counted:
+            # "How many trucks a day pass through Brask?": "Brask was built for about 600 trucks a day." then
+            # "It now handles close to 2,000 on a normal day.": the figure asked goes on in the next sentence
+            # (which, speaking of the thing by a pronoun, matches the question's words poorly: its figure, of
+            # the counted thing once read with the sentence before, is what makes it answer)
+            second = [s for s in [sequel(group[0], group, passages, gen.threshold - SEQUEL_SLACK)] if s is not None]
         chosen[doc_id] = _with_verdict(group[:1] + second, passages)
     if not chosen:
         return []

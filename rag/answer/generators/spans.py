@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from ...index.sentences import split_sentences
@@ -252,6 +252,37 @@ def next_sentence(s: ScoredSentence, passages: Mapping[int, Passage]) -> ScoredS
         in_author_box=False,
         asked=None,
         grounds=False,
+    )
+
+
+# "Most Merethi wine comes from estates of under ten hectares." then "Stripped of the name, *they* would have to
+# redesign labels ...": the best sentence names what is asked, and the next, speaking of it by a pronoun in its
+# first words, says what is asked of it.
+# (a pronoun with a verb of its own, not "It is ..." or "It was ...", which open a new point as often as not)
+_EARLY_PRONOUN = re.compile(
+    r"^(?:[\w’'-]+,?\s+){0,5}?(?:they|it|he|she|these|those)\s+(?!is\b|was\b)[a-z]+", re.IGNORECASE
+)
+
+
+def sequel(
+    best: ScoredSentence, scored: Sequence[ScoredSentence], passages: Sequence[Passage], floor: float
+) -> ScoredSentence | None:
+    """The next sentence of ``best``'s paragraph when it is among ``scored`` (it passed the question's checks),
+    scores at least ``floor`` and goes on about ``best``'s subject by a pronoun in its first words."""
+    passage = next(p for p in passages if p.n == best.passage_n)
+    following = next_in_paragraph(best, passage)
+    if following is None:
+        return None
+    return next(
+        (
+            s
+            for s in scored
+            if s.passage_n == best.passage_n
+            and s.start == following[0]
+            and s.score >= floor
+            and _EARLY_PRONOUN.match(s.text) is not None
+        ),
+        None,
     )
 
 
