@@ -201,7 +201,8 @@ def test_a_figure_compared_goes_on_in_the_next_sentence(two_pieces: Path) -> Non
     # "The lock was built for about 300 barges a week. It now passes close to 900 ...": the figure asked is the
     # second sentence's, which speaks of the lock by a pronoun
     answer = ask_checked(
-        "How many barges a week pass through the lock at Esk according to Amsel compared with Trask?", two_pieces
+        "How many barges a week pass through the lock at Esk according to Amsel compared with Trask?",
+        two_pieces,
     )
     assert not answer.abstained, answer.text
     assert "close to 900" in answer.text, answer.text
@@ -209,7 +210,9 @@ def test_a_figure_compared_goes_on_in_the_next_sentence(two_pieces: Path) -> Non
 
 
 def test_last_year_in_a_piece_of_2024_is_2023(two_pieces: Path) -> None:
-    answer = ask_checked("Do Amsel and Trask agree on how much money the Canal Board lost in 2023?", two_pieces)
+    answer = ask_checked(
+        "Do Amsel and Trask agree on how much money the Canal Board lost in 2023?", two_pieces
+    )
     assert not answer.abstained, answer.text
     assert "$19 million last year" in answer.text, answer.text
     assert "$14 million in 2023" in answer.text, answer.text

@@ -581,7 +581,9 @@ def gives_rate(span: str, question: str) -> bool:
     agency staff"), and for the period asked when the question names one ("per month"); other questions: True."""
     question = _EACH_SOURCE.sub("the sources", _PER_SOURCE.sub("according to ", question))
     asks = _ASKS_RATE.search(question)
-    if asks is None or (not re.match(r"how", asks.group(), re.IGNORECASE) and _ASKS_WHAT_SAID.search(question)):
+    if asks is None or (
+        not re.match(r"how", asks.group(), re.IGNORECASE) and _ASKS_WHAT_SAID.search(question)
+    ):
         return True
     if _RATE.search(span) is None:
         return False
@@ -696,7 +698,9 @@ def says_year(text: str, year: str, dated: str | None) -> bool:
 
 # "By how much did fuel prices go up *in April*?": the month the figure is asked for ("in", "during", "on"
 # before the month's name, or the month before a year)
-_IN_MONTH = re.compile(rf"\b(?i:in|during|on)\s+({_FULL_MONTHS})\b(?!\s+\d{{1,2}}\b)|\b({_FULL_MONTHS})\s+(?:1[6-9]|20)\d\d\b")
+_IN_MONTH = re.compile(
+    rf"\b(?i:in|during|on)\s+({_FULL_MONTHS})\b(?!\s+\d{{1,2}}\b)|\b({_FULL_MONTHS})\s+(?:1[6-9]|20)\d\d\b"
+)
 
 
 def required_months(question: str) -> set[str]:

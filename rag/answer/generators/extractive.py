@@ -595,7 +595,9 @@ class ExtractiveGenerator:
             # ("It lost $51 million last year" in a piece dated 2024 is about 2023)
             and all(
                 answer_checks.says_year(
-                    s.text if who is None and not why_in_year else spans.with_context(s, by_n, docs, question),
+                    s.text
+                    if who is None and not why_in_year
+                    else spans.with_context(s, by_n, docs, question),
                     year,
                     getattr(docs.get(s.doc_id), "date", None),
                 )
@@ -605,7 +607,9 @@ class ExtractiveGenerator:
             and all(
                 re.search(
                     rf"\b{month}\b",
-                    s.text if who is None and not why_in_year else spans.with_context(s, by_n, docs, question),
+                    s.text
+                    if who is None and not why_in_year
+                    else spans.with_context(s, by_n, docs, question),
                 )
                 for month in months
             )

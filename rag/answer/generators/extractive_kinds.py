@@ -766,7 +766,9 @@ def comparison(
             # "It now handles close to 2,000 on a normal day.": the figure asked goes on in the next sentence
             # (which, speaking of the thing by a pronoun, matches the question's words poorly: its figure, of
             # the counted thing once read with the sentence before, is what makes it answer)
-            second = [s for s in [sequel(group[0], group, passages, gen.threshold - SEQUEL_SLACK)] if s is not None]
+            second = [
+                s for s in [sequel(group[0], group, passages, gen.threshold - SEQUEL_SLACK)] if s is not None
+            ]
         chosen[doc_id] = _with_verdict(group[:1] + second, passages)
     if not chosen:
         return []
