@@ -1,0 +1,67 @@
+"""What a question asks of a moment, which a sentence on the same things may not give: the value something had
+*before* an event ("What fee did Kelmaria charge before the 2009 contract?"), and what a body *decided* or a
+review *found* ("What did the board decide at its May meeting?").
+
+Both are near misses the pages come close to: the sentence on the new fee, the meeting "scheduled for May 15",
+the review "offered" but never reported. They name everything the question names, so word overlap and the
+sentence vectors rank them high; only what the sentence states of the moment tells them apart.
+"""
+
+from __future__ import annotations
+
+import re
+
+# "What was the rate before ...?", "How many slots did X hold before ...?", "What did a kilo sell for before
+# ...?": a value at a time before an event (not "What must X do before the summit?", which asks for steps)
+_ASKS_VALUE_BEFORE = re.compile(
+    r"^\s*(?:how\s+(?:much|many)\b|what\s+(?:was|were)\b|"
+    r"what\s+(?:[\w-]+\s+){0,3}?(?:fee|fees|rate|rates|price|prices|tariff|toll|charge|share|ratio|figure|level|"
+    r"total|number|wage|salary|cost|sum)\s+(?:did|does|do|had|was|were)\b|"
+    r"what\s+did\b[^?]*\b(?:sell|cost|charge|pay|fetch|trade)\s+for\b)"
+    r"[^?]*\bbefore\s+(?!(?:the\s+)?(?:end|start|close)\s+of\b)\S",
+    re.IGNORECASE,
+)
+# what says a state before another: "Before 2022, ...", "up from $18", "from $18 to $27", "had been", "until"
+_EARLIER = re.compile(
+    r"\b(?:before|previous(?:ly)?|prior|until|till|earlier|formerly|originally|used\s+to|had\s+been|had\s+"
+    r"(?:held|charged|paid|cost|employed|sold)|up\s+from|down\s+from|from\s+\S*\d[\d,.]*\S*\s+(?:\w+\s+){0,3}?to|"
+    r"(?:was|were)\s+then|at\s+the\s+time|old)\b",
+    re.IGNORECASE,
+)
+
+
+def gives_earlier_value(span: str, question: str) -> bool:
+    """Whether ``span`` can give the value the question asks for *before* an event: it says an earlier state
+    ("Before 2022 ...", "up from", "from $18 to $27", "had been"). True for questions that ask no such value."""
+    if _ASKS_VALUE_BEFORE.search(question) is None:
+        return True
+    return _EARLIER.search(span) is not None
+
+
+# "What did the court decide ...?", "What did the audit office conclude ...?", "What did the 1999 test find?":
+# an outcome someone reached (past: "What does each page conclude?" asks the pages' own view)
+# (the question's own verb, after a subject of a few words: not "What did Ruiz say about how he heard of *the
+# vote*?", whose verb is "say")
+_ASKS_OUTCOME = re.compile(
+    r"^\s*what\s+(?:did|has|have|had)\s+(?!I\b|you\b|we\b)"
+    r"(?:(?!(?:say|said|tell|told|think|write|argue|mean|do|want|hear|heard|make|see|call|describe)\b)[\w’'.-]+\s+)"
+    r"{1,10}?(?<!\bthe\s)(?<!\ba\s)(?<!\bits\s)(?<!\btheir\s)"
+    r"(?:decide|conclude|find|rule|determine|resolve|agree|vote|recommend)\b",
+    re.IGNORECASE,
+)
+# what states one: the outcome's verb in the past, or its noun
+_OUTCOME = re.compile(
+    r"\b(?:decided|decision|decisions|concluded|conclusion|conclusions|found|finding|findings|ruled|ruling|"
+    r"determined|resolved|resolution|agreed|agreement|voted|vote|verdict|judg(?:e)?ments?|recommended|"
+    r"recommendations?|showed|revealed|confirmed|established|identified|upheld|rejected|approved|"
+    r"dismissed|ordered|chose|opted|backed|endorsed|adopted)\b",
+    re.IGNORECASE,
+)
+
+
+def states_outcome(span: str, question: str) -> bool:
+    """Whether ``span`` states the outcome the question asks someone reached ("decided", "found", "the
+    ruling"); a meeting "scheduled for May 15" or a review "offered" states none. True for other questions."""
+    if _ASKS_OUTCOME.search(question) is None:
+        return True
+    return _OUTCOME.search(span) is not None
