@@ -31,7 +31,7 @@ from .. import planning, reference
 from ..direct_answers import asks_for_someone
 from ..question_kinds import asks_about_authors, classify, quoted_topic
 from ..scoping import LEAD_CHARACTERS
-from . import amounts, answer_checks, list_items, outcomes, reactions, sections, spans
+from . import amounts, answer_checks, list_items, outcomes, posts_held, reactions, sections, spans
 from . import extractive_kinds as kinds
 from .base import Turn, register
 
@@ -676,6 +676,8 @@ class ExtractiveGenerator:
             # before the event, the outcome reached, not a sentence on the new fee or the meeting to come
             and outcomes.gives_earlier_value(quoted(s), question)
             and outcomes.states_outcome(quoted(s), question)
+            # "Who chairs the panel?": a sentence on the panel that names no chair says who holds nothing
+            and posts_held.says_post(quoted(s), question)
             and answer_checks.same_ordinal(quoted(s), question)
             and answer_checks.adds_amount(quoted(s), question)
             # "What counts as X?" wants what X covers; "How do I ...?" a sentence that instructs

@@ -1,0 +1,56 @@
+"""Who holds a post, asked by its verb ("Who chairs the panel?", "Who led the negotiating team?"): a sentence
+on the panel or the team that never says who chairs or leads it names someone else, or no one ("the Article 14
+question", "On February 27, Pemberra notified Orlavia ..."). The post must be said, by its verb or its noun.
+"""
+
+from __future__ import annotations
+
+import re
+
+# the verb asked, and the words that say the post: its forms and the nouns of who holds it
+_POSTS = {
+    "chair": r"chair\w*",
+    "lead": r"lead|leads|led|leading|leader\w*|head|heads|headed|heading",
+    "head": r"head|heads|headed|heading|chief|leader\w*|led",
+    "preside": r"presid\w+|chair\w*",
+    "run": r"run|runs|ran|running|operat\w+|manag\w+",
+    "direct": r"direct\w+",
+    "manage": r"manag\w+",
+    "own": r"own|owns|owned|owner\w*",
+    "represent": r"represent\w*",
+    "oversee": r"overs(?:ee|ees|aw|een|eeing|ight)|supervis\w+",
+}
+_FORMS = {
+    "chair": "chair|chairs|chaired",
+    "lead": "lead|leads|led",
+    "head": "heads|headed",
+    "preside": "presides|presided",
+    "run": "runs|ran",
+    "direct": "directs|directed",
+    "manage": "manages|managed",
+    "own": "owns|owned",
+    "represent": "represents|represented",
+    "oversee": "oversees|oversaw",
+}
+_ASKS_HOLDER = re.compile(
+    r"^\s*who\s+(?:(?:currently|now|still|first|then)\s+)?(" + "|".join(_FORMS.values()) + r")\b",
+    re.IGNORECASE,
+)
+
+
+def post_asked(question: str) -> str | None:
+    """The post a "Who chairs / led / presides over ...?" question asks who holds ("chair", "lead"), or None."""
+    m = _ASKS_HOLDER.match(question)
+    if m is None:
+        return None
+    verb = m.group(1).casefold()
+    return next(post for post, forms in _FORMS.items() if verb in forms.split("|"))
+
+
+def says_post(span: str, question: str) -> bool:
+    """Whether ``span`` says the post the question asks who holds (by its verb or its noun); True for other
+    questions."""
+    post = post_asked(question)
+    if post is None:
+        return True
+    return re.search(rf"\b(?:{_POSTS[post]})\b", span, re.IGNORECASE) is not None

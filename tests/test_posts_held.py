@@ -1,0 +1,88 @@
+"""Who holds a post, asked by its verb ("Who chairs the board?"): answered where the page says the post, by its
+verb or its noun; a sentence on the same body that names no holder abstains (``posts_held``; real embedder,
+real index of a page written here).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.answer.generators import posts_held
+from tests.conftest import ask_checked, index_of
+
+PAGE = """
+The Harbour Board Loses Its Way
+
+by [Mira Sand \\(/experts/mira-sand\\)](/experts/mira-sand)
+
+May 2, 2024
+
+ABOUT THE AUTHOR
+
+Mira Sand is a fellow at the Quay Institute.
+
+Commentary
+
+The board that runs the port of Ostra needs new rules.
+
+The Ostra Harbour Board has been chaired since 2021 by Tomas Greve, a former shipping lawyer. Its dredging
+committee, set up in 2019, has met only twice.
+
+On March 3, the Pilots' Guild referred the Article 9 question to the Coastal Tribunal in Lenby and agreed to
+accept its ruling.
+"""
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    return index_of(tmp_path_factory, "posts_held", {"a.txt": PAGE})
+
+
+def test_the_holder_named_with_the_post(page: Path) -> None:
+    answer = ask_checked("Who chairs the Ostra Harbour Board?", page)
+    assert not answer.abstained, answer.text
+    assert "Tomas Greve" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who presides over the Coastal Tribunal in Lenby?",
+        # the board "runs" the port: who owns it is not said
+        "Who owns the port of Ostra?",
+        "Who led the Pilots' Guild when it referred the Article 9 question?",
+    ],
+)
+def test_a_body_named_with_no_holder_abstains(page: Path, question: str) -> None:
+    answer = ask_checked(question, page)
+    assert answer.abstained, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "post"),
+    [
+        ("Who chairs the board?", "chair"),
+        ("Who currently leads the union?", "lead"),
+        ("Who presides over the panel?", "preside"),
+        ("Who owned the mill?", "own"),
+        ("Who is the chair of the board?", None),  # the noun is asked: ``answer_checks.role_asked`` reads it
+        ("Who wrote the op-ed?", None),
+    ],
+)
+def test_the_post_asked_by_its_verb(question: str, post: str | None) -> None:
+    assert posts_held.post_asked(question) == post
+
+
+@pytest.mark.parametrize(
+    ("span", "says"),
+    [
+        ("The panel is chaired by Judge Ana Varl.", True),
+        ("Ana Varl, the panel's chairwoman, opened the hearing.", True),
+        ("Judge Varl presided over the hearing.", True),
+        ("The panel was constituted in May 2023.", False),
+    ],
+)
+def test_the_post_said_by_its_verb_or_its_noun(span: str, says: bool) -> None:
+    assert posts_held.says_post(span, "Who presides over the panel?") is says
