@@ -230,3 +230,17 @@ def test_last_year_in_a_piece_of_2024_is_2023(two_pieces: Path) -> None:
 )
 def test_a_year_said_relative_to_the_pieces_date(text: str, year: str, dated: str | None, says: bool) -> None:
     assert answer_checks.says_year(text, year, dated) is says
+
+
+@pytest.mark.parametrize(
+    ("question", "who"),
+    [
+        ("How many ferries does Kormet run on the canal?", "Kormet"),
+        ("How much did the Calder Union pledge to the fund for 2024?", "Calder Union"),
+        ("How many people did the survey reach?", None),
+        ("How much did Acme pay, according to Castellan?", "Acme"),
+        ("How much fuel was left, according to Castellan?", None),
+    ],
+)
+def test_who_does_what_is_counted(question: str, who: str | None) -> None:
+    assert answer_checks.actor(question) == who

@@ -834,6 +834,24 @@ def cites(question: str, name: str) -> bool:
     )
 
 
+# "How many fish farms does *Ketrany* operate?", "How much does *Alunde* spend ...?": who does what is counted,
+# named right after the question's auxiliary
+_ACTOR = re.compile(
+    r"^\s*(?i:how)\s+(?:much|many)\b[^?]*?\b(?:did|does|do|has|have|had|will|would)\s+(?:the\s+)?"
+    r"((?:[A-Z][\w’'-]*\s+){0,3}[A-Z][\w’'-]*)(?![\w’'-])(?![’']s\b)"
+)
+
+
+def actor(question: str) -> str | None:
+    """The one a "How many / how much" question says does the counted thing ("How many farms does Ketrany
+    operate?": Ketrany), named right after its auxiliary; None when none is (or it is a source cited:
+    "according to Castellan")."""
+    m = _ACTOR.match(question)
+    if m is None or m.group(1).split()[0] in NOT_NAMES:
+        return None
+    return m.group(1) if not cites(question, m.group(1)) else None
+
+
 def uncited_subject(
     question: str, about: str, weights: Mapping[str, float], bylines: Callable[[], Sequence[str]]
 ) -> str | None:

@@ -527,6 +527,10 @@ class ExtractiveGenerator:
         months = answer_checks.required_months(question)
         # "When did X deliver the Lu-9 ferries?": a date in a sentence about something else does not answer
         about = answer_checks.subject(question, self.term_weights()) if kind and self.term_weights else None
+        if about is None and kind in answer_checks.COUNTED_KINDS:
+            # ("How many farms does Ketrany operate?": a count of Sallowmere's farms is of another's, though
+            # Ketrany is named on every page and so is no rare name)
+            about = answer_checks.actor(question)
         if about is not None and self.documents is not None and self.term_weights is not None:
             documents = self.documents()
             about = answer_checks.uncited_subject(
