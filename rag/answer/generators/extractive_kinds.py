@@ -168,6 +168,10 @@ def fact(
     chosen = [s for i, s in enumerate(chosen) if all(s.text != c.text for c in chosen[:i])]
     if not chosen:
         return []
+    if list_items.announces_things(chosen[0].text) and list_items.enumeration(chosen[0], passages):
+        # "What does X say Pemberra has to get before any settlement?": "It must insist on three things before
+        # any settlement." answers only with the three things it goes on to go through
+        return listing(gen, question, passages, history, chosen=chosen[:1])
     by_n = {p.n: p for p in passages}
     spans = [quoted_span(s, by_n, question) for s in chosen]
     if speech:

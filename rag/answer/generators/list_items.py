@@ -28,6 +28,7 @@ tried: all-MiniLM's cosines between a short name and a type word are too close t
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -65,6 +66,15 @@ _ORDINAL = re.compile(
 _NUMBER_WORDS = ("two", "three", "four", "five", "six", "seven")
 _COUNTED = re.compile(rf"\b({'|'.join(_NUMBER_WORDS)}|several)\s+(?:[a-z]+\s+)?[a-z]+s\b", re.IGNORECASE)
 _FIRST = re.compile(r"^(?:first|one\b|the\s+first)", re.IGNORECASE)
+# "It must insist on three things before any settlement.", "The government should take three steps.": a count
+# of items that are actions or points, each said by a sentence of its own, which need name nothing
+_GENERIC_ITEMS = re.compile(
+    rf"\b({'|'.join(_NUMBER_WORDS)})\s+(?:[a-z]+\s+)?(?:things|steps|measures|changes|demands|conditions|"
+    r"commitments|reforms|ways|problems|options|actions|tasks|priorities|principles|lessons|proposals|"
+    r"recommendations|moves|fixes|remedies)\b",
+    re.IGNORECASE,
+)
+ANNOUNCEMENT_WORDS = 20  # an announcement of things to come is one short sentence
 
 
 # "Which officials did X *meet*": the relation asked about, which an item's sentence must state. Verbs of
@@ -196,15 +206,44 @@ def counted_items(s: ScoredSentence, passages: Sequence[Passage]) -> list[tuple[
     if m is None:
         return []
     count = _NUMBER_WORDS.index(m.group(1).casefold()) + 2
-    # (a count that closes its passage goes on in the overlapping one: ``spans.goes_on_in``)
+    # (a count that closes its passage goes on in the overlapping one: ``spans.goes_on_in``; of the passages
+    # that hold it, the one that reads furthest into its paragraph, where a chunk ends after the first item)
     s = goes_on_in(s, {p.n: p for p in passages})
-    passage = next(p for p in passages if p.n == s.passage_n)
-    paragraph_end = passage.text.find("\n\n", s.end)
-    end = len(passage.text) if paragraph_end < 0 else paragraph_end
-    items = [(a, b) for a, b in split_sentences(passage.text) if s.end <= a < end][:count]
-    if len(items) < 2 or not all(new_names(passage.text[a:b], "") for a, b in items):
+    holding = [s] + [
+        dataclasses.replace(s, passage_n=p.n, start=at, end=at + len(s.text))
+        for p in passages
+        if p.doc_id == s.doc_id and p.n != s.passage_n and (at := p.text.find(s.text)) >= 0
+    ]
+    best: list[tuple[Passage, int, int]] = []
+    for held in holding:
+        passage = next(p for p in passages if p.n == held.passage_n)
+        paragraph_end = passage.text.find("\n\n", held.end)
+        end = len(passage.text) if paragraph_end < 0 else paragraph_end
+        found = [(a, b) for a, b in split_sentences(passage.text) if held.end <= a < end][:count]
+        if len(found) > len(best):
+            best = [(passage, a, b) for a, b in found]
+    if len(best) < 2:
+        return []
+    passage = best[0][0]
+    items = [(a, b) for _, a, b in best]
+    # ("Both governments must do three things. Corlandia must withdraw ... Vessary must agree ... And both
+    # must sign ...": things to do are said by as many sentences, which need name nothing new)
+    generic = announces_things(s.text) and len(items) == count
+    if not generic and not all(new_names(passage.text[a:b], "") for a, b in items):
         return []
     return [(passage, a, b) for a, b in items]
+
+
+def announces_things(sentence: str) -> bool:
+    """Whether ``sentence`` is a short announcement of a number of things to do or points to make ("It must
+    insist on three things before any settlement.", "Instead, the government should take three steps."),
+    which the sentences after it go through; not a sentence that lists them itself."""
+    return (
+        len(sentence.split()) <= ANNOUNCEMENT_WORDS
+        and _GENERIC_ITEMS.search(sentence) is not None
+        and ":" not in sentence
+        and not enumerates_inline(sentence)
+    )
 
 
 # Where a document names a publication it draws on ("According to the X", "as reported by the X", "in an
