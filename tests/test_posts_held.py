@@ -32,6 +32,9 @@ committee, set up in 2019, has met only twice.
 
 On March 3, the Pilots' Guild referred the Article 9 question to the Coastal Tribunal in Lenby and agreed to
 accept its ruling.
+
+Ostra's position is the simplest to explain. It pays half of the board's budget and fears any new formula. Its
+harbour minister, Ilse Brandt, argued after the vote that "a toll that changes every month is no toll at all."
 """
 
 
@@ -86,3 +89,11 @@ def test_the_post_asked_by_its_verb(question: str, post: str | None) -> None:
 )
 def test_the_post_said_by_its_verb_or_its_noun(span: str, says: bool) -> None:
     assert posts_held.says_post(span, "Who presides over the panel?") is says
+
+
+def test_a_post_owned_by_a_pronoun_leads_back_to_its_owner(page: Path) -> None:
+    # "Its harbour minister" two sentences after "Ostra's position ...": the owner is named where the pronouns
+    # that follow it lead back to
+    answer = ask_checked("What did Ostra's harbour minister say after the vote about the toll?", page)
+    assert not answer.abstained, answer.text
+    assert "no toll at all" in answer.text, answer.text

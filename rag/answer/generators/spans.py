@@ -111,9 +111,19 @@ def with_context(
         and "\n\n" not in document.text[before[first - 1][1] : before[first][0]]
     ):
         first -= 1
+    # "Orvania's position is simple. It pays half the budget. Its health minister argued ...": a sentence that
+    # speaks of its subject by a pronoun leads back, within its paragraph, to the one that names it
+    while (
+        first > 0
+        and len(before) - first < QUOTATION_SENTENCES
+        and _PRONOUN_LED.match(document.text[before[first][0] : before[first][1]])
+        and "\n\n" not in document.text[before[first - 1][1] : before[first][0]]
+    ):
+        first -= 1
     return document.text[before[first][0] : before[-1][1]] + " " + span
 
 
+_PRONOUN_LED = re.compile(r"\W*(?:it|its|they|their|he|his|she|her)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"^\W*[“\"]|[”\"]\s*$|[,.!?][”\"]\s+(?:he|she|they)\s", re.IGNORECASE)  # quoted words
 
 
