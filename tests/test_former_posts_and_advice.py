@@ -120,6 +120,8 @@ def _plan(question: str, index_dir: Path) -> planning.Plan:
         ("What is the central case the former minister makes in his op-ed?", "argument"),
         ("What is Reyl's main case about who should pay for the ferries?", "argument"),
         ("What is the core case of the analysis?", "argument"),
+        ("What is the overall position Reyl takes in his op-ed?", "argument"),
+        ("What stance does the commentary take overall?", "fact"),  # (no "overall position": not caught)
         # a case in court is still a fact
         ("When did Quell bring its case against Mardova?", "fact"),
     ],
@@ -552,3 +554,18 @@ The strait has been shared for a century. It can be shared for another.
     assert ask_checked(
         "What does the commentary argue the Dunmark government should do now?", index
     ).abstained
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the overall position Reyl takes in his op-ed?",
+        "What is the main point Reyl is trying to make about the dispute?",
+    ],
+)
+def test_a_writers_overall_position_is_their_central_advice(pages: Path, question: str) -> None:
+    # the words that frame the ask ("overall position", "trying to make", "the dispute" the whole piece is
+    # about) leave no topic: the piece's central arguing sentences answer
+    answer = ask_checked(question, pages)
+    assert not answer.abstained, answer.text
+    assert "Quell should restore its share of the subsidy" in answer.text, answer.text

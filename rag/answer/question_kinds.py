@@ -186,6 +186,8 @@ _ARGUMENT = re.compile(
     # mayor want the board to do?": what a writer or speaker argues for, in other words
     # ("What is the central case the former director makes?": a writer's case is what they argue)
     r"\b(?:main|central|chief|core|key)\s+(?:point|claim|message|conclusion|case)\b|\bthe\s+point\s+of\s+(?:the|this|that)\b|"
+    # "What is the overall position X takes in her op-ed?": the stance a writer argues
+    r"\b(?:overall|main|central|basic|general)\s+(?:position|stance|thrust|line\s+of\s+argument)\b|"
     r"\bconclu(?:de|des|ded|sion)\b|\bwhat\s+(?:should|must|ought\s+to)\s+(?!i\b|we\b|you\b)|"
     # "What does X think the board should do?", "What warning does X give?"
     r"\bwhat\s+(?:does|did|do)\b.{1,60}\b(?:think|believe|say)s?\b.{0,40}\b(?:should|must)\b|"

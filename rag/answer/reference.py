@@ -178,6 +178,10 @@ _FRAMING = frozenset(
             # "What does X think the board should do instead?", "What warning does X give?"
             "think thinks believe believes want wants should instead warning warnings give gives conclude "
             "concludes alternative alternatives verdict case "
+            # "What is the overall position X takes in her op-ed?", "the main point X is trying to make"
+            "overall stance take takes taking trying try tries making "
+            # ("... about the dispute": what the whole piece is about, said as a general noun)
+            "dispute quarrel row conflict crisis standoff "
             # the kind of piece that named the document ("the brief analysis", "the op-ed", "the commentary")
             "analysis analyses brief op-ed commentary column editorial essay"
         ]
