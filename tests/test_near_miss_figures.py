@@ -244,3 +244,23 @@ def test_a_year_said_relative_to_the_pieces_date(text: str, year: str, dated: st
 )
 def test_who_does_what_is_counted(question: str, who: str | None) -> None:
     assert answer_checks.actor(question) == who
+
+
+@pytest.mark.parametrize(
+    ("question", "span", "counted"),
+    [
+        # people counted by what befell them, said after the auxiliary: "212 deaths" counts who died
+        (
+            "How many people have died of the fever?",
+            "The laboratory confirmed 3,700 cases and 212 deaths.",
+            True,
+        ),
+        ("How many people were injured in the crash?", "Four passengers were wounded.", True),
+        # a count of something else still does not answer
+        ("How many people have died of the fever?", "The laboratory confirmed 3,700 cases.", False),
+    ],
+)
+def test_people_counted_by_what_befell_them(question: str, span: str, counted: bool) -> None:
+    thing = answer_checks.counted_thing(question)
+    assert thing is not None
+    assert answer_checks.counts(span, thing) is counted

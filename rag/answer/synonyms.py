@@ -12,6 +12,9 @@ COUNTED_NAMES = (
     # propellant"
     "land area hectare acre",
     "fuel propellant",
+    # "How many people have died?": "212 deaths", "40 dead"
+    "died death dead fatality",
+    "injured injury wounded",
 )
 
 

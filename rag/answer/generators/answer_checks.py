@@ -1933,6 +1933,7 @@ def states_verb(span: str, verb: str | None) -> bool:
 
 _HOW_MANY = re.compile(r"\bhow\s+many\s+((?:[\w’'.,-]+\s*){1,4})", re.IGNORECASE)
 _AUX = re.compile(r"^(?:is|are|was|were|did|does|do|has|have|had|will|would|can|could)$", re.IGNORECASE)
+_DONE = re.compile(r"^(?:[a-z]+ed|died|fled|left|lost|won|paid|fell|taken|killed|hurt)$", re.IGNORECASE)
 
 
 # "How much *profit* did Acme make?": a figure a firm or body reports under its own name, which the number must
@@ -1986,8 +1987,13 @@ def counted_thing(question: str) -> str | None:
     if m is None:
         return None
     words = []
-    for word in m.group(1).split():
+    said = m.group(1).split()
+    for i, word in enumerate(said):
         if _AUX.match(word):
+            # "How many people have died ...?": people counted by what befell them, said after the auxiliary
+            rest = [w.strip("?.,") for w in said[i + 1 :] if not _AUX.match(w) and w.casefold() != "been"]
+            if len(words) == 1 and words[0].casefold() in _ANYONE and rest and _DONE.match(rest[0]):
+                words.append(rest[0])
             break
         words.append(word.strip("?.,"))
     # "How many of the 41,000 Dravonians who fled ...": of those, counted again
