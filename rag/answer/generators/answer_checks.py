@@ -986,7 +986,12 @@ _WHY_VIEW = re.compile(
     r"^\s*why\s+(?:does|did|do|is|are|was|were)\s+(?:.{0,80}?\s)?(?:thinks?|consider|considers|argue|argues|"
     r"believes?|regards?|sees?|calls?|doubts?|opposes?|warns?|insists?|expects?|fears?|rejects?|dismiss(?:es)?|"
     r"favou?rs?|prefers?|single\s+out|singles\s+out|worried|concerned|unconvinced|sceptical|skeptical|"
-    r"doubtful|confident|optimistic|pessimistic|critical)\b",
+    r"doubtful|confident|optimistic|pessimistic|critical|against|opposed)\b|"
+    # "Why, in Marsk's view, is Lunmark so reluctant ...?", "Why, in the op-ed's telling, did ...?": the
+    # reasons as a writer sees them
+    r"^\s*why\b[^?]{0,40}?\bin\s+(?:[\w’'-]+\s+){1,4}?(?:view|opinion|telling|account|reading|judg(?:e)?ment)\b|"
+    # "What makes Castellan think a national vault would be a mistake?"
+    r"^\s*what\s+makes\s+.{0,60}?\b(?:think|believe|consider|doubt|argue|say|fear)s?\b",
     re.IGNORECASE,
 )
 
