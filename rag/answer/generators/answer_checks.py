@@ -358,7 +358,10 @@ _ASKS_WORDS_ON = re.compile(
 
 
 _SAID_ABOUT = re.compile(
-    r"^\s*what\s+(?:did|does|do|has|have|had)\s+.{1,80}?\b(?:say|said|tell|told|write|wrote)\s+(?:about|on|regarding)\b",
+    r"^\s*what\s+(?:did|does|do|has|have|had)\s+.{1,80}?\b(?:say|said|tell|told|write|wrote)\s+(?:about|on|regarding)\b|"
+    # ("What did Vellin say *in April* about his government's willingness to pay ...?": when, then what about)
+    r"^\s*what\s+(?:did|does|do|has|have|had)\s+.{1,80}?\b(?:say|said|tell|told|write|wrote)(?:\s+[\w’',-]+){1,5}?"
+    r"\s+(?:about|regarding)\b",
     re.IGNORECASE,
 )
 # "What was Orsak's line to reporters about the cost of ...?", "What remark by X on the cost ...": words asked
@@ -1573,6 +1576,12 @@ _TOPIC_FILLER = frozenset(
         "say",
         "tell",
         "told",
+        # ("say to justify *the decision*", "explain *the move*": the act the words defend, which they seldom
+        # name)
+        "decision",
+        "move",
+        "step",
+        "out",
     ]
 )
 # (as BM25 terms too, "many" is "mani"; and the words that ask: "about *how many* hours learners *usually* need")

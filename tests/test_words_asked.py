@@ -1,0 +1,69 @@
+"""Someone's words asked with when they were said before what about ("What did X say in April about ...?"),
+or for what they defend ("... say to justify the decision?"): a request for words, whatever figure the topic
+names, and words that seldom name the act they defend (real embedder, real index of a page written here).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.answer.generators import answer_checks
+from tests.conftest import ask_checked, index_of
+
+PAGE = """
+The Exam Quarrel Is About Trust
+
+by [Nora Vale \\(/experts/nora-vale\\)](/experts/nora-vale)
+
+November 12, 2024
+
+ABOUT THE AUTHOR
+
+Nora Vale is a fellow at the Pell Institute.
+
+Commentary
+
+Three neighbours stopped trusting each other's school certificates this autumn.
+
+In September Dalvia stopped recognising Kormet's certificates. "We cannot admit students on the strength of a
+paper we no longer trust," Dalvia's education minister, Ilse Marrek, told reporters in October.
+
+The common exam board would need new software. Ostmark's minister, Oskar Vellin, said in April that his
+government would "pay our share tomorrow if the others will pay theirs."
+"""
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    return index_of(tmp_path_factory, "words_asked", {"a.txt": PAGE})
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted"),
+    [
+        ("What did Dalvia's education minister say in October to justify the decision?", "no longer trust"),
+        (
+            "What did Vellin say in April about his government's willingness to pay for the new software?",
+            "pay our share tomorrow",
+        ),
+    ],
+)
+def test_the_words_asked_are_quoted(page: Path, question: str, wanted: str) -> None:
+    answer = ask_checked(question, page)
+    assert not answer.abstained, answer.text
+    assert wanted in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        # words asked for, though the topic speaks of paying
+        ("What did Vellin say in April about his government's willingness to pay for the software?", None),
+        ("What did Vellin say about the cost of the software?", None),
+        ("How much did Vellin say the software would cost?", "money"),
+    ],
+)
+def test_words_asked_for_want_no_figure(question: str, kind: str | None) -> None:
+    assert answer_checks.expected_type(question) == kind
