@@ -67,3 +67,29 @@ def test_the_words_asked_are_quoted(page: Path, question: str, wanted: str) -> N
 )
 def test_words_asked_for_want_no_figure(question: str, kind: str | None) -> None:
     assert answer_checks.expected_type(question) == kind
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much weight do the brief and the op-ed give to the notice Valdoria sent?",
+        "How much importance does the commentary attach to the vote?",
+    ],
+)
+def test_how_much_a_thing_matters_is_no_figure(question: str) -> None:
+    assert answer_checks.expected_type(question) is None
+
+
+def test_a_hyphenated_word_is_no_verb_asked() -> None:
+    # "Do Ferreol's op-ed and the analysis agree ...?": "op" is part of "op-ed", not a verb to find stated
+    assert answer_checks.yes_no_verb("Do Ferreol's op-ed and the analysis agree on the count?") is None
+    assert answer_checks.yes_no_verb("Did Ferreol deliver the report?") == "deliver"
+
+
+def test_writers_who_give_the_figures_are_no_subject_of_them() -> None:
+    # "What jobless figures do Langmoor and Quillfeather give for Veskland?": Quillfeather wrote a piece; the
+    # figures are Veskland's
+    bylines = ["by Ana Langmoor", "by Tomas Quillfeather"]
+    question = "What jobless figures do Langmoor and Quillfeather give for Veskland?"
+    weights = {"quillfeath": 3.0, "langmoor": 3.0, "veskland": 1.0, "jobless": 2.0}
+    assert answer_checks.uncited_subject(question, "Quillfeather", weights, lambda: bylines) != "Quillfeather"

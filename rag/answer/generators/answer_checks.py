@@ -371,6 +371,10 @@ _WORDS_BY_NAME = re.compile(
     r"words|retort|soundbite|quote|quotation)s?\b",
     re.IGNORECASE,
 )
+_HOW_MUCH_WEIGHT = re.compile(
+    r"\bhow\s+much\s+(?:weight|importance|attention|credence|emphasis|faith|trust|stock|significance)\b",
+    re.IGNORECASE,
+)
 _ASKS_CHANGE = re.compile(r"\bwhat\b.{0,40}\bhappen(?:ed|s)?\s+to\b", re.IGNORECASE)
 
 
@@ -385,6 +389,8 @@ def expected_type(question: str) -> str | None:
         return None
     if _ASKS_CHANGE.search(question):
         return None  # "What happened to the price of rice?": a change ("doubled"), in figures or not
+    if _HOW_MUCH_WEIGHT.search(question):
+        return None  # "How much weight do the pieces give to X?": how much it matters, in words
     unit = _ASKS_UNIT.search(question)
     if unit:
         return unit.group(1).casefold().replace("weekday", "day").replace("date", "day")
@@ -855,6 +861,13 @@ def actor(question: str) -> str | None:
     return m.group(1) if not cites(question, m.group(1)) else None
 
 
+# "What jobless figures do Langmoor and Quillfeather give?": the writers named as who gives the figures
+_GIVES = re.compile(
+    r"\b(?:do|does|did)\s+(?:[\w’'.-]+\s+){1,6}?(?:give|put|cite|use|quote|report|offer|estimate|provide)\b",
+    re.IGNORECASE,
+)
+
+
 def uncited_subject(
     question: str, about: str, weights: Mapping[str, float], bylines: Callable[[], Sequence[str]]
 ) -> str | None:
@@ -865,7 +878,7 @@ def uncited_subject(
     name: str | None = about
     while (
         name is not None
-        and cites(question, name)
+        and (cites(question, name) or _GIVES.search(question) is not None)
         and any(name.casefold() in byline.casefold() for byline in bylines())
     ):
         question = re.sub(rf"\b{re.escape(name)}(?:['’]s)?\b", " ", question)
@@ -1193,7 +1206,7 @@ _SPEECH_VERB = re.compile(rf"\b{SPEECH_VERBS}\b", re.IGNORECASE)
 _YES_NO_VERB = re.compile(
     # (not "Can I get ...", "Could you show ...": a request, whose verb no document needs to state)
     r"^\s*(?i:did|does|do|has|have|had|will|would|can|could)\s+(?!(?i:I|you|we)\s)(?:the\s+)?"
-    r"(?:[A-Z][\w.’'-]*\s+)+([a-z]\w+)\b"
+    r"(?:[A-Z][\w.’'-]*\s+)+([a-z]\w+)\b(?!-)"
     # "Can soda bread be frozen?", "Was the bridge ever finished?": the passive's verb
     r"|^\s*(?i:can|could|should|will|would|may|must)\s+(?!(?i:I|you|we)\s)(?:[\w’'-]+\s+){1,4}?be\s+([a-z]+(?:ed|en))\b"
 )
