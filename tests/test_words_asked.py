@@ -93,3 +93,13 @@ def test_writers_who_give_the_figures_are_no_subject_of_them() -> None:
     question = "What jobless figures do Langmoor and Quillfeather give for Veskland?"
     weights = {"quillfeath": 3.0, "langmoor": 3.0, "veskland": 1.0, "jobless": 2.0}
     assert answer_checks.uncited_subject(question, "Quillfeather", weights, lambda: bylines) != "Quillfeather"
+
+
+def test_words_in_response_to_something_must_be_on_it(page: Path) -> None:
+    # Vellin's words are on paying for the software, not on a rival's offer
+    answer = ask_checked("What did Vellin say in response to Kormet's offer?", page)
+    assert answer.abstained, answer.text
+    assert answer_checks.topic_terms("What did Vellin say in response to Kormet's offer?") == [
+        "kormet",
+        "offer",
+    ]

@@ -1611,7 +1611,7 @@ _ABOUT = re.compile(
     r"(?<=\b[Qq]uote\s)(?:[A-Z][\w’'.-]+\s+){1,5}(?:on|regarding)|"
     # "the sheriff's words on the curfew", "Ruiz's remarks regarding the fee"
     r"(?:words|remarks|comments?|quotes?|quotations?)\s+(?:on|regarding|concerning)|"
-    r"(?:reply|replied|respond|responded|react|reacted)\s+to)\s+([^?!]+?)"
+    r"(?:reply|replied|respond|responded|react|reacted)\s+to|in\s+(?:response|reply|answer)\s+to)\s+([^?!]+?)"
     # ("about the ban *when the complaint was lodged*": when it was said, not what it is about)
     r"(?:,?\s+(?:when|after|before|while|during|as)\s+(?:the|it|they|he|she|[A-Z])[^?!]*|"
     # ("... about the cost dispute *at her press conference in Lisk*": where it was said)
