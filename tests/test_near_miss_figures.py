@@ -264,3 +264,17 @@ def test_people_counted_by_what_befell_them(question: str, span: str, counted: b
     thing = answer_checks.counted_thing(question)
     assert thing is not None
     assert answer_checks.counts(span, thing) is counted
+
+
+@pytest.mark.parametrize(
+    ("span", "answers"),
+    [
+        ("In February only 38 percent of Orvanians said the pool served their interests.", False),
+        ("In February 41 percent of Dravenians said so.", True),
+        # a share with no group named may be of the one asked, said before
+        ("Support fell to 38 percent.", True),
+    ],
+)
+def test_a_share_of_another_group_does_not_answer(span: str, answers: bool) -> None:
+    question = "What share of Dravenians say the pool serves their country's interests?"
+    assert answer_checks.share_of_group(span, question) is answers

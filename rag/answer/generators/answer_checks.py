@@ -526,6 +526,26 @@ _TIME_UNITS = re.compile(
 )
 
 
+# "What share of Dravenians say ...?": the group a share is asked of, named by a capitalised word
+_SHARE_OF_GROUP = re.compile(r"\b(?:share|percentage|proportion|fraction)\s+of\s+(?:the\s+)?([A-Z][\w’'-]+)")
+_PERCENT_OF = re.compile(r"(?:%|\bper\s?cent)\s+of\s+(?:the\s+|all\s+)?([A-Z][\w’'-]+)", re.IGNORECASE)
+
+
+def share_of_group(span: str, question: str) -> bool:
+    """False when the question asks a share of a group it names ("What share of Dravenians ...?") and
+    ``span`` gives shares only of other named groups ("38 percent of Orvanians") without naming the one asked;
+    True otherwise."""
+    asked = _SHARE_OF_GROUP.search(question)
+    if asked is None:
+        return True
+    group = asked.group(1)
+    others = [m.group(1) for m in _PERCENT_OF.finditer(span) if m.group(1)[:1].isupper()]
+    if not others or names_subject(span, group):
+        return True
+    stem = group.casefold()[:5]
+    return any(o.casefold().startswith(stem) for o in others)
+
+
 def counts_not_time(span: str, question: str) -> bool:
     """For a question asking a quantity of something that is no span of time ("What is the generating
     capacity of the plant?"), whether ``span`` has a number besides its dates and spans of time ("two years

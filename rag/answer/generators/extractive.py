@@ -584,6 +584,7 @@ class ExtractiveGenerator:
             if not ((body_only or view) and s.in_author_box)
             and answer_checks.fits_type(s.text, kind)
             and answer_checks.counts_not_time(s.text, question)
+            and answer_checks.share_of_group(s.text, question)
             and answer_checks.new_figure(s.text, question, kind)
             and answer_checks.states_dimension(s.text, question)
             and answer_checks.gives_rate(s.text, question)
