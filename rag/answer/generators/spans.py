@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from ...index.sentences import split_sentences
@@ -103,24 +103,26 @@ def with_context(
     # A quotation of several sentences is attributed once: '"A," he said. "B."' is said by whoever the
     # sentence before '"A,"' names, so the context goes back along the quotation, within its paragraph, to
     # the first sentence that is not quoted words ("Ana Ruiz, a farmer, defended the plan.").
-    first = len(before) - 1
-    while (
-        first > 0
-        and len(before) - first < QUOTATION_SENTENCES
-        and _QUOTED.search(document.text[before[first][0] : before[first][1]])
-        and "\n\n" not in document.text[before[first - 1][1] : before[first][0]]
-    ):
-        first -= 1
+    first = _back_along(document.text, before, len(before) - 1, _QUOTED.search)
     # "Orvania's position is simple. It pays half the budget. Its health minister argued ...": a sentence that
     # speaks of its subject by a pronoun leads back, within its paragraph, to the one that names it
+    first = _back_along(document.text, before, first, _PRONOUN_LED.match)
+    return document.text[before[first][0] : before[-1][1]] + " " + span
+
+
+def _back_along(
+    text: str, before: list[tuple[int, int]], first: int, leads_back: Callable[[str], object]
+) -> int:
+    """The index in ``before`` (the sentences before a quote, in order) to go back to from ``first``: while that
+    sentence ``leads_back`` to the one before it in its paragraph, within ``QUOTATION_SENTENCES``."""
     while (
         first > 0
         and len(before) - first < QUOTATION_SENTENCES
-        and _PRONOUN_LED.match(document.text[before[first][0] : before[first][1]])
-        and "\n\n" not in document.text[before[first - 1][1] : before[first][0]]
+        and leads_back(text[before[first][0] : before[first][1]])
+        and "\n\n" not in text[before[first - 1][1] : before[first][0]]
     ):
         first -= 1
-    return document.text[before[first][0] : before[-1][1]] + " " + span
+    return first
 
 
 _PRONOUN_LED = re.compile(r"\W*(?:it|its|they|their|he|his|she|her)\b", re.IGNORECASE)
