@@ -36,6 +36,8 @@ the operator's accounts is planned for the autumn.
 
 At its March meeting the board decided to freeze the fee until the review is done. The 2019 inspection of the
 Orm pier found cracks in two of its piles.
+
+Ferry traffic on the lake is projected to reach 900,000 passengers a year by 2030, most of them tourists.
 """
 
 
@@ -128,3 +130,25 @@ def test_an_outcome_reached(question: str, span: str, states: bool) -> None:
 )
 def test_an_outcome_named_inside_another_question_is_not_asked(question: str) -> None:
     assert outcomes.states_outcome("On the radio, he said.", question)
+
+
+def test_a_projection_is_no_value_now(page: Path) -> None:
+    answer = ask_checked("How many passengers do the Orm ferries carry each year at present?", page)
+    assert answer.abstained, answer.text
+    answer = ask_checked("How many passengers a year are the Orm ferries projected to carry by 2030?", page)
+    assert not answer.abstained, answer.text
+    assert "900,000 passengers" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("span", "gives"),
+    [
+        ("Exports are projected to reach 4 million tonnes a year by 2030.", False),
+        ("That would put Alunde's yearly bill at about $3.4 million.", False),
+        ("It currently has 96 controllers.", True),
+        ("The agency now trucks water to 112 villages.", True),
+        ("Exports reached 3 million tonnes last year.", True),
+    ],
+)
+def test_a_value_asked_for_now(span: str, gives: bool) -> None:
+    assert outcomes.gives_present_value(span, "How many tonnes does Korvath export at present?") is gives

@@ -680,6 +680,7 @@ class ExtractiveGenerator:
             # "What fee did X charge before the 2009 contract?", "What did the board decide in May?": the state
             # before the event, the outcome reached, not a sentence on the new fee or the meeting to come
             and outcomes.gives_earlier_value(quoted(s), question)
+            and outcomes.gives_present_value(quoted(s), question)
             and outcomes.states_outcome(quoted(s), question)
             # "Who chairs the panel?": a sentence on the panel that names no chair says who holds nothing
             and posts_held.says_post(quoted(s), question)

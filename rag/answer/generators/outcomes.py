@@ -1,6 +1,7 @@
 """What a question asks of a moment, which a sentence on the same things may not give: the value something had
-*before* an event ("What fee did Kelmaria charge before the 2009 contract?"), and what a body *decided* or a
-review *found* ("What did the board decide at its May meeting?").
+*before* an event ("What fee did Kelmaria charge before the 2009 contract?"), the value it has *now* ("How much
+potash does Korvath export at present?"), and what a body *decided* or a review *found* ("What did the board
+decide at its May meeting?").
 
 Both are near misses the pages come close to: the sentence on the new fee, the meeting "scheduled for May 15",
 the review "offered" but never reported. They name everything the question names, so word overlap and the
@@ -36,6 +37,31 @@ def gives_earlier_value(span: str, question: str) -> bool:
     if _ASKS_VALUE_BEFORE.search(question) is None:
         return True
     return _EARLIER.search(span) is not None
+
+
+# "How many tonnes does Korvath export *at present*?", "How much does Alunde *currently* spend ...?": a value
+# now, which a projection ("projected to reach 4 million tonnes by 2030") or a proposal ("that would put the
+# bill at ...") does not give
+_ASKS_VALUE_NOW = re.compile(
+    r"^\s*(?:how\s+(?:much|many)|what\s+(?:share|percentage|proportion|number))\b[^?]*"
+    r"\b(?:currently|at\s+present|presently|today|these\s+days|now)\b",
+    re.IGNORECASE,
+)
+_NOT_YET = re.compile(
+    r"\b(?:projected|expected|forecast|set|due|planned|proposed)\s+to\b|\b(?:would|will|could)\s+(?:put|reach|rise|"
+    r"fall|grow|climb|cost|be|bring|add|take|leave|mean)\b|\bby\s+(?:1[6-9]|20)\d\d\b",
+    re.IGNORECASE,
+)
+_NOW = re.compile(r"\b(?:now|currently|at\s+present|today|already|still)\b", re.IGNORECASE)
+
+
+def gives_present_value(span: str, question: str) -> bool:
+    """Whether ``span`` can give the value the question asks for *now*: it does not only project or propose
+    one ("projected to reach 4 million tonnes a year by 2030", "would put the bill at $9.1 million") unless it
+    says the present too ("now", "currently", "today"). True for questions that ask no present value."""
+    if _ASKS_VALUE_NOW.search(question) is None:
+        return True
+    return _NOT_YET.search(span) is None or _NOW.search(span) is not None
 
 
 # "What did the court decide ...?", "What did the audit office conclude ...?", "What did the 1999 test find?":
