@@ -152,3 +152,20 @@ def test_a_projection_is_no_value_now(page: Path) -> None:
 )
 def test_a_value_asked_for_now(span: str, gives: bool) -> None:
     assert outcomes.gives_present_value(span, "How many tonnes does Korvath export at present?") is gives
+
+
+@pytest.mark.parametrize(
+    ("span", "gives"),
+    [
+        ("A new currency would likely fall by 25 to 35 percent on its first day of trading.", False),
+        ("The halver fell 12 percent in March.", True),
+        # a real figure beside a forecast of something else
+        (
+            "The authority has invested $180 million on the expectation that trains would arrive in 2022.",
+            True,
+        ),
+    ],
+)
+def test_a_forecast_is_no_change_that_happened(span: str, gives: bool) -> None:
+    question = "By how much did the halver fall after the speech?"
+    assert outcomes.gives_past_value(span, question) is gives

@@ -681,6 +681,7 @@ class ExtractiveGenerator:
             # before the event, the outcome reached, not a sentence on the new fee or the meeting to come
             and outcomes.gives_earlier_value(quoted(s), question)
             and outcomes.gives_present_value(quoted(s), question)
+            and outcomes.gives_past_value(quoted(s), question)
             and outcomes.states_outcome(quoted(s), question)
             # "Who chairs the panel?": a sentence on the panel that names no chair says who holds nothing
             and posts_held.says_post(quoted(s), question)

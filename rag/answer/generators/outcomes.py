@@ -64,6 +64,30 @@ def gives_present_value(span: str, question: str) -> bool:
     return _NOT_YET.search(span) is None or _NOW.search(span) is not None
 
 
+# "By how much *did* the currency fall after the speech?": a change that happened, which a forecast of what
+# "would likely fall" does not give
+_ASKS_PAST_FIGURE = re.compile(r"^\s*(?:by\s+)?how\s+(?:much|many)\b[^?]*\bdid\b", re.IGNORECASE)
+# a modal that governs the figures after it in its clause: "would likely fall by 25 to 35 percent"
+_MODAL = re.compile(r"\b(?:would|could|might)\s+(?!have\b)", re.IGNORECASE)
+_FIGURE = re.compile(r"[$€£]?\d[\d,.]*")
+FORECAST_REACH = 60  # characters back from a figure to the modal that governs it, within its clause
+
+
+def gives_past_value(span: str, question: str) -> bool:
+    """Whether ``span`` can give a figure the question asks of something that happened ("By how much did the
+    halver fall?"): not when its every figure is a forecast a modal governs ("would likely fall by 25 to 35
+    percent"). True for other questions."""
+    if _ASKS_PAST_FIGURE.search(question) is None:
+        return True
+    figures = [m.start() for m in _FIGURE.finditer(span)]
+
+    def forecast(at: int) -> bool:
+        before = re.split(r"[;.]\s|,\s+(?:and|but|while)\s", span[max(0, at - FORECAST_REACH) : at])[-1]
+        return _MODAL.search(before) is not None
+
+    return not figures or not all(forecast(at) for at in figures)
+
+
 # "What did the court decide ...?", "What did the audit office conclude ...?", "What did the 1999 test find?":
 # an outcome someone reached (past: "What does each page conclude?" asks the pages' own view)
 # (the question's own verb, after a subject of a few words: not "What did Ruiz say about how he heard of *the
