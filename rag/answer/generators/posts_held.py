@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import re
 
+from ..scoping import NAME
+from . import answer_checks
+
 # the verb asked, and the words that say the post: its forms and the nouns of who holds it
 _POSTS = {
     "chair": r"chair\w*",
@@ -47,10 +50,28 @@ def post_asked(question: str) -> str | None:
     return next(post for post, forms in _FORMS.items() if verb in forms.split("|"))
 
 
+_MONTHS = frozenset(
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+     "December"]
+)  # fmt: skip
+# a capitalised word that names a thing by its number ("Decree 22/7", "Article 14"), not a person
+_NUMBERED = re.compile(r"\s+\d")
+
+
 def says_post(span: str, question: str) -> bool:
-    """Whether ``span`` says the post the question asks who holds (by its verb or its noun); True for other
+    """Whether ``span`` says the post the question asks who holds (by its verb or its noun), and names someone
+    the question does not ("its chair resigned in April" beside "Decree 22/7" names no one); True for other
     questions."""
     post = post_asked(question)
     if post is None:
         return True
-    return re.search(rf"\b(?:{_POSTS[post]})\b", span, re.IGNORECASE) is not None
+    if re.search(rf"\b(?:{_POSTS[post]})\b", span, re.IGNORECASE) is None:
+        return False
+    asked = {n.casefold() for n in answer_checks.names(question)}
+    return any(
+        m.group(1).casefold() not in asked
+        and m.group(1) not in answer_checks.NOT_NAMES
+        and m.group(1) not in _MONTHS
+        and not _NUMBERED.match(span, m.end())
+        for m in NAME.finditer(span)
+    )
