@@ -33,6 +33,9 @@ committee, set up in 2019, has met only twice.
 On March 3, the Pilots' Guild referred the Article 9 question to the Coastal Tribunal in Lenby and agreed to
 accept its ruling.
 
+The harbour's new cranes were supplied by a foreign manufacturer in 2022. The channel is dredged every spring by
+Marsh & Kell, a firm from Lenby.
+
 Ostra's position is the simplest to explain. It pays half of the board's budget and fears any new formula. Its
 harbour minister, Ilse Brandt, argued after the vote that "a toll that changes every month is no toll at all."
 """
@@ -99,3 +102,29 @@ def test_a_post_owned_by_a_pronoun_leads_back_to_its_owner(page: Path) -> None:
     answer = ask_checked("What did Ostra's harbour minister say after the vote about the toll?", page)
     assert not answer.abstained, answer.text
     assert "no toll at all" in answer.text, answer.text
+
+
+def test_a_thing_asked_by_its_kind_needs_its_name(page: Path) -> None:
+    # "supplied by a foreign manufacturer" names no company
+    answer = ask_checked("Which company supplied the harbour's new cranes?", page)
+    assert answer.abstained, answer.text
+    answer = ask_checked("Which firm dredges the channel every spring?", page)
+    assert not answer.abstained, answer.text
+    assert "Marsh & Kell" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "span", "answers"),
+    [
+        ("Which rocket will carry the Clearwater mission?", "None of this means I oppose Clearwater.", False),
+        (
+            "Which vessel crossed first?",
+            "The first ship to pay, a timber carrier called the Aster Grey, crossed.",
+            True,
+        ),
+        # other questions are not asked by a thing's kind
+        ("Which measures does the op-ed want?", "The council should cut the fee.", True),
+    ],
+)
+def test_a_name_answers_which_company_or_vessel(question: str, span: str, answers: bool) -> None:
+    assert posts_held.names_one_asked(span, question) is answers

@@ -67,6 +67,12 @@ def says_post(span: str, question: str) -> bool:
         return True
     if re.search(rf"\b(?:{_POSTS[post]})\b", span, re.IGNORECASE) is None:
         return False
+    return _names_another(span, question)
+
+
+def _names_another(span: str, question: str) -> bool:
+    """Whether ``span`` names someone or something the question does not (a capitalised word inside a
+    sentence, not a month, not a thing named by its number)."""
     asked = {n.casefold() for n in answer_checks.names(question)}
     return any(
         m.group(1).casefold() not in asked
@@ -75,3 +81,20 @@ def says_post(span: str, question: str) -> bool:
         and not _NUMBERED.match(span, m.end())
         for m in NAME.finditer(span)
     )
+
+
+# "Which company supplied the platform?", "Which rocket will carry the mission?": one thing asked by its kind,
+# which only a name answers
+_ASKS_NAMED_ONE = re.compile(
+    r"^\s*(?:which|what)\s+(?:company|firm|rocket|manufacturer|contractor|supplier|airline|bank|insurer|"
+    r"operator|vessel|ship|newspaper|university)\b",
+    re.IGNORECASE,
+)
+
+
+def names_one_asked(span: str, question: str) -> bool:
+    """Whether ``span`` can answer "Which company / rocket / vessel ...?": it names something the question does
+    not ("supplied by a different manufacturer" names none). True for other questions."""
+    if _ASKS_NAMED_ONE.match(question) is None:
+        return True
+    return _names_another(span, question)
