@@ -30,6 +30,10 @@ Three neighbours stopped trusting each other's school certificates this autumn.
 In September Dalvia stopped recognising Kormet's certificates. "We cannot admit students on the strength of a
 paper we no longer trust," Dalvia's education minister, Ilse Marrek, told reporters in October.
 
+The exam software failed in June; its maker is Brisk Systems, a firm from Lenby that also runs the marking. Ostmark
+raised its exam fee in May. Ostmark argued that the old fee had not been revised in ten years and no longer covered
+the cost of marking.
+
 The common exam board would need new software. Ostmark's minister, Oskar Vellin, said in April that his
 government would "pay our share tomorrow if the others will pay theirs."
 """
@@ -103,3 +107,17 @@ def test_words_in_response_to_something_must_be_on_it(page: Path) -> None:
         "kormet",
         "offer",
     ]
+
+
+def test_an_explanation_asked_of_someone_is_what_they_said(page: Path) -> None:
+    question = "What justification did Ostmark offer for raising its exam fee?"
+    assert answer_checks.speaker(question) == "Ostmark"
+    answer = ask_checked(question, page)
+    assert not answer.abstained, answer.text
+    assert "had not been revised in ten years" in answer.text, answer.text
+
+
+def test_an_explanation_nobody_gave_abstains(page: Path) -> None:
+    # Brisk Systems is named as the software's maker, but the page gives no explanation of theirs for its failure
+    answer = ask_checked("What explanation did Brisk Systems give for the software failure in June?", page)
+    assert answer.abstained, answer.text

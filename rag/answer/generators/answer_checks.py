@@ -1210,6 +1210,9 @@ _SPEAKER = re.compile(
     # ("What has the hospital at Marrowby Point said ...": a body named with its place)
     r"(?:(?:at|in|of|from)\s+(?:[A-Z][\w’'-]*\s+){1,3})?"
     r"(?:say|tell|said|argue|claim|reply|respond)\b"
+    # "What explanation did Kaltberg Systems give for ...?": the explanation is what the firm said
+    r"|\b(?i:what)\s+(?i:explanations?|justifications?|excuses?|defen[cs]es?)\s+(?i:did|does|do|has|have)\s+"
+    r"(?:the\s+)?(?:[A-Z][\w’'.-]+\s+){0,4}?([A-Z][\w’'-]+)\s+(?i:give|gave|given|offer|offered|provide|provided)\b"
     # "What remark by Ebrisia's council delegate does the op-ed cite?", "What words from Ruiz ...": the words
     # asked for by what they are, then whose
     rf"|\b(?i:what|which)\s+(?i:remarks?|comments?|quotes?|quotations?|words|lines?)\s+(?i:by|from)\s+"
