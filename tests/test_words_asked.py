@@ -121,3 +121,23 @@ def test_an_explanation_nobody_gave_abstains(page: Path) -> None:
     # Brisk Systems is named as the software's maker, but the page gives no explanation of theirs for its failure
     answer = ask_checked("What explanation did Brisk Systems give for the software failure in June?", page)
     assert answer.abstained, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "who"),
+    [
+        ("What did Ostrin Aquaculture's chief executive say after the escape?", "chief executive"),
+        ("What did Brisk Systems' chief executive say publicly about the failure?", "chief executive"),
+        ("What did Dalvia's education minister say?", "education minister"),
+    ],
+)
+def test_a_post_owned_by_a_name_of_several_words(question: str, who: str) -> None:
+    assert answer_checks.speaker(question) == who
+
+
+def test_a_post_nobody_quotes_abstains(page: Path) -> None:
+    # Brisk Systems' chief executive is never quoted (nor named) on the page
+    answer = ask_checked(
+        "What did Brisk Systems' chief executive say publicly after the software failed?", page
+    )
+    assert answer.abstained, answer.text

@@ -1173,7 +1173,7 @@ _SPEAKER = re.compile(
     # sentence that names "the Dutch minister" only as someone met or mentioned does not give their words)
     # "... the Dutch minister", "... Acme's chief executive", "... the union's branch secretary"
     # ("the regional aviation council's secretary-general": up to three words of whose post it is)
-    rf"|\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+(?:the\s+(?:(?:[\w-]+\s+){{0,2}}[\w-]+[’']s\s+)?|[A-Z][\w-]*[’']s\s+)"
+    rf"|\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+(?:the\s+(?:(?:[\w-]+\s+){{0,2}}[\w-]+[’']s\s+)?|(?:[A-Z][\w-]*\s+){{0,2}}[A-Z][\w-]*(?:[’']s|s[’'])\s+)"
     rf"((?:[A-Z][\w’'-]+\s+|(?:[a-z]+\s+)(?=(?:[a-z]+\s+)?(?i:{_ROLES})))*?(?i:{_ROLES}))\s*"
     # ("What did Kelmaria's deputy foreign minister*, Irena Dalsvik,* say ...?": the holder's name aside)
     r"(?:,\s+(?:[A-Z][\w’'.-]+\s+){0,3}[A-Z][\w’'-]+,)?\s+"
