@@ -169,3 +169,21 @@ def test_a_value_asked_for_now(span: str, gives: bool) -> None:
 def test_a_forecast_is_no_change_that_happened(span: str, gives: bool) -> None:
     question = "By how much did the halver fall after the speech?"
     assert outcomes.gives_past_value(span, question) is gives
+
+
+@pytest.mark.parametrize(
+    ("question", "span", "states"),
+    [
+        (
+            "How did the council end up voting on the fee?",
+            "The decision to postpone the vote was right.",
+            False,
+        ),
+        ("How did the council end up voting on the fee?", "The council voted 7 to 2 to keep the fee.", True),
+        ("How did the board vote in March?", "The board approved the freeze unanimously.", True),
+        # a count of votes is no vote asked
+        ("How did the opposition arrive at its own vote count?", "It tallied the sheets by hand.", True),
+    ],
+)
+def test_how_a_vote_went(question: str, span: str, states: bool) -> None:
+    assert outcomes.states_outcome(span, question) is states

@@ -109,9 +109,26 @@ _OUTCOME = re.compile(
 )
 
 
+# "How did the council end up voting on X?", "How did the board vote?": a vote's result, which the vote named
+# ("the decision to postpone the vote") does not give
+_ASKS_VOTE = re.compile(
+    r"^\s*how\s+did\s+(?:[\w’'.-]+\s+){1,6}?(?<!\bthe\s)(?<!\ba\s)(?<!\bits\s)(?<!\bown\s)(?<!\btheir\s)"
+    r"(?:end\s+up\s+)?vot(?:e|ing)\b",
+    re.IGNORECASE,
+)
+_VOTED = re.compile(
+    r"\bvoted\b|\b\d+\s*(?:to|-|–)\s*\d+\b|\b(?:approved|rejected|passed|adopted|unanimous(?:ly)?|"
+    r"abstained|majority)\b",
+    re.IGNORECASE,
+)
+
+
 def states_outcome(span: str, question: str) -> bool:
     """Whether ``span`` states the outcome the question asks someone reached ("decided", "found", "the
-    ruling"); a meeting "scheduled for May 15" or a review "offered" states none. True for other questions."""
+    ruling"; for a vote, how it went: "voted", "7 to 2", "approved"); a meeting "scheduled for May 15" or a
+    review "offered" states none. True for other questions."""
+    if _ASKS_VOTE.search(question) is not None:
+        return _VOTED.search(span) is not None
     if _ASKS_OUTCOME.search(question) is None:
         return True
     return _OUTCOME.search(span) is not None
