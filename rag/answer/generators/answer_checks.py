@@ -19,6 +19,7 @@ from ..scoping import PIECE_WORDS, WRITER_WORDS
 from ..synonyms import COUNTED_NAMES
 
 _FULL_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+MONTH_NAMES = frozenset(_FULL_MONTHS.split("|"))
 _SHORT_MONTHS = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
 _MONTHS = f"{_FULL_MONTHS}|{_SHORT_MONTHS}"  # (matched without regard to case)
 _YEAR = re.compile(r"\b(1[6-9]\d\d|20\d\d)s?\b")
@@ -358,10 +359,9 @@ _ASKS_WORDS_ON = re.compile(
 
 
 _SAID_ABOUT = re.compile(
-    r"^\s*what\s+(?:did|does|do|has|have|had)\s+.{1,80}?\b(?:say|said|tell|told|write|wrote)\s+(?:about|on|regarding)\b|"
+    r"^\s*what\s+(?:did|does|do|has|have|had)\s+.{1,80}?\b(?:say|said|tell|told|write|wrote)"
     # ("What did Vellin say *in April* about his government's willingness to pay ...?": when, then what about)
-    r"^\s*what\s+(?:did|does|do|has|have|had)\s+.{1,80}?\b(?:say|said|tell|told|write|wrote)(?:\s+[\w’',-]+){1,5}?"
-    r"\s+(?:about|regarding)\b",
+    r"(?:\s+(?:about|on|regarding)|(?:\s+[\w’',-]+){1,5}?\s+(?:about|regarding))\b",
     re.IGNORECASE,
 )
 # "What was Orsak's line to reporters about the cost of ...?", "What remark by X on the cost ...": words asked
@@ -556,9 +556,10 @@ def counts_not_time(span: str, question: str) -> bool:
 
 
 # "How much is paid *per* nurse / to *each* nurse": an amount for one of them, which a total does not give
-_ASKS_RATE = re.compile(
-    r"\bhow\s+(?:much|many)\b.*\b(?:each|per|apiece|every)\b|"
-    # "What would the weir cost to run each year?", "What does the pool pay per dose?": an amount for each
+_ASKS_RATE = re.compile(r"\bhow\s+(?:much|many)\b.*\b(?:each|per|apiece|every)\b", re.IGNORECASE)
+# "What would the weir cost to run each year?", "What does the pool pay per dose?": an amount for each, asked
+# with "what"
+_ASKS_COST_EACH = re.compile(
     r"\bwhat\b.*\b(?:cost|costs|price|fee|fees|charge|charges|pay|pays|paid|spend|spends|earn|earns)\b.*"
     r"\b(?:each|per|every)\s+(?!(?:of|one)\b)[a-z]+",
     re.IGNORECASE,
@@ -609,10 +610,8 @@ def gives_rate(span: str, question: str) -> bool:
     it says an amount per thing ("each", "per", "a year", "an hour"), not only a total ("2 million pounds on
     agency staff"), and for the period asked when the question names one ("per month"); other questions: True."""
     question = _EACH_SOURCE.sub("the sources", _PER_SOURCE.sub("according to ", question))
-    asks = _ASKS_RATE.search(question)
-    if asks is None or (
-        not re.match(r"how", asks.group(), re.IGNORECASE) and _ASKS_WHAT_SAID.search(question)
-    ):
+    asks_cost_each = _ASKS_COST_EACH.search(question) is not None and not _ASKS_WHAT_SAID.search(question)
+    if _ASKS_RATE.search(question) is None and not asks_cost_each:
         return True
     if _RATE.search(span) is None:
         return False
@@ -730,6 +729,11 @@ def says_year(text: str, year: str, dated: str | None) -> bool:
 _IN_MONTH = re.compile(
     rf"\b(?i:in|during|on)\s+({_FULL_MONTHS})\b(?!\s+\d{{1,2}}\b)|\b({_FULL_MONTHS})\s+(?:1[6-9]|20)\d\d\b"
 )
+
+
+def says_month(text: str, month: str) -> bool:
+    """Whether ``text`` names ``month`` (a whole word, its case as written)."""
+    return re.search(rf"\b{month}\b", text) is not None
 
 
 def required_months(question: str) -> set[str]:

@@ -212,7 +212,7 @@ class ScoredSentence:
     grounds: bool = False
 
 
-# Answer types that count or measure: their figure must be of the year a question names (``figure_in_year``)
+# Answer types that date: their date must be of the subject a question names (``figure_of_subject``)
 _DATED_KINDS = frozenset({"date", "month", "year", "day"})
 SEQUEL_SLACK = 0.03  # how far under the threshold the sequel of the best sentence may come (``spans.sequel``)
 
@@ -572,6 +572,12 @@ class ExtractiveGenerator:
             )
 
         @functools.cache
+        def dated_in(s: ScoredSentence) -> str:  # where a year or month asked must be said
+            if not years and not months:
+                return s.text
+            return s.text if who is None and not why_in_year else spans.with_context(s, by_n, docs, question)
+
+        @functools.cache
         def said_on(s: ScoredSentence) -> str:  # the quoted span with the speaker's next quoted words
             return spans.continued_speech(s, by_n[s.passage_n], quoted(s))
 
@@ -599,25 +605,11 @@ class ExtractiveGenerator:
             # of 2022." then "'The drought gave us a window,' she said.")
             # ("It lost $51 million last year" in a piece dated 2024 is about 2023)
             and all(
-                answer_checks.says_year(
-                    s.text
-                    if who is None and not why_in_year
-                    else spans.with_context(s, by_n, docs, question),
-                    year,
-                    getattr(docs.get(s.doc_id), "date", None),
-                )
+                answer_checks.says_year(dated_in(s), year, getattr(docs.get(s.doc_id), "date", None))
                 for year in years
             )
             # ("By how much did fuel prices rise in April?": "rose 9 percent in March" is another month's figure)
-            and all(
-                re.search(
-                    rf"\b{month}\b",
-                    s.text
-                    if who is None and not why_in_year
-                    else spans.with_context(s, by_n, docs, question),
-                )
-                for month in months
-            )
+            and all(answer_checks.says_month(dated_in(s), month) for month in months)
             # (said of it in the sentence, or in its paragraph when the sentence states the very event asked:
             # "The company suspended delivery of the container crane" in a paragraph on the Model-7)
             and (

@@ -224,14 +224,12 @@ def counted_items(s: ScoredSentence, passages: Sequence[Passage]) -> list[tuple[
             best = [(passage, a, b) for a, b in found]
     if len(best) < 2:
         return []
-    passage = best[0][0]
-    items = [(a, b) for _, a, b in best]
     # ("Both governments must do three things. Corlandia must withdraw ... Vessary must agree ... And both
     # must sign ...": things to do are said by as many sentences, which need name nothing new)
-    generic = announces_things(s.text) and len(items) == count
-    if not generic and not all(new_names(passage.text[a:b], "") for a, b in items):
+    generic = announces_things(s.text) and len(best) == count
+    if not generic and not all(new_names(p.text[a:b], "") for p, a, b in best):
         return []
-    return [(passage, a, b) for a, b in items]
+    return best
 
 
 def announces_things(sentence: str) -> bool:

@@ -50,10 +50,6 @@ def post_asked(question: str) -> str | None:
     return next(post for post, forms in _FORMS.items() if verb in forms.split("|"))
 
 
-_MONTHS = frozenset(
-    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
-     "December"]
-)  # fmt: skip
 # a capitalised word that names a thing by its number ("Decree 22/7", "Article 14"), not a person
 _NUMBERED = re.compile(r"\s+\d")
 
@@ -77,7 +73,7 @@ def _names_another(span: str, question: str) -> bool:
     return any(
         m.group(1).casefold() not in asked
         and m.group(1) not in answer_checks.NOT_NAMES
-        and m.group(1) not in _MONTHS
+        and m.group(1) not in answer_checks.MONTH_NAMES
         and not _NUMBERED.match(span, m.end())
         for m in NAME.finditer(span)
     )
