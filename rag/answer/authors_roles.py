@@ -88,22 +88,34 @@ def roles(document: Document) -> tuple[Role, ...]:
                     *(said.finditer(text) if said is not pattern else ()),
                     *(held.finditer(text) if held is not pattern else ()),
                 ]:
-                    role = m.group("role").strip()
+                    said_role = m.group("role").strip()
                     if "verb" in m.groupdict():  # "directs the programme at X": the director of the programme
-                        role = f"{_POST_VERBS[m.group('verb')]} of {role}"
+                        said_role = f"{_POST_VERBS[m.group('verb')]} of {said_role}"
                     # (the organisation from the whole sentence: a long post runs past the role's 80 characters)
                     rest = text[m.start("role") :]
-                    works_at = employer(role) or employer(re.split(r"[.;\n]", rest, maxsplit=1)[0])
-                    head = _HEAD.match(role.casefold())
-                    if head is None or not head.group("head"):
-                        continue
-                    words = head.group("head").split()
-                    terms = set(lexical.tokenize([role])[0])
-                    terms |= set(lexical.tokenize([_initials(role)])[0])
-                    if "owner" in m.groupdict():  # a post held before: "the former minister"
-                        terms |= {"former", *lexical.tokenize([m.group("owner") or ""])[0]}
-                    found.setdefault(role, Role(words[-1], frozenset(terms), works_at))
+                    # "a senior lecturer in chemistry at X and president of the X branch of the Staff Union":
+                    # two posts, each of which names its holder ("the staff union president")
+                    sentence = re.split(r"[.;\n]", rest, maxsplit=1)[0]
+                    posts = [_SECOND_POST.split(said_role)[0], *_SECOND_POST.split(sentence)[1:]]
+                    for role in (p[:80] for p in posts):
+                        works_at = employer(role) or employer(sentence)
+                        head = _HEAD.match(role.casefold())
+                        if head is None or not head.group("head"):
+                            continue
+                        words = head.group("head").split()
+                        terms = set(lexical.tokenize([role])[0])
+                        terms |= set(lexical.tokenize([_initials(role)])[0])
+                        if "owner" in m.groupdict():  # a post held before: "the former minister"
+                            terms |= {"former", *lexical.tokenize([m.group("owner") or ""])[0]}
+                        found.setdefault(role, Role(words[-1], frozenset(terms), works_at))
     return tuple(found.values())
+
+
+# "... at the University of X *and president of* the X branch of ...": a second post after "and", a lower-case
+# noun of up to three words before "of"/"at" (not "rural economics and land use", nor "Water and Energy")
+_SECOND_POST = re.compile(
+    r",?\s+and\s+(?=(?:an?\s+|the\s+)?(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*\s+(?:of|at)\s)"
+)
 
 
 def _initials(text: str) -> str:

@@ -177,6 +177,13 @@ _QUOTE = re.compile(
     r"\bwhat\s+(?:remarks?|comments?|quotes?|quotations?|words|lines?)\s+(?:by|from)\b",
     _I,
 )
+# A cause asked without "why": "What led the authors to suggest a booster?", "What drove the herds into the
+# farmland?" (a reason, though "suggest" is a word of arguing)
+CAUSE_WORDS = (
+    r"what\s+(?:led|leads|prompted|drove|drives|pushed|persuaded|convinced|moved|forced)\s+"
+    r"(?:[\w’'-]+\s+){1,6}?(?:to\s+[a-z]|into\b|out\s+of\b)"
+)
+_CAUSE_ASKED = re.compile(rf"^\s*{CAUSE_WORDS}", re.IGNORECASE)
 _ARGUMENT = re.compile(
     r"\barguments?\b|\bargue[sd]?\b|\brecommend(?:s|ed|ation|ations)?\b|\badvi[cs]e\b|\bsuggest(?:s|ed)?\b|"
     r"\bpropos(?:e|es|al)\b|\b(?:author|article|piece|analysis|writer|paper|op-?ed|commentary|brief|column|"
@@ -289,8 +296,10 @@ _ALL_DOCUMENTS = re.compile(
     r"\b(?:the|all|both|each|every|these|those)\s+(?:the\s+)?(?:two\s+|three\s+)?(?:[A-Z][\w’'-]*\s+){0,3}"
     # "the opinion pieces", "the 2021 and 2022 articles"
     r"(?:opinion\s+|(?:19|20)\d\d\s+(?:and\s+(?:19|20)\d\d\s+)?)?(?:articles|documents|pieces|"
-    r"papers|reports|sources|texts|analyses|analysts|authors|writers|op-?eds|editorials|pages|briefs|essays|"
-    r"commentaries)\b|\b(?:each|every)\s+(?:article|document|piece|page)\b",
+    r"papers|reports|sources|texts|analyses|op-?eds|editorials|pages|briefs|essays|"
+    r"commentaries)\b|\b(?:each|every)\s+(?:article|document|piece|page)\b|"
+    # ("the authors", "both writers"; not "the Aldermoor authors", the co-authors of one piece)
+    r"\b(?:the|all|both|each|every|these|those)\s+(?:the\s+)?(?:two\s+|three\s+)?(?:analysts|authors|writers)\b",
     _I,
 )
 
@@ -581,6 +590,8 @@ def classify(question: str) -> QuestionKind:
         kind = "list"  # "Which experts does it quote?" asks for the people quoted, not for their words
     elif _QUOTE.search(text):
         kind = "quote"
+    elif _CAUSE_ASKED.search(text):
+        kind = "why_how"
     elif _ARGUMENT.search(text):
         kind = "argument"
     elif _asks_list(text):

@@ -22,6 +22,20 @@ ARGUING = re.compile(
     r"verdict|in\s+(?:short|conclusion|sum)|the\s+bottom\s+line|a\s+better\s+(?:way|answer|approach|option))\b",
     re.IGNORECASE,
 )
+# A sentence that states the writer's thesis as such: "My view is that ...", "The central case I want to make
+# is ...", "The real problem is ...", "In my view, ...", "The quarrel is less about X than about Y", "The levy is
+# not the cause of the crisis; it is the symptom of ..."
+THESIS = re.compile(
+    r"\b(?:my|our)\s+(?:view|argument|case|point|position|conclusion|contention|worry|fear)\s+is\b|"
+    r"\bthe\s+(?:central|main|real|core|basic|simple|deeper|larger|bigger)\s+(?:case|point|argument|problem|issue|"
+    r"question|lesson|choice|failure|risk|danger|mistake|story)\b|"
+    r"\bin\s+(?:my|our)\s+(?:view|judg(?:e)?ment|opinion)\b|\bthe\s+truth\s+is\b|\bput\s+simply\b|"
+    r"\bis\s+(?:less|more)\s+about\b[^.;]{3,80}?\bthan\s+(?:about\b|it\s+is\b)|"
+    r"\bis\s+not\s+(?:the|a|an)\s+[^.;]{3,60}?(?:;\s+(?:it|this|that)\s+is|\s+but\s+(?:the|a|an))\b|"
+    # a recommendation in the writer's own voice: "We recommend an outcome-based agreement."
+    r"\b(?:I|we)\s+(?:recommend|propose)\b",
+    re.IGNORECASE,
+)
 # A sentence that judges what it speaks of rather than reports it: the words of a verdict ("is fair", "was a
 # proportionate response", "the only defensible choice", "is the most dangerous", "weaker than it looks", "too
 # low to be taken seriously", "Neither persuades me"). General English, no document's words.
@@ -96,6 +110,7 @@ def advises(sentence: str, who: str) -> bool:
 
 _QUOTED = re.compile(r"^\s*[“\"]")
 LEAD_BONUS = 0.15  # the first sentence of a document (standfirst, lead) states its point
+THESIS_BONUS = 0.3  # "My view is that ...": the writer says which sentence is the case they make
 MMR_LAMBDA = 0.7  # relevance against redundancy when picking the next sentence
 
 
@@ -107,10 +122,11 @@ class Weights:
     question: float
     arguing: float
     lead: float
+    thesis: float = 0.0  # a thesis said as such (``THESIS``)
 
 
 SUMMARY = Weights(centrality=1.0, question=0.3, arguing=0.0, lead=LEAD_BONUS)
-ARGUMENT = Weights(centrality=1.0, question=0.3, arguing=0.25, lead=LEAD_BONUS)
+ARGUMENT = Weights(centrality=1.0, question=0.3, arguing=0.25, lead=LEAD_BONUS, thesis=THESIS_BONUS)
 # "Summarize what the articles say about Lima": the topic first, the document's centre second.
 TOPICAL = Weights(centrality=0.3, question=1.0, arguing=0.0, lead=0.0)
 
@@ -138,11 +154,13 @@ def worth(
     # Someone else's words, quoted ("“We laid out our approach, as it is critical of ...”"), are not the
     # document's own argument.
     arguing = np.array([1.0 if ARGUING.search(t) and not _QUOTED.match(t) else 0.0 for t in texts])
+    thesis = np.array([1.0 if THESIS.search(t) and not _QUOTED.match(t) else 0.0 for t in texts])
     return (
         weights.centrality * centrality
         + weights.question * similarity
         + weights.arguing * arguing
         + weights.lead * lead
+        + weights.thesis * thesis
     )
 
 

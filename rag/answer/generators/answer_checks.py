@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Container, Mapping, Sequence
 
 from ...index import lexical
+from ..question_kinds import CAUSE_WORDS
 from ..scoping import PIECE_WORDS, WRITER_WORDS
 from ..synonyms import COUNTED_NAMES
 
@@ -912,7 +913,10 @@ def uncited_subject(
 
 # "Why ...?", and the cause asked in other words: "What caused the steamer to sink?"
 _WHY = re.compile(
-    r"^\s*(?:why\b|what\s+(?:caused|causes|led\s+to|prompted|triggered)\b|"
+    # ("In Selvane's view, what made the agency opt for ...?", "According to X, why did ...?": whose reason)
+    r"^\s*(?:(?:in\s+(?:[\w’'.-]+\s+){1,5}?(?:view|opinion|eyes|account)|according\s+to\s+[^,?]{1,60}),\s+)?"
+    r"(?:why\b|what\s+(?:caused|causes|led\s+to|prompted|triggered)\b|"
+    rf"{CAUSE_WORDS}|"
     # "What makes auctions attractive?", "What explains why ...?", "What accounts for ...?"
     r"what\s+(?:makes|made)\s+(?!up\b)|what\s+(?:explains|explained|accounts\s+for|lies\s+behind)\b|"
     r"what\s+(?:is|was|were|are)\s+the\s+(?:main\s+)?(?:reasons?|causes?)\s+(?:for|of|behind)\b)",
@@ -922,7 +926,8 @@ _WHY = re.compile(
 # a condition it followed from ("once", "given", "under pressure"), what the thing does ("blame a mite
 # *that weakens* the bees").
 _REASON = re.compile(
-    r"\b(?:because|(?<!\bhave\s)(?<!\bhas\s)(?<!\bhad\s)(?<!\bever\s)since(?!\s+(?:\d|the\s+start|then|last|early|late))|due\s+to|owing\s+to|thanks\s+to|as\s+a\s+result|result(?:ed|s)?\s+(?:of|in|from)|"
+    r"\b(?:because|(?<!\bhave\s)(?<!\bhas\s)(?<!\bhad\s)(?<!\bever\s)"
+    rf"since(?!\s+(?:\d|(?:the\s+start|then|last|early|late|{_FULL_MONTHS})\b))|due\s+to|owing\s+to|thanks\s+to|as\s+a\s+result|result(?:ed|s)?\s+(?:of|in|from)|"
     r"so\s+that|in\s+order\s+to|so\s+as\s+to|reasons?|why|given\s+(?:that|the|its|their|his|her|a|an)\b|once|after|amid|under|over\s+(?:fears?|concerns?)|"
     r"fears?\s+(?:of|that)|for\s+fear|led\s+to|lead\s+to|leads\s+to|caus\w*|driven|motiv\w*|aim\w*|"
     r"goal|purpose|desire|in\s+this\s+context|hence|therefore|thus|follow(?:s|ed|ing)|consequences?\s+of|"
@@ -939,7 +944,10 @@ _REASON = re.compile(
 
 # A cause given outright: what follows it is the cause, what comes before it the thing caused.
 _CAUSE = re.compile(
-    r"\b(?:because(?:\s+of)?|due\s+to|owing\s+to|as\s+a\s+result\s+of|since|after|following)\b", re.IGNORECASE
+    # ("since April 2024", "since 2019", "since then" say when, not why)
+    r"\b(?:because(?:\s+of)?|due\s+to|owing\s+to|as\s+a\s+result\s+of|"
+    rf"since(?!\s+(?:\d|(?:the\s+start|then|last|early|late|{_FULL_MONTHS})\b))|after|following)\b",
+    re.IGNORECASE,
 )
 _WHY_WORDS = re.compile(
     r"^\s*(?:why|what\s+(?:caused|causes|led\s+to|prompted|triggered))\s+"
@@ -1126,7 +1134,7 @@ def _known(term: str, vocabulary: Container[str]) -> bool:
 _DEMONYM = re.compile(r"^([a-z]{4,}?)(?:ian|an|ese)$")
 
 
-_ROLES = (
+ROLES = (
     r"secretary-general|president|prime\s+minister|minister|ambassador|chancellor|mayor|governor|spokes(?:man|woman|person)|"
     r"secretary|envoy|official|chief\s+executive|chief|leader|chair(?:man|woman|person)?|director|judge|"
     r"commissioner|mediator|negotiator|adviser|advisor|representative|commander|prosecutor|inspector|captain|"
@@ -1178,7 +1186,7 @@ _SPEAKER = re.compile(
     # "... the Dutch minister", "... Acme's chief executive", "... the union's branch secretary"
     # ("the regional aviation council's secretary-general": up to three words of whose post it is)
     rf"|\b(?i:what|how)\s+(?:exactly\s+)?(?i:did|does|do|has|have)\s+(?:the\s+(?:(?:[\w-]+\s+){{0,2}}[\w-]+[’']s\s+)?|(?:[A-Z][\w-]*\s+){{0,2}}[A-Z][\w-]*(?:[’']s|s[’'])\s+)"
-    rf"((?:[A-Z][\w’'-]+\s+|(?:[a-z]+\s+)(?=(?:[a-z]+\s+)?(?i:{_ROLES})))*?(?i:{_ROLES}))\s*"
+    rf"((?:[A-Z][\w’'-]+\s+|(?:[a-z]+\s+)(?=(?:[a-z]+\s+)?(?i:{ROLES})))*?(?i:{ROLES}))\s*"
     # ("What did Kelmaria's deputy foreign minister*, Irena Dalsvik,* say ...?": the holder's name aside)
     r"(?:,\s+(?:[A-Z][\w’'.-]+\s+){0,3}[A-Z][\w’'-]+,)?\s+"
     # ("What did Orvenna's envoy *to the agency* say ...?": where the post is held)
@@ -1190,7 +1198,7 @@ _SPEAKER = re.compile(
     # "Quote what Acme's opposition leader told parliament ...": one named by a role
     # (the post alone, in lower case: "the Vashgaz chief executive" is "the chief executive of Vashgaz" too)
     rf"|\b(?i:quote|(?:show|give|tell|read)\s+(?:me|us))\s+what\s+(?:the\s+(?:[\w-]+[’']s\s+)?|[A-Z][\w-]*[’']s\s+)"
-    rf"(?:[A-Z][\w’'-]+\s+)*((?:[a-z]+\s+(?=(?:[a-z]+\s+)?(?i:{_ROLES})))*?(?i:{_ROLES}))\s+"
+    rf"(?:[A-Z][\w’'-]+\s+)*((?:[a-z]+\s+(?=(?:[a-z]+\s+)?(?i:{ROLES})))*?(?i:{ROLES}))\s+"
     r"(?:said|says|told|wrote|argued|reported|called|urged|warned)\b"
     # "Give me Ana Ruiz's quote about ...", "What were Ruiz's remarks on ...": the words asked for by a
     # possessive after a request (not "How many points did Ruiz's remarks make?", which asks about them)
@@ -1220,7 +1228,7 @@ _SPEAKER = re.compile(
     # "What remark by Ebrisia's council delegate does the op-ed cite?", "What words from Ruiz ...": the words
     # asked for by what they are, then whose
     rf"|\b(?i:what|which)\s+(?i:remarks?|comments?|quotes?|quotations?|words|lines?)\s+(?i:by|from)\s+"
-    rf"(?:the\s+)?(?:[A-Z][\w-]*[’']s\s+)?(?:((?:[a-z]+\s+)*?(?i:{_ROLES}))|(?:[A-Z][\w’'.-]+\s+){{0,4}}([A-Z][\w’'-]+))\b",
+    rf"(?:the\s+)?(?:[A-Z][\w-]*[’']s\s+)?(?:((?:[a-z]+\s+)*?(?i:{ROLES}))|(?:[A-Z][\w’'.-]+\s+){{0,4}}([A-Z][\w’'-]+))\b",
 )
 SPEECH_VERBS = (
     r"(?:said|says|told|tells|added|noted|argued|stated|warned|urged|called|described|dismissed|defended|"
@@ -1390,6 +1398,18 @@ _RANKS = frozenset(lexical.tokenize(["lead chief head senior principal top"])[0]
 POST_REACH = 40  # characters around a post's head noun where its other words are looked for
 
 
+# A post's head noun said as what its holder does ("who commands the coastguard", "who chairs the panel")
+_POST_AS_VERB = {
+    "commander": ("commands", "commanded"),
+    "director": ("directs", "directed"),
+    "chair": ("chairs", "chaired"),
+    "head": ("heads", "headed"),
+    "leader": ("leads", "led"),
+    "manager": ("manages", "managed"),
+    "governor": ("governs", "governed"),
+}
+
+
 def _post_forms(span: str, post: str) -> list[tuple[int, str]]:
     """Where ``span`` names a post asked in lower case ("energy minister") in another form: each place of
     its head noun ("minister") with the post's other words, ranks aside, said within ``POST_REACH``
@@ -1400,7 +1420,11 @@ def _post_forms(span: str, post: str) -> list[tuple[int, str]]:
     head = words[-1]
     others = set(lexical.tokenize([" ".join(words[:-1])])[0]) - _RANKS
     found = []
-    for m in re.finditer(rf"\b{re.escape(head)}\b", span, re.IGNORECASE):
+    # ("Captain Rosa Delmar, who *commands* the coastguard": the coastguard commander, the post said as a verb)
+    said_as = "|".join(re.escape(v) for v in _POST_AS_VERB.get(head.casefold(), ()))
+    for m in re.finditer(
+        rf"\b(?:{re.escape(head)}{'|' + said_as if said_as else ''})\b", span, re.IGNORECASE
+    ):
         around = set(lexical.tokenize([span[max(0, m.start() - POST_REACH) : m.end() + POST_REACH]])[0])
         if others <= around:
             found.append((m.start(), m.group(0)))

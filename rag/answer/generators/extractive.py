@@ -678,6 +678,7 @@ class ExtractiveGenerator:
             # "Who chairs the panel?": a sentence on the panel that names no chair says who holds nothing
             and posts_held.says_post(quoted(s), question)
             and posts_held.names_one_asked(quoted(s), question)
+            and posts_held.says_earlier_post(quoted(s), question)
             and answer_checks.same_ordinal(quoted(s), question)
             and answer_checks.adds_amount(quoted(s), question)
             # "What counts as X?" wants what X covers; "How do I ...?" a sentence that instructs

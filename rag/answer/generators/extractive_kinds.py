@@ -314,6 +314,14 @@ def summary(gen: ExtractiveGenerator, question: str, passages: Sequence[Passage]
     return _grouped(chosen, passages, titled=True)
 
 
+# "the main case", "her central argument", "the overall position": the case a whole document makes
+_MAIN_CASE = re.compile(
+    r"\b(?:main|central|core|overall|chief|principal|basic)\s+(?:case|argument|point|claim|position|message|thesis|"
+    r"recommendation|objection)\b",
+    re.IGNORECASE,
+)
+
+
 def argument(
     gen: ExtractiveGenerator, question: str, plan: Plan, passages: Sequence[Passage], history: Sequence[Turn]
 ) -> list[str]:
@@ -322,7 +330,9 @@ def argument(
     documents = gen.documents() if gen.documents is not None else {}
     scoped = plan.scope.doc_ids
     asked = reference.topic_terms(question, documents, scoped) if scoped else set()
-    if scoped and not asked:
+    # "What is the main case X makes about the regulator's decision?": the whole document's case, whatever
+    # its topic is called (its central, arguing sentences; a thesis said as such first)
+    if scoped and (not asked or _MAIN_CASE.search(question)):
         return summary(gen, question, passages, argue=True)
     found = _argued(gen, question, plan, passages, history)
     if found or not scoped:

@@ -94,3 +94,27 @@ def names_one_asked(span: str, question: str) -> bool:
     if _ASKS_NAMED_ONE.match(question) is None:
         return True
     return _names_another(span, question)
+
+
+# "What job did X hold before she chaired the commission?": a post held earlier, which the question does not name
+_ASKS_EARLIER_POST = re.compile(
+    r"^\s*what\s+(?:job|post|position|role|office|work)\s+did\s+.+?\s+(?:hold|have|do)\s+(?:before|prior\s+to)\b",
+    re.IGNORECASE,
+)
+# a post said as held before: "was a marine biologist", "had been Kalvasta's minister of agriculture", "the
+# former harbour master", "previously ran the port authority"
+_EARLIER_POST = re.compile(
+    r"\b(?:(?:was|had\s+been|served\s+as|worked\s+as)\s+(?:an?\s+|the\s+|[A-Z][\w’'-]*[’']s\s+)|"
+    r"former(?:ly)?\s+|previously\s+)(?:[\w’'-]+\s+){0,3}?"
+    rf"((?i:{answer_checks.ROLES})|[a-z]+(?:er|or|ist|ian))\b"
+)
+
+
+def says_earlier_post(span: str, question: str) -> bool:
+    """Whether ``span`` can answer "What job did X hold before ...?": it says a post held before, one the
+    question does not name ("who chaired the commission until ..." says only the post asked from). True for
+    other questions."""
+    if _ASKS_EARLIER_POST.match(question) is None:
+        return True
+    asked = question.casefold()
+    return any(m.group(1).casefold() not in asked for m in _EARLIER_POST.finditer(span))

@@ -29,10 +29,28 @@ def quoted_span(s: ScoredSentence, passages: Mapping[int, Passage], question: st
     if (
         previous
         and "\n\n" not in passage.text[before[-1][1] : s.start]
-        and direct_answers.needs_previous(s.text, previous, answer_checks.names(question))
+        and (
+            direct_answers.needs_previous(s.text, previous, answer_checks.names(question))
+            # "Why may older people need a booster?": "Protection waned in the second season. Older people may
+            # *therefore* need a booster ...": the reason is the sentence the consequence follows from
+            or (
+                _CONSEQUENCE.search(s.text) is not None
+                and not answer_checks.explains(s.text)
+                and answer_checks.asks_why(question)
+            )
+        )
     ):
         return passage.text[before[-1][0] : s.end]
     return s.text
+
+
+# A consequence of what was said before: "Older people may therefore need ...", "As a result, the ...", "That
+# is why ..."
+_CONSEQUENCE = re.compile(
+    r"\b(?:therefore|thus|hence|consequently|as\s+a\s+result|for\s+that\s+reason|for\s+this\s+reason)\b|"
+    r"^\W*(?:so|that\s+is\s+why|this\s+is\s+why|which\s+is\s+why)\b",
+    re.IGNORECASE,
+)
 
 
 MAX_ASKED_CHARACTERS = 200  # an interviewer's or a FAQ's question is one short line
@@ -307,6 +325,7 @@ def announced(s: ScoredSentence, passage: Passage, span: str) -> str:
     return span + passage.text[s.end : following[1]]
 
 
+_POINTS_AT_REASON = re.compile(r"^\W*(?:this|that)\s+is\s+(?:why|the\s+reason)\b", re.IGNORECASE)
 _GROUNDS = re.compile(
     r"(?:they|it|this|that|these|those)\s+(?:are|is|was|were|would|will|could|can)\b", re.IGNORECASE
 )
@@ -324,7 +343,10 @@ def with_reason(s: ScoredSentence, passages: Mapping[int, Passage], question: st
     without a reason and the next one gives it ("Day trains are no substitute. The first arrives at 10:40,
     too late for work."): a claim is often explained by the sentence after it. Else ``s`` itself."""
     # (a sentence that only bears out a view, with no reason said, is read on too: the next one may say it)
-    if not answer_checks.asks_why(question) or answer_checks.gives_reason(s.text, question, grounds=False):
+    if not answer_checks.asks_why(question) or (
+        # ("This is why the status of the band matters so much." points at a reason, which may come next)
+        answer_checks.gives_reason(s.text, question, grounds=False) and not _POINTS_AT_REASON.match(s.text)
+    ):
         return s
     s = goes_on_in(s, passages)  # (the claim ends its passage: the overlapping one goes on past it)
     passage = passages[s.passage_n]
