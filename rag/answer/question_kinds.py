@@ -186,7 +186,9 @@ CAUSE_WORDS = (
 _CAUSE_ASKED = re.compile(rf"^\s*{CAUSE_WORDS}", re.IGNORECASE)
 _ARGUMENT = re.compile(
     r"\barguments?\b|\bargue[sd]?\b|\brecommend(?:s|ed|ation|ations)?\b|\badvi[cs]e\b|\bsuggest(?:s|ed)?\b|"
-    r"\bpropos(?:e|es|al)\b|\b(?:author|article|piece|analysis|writer|paper|op-?ed|commentary|brief|column|"
+    r"\bpropos(?:e|es)\b|"
+    # "What proposal does X make?", "the institute's proposal" (not "since the proposal came out": a topic)
+    r"\b(?:what|which)\s+(?:[\w’'-]+\s+){0,2}proposals?\b|(?:[’']s|\bhis|\bher|\btheir|\bits)\s+(?:[\w’'-]+\s+){0,2}proposals?\b|\b(?:author|article|piece|analysis|writer|paper|op-?ed|commentary|brief|column|"
     r"editorial)s?\b.*\b(?:warn|urge)s?\b|\bcourse\s+of\s+action\b|"
     r"\b(?:article|piece|author|analysis)\b.*\bshould\b.*\bdo\b|\bwhat\s+should\b.*\bdo\b|\bthesis\b|"
     # "What is the main point of X?", "What does X conclude?", "What does X call for?", "What does the

@@ -475,9 +475,24 @@ def states_dimension(sentence: str, question: str) -> bool:
     )
 
 
+# a year that names a thing ("the 2003 agreement", "the 2019 census"), not when something happened ("in 2003")
+_NAMING_YEAR = re.compile(r"\b((?:1[6-9]|20)\d\d)\s+(?!(?:and|or|to|did|was|were|is|are|has|had)\b)(?=[a-z])")
+
+
+def money_at(text: str) -> list[int]:
+    """Where ``text`` gives an amount of money ("$2.4 million", "420 million marks")."""
+    return [m.start() for m in _MONEY.finditer(text)]
+
+
 def new_figure(sentence: str, question: str, kind: str | None) -> bool:
     """For a question asking a number ("How many of the 41,000 who fled have returned?"), whether ``sentence``
     holds a figure the question does not give itself: its own figures are what it asks about, not the answer."""
+    if kind in ("date", "when"):
+        # "When was the *2003* agreement last amended?": the year that names the agreement is no answer
+        named_by = _NAMING_YEAR.findall(question)
+        if not named_by:
+            return True
+        return fits_type(re.sub(rf"\b(?:{'|'.join(named_by)})\b", " ", sentence), kind)
     if kind not in ("quantity", "money", "share"):
         return True
     given = {re.sub(r"\D", "", m.group()) for m in _NUMBER.finditer(question)}
@@ -783,7 +798,15 @@ def figure_of_subject(sentence: str, name: str, dated: bool) -> bool:
 
 def names(question: str) -> list[str]:
     """Capitalised words inside the question (not its first word): the names it asks about."""
-    return [m.group(1) for m in _NAME.finditer(question.strip()) if m.group(1) not in NOT_NAMES]
+    return [
+        m.group(1)
+        for m in _NAME.finditer(question.strip())
+        if m.group(1) not in NOT_NAMES and not _PLURAL_ACRONYM.match(m.group(1))
+    ]
+
+
+# "MPs", "NGOs", "SMEs": a plural of an abbreviation is a kind of people or things, not one named
+_PLURAL_ACRONYM = re.compile(r"^[A-Z]{2,}s$")
 
 
 def missing_names(question: str, vocabulary: Container[str]) -> list[str]:
@@ -1331,7 +1354,9 @@ _SPEECH_BEFORE = re.compile(
 _UNSAID = re.compile(r"\b(?:could|should|would|might|must)\s+(?:not\s+|never\s+)?have\s+$", re.IGNORECASE)
 _PRONOUN_SPEECH = re.compile(rf"\b(?:he|she)\s+(?:also\s+|then\s+|later\s+)?{SPEECH_VERBS}\b", re.IGNORECASE)
 # "What did X tell *Y*", "what did X say to *Y*": the one addressed, whom the quote must name too.
-_ADDRESSEE = re.compile(r"\b(?i:tell|tells|told|say\s+to|said\s+to)\s+((?:[A-Z][\w’'.-]*\s*)+)")
+_ADDRESSEE = re.compile(
+    r"\b(?i:tell|tells|told|say\s+to|said\s+to)\s+(?![A-Z]{2,}s\b)((?:[A-Z][\w’'.-]*\s*)+)"
+)
 
 
 def _speaks(span: str, at: int, name: str) -> bool:
@@ -1425,7 +1450,12 @@ def _post_forms(span: str, post: str) -> list[tuple[int, str]]:
     for m in re.finditer(
         rf"\b(?:{re.escape(head)}{'|' + said_as if said_as else ''})\b", span, re.IGNORECASE
     ):
-        around = set(lexical.tokenize([span[max(0, m.start() - POST_REACH) : m.end() + POST_REACH]])[0])
+        reach = max(0, m.start() - POST_REACH)
+        if re.search(r"\b(?:its|their)\s+$", span[reach : m.start()], re.IGNORECASE):
+            # "The Joint Reserve Commission met four times ..., and *its chair*, Hendrik Sollo, said": the body
+            # the pronoun stands for is named earlier in the sentence
+            reach = span.rfind(". ", 0, m.start()) + 1
+        around = set(lexical.tokenize([span[reach : m.end() + POST_REACH]])[0])
         if others <= around:
             found.append((m.start(), m.group(0)))
     return found
@@ -1463,7 +1493,13 @@ def _heads_speaking(span: str, body: str) -> list[int]:
             # ("the consortium's chief executive" for the Meridian Orbital Consortium's); a body with no name
             # by one of its words ("the Authority's chair" for the joint rail authority's)
             if named:
-                again = re.search(rf"\bthe\s+{re.escape(body.split()[-1])}\b", around, re.IGNORECASE)
+                # ("the port authority's director" for the Kessport Port Authority's; not "the Merrow Alliance"
+                # for the Cardel Aid Alliance)
+                again = re.search(
+                    rf"\bthe\s+(?-i:[a-z][\w-]*\s+){{0,2}}?{re.escape(body.split()[-1])}\b",
+                    around,
+                    re.IGNORECASE,
+                )
                 if again is None and not all(names_subject(around, n) for n in named):
                     continue
             else:
@@ -1511,6 +1547,10 @@ _POST_SYNONYMS = {
 }
 
 
+# a post asked with its owner's name before it: "the Serrat Airways chief executive"
+_OWNED_POST = re.compile(r"^((?:[A-Z][\w’'&-]*\s+)+)([a-z][a-z-]*(?:\s+[a-z][a-z-]*)+)$")
+
+
 def quotes_speaker(
     span: str, name: str, question: str, quoted: str | None = None, title: str = "", goes_on: str = ""
 ) -> bool:
@@ -1554,6 +1594,19 @@ def quotes_speaker(
         # "the energy minister" written "Kelmaria's minister of energy", "the presiding judge" "Judge Arbath,
         # the tribunal's president": the post's head noun, with its other words said around it
         speaking = [at for at, head in _post_forms(span, name) if _speaks(span, at, head)]
+    owned = _OWNED_POST.match(name)
+    if not speaking and owned is not None:
+        # "the Serrat Airways chief executive": "Lucia Ferrant, the chief executive of Serrat Airways", the owner
+        # named beside the post
+        speaking = [
+            at
+            for at, head in _post_forms(span, owned.group(2))
+            if _speaks(span, at, head)
+            and all(
+                names_subject(span[max(0, at - POST_REACH) : at + 2 * POST_REACH], n)
+                for n in names(" x " + owned.group(1))
+            )
+        ]
     if not speaking:
         return False
     own = span.rfind(quoted) if quoted else 0
@@ -1656,6 +1709,8 @@ _TOPIC_FILLER_TERMS = _TOPIC_FILLER | frozenset(
 )
 _ABOUT = re.compile(
     r"\b(?:about|(?:opinion|views?|position|stance|reaction|assessment)\s+(?:of|on)|"
+    # "What does Haugen think of the proposal ...?", "What do they make of the fund?"
+    r"(?:think|thinks|thought|make|makes)\s+of|"
     # "How did Ruiz justify the fee?": her words on the fee, which a quote on another matter does not give
     r"(?:justify|explain|defend)(?=\s+(?:the|its|their|his|her)\b)|"
     # "Quote Ruiz on the fee"
@@ -1669,6 +1724,19 @@ _ABOUT = re.compile(
     r",?\s+(?:at|in|during)\s+(?:a|an|the|his|her|their|its)\s+(?:\w+\s+)?(?:press\s+conference|speech|"
     r"interview|hearing|rally|meeting|summit|address|statement|testimony)\b[^?!]*)?\s*[.]*\s*(?:[?!]|$)",
     re.IGNORECASE,
+)
+
+
+# the head noun of a topic said as "the <noun> to/of/for ...", right after its article
+_TOPIC_HEAD = re.compile(r"^(?:the|a|an|this|that|its|their|his|her)\s+([a-z]+)\s+(?:to|of|for|on|that)\s")
+# heads that only hold the topic ("the state of the talks", "the future of the accord"): what follows is it
+_CONTAINER_HEADS = frozenset(
+    re.findall(
+        r"\w+",
+        "state future question issue matter idea subject prospect prospects role level size scale pace timing fate "
+        "outcome status handling progress possibility risk cost costs effect effects impact conduct behaviour "
+        "behavior treatment performance situation record condition use",
+    )
 )
 
 
@@ -1696,7 +1764,18 @@ def covers_topic(span: str, question: str, *, every: bool = False) -> bool:
         return False
     wanted = topic_terms(question)
     said = set(lexical.tokenize([span])[0])
+    # ("about being asked to pay": "We paid for a port ...")
+    said |= set(
+        lexical.tokenize([" ".join(PAST_OF[w] for w in re.findall(r"[a-z]+", span) if w in PAST_OF)])[0]
+    )
     covered = sum(_known(t, said) or _extends(t, said) for t in wanted)
+    # "about the *proposal* to move the centre to Port Esk": the thing the topic is, before what it is to do or
+    # be of, must be said; her words on the centre and Port Esk are about something else
+    head = _TOPIC_HEAD.match(m.group(1))
+    if head is not None and head.group(1).casefold() not in _CONTAINER_HEADS:
+        terms = [t for t in lexical.tokenize([head.group(1)])[0] if t not in _TOPIC_FILLER_TERMS]
+        if terms and not (_known(terms[0], said) or _extends(terms[0], said)):
+            return False
     if not wanted:
         return True
     if every:
@@ -2144,11 +2223,13 @@ _PERSONS_TERMS = frozenset(
 )
 
 
-def counts(span: str, thing: str, *, measured: bool = False) -> bool:
+def counts(span: str, thing: str, *, measured: bool = False, question: str = "") -> bool:
     """Whether a number in ``span`` counts the ``thing`` asked about: the thing (its stem, as the BM25 terms
     spell it) named a few words after the number or just before it. "How many homes did the fire destroy?"
     is not answered by "4,200 residents were ordered to leave their homes": 4,200 counts residents.
-    ``measured``: a quantity of the thing ("125 g butter"), whose number comes with a unit."""
+    ``measured``: a quantity of the thing ("125 g butter"), whose number comes with a unit. ``question``: the
+    question asked, whose own figures count nothing new ("How many of the 31 people killed were citizens?":
+    "killed 31 people" does not say how many)."""
     wanted = set(lexical.tokenize([thing])[0])
     if not wanted:
         return True
@@ -2161,7 +2242,17 @@ def counts(span: str, thing: str, *, measured: bool = False) -> bool:
     # (a noun that counts people is said as itself, not by a word it begins: "working aircraft" are no workers)
     loose = wanted - (_PERSONS_TERMS if asked_people else frozenset())
     text = _DAY_OF_MONTH.sub(" ", _YEAR.sub(" ", span))  # a year, or a day of a month, counts nothing
+    text = _CLOCK_TIME.sub(" ", text)  # ("Shortly after 2 a.m.": a time of day)
+    given = {n.replace(",", "") for n in re.findall(r"\d[\d,]*", question)}
     for m in _NUMBER.finditer(text):
+        if m.group(0).replace(",", "") in given:
+            continue
+        if not measured and (
+            m.group(0).endswith("%")
+            or m.group(0).casefold() == "percent"
+            or _PERCENT_AFTER.match(text, m.end())
+        ):
+            continue  # ("61 percent of departing passengers": a share of them, not how many)
         unit = _UNIT_AFTER.match(text, m.end())
         if unit and not measured and not set(lexical.tokenize([unit.group(0)])[0]) & wanted:
             continue  # "parcels of up to 2.5 kilograms": a measure, which counts no parcels or drones
@@ -2185,6 +2276,12 @@ def counts(span: str, thing: str, *, measured: bool = False) -> bool:
         ):
             return True
     return False
+
+
+_PERCENT_AFTER = re.compile(r"\s*(?:percent|per\s+cent)\b", re.IGNORECASE)
+_CLOCK_TIME = re.compile(
+    r"\b\d{1,2}(?:[:.]\d\d)?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)|\b\d{1,2}:\d\d\b", re.IGNORECASE
+)
 
 
 def folded(text: str) -> str:

@@ -177,6 +177,9 @@ SPEECH_SLACK = 0.15
 # grounds), and a reason is often said in other words than the question's ("chosen jointly ... after Meranth
 # refused a bank-only mediator" for "Why was the mediator chosen jointly ...?")
 WHY_SLACK = 0.1
+# And for "How many auditors ...?": every eligible sentence counts the thing asked with a number beside it
+# ("the team of nine auditors"), which the question's other words may frame poorly
+COUNT_SLACK = 0.03
 NAMED_SPEECH_BONUS = 0.1  # added to a named speaker's words that say half the topic's words (``eligible``)
 HEADER_CHARACTERS = 400  # how far into a document its header lines (title, byline, dateline) may reach
 EVENT_PENALTY = 0.1  # score off a sentence that does not state the event a "when did X <verb>" asks about
@@ -645,7 +648,7 @@ class ExtractiveGenerator:
             # (one asked by name or post is checked to speak below: their words are their reaction)
             and (who is not None or reactions.reacts(quoted(s), reactor))
             # "How many engineers": a number about something else ("two years before") does not answer.
-            and (counted is None or answer_checks.counts(quoted(s), counted))
+            and (counted is None or answer_checks.counts(quoted(s), counted, question=question))
             and (measured is None or answer_checks.counts(quoted(s), measured, measured=True))
             # "How much did Acme pay its chief executive?": an amount of Acme's revenue is of something else
             and amounts.says_what_paid(quoted(s), question)
@@ -755,7 +758,10 @@ class ExtractiveGenerator:
         # topic, when one is named), a check of its own; such a short question matches them less closely.
         who = answer_checks.speaker(question)
         why = who is None and answer_checks.asks_why(question)
-        threshold = self.threshold - (SPEECH_SLACK if who else WHY_SLACK if why else 0.0)
+        counted = who is None and not why and answer_checks.counted_thing(question) is not None
+        threshold = self.threshold - (
+            SPEECH_SLACK if who else WHY_SLACK if why else COUNT_SLACK if counted else 0.0
+        )
         scored = self.eligible(question, passages, history, body_only=body_only, most=SENTENCE_CANDIDATES)
         if not scored or scored[0].score < threshold:
             # The likeliest sentences do not answer: every sentence is judged before abstaining.
@@ -856,6 +862,10 @@ class ExtractiveGenerator:
             found := kinds.structured(self, question, passages)
         ):
             return found  # a code block (how-to) or a table row answers better than any sentence
+        if kind in ("list", "argument", "why_how", "fact") and (
+            found := kinds.announced_items(question, plan, passages)
+        ):
+            return found  # "What three recommendations ...?": the ones the document announces and counts out
         if kind == "metadata" and documents:
             return kinds.metadata(plan, passages, documents)
         if about_authors:

@@ -819,6 +819,28 @@ def author_profiles(gen: ExtractiveGenerator, question: str, passages: Sequence[
     return _grouped(chosen, passages, titled=len(chosen) > 1) if chosen else []
 
 
+def announced_items(question: str, plan: Plan, passages: Sequence[Passage]) -> list[str]:
+    """For "What three recommendations do the authors make?" asked of a named document: the sentence that
+    announces as many things of that kind ("We make three recommendations.") and the items it goes through
+    ("First, ...", "The second is ..."), quoted in document order; empty when the document announces none."""
+    from .extractive import ScoredSentence
+
+    asked = list_items.counted_ask(question)
+    if asked is None or not plan.scope.doc_ids:
+        return []
+    for p in passages:
+        if p.doc_id not in plan.scope.doc_ids:
+            continue
+        for a, b in split_sentences(p.text):
+            if not list_items.announces_asked(p.text[a:b], asked):
+                continue
+            s = ScoredSentence(p.n, p.doc_id, a, b, p.text[a:b], 0.0, 0.0, 0.0, 0.0)
+            items = _with_items([s], passages)
+            if len(items) > 2:  # the announcement and at least two of its items
+                return _grouped(_by_document(items), passages, titled=False)
+    return []
+
+
 def listing(
     gen: ExtractiveGenerator,
     question: str,

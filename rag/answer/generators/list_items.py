@@ -49,6 +49,8 @@ if TYPE_CHECKING:
 LIST_ITEMS = 5
 LIST_MARGIN = 0.15  # a list item may score this far under the best one: items differ from each other
 LIST_REPEAT = 0.9  # cosine above which a list item repeats one already quoted
+# words an item counted out by an ordinal has at least ("The first is uneven exposure.", not "First, though:")
+ORDINAL_ITEM_WORDS = 4
 ANNOUNCE_REACH = 400  # characters from an announcing sentence to the first item it announces
 _AUX = r"(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should|might|may)"
 _WH_WORDS = re.compile(
@@ -174,15 +176,19 @@ def enumeration(s: ScoredSentence, passages: Sequence[Passage]) -> list[tuple[Pa
         if p.doc_id != s.doc_id:
             continue
         for a, b in split_sentences(p.text):
-            if _ORDINAL.match(p.text[a:b]) and len(p.text[a:b].split()) >= 6:
+            if _ORDINAL.match(p.text[a:b]) and len(p.text[a:b].split()) >= ORDINAL_ITEM_WORDS:
                 found.setdefault(p.start + a, (p, a, b))
     here = passages_start(s, passages)
     runs: list[list[int]] = []
+    last = 0  # the rank of the run's last ordinal
     for at in sorted(found):
         p, a, b = found[at]
-        if not runs or _FIRST.match(p.text[a:b]):
+        rank = _rank(p.text[a:b])
+        # ("The third is X." then "Second, return 40 percent ...": a count that goes back starts another list)
+        if not runs or _FIRST.match(p.text[a:b]) or (rank and rank <= last):
             runs.append([])
         runs[-1].append(at)
+        last = rank or last
     if opens:  # the run that begins right after the announcing sentence (within a short paragraph's reach)
         run = next((r for r in runs if 0 < r[0] - here <= ANNOUNCE_REACH), [])
     else:
@@ -190,6 +196,16 @@ def enumeration(s: ScoredSentence, passages: Sequence[Passage]) -> list[tuple[Pa
     if len(run) > 1:
         return [found[at] for at in run]
     return counted_items(s, passages) if opens else []
+
+
+_RANKS = {"first": 1, "one": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
+
+
+def _rank(sentence: str) -> int:
+    """The place an ordinal opening ``sentence`` gives its item (2 for "Second, ..." and "The second is ..."),
+    0 for "Finally", "Another" and the like."""
+    m = re.match(r"^(?:the\s+)?([a-z]+)", sentence, re.IGNORECASE)
+    return _RANKS.get(m.group(1).casefold(), 0) if m else 0
 
 
 def announces_count(sentence: str) -> bool:
@@ -789,3 +805,45 @@ def _next_in_paragraph(
     nxt = min(after, key=lambda t: t.start)
     text = next(p.text for p in passages if p.n == s.passage_n)
     return None if "\n\n" in text[s.end : nxt.start] else nxt
+
+
+# "What *three recommendations* do the authors make?", "What *four factors* drove the overrun?": the number of
+# things asked and their kind, which a document announces in the same words before going through them ("We make
+# three recommendations." then "First, ..."; "Three causes explain the split." then "The first is ...")
+_COUNTED_ASK = re.compile(
+    rf"^\s*(?:what|which|name|list)\s+(?:are\s+the\s+|were\s+the\s+|the\s+)?({'|'.join(_NUMBER_WORDS)})\s+"
+    r"(?:(?:main|key|other|[a-z]+al)\s+)?([a-z]+s)\b",
+    re.IGNORECASE,
+)
+# kinds of item a document may announce in other words than the question's ("three steps" for "three
+# recommendations", "three causes" for "three reasons")
+_ITEM_FAMILIES = (
+    "recommendations steps measures proposals things changes reforms actions moves ideas suggestions priorities "
+    "conditions commitments demands options",
+    "reasons causes factors explanations drivers forces problems failures",
+)
+_FAMILY_OF = {stem: i for i, family in enumerate(_ITEM_FAMILIES) for stem in lexical.tokenize([family])[0]}
+
+
+def counted_ask(question: str) -> tuple[str, str] | None:
+    """The number word and the kind of thing (its stem) a "What three X ...?" question asks for, or None."""
+    m = _COUNTED_ASK.match(question)
+    if m is None:
+        return None
+    stems = lexical.tokenize([m.group(2)])[0]
+    return (m.group(1).casefold(), stems[0]) if stems else None
+
+
+def announces_asked(sentence: str, asked: tuple[str, str]) -> bool:
+    """Whether ``sentence`` is a short announcement of the number of things asked, of the same kind ("We make
+    three recommendations.", "In our view three safeguards failed at once.")."""
+    if len(sentence.split()) > ANNOUNCEMENT_WORDS:
+        return False
+    number, kind = asked
+    for m in _COUNTED.finditer(sentence):
+        if m.group(1).casefold() != number:
+            continue
+        said = lexical.tokenize([m.group(0).split()[-1]])[0]
+        if said and (said[0] == kind or _FAMILY_OF.get(said[0], -1) == _FAMILY_OF.get(kind, -2)):
+            return True
+    return False

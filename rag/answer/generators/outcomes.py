@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from . import answer_checks
+
 # "What was the rate before ...?", "How many slots did X hold before ...?", "What did a kilo sell for before
 # ...?": a value at a time before an event (not "What must X do before the summit?", which asks for steps)
 _ASKS_VALUE_BEFORE = re.compile(
@@ -68,7 +70,8 @@ def gives_present_value(span: str, question: str) -> bool:
 # "would likely fall" does not give
 _ASKS_PAST_FIGURE = re.compile(r"^\s*(?:by\s+)?how\s+(?:much|many)\b[^?]*\bdid\b", re.IGNORECASE)
 # a modal that governs the figures after it in its clause: "would likely fall by 25 to 35 percent"
-_MODAL = re.compile(r"\b(?:would|could|might)\s+(?!have\b)", re.IGNORECASE)
+# (or a demand: "It should demand compensation of $2.4 million" says nothing was paid)
+_MODAL = re.compile(r"\b(?:would|could|might|should|must|will|shall|ought\s+to)\s+(?!have\b)", re.IGNORECASE)
 _FIGURE = re.compile(r"[$€£]?\d[\d,.]*")
 FORECAST_REACH = 60  # characters back from a figure to the modal that governs it, within its clause
 
@@ -79,7 +82,9 @@ def gives_past_value(span: str, question: str) -> bool:
     percent"). True for other questions."""
     if _ASKS_PAST_FIGURE.search(question) is None:
         return True
-    figures = [m.start() for m in _FIGURE.finditer(span)]
+    # (an amount of money asked: its amounts, not "the 38 tonnes of mackerel" beside them)
+    money = answer_checks.expected_type(question) == "money"
+    figures = answer_checks.money_at(span) if money else [m.start() for m in _FIGURE.finditer(span)]
 
     def forecast(at: int) -> bool:
         before = re.split(r"[;.]\s|,\s+(?:and|but|while)\s", span[max(0, at - FORECAST_REACH) : at])[-1]
