@@ -232,3 +232,26 @@ def test_an_amount_demanded_was_not_paid() -> None:
 def test_the_year_that_names_a_thing_is_no_answer(sentence: str, answers: bool) -> None:
     question = "When was Ismara's 2003 air services agreement last amended?"
     assert answer_checks.new_figure(sentence, question, answer_checks.expected_type(question)) is answers
+
+
+@pytest.mark.parametrize(
+    ("question", "span", "says"),
+    [
+        (
+            "Who was in command of the frigate Osk when it seized the trawler?",
+            "The frigate Osk, commanded by Captain Ilse Varn, seized the trawler at dawn.",
+            True,
+        ),
+        (
+            "Who was in command of the frigate Osk when it seized the trawler?",
+            "On May 2 the frigate Osk seized the trawler Mira off the Serrin Bank.",
+            False,
+        ),
+        ("Who is in charge of the audit?", "The audit is led by Ruth Vale, a director at the Audit Office.", True),
+        ("Who is in charge of the audit?", "The audit began in March at the Audit Office.", False),
+    ],
+)
+def test_a_post_asked_by_a_phrase(question: str, span: str, says: bool) -> None:
+    from rag.answer.generators import posts_held
+
+    assert posts_held.says_post(span, question) is says

@@ -1323,7 +1323,17 @@ def speaker(question: str) -> str | None:
         return None
     if m.group("view") and not _ASKS_VIEW.match(question):
         return None  # "Why does the city's view of X matter?" asks a reason, not for the city's words
-    return next((g for g in m.groups() if g), None)
+    found = next((g for g in m.groups() if g), None)
+    # "What do the three pieces say X will cost?": what the documents say, each its own (a comparison), not
+    # the words of a speaker named "the three pieces"
+    return None if found is not None and _DOCUMENTS_SPEAKING.fullmatch(found) else found
+
+
+_DOCUMENTS_SPEAKING = re.compile(
+    r"(?:the\s+)?(?:(?:two|three|four|both|all|these|those)\s+)?(?:[\w’'-]+\s+)?(?:pieces|articles|analyses|"
+    r"documents|reports|papers|op-?eds|commentaries|briefs|sources|texts|pages)",
+    re.IGNORECASE,
+)
 
 
 _ASKS_VIEW = re.compile(r"\s*(?:what|how|describe|give|tell|quote|summari[sz]e)\b", re.IGNORECASE)

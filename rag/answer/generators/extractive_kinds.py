@@ -676,6 +676,11 @@ def _lacking_topic(documents: Mapping[str, Document], plan: Plan, about: str) ->
     ]
 
 
+_EACH_ASKED = re.compile(
+    r"\b(?:each|every|both|all\s+(?:two|three|four)|the\s+(?:two|three|four))\b", re.IGNORECASE
+)
+
+
 def comparison(
     gen: ExtractiveGenerator, question: str, plan: Plan, passages: Sequence[Passage], history: Sequence[Turn]
 ) -> list[str]:
@@ -762,7 +767,10 @@ def comparison(
         # A document whose best sentence says most of the topic's words is on it though its wording differs
         # from the question's ("the Europeans' part in the talks": "backed European efforts to save them").
         covered = bool(words) and answer_checks.covers_terms(words, gen.content_terms(group[0].text))
-        floor = gate if short else gen.threshold - (2 if covered else 1) * COMPARISON_SLACK
+        # ("What does *each* piece say about X?", "the three articles": every document is asked for its part,
+        # which may be put in other words, as a named document's may)
+        every = plan.kind.all_documents and _EACH_ASKED.search(question) is not None
+        floor = gate if short else gen.threshold - (2 if covered or every else 1) * COMPARISON_SLACK
         if not plan.scope.doc_ids and best < floor:
             continue
         second = [s for s in group[1:2] if s.score >= best - gen.margin / 2]

@@ -22,6 +22,8 @@ _POSTS = {
     "own": r"own|owns|owned|owner\w*",
     "represent": r"represent\w*",
     "oversee": r"overs(?:ee|ees|aw|een|eeing|ight)|supervis\w+",
+    "command": r"command\w*|captain\w*|skipper\w*|commanding\s+officer",
+    "charge": r"in\s+charge|head\w*|led|lead\w*|direct\w+|manag\w+|chief|run\w*|ran",
 }
 _FORMS = {
     "chair": "chair|chairs|chaired",
@@ -41,8 +43,17 @@ _ASKS_HOLDER = re.compile(
 )
 
 
+# "Who was in command of the corvette?", "Who is in charge of the inquiry?": the post said by a phrase
+_ASKS_IN_POST = re.compile(
+    r"^\s*who\s+(?:is|was|were|are)\s+(?:\w+\s+)?in\s+(command|charge)\s+of\b", re.IGNORECASE
+)
+
+
 def post_asked(question: str) -> str | None:
     """The post a "Who chairs / led / presides over ...?" question asks who holds ("chair", "lead"), or None."""
+    phrased = _ASKS_IN_POST.match(question)
+    if phrased is not None:
+        return phrased.group(1).casefold()
     m = _ASKS_HOLDER.match(question)
     if m is None:
         return None
