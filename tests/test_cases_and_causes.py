@@ -90,9 +90,33 @@ the authority's harbour master since 2022, was a marine surveyor at the Lenby ya
 """
 
 
+NAVAL = """
+Warships on a Fishing Ground
+
+by [Nadia Fell \\(/experts/nadia-fell\\)](/experts/nadia-fell)
+
+October 4, 2024
+
+ABOUT THE AUTHOR
+
+Nadia Fell is a senior researcher at the Meridian Security Forum.
+
+Report
+
+Two navies now patrol the same fishing bank, and each treats the other's boats as intruders.
+
+Most commentary on the dispute has been about quotas and the boundary. Those questions matter, and both governments
+have proposals on the table for them.
+
+My argument is narrower. The most urgent task is not dividing the fish but keeping the warships apart.
+
+Since May, the two navies have come within a mile of each other eleven times.
+"""
+
+
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
-    return index_of(tmp_path_factory, "cases_and_causes", {"a.txt": OP_ED, "b.txt": ANALYSIS})
+    return index_of(tmp_path_factory, "cases_and_causes", {"a.txt": OP_ED, "b.txt": ANALYSIS, "c.txt": NAVAL})
 
 
 @pytest.mark.parametrize(
@@ -223,3 +247,9 @@ def test_says_earlier_post(span: str, answers: bool) -> None:
     assert posts_held.says_earlier_post(span, question) is answers
     # other questions are not this check's
     assert posts_held.says_earlier_post(span, "Who chairs the council?")
+
+
+def test_what_a_writer_argues_in_a_thesis_said_as_such(pages: Path) -> None:
+    answer = ask_checked("What does Nadia Fell argue should be the first priority in the dispute?", pages)
+    assert not answer.abstained, answer.text
+    assert "keeping the warships apart" in answer.text, answer.text

@@ -347,8 +347,39 @@ def argument(
     ]
     if not said and summaries.ADVICE_ASKED.search(question):
         said = _recommended(gen, question, passages, history, asked)
+    if not said and _ARGUES_ASKED.search(question) and answer_checks.expected_type(question) is None:
+        said = _thesis(gen, question, [p for p in passages if p.doc_id in scoped])
     chosen = _with_speech(question, _advice_goes_on(said[:ARGUMENT_SENTENCES], passages), passages)
     return _grouped(_by_document(_with_items(chosen, passages)), passages, titled=False)
+
+
+# "What does X argue should be the first priority?": what the writer argues, in whatever words
+_ARGUES_ASKED = re.compile(
+    r"\b(?:argue|argues|argued|contend|contends|believe|believes|maintain|maintains)\b", re.IGNORECASE
+)
+# words of a thesis sentence short enough to announce the next ("My argument is narrower.")
+THESIS_ANNOUNCES = 8
+
+
+def _thesis(gen: ExtractiveGenerator, question: str, passages: Sequence[Passage]) -> list[ScoredSentence]:
+    """In the named document, the writer's thesis said as such ("My argument is narrower. The most urgent task
+    is ..."), the one closest to the question, with the sentence it announces when it is short; [] if none."""
+    by_n = {p.n: p for p in passages}
+    theses = [
+        s
+        for s in gen.score_sentences(question, passages)
+        if not s.in_author_box
+        and summaries.THESIS.search(s.text)
+        and not s.text.lstrip().startswith(('"', "“"))
+    ]
+    if not theses:
+        return []
+    best = theses[0]
+    if len(best.text.split()) <= THESIS_ANNOUNCES:
+        following = next_sentence(best, by_n)
+        if following is not None:
+            return [best, following]
+    return [best]
 
 
 # Words that frame a request for advice rather than say what it is about ("What *course of action* does the
