@@ -247,7 +247,11 @@ def test_the_year_that_names_a_thing_is_no_answer(sentence: str, answers: bool) 
             "On May 2 the frigate Osk seized the trawler Mira off the Serrin Bank.",
             False,
         ),
-        ("Who is in charge of the audit?", "The audit is led by Ruth Vale, a director at the Audit Office.", True),
+        (
+            "Who is in charge of the audit?",
+            "The audit is led by Ruth Vale, a director at the Audit Office.",
+            True,
+        ),
         ("Who is in charge of the audit?", "The audit began in March at the Audit Office.", False),
     ],
 )
@@ -255,3 +259,42 @@ def test_a_post_asked_by_a_phrase(question: str, span: str, says: bool) -> None:
     from rag.answer.generators import posts_held
 
     assert posts_held.says_post(span, question) is says
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        # a spot things are hidden in is seldom a named place ("in crates of olive oil")
+        ("Where have border guards found smuggled lirenol hidden?", None),
+        ("Where was the summit held?", "place"),
+    ],
+)
+def test_where_things_are_hidden_is_no_named_place(question: str, kind: str | None) -> None:
+    assert answer_checks.expected_type(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "advice"),
+    [
+        # what a proposal contains is asked, not advice
+        ("What did the finance minister's November proposal ask creditors for?", False),
+        ("What does the op-ed propose?", True),
+        ("What do the authors recommend?", True),
+    ],
+)
+def test_a_proposal_asked_of_is_no_request_for_advice(question: str, advice: bool) -> None:
+    from rag.answer import summaries
+
+    assert bool(summaries.ADVICE_ASKED.search(question)) is advice
+
+
+@pytest.mark.parametrize(
+    ("question", "verb"),
+    [
+        ("What binding obligations could the NMA have imposed under a conditional approval?", "imposed"),
+        ("Which officials did Ruiz meet?", "meet"),
+        ("What weapons has Russia sold to Iran?", "sold"),
+    ],
+)
+def test_the_verb_a_list_is_asked_by(question: str, verb: str) -> None:
+    assert list_items.relation(question) == verb

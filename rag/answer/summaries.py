@@ -69,7 +69,8 @@ def judges(sentence: str) -> bool:
 
 # A question that asks for advice, and the words a sentence gives it in besides ARGUING's.
 ADVICE_ASKED = re.compile(
-    r"\b(?:recommend(?:s|ed|ation|ations)?|advi[cs]e[sd]?|urge[sd]?|suggest(?:s|ed|ion|ions)?|propos(?:e|es|ed|al)|"
+    # ("What did the minister's proposal ask creditors for?" asks what it contains, not for advice)
+    r"\b(?:recommend(?:s|ed|ation|ations)?|advi[cs]e[sd]?|urge[sd]?|suggest(?:s|ed|ion|ions)?|propos(?:e|es|ed)|"
     r"call(?:s|ed)?\s+for)\b|"
     r"\bshould\b|"
     # "What does X want the government to do?"

@@ -204,7 +204,9 @@ _DAY = re.compile(
 # stand on Y?", which asks a position.
 _ASKS_PLACE = re.compile(
     r"^\s*where\s+(?:was|were|did|will|would|has|have|had)\b"
-    r"(?!.*\b(?:stand|lead|go\s+from|live[sd]?|work(?:s|ed)?|stud(?:y|ied)|based|born|from)\b)|"
+    # ("Where have guards found lirenol hidden?": in crates, in fuel tanks: a spot, seldom a named place)
+    r"(?!.*\b(?:stand|lead|go\s+from|live[sd]?|work(?:s|ed)?|stud(?:y|ied)|based|born|from|hidden|concealed|"
+    r"stashed|tucked|stored|kept)\b)|"
     # "Which town does he live in?": a place by its name ("of Bradford" as well as "in Bradford")
     r"^\s*(?:in\s+)?(?:which|what)\s+(?:town|city|village|country|county|region|island)\b",
     re.IGNORECASE,

@@ -85,6 +85,8 @@ _RELATION = re.compile(
     rf"^\s*(?i:which|what)\s+(?:[\w’'-]+\s+){{1,3}}?(?i:{_AUX})\s+(?:the\s+)?(?:[A-Z][\w.’'-]*(?<![’']s)\s+)+"
     # ("What measures do the Corbel *authors* want ...?": a piece or its writers named by where they work)
     rf"(?:(?:{WRITER_WORDS}|{PIECE_WORDS})\s+)?"
+    # ("What duties could the NMA *have imposed* ...?": the verb after a perfect's "have")
+    r"(?:(?:have|has|had|be|been)\s+(?=[a-z]+(?:ed|en|wn|t)\b))?"
     r"([a-z]\w+)\b"
 )
 _TOLD_VERBS = frozenset(
