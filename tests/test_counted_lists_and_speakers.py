@@ -298,3 +298,24 @@ def test_a_proposal_asked_of_is_no_request_for_advice(question: str, advice: boo
 )
 def test_the_verb_a_list_is_asked_by(question: str, verb: str) -> None:
     assert list_items.relation(question) == verb
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "line"),
+    [
+        (
+            "How much compensation is Valdoria demanding?",
+            "The submission asks for four things: an inquiry, a freeze, a ruling and compensation of $38 million.",
+            "$38 million",
+        ),
+        (
+            "How many fines were issued in 2023?",
+            "Inspectors issued 412 fines worth $2 million in 2023.",
+            "412",
+        ),
+    ],
+)
+def test_the_answer_line_of_an_amount_of_money(question: str, sentence: str, line: str) -> None:
+    from rag.answer import direct_answers
+
+    assert direct_answers.answer_line(question, sentence) == line

@@ -48,7 +48,13 @@ _ASKS_WHEN = re.compile(
     re.I,
 )
 _ASKS_HOW_MUCH = re.compile(r"\bhow\s+(?:many|much)\b|\bwhat\s+(?:percentage|share)\b", re.I)
-_ASKS_MONEY = re.compile(r"\b(?:cost|costs|price|worth|pay|pays|paying|paid|spend|spent|value|trade)\b", re.I)
+_ASKS_MONEY = re.compile(
+    r"\b(?:cost|costs|price|worth|pay|pays|paying|paid|spend|spent|value|trade|"
+    # ("How much compensation is X demanding?": "$38 million", not the "four things" asked for beside it)
+    r"compensation|damages|fine|fines|fee|fees|charge|charges|earn|earns|earned|revenue|revenues|budget|subsidy|"
+    r"subsidies|loan|loans|lend|lent|grant|salary|money|funding|invest|invested|investment|levy|tax|debt|owe|owed)\b",
+    re.I,
+)
 _THE = re.compile(r"^(?:The|A|An|[A-Z][a-z]+-[\w-]+)\s+(?=[A-Z])")  # "The", "Sixteen-year-old" before a name
 _CALENDAR = re.compile(
     rf"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|{_MONTHS}|Today|Yesterday)s?"
@@ -110,7 +116,8 @@ def answer_line(question: str, sentence: str) -> str | None:
         found = [f for f in found if not wanted_years or not _YEAR_ONLY.match(f) or f in wanted_years]
         return _clean(max(found, key=len)) if found else None
     if _ASKS_HOW_MUCH.search(question):
-        money = _MONEY.findall(sentence) if _ASKS_MONEY.search(question) else []
+        asks_money = _ASKS_MONEY.search(question) and not re.search(r"\bhow\s+many\b", question, re.I)
+        money = _MONEY.findall(sentence) if asks_money else []
         if money:
             return " ".join(_clean(m) for m in money[:2])
         found = [m for m in _QUANTITY.finditer(sentence) if not _YEAR_ONLY.match(m.group(0).strip())]
