@@ -319,3 +319,15 @@ def test_the_answer_line_of_an_amount_of_money(question: str, sentence: str, lin
     from rag.answer import direct_answers
 
     assert direct_answers.answer_line(question, sentence) == line
+
+
+@pytest.mark.parametrize(
+    "span",
+    [
+        '"I have been given a map but not a compass," Ana Roe remarked at a closed briefing in March.',
+        'Ana Roe declared that "the talks are over."',
+        '"We bought a price, not a plan," Ana Roe testified before the transport committee.',
+    ],
+)
+def test_more_verbs_of_speech(span: str) -> None:
+    assert answer_checks.quotes_speaker(span, "Roe", "What did Ana Roe say?")

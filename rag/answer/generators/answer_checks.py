@@ -1259,6 +1259,9 @@ SPEECH_VERBS = (
     r"(?:said|says|told|tells|added|noted|argued|stated|warned|urged|called|described|dismissed|defended|"
     r"praised|wrote|claimed|insisted|admitted|put|reported|blamed|critici[sz]ed|welcomed|denied|explained|"
     r"acknowledged|conceded|complained|replied|responded|according\s+to|"
+    # ("she remarked at a closed briefing", "Reidl declared", "the chief testified")
+    r"remarked|announced|declared|observed|recalled|cautioned|asserted|stressed|emphasi[sz]ed|commented|"
+    r"testified|answered|countered|characteri[sz]ed|retorted|predicted|promised|pledged|vowed|"
     # "leaked audio of X *admitting* that ...", "X, *saying* the plan had failed"
     r"saying|telling|admitting|arguing|insisting|claiming|noting|explaining|acknowledging|conceding|complaining)"
 )
