@@ -82,6 +82,9 @@ of about $2 million a year to keep all four boats running.
 This is why the depth of the outer channel matters so much. A grain ship that ran aground there would close the
 port to every vessel for weeks.
 
+Some analysts argue that each of the two towns should run its own half of the ferry line. That would be a
+mistake. A ferry cannot be timetabled in two halves, and someone must decide which boat sails when the fog comes in.
+
 "My cutters will stay in the channel until it is safe," said Captain Ana Roos, who commands the harbour coastguard,
 as the first dredger arrived.
 
@@ -150,6 +153,11 @@ def test_the_main_case_is_the_thesis_said_as_such(pages: Path, question: str) ->
         (
             "What led Ivo Marsh to conclude the ferry operator will need a subsidy?",
             "Ferry traffic fell by a fifth",
+        ),
+        # a short verdict on a claim ("That would be a mistake."): its grounds come next
+        (
+            "Why does the Quay Institute analysis oppose letting each town run its own half of the ferry line?",
+            "cannot be timetabled in two halves",
         ),
         # "This is why X matters": the reason comes after it
         (

@@ -374,5 +374,14 @@ def with_reason(s: ScoredSentence, passages: Mapping[int, Passage], question: st
                 following, explained = after[0], True
     if following is None or not (explained or _GROUNDS.match(reason)):
         return s
+    if not explained and len(reason.split()) <= VERDICT_WORDS:
+        # ("Some argue for three operators. *That would be a mistake.* A direct-current link cannot be
+        # dispatched in three pieces ...": a short verdict on the claim, whose grounds come next)
+        after = [(a, b) for a, b in split_sentences(passage.text) if a >= following[1]]
+        if after and "\n\n" not in passage.text[following[1] : after[0][0]]:
+            following = after[0]
     text = passage.text[s.start : following[1]]
     return dataclasses.replace(s, end=following[1], text=text, grounds=not explained)
+
+
+VERDICT_WORDS = 7  # words of a verdict on a claim ("That would be a mistake.", "This is a thin argument.")
