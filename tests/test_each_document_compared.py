@@ -53,7 +53,7 @@ Analysis
 
 The quarrel over Clearwater is about who decides, not about money.
 
-Our own estimate, which adds the ground stations, puts the whole programme at $480 million. The members disagree about who should host the control centre.
+Ana Roe's commentary puts the cost of the Clearwater mission at about $410 million. Our own estimate, which adds the ground stations, puts the whole programme at $480 million. The members disagree about who should host the control centre.
 
 The agency's council meets in June.
 """,
@@ -90,3 +90,10 @@ def test_each_document_gives_its_part(pages: Path, question: str) -> None:
 )
 def test_documents_are_no_speaker(question: str, who: str | None) -> None:
     assert answer_checks.speaker(question) == who
+
+
+def test_a_document_gives_its_own_figure_not_only_the_one_it_reports(pages: Path) -> None:
+    # the analysis reports the commentary's figure, then gives its own: its own is what it says
+    answer = ask_checked("What price tag does each piece put on the Clearwater mission?", pages)
+    part = answer.text.split("**What the Clearwater Quarrel Is Really About**")[1].split("**")[0]
+    assert "$480 million" in part, answer.text

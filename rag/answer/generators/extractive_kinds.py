@@ -707,6 +707,18 @@ def _lacking_topic(documents: Mapping[str, Document], plan: Plan, about: str) ->
     ]
 
 
+def _other_sources(doc_id: str, documents: Mapping[str, Document]) -> list[str]:
+    """The surnames and employers (as written) of the other documents' authors, by which a document may report
+    what another says ("a recent analysis by the Brightwater Institute")."""
+    found: list[str] = []
+    for other, document in documents.items():
+        if other == doc_id or len(documents) > MAX_SILENT_LISTED:
+            continue
+        found += [a.split()[-1] for a in document.authors if a.split()]
+        found += [r.employer for r in authors_roles.roles(document) if r.employer]
+    return [f for f in dict.fromkeys(found) if len(f) >= 3]
+
+
 _EACH_ASKED = re.compile(
     r"\b(?:each|every|both|all\s+(?:two|three|four)|the\s+(?:two|three|four))\b", re.IGNORECASE
 )
@@ -804,6 +816,13 @@ def comparison(
         floor = gate if short else gen.threshold - (2 if covered or every else 1) * COMPARISON_SLACK
         if not plan.scope.doc_ids and best < floor:
             continue
+        # ("Recent analyses, including one by the Brightwater Institute, put the force at about 410." in
+        # another piece: the Brightwater piece's figure as this one reports it; this document's own words on the
+        # topic come first when they are on it as closely as a compared document's must be)
+        cited = _other_sources(doc_id, documents)
+        own = [s for s in group if not any(c in s.text for c in cited)]
+        if own and own[0] is not group[0] and own[0].score >= min(floor, gen.threshold - COMPARISON_SLACK):
+            group = [own[0], *(s for s in group if s is not own[0])]
         second = [s for s in group[1:2] if s.score >= best - gen.margin / 2]
         if judging and not summaries.judges(group[0].text):
             # "How do they judge X?": the document's verdict on X is the second quote when it is on the topic
