@@ -331,3 +331,30 @@ def test_the_answer_line_of_an_amount_of_money(question: str, sentence: str, lin
 )
 def test_more_verbs_of_speech(span: str) -> None:
     assert answer_checks.quotes_speaker(span, "Roe", "What did Ana Roe say?")
+
+
+@pytest.mark.parametrize(
+    ("question", "span", "speaks"),
+    [
+        (
+            "How did Calvadia's treasury chief describe the export guarantee?",
+            '"The guarantee is the cheapest money we will ever spend," Oskar Brenneval, Calvadia\'s treasury '
+            "secretary, said at a press conference.",
+            True,
+        ),
+        (
+            "What did the mission's lead inspector say about the station?",
+            '"The station was failing," said Oskar Brandt, the mission\'s chief inspector.',
+            True,
+        ),
+        (
+            "How did Calvadia's treasury chief describe the export guarantee?",
+            '"The guarantee is the cheapest money we will ever spend," said Calvadia\'s transport minister.',
+            False,
+        ),
+    ],
+)
+def test_posts_in_newspaper_shorthand(question: str, span: str, speaks: bool) -> None:
+    who = answer_checks.speaker(question)
+    assert who is not None
+    assert answer_checks.quotes_speaker(span, who, question) is speaks

@@ -1559,6 +1559,12 @@ _POST_SYNONYMS = {
     "spokeswoman": ["spokesperson", "spokesman"],
     "spokesperson": ["spokesman", "spokeswoman"],
     "chair": ["chairman", "chairwoman", "chairperson"],
+    # a post in newspaper shorthand ("Valdoria's top diplomat": "the Valdorian foreign minister")
+    "top diplomat": ["foreign minister", "foreign secretary", "secretary of state"],
+    "treasury chief": ["treasury secretary", "finance minister", "treasurer"],
+    "finance chief": ["finance minister", "chief financial officer"],
+    "lead inspector": ["chief inspector"],
+    "chief inspector": ["lead inspector"],
 }
 
 
