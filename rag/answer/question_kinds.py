@@ -293,13 +293,17 @@ _PART_BREAK = re.compile(
 )
 _BOTH = re.compile(rf"^(?P<stem>{_WH}\b[^,]{{8,}}),\s+both\s+(?P<a>.+?)\s+and\s+(?P<b>.+)$", _I)
 MIN_PART_WORDS = 3  # "..., and why?" leans wholly on the first question: it is not a question of its own
+# documents spoken of together ("the articles", "both op-eds")
+DOCUMENTS_PLURAL = (
+    r"(?:articles|documents|pieces|papers|reports|sources|texts|analyses|op-?eds|editorials|pages|briefs|essays|"
+    r"commentaries)"
+)
 _ALL_DOCUMENTS = re.compile(
     # ("the two *Kessa* op-eds", "both *Ana Roe* articles": names of what they share may come first)
     r"\b(?:the|all|both|each|every|these|those)\s+(?:the\s+)?(?:two\s+|three\s+)?(?:[A-Z][\w’'-]*\s+){0,3}"
     # "the opinion pieces", "the 2021 and 2022 articles"
-    r"(?:opinion\s+|(?:19|20)\d\d\s+(?:and\s+(?:19|20)\d\d\s+)?)?(?:articles|documents|pieces|"
-    r"papers|reports|sources|texts|analyses|op-?eds|editorials|pages|briefs|essays|"
-    r"commentaries)\b|\b(?:each|every)\s+(?:article|document|piece|page)\b|"
+    rf"(?:opinion\s+|(?:19|20)\d\d\s+(?:and\s+(?:19|20)\d\d\s+)?)?{DOCUMENTS_PLURAL}\b|"
+    r"\b(?:each|every)\s+(?:article|document|piece|page)\b|"
     # ("the authors", "both writers"; not "the Aldermoor authors", the co-authors of one piece)
     r"\b(?:the|all|both|each|every|these|those)\s+(?:the\s+)?(?:two\s+|three\s+)?(?:analysts|authors|writers)\b",
     _I,

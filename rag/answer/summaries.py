@@ -110,6 +110,14 @@ def advises(sentence: str, who: str) -> bool:
 
 
 _QUOTED = re.compile(r"^\s*[“\"]")
+
+
+def states_thesis(sentence: str) -> bool:
+    """Whether ``sentence`` states its writer's thesis as such (``THESIS``), in the writer's own words (not a
+    quotation of someone else's: '"My view is that nothing will change," the mayor said.')."""
+    return THESIS.search(sentence) is not None and _QUOTED.match(sentence) is None
+
+
 LEAD_BONUS = 0.15  # the first sentence of a document (standfirst, lead) states its point
 THESIS_BONUS = 0.3  # "My view is that ...": the writer says which sentence is the case they make
 MMR_LAMBDA = 0.7  # relevance against redundancy when picking the next sentence
@@ -155,7 +163,7 @@ def worth(
     # Someone else's words, quoted ("“We laid out our approach, as it is critical of ...”"), are not the
     # document's own argument.
     arguing = np.array([1.0 if ARGUING.search(t) and not _QUOTED.match(t) else 0.0 for t in texts])
-    thesis = np.array([1.0 if THESIS.search(t) and not _QUOTED.match(t) else 0.0 for t in texts])
+    thesis = np.array([1.0 if states_thesis(t) else 0.0 for t in texts])
     return (
         weights.centrality * centrality
         + weights.question * similarity

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Container, Mapping, Sequence
 
 from ...index import lexical
-from ..question_kinds import CAUSE_WORDS
+from ..question_kinds import CAUSE_WORDS, DOCUMENTS_PLURAL
 from ..scoping import PIECE_WORDS, WRITER_WORDS
 from ..synonyms import COUNTED_NAMES
 
@@ -1335,8 +1335,7 @@ def speaker(question: str) -> str | None:
 
 
 _DOCUMENTS_SPEAKING = re.compile(
-    r"(?:the\s+)?(?:(?:two|three|four|both|all|these|those)\s+)?(?:[\w’'-]+\s+)?(?:pieces|articles|analyses|"
-    r"documents|reports|papers|op-?eds|commentaries|briefs|sources|texts|pages)",
+    rf"(?:the\s+)?(?:(?:two|three|four|both|all|these|those)\s+)?(?:[\w’'-]+\s+)?{DOCUMENTS_PLURAL}",
     re.IGNORECASE,
 )
 
@@ -2263,7 +2262,7 @@ def counts(span: str, thing: str, *, measured: bool = False, question: str = "")
     # (a noun that counts people is said as itself, not by a word it begins: "working aircraft" are no workers)
     loose = wanted - (_PERSONS_TERMS if asked_people else frozenset())
     text = _DAY_OF_MONTH.sub(" ", _YEAR.sub(" ", span))  # a year, or a day of a month, counts nothing
-    text = _CLOCK_TIME.sub(" ", text)  # ("Shortly after 2 a.m.": a time of day)
+    text = _CLOCK.sub(" ", text)  # ("Shortly after 2 a.m.": a time of day)
     given = {n.replace(",", "") for n in re.findall(r"\d[\d,]*", question)}
     for m in _NUMBER.finditer(text):
         if m.group(0).replace(",", "") in given:
@@ -2300,9 +2299,6 @@ def counts(span: str, thing: str, *, measured: bool = False, question: str = "")
 
 
 _PERCENT_AFTER = re.compile(r"\s*(?:percent|per\s+cent)\b", re.IGNORECASE)
-_CLOCK_TIME = re.compile(
-    r"\b\d{1,2}(?:[:.]\d\d)?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)|\b\d{1,2}:\d\d\b", re.IGNORECASE
-)
 
 
 def folded(text: str) -> str:

@@ -28,6 +28,7 @@ from .. import (
     metadata_answers,
     planning,
     reference,
+    scoping,
     summaries,
     synonyms,
     table_extremes,
@@ -368,9 +369,7 @@ def _thesis(gen: ExtractiveGenerator, question: str, passages: Sequence[Passage]
     theses = [
         s
         for s in gen.score_sentences(question, passages)
-        if not s.in_author_box
-        and summaries.THESIS.search(s.text)
-        and not s.text.lstrip().startswith(('"', "“"))
+        if not s.in_author_box and summaries.states_thesis(s.text)
     ]
     if not theses:
         return []
@@ -708,14 +707,17 @@ def _lacking_topic(documents: Mapping[str, Document], plan: Plan, about: str) ->
 
 
 def _other_sources(doc_id: str, documents: Mapping[str, Document]) -> list[str]:
-    """The surnames and employers (as written) of the other documents' authors, by which a document may report
-    what another says ("a recent analysis by the Brightwater Institute")."""
-    found: list[str] = []
-    for other, document in documents.items():
-        if other == doc_id or len(documents) > MAX_SILENT_LISTED:
-            continue
-        found += [a.split()[-1] for a in document.authors if a.split()]
-        found += [r.employer for r in authors_roles.roles(document) if r.employer]
+    """The surnames of the other documents' authors and the outlets and employers they are known by (the
+    scoping catalog's), through which a document may report what another says ("a recent analysis by the
+    Brightwater Policy Institute"); none in a collection too large to name its documents."""
+    if len(documents) > MAX_SILENT_LISTED:
+        return []
+    found = [
+        name
+        for entry in scoping.catalog(documents).entries
+        if entry.doc_id != doc_id
+        for name in [*(a.split()[-1] for a in entry.authors if a.split()), *entry.outlets]
+    ]
     return [f for f in dict.fromkeys(found) if len(f) >= 3]
 
 

@@ -818,13 +818,17 @@ _COUNTED_ASK = re.compile(
     re.IGNORECASE,
 )
 # kinds of item a document may announce in other words than the question's ("three steps" for "three
-# recommendations", "three causes" for "three reasons")
-_ITEM_FAMILIES = (
-    "recommendations steps measures proposals things changes reforms actions moves ideas suggestions priorities "
-    "conditions commitments demands options",
-    "reasons causes factors explanations drivers forces problems failures",
-)
-_FAMILY_OF = {stem: i for i, family in enumerate(_ITEM_FAMILIES) for stem in lexical.tokenize([family])[0]}
+# recommendations", "three causes" for "three reasons"): the list kinds of ``_ITEM_NOUNS``, with the words an
+# announcement uses besides
+_ANNOUNCED_AS = {
+    "action": "recommendations things changes reforms moves ideas suggestions priorities demands options",
+    "reason": "drivers forces problems failures",
+}
+_FAMILY_OF = {
+    stem: kind
+    for kind, more in _ANNOUNCED_AS.items()
+    for stem in lexical.tokenize([f"{_ITEM_NOUNS[kind]} {more}"])[0]
+}
 
 
 def counted_ask(question: str) -> tuple[str, str] | None:
@@ -846,6 +850,6 @@ def announces_asked(sentence: str, asked: tuple[str, str]) -> bool:
         if m.group(1).casefold() != number:
             continue
         said = lexical.tokenize([m.group(0).split()[-1]])[0]
-        if said and (said[0] == kind or _FAMILY_OF.get(said[0], -1) == _FAMILY_OF.get(kind, -2)):
+        if said and (said[0] == kind or _FAMILY_OF.get(said[0], "") == _FAMILY_OF.get(kind, "?")):
             return True
     return False
